@@ -1,0 +1,4 @@
+/** Runnable examples of labwire. */
+module dev.labwire.examples {
+    requires dev.labwire.core;
+}

@@ -1,0 +1,58 @@
+package dev.labwire.core.frame;
+
+/**
+ * Cuts a byte stream into frames. One class per strategy: {@link LineFramer}, {@link BlockFramer},
+ * {@link LengthFieldFramer}, {@link FixedLengthFramer}, {@link CobsFramer}, {@link SlipFramer}.
+ *
+ * <p>A framer reads from an {@link InputBuffer} it does not own, so a connection can switch framers
+ * between replies (a line, then an IEEE 488.2 block) over one buffer. Every framer
+ * <ul>
+ *   <li>is bounded: it never waits for more than {@link #maxFrameLength()} bytes of one frame; a longer
+ *       frame gives one {@link FramingError} of kind {@code TOO_LONG} naming both lengths as soon as the
+ *       limit is passed, then the rest of that frame is discarded up to the next frame boundary;</li>
+ *   <li>recovers: after any {@link FramingError} the next call continues with the next frame;</li>
+ *   <li>never rescans bytes it has already searched (it keeps its progress as an absolute
+ *       {@link InputBuffer#position()}), so feeding a frame byte by byte costs O(length), not O(length²).</li>
+ * </ul>
+ * Framers are not thread-safe. Their state is small and fixed in size.
+ */
+public interface Framer {
+
+    /**
+     * Tries to cut the next frame from the readable bytes of {@code in}, consuming the bytes of the frame
+     * (and its delimiters) when it does. Bytes being discarded after an error are consumed as they arrive.
+     *
+     * @return a {@link Frame}, a {@link FramingError}, or {@link FrameResult.NeedData#INSTANCE}
+     */
+    FrameResult decode(InputBuffer in);
+
+    /**
+     * The stream has ended: gives the frames still whole in {@code in} one call at a time, then, if bytes
+     * of an unfinished frame remain, one {@link FramingError} of kind {@code TRUNCATED} that consumes them,
+     * then {@link FrameResult.NeedData#INSTANCE}. Framers whose frames end at end of stream (none today)
+     * override it.
+     */
+    default FrameResult decodeAtEof(InputBuffer in) {
+        FrameResult r = decode(in);
+        if (r != FrameResult.NeedData.INSTANCE) {
+            return r;
+        }
+        boolean wasDiscarding = isDiscarding();
+        reset();
+        int left = in.skipAll();
+        if (left == 0 || wasDiscarding) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        return FramingError.of(FramingException.Kind.TRUNCATED,
+                "end of stream after " + left + " bytes of an unfinished frame");
+    }
+
+    /** True while the rest of a bad frame is being discarded up to the next boundary. */
+    boolean isDiscarding();
+
+    /** Forgets any partial scan or discard state; the next {@link #decode} starts a fresh frame. */
+    void reset();
+
+    /** The largest frame this framer delivers, in bytes. */
+    int maxFrameLength();
+}
