@@ -5,5 +5,4 @@
 module dev.labwire.core {
     exports dev.labwire.core;
     exports dev.labwire.core.frame;
-    exports dev.labwire.core.scpi;
 }

@@ -1,0 +1,120 @@
+package dev.labwire.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One exchange to run on a connection: the bytes to send (without the connection's write terminator,
+ * which the connection appends), the reply to {@link Expect}, an optional timeout, and whether it may be
+ * sent again after the link was lost with the request possibly on the wire.
+ *
+ * <p>Text is encoded as ISO-8859-1; a char above U+00FF is refused with an
+ * {@link IllegalArgumentException} naming it (SCPI is ASCII, so this never loses data silently).
+ *
+ * <pre>{@code
+ * Request.query("*IDN?")                                  // one line back
+ * Request.write("VOLT 5")                                 // nothing back
+ * Request.of("CURV?", Expect.block()).withTimeout(Duration.ofSeconds(5))
+ * }</pre>
+ *
+ * @param payload the bytes to send, without terminator (copied in and out)
+ * @param expect  what reply ends the exchange
+ * @param timeout the whole-exchange timeout from submission (queueing, waiting for the link, reply),
+ *                or {@code null} for the connection's default
+ * @param resend  what to do if the link drops after the bytes may have reached the device
+ */
+public record Request(byte[] payload, Expect expect, Duration timeout, Resend resend) {
+
+    /** Whether a request that may have reached the device is sent again after a reconnect. */
+    public enum Resend {
+        /** Fail it with the link-loss cause (default: a SET command must not run twice). */
+        NEVER,
+        /** Keep it queued and send it again on the next link (only for idempotent queries). */
+        ON_RECONNECT
+    }
+
+    public Request {
+        payload = Objects.requireNonNull(payload, "payload").clone();
+        Objects.requireNonNull(expect, "expect");
+        Objects.requireNonNull(resend, "resend");
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+
+    /** A text request expecting one line. */
+    public static Request query(String text) {
+        return of(text, Expect.line());
+    }
+
+    /** A text request expecting no reply. */
+    public static Request write(String text) {
+        return of(text, Expect.nothing());
+    }
+
+    /** A text request expecting {@code expect}. */
+    public static Request of(String text, Expect expect) {
+        return new Request(encode(text), expect, null, Resend.NEVER);
+    }
+
+    /** A binary request expecting {@code expect}. */
+    public static Request of(byte[] payload, Expect expect) {
+        return new Request(payload, expect, null, Resend.NEVER);
+    }
+
+    /** This request with another whole-exchange timeout. */
+    public Request withTimeout(Duration timeout) {
+        return new Request(payload, expect, Objects.requireNonNull(timeout, "timeout"), resend);
+    }
+
+    /** This request with another resend policy. */
+    public Request withResend(Resend resend) {
+        return new Request(payload, expect, timeout, resend);
+    }
+
+    /** A copy of the bytes to send. */
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    byte[] payloadNoCopy() {
+        return payload;
+    }
+
+    /** The payload as ISO-8859-1 text. */
+    public String text() {
+        return new String(payload, StandardCharsets.ISO_8859_1);
+    }
+
+    static byte[] encode(String text) {
+        Objects.requireNonNull(text, "text");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0xFF) {
+                throw new IllegalArgumentException("char U+" + String.format("%04X", (int) c) + " at index " + i
+                        + " of \"" + text + "\" is not ISO-8859-1; send bytes with Request.of(byte[], Expect)");
+            }
+        }
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Request r && Arrays.equals(r.payload, payload) && r.expect.equals(expect)
+                && Objects.equals(r.timeout, timeout) && r.resend == resend;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(payload), expect, timeout, resend);
+    }
+
+    @Override
+    public String toString() {
+        return "Request[\"" + text() + "\", " + expect + (timeout == null ? "" : ", timeout=" + timeout)
+                + (resend == Resend.NEVER ? "" : ", " + resend) + "]";
+    }
+}
