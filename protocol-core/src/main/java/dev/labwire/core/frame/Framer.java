@@ -47,6 +47,16 @@ public interface Framer {
                 "end of stream after " + left + " bytes of an unfinished frame");
     }
 
+    /**
+     * Consumes bytes that still belong to the delimiters of the last frame, before another framer takes
+     * over the buffer: the {@code \n} of a {@code \r\n} after an any-EOL line, the optional terminator
+     * after an IEEE 488.2 block. Returns false while the readable bytes are too few to decide (wait for
+     * more), true once settled. The default has nothing to settle.
+     */
+    default boolean settle(InputBuffer in) {
+        return true;
+    }
+
     /** True while the rest of a bad frame is being discarded up to the next boundary. */
     boolean isDiscarding();
 

@@ -1,0 +1,598 @@
+package dev.labwire.core;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.OptionalLong;
+
+/**
+ * A request-reply connection to one instrument, as a Sans-IO state machine: bytes and time go in,
+ * bytes and {@link Event}s come out. It does no I/O and reads no clock; time is the caller's
+ * {@code System.nanoTime()} passed as {@code nowNanos}.
+ *
+ * <h2>The driver's loop</h2>
+ * Inputs are {@code send}, {@code receive}, {@code receiveEof}, {@code handleTimeout}, {@code linkUp},
+ * {@code linkFailed}, {@code linkDown} and {@code close}. After any input the driver drains, in this order:
+ * <pre>{@code
+ * ByteBuffer out;
+ * while ((out = conn.pollTransmit()) != null) link.write(out);          // 1. bytes to write
+ * timer.arm(conn.pollTimeout());                                         // 2. the single timer
+ * for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; )     // 3. events
+ *     dispatch(e);   // Reply / Timeout / Failed to callers, Pushed to streams,
+ *                    // OpenLink -> connect, then linkUp(now) or linkFailed(cause, now)
+ *                    // CloseLink -> close the link, then linkDown(cause, now)
+ * }</pre>
+ * When the timer fires, call {@code handleTimeout(System.nanoTime())} and drain again. An early or
+ * extra {@code handleTimeout} does nothing.
+ *
+ * <h2>Wire model</h2>
+ * <pre>
+ *  send(*IDN?) send(MEAS?)            pollTransmit()               receive()
+ *  [pending: *IDN?, MEAS?] --slot--> "*IDN?\n" on the wire --> "ACME,PSU,1,2\n" --> Reply(#1)
+ *                                    [in flight: *IDN?]            (oldest in flight first)
+ * </pre>
+ * At most {@code maxInFlight} requests are on the wire; replies are matched to them in order. Each
+ * request ends exactly once: {@link Event.Reply}, {@link Event.Timeout} or {@link Event.Failed}.
+ * A request that timed out after being written keeps its place in the reply line as a "zombie": its
+ * late reply is swallowed ({@link Event.Discarded}, {@code LATE_REPLY}) and never reaches a later
+ * request. What else happens is the {@link StaleReplyPolicy}.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #open} orders the first {@link Event.OpenLink}. {@link #linkUp} starts the on-connect hook: its
+ * requests go before any user request, which waits until the hook succeeded ({@link State#READY}).
+ * A failing hook request orders {@link Event.CloseLink}. {@link #linkDown} fails requests in flight
+ * (except {@link Request.Resend#ON_RECONNECT} ones, sent again) and keeps or fails queued ones
+ * ({@link ConnectionConfig.QueuedOnLinkDown}); then the next {@link Event.OpenLink} comes after the
+ * {@link Backoff} delay, through {@link #pollTimeout()}.
+ *
+ * <h2>Memory</h2>
+ * Received bytes are taken in chunks of at most {@value #CHUNK} bytes and framed at once, so the input
+ * buffer holds at most the current frame limit ({@code maxFrameLength}, or a block request's own limit)
+ * plus one chunk, whatever arrives. The queue holds at most {@code maxQueued} requests.
+ *
+ * <p>Not thread-safe: one driver thread (or event loop) owns it.
+ */
+public final class Connection {
+    static final int CHUNK = 8192;
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final ConnectionConfig config;
+    private final JitterSource jitter;
+    private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    private final ArrayDeque<Exchange> hookQueue = new ArrayDeque<>();
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private final ReplyMatcher matcher;
+    private final ArrayDeque<Exchange> inFlight;
+
+    private State state = State.IDLE;
+    private long nextId;
+    private long lastNow;
+    private boolean monotonic = true;
+    private long lastDeadline = Long.MIN_VALUE;
+    private Exchange probe;
+    private boolean resyncing;
+    private boolean closeRequested;
+    private int hookOutstanding;
+    private boolean externalHookOpen;
+    private long reconnectAt = NONE;
+    private int attempt;
+    private int failures;
+
+    /** A connection in state {@link State#IDLE}; call {@link #open} to start. */
+    public Connection(ConnectionConfig config) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.jitter = config.newJitterSource();
+        this.matcher = new ReplyMatcher(this, config, events);
+        this.inFlight = matcher.inFlight;
+    }
+
+    /** The settings. */
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    /** The current state. */
+    public State state() {
+        return state;
+    }
+
+    // ------------------------------------------------------------------ inputs: requests
+
+    /**
+     * Queues a request; it is written when the link is ready and a slot is free.
+     *
+     * @return the id that its ending event will carry
+     * @throws LocalProtocolException when the connection is closed, the link is down with
+     *         {@code autoReconnect} off, or {@code maxQueued} requests are already waiting
+     * @throws IllegalArgumentException when the payload contains the write terminator (it would be
+     *         split into two commands on the wire)
+     */
+    public long send(Request request, long nowNanos) {
+        java.util.Objects.requireNonNull(request, "request");
+        lastNow = nowNanos;
+        if (state == State.CLOSED) {
+            throw new LocalProtocolException("connection is closed; cannot send " + request);
+        }
+        if (state == State.DOWN && !config.autoReconnect()) {
+            throw new LocalProtocolException("link is down and autoReconnect is off; cannot send " + request);
+        }
+        if (pending.size() >= config.maxQueued()) {
+            throw new LocalProtocolException("queue is full: " + config.maxQueued() + " requests wait (maxQueued); cannot send " + request);
+        }
+        checkPayload(request);
+        Exchange e = new Exchange(++nextId, request, Exchange.Kind.USER, deadline(request, nowNanos));
+        if (e.deadline < lastDeadline) {
+            monotonic = false;
+        }
+        lastDeadline = e.deadline;
+        pending.addLast(e);
+        return e.id;
+    }
+
+    /**
+     * Sends a request as part of an external on-connect hook ({@code externalHook(true)}): it goes
+     * before every user request. Allowed only in {@link State#ON_CONNECT} before {@link #hookDone}.
+     */
+    public long sendHook(Request request, long nowNanos) {
+        lastNow = nowNanos;
+        if (state != State.ON_CONNECT || !externalHookOpen) {
+            throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + state);
+        }
+        checkPayload(request);
+        Exchange e = new Exchange(++nextId, request, Exchange.Kind.HOOK, deadline(request, nowNanos));
+        hookQueue.addLast(e);
+        hookOutstanding++;
+        return e.id;
+    }
+
+    /** The external hook succeeded: user requests may flow once its requests have ended. */
+    public void hookDone(long nowNanos) {
+        lastNow = nowNanos;
+        if (state != State.ON_CONNECT || !externalHookOpen) {
+            throw new LocalProtocolException("hookDone without a running external hook; state is " + state);
+        }
+        externalHookOpen = false;
+        maybeReady();
+    }
+
+    /** The external hook failed: the link is closed ({@link Event.CloseLink}) and reopened with backoff. */
+    public void hookFailed(Throwable cause, long nowNanos) {
+        lastNow = nowNanos;
+        if (state != State.ON_CONNECT) {
+            throw new LocalProtocolException("hookFailed outside the on-connect hook; state is " + state);
+        }
+        externalHookOpen = false;
+        requestClose("on-connect hook failed: " + cause);
+    }
+
+    private void checkPayload(Request request) {
+        byte[] t = config.writeTerminatorNoCopy();
+        byte[] p = request.payloadNoCopy();
+        if (t.length > 0 && indexOf(p, t) >= 0) {
+            throw new IllegalArgumentException("request " + request + " contains the write terminator at index "
+                    + indexOf(p, t) + "; it would reach the device as two commands");
+        }
+    }
+
+    private static int indexOf(byte[] p, byte[] t) {
+        outer:
+        for (int i = 0; i + t.length <= p.length; i++) {
+            for (int j = 0; j < t.length; j++) {
+                if (p[i + j] != t[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private long deadline(Request r, long now) {
+        long t = (r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos();
+        long d = now + t;
+        return d < now ? NONE - 1 : d; // saturate on overflow
+    }
+
+    // ------------------------------------------------------------------ inputs: link lifecycle
+
+    /** Starts the connection: orders the first {@link Event.OpenLink} at once. Only from {@link State#IDLE}. */
+    public void open(long nowNanos) {
+        lastNow = nowNanos;
+        if (state != State.IDLE) {
+            throw new LocalProtocolException("open is only allowed once, from IDLE; state is " + state);
+        }
+        orderOpen();
+    }
+
+    private void orderOpen() {
+        attempt++;
+        transition(State.CONNECTING, null);
+        events.add(new Event.OpenLink(attempt));
+    }
+
+    /** The driver opened the link ordered by {@link Event.OpenLink}. Starts the on-connect hook. */
+    public void linkUp(long nowNanos) {
+        lastNow = nowNanos;
+        if (state != State.CONNECTING) {
+            throw new LocalProtocolException("linkUp without an OpenLink order; state is " + state);
+        }
+        matcher.reset();
+        closeRequested = false;
+        transition(State.ON_CONNECT, null);
+        for (Request r : config.onConnect()) {
+            hookQueue.addLast(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
+            hookOutstanding++;
+        }
+        externalHookOpen = config.externalHook();
+        maybeReady();
+    }
+
+    /** The link ordered by {@link Event.OpenLink} could not be opened; the next attempt comes after the backoff. */
+    public void linkFailed(Throwable cause, long nowNanos) {
+        lastNow = nowNanos;
+        if (state != State.CONNECTING) {
+            throw new LocalProtocolException("linkFailed without an OpenLink order; state is " + state);
+        }
+        failures++;
+        goDown(cause, nowNanos);
+    }
+
+    /**
+     * The link is gone (read error, end of stream, closed after {@link Event.CloseLink}). Requests in
+     * flight fail with {@code cause} unless they may be resent; queued ones are kept or failed by
+     * policy; a reconnect is scheduled. Ignored when the link is not up (so it may be called twice).
+     */
+    public void linkDown(Throwable cause, long nowNanos) {
+        java.util.Objects.requireNonNull(cause, "cause");
+        lastNow = nowNanos;
+        if (state == State.CONNECTING) {
+            linkFailed(cause, nowNanos);
+            return;
+        }
+        if (state != State.ON_CONNECT && state != State.READY) {
+            return;
+        }
+        failures = state == State.READY ? 1 : failures + 1;
+        ArrayDeque<Exchange> resend = new ArrayDeque<>();
+        for (Exchange e : inFlight) {
+            if (e.zombie || e.kind == Exchange.Kind.PROBE) {
+                continue;
+            }
+            if (e.kind == Exchange.Kind.USER && e.request.resend() == Request.Resend.ON_RECONNECT) {
+                e.written = false;
+                resend.add(e);
+            } else {
+                events.add(new Event.Failed(e.id, e.request, cause));
+            }
+        }
+        matcher.reset();
+        for (Exchange e : hookQueue) {
+            events.add(new Event.Failed(e.id, e.request, cause));
+        }
+        hookQueue.clear();
+        hookOutstanding = 0;
+        externalHookOpen = false;
+        while (!resend.isEmpty()) {
+            pending.addFirst(resend.pollLast());
+            monotonic = false;
+        }
+        probe = null;
+        resyncing = false;
+        closeRequested = false;
+        goDown(cause, nowNanos);
+    }
+
+    private void goDown(Throwable cause, long now) {
+        transition(State.DOWN, cause);
+        if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
+            failAll(pending, cause);
+        }
+        if (config.autoReconnect()) {
+            long d = now + config.backoff().delayNanos(failures, jitter.nextUnit());
+            reconnectAt = d < now ? NONE - 1 : d;
+        }
+    }
+
+    /**
+     * Closes the connection for good: every request not ended fails with a {@link LocalProtocolException},
+     * a {@link Event.CloseLink} is ordered if a link may be open, and the state becomes {@link State#CLOSED}.
+     * Idempotent.
+     */
+    public void close(long nowNanos) {
+        lastNow = nowNanos;
+        if (state == State.CLOSED) {
+            return;
+        }
+        LocalProtocolException closed = new LocalProtocolException("connection closed");
+        failAll(hookQueue, closed);
+        for (Exchange e : inFlight) {
+            if (!e.zombie && e.kind != Exchange.Kind.PROBE) {
+                events.add(new Event.Failed(e.id, e.request, closed));
+            }
+        }
+        matcher.reset();
+        failAll(pending, closed);
+        probe = null;
+        reconnectAt = NONE;
+        if (state == State.CONNECTING || state == State.ON_CONNECT || state == State.READY) {
+            events.add(new Event.CloseLink("connection closed"));
+        }
+        transition(State.CLOSED, null);
+    }
+
+    private void failAll(ArrayDeque<Exchange> q, Throwable cause) {
+        for (Exchange e : q) {
+            events.add(new Event.Failed(e.id, e.request, cause));
+        }
+        q.clear();
+    }
+
+    // ------------------------------------------------------------------ inputs: bytes
+
+    /**
+     * Bytes arrived from the link; all of {@code data} is consumed. Ignored (dropped) while the link
+     * is not up or a {@link Event.CloseLink} is pending.
+     */
+    public void receive(ByteBuffer data, long nowNanos) {
+        lastNow = nowNanos;
+        while (data.hasRemaining()) {
+            if (!reading()) {
+                data.position(data.limit());
+                return;
+            }
+            matcher.receive(data, CHUNK);
+        }
+    }
+
+    /**
+     * The link reached end of stream. Frames still whole are delivered; an unfinished one becomes a
+     * {@code TRUNCATED} failure of its request (or a {@link Event.ProtocolError}). Then call
+     * {@link #linkDown}.
+     */
+    public void receiveEof(long nowNanos) {
+        lastNow = nowNanos;
+        matcher.receiveEof();
+    }
+
+    boolean reading() {
+        return (state == State.ON_CONNECT || state == State.READY) && !closeRequested;
+    }
+
+    /** Emits the ending event of {@code e} and updates the hook when it was a hook request. */
+    void end(Exchange e, Event ending) {
+        events.add(ending);
+        if (e.kind == Exchange.Kind.HOOK) {
+            hookOutstanding--;
+            if (ending instanceof Event.Reply) {
+                maybeReady();
+            } else {
+                requestClose("on-connect hook request " + e.request + " did not succeed: " + describe(ending));
+            }
+        }
+    }
+
+    private static String describe(Event ending) {
+        if (ending instanceof Event.Failed f) {
+            return f.cause().getMessage();
+        }
+        return "timed out";
+    }
+
+    /** The resync probe's answer was seen: user requests may flow again. */
+    void resynced() {
+        probe = null;
+        resyncing = false;
+    }
+
+    private void maybeReady() {
+        if (state == State.ON_CONNECT && hookOutstanding == 0 && !externalHookOpen && !closeRequested) {
+            failures = 0;
+            attempt = 0;
+            transition(State.READY, null);
+        }
+    }
+
+    private void requestClose(String reason) {
+        if (!closeRequested) {
+            closeRequested = true;
+            events.add(new Event.CloseLink(reason));
+        }
+    }
+
+    // ------------------------------------------------------------------ outputs
+
+    /**
+     * The next bytes to write, or null when there are none now. Handing out a request's bytes marks it
+     * written; a request expecting nothing ends with its {@link Event.Reply} at that moment.
+     */
+    public ByteBuffer pollTransmit() {
+        if (!reading()) {
+            return null;
+        }
+        Exchange e = nextToWrite();
+        if (e == null) {
+            return null;
+        }
+        e.written = true;
+        if (e.expect() instanceof Expect.None) {
+            end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
+        } else {
+            inFlight.addLast(e);
+        }
+        byte[] p = e.request.payloadNoCopy();
+        byte[] t = config.writeTerminatorNoCopy();
+        byte[] out = new byte[p.length + t.length];
+        System.arraycopy(p, 0, out, 0, p.length);
+        System.arraycopy(t, 0, out, p.length, t.length);
+        return ByteBuffer.wrap(out);
+    }
+
+    private Exchange nextToWrite() {
+        if (probe != null && !probe.written) {
+            return probe;
+        }
+        if (resyncing || inFlight.size() >= config.maxInFlight()) {
+            return null;
+        }
+        if (state == State.ON_CONNECT) {
+            return hookQueue.pollFirst();
+        }
+        return pending.pollFirst();
+    }
+
+    /** The earliest moment {@link #handleTimeout} has work to do, or empty when no timer is needed. */
+    public OptionalLong pollTimeout() {
+        long t = Math.min(reconnectAt, earliestDeadline());
+        return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    private long earliestDeadline() {
+        if (state == State.CLOSED) {
+            return NONE;
+        }
+        long t = NONE;
+        for (Exchange e : hookQueue) {
+            t = Math.min(t, e.deadline);
+        }
+        if (probe != null) {
+            t = Math.min(t, probe.deadline);
+        }
+        if (monotonic) {
+            Exchange p = pending.peekFirst();
+            if (p != null) {
+                t = Math.min(t, p.deadline);
+            }
+        } else {
+            for (Exchange e : pending) {
+                t = Math.min(t, e.deadline);
+            }
+        }
+        int zombiesSeen = 0;
+        boolean live = false;
+        for (Exchange e : inFlight) {
+            if (e.zombie) {
+                t = Math.min(t, e.graceDeadline);
+                zombiesSeen++;
+            } else if (!live || !monotonic) {
+                t = Math.min(t, e.deadline);
+                live = true;
+            }
+            if (live && monotonic && zombiesSeen == matcher.zombies) {
+                break;
+            }
+        }
+        if (pending.isEmpty() && inFlight.isEmpty()) {
+            monotonic = true;
+            lastDeadline = Long.MIN_VALUE;
+        }
+        return t;
+    }
+
+    /** Timers that are due at {@code nowNanos} fire: timeouts, the stale-reply grace, the reconnect. */
+    public void handleTimeout(long nowNanos) {
+        lastNow = nowNanos;
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (reconnectAt != NONE && nowNanos >= reconnectAt && state == State.DOWN) {
+            reconnectAt = NONE;
+            orderOpen();
+        }
+        expireQueued(pending, nowNanos);
+        expireQueued(hookQueue, nowNanos);
+        for (Iterator<Exchange> it = inFlight.iterator(); it.hasNext(); ) {
+            Exchange e = it.next();
+            if (e.zombie) {
+                if (e.graceDeadline <= nowNanos) {
+                    requestClose("the late reply to timed-out " + e + " did not come within the grace period");
+                }
+                continue;
+            }
+            if (e.deadline > nowNanos) {
+                continue;
+            }
+            if (e.kind == Exchange.Kind.PROBE) {
+                it.remove();
+                probe = null;
+                requestClose("resync probe " + e.request.text() + " was not answered in time");
+                continue;
+            }
+            end(e, new Event.Timeout(e.id, e.request, true));
+            onStale(e, nowNanos);
+        }
+        if (probe != null && !probe.written && probe.deadline <= nowNanos) {
+            probe = null;
+            requestClose("resync probe could not be sent in time");
+        }
+    }
+
+    private void expireQueued(ArrayDeque<Exchange> q, long now) {
+        for (Iterator<Exchange> it = q.iterator(); it.hasNext(); ) {
+            Exchange e = it.next();
+            if (e.deadline <= now) {
+                it.remove();
+                end(e, new Event.Timeout(e.id, e.request, false));
+            }
+        }
+    }
+
+    private void onStale(Exchange e, long now) {
+        StaleReplyPolicy policy = config.staleReplyPolicy();
+        if (policy instanceof StaleReplyPolicy.DiscardLateReply d) {
+            long g = now + d.grace().toNanos();
+            matcher.zombify(e, g < now ? NONE - 1 : g);
+        } else {
+            matcher.zombify(e, Exchange.NO_DEADLINE);
+        }
+        if (policy instanceof StaleReplyPolicy.Resync r && !resyncing && !closeRequested) {
+            resyncing = true;
+            probe = new Exchange(++nextId, r.probe(), Exchange.Kind.PROBE, deadline(r.probe(), now));
+        } else if (policy == StaleReplyPolicy.Reconnect.INSTANCE) {
+            requestClose("request " + e + " timed out after being written (stale-reply policy RECONNECT)");
+        }
+    }
+
+    /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
+    public Event nextEvent() {
+        Event e = events.pollFirst();
+        return e == null ? Event.NeedData.INSTANCE : e;
+    }
+
+    /** Requests waiting to be written. */
+    public int queuedCount() {
+        return pending.size();
+    }
+
+    /** Requests written and awaiting their reply, not counting timed-out ones whose late reply is owed. */
+    public int inFlightCount() {
+        return inFlight.size() - matcher.zombies;
+    }
+
+    /** Bytes buffered and not yet framed (for memory-bound checks). */
+    public int bufferedBytes() {
+        return matcher.bufferedBytes();
+    }
+
+    /** The input buffer's backing array size (for memory-bound checks). */
+    public int bufferCapacity() {
+        return matcher.bufferCapacity();
+    }
+
+    // ------------------------------------------------------------------ the one transition method
+
+    private void transition(State to, Throwable cause) {
+        boolean legal = switch (to) {
+            case IDLE -> false;
+            case CONNECTING -> state == State.IDLE || state == State.DOWN;
+            case ON_CONNECT -> state == State.CONNECTING;
+            case READY -> state == State.ON_CONNECT;
+            case DOWN -> state == State.CONNECTING || state == State.ON_CONNECT || state == State.READY;
+            case CLOSED -> state != State.CLOSED;
+        };
+        if (!legal) {
+            throw new IllegalStateException("illegal transition " + state + " -> " + to);
+        }
+        state = to;
+        events.add(new Event.StateChanged(to, cause));
+    }
+}

@@ -1,0 +1,293 @@
+package dev.labwire.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Immutable settings of a {@link Connection}, built with {@link #builder()}. Shareable between
+ * connections: stateful parts (framers, jitter) are made per connection from factories.
+ *
+ * <table>
+ *   <caption>Settings, defaults and limits</caption>
+ *   <tr><th>setting</th><th>default</th><th>at the limit</th></tr>
+ *   <tr><td>{@code framing}</td><td>{@link Framing#lines()}</td><td>-</td></tr>
+ *   <tr><td>{@code writeTerminator}</td><td>{@code "\n"}</td><td>a request containing it is refused (it would split)</td></tr>
+ *   <tr><td>{@code maxFrameLength}</td><td>65,536 bytes</td><td>a longer frame fails its request
+ *       ({@link RemoteProtocolException}, both lengths named) and is discarded to the next boundary</td></tr>
+ *   <tr><td>{@code maxInFlight}</td><td>1 (strict)</td><td>further requests wait in the queue</td></tr>
+ *   <tr><td>{@code maxQueued}</td><td>10,000</td><td>{@code send} throws {@link LocalProtocolException}</td></tr>
+ *   <tr><td>{@code defaultTimeout}</td><td>5 s</td><td>whole exchange, from {@code send} to the last reply byte;
+ *       the request ends with {@link Event.Timeout}</td></tr>
+ *   <tr><td>{@code staleReplyPolicy}</td><td>{@link StaleReplyPolicy#discardLateReply discardLateReply(10 s)}</td><td>-</td></tr>
+ *   <tr><td>{@code classifier}</td><td>{@link FrameClassifier#ALL_REPLIES}</td><td>-</td></tr>
+ *   <tr><td>{@code onConnect}</td><td>no requests</td><td>a failing hook request closes the link (reconnect with backoff)</td></tr>
+ *   <tr><td>{@code externalHook}</td><td>false</td><td>when true the driver runs its own hook and calls {@code hookDone}</td></tr>
+ *   <tr><td>{@code autoReconnect}</td><td>true</td><td>when false a lost link stays down and queued requests fail</td></tr>
+ *   <tr><td>{@code backoff}</td><td>{@link Backoff#DEFAULT}</td><td>-</td></tr>
+ *   <tr><td>{@code queuedOnLinkDown}</td><td>{@link QueuedOnLinkDown#KEEP}</td><td>kept requests still end by their own timeout</td></tr>
+ * </table>
+ */
+public final class ConnectionConfig {
+
+    /** What happens to requests not yet written when the link goes down. */
+    public enum QueuedOnLinkDown {
+        /** They wait for the next link, within their own timeout. */
+        KEEP,
+        /** They fail at once with the link-loss cause. */
+        FAIL
+    }
+
+    /** The defaults, as the table says. */
+    public static final ConnectionConfig DEFAULT = builder().build();
+
+    private final Framing framing;
+    private final byte[] writeTerminator;
+    private final int maxFrameLength;
+    private final int maxInFlight;
+    private final int maxQueued;
+    private final Duration defaultTimeout;
+    private final StaleReplyPolicy staleReplyPolicy;
+    private final FrameClassifier classifier;
+    private final List<Request> onConnect;
+    private final boolean externalHook;
+    private final boolean autoReconnect;
+    private final Backoff backoff;
+    private final QueuedOnLinkDown queuedOnLinkDown;
+    private final Supplier<JitterSource> jitter;
+
+    private ConnectionConfig(Builder b) {
+        framing = b.framing;
+        writeTerminator = b.writeTerminator.clone();
+        maxFrameLength = b.maxFrameLength;
+        maxInFlight = b.maxInFlight;
+        maxQueued = b.maxQueued;
+        defaultTimeout = b.defaultTimeout;
+        staleReplyPolicy = b.staleReplyPolicy;
+        classifier = b.classifier;
+        onConnect = List.copyOf(b.onConnect);
+        externalHook = b.externalHook;
+        autoReconnect = b.autoReconnect;
+        backoff = b.backoff;
+        queuedOnLinkDown = b.queuedOnLinkDown;
+        jitter = b.jitter;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.framing = framing;
+        b.writeTerminator = writeTerminator.clone();
+        b.maxFrameLength = maxFrameLength;
+        b.maxInFlight = maxInFlight;
+        b.maxQueued = maxQueued;
+        b.defaultTimeout = defaultTimeout;
+        b.staleReplyPolicy = staleReplyPolicy;
+        b.classifier = classifier;
+        b.onConnect = onConnect;
+        b.externalHook = externalHook;
+        b.autoReconnect = autoReconnect;
+        b.backoff = backoff;
+        b.queuedOnLinkDown = queuedOnLinkDown;
+        b.jitter = jitter;
+        return b;
+    }
+
+    public Framing framing() {
+        return framing;
+    }
+
+    /** A copy of the bytes appended to every request. */
+    public byte[] writeTerminator() {
+        return writeTerminator.clone();
+    }
+
+    byte[] writeTerminatorNoCopy() {
+        return writeTerminator;
+    }
+
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public int maxQueued() {
+        return maxQueued;
+    }
+
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    public StaleReplyPolicy staleReplyPolicy() {
+        return staleReplyPolicy;
+    }
+
+    public FrameClassifier classifier() {
+        return classifier;
+    }
+
+    /** The on-connect hook's requests, sent in order on every link before any user request. */
+    public List<Request> onConnect() {
+        return onConnect;
+    }
+
+    public boolean externalHook() {
+        return externalHook;
+    }
+
+    public boolean autoReconnect() {
+        return autoReconnect;
+    }
+
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    public QueuedOnLinkDown queuedOnLinkDown() {
+        return queuedOnLinkDown;
+    }
+
+    JitterSource newJitterSource() {
+        return jitter.get();
+    }
+
+    /** Builds a {@link ConnectionConfig}; every setter validates its argument and names a bad value. */
+    public static final class Builder {
+        private Framing framing = Framing.lines();
+        private byte[] writeTerminator = {'\n'};
+        private int maxFrameLength = 65_536;
+        private int maxInFlight = 1;
+        private int maxQueued = 10_000;
+        private Duration defaultTimeout = Duration.ofSeconds(5);
+        private StaleReplyPolicy staleReplyPolicy = StaleReplyPolicy.discardLateReply(Duration.ofSeconds(10));
+        private FrameClassifier classifier = FrameClassifier.ALL_REPLIES;
+        private List<Request> onConnect = List.of();
+        private boolean externalHook;
+        private boolean autoReconnect = true;
+        private Backoff backoff = Backoff.DEFAULT;
+        private QueuedOnLinkDown queuedOnLinkDown = QueuedOnLinkDown.KEEP;
+        private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
+
+        private Builder() {
+        }
+
+        public Builder framing(Framing framing) {
+            this.framing = Objects.requireNonNull(framing, "framing");
+            return this;
+        }
+
+        /** Bytes appended to every request, ISO-8859-1; may be empty for binary protocols. */
+        public Builder writeTerminator(String terminator) {
+            return writeTerminator(Objects.requireNonNull(terminator, "terminator").getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        /** Bytes appended to every request; may be empty for binary protocols. */
+        public Builder writeTerminator(byte[] terminator) {
+            this.writeTerminator = Objects.requireNonNull(terminator, "terminator").clone();
+            return this;
+        }
+
+        public Builder maxFrameLength(int maxFrameLength) {
+            if (maxFrameLength < 1) {
+                throw new IllegalArgumentException("maxFrameLength must be positive: " + maxFrameLength);
+            }
+            this.maxFrameLength = maxFrameLength;
+            return this;
+        }
+
+        /** Requests on the wire at once: 1 for strict instruments, more for pipelining. */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+            }
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        public Builder maxQueued(int maxQueued) {
+            if (maxQueued < 1) {
+                throw new IllegalArgumentException("maxQueued must be at least 1: " + maxQueued);
+            }
+            this.maxQueued = maxQueued;
+            return this;
+        }
+
+        /** Whole-exchange timeout for requests that carry none. */
+        public Builder defaultTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("defaultTimeout must be positive: " + timeout);
+            }
+            this.defaultTimeout = timeout;
+            return this;
+        }
+
+        public Builder staleReplyPolicy(StaleReplyPolicy policy) {
+            this.staleReplyPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public Builder classifier(FrameClassifier classifier) {
+            this.classifier = Objects.requireNonNull(classifier, "classifier");
+            return this;
+        }
+
+        /** Requests sent on every new link before any user request (re-send configuration). */
+        public Builder onConnect(List<Request> requests) {
+            this.onConnect = List.copyOf(requests);
+            return this;
+        }
+
+        /** Same as {@link #onConnect(List)}. */
+        public Builder onConnect(Request... requests) {
+            return onConnect(List.of(requests));
+        }
+
+        /**
+         * When true, the driver runs a hook of its own on each link (it may query the device with
+         * {@link Connection#sendHook}) and ends it with {@link Connection#hookDone} or
+         * {@link Connection#hookFailed}; the {@code onConnect} requests still go first.
+         */
+        public Builder externalHook(boolean externalHook) {
+            this.externalHook = externalHook;
+            return this;
+        }
+
+        public Builder autoReconnect(boolean autoReconnect) {
+            this.autoReconnect = autoReconnect;
+            return this;
+        }
+
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        public Builder queuedOnLinkDown(QueuedOnLinkDown policy) {
+            this.queuedOnLinkDown = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Where reconnect jitter comes from; one source is made per connection. */
+        public Builder jitter(Supplier<JitterSource> jitter) {
+            this.jitter = Objects.requireNonNull(jitter, "jitter");
+            return this;
+        }
+
+        public ConnectionConfig build() {
+            return new ConnectionConfig(this);
+        }
+    }
+}

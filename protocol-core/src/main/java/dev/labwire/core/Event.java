@@ -1,0 +1,164 @@
+package dev.labwire.core;
+
+import dev.labwire.core.frame.Frame;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a {@link Connection} tells its driver, one at a time from {@link Connection#nextEvent()}.
+ * Every request ends with exactly one of {@link Reply}, {@link Timeout} or {@link Failed}, carrying the
+ * id {@link Connection#send} returned. {@link OpenLink} and {@link CloseLink} are orders to the driver.
+ *
+ * <pre>{@code
+ * for (Event e = conn.nextEvent(); e != Event.NeedData.INSTANCE; e = conn.nextEvent()) {
+ *     if (e instanceof Event.Reply r) complete(r.id(), r.frames());
+ *     else if (e instanceof Event.Timeout t) timeOut(t.id());
+ *     else if (e instanceof Event.Failed f) fail(f.id(), f.cause());
+ *     else if (e instanceof Event.Pushed p) stream(p.frame());
+ *     else if (e instanceof Event.OpenLink o) startConnecting();
+ *     else if (e instanceof Event.CloseLink c) closeSocket(c.reason());
+ * }
+ * }</pre>
+ */
+public sealed interface Event {
+
+    /** No event now; the driver waits for input or the timer. */
+    enum NeedData implements Event {
+        /** The only value. */
+        INSTANCE
+    }
+
+    /**
+     * A request got its whole reply.
+     *
+     * @param id      the id {@code send} returned
+     * @param request the request
+     * @param frames  the reply's frames, in order; empty for {@link Expect#nothing()}
+     */
+    record Reply(long id, Request request, List<Frame> frames) implements Event {
+        public Reply {
+            Objects.requireNonNull(request, "request");
+            frames = List.copyOf(frames);
+        }
+
+        /** The first frame; for one-frame replies, the reply. */
+        public Frame frame() {
+            if (frames.isEmpty()) {
+                throw new IllegalStateException("reply to " + request + " has no frames");
+            }
+            return frames.get(0);
+        }
+
+        /** The first frame as ISO-8859-1 text. */
+        public String text() {
+            return frame().asString();
+        }
+    }
+
+    /**
+     * A request's timeout passed before its reply was whole.
+     *
+     * @param id      the id {@code send} returned
+     * @param request the request
+     * @param written true when its bytes had been handed to the driver (the device may still answer;
+     *                the connection's {@link StaleReplyPolicy} deals with that)
+     */
+    record Timeout(long id, Request request, boolean written) implements Event {
+        public Timeout {
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    /**
+     * A request ended without a reply: the reply broke the protocol ({@link RemoteProtocolException}),
+     * the link went down (the driver's cause), or the connection was closed ({@link LocalProtocolException}).
+     *
+     * @param id      the id {@code send} returned
+     * @param request the request
+     * @param cause   why
+     */
+    record Failed(long id, Request request, Throwable cause) implements Event {
+        public Failed {
+            Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(cause, "cause");
+        }
+    }
+
+    /**
+     * The device pushed a frame that the {@link FrameClassifier} says answers no request.
+     *
+     * @param frame the frame
+     */
+    record Pushed(Frame frame) implements Event {
+        public Pushed {
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** Why a frame was discarded. */
+    enum DiscardReason {
+        /** Part of the reply to a request that had already timed out. */
+        LATE_REPLY,
+        /** Received while resynchronising, before the probe's answer. */
+        RESYNC,
+        /** A reply-kind frame when no request awaited one. */
+        UNEXPECTED
+    }
+
+    /**
+     * A frame that was thrown away; nothing else happened because of it.
+     *
+     * @param frame  the frame
+     * @param reason why
+     */
+    record Discarded(Frame frame, DiscardReason reason) implements Event {
+        public Discarded {
+            Objects.requireNonNull(frame, "frame");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * Bytes that broke the framing and belonged to no live request (garbage between replies, a bad
+     * pushed frame, the rest of a late reply). The framer has recovered; the connection stays usable.
+     *
+     * @param error what was wrong
+     */
+    record ProtocolError(RemoteProtocolException error) implements Event {
+        public ProtocolError {
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /**
+     * Order: open the link now. Answer with {@link Connection#linkUp} or {@link Connection#linkFailed}.
+     *
+     * @param attempt 1 for the first attempt after {@code open} or after a loss, counting up while attempts fail
+     */
+    record OpenLink(int attempt) implements Event {
+    }
+
+    /**
+     * Order: close the link (the hook failed, a stale-reply policy asked for a fresh link, or the
+     * connection was closed). Then call {@link Connection#linkDown}; after {@code close} that is optional.
+     *
+     * @param reason why, for logs and for the failures of requests still in flight
+     */
+    record CloseLink(String reason) implements Event {
+        public CloseLink {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The connection's {@link State} changed.
+     *
+     * @param state the new state
+     * @param cause why the link went down ({@link State#DOWN}), else null
+     */
+    record StateChanged(State state, Throwable cause) implements Event {
+        public StateChanged {
+            Objects.requireNonNull(state, "state");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.labwire.core;
+
+import dev.labwire.core.frame.Frame;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One request's life inside a {@link Connection}: queued, written, collecting its reply frames, and,
+ * after it ended early (timeout, bad reply), possibly a "zombie" that still owns its place in the
+ * reply line so that the rest of its reply is swallowed instead of reaching a later request.
+ */
+final class Exchange {
+    enum Kind { USER, HOOK, PROBE }
+
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    final long id;
+    final Request request;
+    final Kind kind;
+    final long deadline;
+    boolean written;
+    /** Ended for its caller; still owed frames are swallowed. */
+    boolean zombie;
+    /** For a zombie of policy (a): when its late reply stops being worth waiting for. */
+    long graceDeadline = NO_DEADLINE;
+    /** Frames (or framing errors) received for this reply so far. */
+    int received;
+    private List<Frame> frames;
+
+    Exchange(long id, Request request, Kind kind, long deadline) {
+        this.id = id;
+        this.request = request;
+        this.kind = kind;
+        this.deadline = deadline;
+    }
+
+    Expect expect() {
+        return request.expect();
+    }
+
+    /** True when this exchange's reply is cut by the connection's own framing (and so classified). */
+    boolean usesBaseFraming() {
+        return expect() instanceof Expect.Frames || expect() instanceof Expect.UntilMarker;
+    }
+
+    void add(Frame f) {
+        if (frames == null) {
+            frames = expect() instanceof Expect.Frames n && n.count() == 1 ? null : new ArrayList<>();
+            if (frames == null) {
+                frames = List.of(f);
+                return;
+            }
+        }
+        frames.add(f);
+    }
+
+    List<Frame> frames() {
+        return frames == null ? List.of() : frames;
+    }
+
+    void becomeZombie(long graceDeadline) {
+        zombie = true;
+        this.graceDeadline = graceDeadline;
+        frames = null;
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + request;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.labwire.core;
+
+import dev.labwire.core.frame.BlockFramer;
+import dev.labwire.core.frame.FixedLengthFramer;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.FrameResult;
+import dev.labwire.core.frame.Framer;
+import dev.labwire.core.frame.FramingError;
+import dev.labwire.core.frame.InputBuffer;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * The data path of a {@link Connection}: the input buffer, the framers, and the reply line.
+ *
+ * <p>Theory of operation. Requests written to the wire sit in {@link #inFlight} in write order. Bytes
+ * are framed by the framer the head of that line needs (the connection's framing, a block framer, a
+ * fixed-length framer); each frame is classified (pushed, or part of the head's reply) and counted
+ * against the head's {@link Expect}. When the head is whole it leaves the line. A head that already
+ * ended (timed out, failed on a bad frame) stays as a zombie until its owed frames have passed, so
+ * that they are swallowed and never reach the next request. A framing error counts as one frame of
+ * the head: the framer has already discarded that frame to its boundary.
+ */
+final class ReplyMatcher {
+    final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
+    int zombies;
+
+    private final Connection owner;
+    private final ConnectionConfig config;
+    private final ArrayDeque<Event> events;
+    private final Framer baseFramer;
+    private final BlockFramer blockFramer;
+    private final InputBuffer input = new InputBuffer(1024);
+    private Framer current;
+    private Framer bytesFramer;
+
+    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Event> events) {
+        this.owner = owner;
+        this.config = config;
+        this.events = events;
+        this.baseFramer = config.framing().newFramer(config.maxFrameLength());
+        this.blockFramer = newBlockFramer(config.maxFrameLength());
+        this.current = baseFramer;
+    }
+
+    private BlockFramer newBlockFramer(int max) {
+        byte[] t = config.writeTerminatorNoCopy();
+        return new BlockFramer(t.length == 0 ? new byte[] {'\n'} : t, max, BlockFramer.TrailingTerminator.OPTIONAL);
+    }
+
+    /** Takes all of {@code data} in chunks, framing after each, dropping what comes while not reading. */
+    void receive(ByteBuffer data, int chunk) {
+        while (data.hasRemaining()) {
+            if (!owner.reading()) {
+                data.position(data.limit());
+                return;
+            }
+            input.append(data, chunk);
+            decode(false);
+        }
+    }
+
+    void receiveEof() {
+        if (owner.reading()) {
+            decode(true);
+        }
+        input.clear();
+    }
+
+    /** Forgets buffered bytes, framer state, and the reply line (the caller has ended its requests). */
+    void reset() {
+        input.clear();
+        baseFramer.reset();
+        blockFramer.reset();
+        current = baseFramer;
+        bytesFramer = null;
+        inFlight.clear();
+        zombies = 0;
+    }
+
+    int bufferedBytes() {
+        return input.readableBytes();
+    }
+
+    int bufferCapacity() {
+        return input.capacity();
+    }
+
+    void zombify(Exchange e, long graceDeadline) {
+        e.becomeZombie(graceDeadline);
+        zombies++;
+    }
+
+    private void decode(boolean eof) {
+        while (owner.reading()) {
+            Exchange head = inFlight.peekFirst();
+            Framer f = framerFor(head);
+            if (f != current) {
+                if (!current.settle(input) && !eof) {
+                    return;
+                }
+                f.reset();
+                current = f;
+            }
+            FrameResult r = eof ? f.decodeAtEof(input) : f.decode(input);
+            if (r instanceof Frame frame) {
+                onFrame(head, frame, f == baseFramer);
+            } else if (r instanceof FramingError err) {
+                onFramingError(head, err);
+            } else {
+                return;
+            }
+        }
+        input.clear();
+    }
+
+    private Framer framerFor(Exchange head) {
+        if (head == null) {
+            return current.isDiscarding() ? current : baseFramer;
+        }
+        if (current.isDiscarding()) {
+            return current;
+        }
+        Expect x = head.expect();
+        if (x instanceof Expect.Block b) {
+            if (b.maxLength() == 0 || b.maxLength() == config.maxFrameLength()) {
+                return blockFramer;
+            }
+            return current instanceof BlockFramer bf && bf.maxFrameLength() == b.maxLength() ? current : newBlockFramer(b.maxLength());
+        }
+        if (x instanceof Expect.Bytes n) {
+            if (bytesFramer == null || bytesFramer.maxFrameLength() != n.count()) {
+                bytesFramer = new FixedLengthFramer(n.count());
+            }
+            return bytesFramer;
+        }
+        return baseFramer;
+    }
+
+    private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
+        boolean pushed = fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED;
+        if (pushed) {
+            events.add(new Event.Pushed(frame));
+            return;
+        }
+        if (head == null || (fromBaseFraming && !head.usesBaseFraming())) {
+            events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
+            return;
+        }
+        if (head.kind == Exchange.Kind.PROBE) {
+            if (((StaleReplyPolicy.Resync) config.staleReplyPolicy()).isAnswer(frame)) {
+                inFlight.pollFirst();
+                owner.resynced();
+            } else {
+                events.add(new Event.Discarded(frame, Event.DiscardReason.RESYNC));
+            }
+            return;
+        }
+        boolean marker = head.expect() instanceof Expect.UntilMarker u && u.isMarker(frame);
+        if (head.zombie) {
+            if (!marker) {
+                events.add(new Event.Discarded(frame, Event.DiscardReason.LATE_REPLY));
+            }
+        } else if (!marker) {
+            head.add(frame);
+        }
+        if (advance(head, marker) && !head.zombie) {
+            owner.end(head, new Event.Reply(head.id, head.request, head.frames()));
+        }
+    }
+
+    /** Counts one frame (or framing error) of {@code head}'s reply; removes it from the line when whole. */
+    private boolean advance(Exchange head, boolean marker) {
+        Expect x = head.expect();
+        boolean done;
+        if (x instanceof Expect.Frames n) {
+            done = ++head.received >= n.count();
+        } else if (x instanceof Expect.UntilMarker u) {
+            done = marker;
+            if (!marker && ++head.received > u.maxFrames() && !head.zombie) {
+                owner.end(head, new Event.Failed(head.id, head.request, new RemoteProtocolException(
+                        "more than " + u.maxFrames() + " frames before the end marker of " + head.request)));
+                zombify(head, Exchange.NO_DEADLINE);
+                return false;
+            }
+        } else {
+            done = true;
+        }
+        if (done) {
+            inFlight.remove(head);
+            if (head.zombie) {
+                zombies--;
+            }
+        }
+        return done;
+    }
+
+    private void onFramingError(Exchange head, FramingError err) {
+        if (head == null || head.zombie || head.kind == Exchange.Kind.PROBE) {
+            events.add(new Event.ProtocolError(err.exception()));
+            if (head != null && head.zombie) {
+                advance(head, false);
+            }
+            return;
+        }
+        boolean whole = advance(head, false);
+        owner.end(head, new Event.Failed(head.id, head.request, err.exception()));
+        if (!whole) {
+            zombify(head, Exchange.NO_DEADLINE);
+        }
+    }
+}

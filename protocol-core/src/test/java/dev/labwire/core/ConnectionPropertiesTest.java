@@ -1,0 +1,188 @@
+package dev.labwire.core;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.testing.Chunking;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+class ConnectionPropertiesTest {
+    private static final long T0 = 5_000_000_000L;
+
+    /** A connection whose link is up and ready, with events drained into {@code sink}. */
+    private static Connection ready(ConnectionConfig cfg, List<Event> sink) {
+        Connection c = new Connection(cfg);
+        c.open(T0);
+        c.linkUp(T0);
+        drain(c, sink, null);
+        return c;
+    }
+
+    private static void drain(Connection c, List<Event> sink, ByteArrayOutputStream wire) {
+        for (ByteBuffer out; (out = c.pollTransmit()) != null; ) {
+            if (wire != null) {
+                wire.writeBytes(java.util.Arrays.copyOfRange(out.array(), out.position(), out.limit()));
+            }
+        }
+        for (Event e; (e = c.nextEvent()) != Event.NeedData.INSTANCE; ) {
+            sink.add(e);
+        }
+    }
+
+    /**
+     * Random requests of every expectation, pipelined, their replies with pushed frames between them,
+     * delivered in random splits: every request gets exactly its own reply, pushes come out in order.
+     */
+    @Property(tries = 500)
+    void randomValidExchangesInRandomSplitsAlwaysCorrelate(@ForAll long seed, @ForAll @IntRange(min = 1, max = 30) int n) {
+        Random r = new Random(seed);
+        ConnectionConfig cfg = ConnectionConfig.builder().maxInFlight(n)
+                .classifier(FrameClassifier.pushedIfStartsWith("P:".getBytes(ISO_8859_1))).build();
+        List<Event> events = new ArrayList<>();
+        Connection c = ready(cfg, events);
+        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        Map<Long, List<String>> expected = new HashMap<>();
+        List<String> pushes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String tok = "t" + i + "-" + Long.toHexString(r.nextLong());
+            int kind = r.nextInt(5);
+            List<String> want = new ArrayList<>();
+            Expect x;
+            if (kind == 0) {
+                x = Expect.line();
+                want.add(tok);
+                replies.writeBytes((tok + (r.nextBoolean() ? "\r\n" : "\n")).getBytes(ISO_8859_1));
+            } else if (kind == 1) {
+                int k = 1 + r.nextInt(4);
+                x = Expect.lines(k);
+                for (int j = 0; j < k; j++) {
+                    want.add(tok + "/" + j);
+                    replies.writeBytes((tok + "/" + j + "\n").getBytes(ISO_8859_1));
+                    if (r.nextInt(3) == 0) {
+                        String push = "P:" + i + "/" + j;
+                        pushes.add(push);
+                        replies.writeBytes((push + "\n").getBytes(ISO_8859_1));
+                    }
+                }
+            } else if (kind == 2) {
+                x = Expect.linesUntil("END");
+                int k = r.nextInt(4);
+                for (int j = 0; j < k; j++) {
+                    want.add(tok + "." + j);
+                    replies.writeBytes((tok + "." + j + "\n").getBytes(ISO_8859_1));
+                }
+                replies.writeBytes("END\n".getBytes(ISO_8859_1));
+            } else if (kind == 3) {
+                x = Expect.block();
+                byte[] payload = new byte[r.nextInt(40)];
+                r.nextBytes(payload);
+                want.add(new String(payload, ISO_8859_1));
+                String len = Integer.toString(payload.length);
+                replies.writeBytes(("#" + len.length() + len).getBytes(ISO_8859_1));
+                replies.writeBytes(payload);
+                if (r.nextBoolean()) {
+                    replies.write('\n');
+                }
+            } else {
+                byte[] payload = new byte[1 + r.nextInt(10)];
+                r.nextBytes(payload);
+                x = Expect.bytes(payload.length);
+                want.add(new String(payload, ISO_8859_1));
+                replies.writeBytes(payload);
+            }
+            if (kind < 3 && r.nextInt(4) == 0) {
+                String push = "P:between " + i;
+                pushes.add(push);
+                replies.writeBytes((push + "\n").getBytes(ISO_8859_1));
+            }
+            long id = c.send(Request.of("Q" + i + "?", x), T0);
+            expected.put(id, want);
+        }
+        drain(c, events, null);
+        for (byte[] chunk : Chunking.randomSplit(replies.toByteArray(), r)) {
+            c.receive(ByteBuffer.wrap(chunk), T0);
+            drain(c, events, null);
+        }
+        Map<Long, List<String>> got = new HashMap<>();
+        List<String> gotPushes = new ArrayList<>();
+        for (Event e : events) {
+            if (e instanceof Event.Reply rep) {
+                assertThat(got.put(rep.id(), rep.frames().stream().map(Frame::asString).toList())).as("ended twice").isNull();
+            } else if (e instanceof Event.Pushed p) {
+                gotPushes.add(p.frame().asString());
+            } else {
+                assertThat(e).isInstanceOfAny(Event.StateChanged.class, Event.OpenLink.class);
+            }
+        }
+        assertThat(got).isEqualTo(expected);
+        assertThat(gotPushes).isEqualTo(pushes);
+    }
+
+    /**
+     * Random bytes in random splits, with timers firing between them: nothing but declared behaviour,
+     * the buffer stays within its bound, and once every deadline passed each request ended exactly once.
+     */
+    @Property(tries = 500)
+    void randomBytesNeverBreakTheBoundOrTheExactlyOnceRule(@ForAll long seed) {
+        Random r = new Random(seed);
+        int max = 64;
+        ConnectionConfig cfg = ConnectionConfig.builder().maxFrameLength(max).maxInFlight(1 + r.nextInt(4))
+                .staleReplyPolicy(r.nextBoolean() ? StaleReplyPolicy.scpiResync() : StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)))
+                .defaultTimeout(Duration.ofMillis(100 + r.nextInt(200))).build();
+        List<Event> events = new ArrayList<>();
+        Connection c = ready(cfg, events);
+        List<Long> ids = new ArrayList<>();
+        Expect[] kinds = {Expect.line(), Expect.lines(2), Expect.linesUntil("."), Expect.block(), Expect.bytes(3), Expect.nothing()};
+        long now = T0;
+        for (int step = 0; step < 40; step++) {
+            if (r.nextInt(3) == 0) {
+                ids.add(c.send(Request.of("Q?", kinds[r.nextInt(kinds.length)]), now));
+            }
+            byte[] junk = new byte[r.nextInt(200)];
+            for (int i = 0; i < junk.length; i++) {
+                int pick = r.nextInt(10);
+                junk[i] = pick == 0 ? (byte) '\n' : pick == 1 ? (byte) '#' : pick == 2 ? (byte) ('0' + r.nextInt(10)) : (byte) r.nextInt(256);
+            }
+            c.receive(ByteBuffer.wrap(junk), now);
+            assertThat(c.bufferedBytes()).isLessThanOrEqualTo(max + Connection.CHUNK);
+            now += r.nextInt(50) * 1_000_000L;
+            c.handleTimeout(now);
+            drain(c, events, null);
+            if (c.state() == State.DOWN || c.state() == State.CONNECTING) {
+                if (c.state() == State.DOWN) {
+                    c.handleTimeout(c.pollTimeout().orElse(now));
+                }
+                if (c.state() == State.CONNECTING) {
+                    c.linkUp(now);
+                }
+                drain(c, events, null);
+            }
+            for (Event e : events) {
+                if (e instanceof Event.CloseLink) {
+                    c.linkDown(new IllegalStateException("closed on order"), now);
+                }
+            }
+            events.removeIf(e -> e instanceof Event.CloseLink);
+            drain(c, events, null);
+        }
+        now += Duration.ofSeconds(5).toNanos();
+        c.handleTimeout(now);
+        drain(c, events, null);
+        for (long id : ids) {
+            long endings = events.stream().filter(e -> e instanceof Event.Reply rep && rep.id() == id
+                    || e instanceof Event.Timeout t && t.id() == id || e instanceof Event.Failed f && f.id() == id).count();
+            assertThat(endings).as("endings of request #" + id).isEqualTo(1);
+        }
+    }
+}

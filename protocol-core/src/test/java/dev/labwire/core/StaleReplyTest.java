@@ -1,0 +1,155 @@
+package dev.labwire.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.labwire.core.testing.Pair;
+import dev.labwire.core.testing.ScriptedInstrument;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PyVISA-py failure, once per stale-reply policy: {@code *OPC?} times out, its {@code 1} arrives
+ * late, and the next {@code *IDN?} must get the identity string, never {@code 1}.
+ */
+class StaleReplyTest {
+    private static final String IDN = "ACME,PSU-3000,SN42,1.0";
+    private static final Duration OPC_TIMEOUT = Duration.ofMillis(500);
+
+    private static ConnectionConfig config(StaleReplyPolicy policy) {
+        return ConnectionConfig.builder()
+                .staleReplyPolicy(policy)
+                .backoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0))
+                .jitter(() -> JitterSource.fixed(0.5))
+                .build();
+    }
+
+    /** The device is slow: it holds its answers until the test releases them. */
+    private static Pair slowDevice(StaleReplyPolicy policy) {
+        ScriptedInstrument device = ScriptedInstrument.scpi();
+        Pair p = Pair.open(config(policy), device);
+        assertThat(p.conn.state()).isEqualTo(State.READY);
+        device.hold(true);
+        return p;
+    }
+
+    private static void assertIdnNeverOne(Pair p, long idn) {
+        assertThat(p.replyText(idn)).isEqualTo(IDN).isNotEqualTo("1");
+        assertThat(p.endingsOf(idn)).isEqualTo(1);
+    }
+
+    @Test
+    void discardLateReply_keepsTheSlotAndSwallowsTheLateOne() {
+        Pair p = slowDevice(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(10)));
+        long opc = p.send(Request.query("*OPC?").withTimeout(OPC_TIMEOUT));
+        p.advance(Duration.ofMillis(600));
+        assertThat(p.endingOf(opc)).isEqualTo(new Event.Timeout(opc, Request.query("*OPC?").withTimeout(OPC_TIMEOUT), true));
+
+        long idn = p.send(Request.query("*IDN?"));
+        assertThat(p.device.commands()).as("the timed-out request keeps its slot").containsExactly("*OPC?");
+
+        p.device.hold(false); // the late "1" arrives
+        p.pump();
+        assertThat(p.eventsOf(Event.Discarded.class)).extracting(d -> d.frame().asString(), Event.Discarded::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1", Event.DiscardReason.LATE_REPLY));
+        assertThat(p.device.commands()).containsExactly("*OPC?", "*IDN?");
+        assertIdnNeverOne(p, idn);
+        assertThat(p.opens()).as("no reconnect needed").isEqualTo(1);
+    }
+
+    @Test
+    void discardLateReply_reconnectsWhenTheLateReplyNeverComes() {
+        ScriptedInstrument device = new ScriptedInstrument(cmd -> cmd.equals("*OPC?") ? null : ScriptedInstrument.scpiAnswer(cmd));
+        Pair p = Pair.open(config(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(2))), device);
+        long opc = p.send(Request.query("*OPC?").withTimeout(OPC_TIMEOUT));
+        long idn = p.send(Request.query("*IDN?").withTimeout(Duration.ofSeconds(10)));
+        p.advanceThroughTimers(Duration.ofSeconds(5));
+        assertThat(p.endingOf(opc)).isInstanceOf(Event.Timeout.class);
+        assertThat(p.eventsOf(Event.CloseLink.class)).singleElement()
+                .satisfies(c -> assertThat(c.reason()).contains("late reply").contains("*OPC?"));
+        assertThat(p.opens()).isEqualTo(2);
+        assertIdnNeverOne(p, idn);
+    }
+
+    @Test
+    void resync_probesAndDiscardsEverythingBeforeTheAnswer() {
+        Pair p = slowDevice(StaleReplyPolicy.scpiResync());
+        long opc = p.send(Request.query("*OPC?").withTimeout(OPC_TIMEOUT));
+        p.advance(Duration.ofMillis(600));
+        assertThat(p.endingOf(opc)).isInstanceOf(Event.Timeout.class);
+        assertThat(p.device.commands()).as("probe sent at once").containsExactly("*OPC?", "*OPC?");
+
+        long idn = p.send(Request.query("*IDN?"));
+        assertThat(p.device.commands()).as("user requests wait for the probe's answer").hasSize(2);
+
+        byte[] held = p.device.takeOutbox();
+        assertThat(new String(held, java.nio.charset.StandardCharsets.US_ASCII))
+                .as("the late answer and the probe's, in wire order").isEqualTo("1\n1\n");
+        p.device.hold(false);
+        p.deliver("1\ngarbage line\n1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // junk between them
+        assertThat(p.eventsOf(Event.Discarded.class)).extracting(Event.Discarded::reason)
+                .containsExactly(Event.DiscardReason.LATE_REPLY, Event.DiscardReason.RESYNC);
+        assertThat(p.device.commands()).containsExactly("*OPC?", "*OPC?", "*IDN?");
+        assertIdnNeverOne(p, idn);
+    }
+
+    @Test
+    void resync_reconnectsWhenTheProbeIsNeverAnswered() {
+        ScriptedInstrument device = ScriptedInstrument.scpi();
+        Pair p = Pair.open(config(StaleReplyPolicy.resync(Request.query("*OPC?").withTimeout(Duration.ofSeconds(1)), "1")), device);
+        device.responder(cmd -> null); // the device went deaf
+        long opc = p.send(Request.query("*OPC?").withTimeout(OPC_TIMEOUT));
+        long idn = p.send(Request.query("*IDN?").withTimeout(Duration.ofSeconds(10)));
+        p.advanceThroughTimers(Duration.ofMillis(1600));
+        assertThat(p.endingOf(opc)).isInstanceOf(Event.Timeout.class);
+        assertThat(p.eventsOf(Event.CloseLink.class)).singleElement()
+                .satisfies(c -> assertThat(c.reason()).contains("resync probe"));
+        device.responder(ScriptedInstrument::scpiAnswer); // and it recovers on the new link
+        p.advanceThroughTimers(Duration.ofSeconds(1));
+        assertIdnNeverOne(p, idn);
+    }
+
+    @Test
+    void resync_whenTheTimedOutQueryNeverAnswers_theProbesOneIsSwallowedAndTheLinkIsRenewed() {
+        // FOO? is an unknown command: the device answers nothing (SCPI error -113 in its queue)
+        ScriptedInstrument device = ScriptedInstrument.scpi();
+        Pair p = Pair.open(config(StaleReplyPolicy.resync(Request.query("*OPC?").withTimeout(Duration.ofSeconds(1)), "1")), device);
+        long foo = p.send(Request.query("FOO?").withTimeout(OPC_TIMEOUT));
+        long idn = p.send(Request.query("*IDN?").withTimeout(Duration.ofSeconds(10)));
+        p.advanceThroughTimers(Duration.ofSeconds(5));
+        assertThat(p.endingOf(foo)).isInstanceOf(Event.Timeout.class);
+        assertIdnNeverOne(p, idn);
+        assertThat(p.opens()).isEqualTo(2);
+    }
+
+    @Test
+    void reconnect_dropsTheLinkSoTheLateReplyCannotArrive() {
+        Pair p = slowDevice(StaleReplyPolicy.reconnect());
+        long opc = p.send(Request.query("*OPC?").withTimeout(OPC_TIMEOUT));
+        long idn = p.send(Request.query("*IDN?"));
+        p.advance(Duration.ofMillis(600));
+        assertThat(p.endingOf(opc)).isInstanceOf(Event.Timeout.class);
+        assertThat(p.eventsOf(Event.CloseLink.class)).hasSize(1);
+        assertThat(p.linkUp()).isFalse();
+        p.device.hold(false);
+        p.advanceThroughTimers(Duration.ofMillis(200)); // backoff 100 ms, then the new link
+        assertThat(p.opens()).isEqualTo(2);
+        assertIdnNeverOne(p, idn);
+        assertThat(p.eventsOf(Event.Discarded.class)).isEmpty();
+    }
+
+    @Test
+    void pipelined_lateRepliesStillLineUp() {
+        ScriptedInstrument device = ScriptedInstrument.scpi();
+        Pair p = Pair.open(config(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(10))).toBuilder().maxInFlight(4).build(), device);
+        device.hold(true);
+        long a = p.send(Request.query("ECHO? a").withTimeout(OPC_TIMEOUT));
+        long b = p.send(Request.query("ECHO? b").withTimeout(Duration.ofSeconds(5)));
+        p.advance(Duration.ofMillis(600));
+        long c = p.send(Request.query("ECHO? c"));
+        device.hold(false);
+        p.pump();
+        assertThat(p.endingOf(a)).isInstanceOf(Event.Timeout.class);
+        assertThat(p.replyText(b)).isEqualTo("b");
+        assertThat(p.replyText(c)).isEqualTo("c");
+    }
+}
