@@ -138,7 +138,8 @@ public final class IeeeBlock {
         return out;
     }
 
-    private static byte[] header(int length) {
+    /** {@code #<n><length>} for a payload of {@code length} bytes; package-private for the limit test. */
+    static byte[] header(int length) {
         if (length > MAX_DEFINITE_LENGTH) {
             throw new IllegalArgumentException("payload of " + length + " bytes is over the "
                     + MAX_DEFINITE_LENGTH + " a definite length block can declare");
