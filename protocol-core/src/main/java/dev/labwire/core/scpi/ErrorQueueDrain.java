@@ -1,9 +1,11 @@
 package dev.labwire.core.scpi;
 
+import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.frame.Frame;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads an instrument's error queue until it is empty, as a Sans-IO sequence of requests: it says what
@@ -25,7 +27,7 @@ import java.util.List;
  * The drain ends at the first no-error answer, or after {@code maxReads} answers (default
  * {@value #DEFAULT_MAX_READS}), which bounds the loop on an instrument that keeps adding errors or never
  * answers 0; {@link #hitLimit()} then says so. An answer that is not an error queue entry fails
- * {@link #accept(Frame)} with a {@link dev.labwire.core.RemoteProtocolException}, and the drain stays
+ * {@link #accept(Frame)} with a {@link RemoteProtocolException}, and the drain stays
  * failed: further calls throw {@link IllegalStateException}.
  *
  * <p>Not thread-safe; one drain per caller.
@@ -81,18 +83,19 @@ public final class ErrorQueueDrain {
     /**
      * The reply to the outstanding request.
      *
-     * @throws dev.labwire.core.RemoteProtocolException if the reply is not an error queue entry (as
+     * @throws RemoteProtocolException if the reply is not an error queue entry (as
      *         {@link ScpiError#parse(String)}); the drain is then failed
      * @throws IllegalStateException if no request is outstanding
      */
     public void accept(Frame reply) {
+        Objects.requireNonNull(reply, "reply");
         if (state != State.AWAITING_REPLY) {
             throw new IllegalStateException("accept() with no request outstanding, in state " + state + after());
         }
         ScpiError error;
         try {
             error = ScpiError.parse(reply.asString());
-        } catch (RuntimeException e) {
+        } catch (RemoteProtocolException e) {
             state = State.FAILED;
             throw e;
         }

@@ -107,6 +107,15 @@ class ErrorQueueDrainTest {
     }
 
     @Test
+    void nullReplyIsRefusedWithoutFailingTheDrain() {
+        ErrorQueueDrain drain = new ErrorQueueDrain();
+        drain.nextRequest();
+        assertThatThrownBy(() -> drain.accept(null)).isInstanceOf(NullPointerException.class).hasMessage("reply");
+        drain.accept(Frame.of("0,\"No error\""));
+        assertThat(drain.isDone()).isTrue();
+    }
+
+    @Test
     void secondNextRequestBeforeReplyIsRefused() {
         ErrorQueueDrain drain = new ErrorQueueDrain();
         drain.nextRequest();
