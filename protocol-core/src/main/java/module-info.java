@@ -5,4 +5,5 @@
 module dev.labwire.core {
     exports dev.labwire.core;
     exports dev.labwire.core.frame;
+    exports dev.labwire.core.scpi;
 }
