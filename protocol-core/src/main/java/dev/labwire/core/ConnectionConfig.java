@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  *   <tr><td>{@code autoReconnect}</td><td>true</td><td>when false a lost link stays down and queued requests fail</td></tr>
  *   <tr><td>{@code backoff}</td><td>{@link Backoff#DEFAULT}</td><td>-</td></tr>
  *   <tr><td>{@code queuedOnLinkDown}</td><td>{@link QueuedOnLinkDown#KEEP}</td><td>kept requests still end by their own timeout</td></tr>
+ *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
+ *   <tr><td>{@code tcpNoDelay}, {@code tcpKeepAlive}, {@code lowDelayTrafficClass}</td><td>all on</td><td>for drivers: TCP_NODELAY, SO_KEEPALIVE, IP_TOS low delay (0x10)</td></tr>
  * </table>
+ * The last two rows are read by the drivers, not by the core, so that both clients share one config.
  */
 public final class ConnectionConfig {
 
@@ -58,6 +61,10 @@ public final class ConnectionConfig {
     private final Backoff backoff;
     private final QueuedOnLinkDown queuedOnLinkDown;
     private final Supplier<JitterSource> jitter;
+    private final Duration connectTimeout;
+    private final boolean tcpNoDelay;
+    private final boolean tcpKeepAlive;
+    private final boolean lowDelayTrafficClass;
 
     private ConnectionConfig(Builder b) {
         framing = b.framing;
@@ -74,6 +81,10 @@ public final class ConnectionConfig {
         backoff = b.backoff;
         queuedOnLinkDown = b.queuedOnLinkDown;
         jitter = b.jitter;
+        connectTimeout = b.connectTimeout;
+        tcpNoDelay = b.tcpNoDelay;
+        tcpKeepAlive = b.tcpKeepAlive;
+        lowDelayTrafficClass = b.lowDelayTrafficClass;
     }
 
     /** A builder holding the defaults. */
@@ -98,6 +109,10 @@ public final class ConnectionConfig {
         b.backoff = backoff;
         b.queuedOnLinkDown = queuedOnLinkDown;
         b.jitter = jitter;
+        b.connectTimeout = connectTimeout;
+        b.tcpNoDelay = tcpNoDelay;
+        b.tcpKeepAlive = tcpKeepAlive;
+        b.lowDelayTrafficClass = lowDelayTrafficClass;
         return b;
     }
 
@@ -159,6 +174,26 @@ public final class ConnectionConfig {
         return queuedOnLinkDown;
     }
 
+    /** For drivers: how long one link attempt may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** For drivers: TCP_NODELAY on TCP links. */
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    /** For drivers: SO_KEEPALIVE on TCP links. */
+    public boolean tcpKeepAlive() {
+        return tcpKeepAlive;
+    }
+
+    /** For drivers: IP_TOS low delay (0x10) on TCP links; ignored where the OS refuses it. */
+    public boolean lowDelayTrafficClass() {
+        return lowDelayTrafficClass;
+    }
+
     JitterSource newJitterSource() {
         return jitter.get();
     }
@@ -179,6 +214,10 @@ public final class ConnectionConfig {
         private Backoff backoff = Backoff.DEFAULT;
         private QueuedOnLinkDown queuedOnLinkDown = QueuedOnLinkDown.KEEP;
         private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private boolean tcpNoDelay = true;
+        private boolean tcpKeepAlive = true;
+        private boolean lowDelayTrafficClass = true;
 
         private Builder() {
         }
@@ -283,6 +322,34 @@ public final class ConnectionConfig {
         /** Where reconnect jitter comes from; one source is made per connection. */
         public Builder jitter(Supplier<JitterSource> jitter) {
             this.jitter = Objects.requireNonNull(jitter, "jitter");
+            return this;
+        }
+
+        /** For drivers: how long one link attempt may take. */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** For drivers: TCP_NODELAY (default on; off batches small writes, adding latency). */
+        public Builder tcpNoDelay(boolean on) {
+            this.tcpNoDelay = on;
+            return this;
+        }
+
+        /** For drivers: SO_KEEPALIVE (default on). */
+        public Builder tcpKeepAlive(boolean on) {
+            this.tcpKeepAlive = on;
+            return this;
+        }
+
+        /** For drivers: IP_TOS low delay (default on). */
+        public Builder lowDelayTrafficClass(boolean on) {
+            this.lowDelayTrafficClass = on;
             return this;
         }
 
