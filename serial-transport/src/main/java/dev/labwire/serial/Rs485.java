@@ -29,11 +29,11 @@ public record Rs485(Mode mode, RtsPolarity rtsActive, Duration delayBefore, Dura
         ENABLED
     }
 
-    /** RS485 mode off: the link is plain RS232 as far as the driver knows. */
-    public static final Rs485 DISABLED = new Rs485(Mode.DISABLED, RtsPolarity.HIGH, Duration.ZERO, Duration.ZERO);
-
     /** The largest delay: jSerialComm takes the delay as an {@code int} of microseconds. */
     public static final Duration MAX_DELAY = Duration.ofNanos(Integer.MAX_VALUE * 1000L);
+
+    /** RS485 mode off: the link is plain RS232 as far as the driver knows. */
+    public static final Rs485 DISABLED = new Rs485(Mode.DISABLED, RtsPolarity.HIGH, Duration.ZERO, Duration.ZERO);
 
     /** Validates; for {@link Mode#DISABLED} only the values of {@link #DISABLED} are accepted. */
     public Rs485 {
