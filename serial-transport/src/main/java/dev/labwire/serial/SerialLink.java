@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Reads are short OS reads</h2>
- * {@link #read} returns what the driver has, after waiting at most {@value PortConfig#READ_WAIT_MILLIS} ms for the
+ * {@link #read} returns what the driver has, after waiting at most 100 ms for the
  * first byte (jSerialComm {@code TIMEOUT_READ_SEMI_BLOCKING}, termios {@code VMIN=0 VTIME=1} on POSIX). It
  * returns 0 when nothing arrived in that time. The caller, a client driver, loops; protocol timeouts belong to the
  * core, never to jSerialComm: POSIX read timeouts come in 100 ms steps and {@code VTIME} is one byte, so a
@@ -67,6 +67,10 @@ public final class SerialLink implements Closeable {
     private static final int JSERIALCOMM_ALREADY_OPEN = 2;
 
     private static final long CLOSE_WAIT_MILLIS = 1_000;
+
+    static final String NATIVE_LIBRARY_MISSING = "cannot open: jSerialComm's native library could not be loaded "
+            + "(/tmp and ~ mounted noexec? set -Djava.io.tmpdir=<exec folder> or -DjSerialComm.library.path=<folder "
+            + "with libjSerialComm.so>; see the dev.labwire.serial package documentation)";
 
     private final String path;
     private final SerialSettings settings;
@@ -114,6 +118,8 @@ public final class SerialLink implements Closeable {
             port = SerialPort.getCommPort(path);
         } catch (SerialPortInvalidPortException e) {
             throw new SerialPortException(path, Reason.NOT_FOUND, 0, "cannot open: no such device", e);
+        } catch (LinkageError e) {
+            throw new SerialPortException(path, Reason.OTHER, 0, NATIVE_LIBRARY_MISSING, e);
         }
         if (!PortConfig.apply(port, settings)) {
             throw new SerialPortException(path, Reason.UNSUPPORTED_SETTINGS, port.getLastErrorCode(),
@@ -194,7 +200,7 @@ public final class SerialLink implements Closeable {
      *
      * @throws SerialPortException {@link Reason#DISCONNECTED} when the device is gone, {@link Reason#CLOSED}
      *                             after {@link #close()}, {@link Reason#OTHER} when no byte could be written for
-     *                             {@value PortConfig#WRITE_TIMEOUT_MILLIS} ms (flow control holding the line)
+     *                             5000 ms (flow control holding the line)
      * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit in {@code buf}
      */
     public void write(byte[] buf, int off, int len) throws IOException {

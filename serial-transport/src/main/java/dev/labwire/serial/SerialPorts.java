@@ -15,6 +15,9 @@ public final class SerialPorts {
      * Every port jSerialComm enumerates, in its order. On Linux that is the {@code /dev/tty*} devices backed by a
      * serial driver (USB adapters, UARTs, {@code ttyACM} devices); ptys are not listed but can still be opened by
      * path.
+     *
+     * @throws UnsatisfiedLinkError or {@link NoClassDefFoundError} when jSerialComm's native library cannot be
+     *                              loaded (see the package documentation on {@code noexec} folders)
      */
     public static List<SerialPortInfo> list() {
         List<SerialPortInfo> ports = new ArrayList<>();
@@ -31,7 +34,13 @@ public final class SerialPorts {
      *                             several do; the message lists the ports seen
      */
     public static SerialPortInfo find(UsbId id) throws SerialPortException {
-        return select(list(), id);
+        List<SerialPortInfo> ports;
+        try {
+            ports = list();
+        } catch (LinkageError e) {
+            throw new SerialPortException("usb:" + id, Reason.OTHER, 0, SerialLink.NATIVE_LIBRARY_MISSING, e);
+        }
+        return select(ports, id);
     }
 
     /** The matching logic of {@link #find}, on a given list. */

@@ -47,16 +47,25 @@
  * folder on start. {@code jSerialComm.library.randomizeNativeName=true} unpacks under a new, time-stamped file name
  * each run (for systems that cache a loaded library by name).
  *
- * <p>When /tmp is mounted {@code noexec} the copy in /tmp cannot be mapped and loading falls back to
- * {@code ~/.jSerialComm}; if that is also not possible (read-only or {@code noexec} home, as on some locked-down
- * lab PCs and containers) {@code SerialPort} fails to initialise with an {@code UnsatisfiedLinkError} naming the
- * paths tried. Fixes, any one of:
+ * <p>Checked with 2.11.2 on Linux: when the temp folder is mounted {@code noexec} the copy there cannot be
+ * mapped and loading falls back to {@code ~/.jSerialComm} on its own. If that is {@code noexec} or read-only too
+ * (locked-down lab PCs, containers), initialising {@code SerialPort} throws {@code UnsatisfiedLinkError: Cannot load
+ * native library. Errors as follows: ...}; {@link dev.labwire.serial.SerialLink#open} and
+ * {@link dev.labwire.serial.SerialPorts#find} turn that into a {@code SerialPortException} (reason {@code OTHER})
+ * that points here, {@link dev.labwire.serial.SerialPorts#list()} lets the error through. Fixes, any one of:
  * <pre>
- * java -Djava.io.tmpdir=/var/tmp/myapp ...             a folder on an exec-mounted file system
- * java -DjSerialComm.library.path=/opt/myapp/native ... a folder holding libjSerialComm.so (or Linux/x86_64/...)
+ * java -Djava.io.tmpdir=/var/tmp/myapp ...             a folder on a file system mounted with exec
+ * java -DjSerialComm.library.path=/opt/myapp/native ... a folder holding libjSerialComm.so (taken from the jar's
+ *                                                       Linux/x86_64/ folder), or Linux/x86_64/libjSerialComm.so
  * </pre>
  * Set them on the command line (or before the first use of any class here); jSerialComm reads them once, when
  * its {@code SerialPort} class is initialised.
+ *
+ * <h2>JDK 24 and later</h2>
+ * jSerialComm loads a native library with {@code System.loadLibrary}/{@code System.load}, which newer JDKs flag
+ * with "WARNING: A restricted method in java.lang.System has been called". Add
+ * {@code --enable-native-access=com.fazecast.jSerialComm} (module path) or
+ * {@code --enable-native-access=ALL-UNNAMED} (class path) to the {@code java} command to allow it explicitly.
  *
  * <h2>Logging</h2>
  * Through SLF4J only: open and close at DEBUG, trouble while closing at WARN.
