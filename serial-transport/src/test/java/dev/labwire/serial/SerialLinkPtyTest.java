@@ -265,11 +265,13 @@ class SerialLinkPtyTest {
         SerialSettings s = SerialSettings.builder().baudRate(57600).dataBits(DataBits.SEVEN).parity(Parity.ODD)
                 .stopBits(StopBits.TWO).flowControl(FlowControl.RTS_CTS).build();
         try (SerialLink link = SerialLink.open(pair.a().toString(), s)) {
+            assertThat(link.settings()).isEqualTo(s);
             assertThat(words(stty(pair.a()))).contains("57600", "parodd", "cstopb", "crtscts", "istrip", "inpck",
                     "-ixon", "-ixoff", "-icanon", "-echo", "-opost", "-isig", "clocal", "cread", "min = 0", "time = 1");
         }
         SerialSettings x = SerialSettings.builder().parity(Parity.SPACE).flowControl(FlowControl.XON_XOFF).build();
         try (SerialLink link = SerialLink.open(pair.a().toString(), x)) {
+            assertThat(link.isOpen()).isTrue();
             assertThat(words(stty(pair.a()))).contains("9600", "cmspar", "-parodd", "-cstopb", "-crtscts", "ixon",
                     "ixoff", "-istrip");
         }
