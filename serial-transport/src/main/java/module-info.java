@@ -1,5 +1,10 @@
-/** jSerialComm behind a small, honest API. Filled by the serial-links issue. */
+/**
+ * labwire serial transport: jSerialComm behind a small, honest API. See the {@code dev.labwire.serial} package
+ * documentation.
+ */
 module dev.labwire.serial {
     requires com.fazecast.jSerialComm;
     requires org.slf4j;
+
+    exports dev.labwire.serial;
 }
