@@ -202,6 +202,7 @@ public final class BlockFramer implements Framer {
             in.skip(header);
             discard = Discard.DATA;
             discardLeft = length;
+            discardSome(in);
             return FramingError.of(FramingException.Kind.TOO_LONG, "definite block of " + length
                     + " bytes exceeds maxFrameLength " + maxFrameLength);
         }
