@@ -237,4 +237,18 @@ class BlockFramerTest {
         assertThatThrownBy(() -> new BlockFramer(b("\n"), 5, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("trailing");
     }
+
+    @Test
+    void decodeAtEofGivesWholeBlocksFirst() {
+        BlockFramer framer = CRLF_OPTIONAL.get();
+        InputBuffer in = new InputBuffer();
+        in.append(b("#11a#11b\r"));
+        assertThat(framer.decodeAtEof(in)).isEqualTo(Frame.of("a"));
+        assertThat(framer.decodeAtEof(in)).isEqualTo(Frame.of("b"));
+        assertThat(framer.decodeAtEof(in)).isEqualTo(FrameResult.NeedData.INSTANCE);
+        assertThat(in.isEmpty()).isTrue();
+        in.append(b("#11"));
+        assertThat(framer.decodeAtEof(in)).isInstanceOf(FramingError.class);
+        assertThat(in.isEmpty()).isTrue();
+    }
 }

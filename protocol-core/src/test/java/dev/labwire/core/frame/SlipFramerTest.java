@@ -83,4 +83,14 @@ class SlipFramerTest {
         assertThat(new SlipFramer(9).toString()).contains("9");
         assertThatThrownBy(() -> new SlipFramer(-1)).hasMessageContaining("maxFrameLength").hasMessageContaining("-1");
     }
+
+    @Test
+    void decodeAtEofGivesWholePacketsFirst() {
+        SlipFramer framer = new SlipFramer(64);
+        InputBuffer in = new InputBuffer();
+        in.append(bytes('a', 0xC0, 'b'));
+        assertThat(framer.decodeAtEof(in)).isEqualTo(Frame.of("a"));
+        assertThat(framer.decodeAtEof(in)).isInstanceOf(FramingError.class);
+        assertThat(framer.decodeAtEof(in)).isEqualTo(FrameResult.NeedData.INSTANCE);
+    }
 }
