@@ -299,11 +299,13 @@ public final class BlockFramer implements Framer {
             if (i < end && in.matches(i, terminator)) {
                 in.skip(i + terminator.length);
                 discard = Discard.NONE;
+                scanStart = -1;
                 return true;
             }
             if (toHash && in.get(i) == '#') {
                 in.skip(i);
                 discard = Discard.NONE;
+                scanStart = -1;
                 return true;
             }
         }
