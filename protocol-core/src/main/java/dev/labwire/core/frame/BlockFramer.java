@@ -1,0 +1,325 @@
+package dev.labwire.core.frame;
+
+/**
+ * Cuts IEEE 488.2 arbitrary block response data (IEEE 488.2-1992 section 8.7.9, definite length, and
+ * section 8.7.10, indefinite length) out of a byte stream: the reply of {@code :CURV?}, {@code :DISP:DATA?},
+ * {@code MMEM:DATA?}. A frame is the payload only, without header or terminator; payloads are binary and
+ * may hold any byte, {@code \n} and {@code #} included.
+ *
+ * <pre>
+ * definite:    |#|3|100|&lt;100 bytes&gt;|\n|        '#', one digit n (1-9), n digits of length, the data
+ *               after: Frame of the 100 data bytes; the trailing \n as {@link TrailingTerminator} says
+ * definite:    |#15HELLO|                        after: "HELLO"
+ * indefinite:  |#0|&lt;data&gt;|\n|                   '#', '0', data running to the terminator
+ *               after: Frame of the data bytes (the first terminator ends it; the \n is consumed)
+ * </pre>
+ *
+ * <p>What may follow a definite block is set by {@link TrailingTerminator}: {@code NONE} (the block ends
+ * at its data), {@code OPTIONAL} (a terminator that follows is consumed; instruments differ), or
+ * {@code REQUIRED} (the frame is given only once the terminator is there). {@link #scpi(int)} is
+ * {@code \n} and {@code OPTIONAL}. With {@code OPTIONAL}, a block whose data ends at the end of the buffer is
+ * given at once and the framer remembers that a terminator may still come; {@link #settleTrailing} (called
+ * first by {@link #decode}, and by a connection before it switches to another framer) consumes it.
+ *
+ * <p>Failures, each one {@link FramingError}, after which decoding continues:
+ * <ul>
+ *   <li>{@code MALFORMED}, first byte not {@code #}: names the byte; bytes are discarded up to (not
+ *       including) the next {@code #} or through the next terminator, whichever comes first.</li>
+ *   <li>{@code MALFORMED}, bad digit count or a non-digit in the length: discarded through the next
+ *       terminator.</li>
+ *   <li>{@code MALFORMED}, {@code REQUIRED} terminator missing: the block is dropped, then as for a bad
+ *       first byte.</li>
+ *   <li>{@code TOO_LONG}, definite length above {@code maxFrameLength}: reported once the header is read,
+ *       with both numbers; exactly the announced data bytes are discarded as they arrive (and a terminator
+ *       after them, unless {@code NONE}).</li>
+ *   <li>{@code TOO_LONG}, indefinite block with more than {@code maxFrameLength} data bytes: discarded
+ *       through the next terminator.</li>
+ *   <li>{@code TRUNCATED} from {@link #decodeAtEof}: the stream ended inside a block.</li>
+ * </ul>
+ *
+ * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds at most
+ * {@code 11 + maxFrameLength + terminatorLength} readable bytes (the longest header is {@code #9} and nine digits).
+ */
+public final class BlockFramer implements Framer {
+
+    /** What follows the data of a definite-length block. */
+    public enum TrailingTerminator {
+        /** Nothing: the block ends with its last data byte. */
+        NONE,
+        /** The terminator may follow; when it does it is consumed. */
+        OPTIONAL,
+        /** The terminator must follow; the frame is given only once it is there, anything else is MALFORMED. */
+        REQUIRED
+    }
+
+    private enum Discard { NONE, TO_HASH_OR_TERMINATOR, TO_TERMINATOR, DATA }
+
+    private final byte[] terminator;
+    private final int maxFrameLength;
+    private final TrailingTerminator trailing;
+
+    private Discard discard = Discard.NONE;
+    private long discardLeft;        // Discard.DATA: data bytes still to drop
+    private boolean trailingPending; // a terminator may still follow the last definite block
+    private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
+    private long scanFrom;           // absolute position of the first byte not yet searched
+
+    /**
+     * A framer for blocks ended (indefinite) or followed (definite, as {@code trailing} says) by
+     * {@code terminator} (1 to 16 bytes, copied), with at most {@code maxFrameLength} payload bytes.
+     */
+    public BlockFramer(byte[] terminator, int maxFrameLength, TrailingTerminator trailing) {
+        this.terminator = FramerArgs.terminator(terminator);
+        this.maxFrameLength = FramerArgs.positive("maxFrameLength", maxFrameLength);
+        if (trailing == null) {
+            throw new IllegalArgumentException("trailing must not be null");
+        }
+        this.trailing = trailing;
+    }
+
+    /** SCPI replies: terminator {@code \n}, {@link TrailingTerminator#OPTIONAL}. */
+    public static BlockFramer scpi(int maxFrameLength) {
+        return new BlockFramer(new byte[] {'\n'}, maxFrameLength, TrailingTerminator.OPTIONAL);
+    }
+
+    /** A copy of the terminator. */
+    public byte[] terminator() {
+        return terminator.clone();
+    }
+
+    /** What follows a definite block. */
+    public TrailingTerminator trailing() {
+        return trailing;
+    }
+
+    @Override
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    @Override
+    public boolean isDiscarding() {
+        return discard != Discard.NONE;
+    }
+
+    @Override
+    public void reset() {
+        discard = Discard.NONE;
+        discardLeft = 0;
+        trailingPending = false;
+        scanStart = -1;
+    }
+
+    /**
+     * Consumes the terminator that may follow the last definite block. Returns true when that is settled:
+     * the terminator was there and is consumed, or no terminator was pending, or the next bytes differ
+     * from it (nothing is consumed and nothing is pending any more). Returns false only while the readable
+     * bytes are a proper prefix of the terminator (empty included): feed more bytes and call again.
+     */
+    public boolean settleTrailing(InputBuffer in) {
+        if (!trailingPending) {
+            return true;
+        }
+        int n = Math.min(in.readableBytes(), terminator.length);
+        for (int i = 0; i < n; i++) {
+            if (in.get(i) != terminator[i]) {
+                trailingPending = false;
+                return true;
+            }
+        }
+        if (n < terminator.length) {
+            return false;
+        }
+        in.skip(n);
+        trailingPending = false;
+        return true;
+    }
+
+    @Override
+    public FrameResult decode(InputBuffer in) {
+        while (true) {
+            if (!settleTrailing(in)) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+            if (discard == Discard.NONE) {
+                return decodeBlock(in);
+            }
+            if (!discardSome(in)) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+        }
+    }
+
+    /** A partial terminator left after the last block at end of stream is dropped silently. */
+    @Override
+    public FrameResult decodeAtEof(InputBuffer in) {
+        FrameResult r = decode(in);
+        if (r == FrameResult.NeedData.INSTANCE && trailingPending) {
+            trailingPending = false;
+            in.skipAll();
+        }
+        return r == FrameResult.NeedData.INSTANCE ? Framer.super.decodeAtEof(in) : r;
+    }
+
+    private FrameResult decodeBlock(InputBuffer in) {
+        int r = in.readableBytes();
+        if (r == 0) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        int first = in.getUnsigned(0);
+        if (first != '#') {
+            startDiscard(in, Discard.TO_HASH_OR_TERMINATOR);
+            return malformed("block must start with '#' but starts with " + Bytes.hex(first));
+        }
+        if (r < 2) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        int digits = in.getUnsigned(1) - '0';
+        if (digits == 0) {
+            return decodeIndefinite(in);
+        }
+        if (digits < 1 || digits > 9) {
+            in.skip(1);
+            startDiscard(in, Discard.TO_TERMINATOR);
+            return malformed("block header digit count must be 0-9 but is " + Bytes.hex(digits + '0'));
+        }
+        int header = 2 + digits;
+        long length = 0;
+        for (int i = 2; i < header; i++) {
+            if (i >= r) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+            int d = in.getUnsigned(i) - '0';
+            if (d < 0 || d > 9) {
+                in.skip(i);
+                startDiscard(in, Discard.TO_TERMINATOR);
+                return malformed("block length digit " + (i - 1) + " of " + digits + " is " + Bytes.hex(d + '0')
+                        + ", not a digit");
+            }
+            length = length * 10 + d;
+        }
+        if (length > maxFrameLength) {
+            in.skip(header);
+            discard = Discard.DATA;
+            discardLeft = length;
+            discardSome(in);
+            return FramingError.of(FramingException.Kind.TOO_LONG, "definite block of " + length
+                    + " bytes exceeds maxFrameLength " + maxFrameLength);
+        }
+        return definiteData(in, header, (int) length);
+    }
+
+    private FrameResult definiteData(InputBuffer in, int header, int length) {
+        int r = in.readableBytes();
+        int end = header + length;
+        if (r < end) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        if (trailing == TrailingTerminator.REQUIRED) {
+            int n = Math.min(r - end, terminator.length);
+            for (int i = 0; i < n; i++) {
+                if (in.get(end + i) != terminator[i]) {
+                    int bad = in.getUnsigned(end + i);
+                    in.skip(end);
+                    startDiscard(in, Discard.TO_HASH_OR_TERMINATOR);
+                    return malformed("definite block of " + length + " bytes is followed by " + Bytes.hex(bad)
+                            + " where the terminator \"" + Bytes.printable(terminator, 0, terminator.length, 40)
+                            + "\" is required");
+                }
+            }
+            if (n < terminator.length) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+            in.skip(header);
+            return in.takeFrame(length, terminator.length);
+        }
+        in.skip(header);
+        Frame frame = in.takeFrame(length, 0);
+        trailingPending = trailing == TrailingTerminator.OPTIONAL;
+        settleTrailing(in);
+        return frame;
+    }
+
+    private FrameResult decodeIndefinite(InputBuffer in) {
+        long pos = in.position();
+        if (scanStart != pos) {
+            scanStart = pos;
+            scanFrom = pos + 2;
+        }
+        int end = in.readableBytes() - terminator.length + 1;
+        int at = in.indexOf(terminator, (int) (scanFrom - pos));
+        if (at < 0) {
+            scanFrom = Math.max(scanFrom, pos + end);
+            if (end - 2 > maxFrameLength) {
+                in.skip(end); // searched already: no terminator starts there
+                startDiscard(in, Discard.TO_TERMINATOR);
+                return FramingError.of(FramingException.Kind.TOO_LONG, "indefinite block of at least "
+                        + (end - 2) + " bytes exceeds maxFrameLength " + maxFrameLength);
+            }
+            return FrameResult.NeedData.INSTANCE;
+        }
+        scanStart = -1;
+        int length = at - 2;
+        if (length > maxFrameLength) {
+            in.skip(at + terminator.length);
+            return FramingError.of(FramingException.Kind.TOO_LONG, "indefinite block of " + length
+                    + " bytes exceeds maxFrameLength " + maxFrameLength);
+        }
+        in.skip(2);
+        return in.takeFrame(length, terminator.length);
+    }
+
+    private void startDiscard(InputBuffer in, Discard kind) {
+        discard = kind;
+        scanStart = -1;
+        discardSome(in);
+    }
+
+    /** Consumes discarded bytes that are there; true when the discard is over. */
+    private boolean discardSome(InputBuffer in) {
+        if (discard == Discard.DATA) {
+            int n = (int) Math.min(discardLeft, in.readableBytes());
+            in.skip(n);
+            discardLeft -= n;
+            if (discardLeft > 0) {
+                return false;
+            }
+            discard = Discard.NONE;
+            trailingPending = trailing != TrailingTerminator.NONE;
+            return true;
+        }
+        long pos = in.position();
+        if (scanStart != pos) {
+            scanStart = pos;
+            scanFrom = pos;
+        }
+        int end = in.readableBytes() - terminator.length + 1;
+        boolean toHash = discard == Discard.TO_HASH_OR_TERMINATOR;
+        for (int i = (int) (scanFrom - pos); i < in.readableBytes(); i++) {
+            if (i < end && in.matches(i, terminator)) {
+                in.skip(i + terminator.length);
+                discard = Discard.NONE;
+                scanStart = -1;
+                return true;
+            }
+            if (toHash && in.get(i) == '#') {
+                in.skip(i);
+                discard = Discard.NONE;
+                scanStart = -1;
+                return true;
+            }
+        }
+        in.skip(Math.max(end, 0)); // keep a possible partial terminator
+        return false;
+    }
+
+    private static FramingError malformed(String message) {
+        return FramingError.of(FramingException.Kind.MALFORMED, message);
+    }
+
+    @Override
+    public String toString() {
+        return "BlockFramer[\"" + Bytes.printable(terminator, 0, terminator.length, 40) + "\", maxFrameLength="
+                + maxFrameLength + ", trailing=" + trailing + "]";
+    }
+}

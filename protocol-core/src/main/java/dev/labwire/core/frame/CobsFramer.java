@@ -1,0 +1,172 @@
+package dev.labwire.core.frame;
+
+import java.util.Arrays;
+
+/**
+ * Cuts a byte stream into COBS packets (Consistent Overhead Byte Stuffing, Cheshire and Baker, IEEE/ACM
+ * Transactions on Networking 7(2), 1999), each ended by a {@code 0x00} delimiter, and decodes them. COBS
+ * removes every zero from the payload: each block starts with a code byte {@code n} (1 to 0xFF) followed by
+ * {@code n - 1} data bytes; a code below 0xFF stands for a zero after its block, except at the packet's end.
+ *
+ * <pre>
+ * before  |03 11 22 02 33 00|01 01 00|00|02 44 00|
+ * after   Frame 11 22 00 33,  Frame 00,  (empty packet skipped),  Frame 44
+ * </pre>
+ *
+ * <p>Limits: {@code maxFrameLength} bounds the decoded payload. The encoded packet may be a little longer
+ * (one code byte per 254 bytes), so packets are refused once their encoded length passes
+ * {@link #maxEncodedLength()} = {@code maxFrameLength + maxFrameLength / 254 + 1}.
+ *
+ * <p>Failures, each one {@link FramingError}, after which decoding continues with the next packet:
+ * <ul>
+ *   <li>{@code TOO_LONG}: the encoded packet is longer than {@link #maxEncodedLength()} (reported as soon as
+ *       that is known; the rest is discarded through the next {@code 0x00}), or the decoded payload is longer
+ *       than {@code maxFrameLength}. The message says which length and gives both numbers.</li>
+ *   <li>{@code MALFORMED}: a code byte points past the end of its packet; the packet is dropped.</li>
+ *   <li>{@code TRUNCATED} from {@link #decodeAtEof}: the stream ended inside a packet.</li>
+ * </ul>
+ * Two delimiters in a row (an empty packet) are skipped silently: senders use a leading zero to flush.
+ *
+ * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds at most {@link #maxEncodedLength()}
+ * readable bytes.
+ */
+public final class CobsFramer implements Framer {
+    private final int maxFrameLength;
+    private final int maxEncodedLength;
+
+    private boolean discarding;
+    private long scanStart = -1; // absolute position of the packet the scan belongs to
+    private long scanFrom;       // absolute position of the first byte not yet searched for 0x00
+
+    /** Packets of at most {@code maxFrameLength} decoded bytes. */
+    public CobsFramer(int maxFrameLength) {
+        this.maxFrameLength = FramerArgs.positive("maxFrameLength", maxFrameLength);
+        this.maxEncodedLength = maxFrameLength + maxFrameLength / 254 + 1;
+    }
+
+    /** The COBS encoding of {@code payload}, followed by the {@code 0x00} delimiter. */
+    public static byte[] encode(byte[] payload) {
+        byte[] out = new byte[payload.length + payload.length / 254 + 2];
+        int codeAt = 0;
+        int w = 1;
+        int code = 1;
+        for (int i = 0; i < payload.length; i++) {
+            byte b = payload[i];
+            if (b != 0) {
+                out[w++] = b;
+                code++;
+            }
+            if (b == 0 || code == 0xFF) {
+                out[codeAt] = (byte) code;
+                code = 1;
+                codeAt = w;
+                if (b == 0 || i + 1 < payload.length) {
+                    w++; // room for the next code; a full block at the very end needs none
+                }
+            }
+        }
+        out[codeAt] = (byte) code;
+        out[w] = 0;
+        return Arrays.copyOf(out, w + 1);
+    }
+
+    /** The longest encoded packet accepted, delimiter excluded. */
+    public int maxEncodedLength() {
+        return maxEncodedLength;
+    }
+
+    @Override
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    @Override
+    public boolean isDiscarding() {
+        return discarding;
+    }
+
+    @Override
+    public void reset() {
+        discarding = false;
+        scanStart = -1;
+    }
+
+    @Override
+    public FrameResult decode(InputBuffer in) {
+        while (true) {
+            long pos = in.position();
+            if (scanStart != pos) {
+                scanStart = pos;
+                scanFrom = pos;
+            }
+            int r = in.readableBytes();
+            int at = in.indexOf((byte) 0, (int) (scanFrom - pos));
+            if (at < 0) {
+                scanFrom = pos + r;
+                if (discarding) {
+                    in.skip(r);
+                    return FrameResult.NeedData.INSTANCE;
+                }
+                if (r > maxEncodedLength) {
+                    discarding = true;
+                    in.skip(r);
+                    return tooLong("encoded packet of at least " + r + " bytes");
+                }
+                return FrameResult.NeedData.INSTANCE;
+            }
+            scanStart = -1;
+            if (discarding || at == 0) {
+                discarding = false;
+                in.skip(at + 1);
+                continue;
+            }
+            if (at > maxEncodedLength) {
+                in.skip(at + 1);
+                return tooLong("encoded packet of " + at + " bytes");
+            }
+            return decodePacket(in, at);
+        }
+    }
+
+    private FrameResult decodePacket(InputBuffer in, int length) {
+        long decoded = 0;
+        for (int i = 0; i < length; ) {
+            int code = in.getUnsigned(i);
+            if (i + code > length) {
+                in.skip(length + 1);
+                return FramingError.of(FramingException.Kind.MALFORMED, "COBS code " + Bytes.hex(code) + " at offset "
+                        + i + " points past the end of the " + length + "-byte packet");
+            }
+            i += code;
+            decoded += code - 1 + (code != 0xFF && i < length ? 1 : 0);
+        }
+        if (decoded > maxFrameLength) {
+            in.skip(length + 1);
+            return FramingError.of(FramingException.Kind.TOO_LONG, "decoded packet of " + decoded
+                    + " bytes exceeds maxFrameLength " + maxFrameLength);
+        }
+        byte[] out = new byte[(int) decoded];
+        int w = 0;
+        for (int i = 0; i < length; ) {
+            int code = in.getUnsigned(i);
+            in.copy(i + 1, out, w, code - 1);
+            w += code - 1;
+            i += code;
+            if (code != 0xFF && i < length) {
+                out[w++] = 0;
+            }
+        }
+        in.skip(length + 1);
+        return Frame.wrap(out);
+    }
+
+    private FramingError tooLong(String what) {
+        return FramingError.of(FramingException.Kind.TOO_LONG, what + " exceeds maxEncodedLength " + maxEncodedLength
+                + " (maxFrameLength " + maxFrameLength + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "CobsFramer[maxFrameLength=" + maxFrameLength + "]";
+    }
+}

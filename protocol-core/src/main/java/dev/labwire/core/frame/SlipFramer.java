@@ -1,0 +1,179 @@
+package dev.labwire.core.frame;
+
+import java.util.Arrays;
+
+/**
+ * Cuts a byte stream into SLIP packets (RFC 1055, "A Nonstandard for Transmission of IP Datagrams over
+ * Serial Lines") and decodes them. A packet ends at END ({@code 0xC0}); inside it, ESC ({@code 0xDB})
+ * followed by ESC_END ({@code 0xDC}) stands for a data {@code 0xC0}, and ESC followed by ESC_ESC
+ * ({@code 0xDD}) for a data {@code 0xDB}.
+ *
+ * <pre>
+ * before  |C0|01 DB DC 02 DB DD|C0|C0|03|C0|
+ * after   Frame 01 C0 02 DB,  (empty packet skipped),  Frame 03
+ * </pre>
+ *
+ * <p>{@code maxFrameLength} bounds the decoded payload. Bytes before the first END form a packet, as in
+ * RFC 1055; senders that start each packet with END (to flush line noise) make empty packets, which are
+ * skipped silently.
+ *
+ * <p>Failures, each one {@link FramingError}, reported as soon as seen; the rest of the packet is then
+ * discarded through its END and decoding continues with the next packet:
+ * <ul>
+ *   <li>{@code TOO_LONG}: more than {@code maxFrameLength} decoded bytes, with both numbers.</li>
+ *   <li>{@code MALFORMED}: ESC followed by anything but ESC_END or ESC_ESC (END included).</li>
+ *   <li>{@code TRUNCATED} from {@link #decodeAtEof}: the stream ended inside a packet.</li>
+ * </ul>
+ *
+ * <p>Memory: escaping can double a packet on the wire, so this framer decodes as bytes arrive into its own
+ * array (at most {@code maxFrameLength} bytes, grown as needed) and consumes them from the buffer at once:
+ * when {@code decode} returns {@code NeedData} the buffer is empty. A partial packet therefore lives in the
+ * framer; {@link #reset()} drops it.
+ */
+public final class SlipFramer implements Framer {
+    /** Ends a packet. */
+    public static final byte END = (byte) 0xC0;
+    /** Starts an escape. */
+    public static final byte ESC = (byte) 0xDB;
+    /** After ESC: a data END byte. */
+    public static final byte ESC_END = (byte) 0xDC;
+    /** After ESC: a data ESC byte. */
+    public static final byte ESC_ESC = (byte) 0xDD;
+
+    private final int maxFrameLength;
+
+    private byte[] packet = new byte[0];
+    private int length;
+    private boolean escaped;
+    private boolean discarding;
+
+    /** Packets of at most {@code maxFrameLength} decoded bytes. */
+    public SlipFramer(int maxFrameLength) {
+        this.maxFrameLength = FramerArgs.positive("maxFrameLength", maxFrameLength);
+    }
+
+    /** END, then {@code payload} with END and ESC escaped, then END. */
+    public static byte[] encode(byte[] payload) {
+        byte[] out = new byte[payload.length * 2 + 2];
+        int w = 0;
+        out[w++] = END;
+        for (byte b : payload) {
+            if (b == END) {
+                out[w++] = ESC;
+                out[w++] = ESC_END;
+            } else if (b == ESC) {
+                out[w++] = ESC;
+                out[w++] = ESC_ESC;
+            } else {
+                out[w++] = b;
+            }
+        }
+        out[w++] = END;
+        return Arrays.copyOf(out, w);
+    }
+
+    @Override
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    @Override
+    public boolean isDiscarding() {
+        return discarding;
+    }
+
+    @Override
+    public void reset() {
+        length = 0;
+        escaped = false;
+        discarding = false;
+    }
+
+    @Override
+    public FrameResult decode(InputBuffer in) {
+        int r = in.readableBytes();
+        for (int i = 0; i < r; i++) {
+            byte b = in.get(i);
+            if (b == END) {
+                in.skip(i + 1);
+                r -= i + 1;
+                i = -1;
+                FrameResult result = endOfPacket();
+                if (result != null) {
+                    return result;
+                }
+            } else if (!discarding) {
+                FrameResult error = add(b);
+                if (error != null) {
+                    in.skip(i + 1);
+                    return error;
+                }
+            }
+        }
+        in.skip(r);
+        return FrameResult.NeedData.INSTANCE;
+    }
+
+    @Override
+    public FrameResult decodeAtEof(InputBuffer in) {
+        FrameResult r = decode(in);
+        if (r != FrameResult.NeedData.INSTANCE) {
+            return r;
+        }
+        boolean unfinished = !discarding && (length > 0 || escaped);
+        int held = length + (escaped ? 1 : 0);
+        reset();
+        return unfinished ? FramingError.of(FramingException.Kind.TRUNCATED,
+                "end of stream after " + held + " bytes of an unfinished SLIP packet") : r;
+    }
+
+    /** The packet just ended, or null for nothing to report (an empty or discarded packet). */
+    private FrameResult endOfPacket() {
+        boolean wasEscaped = escaped;
+        boolean wasDiscarding = discarding;
+        int n = length;
+        reset();
+        if (wasDiscarding) {
+            return null;
+        }
+        if (wasEscaped) {
+            return FramingError.of(FramingException.Kind.MALFORMED, "ESC followed by END after " + n
+                    + " decoded bytes; ESC must be followed by ESC_END 0xDC or ESC_ESC 0xDD");
+        }
+        return n == 0 ? null : Frame.wrap(Arrays.copyOf(packet, n));
+    }
+
+    /** Decodes one byte that is not END into the packet; an error starts discarding. */
+    private FramingError add(byte b) {
+        if (escaped) {
+            escaped = false;
+            if (b == ESC_END) {
+                b = END;
+            } else if (b == ESC_ESC) {
+                b = ESC;
+            } else {
+                discarding = true;
+                return FramingError.of(FramingException.Kind.MALFORMED, "ESC followed by " + Bytes.hex(b)
+                        + " after " + length + " decoded bytes; ESC must be followed by ESC_END 0xDC or ESC_ESC 0xDD");
+            }
+        } else if (b == ESC) {
+            escaped = true;
+            return null;
+        }
+        if (length == maxFrameLength) {
+            discarding = true;
+            return FramingError.of(FramingException.Kind.TOO_LONG, "packet of at least " + (length + 1)
+                    + " decoded bytes exceeds maxFrameLength " + maxFrameLength);
+        }
+        if (length == packet.length) {
+            packet = Arrays.copyOf(packet, (int) Math.min(maxFrameLength, Math.max(64L, packet.length * 2L)));
+        }
+        packet[length++] = b;
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "SlipFramer[maxFrameLength=" + maxFrameLength + "]";
+    }
+}
