@@ -25,6 +25,7 @@ final class Exchange {
     long graceDeadline = NO_DEADLINE;
     /** Frames (or framing errors) received for this reply so far. */
     int received;
+    boolean blockStarted; // a '#' was seen at the head of the input while this exchange led the line
     private List<Frame> frames;
 
     Exchange(long id, Request request, Kind kind, long deadline) {

@@ -6,6 +6,7 @@ import dev.labwire.core.frame.Frame;
 import dev.labwire.core.frame.FrameResult;
 import dev.labwire.core.frame.Framer;
 import dev.labwire.core.frame.FramingError;
+import dev.labwire.core.frame.FramingException;
 import dev.labwire.core.frame.InputBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -123,6 +124,16 @@ final class ReplyMatcher {
         }
         Expect x = head.expect();
         if (x instanceof Expect.Block b) {
+            if (!head.blockStarted && config.classifier() != FrameClassifier.ALL_REPLIES) {
+                // a pushed line may come before the block: frame it as a line until the '#' is there
+                if (!current.settle(input) || input.isEmpty()) {
+                    return current; // the previous reply's trailing terminator first
+                }
+                if (input.get(0) != '#') {
+                    return baseFramer;
+                }
+                head.blockStarted = true;
+            }
             if (b.maxLength() == 0 || b.maxLength() == config.maxFrameLength()) {
                 return blockFramer;
             }
@@ -141,6 +152,11 @@ final class ReplyMatcher {
         boolean pushed = fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED;
         if (pushed) {
             events.add(new Event.Pushed(frame));
+            return;
+        }
+        if (head != null && fromBaseFraming && !head.usesBaseFraming() && !head.zombie && head.kind != Exchange.Kind.PROBE) {
+            onFramingError(head, FramingError.of(FramingException.Kind.MALFORMED, "reply to " + head.request
+                    + " must be an IEEE 488.2 block starting with '#' but is " + frame));
             return;
         }
         if (head == null || (fromBaseFraming && !head.usesBaseFraming())) {

@@ -58,7 +58,8 @@ class ConnectionTest {
     void everyChunkingOfTheRepliesGivesTheSameEvents() {
         byte[] replies = b("ACME,PSU\r\n#15a\nb#c\n\nx\ny\n.\n+1.5E+00\n");
         Chunking.assertEveryChunkingAndGarbage(replies, b("\u00ff\u00fejunk"), chunks -> {
-            Pair p = Pair.open(FIXED, new ScriptedInstrument(cmd -> null));
+            // pipelined, so all four requests are on the wire before the first reply byte comes
+            Pair p = Pair.open(FIXED.toBuilder().maxInFlight(4).build(), new ScriptedInstrument(cmd -> null));
             List<Long> ids = List.of(
                     p.send(Request.query("*IDN?")),
                     p.send(Request.of("CURV?", Expect.block())),
@@ -74,7 +75,8 @@ class ConnectionTest {
             }
             return out;
         }, List.of("[Frame[8 bytes: \"ACME,PSU\"]]", "[Frame[5 bytes: \"a\\nb#c\"]]",
-                "[Frame[1 bytes: \"x\"], Frame[1 bytes: \"y\"]]", "[Frame[8 bytes: \"+1.5E+00\"]]"));
+                // one \n after the block is its optional terminator, the second is an empty line of HELP?
+                "[Frame[0 bytes: \"\"], Frame[1 bytes: \"x\"], Frame[1 bytes: \"y\"]]", "[Frame[8 bytes: \"+1.5E+00\"]]"));
     }
 
     @Test
@@ -238,6 +240,23 @@ class ConnectionTest {
     }
 
     @Test
+    void aPushedLineBeforeABlockReplyIsPushedAndALineInsteadOfABlockFailsOnlyThatRequest() {
+        ConnectionConfig cfg = FIXED.toBuilder().classifier(FrameClassifier.pushedIfStartsWith(b("STAT "))).build();
+        Pair p = Pair.open(cfg, new ScriptedInstrument(cmd -> switch (cmd) {
+            case "CURV?" -> "STAT 1\r\n#13abc\nSTAT 2\n";
+            case "BAD?" -> "ERR 7\n";
+            default -> ScriptedInstrument.scpiAnswer(cmd);
+        }));
+        long curv = p.send(Request.of("CURV?", Expect.block()));
+        long bad = p.send(Request.of("BAD?", Expect.block()));
+        long idn = p.send(Request.query("*IDN?"));
+        assertThat(p.replyText(curv)).isEqualTo("abc");
+        assertThat(((Event.Failed) p.endingOf(bad)).cause()).hasMessageContaining("'#'").hasMessageContaining("ERR 7");
+        assertThat(p.replyText(idn)).startsWith("ACME");
+        assertThat(p.eventsOf(Event.Pushed.class)).extracting(e -> e.frame().asString()).containsExactly("STAT 1", "STAT 2");
+    }
+
+    @Test
     void pureStreamingLinkNeedsNoRequests() {
         Pair p = Pair.open(FIXED.toBuilder().framing(Framing.cobs()).writeTerminator("")
                 .classifier(FrameClassifier.ALL_PUSHED).build(), new ScriptedInstrument(c -> null));
@@ -305,7 +324,7 @@ class ConnectionTest {
 
     @Test
     void aBadFrameInAMultiFrameReplyDoesNotLeakItsRestIntoTheNextRequest() {
-        Pair p = Pair.open(FIXED.toBuilder().maxFrameLength(16).build(),
+        Pair p = Pair.open(FIXED.toBuilder().maxFrameLength(24).build(),
                 new ScriptedInstrument(cmd -> cmd.equals("STAT?") ? "x".repeat(40) + "\nb\nc\n" : ScriptedInstrument.scpiAnswer(cmd)));
         long stat = p.send(Request.of("STAT?", Expect.lines(3)));
         long idn = p.send(Request.query("*IDN?"));
@@ -359,6 +378,7 @@ class ConnectionTest {
         assertThatThrownBy(() -> p.conn.linkUp(p.now())).isInstanceOf(LocalProtocolException.class);
         assertThatThrownBy(() -> p.conn.hookDone(p.now())).isInstanceOf(LocalProtocolException.class);
         p.conn.send(Request.query("A?"), p.now());
+        p.pump(); // A? is on the wire, so it no longer counts as queued
         p.conn.send(Request.query("B?"), p.now());
         assertThatThrownBy(() -> p.conn.send(Request.query("C?"), p.now()))
                 .isInstanceOf(LocalProtocolException.class).hasMessageContaining("maxQueued");

@@ -99,7 +99,7 @@ class StaleReplyTest {
         device.responder(cmd -> null); // the device went deaf
         long opc = p.send(Request.query("*OPC?").withTimeout(OPC_TIMEOUT));
         long idn = p.send(Request.query("*IDN?").withTimeout(Duration.ofSeconds(10)));
-        p.advanceThroughTimers(Duration.ofMillis(1600));
+        p.advanceThroughTimers(Duration.ofMillis(1550)); // OPC times out at 500 ms, the probe at 1500 ms
         assertThat(p.endingOf(opc)).isInstanceOf(Event.Timeout.class);
         assertThat(p.eventsOf(Event.CloseLink.class)).singleElement()
                 .satisfies(c -> assertThat(c.reason()).contains("resync probe"));

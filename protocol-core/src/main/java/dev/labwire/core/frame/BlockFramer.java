@@ -110,6 +110,12 @@ public final class BlockFramer implements Framer {
         scanStart = -1;
     }
 
+    /** Same as {@link #settleTrailing}. */
+    @Override
+    public boolean settle(InputBuffer in) {
+        return settleTrailing(in);
+    }
+
     /**
      * Consumes the terminator that may follow the last definite block. Returns true when that is settled:
      * the terminator was there and is consumed, or no terminator was pending, or the next bytes differ

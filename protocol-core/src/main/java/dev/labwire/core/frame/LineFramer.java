@@ -112,16 +112,26 @@ public final class LineFramer implements Framer {
         swallowLf = false;
     }
 
+    /** Swallows the {@code \n} of a {@code \r\n} split after the {@code \r} (any-EOL framers only). */
+    @Override
+    public boolean settle(InputBuffer in) {
+        if (!swallowLf) {
+            return true;
+        }
+        if (in.isEmpty()) {
+            return false;
+        }
+        swallowLf = false;
+        if (in.get(0) == LF) {
+            in.skip(1);
+        }
+        return true;
+    }
+
     @Override
     public FrameResult decode(InputBuffer in) {
-        if (swallowLf) {
-            if (in.isEmpty()) {
-                return FrameResult.NeedData.INSTANCE;
-            }
-            swallowLf = false;
-            if (in.get(0) == LF) {
-                in.skip(1);
-            }
+        if (!settle(in)) {
+            return FrameResult.NeedData.INSTANCE;
         }
         while (true) {
             long pos = in.position();
