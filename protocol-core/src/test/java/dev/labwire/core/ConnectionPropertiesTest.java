@@ -103,6 +103,9 @@ class ConnectionPropertiesTest {
             } else {
                 byte[] payload = new byte[1 + r.nextInt(10)];
                 r.nextBytes(payload);
+                if (payload[0] == '\n' || payload[0] == '\r') {
+                    payload[0] = 'x'; // else it may be taken as the optional terminator of a block just before
+                }
                 x = Expect.bytes(payload.length);
                 want.add(new String(payload, ISO_8859_1));
                 replies.writeBytes(payload);
