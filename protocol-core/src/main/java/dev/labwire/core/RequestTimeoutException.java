@@ -14,7 +14,7 @@ public final class RequestTimeoutException extends RuntimeException {
     private final boolean written;
 
     public RequestTimeoutException(Request request, Duration timeout, boolean written) {
-        super("no reply to \"" + request.text() + "\" within " + timeout
+        super("no reply to \"" + request.text() + "\" within " + timeout.toMillis() + " ms"
                 + (written ? "" : " (it was never written: the link was busy or down)"));
         this.request = request;
         this.written = written;
