@@ -71,7 +71,7 @@ final class EchoCheck {
 
     private static RemoteProtocolException mismatch(Echo echo) {
         int i = echo.pos;
-        return new RemoteProtocolException("echo mismatch after writing " + echo.exchange + ": sent "
+        return new RemoteProtocolException("echo mismatch after writing " + echo.exchange.request + ": sent "
                 + show(echo.sent, echo.sent.length) + " (" + echo.sent.length + " bytes), received "
                 + show(echo.got, i + 1) + "; byte " + i + " should be " + hex(echo.sent[i]) + " but is " + hex(echo.got[i]));
     }
