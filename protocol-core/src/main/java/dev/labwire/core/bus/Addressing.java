@@ -107,6 +107,7 @@ public interface Addressing {
      * @param checksum the check appended to command and reply
      */
     record Binary(Checksum checksum) implements Addressing {
+        /** Refuses a null checksum. */
         public Binary {
             Objects.requireNonNull(checksum, "checksum");
         }

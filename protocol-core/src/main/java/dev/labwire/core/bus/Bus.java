@@ -334,15 +334,16 @@ public final class Bus {
 
     /**
      * The earliest moment {@link #handleTimeout} has work to do: a request's deadline, the connection's
-     * timers, or the end of the turnaround (the earliest moment the next write may go). Empty when no
-     * timer is needed.
+     * timers, or, while something waits to be written, the end of the turnaround (the earliest moment
+     * the next write may go). Empty when no timer is needed.
      */
     public OptionalLong pollTimeout() {
         long t = conn.pollTimeout().orElse(NONE);
         if (!byDeadline.isEmpty()) {
             t = Math.min(t, byDeadline.first().deadline);
         }
-        if (lastNow < sendAt) {
+        boolean waiting = !byDeadline.isEmpty() || conn.queuedCount() > 0 || conn.state() == State.ON_CONNECT;
+        if (lastNow < sendAt && waiting) {
             t = Math.min(t, sendAt);
         }
         return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);

@@ -155,6 +155,11 @@ class BusTest {
         assertThat(((Event.Reply) rig.endingOf(w)).frames()).isEmpty();
         assertThat(rig.replyText(cId)).isEqualTo(" +1.00");
         assertThat(rig.bus.pollTimeout()).as("no timer once idle").isEmpty();
+        long last = rig.send(A, "ID?");
+        assertThat(rig.replyText(last)).isEqualTo(" A");
+        assertThat(rig.bus.pollTimeout()).as("a turnaround with nothing waiting needs no timer").isEmpty();
+        rig.send(B, "ID?");
+        assertThat(rig.bus.pollTimeout()).hasValue(rig.now() + turnaround.toNanos());
     }
 
     @Test
