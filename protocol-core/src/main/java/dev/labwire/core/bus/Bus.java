@@ -3,6 +3,7 @@ package dev.labwire.core.bus;
 import dev.labwire.core.Connection;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
+import dev.labwire.core.LinkMachine;
 import dev.labwire.core.Expect;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.RemoteProtocolException;
@@ -68,7 +69,7 @@ import java.util.TreeSet;
  *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
-public final class Bus {
+public final class Bus implements LinkMachine {
 
     /** Which requests go first. */
     public enum Priority {
