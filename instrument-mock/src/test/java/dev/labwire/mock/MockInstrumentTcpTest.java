@@ -264,6 +264,9 @@ class MockInstrumentTcpTest {
         assertThat(readLine(s)).isEqualTo("ABlong X?\n");
         send(s, "CFLOW?");
         send(s, "ZFLOW?");
+        for (String expected : List.of("AFLOW?", "ABX?", "CFLOW?", "ZFLOW?")) {
+            assertThat(mock.takeCommand()).isEqualTo(expected); // all read before echo goes on
+        }
         mock.echo(true);
         send(s, "A*OPC?");
         assertThat(readLine(s)).isEqualTo("A*OPC?\n");
