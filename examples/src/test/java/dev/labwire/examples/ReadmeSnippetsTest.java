@@ -3,13 +3,18 @@ package dev.labwire.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.labwire.blocking.BlockingBus;
 import dev.labwire.blocking.BlockingClient;
+import dev.labwire.blocking.BusDevice;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.StaleReplyPolicy;
 import dev.labwire.core.State;
+import dev.labwire.core.bus.Addressing;
+import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
@@ -82,6 +87,31 @@ class ReadmeSnippetsTest {
                     assertEquals("STAT 1", status.asString());
                     assertEquals("hello", board.query("ECHO? hello"));
                 }
+            }
+        }
+    }
+
+    @Test
+    void busSnippet() {
+        assumeTrue(MockInstrument.socatAvailable(), "socat is not installed");
+        try (MockInstrument mock = MockInstrument.pty().echo(true)) {
+            mock.busDevice("A").dictionary().set("FLOW", "+14.70");
+            mock.busDevice("B");
+            BusConfig cfg = BusConfig.builder()
+                    .addressing(Addressing.asciiPrefix())
+                    .turnaround(Duration.ofMillis(5))
+                    .connection(ConnectionConfig.builder()
+                            .echo(ConnectionConfig.Echo.CHECK_AND_DROP)
+                            .defaultTimeout(Duration.ofMillis(300))
+                            .build())
+                    .build();
+            try (BlockingBus bus = BlockingBus.open(mock.endpoint(), cfg)) {
+                bus.awaitReady(Duration.ofSeconds(5));
+                BusDevice mfc1 = bus.device("A"), mfc2 = bus.device("B");
+                double flow = mfc1.queryNumber("FLOW?");
+                mfc2.write("SP 50");
+                assertEquals(14.7, flow);
+                assertEquals("50", mfc2.query("SP?"));
             }
         }
     }
