@@ -5,9 +5,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
-import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
-import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.serial.Endpoint;
 import io.netty.channel.EventLoop;
@@ -263,6 +261,13 @@ public final class NettyDriver {
         return f;
     }
 
+    /** The most pushed frames one subscriber ever had waiting (call on any thread; a snapshot). */
+    public CompletableFuture<Integer> maxPushedBuffered() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        onLoop(() -> f.complete(hub.maxBufferedSeen()), f);
+        return f;
+    }
+
     // ------------------------------------------------------------------ links report here (on the loop)
 
     void linkOpened(Link l) {
@@ -484,39 +489,12 @@ public final class NettyDriver {
         if (c == null) {
             return;
         }
-        Throwable failure = failureOf(c.request(), e);
+        Throwable failure = Failures.of(c.request(), e, config, name, state, lastDownCause, closing);
         if (failure == null) {
             deliver(() -> c.future().complete((Event.Reply) e));
         } else {
             fail(c.future(), failure);
         }
-    }
-
-    /** The exception a caller sees for an ending event, or null for a reply; as the blocking client maps them. */
-    private Throwable failureOf(Request r, Event e) {
-        if (e instanceof Event.Reply) {
-            return null;
-        }
-        String text = r.text();
-        if (e instanceof Event.Timeout t) {
-            Duration timeout = r.timeout() != null ? r.timeout() : config.defaultTimeout();
-            State s = state;
-            Throwable cause = lastDownCause;
-            if (!t.written() && s != State.READY) {
-                return new LinkDownException("link to " + name + " is " + s + (cause == null ? "" : " (" + cause + ")")
-                        + " and did not come back within " + timeout.toMillis() + " ms for \"" + text + "\"", cause);
-            }
-            return new RequestTimeoutException(r, timeout, t.written());
-        }
-        Throwable cause = ((Event.Failed) e).cause();
-        if (cause instanceof RemoteProtocolException rp) {
-            return new RemoteProtocolException("\"" + text + "\": " + rp.getMessage(), rp);
-        }
-        if (cause instanceof LocalProtocolException lp) {
-            return new LocalProtocolException("\"" + text + "\": "
-                    + (closing ? "client " + name + " was closed before the request ended" : lp.getMessage()));
-        }
-        return new LinkDownException("link to " + name + " lost during \"" + text + "\": " + cause, cause);
     }
 
     private void runHook(long gen) {

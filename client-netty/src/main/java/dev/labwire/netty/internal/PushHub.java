@@ -39,6 +39,7 @@ public final class PushHub {
     private final String name;
     private final List<Sub<?>> subs = new ArrayList<>();
     private boolean completed;
+    private int maxBuffered;
     private volatile long droppedUnclaimed;
 
     /**
@@ -89,7 +90,13 @@ public final class PushHub {
         for (Sub<?> s : List.copyOf(subs)) {
             s.offer(frame);
             s.emit();
+            maxBuffered = Math.max(maxBuffered, s.buffered());
         }
+    }
+
+    /** The most frames any every-frame subscriber ever had waiting (on the loop; for memory-bound checks). */
+    int maxBufferedSeen() {
+        return maxBuffered;
     }
 
     /** True when some every-frame subscriber has {@code highWater} frames waiting. */
