@@ -3,7 +3,6 @@ package dev.labwire.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.labwire.core.Backoff;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
@@ -29,13 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /** What needs no instrument: endpoints, refused links, closing, event loop group ownership. */
 class LifecycleTest {
-    static final Duration WAIT = Duration.ofSeconds(10);
+    static final Duration WAIT = Configs.WAIT;
 
     static ConnectionConfig.Builder fast() {
-        return ConnectionConfig.builder()
-                .defaultTimeout(Duration.ofSeconds(3))
-                .connectTimeout(Duration.ofSeconds(2))
-                .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 2, 0.2));
+        return Configs.fast();
     }
 
     /** A loopback port nobody listens on. */

@@ -23,6 +23,9 @@ interface Link {
     /** Reads on (true) or paused (false): the backpressure switch. */
     void setReading(boolean on);
 
+    /** Whether the link reads now (TCP: the channel's auto-read; serial: the reader is not paused). */
+    boolean reading();
+
     /**
      * Closes; idempotent; never reports {@code linkLost} to the driver for this close.
      *

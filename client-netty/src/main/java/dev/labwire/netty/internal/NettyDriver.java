@@ -237,8 +237,8 @@ public final class NettyDriver {
         readyWaiters.clear();
         CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             Runnable finish = () -> {
+                onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
                 deliver(() -> closeFuture.complete(null));
-                onTerminated.run();
             };
             try {
                 if (loop.inEventLoop()) {
@@ -258,6 +258,13 @@ public final class NettyDriver {
     public CompletableFuture<Boolean> readingPaused() {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         onLoop(() -> f.complete(readingPaused), f);
+        return f;
+    }
+
+    /** Whether the open link reads now (the channel's auto-read, the serial reader); false without a link. */
+    public CompletableFuture<Boolean> linkReading() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        onLoop(() -> f.complete(link != null && link.reading()), f);
         return f;
     }
 

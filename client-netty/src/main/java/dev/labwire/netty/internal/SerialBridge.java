@@ -211,6 +211,11 @@ final class SerialBridge implements Link {
     }
 
     @Override
+    public boolean reading() {
+        return !paused;
+    }
+
+    @Override
     public CompletableFuture<Void> close() {
         closing = true;
         LockSupport.unpark(reader);

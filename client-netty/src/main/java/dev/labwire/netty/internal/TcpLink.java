@@ -157,6 +157,11 @@ final class TcpLink implements Link {
     }
 
     @Override
+    public boolean reading() {
+        return channel != null && channel.config().isAutoRead();
+    }
+
+    @Override
     public CompletableFuture<Void> close() {
         if (!closed) {
             closed = true;
