@@ -1,6 +1,7 @@
 package dev.labwire.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.frame.Frame;
@@ -31,19 +32,25 @@ class BackpressureTest {
     /** Every pushed frame is this long with its terminator, so a count of frames is a count of bytes. */
     private static final int FRAME_BYTES = 100;
     /** The most bytes one Netty read hands over (the adaptive allocator's default cap). */
-    private static final int MAX_READ_BYTES = 64 * 1024;
+    private static final int MAX_TCP_READ_BYTES = 64 * 1024;
+    /** The most bytes the serial reader may have read when it is told to pause: its chunks in transit and one more read. */
+    private static final int MAX_SERIAL_READ_BYTES = 5 * 8192;
     /** For moving a few MiB through the subscriber. */
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicLong sequence = new AtomicLong();
     private LineServer server;
+    private SocatPty pty;
     private NettyClient client;
 
     @AfterEach
     void tearDown() throws Exception {
         if (client != null) {
             client.close().get(10, TimeUnit.SECONDS);
+        }
+        if (pty != null) {
+            pty.close();
         }
         if (server != null) {
             server.close();
@@ -63,10 +70,18 @@ class BackpressureTest {
         return Long.parseLong(s.substring(5, s.indexOf(' ', 5)));
     }
 
-    /** Starts the server and a client whose every frame is pushed, and makes the server push forever. */
-    private LineServer.Peer startPushing(Flow.Subscriber<?> subscriber, boolean latest) throws Exception {
+    /**
+     * Starts the server and a client whose every frame is pushed, and makes the server push forever. Over
+     * serial the client opens a pty whose other side socat connects to the server.
+     */
+    private LineServer.Peer startPushing(Flow.Subscriber<?> subscriber, boolean latest, boolean serial) throws Exception {
         server = LineServer.start((peer, line) -> { });
-        client = NettyClient.builder(server.endpoint())
+        String endpoint = server.endpoint();
+        if (serial) {
+            pty = SocatPty.toTcp(server.port());
+            endpoint = "serial:" + pty.path() + "?baud=115200";
+        }
+        client = NettyClient.builder(endpoint)
                 .config(Configs.fast().classifier(FrameClassifier.ALL_PUSHED).build())
                 .pushedBufferSize(HIGH_WATER).eventLoopGroup(group).build();
         if (latest) {
@@ -119,20 +134,30 @@ class BackpressureTest {
 
     @Test
     void aSlowSubscriberStopsReadingTheServerBlocksAndTheClientHoldsABoundedNumberOfFrames() throws Exception {
+        slowSubscriber(false, MAX_TCP_READ_BYTES);
+    }
+
+    @Test
+    void overSerialTheReaderThreadPausesForASlowSubscriber() throws Exception {
+        assumeTrue(SocatPty.available(), "socat is not installed (apt-get install -y socat)");
+        slowSubscriber(true, MAX_SERIAL_READ_BYTES);
+    }
+
+    private void slowSubscriber(boolean serial, int maxReadBytes) throws Exception {
         InOrder sub = new InOrder();
-        LineServer.Peer peer = startPushing(sub, false);
+        LineServer.Peer peer = startPushing(sub, false, serial);
         sub.subscription.get().request(10);
 
         Await.until(Configs.WAIT, () -> peer.writeBlocked(), () -> "the server's send buffer fills up because the client stopped reading: "
                 + state(peer));
         assertThat(client.driver().readingPaused().get(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(client.driver().linkReading().get(5, TimeUnit.SECONDS)).as("the channel's auto-read").isFalse();
+        assertThat(client.driver().linkReading().get(5, TimeUnit.SECONDS)).as("the channel's auto-read, the serial reader").isFalse();
         assertThat(sub.received).hasValue(10);
         long blockedAt = peer.bytesWritten();
         int held = client.driver().maxPushedBuffered().get(5, TimeUnit.SECONDS);
-        int bound = HIGH_WATER + MAX_READ_BYTES / FRAME_BYTES + 1;
-        TIMINGS.info("backpressure: the server blocked after writing {} KiB; the client held at most {} frames ({} KiB)",
-                blockedAt / 1024, held, held * FRAME_BYTES / 1024);
+        int bound = HIGH_WATER + maxReadBytes / FRAME_BYTES + 1;
+        TIMINGS.info("backpressure over {}: the server blocked after writing {} KiB; the client held at most {} frames ({} KiB)",
+                serial ? "a pty" : "TCP", blockedAt / 1024, held, held * FRAME_BYTES / 1024);
         assertThat(held).as("frames the client held for its slow subscriber").isBetween(HIGH_WATER, bound);
         assertThat(blockedAt).as("the kernel buffers hold far more than the client").isGreaterThan((long) bound * FRAME_BYTES);
 
@@ -186,7 +211,7 @@ class BackpressureTest {
             @Override
             public void onComplete() {
             }
-        }, true);
+        }, true, false);
         for (int i = 1; i <= 30; i++) {
             subscription.get().request(1);
             int want = i;

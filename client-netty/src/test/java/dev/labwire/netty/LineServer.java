@@ -67,7 +67,11 @@ final class LineServer implements AutoCloseable {
     }
 
     String endpoint() {
-        return "tcp://127.0.0.1:" + server.socket().getLocalPort();
+        return "tcp://127.0.0.1:" + port();
+    }
+
+    int port() {
+        return server.socket().getLocalPort();
     }
 
     /** Connections accepted so far, in order. */
