@@ -1,6 +1,11 @@
-/** The blocking client. Filled by the blocking-client issue. */
+/**
+ * The labwire blocking client: a thread-safe client over java.net sockets and serial links, driving
+ * the Sans-IO protocol core. Start at {@link dev.labwire.blocking.BlockingClient}.
+ */
 module dev.labwire.blocking {
-    requires dev.labwire.core;
-    requires dev.labwire.serial;
+    requires transitive dev.labwire.core;
+    requires transitive dev.labwire.serial;
     requires org.slf4j;
+
+    exports dev.labwire.blocking;
 }

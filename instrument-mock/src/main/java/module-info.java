@@ -1,5 +1,9 @@
-/** MockInstrument. Filled by the blocking-client / MockInstrument issue. */
+/**
+ * MockInstrument: a fake instrument on loopback TCP or a socat pty pair, with scripted replies, a small
+ * stateful SCPI dictionary, and faults as data. For tests and demos; see {@link dev.labwire.mock.MockInstrument}.
+ */
 module dev.labwire.mock {
-    requires dev.labwire.core;
     requires org.slf4j;
+
+    exports dev.labwire.mock;
 }

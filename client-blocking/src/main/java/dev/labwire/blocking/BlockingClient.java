@@ -1,0 +1,251 @@
+package dev.labwire.blocking;
+
+import dev.labwire.blocking.internal.BlockingDriver;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import dev.labwire.core.Request;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.Scpi;
+import dev.labwire.serial.Endpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A thread-safe blocking client for one instrument, over TCP ({@code tcp://host:5025}) or a serial
+ * port ({@code serial:/dev/ttyUSB0?baud=115200}, {@code serial:usb:0403:6001?baud=9600}).
+ *
+ * <pre>{@code
+ * try (BlockingClient psu = BlockingClient.open("tcp://10.0.0.7:5025")) {
+ *     String idn = psu.query("*IDN?");
+ *     psu.write("VOLT 5");
+ *     double v = psu.queryNumber("MEAS:VOLT?");
+ *     byte[] wave = psu.queryBlock("CURV?");
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Any number of threads may share one client. Each call is one exchange on the
+ * wire, and its reply reaches only its caller: replies are matched in order by the protocol core, and
+ * a late reply to a timed-out call is swallowed, never handed to the next call. Waiting uses
+ * {@code java.util.concurrent} locks, not {@code synchronized}, so virtual threads do not pin.
+ *
+ * <p><b>Links.</b> {@link #open} returns at once; the link is opened in the background and reopened
+ * with backoff whenever it drops (instrument switched off, cable pulled, adapter re-plugged). A call
+ * made while the link is down waits for it within its own timeout, then fails with a
+ * {@link dev.labwire.core.LinkDownException} naming the link and the last cause. Use
+ * {@link #awaitReady} to wait for the first link explicitly.
+ *
+ * <p><b>Failures.</b> Every call ends within its timeout (default 5 s, {@link ConnectionConfig}):
+ * <ul>
+ *   <li>{@link dev.labwire.core.RequestTimeoutException}: no whole reply in time;</li>
+ *   <li>{@link dev.labwire.core.LinkDownException}: the link dropped during the call, or was down throughout;</li>
+ *   <li>{@link dev.labwire.core.RemoteProtocolException}: the reply broke the protocol (too long, bad block,
+ *       a half-sent reply); the client stays usable;</li>
+ *   <li>{@link dev.labwire.core.LocalProtocolException}: the client is closed, or its queue is full;</li>
+ *   <li>{@link IllegalArgumentException}: a bad command (e.g. one containing the write terminator);</li>
+ *   <li>{@link java.util.concurrent.CancellationException}: the calling thread was interrupted.</li>
+ * </ul>
+ *
+ * <p><b>Pushed frames</b> (status pushes, stream samples; see {@link dev.labwire.core.FrameClassifier})
+ * are kept in a bounded queue read by {@link #pollPushed} (oldest dropped when full, counted by
+ * {@link #droppedPushed}) and handed to consumers registered with {@link #onPushed}.
+ */
+public final class BlockingClient implements AutoCloseable {
+    private final BlockingDriver driver;
+
+    private BlockingClient(BlockingDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Opens a client to {@code endpoint} with the default config. */
+    public static BlockingClient open(String endpoint) {
+        return builder(endpoint).build();
+    }
+
+    /** Opens a client to {@code endpoint} with {@code config}. */
+    public static BlockingClient open(String endpoint, ConnectionConfig config) {
+        return builder(endpoint).config(config).build();
+    }
+
+    /** A builder for a client to {@code endpoint}; the string is parsed now and a bad one is refused with {@link IllegalArgumentException}. */
+    public static Builder builder(String endpoint) {
+        return new Builder(Endpoint.parse(endpoint));
+    }
+
+    /** A builder for a client to {@code endpoint}. */
+    public static Builder builder(Endpoint endpoint) {
+        return new Builder(Objects.requireNonNull(endpoint, "endpoint"));
+    }
+
+    /** Sends {@code command} and returns its one-line reply, without terminator. */
+    public String query(String command) {
+        return request(Request.query(command)).text();
+    }
+
+    /** {@link #query(String)} with its own whole-exchange timeout. */
+    public String query(String command, Duration timeout) {
+        return request(Request.query(command).withTimeout(timeout)).text();
+    }
+
+    /** Sends {@code command}, expecting no reply; returns once the bytes are written. */
+    public void write(String command) {
+        request(Request.write(command));
+    }
+
+    /** {@link #write(String)} with its own timeout (the wait for a free slot and a live link). */
+    public void write(String command, Duration timeout) {
+        request(Request.write(command).withTimeout(timeout));
+    }
+
+    /** Sends {@code command} and returns exactly {@code count} reply lines. */
+    public List<String> queryLines(String command, int count) {
+        return texts(request(Request.of(command, Expect.lines(count))));
+    }
+
+    /** Sends {@code command} and returns the reply lines up to {@code marker} (excluded). */
+    public List<String> queryLinesUntil(String command, String marker) {
+        return texts(request(Request.of(command, Expect.linesUntil(marker))));
+    }
+
+    /** Sends {@code command} and returns the payload of its IEEE 488.2 block reply ({@code #3100...}). */
+    public byte[] queryBlock(String command) {
+        return request(Request.of(command, Expect.block())).frame().toByteArray();
+    }
+
+    /** {@link #queryBlock(String)} with its own timeout and a payload limit of {@code maxLength} bytes. */
+    public byte[] queryBlock(String command, int maxLength, Duration timeout) {
+        return request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout)).frame().toByteArray();
+    }
+
+    /** Sends {@code command} and parses its reply as one SCPI number ({@code +1.23E+00}, {@code 9.9E37} = infinity). */
+    public double queryNumber(String command) {
+        return Scpi.parseNumber(query(command));
+    }
+
+    /** Sends {@code command} and parses its reply as comma-separated SCPI numbers. */
+    public double[] queryNumbers(String command) {
+        return Scpi.parseNumbers(query(command));
+    }
+
+    /** Runs any request of the core and returns its reply. */
+    public Event.Reply request(Request request) {
+        return driver.request(Objects.requireNonNull(request, "request"));
+    }
+
+    /** The next pushed frame, waiting up to {@code timeout}; null when none came. */
+    public Frame pollPushed(Duration timeout) {
+        return driver.pollPushed(timeout);
+    }
+
+    /** Registers a consumer of every pushed frame (called on the callback thread); close the handle to stop. */
+    public AutoCloseable onPushed(Consumer<Frame> consumer) {
+        return driver.onPushed(Objects.requireNonNull(consumer, "consumer"));
+    }
+
+    /** Pushed frames dropped from the poll queue because it was full. */
+    public long droppedPushed() {
+        return driver.droppedPushed();
+    }
+
+    /** The link's state now. */
+    public State state() {
+        return driver.state();
+    }
+
+    /** Waits until the link is ready; throws {@link dev.labwire.core.LinkDownException} with the last cause otherwise. */
+    public BlockingClient awaitReady(Duration timeout) {
+        driver.awaitReady(timeout);
+        return this;
+    }
+
+    /** The endpoint, as a canonical string. */
+    public String endpoint() {
+        return driver.name();
+    }
+
+    /** Closes the link and ends every pending call with a {@link dev.labwire.core.LocalProtocolException}. Idempotent; returns once the client's threads ended. */
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    private static List<String> texts(Event.Reply reply) {
+        return reply.frames().stream().map(Frame::asString).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "BlockingClient[" + driver.name() + ", " + driver.state() + "]";
+    }
+
+    /** Builds and opens a {@link BlockingClient}. */
+    public static final class Builder {
+        private final Endpoint endpoint;
+        private ConnectionConfig config = ConnectionConfig.DEFAULT;
+        private OnConnectHook hook;
+        private ConnectionListener listener;
+        private int pushedCapacity = 1024;
+
+        private Builder(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** Protocol and link settings (timeouts, framing, reconnect, stale-reply policy). */
+        public Builder config(ConnectionConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Code run on every new link before user requests (after the config's own onConnect requests). */
+        public Builder onConnect(OnConnectHook hook) {
+            this.hook = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** Told of every state change; registered before the link opens, so it sees the first CONNECTING. */
+        public Builder listener(ConnectionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Capacity of the pushed-frame poll queue (default 1024). */
+        public Builder pushedQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("pushedQueueCapacity must be at least 1: " + capacity);
+            }
+            this.pushedCapacity = capacity;
+            return this;
+        }
+
+        /** Opens the client: returns at once, the link opens in the background. */
+        public BlockingClient build() {
+            OnConnectHook h = hook;
+            BlockingDriver.Hook driverHook = h == null ? null : (driver, gen) -> h.onConnect(new HookSession() {
+                @Override
+                public String query(String command) {
+                    return driver.requestHook(Request.query(command), gen).text();
+                }
+
+                @Override
+                public void write(String command) {
+                    driver.requestHook(Request.write(command), gen);
+                }
+
+                @Override
+                public Event.Reply request(Request request) {
+                    return driver.requestHook(request, gen);
+                }
+            });
+            BlockingDriver d = new BlockingDriver(endpoint, config, driverHook, pushedCapacity);
+            if (listener != null) {
+                ConnectionListener l = listener;
+                d.addStateListener(l::onStateChanged);
+            }
+            d.start();
+            return new BlockingClient(d);
+        }
+    }
+}

@@ -1,0 +1,536 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.Connection;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.RequestTimeoutException;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.serial.Endpoint;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one {@link Connection} over blocking links. Three kinds of thread touch it, always under
+ * {@link #lock}: callers (send a request, then wait on its future outside the lock), one reader thread
+ * per link (feeds received bytes), and one driver thread (fires the core's timer and opens links when
+ * the core orders it). After every input the lock holder runs the core's drain loop
+ * ({@link #drainLocked()}). User callbacks (state listeners, pushed-frame consumers) run on a separate
+ * callback thread so that user code never runs under the lock. No {@code synchronized}: virtual
+ * threads may call in freely.
+ */
+public final class BlockingDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockingDriver.class);
+    private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** What the client runs on each new link before user requests; null for none. */
+    public interface Hook {
+        void run(BlockingDriver driver, long generation) throws Exception;
+    }
+
+    private final Endpoint endpoint;
+    private final ConnectionConfig config;
+    private final String name;
+    private final Hook hook;
+    private final int pushedCapacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Condition pushedAvailable = lock.newCondition();
+    private final Connection conn;
+    private final Map<Long, CompletableFuture<Event>> calls = new HashMap<>();
+    private final ArrayDeque<Frame> pushed = new ArrayDeque<>();
+    private final List<Consumer<Frame>> pushListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<State, Throwable>> stateListeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService callbacks;
+    private final Thread driverThread;
+
+    private Link link;
+    private Thread reader;
+    private long generation;
+    private boolean openPending;
+    private boolean closed;
+    private long droppedPushed;
+    private State state = State.IDLE;
+    private Throwable lastDownCause;
+
+    public BlockingDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, int pushedCapacity) {
+        this.endpoint = endpoint;
+        this.config = hook == null ? config : config.toBuilder().externalHook(true).build();
+        this.name = endpoint.toString();
+        this.hook = hook;
+        this.pushedCapacity = pushedCapacity;
+        this.conn = new Connection(this.config);
+        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "labwire-callbacks " + name));
+        this.driverThread = daemon(this::runDriver, "labwire-driver " + name);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public void start() {
+        lock.lock();
+        try {
+            conn.open(System.nanoTime());
+            drainLocked();
+        } finally {
+            lock.unlock();
+        }
+        driverThread.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ callers
+
+    /** Sends {@code r} and waits for its ending; a reply is returned, anything else thrown. */
+    public Event.Reply request(Request r) {
+        return await(r, submit(r, false, 0));
+    }
+
+    /** As {@link #request} but through the on-connect hook of link {@code gen}. */
+    public Event.Reply requestHook(Request r, long gen) {
+        return await(r, submit(r, true, gen));
+    }
+
+    private CompletableFuture<Event> submit(Request r, boolean hookRequest, long gen) {
+        CompletableFuture<Event> f = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new LocalProtocolException("client " + name + " is closed");
+            }
+            long now = System.nanoTime();
+            long id;
+            if (hookRequest) {
+                if (gen != generation || state != State.ON_CONNECT) {
+                    throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
+                }
+                id = conn.sendHook(r, now);
+            } else {
+                id = conn.send(r, now);
+            }
+            calls.put(id, f);
+            drainLocked();
+        } finally {
+            lock.unlock();
+        }
+        return f;
+    }
+
+    private Event.Reply await(Request r, CompletableFuture<Event> f) {
+        Duration timeout = r.timeout() != null ? r.timeout() : config.defaultTimeout();
+        Event e;
+        try {
+            e = f.get(timeout.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the reply to \"" + r.text() + "\"");
+        } catch (TimeoutException te) {
+            LOG.error("{}: no ending event for {} within its timeout plus slack; this is a labwire bug", name, r);
+            throw new RequestTimeoutException(r, timeout, true);
+        } catch (ExecutionException ee) {
+            throw new IllegalStateException(ee.getCause());
+        }
+        if (e instanceof Event.Reply reply) {
+            return reply;
+        }
+        if (e instanceof Event.Timeout t) {
+            State s = state();
+            if (!t.written() && s != State.READY) {
+                throw new LinkDownException("link to " + name + " is " + s + (lastDownCause == null ? "" : " (" + lastDownCause + ")")
+                        + " and did not come back within " + timeout.toMillis() + " ms for \"" + r.text() + "\"", lastDownCause);
+            }
+            throw new RequestTimeoutException(r, timeout, t.written());
+        }
+        Throwable cause = ((Event.Failed) e).cause();
+        if (cause instanceof RemoteProtocolException rp) {
+            throw new RemoteProtocolException("\"" + r.text() + "\": " + rp.getMessage(), rp);
+        }
+        if (cause instanceof LocalProtocolException lp) {
+            throw new LocalProtocolException("\"" + r.text() + "\": " + lp.getMessage());
+        }
+        throw new LinkDownException("link to " + name + " lost during \"" + r.text() + "\": " + cause, cause);
+    }
+
+    public State state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the link is {@link State#READY}; throws {@link LinkDownException} with the last cause if not within {@code timeout}. */
+    public void awaitReady(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (state != State.READY) {
+                long left = end - System.nanoTime();
+                if (closed) {
+                    throw new LocalProtocolException("client " + name + " is closed");
+                }
+                if (left <= 0) {
+                    throw new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                            + (lastDownCause == null ? "" : " (" + lastDownCause + ")"), lastDownCause);
+                }
+                wake.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for " + name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Frame pollPushed(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (pushed.isEmpty()) {
+                long left = end - System.nanoTime();
+                if (closed || left <= 0) {
+                    return null;
+                }
+                pushedAvailable.awaitNanos(left);
+            }
+            return pushed.pollFirst();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a pushed frame from " + name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long droppedPushed() {
+        lock.lock();
+        try {
+            return droppedPushed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public AutoCloseable onPushed(Consumer<Frame> consumer) {
+        pushListeners.add(consumer);
+        return () -> pushListeners.remove(consumer);
+    }
+
+    public void addStateListener(BiConsumer<State, Throwable> listener) {
+        stateListeners.add(listener);
+    }
+
+    /** Closes: pending calls fail at once, threads end, the link is closed. Idempotent. */
+    public void close() {
+        Thread r;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            conn.close(System.nanoTime());
+            drainLocked();
+            dropLinkLocked(new IOException("client closed"), System.nanoTime());
+            pushedAvailable.signalAll();
+            wake.signalAll();
+            r = reader;
+        } finally {
+            lock.unlock();
+        }
+        callbacks.shutdown();
+        join(driverThread);
+        join(r);
+        try {
+            callbacks.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread t) {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ driver thread
+
+    private void runDriver() {
+        lock.lock();
+        try {
+            while (!closed) {
+                if (openPending) {
+                    openPending = false;
+                    openLinkUnlocked();
+                    continue;
+                }
+                long now = System.nanoTime();
+                OptionalLong t = conn.pollTimeout();
+                if (t.isPresent() && t.getAsLong() - now <= 0) {
+                    conn.handleTimeout(now);
+                    drainLocked();
+                } else if (t.isPresent()) {
+                    wake.awaitNanos(t.getAsLong() - now);
+                } else {
+                    wake.await();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held; opens the link without it (connecting can take seconds). */
+    private void openLinkUnlocked() {
+        lock.unlock();
+        Link l = null;
+        Throwable err = null;
+        try {
+            l = Link.open(endpoint, config);
+        } catch (IOException | RuntimeException e) {
+            err = e;
+        } finally {
+            lock.lock();
+        }
+        long now = System.nanoTime();
+        if (closed) {
+            if (l != null) {
+                l.close();
+            }
+            return;
+        }
+        if (l == null) {
+            LOG.debug("{}: open failed: {}", name, err.toString());
+            conn.linkFailed(err, now);
+        } else {
+            link = l;
+            generation++;
+            Link mine = l;
+            reader = daemon(() -> readLoop(mine), "labwire-reader " + name);
+            reader.start();
+            conn.linkUp(now);
+        }
+        drainLocked();
+    }
+
+    private void readLoop(Link l) {
+        byte[] buf = new byte[16 * 1024];
+        try {
+            while (true) {
+                int n = l.read(buf);
+                if (n == 0) {
+                    if (isStale(l)) {
+                        return;
+                    }
+                    continue;
+                }
+                lock.lock();
+                try {
+                    if (link != l) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    if (n < 0) {
+                        conn.receiveEof(now);
+                        dropLinkLocked(new EOFException("end of stream: " + name + " closed the connection"), now);
+                        drainLocked();
+                        return;
+                    }
+                    conn.receive(ByteBuffer.wrap(buf, 0, n), now);
+                    drainLocked();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                if (link == l) {
+                    dropLinkLocked(e, System.nanoTime());
+                    drainLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private boolean isStale(Link l) {
+        lock.lock();
+        try {
+            return link != l;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropLinkLocked(Throwable cause, long now) {
+        Link l = link;
+        link = null;
+        if (l != null) {
+            l.close();
+            conn.linkDown(cause, now);
+        }
+    }
+
+    // ------------------------------------------------------------------ the drain loop
+
+    /** Connection's drain loop: transmit, then events, until both are empty; then wake the timer. */
+    private void drainLocked() {
+        boolean again = true;
+        while (again) {
+            again = false;
+            for (ByteBuffer out; (out = conn.pollTransmit()) != null; ) {
+                Link l = link;
+                if (l == null) {
+                    continue;
+                }
+                try {
+                    l.write(out);
+                } catch (IOException e) {
+                    dropLinkLocked(e, System.nanoTime());
+                }
+            }
+            for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; ) {
+                again = true;
+                dispatch(e);
+            }
+        }
+        wake.signalAll();
+    }
+
+    private void dispatch(Event e) {
+        if (e instanceof Event.Reply r) {
+            complete(r.id(), e);
+        } else if (e instanceof Event.Timeout t) {
+            complete(t.id(), e);
+        } else if (e instanceof Event.Failed f) {
+            complete(f.id(), e);
+        } else if (e instanceof Event.Pushed p) {
+            if (pushed.size() >= pushedCapacity) {
+                pushed.pollFirst();
+                droppedPushed++;
+            }
+            pushed.addLast(p.frame());
+            pushedAvailable.signalAll();
+            for (Consumer<Frame> c : pushListeners) {
+                callback(() -> c.accept(p.frame()));
+            }
+        } else if (e instanceof Event.StateChanged s) {
+            state = s.state();
+            if (s.state() == State.DOWN) {
+                lastDownCause = s.cause();
+            }
+            for (BiConsumer<State, Throwable> l : stateListeners) {
+                callback(() -> l.accept(s.state(), s.cause()));
+            }
+            if (s.state() == State.ON_CONNECT && hook != null) {
+                long gen = generation;
+                daemon(() -> runHook(gen), "labwire-hook " + name).start();
+            }
+        } else if (e instanceof Event.OpenLink) {
+            openPending = true;
+        } else if (e instanceof Event.CloseLink c) {
+            LOG.info("{}: closing the link: {}", name, c.reason());
+            dropLinkLocked(new IOException("link closed by labwire: " + c.reason()), System.nanoTime());
+        } else if (e instanceof Event.Discarded d) {
+            LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
+        } else if (e instanceof Event.ProtocolError pe) {
+            LOG.warn("{}: {}", name, pe.error().getMessage());
+        }
+    }
+
+    private void complete(long id, Event e) {
+        CompletableFuture<Event> f = calls.remove(id);
+        if (f != null) {
+            f.complete(e);
+        }
+    }
+
+    private void callback(Runnable r) {
+        try {
+            callbacks.execute(() -> safely(r));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: callback after close dropped", name);
+        }
+    }
+
+    private void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException ex) {
+            LOG.warn("{}: a listener threw", name, ex);
+        }
+    }
+
+    private void runHook(long gen) {
+        Throwable failure = null;
+        try {
+            hook.run(this, gen);
+        } catch (Exception | LinkageError ex) {
+            failure = ex;
+        }
+        lock.lock();
+        try {
+            if (gen != generation || state != State.ON_CONNECT) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (failure == null) {
+                conn.hookDone(now);
+            } else {
+                LOG.warn("{}: on-connect hook failed; the link will be reopened: {}", name, failure.toString());
+                conn.hookFailed(failure, now);
+            }
+            drainLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.serial.Endpoint;
+import dev.labwire.serial.SerialLink;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** One open byte link (a TCP socket or a serial port) as the blocking driver sees it. */
+public interface Link extends Closeable {
+
+    /**
+     * Reads into {@code buf}; returns the count, 0 when nothing arrived for a short while (serial), or
+     * -1 at end of stream. Blocks; {@link #close()} from another thread makes it return or throw.
+     */
+    int read(byte[] buf) throws IOException;
+
+    /** Writes all remaining bytes of {@code data}. */
+    void write(ByteBuffer data) throws IOException;
+
+    /** Closes; never throws; idempotent. */
+    @Override
+    void close();
+
+    /** Opens a link to {@code endpoint} with the driver settings of {@code config}. */
+    static Link open(Endpoint endpoint, ConnectionConfig config) throws IOException {
+        if (endpoint instanceof Endpoint.Tcp tcp) {
+            return TcpLink.open(tcp, config);
+        }
+        return new SerialPortLink(SerialLink.open((Endpoint.Serial) endpoint));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.serial.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A TCP socket with the options of {@link ConnectionConfig}. */
+final class TcpLink implements Link {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpLink.class);
+    private static final int IPTOS_LOWDELAY = 0x10;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private TcpLink(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    static TcpLink open(Endpoint.Tcp tcp, ConnectionConfig config) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(config.tcpNoDelay());
+            s.setKeepAlive(config.tcpKeepAlive());
+            if (config.lowDelayTrafficClass()) {
+                try {
+                    s.setTrafficClass(IPTOS_LOWDELAY);
+                } catch (SocketException e) {
+                    LOG.debug("IP_TOS low delay refused for {}: {}", tcp, e.toString());
+                }
+            }
+            s.connect(new InetSocketAddress(tcp.host(), tcp.port()), (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+            return new TcpLink(s);
+        } catch (IOException e) {
+            closeQuietly(s);
+            throw e;
+        }
+    }
+
+    @Override
+    public int read(byte[] buf) throws IOException {
+        return in.read(buf);
+    }
+
+    @Override
+    public void write(ByteBuffer data) throws IOException {
+        if (data.hasArray()) {
+            out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+            data.position(data.limit());
+        } else {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            LOG.debug("closing socket: {}", e.toString());
+        }
+    }
+}

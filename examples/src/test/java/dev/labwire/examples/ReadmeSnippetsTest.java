@@ -1,0 +1,88 @@
+package dev.labwire.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.labwire.blocking.BlockingClient;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.FrameClassifier;
+import dev.labwire.core.RequestTimeoutException;
+import dev.labwire.core.StaleReplyPolicy;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockReply;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The README's snippets, run against MockInstrument (keep the two in step). */
+class ReadmeSnippetsTest {
+
+    @Test
+    void mockInstrumentSnippet() {
+        try (MockInstrument mock = MockInstrument.tcp().scpi();
+             BlockingClient client = BlockingClient.open(mock.endpoint())) {
+            client.write("VOLT 5");
+            assertEquals("5", client.query("VOLT?"));
+            mock.enqueue("+1.25E+00");
+            assertEquals(1.25, client.queryNumber("MEAS:CURR?"));
+            assertEquals("MEAS:CURR?", mock.commands().get(2));
+
+            mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(600)));
+            assertThrows(RequestTimeoutException.class, () -> client.query("*OPC?", Duration.ofMillis(200)));
+            assertEquals("LABWIRE,MOCK-INSTRUMENT,SN0001,1.0", client.query("*IDN?"));
+        }
+    }
+
+    @Test
+    void blockingClientSnippets() throws Exception {
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            mock.responder(cmd -> cmd.equals("MEAS:VOLT?") ? MockReply.line("+5.0012E+00")
+                    : cmd.equals("CURV?") ? MockReply.block(new byte[] {1, 2, 3}) : null);
+            try (BlockingClient psu = BlockingClient.open(mock.endpoint())) {
+                String idn = psu.query("*IDN?");
+                psu.write("VOLT 5");
+                double volts = psu.queryNumber("MEAS:VOLT?");
+                byte[] curve = psu.queryBlock("CURV?");
+                String opc = psu.query("*OPC?", Duration.ofSeconds(30));
+                assertEquals("LABWIRE,MOCK-INSTRUMENT,SN0001,1.0", idn);
+                assertEquals(5.0012, volts);
+                assertEquals(3, curve.length);
+                assertEquals("1", opc);
+            }
+
+            List<State> states = new CopyOnWriteArrayList<>();
+            try (BlockingClient psu = BlockingClient.builder(mock.endpoint())
+                    .config(ConnectionConfig.builder()
+                            .defaultTimeout(Duration.ofSeconds(2))
+                            .staleReplyPolicy(StaleReplyPolicy.scpiResync())
+                            .build())
+                    .onConnect(s -> {
+                        s.write("SYST:REM");
+                        s.write("VOLT:PROT 30");
+                    })
+                    .listener((state, cause) -> states.add(state))
+                    .build()) {
+                assertEquals("30", psu.query("VOLT:PROT?"));
+                assertTrue(states.contains(State.READY) || psu.state() == State.READY);
+            }
+
+            try (BlockingClient board = BlockingClient.open(mock.endpoint(), ConnectionConfig.builder()
+                    .classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII)))
+                    .build())) {
+                board.awaitReady(Duration.ofSeconds(5));
+                List<String> plotted = new CopyOnWriteArrayList<>();
+                try (AutoCloseable subscription = board.onPushed(frame -> plotted.add(frame.asString()))) {
+                    mock.push("STAT 1");
+                    Frame status = board.pollPushed(Duration.ofSeconds(5));
+                    assertEquals("STAT 1", status.asString());
+                    assertEquals("hello", board.query("ECHO? hello"));
+                }
+            }
+        }
+    }
+}

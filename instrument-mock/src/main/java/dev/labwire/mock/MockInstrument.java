@@ -1,0 +1,425 @@
+package dev.labwire.mock;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fake instrument for tests and demos, served on a real link: loopback TCP ({@link #tcp()}) or a serial pty
+ * pair made by {@code socat} ({@link #pty()}) that a client opens as a real serial port. Like OkHttp's
+ * MockWebServer: script replies, point the client at {@link #endpoint()}, then check what it sent.
+ *
+ * <pre>{@code
+ * try (MockInstrument mock = MockInstrument.tcp().scpi();
+ *      BlockingClient client = BlockingClient.open(mock.endpoint())) {
+ *     client.write("VOLT 5");
+ *     assertEquals("5", client.query("VOLT?"));          // the SCPI dictionary keeps settings
+ *     mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(600)));  // faults are data
+ *     assertEquals("VOLT 5", mock.takeCommand());
+ * }
+ * }</pre>
+ *
+ * <h2>Commands and replies</h2>
+ * The mock reads {@code \n}-ended commands (a trailing {@code \r} is dropped; a command longer than 64 KiB is
+ * dropped with a warning), records each one ({@link #commands()}, {@link #takeCommand()}), and answers each
+ * connection's commands in order. The reply to a command is, in this order: the next {@link #enqueue enqueued}
+ * reply; else the {@link #responder responder}'s non-null answer; else, when {@link #scpi()} is on, the
+ * {@link ScpiDictionary}'s; else nothing. A reply is chosen when its command is read.
+ *
+ * <h2>The link</h2>
+ * {@link #disconnect()} drops the current connections (the client sees the link drop and reconnects);
+ * {@link #stop()} goes away entirely (TCP: connections refused; pty: the device path vanishes, like an
+ * unplugged USB adapter); {@link #restart()} comes back on the same port or path. {@link #push} writes
+ * unsolicited frames to every connection, never inside a reply.
+ *
+ * <h2>Threads and failures</h2>
+ * Thread-safe. Threads are daemons named {@code mock-*} and are all gone when {@link #close()} returns.
+ * {@link #tcp()} throws {@link UncheckedIOException} when it cannot listen; {@link #pty()} throws
+ * {@link IllegalStateException} when {@code socat} is missing ({@code apt-get install -y socat}; check
+ * {@link #socatAvailable()}) and {@link UncheckedIOException} when it fails.
+ */
+public final class MockInstrument implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MockInstrument.class);
+
+    /** Where a mock's bytes go: TCP or a pty pair. */
+    interface Side {
+        void start() throws IOException;
+
+        void stop();
+
+        void disconnect() throws IOException;
+
+        void dropLink(Session session);
+
+        void halfClose(Session session) throws IOException;
+
+        String endpoint();
+    }
+
+    private final Side side;
+    private final Set<Session> sessions = new CopyOnWriteArraySet<>();
+    private final List<Session> ended = new ArrayList<>();
+    private final ConcurrentLinkedDeque<MockReply> scripted = new ConcurrentLinkedDeque<>();
+    private final List<String> commands = new ArrayList<>();
+    private final BlockingQueue<String> untaken = new LinkedBlockingQueue<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ScpiDictionary dictionary = new ScpiDictionary();
+    private volatile boolean scpi;
+    private volatile Function<String, MockReply> responder;
+    private ScheduledExecutorService pusher;
+    private volatile boolean closed;
+
+    private MockInstrument(Function<MockInstrument, Side> side) {
+        this.side = side.apply(this);
+    }
+
+    /** A mock on loopback TCP, on a free port. */
+    public static MockInstrument tcp() {
+        return tcp(0);
+    }
+
+    /** A mock on loopback TCP on {@code port} (0: a free one). */
+    public static MockInstrument tcp(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        return started(new MockInstrument(m -> new TcpSide(m, port)));
+    }
+
+    /**
+     * A mock behind a pty pair made by {@code socat}: the client opens {@link #devicePath()} (endpoint
+     * {@code serial:<path>}) as a serial port.
+     *
+     * @throws IllegalStateException when socat is not installed
+     */
+    public static MockInstrument pty() {
+        if (!socatAvailable()) {
+            throw new IllegalStateException("MockInstrument.pty() needs socat: apt-get install -y socat");
+        }
+        return started(new MockInstrument(m -> {
+            try {
+                return new PtySide(m);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make a folder for the pty links", e);
+            }
+        }));
+    }
+
+    /** Whether a {@code socat} executable is on the PATH (needed by {@link #pty()}). */
+    public static boolean socatAvailable() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "socat"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static MockInstrument started(MockInstrument m) {
+        try {
+            m.side.start();
+            return m;
+        } catch (IOException e) {
+            m.close();
+            throw new UncheckedIOException("mock instrument did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The endpoint string a client opens: {@code tcp://127.0.0.1:<port>} or {@code serial:<devicePath>}. */
+    public String endpoint() {
+        return side.endpoint();
+    }
+
+    /** The TCP port. @throws IllegalStateException for a pty mock */
+    public int port() {
+        if (side instanceof TcpSide t) {
+            return t.port();
+        }
+        throw new IllegalStateException("a pty mock has no port; use devicePath()");
+    }
+
+    /** The path the client opens as a serial port. @throws IllegalStateException for a TCP mock */
+    public Path devicePath() {
+        if (side instanceof PtySide p) {
+            return p.devicePath();
+        }
+        throw new IllegalStateException("a TCP mock has no device path; use port()");
+    }
+
+    /** Turns on the {@link ScpiDictionary} for commands with no scripted or responder reply; returns this. */
+    public MockInstrument scpi() {
+        scpi = true;
+        return this;
+    }
+
+    /** The SCPI dictionary (its state is kept across connections). */
+    public ScpiDictionary dictionary() {
+        return dictionary;
+    }
+
+    /** Queues the line {@code reply} as the answer to the next command. */
+    public MockInstrument enqueue(String reply) {
+        return enqueue(MockReply.line(reply));
+    }
+
+    /** Queues {@code reply} as the answer to the next command (scripted replies come first, in order). */
+    public MockInstrument enqueue(MockReply reply) {
+        scripted.add(Objects.requireNonNull(reply, "reply"));
+        return this;
+    }
+
+    /**
+     * Answers commands without a scripted reply: {@code responder} returns a reply, or null to pass the command
+     * on to the SCPI dictionary (or to leave it unanswered). An exception it throws is logged and the command
+     * gets no reply. Null removes the responder.
+     */
+    public MockInstrument responder(Function<String, MockReply> responder) {
+        this.responder = responder;
+        return this;
+    }
+
+    /** The next command not yet taken, waiting up to {@code timeout}; null if none came. */
+    public String takeCommand(Duration timeout) throws InterruptedException {
+        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The next command not yet taken, waiting up to 5 s.
+     *
+     * @throws IllegalStateException when none came within 5 s (or the thread was interrupted)
+     */
+    public String takeCommand() {
+        try {
+            String c = takeCommand(Duration.ofSeconds(5));
+            if (c == null) {
+                throw new IllegalStateException("no command reached the mock within 5 s; all so far: " + commands());
+            }
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a command", e);
+        }
+    }
+
+    /** Every command received so far, oldest first, on all connections (a copy). */
+    public List<String> commands() {
+        synchronized (commands) {
+            return List.copyOf(commands);
+        }
+    }
+
+    /** How many connections the mock has had (a pty counts each time its pair is made). */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Sends the line {@code text} + {@code \n} to every connection now, between replies. */
+    public void push(String text) {
+        pushBytes((text + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Sends {@code bytes} to every connection now, between replies. */
+    public void pushBytes(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        for (Session s : sessions) {
+            s.push(copy);
+        }
+    }
+
+    /**
+     * Pushes the line {@code next.get()} every {@code period} (a status stream) until the returned handle is
+     * closed or the mock is closed. Lines are dropped while no client is connected.
+     */
+    public AutoCloseable pushEvery(Duration period, Supplier<String> next) {
+        Objects.requireNonNull(next, "next");
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("push period must be positive: " + period);
+        }
+        ScheduledFuture<?> task;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("mock instrument is closed");
+            }
+            if (pusher == null) {
+                ScheduledThreadPoolExecutor p = new ScheduledThreadPoolExecutor(1, r -> {
+                    Thread t = new Thread(r, "mock-push " + side.endpoint());
+                    t.setDaemon(true);
+                    return t;
+                });
+                p.setRemoveOnCancelPolicy(true);
+                pusher = p;
+            }
+            task = pusher.scheduleAtFixedRate(() -> {
+                if (!sessions.isEmpty()) {
+                    push(next.get());
+                }
+            }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        return () -> task.cancel(false);
+    }
+
+    /** Drops every current connection; the mock keeps listening (a pty pair is destroyed and made again). */
+    public void disconnect() {
+        try {
+            side.disconnect();
+        } catch (IOException e) {
+            throw new UncheckedIOException("mock instrument did not come back after disconnect: " + e.getMessage(), e);
+        }
+    }
+
+    /** Goes away: TCP stops listening and drops connections; a pty pair is destroyed and its path vanishes. */
+    public void stop() {
+        side.stop();
+    }
+
+    /** Comes back after {@link #stop()} on the same port or pty path (no-op while running). */
+    public void restart() {
+        if (closed) {
+            throw new IllegalStateException("mock instrument is closed");
+        }
+        try {
+            side.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("mock instrument did not restart: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends a {@link MockReply#stall() stall}: commands after this are answered again. */
+    public void resume() {
+        for (Session s : sessions) {
+            s.resume();
+        }
+    }
+
+    /** Stops, ends every mock thread and waits for them; idempotent. */
+    @Override
+    public void close() {
+        ScheduledExecutorService p;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = pusher;
+        }
+        if (p != null) {
+            p.shutdownNow();
+        }
+        if (side instanceof PtySide pty) {
+            pty.delete();
+        } else {
+            side.stop();
+        }
+        closeSessions();
+        List<Session> all;
+        synchronized (ended) {
+            all = new ArrayList<>(ended);
+        }
+        try {
+            if (p != null) {
+                p.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            for (Session s : all) {
+                s.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- called by sessions and sides ----
+
+    Session startSession(Session.Wire wire, String name) {
+        Session s = new Session(this, wire, name);
+        connections.incrementAndGet();
+        synchronized (ended) {
+            ended.removeIf(e -> e.isClosed() && !e.isAlive());
+            ended.add(s);
+        }
+        sessions.add(s);
+        s.start();
+        if (closed) {
+            s.close();
+        }
+        return s;
+    }
+
+    void sessionEnded(Session s) {
+        sessions.remove(s);
+    }
+
+    void closeSessions() {
+        for (Session s : sessions) {
+            s.close();
+        }
+    }
+
+    void dropLink(Session s) {
+        side.dropLink(s);
+    }
+
+    void halfClose(Session s) throws IOException {
+        side.halfClose(s);
+    }
+
+    void record(String command) {
+        synchronized (commands) {
+            commands.add(command);
+        }
+        untaken.add(command);
+    }
+
+    MockReply replyFor(String command) {
+        MockReply r = scripted.poll();
+        if (r != null) {
+            return r;
+        }
+        Function<String, MockReply> f = responder;
+        if (f != null) {
+            try {
+                r = f.apply(command);
+            } catch (RuntimeException e) {
+                log.warn("mock responder failed on {}: {}", command, e.toString());
+                return MockReply.none();
+            }
+            if (r != null) {
+                return r;
+            }
+        }
+        if (scpi) {
+            r = dictionary.answer(command);
+        }
+        return r == null ? MockReply.none() : r;
+    }
+
+    @Override
+    public String toString() {
+        return "MockInstrument[" + side.endpoint() + "]";
+    }
+}

@@ -1,0 +1,178 @@
+package dev.labwire.mock;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * One answer of a {@link MockInstrument} to one command: bytes to send and how to send them. Faults are data:
+ * a reply can be late ({@link #delay}), trickle out a byte at a time ({@link #oneByteAtATime}), be cut off
+ * with the link dropped ({@link #closeAfter}), be followed by a half-close ({@link #halfClose}), or never come
+ * ({@link #none()}, {@link #stall()}). Replies are immutable; every modifier returns a new reply.
+ *
+ * <pre>{@code
+ * mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(600)));   // a late *OPC? answer
+ * mock.enqueue(MockReply.line("PARTIAL").closeAfter(4));              // "PART", then the link drops
+ * mock.enqueue(MockReply.block(waveform));                            // #42048<bytes>\n
+ * }</pre>
+ *
+ * Defaults: no delay, all bytes in one write, the link stays open. Lines end with {@code \n}.
+ * Constructors throw {@link NullPointerException} for a null argument and {@link IllegalArgumentException}
+ * for a negative count or duration.
+ */
+public final class MockReply {
+
+    enum Kind { BYTES, NONE, STALL }
+
+    final Kind kind;
+    private final byte[] bytes;
+    final Duration delay;
+    final Duration byteGap;     // null: all at once
+    final int closeAfter;       // -1: never
+    final boolean halfClose;
+    final MockReply next;       // null: nothing more
+
+    private MockReply(Kind kind, byte[] bytes, Duration delay, Duration byteGap, int closeAfter, boolean halfClose,
+            MockReply next) {
+        this.kind = kind;
+        this.bytes = bytes;
+        this.delay = delay;
+        this.byteGap = byteGap;
+        this.closeAfter = closeAfter;
+        this.halfClose = halfClose;
+        this.next = next;
+    }
+
+    private static MockReply of(Kind kind, byte[] bytes) {
+        return new MockReply(kind, bytes, Duration.ZERO, null, -1, false, null);
+    }
+
+    /** The text in ISO-8859-1 followed by {@code \n}. */
+    public static MockReply line(String text) {
+        Objects.requireNonNull(text, "text");
+        return of(Kind.BYTES, (text + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Exactly these bytes (copied), no terminator added. */
+    public static MockReply bytes(byte[] bytes) {
+        return of(Kind.BYTES, Objects.requireNonNull(bytes, "bytes").clone());
+    }
+
+    /** An IEEE 488.2 definite-length block {@code #<n><length><payload>} followed by {@code \n}. */
+    public static MockReply block(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        String len = Integer.toString(payload.length);
+        if (len.length() > 9) {
+            throw new IllegalArgumentException("a block holds at most 999999999 bytes: " + payload.length);
+        }
+        byte[] head = ("#" + len.length() + len).getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(head, head.length + payload.length + 1);
+        System.arraycopy(payload, 0, all, head.length, payload.length);
+        all[all.length - 1] = '\n';
+        return of(Kind.BYTES, all);
+    }
+
+    /** No reply to this command (what an instrument does for a setting command). */
+    public static MockReply none() {
+        return of(Kind.NONE, new byte[0]);
+    }
+
+    /**
+     * No reply to this command, and none to any later command on this connection: a hung instrument. It ends
+     * when the connection ends ({@link MockInstrument#disconnect()}, {@link MockInstrument#restart()}, or the
+     * client closing a TCP connection) or with {@link MockInstrument#resume()}. Commands sent meanwhile are
+     * recorded and never answered.
+     */
+    public static MockReply stall() {
+        return of(Kind.STALL, new byte[0]);
+    }
+
+    /**
+     * {@code length} bytes of noise followed by {@code \n}: printable and unprintable bytes and {@code \r}, never
+     * {@code \n} before the last byte. The same length always gives the same bytes.
+     */
+    public static MockReply garbage(int length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("garbage length must be at least 1: " + length);
+        }
+        SplittableRandom random = new SplittableRandom(0x1abL + length);
+        byte[] b = new byte[length + 1];
+        for (int i = 0; i < length; i++) {
+            int v;
+            do {
+                v = random.nextInt(256);
+            } while (v == '\n');
+            b[i] = (byte) v;
+        }
+        if (length > 2) {
+            b[length / 2] = '\r';
+            b[0] = (byte) 0xff;
+        }
+        b[length] = '\n';
+        return of(Kind.BYTES, b);
+    }
+
+    /** This reply, sent only after {@code delay} (counted from when the command was read). */
+    public MockReply delay(Duration delay) {
+        checkNotNegative(delay, "delay");
+        return new MockReply(kind, bytes, delay, byteGap, closeAfter, halfClose, next);
+    }
+
+    /** This reply sent one byte per write, {@code gap} apart. */
+    public MockReply oneByteAtATime(Duration gap) {
+        checkNotNegative(gap, "gap");
+        return new MockReply(kind, bytes, delay, gap, closeAfter, halfClose, next);
+    }
+
+    /**
+     * Send only the first {@code count} bytes, then drop the link: a TCP connection is closed; a pty pair is
+     * destroyed (its device path vanishes) and stays down until {@link MockInstrument#restart()}.
+     */
+    public MockReply closeAfter(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("closeAfter count must not be negative: " + count);
+        }
+        return new MockReply(kind, bytes, delay, byteGap, count, halfClose, next);
+    }
+
+    /** After this reply, shut down the sending side (TCP FIN; the client reads end-of-stream). On a pty the pair is destroyed. */
+    public MockReply halfClose() {
+        return new MockReply(kind, bytes, delay, byteGap, closeAfter, true, next);
+    }
+
+    /** After this reply (and its own delay), also send {@code next} (with its own delay, counted from then). */
+    public MockReply then(MockReply next) {
+        Objects.requireNonNull(next, "next");
+        MockReply tail = this.next == null ? next : this.next.then(next);
+        return new MockReply(kind, bytes, delay, byteGap, closeAfter, halfClose, tail);
+    }
+
+    /** The bytes this reply sends (a copy; empty for none and stall). */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    byte[] raw() {
+        return bytes;
+    }
+
+    private static void checkNotNegative(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative: " + d);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String text = new String(bytes, 0, Math.min(bytes.length, 40), StandardCharsets.ISO_8859_1)
+                .replace("\r", "\\r").replace("\n", "\\n");
+        return "MockReply[" + kind + (kind == Kind.BYTES ? " \"" + text + (bytes.length > 40 ? "...\"" : "\"") : "")
+                + (delay.isZero() ? "" : " delay " + delay.toMillis() + " ms")
+                + (byteGap == null ? "" : " byte gap " + byteGap.toMillis() + " ms")
+                + (closeAfter < 0 ? "" : " closeAfter " + closeAfter)
+                + (halfClose ? " halfClose" : "") + (next == null ? "" : " then " + next) + "]";
+    }
+}
