@@ -296,9 +296,10 @@ public final class NettyClient {
         }
 
         /**
-         * Pushed frames a {@link #pushed()} subscriber may have waiting before reading pauses (default 256;
-         * reading resumes at half). Reading stops only between reads, so one read's worth of frames more
-         * can arrive.
+         * Pushed frames a {@link NettyClient#pushed()} subscriber may have waiting before reading pauses
+         * (default 256; reading resumes at half). Reading stops only between reads, so the frames of what was
+         * already read still arrive: at most this many plus one TCP read (Netty's adaptive reads, up to
+         * 64 KiB) or, on serial, five reads of up to 8 KiB (four handed to the event loop, one in progress).
          */
         public Builder pushedBufferSize(int frames) {
             if (frames < 2) {

@@ -38,14 +38,15 @@ import org.slf4j.LoggerFactory;
  * <p>After every input the loop runs the core's drain loop ({@link #drain()}): write what
  * {@code pollTransmit()} gives, dispatch every event, repeat while events came, then re-arm the timer
  * from {@code pollTimeout()}. Writes are flushed once per batch of loop tasks. User code (futures,
- * listeners, subscribers, the hook) runs on the loop, or on the user's executor in order; a call into the
- * client from there is taken up by the drain in progress, never run re-entrantly.
+ * listeners, subscribers, the hook) runs on the loop, or on the user's executor in order ({@link Callbacks});
+ * a call into the client from there is taken up by the drain in progress, never run re-entrantly.
  */
 public final class NettyDriver {
     private static final Logger LOG = LoggerFactory.getLogger(NettyDriver.class);
 
     /** What the client runs on each new link before user requests. */
     public interface Hook {
+        /** Starts the hook for link {@code generation}; its requests go through {@link #requestHook}. */
         CompletionStage<Void> run(NettyDriver driver, long generation) throws Exception;
     }
 
@@ -57,7 +58,7 @@ public final class NettyDriver {
     private final ConnectionConfig config;
     private final Hook hook;
     private final EventLoop loop;
-    private final Executor callbacks;
+    private final Callbacks callbacks;
     private final List<BiConsumer<State, Throwable>> listeners;
     private final Runnable onTerminated;
     private final Connection conn;
@@ -98,11 +99,11 @@ public final class NettyDriver {
         this.config = hook == null ? config : config.toBuilder().externalHook(true).build();
         this.hook = hook;
         this.loop = loop;
-        this.callbacks = callbackExecutor == null ? null : new SerialExecutor(callbackExecutor, "labwire " + name);
+        this.callbacks = new Callbacks(loop, callbackExecutor, name);
         this.listeners = List.copyOf(listeners);
         this.onTerminated = onTerminated;
         this.conn = new Connection(this.config);
-        this.hub = new PushHub(loop, callbacks, pushedHighWater, this::updateReading, name);
+        this.hub = new PushHub(loop, callbacks.userExecutor(), pushedHighWater, this::updateReading, name);
     }
 
     /** Orders the first link; throws {@link IllegalStateException} when the event loop is shut down. */
@@ -117,18 +118,22 @@ public final class NettyDriver {
         }
     }
 
+    /** The endpoint, canonical. */
     public String name() {
         return name;
     }
 
+    /** The loop every touch of the core runs on. */
     public EventLoop eventLoop() {
         return loop;
     }
 
+    /** The pushed-frame streams. */
     public PushHub hub() {
         return hub;
     }
 
+    /** The state as of the last event handed out (any thread). */
     public State state() {
         return state;
     }
@@ -151,13 +156,13 @@ public final class NettyDriver {
             f.completeExceptionally(closedError(r));
             return f;
         }
-        onLoop(() -> submitOnLoop(r, hookRequest, gen, f), f);
+        callbacks.onLoop(() -> submitOnLoop(r, hookRequest, gen, f), f);
         return f;
     }
 
     private void submitOnLoop(Request r, boolean hookRequest, long gen, CompletableFuture<Event.Reply> f) {
         if (closing) {
-            fail(f, closedError(r));
+            callbacks.fail(f, closedError(r));
             return;
         }
         long now = System.nanoTime();
@@ -165,7 +170,7 @@ public final class NettyDriver {
         try {
             if (hookRequest) {
                 if (gen != generation || state != State.ON_CONNECT) {
-                    fail(f, new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause));
+                    callbacks.fail(f, new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause));
                     return;
                 }
                 id = conn.sendHook(r, now);
@@ -173,7 +178,7 @@ public final class NettyDriver {
                 id = conn.send(r, now);
             }
         } catch (RuntimeException e) {
-            fail(f, e);
+            callbacks.fail(f, e);
             return;
         }
         calls.put(id, new Call(r, f));
@@ -187,17 +192,17 @@ public final class NettyDriver {
     /** Completes when the link is ready; fails with {@link LinkDownException} and the last cause after {@code timeout}. */
     public CompletableFuture<Void> ready(Duration timeout) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        onLoop(() -> {
+        callbacks.onLoop(() -> {
             if (state == State.READY) {
-                deliver(() -> f.complete(null));
+                callbacks.deliver(() -> f.complete(null));
             } else if (closing) {
-                fail(f, new LocalProtocolException("client " + name + " is closed"));
+                callbacks.fail(f, new LocalProtocolException("client " + name + " is closed"));
             } else {
                 readyWaiters.add(f);
                 ScheduledFuture<?> t = loop.schedule(() -> {
                     if (readyWaiters.remove(f)) {
                         Throwable cause = lastDownCause;
-                        fail(f, new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                        callbacks.fail(f, new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
                                 + (cause == null ? "" : " (" + cause + ")"), cause));
                     }
                 }, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -232,13 +237,13 @@ public final class NettyDriver {
         cancelTimer();
         hub.complete();
         for (CompletableFuture<Void> w : List.copyOf(readyWaiters)) {
-            fail(w, new LocalProtocolException("client " + name + " is closed"));
+            callbacks.fail(w, new LocalProtocolException("client " + name + " is closed"));
         }
         readyWaiters.clear();
         CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             Runnable finish = () -> {
                 onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
-                deliver(() -> closeFuture.complete(null));
+                callbacks.deliver(() -> closeFuture.complete(null));
             };
             try {
                 if (loop.inEventLoop()) {
@@ -257,21 +262,21 @@ public final class NettyDriver {
     /** Whether reading is paused for backpressure (call on any thread; a snapshot). */
     public CompletableFuture<Boolean> readingPaused() {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
-        onLoop(() -> f.complete(readingPaused), f);
+        callbacks.onLoop(() -> f.complete(readingPaused), f);
         return f;
     }
 
     /** Whether the open link reads now (the channel's auto-read, the serial reader); false without a link. */
     public CompletableFuture<Boolean> linkReading() {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
-        onLoop(() -> f.complete(link != null && link.reading()), f);
+        callbacks.onLoop(() -> f.complete(link != null && link.reading()), f);
         return f;
     }
 
     /** The most pushed frames one subscriber ever had waiting (call on any thread; a snapshot). */
     public CompletableFuture<Integer> maxPushedBuffered() {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        onLoop(() -> f.complete(hub.maxBufferedSeen()), f);
+        callbacks.onLoop(() -> f.complete(hub.maxBufferedSeen()), f);
         return f;
     }
 
@@ -479,11 +484,11 @@ public final class NettyDriver {
             lastDownCause = s.cause();
         }
         for (BiConsumer<State, Throwable> l : listeners) {
-            deliver(() -> l.accept(s.state(), s.cause()));
+            callbacks.deliver(() -> l.accept(s.state(), s.cause()));
         }
         if (s.state() == State.READY) {
             for (CompletableFuture<Void> w : readyWaiters) {
-                deliver(() -> w.complete(null));
+                callbacks.deliver(() -> w.complete(null));
             }
             readyWaiters.clear();
         } else if (s.state() == State.ON_CONNECT && hook != null) {
@@ -498,14 +503,14 @@ public final class NettyDriver {
         }
         Throwable failure = Failures.of(c.request(), e, config, name, state, lastDownCause, closing);
         if (failure == null) {
-            deliver(() -> c.future().complete((Event.Reply) e));
+            callbacks.deliver(() -> c.future().complete((Event.Reply) e));
         } else {
-            fail(c.future(), failure);
+            callbacks.fail(c.future(), failure);
         }
     }
 
     private void runHook(long gen) {
-        deliver(() -> {
+        callbacks.deliver(() -> {
             CompletionStage<Void> stage;
             try {
                 stage = hook.run(this, gen);
@@ -513,10 +518,10 @@ public final class NettyDriver {
                     throw new NullPointerException("the on-connect hook returned null instead of a CompletionStage");
                 }
             } catch (Exception ex) {
-                onLoop(() -> hookEnded(gen, ex));
+                callbacks.onLoop(() -> hookEnded(gen, ex));
                 return;
             }
-            stage.whenComplete((v, ex) -> onLoop(() -> hookEnded(gen, ex)));
+            stage.whenComplete((v, ex) -> callbacks.onLoop(() -> hookEnded(gen, ex)));
         });
     }
 
@@ -560,44 +565,6 @@ public final class NettyDriver {
             LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
             if (link != null) {
                 link.setReading(true);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ threads
-
-    /** Runs user code: inline on the loop, or in order on the user's executor. */
-    private void deliver(Runnable r) {
-        if (callbacks == null) {
-            try {
-                r.run();
-            } catch (RuntimeException | Error e) {
-                LOG.warn("{}: a callback threw", name, e);
-            }
-        } else {
-            callbacks.execute(r);
-        }
-    }
-
-    private void fail(CompletableFuture<?> f, Throwable t) {
-        deliver(() -> f.completeExceptionally(t));
-    }
-
-    private void onLoop(Runnable r) {
-        onLoop(r, null);
-    }
-
-    /** Runs {@code r} on the loop; when the loop refuses it, {@code orFail} fails instead. */
-    private void onLoop(Runnable r, CompletableFuture<?> orFail) {
-        if (loop.inEventLoop()) {
-            r.run();
-            return;
-        }
-        try {
-            loop.execute(r);
-        } catch (RejectedExecutionException e) {
-            if (orFail != null) {
-                orFail.completeExceptionally(new LocalProtocolException("the event loop of client " + name + " is shut down"));
             }
         }
     }
