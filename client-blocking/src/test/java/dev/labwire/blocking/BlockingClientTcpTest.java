@@ -70,6 +70,8 @@ class BlockingClientTcpTest extends BlockingClientContract {
         BlockingClient a = client(fast().build());
         BlockingClient b = client(fast().build());
         a.write("VOLT 3");
+        // a write returns once sent; *OPC? on the same link is the SCPI way to know it was done
+        assertThat(a.query("*OPC?")).isEqualTo("1");
         assertThat(b.query("VOLT?")).isEqualTo("3");
         assertThat(a.query("ECHO? from-a")).isEqualTo("from-a");
         assertThat(b.query("ECHO? from-b")).isEqualTo("from-b");

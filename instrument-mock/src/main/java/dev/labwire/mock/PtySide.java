@@ -29,6 +29,8 @@ final class PtySide implements MockInstrument.Side {
 
     private static final Logger log = LoggerFactory.getLogger(PtySide.class);
 
+    private static final long DRAIN_NANOS = 20_000_000L;
+
     private final MockInstrument owner;
     private final Path dir;
     private Process socat;
@@ -138,6 +140,8 @@ final class PtySide implements MockInstrument.Side {
 
     @Override
     public void dropLink(Session s) {
+        // let socat move the bytes already written before the pair goes (a hang-up discards what is in flight)
+        java.util.concurrent.locks.LockSupport.parkNanos(DRAIN_NANOS);
         stop();
     }
 

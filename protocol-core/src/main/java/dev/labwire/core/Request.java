@@ -54,7 +54,11 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         return of(text, Expect.nothing());
     }
 
-    /** A text request expecting {@code expect}. */
+    /**
+     * A text request expecting {@code expect}.
+     *
+     * @throws IllegalArgumentException when {@code text} is empty or holds a char outside ISO-8859-1
+     */
     public static Request of(String text, Expect expect) {
         return new Request(encode(text), expect, null, Resend.NEVER);
     }
@@ -90,7 +94,10 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
     }
 
     static byte[] encode(String text) {
-        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(text, "command is null");
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("command is empty; a bare terminator is Request.of(new byte[0], expect)");
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c > 0xFF) {

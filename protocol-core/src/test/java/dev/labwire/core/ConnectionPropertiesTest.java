@@ -44,7 +44,7 @@ class ConnectionPropertiesTest {
      * Random requests of every expectation, pipelined, their replies with pushed frames between them,
      * delivered in random splits: every request gets exactly its own reply, pushes come out in order.
      */
-    @Property(tries = 500)
+    @Property(tries = 10_000)
     void randomValidExchangesInRandomSplitsAlwaysCorrelate(@ForAll long seed, @ForAll @IntRange(min = 1, max = 30) int n) {
         Random r = new Random(seed);
         ConnectionConfig cfg = ConnectionConfig.builder().maxInFlight(n)
@@ -137,7 +137,7 @@ class ConnectionPropertiesTest {
      * Random bytes in random splits, with timers firing between them: nothing but declared behaviour,
      * the buffer stays within its bound, and once every deadline passed each request ended exactly once.
      */
-    @Property(tries = 500)
+    @Property(tries = 10_000)
     void randomBytesNeverBreakTheBoundOrTheExactlyOnceRule(@ForAll long seed) {
         Random r = new Random(seed);
         int max = 64;

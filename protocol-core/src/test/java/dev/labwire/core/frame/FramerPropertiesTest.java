@@ -74,7 +74,7 @@ class FramerPropertiesTest {
         return noisyByte().array(byte[].class).ofMaxSize(MAX).list().ofMaxSize(8);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 10_000)
     void decodeNeverThrowsLoopsOrHoardsBytes(@ForAll("framers") Case c, @ForAll("noise") byte[] data,
             @ForAll long seed) {
         Framer framer = c.make().get();
@@ -102,7 +102,7 @@ class FramerPropertiesTest {
         throw new AssertionError("framer never said NeedData");
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 10_000)
     void linesRoundTrip(@ForAll("payloads") List<byte[]> payloads, @ForAll @IntRange(max = 4) int kind,
             @ForAll long seed) {
         Random random = new Random(seed);
@@ -140,7 +140,7 @@ class FramerPropertiesTest {
         assertRoundTrip(framer, wire.toByteArray(), expected, random);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 10_000)
     void cobsRoundTrips(@ForAll("bigPayloads") List<byte[]> payloads, @ForAll long seed) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (byte[] p : payloads) {
@@ -157,7 +157,7 @@ class FramerPropertiesTest {
                 .array(byte[].class).ofMaxSize(600).list().ofMaxSize(4);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 10_000)
     void slipRoundTrips(@ForAll("payloads") List<byte[]> payloads, @ForAll boolean leadingEnd, @ForAll long seed) {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         List<byte[]> sent = new ArrayList<>();
@@ -172,7 +172,7 @@ class FramerPropertiesTest {
         assertRoundTrip(() -> new SlipFramer(MAX), wire.toByteArray(), texts(sent), new Random(seed));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 10_000)
     void lengthFieldRoundTrips(@ForAll("payloads") List<byte[]> payloads, @ForAll @IntRange(max = 2) int widthIndex,
             @ForAll boolean littleEndian, @ForAll @IntRange(max = 3) int offset, @ForAll boolean lengthCountsFrame,
             @ForAll long seed) {
@@ -195,7 +195,7 @@ class FramerPropertiesTest {
                 wire.toByteArray(), texts(payloads), new Random(seed));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 10_000)
     void blocksRoundTrip(@ForAll("payloads") List<byte[]> payloads, @ForAll TrailingTerminator trailing,
             @ForAll long seed) {
         Random random = new Random(seed);
