@@ -261,7 +261,11 @@ public final class NettyClient {
             this.endpoint = endpoint;
         }
 
-        /** Protocol and link settings (timeouts, framing, pipelining, reconnect, stale-reply policy). Default {@link ConnectionConfig#DEFAULT}. */
+        /**
+         * Protocol and link settings (timeouts, framing, pipelining, reconnect, stale-reply policy). Default
+         * {@link ConnectionConfig#DEFAULT}. Its {@code externalHook} flag is ignored: the client sets it when
+         * {@link #onConnect} gives a hook.
+         */
         public Builder config(ConnectionConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;

@@ -63,6 +63,13 @@ class NettyClientTcpTest extends NettyClientContract {
     }
 
     @Test
+    void aConfigAskingForAnExternalHookWithoutOneDoesNotHoldRequestsForever() {
+        NettyClient c = client(fast().externalHook(true).onConnect(dev.labwire.core.Request.write("SYST:REM")).build());
+        assertThat(await(c.query("*IDN?"))).isEqualTo(IDN);
+        assertThat(mock.commands()).containsExactly("SYST:REM", "*IDN?");
+    }
+
+    @Test
     void severalClientsShareOneInstrumentAndOneUserEventLoop() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {

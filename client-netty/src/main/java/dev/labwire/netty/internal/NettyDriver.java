@@ -96,7 +96,9 @@ public final class NettyDriver {
                        List<BiConsumer<State, Throwable>> listeners, int pushedHighWater, Runnable onTerminated) {
         this.endpoint = endpoint;
         this.name = endpoint.toString();
-        this.config = hook == null ? config : config.toBuilder().externalHook(true).build();
+        // the client owns this knob: on exactly when it has a hook to run (a config saying true without one
+        // would hold every request in ON_CONNECT forever)
+        this.config = config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build();
         this.hook = hook;
         this.loop = loop;
         this.callbacks = new Callbacks(loop, callbackExecutor, name);
