@@ -233,6 +233,30 @@ abstract class NettyClientContract {
     }
 
     @Test
+    void callsMadeWhileTheInstrumentIsAwayWaitAndGoOutAfterTheHookInCallOrder() {
+        List<State> states = new CopyOnWriteArrayList<>();
+        NettyClient c = track(NettyClient.builder(mock.endpoint()).config(fast().build())
+                .listener((s, cause) -> states.add(s))
+                .onConnect(s -> s.query("*IDN?").thenCompose(idn -> s.write("VOLT 7")))
+                .build());
+        assertThat(await(c.query("ECHO? before"))).isEqualTo("before");
+        mock.stop();
+        Await.until(WAIT, () -> states.contains(State.DOWN), "the client sees the instrument go away");
+        List<CompletableFuture<String>> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(c.query("ECHO? q" + i, WAIT));
+        }
+        assertThat(queued).noneMatch(CompletableFuture::isDone);
+        mock.restart();
+        for (int i = 0; i < 5; i++) {
+            assertThat(await(queued.get(i))).isEqualTo("q" + i);
+        }
+        List<String> cmds = mock.commands();
+        assertThat(cmds.subList(cmds.lastIndexOf("*IDN?"), cmds.size()))
+                .containsExactly("*IDN?", "VOLT 7", "ECHO? q0", "ECHO? q1", "ECHO? q2", "ECHO? q3", "ECHO? q4");
+    }
+
+    @Test
     void aFailingHookIsReportedAndRetried() {
         AtomicInteger runs = new AtomicInteger();
         List<Throwable> causes = new CopyOnWriteArrayList<>();
