@@ -4,6 +4,7 @@
  */
 module dev.labwire.core {
     exports dev.labwire.core;
+    exports dev.labwire.core.bus;
     exports dev.labwire.core.frame;
     exports dev.labwire.core.scpi;
 }

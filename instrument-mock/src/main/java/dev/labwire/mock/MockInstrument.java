@@ -88,6 +88,8 @@ public final class MockInstrument implements AutoCloseable {
     private final ScpiDictionary dictionary = new ScpiDictionary();
     private volatile boolean scpi;
     private volatile Function<String, MockReply> responder;
+    private final java.util.Map<String, MockBusDevice> busDevices = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean echo;
     private ScheduledExecutorService pusher;
     private volatile boolean closed;
 
@@ -176,6 +178,29 @@ public final class MockInstrument implements AutoCloseable {
     public MockInstrument scpi() {
         scpi = true;
         return this;
+    }
+
+    /**
+     * The simulated device at {@code address} on this mock, made on first use: the mock becomes an RS485 bus
+     * where each command starting with a device's address goes to that device (longest address first) and its
+     * reply starts with the address. Commands for no known address get no reply. Enqueued replies still come
+     * first and are sent exactly as given (for wrong-address and bad-reply tests).
+     */
+    public MockBusDevice busDevice(String address) {
+        return busDevices.computeIfAbsent(address, MockBusDevice::new);
+    }
+
+    /**
+     * Half-duplex echo (true): every byte the client sends is sent straight back before any reply, as a
+     * USB-RS485 adapter that hears its own transmission. Default false.
+     */
+    public MockInstrument echo(boolean echo) {
+        this.echo = echo;
+        return this;
+    }
+
+    boolean echoes() {
+        return echo;
     }
 
     /** The SCPI dictionary (its state is kept across connections). */
@@ -399,6 +424,16 @@ public final class MockInstrument implements AutoCloseable {
         MockReply r = scripted.poll();
         if (r != null) {
             return r;
+        }
+        if (!busDevices.isEmpty()) {
+            MockBusDevice target = null;
+            for (MockBusDevice d : busDevices.values()) {
+                if (command.startsWith(d.address())
+                        && (target == null || d.address().length() > target.address().length())) {
+                    target = d;
+                }
+            }
+            return target == null ? MockReply.none() : target.answer(command.substring(target.address().length()));
         }
         Function<String, MockReply> f = responder;
         if (f != null) {

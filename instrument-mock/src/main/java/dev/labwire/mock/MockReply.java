@@ -154,6 +154,14 @@ public final class MockReply {
         return bytes.clone();
     }
 
+    /** This reply with {@code prefix} before its bytes (a bus device's address). */
+    MockReply prefixed(byte[] prefix) {
+        byte[] b = new byte[prefix.length + bytes.length];
+        System.arraycopy(prefix, 0, b, 0, prefix.length);
+        System.arraycopy(bytes, 0, b, prefix.length, bytes.length);
+        return new MockReply(kind, b, delay, byteGap, closeAfter, halfClose, next);
+    }
+
     byte[] raw() {
         return bytes;
     }

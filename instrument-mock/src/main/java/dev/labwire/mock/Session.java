@@ -90,6 +90,9 @@ final class Session {
         boolean overflow = false;
         try {
             for (int n; (n = wire.read(buf)) >= 0; ) {
+                if (owner.echoes() && n > 0 && !push(java.util.Arrays.copyOf(buf, n))) {
+                    return;
+                }
                 for (int i = 0; i < n; i++) {
                     byte b = buf[i];
                     if (b == '\n') {

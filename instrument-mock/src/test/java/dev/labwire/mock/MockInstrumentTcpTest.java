@@ -250,4 +250,25 @@ class MockInstrumentTcpTest {
         assertThatThrownBy(mock::restart).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> MockInstrument.tcp(70000)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aBusMockRoutesByAddressPrefixesRepliesAndEchoes() throws Exception {
+        MockInstrument mock = track(MockInstrument.tcp());
+        mock.busDevice("A").dictionary().set("FLOW", "+1.5");
+        mock.busDevice("AB").responder(cmd -> MockReply.line("long " + cmd));
+        mock.busDevice("C").silent(true);
+        Socket s = connect(mock);
+        send(s, "AFLOW?");
+        assertThat(readLine(s)).isEqualTo("A+1.5\n");
+        send(s, "ABX?");
+        assertThat(readLine(s)).isEqualTo("ABlong X?\n");
+        send(s, "CFLOW?");
+        send(s, "ZFLOW?");
+        mock.echo(true);
+        send(s, "A*OPC?");
+        assertThat(readLine(s)).isEqualTo("A*OPC?\n");
+        assertThat(readLine(s)).isEqualTo("A1\n");
+        assertThat(mock.busDevice("C").commands()).containsExactly("FLOW?");
+        assertThat(mock.busDevice("A").commands()).containsExactly("FLOW?", "*OPC?");
+    }
 }

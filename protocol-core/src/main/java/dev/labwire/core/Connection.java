@@ -52,7 +52,7 @@ import java.util.OptionalLong;
  *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
-public final class Connection {
+public final class Connection implements LinkMachine {
     static final int CHUNK = 8192;
     private static final long NONE = Long.MAX_VALUE;
 
@@ -119,7 +119,7 @@ public final class Connection {
         if (pending.size() >= config.maxQueued()) {
             throw new LocalProtocolException("queue is full: " + config.maxQueued() + " requests wait (maxQueued); cannot send " + request);
         }
-        checkPayload(request);
+        config.checkPayload(request);
         Exchange e = new Exchange(++nextId, request, Exchange.Kind.USER, deadline(request, nowNanos));
         if (e.deadline < lastDeadline) {
             monotonic = false;
@@ -138,7 +138,7 @@ public final class Connection {
         if (state != State.ON_CONNECT || !externalHookOpen) {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + state);
         }
-        checkPayload(request);
+        config.checkPayload(request);
         Exchange e = new Exchange(++nextId, request, Exchange.Kind.HOOK, deadline(request, nowNanos));
         hookQueue.addLast(e);
         hookOutstanding++;
@@ -163,28 +163,6 @@ public final class Connection {
         }
         externalHookOpen = false;
         requestClose("on-connect hook failed: " + cause);
-    }
-
-    private void checkPayload(Request request) {
-        byte[] t = config.writeTerminatorNoCopy();
-        byte[] p = request.payloadNoCopy();
-        if (t.length > 0 && indexOf(p, t) >= 0) {
-            throw new IllegalArgumentException("request " + request + " contains the write terminator at index "
-                    + indexOf(p, t) + "; it would reach the device as two commands");
-        }
-    }
-
-    private static int indexOf(byte[] p, byte[] t) {
-        outer:
-        for (int i = 0; i + t.length <= p.length; i++) {
-            for (int j = 0; j < t.length; j++) {
-                if (p[i + j] != t[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private long deadline(Request r, long now) {
@@ -254,10 +232,7 @@ public final class Connection {
         }
         failures = state == State.READY ? 1 : failures + 1;
         ArrayDeque<Exchange> resend = new ArrayDeque<>();
-        for (Exchange e : inFlight) {
-            if (e.zombie || e.kind == Exchange.Kind.PROBE) {
-                continue;
-            }
+        for (Exchange e : matcher.onTheWire()) {
             if (e.kind == Exchange.Kind.USER && e.request.resend() == Request.Resend.ON_RECONNECT) {
                 e.written = false;
                 resend.add(e);
@@ -305,10 +280,8 @@ public final class Connection {
         }
         LocalProtocolException closed = new LocalProtocolException("connection closed");
         failAll(hookQueue, closed);
-        for (Exchange e : inFlight) {
-            if (!e.zombie && e.kind != Exchange.Kind.PROBE) {
-                events.add(new Event.Failed(e.id, e.request, closed));
-            }
+        for (Exchange e : matcher.onTheWire()) {
+            events.add(new Event.Failed(e.id, e.request, closed));
         }
         matcher.reset();
         failAll(pending, closed);
@@ -384,6 +357,23 @@ public final class Connection {
         resyncing = false;
     }
 
+    /**
+     * The echo of {@code e}'s bytes came back whole and right ({@code mismatch} null), or wrong. An echo
+     * is only awaited while its request is live (a timeout forgets it), and its reply is framed only
+     * after it, so a request with a reply is still live and unanswered here.
+     */
+    void echoDone(Exchange e, RemoteProtocolException mismatch) {
+        if (e.expect() instanceof Expect.None) {
+            end(e, mismatch == null ? new Event.Reply(e.id, e.request, java.util.List.of()) : new Event.Failed(e.id, e.request, mismatch));
+        } else if (mismatch != null && e.kind == Exchange.Kind.PROBE) {
+            requestClose("resync probe " + e.request.text() + " came back damaged: " + mismatch.getMessage());
+        } else if (mismatch != null) {
+            end(e, new Event.Failed(e.id, e.request, mismatch));
+            onStale(e, lastNow, "failed on a damaged echo");
+            matcher.releaseDue(lastNow);
+        }
+    }
+
     private void maybeReady() {
         if (state == State.ON_CONNECT && hookOutstanding == 0 && !externalHookOpen && !closeRequested) {
             failures = 0;
@@ -414,16 +404,20 @@ public final class Connection {
             return null;
         }
         e.written = true;
-        if (e.expect() instanceof Expect.None) {
-            end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
-        } else {
-            inFlight.addLast(e);
-        }
         byte[] p = e.request.payloadNoCopy();
         byte[] t = config.writeTerminatorNoCopy();
         byte[] out = new byte[p.length + t.length];
         System.arraycopy(p, 0, out, 0, p.length);
         System.arraycopy(t, 0, out, p.length, t.length);
+        boolean echo = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && out.length > 0;
+        if (!(e.expect() instanceof Expect.None)) {
+            inFlight.addLast(e);
+        } else if (!echo) {
+            end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
+        }
+        if (echo) {
+            matcher.echo.expect(e, out);
+        }
         return ByteBuffer.wrap(out);
     }
 
@@ -467,20 +461,7 @@ public final class Connection {
                 t = Math.min(t, e.deadline);
             }
         }
-        int zombiesSeen = 0;
-        boolean live = false;
-        for (Exchange e : inFlight) {
-            if (e.zombie) {
-                t = Math.min(t, e.graceDeadline);
-                zombiesSeen++;
-            } else if (!live || !monotonic) {
-                t = Math.min(t, e.deadline);
-                live = true;
-            }
-            if (live && monotonic && zombiesSeen == matcher.zombies) {
-                break;
-            }
-        }
+        t = Math.min(t, matcher.earliestDeadline(monotonic));
         if (pending.isEmpty() && inFlight.isEmpty()) {
             monotonic = true;
             lastDeadline = Long.MIN_VALUE;
@@ -500,10 +481,17 @@ public final class Connection {
         }
         expireQueued(pending, nowNanos);
         expireQueued(hookQueue, nowNanos);
+        for (Exchange e : matcher.echo.awaiting()) {
+            if (e.deadline <= nowNanos) {
+                matcher.echo.forget(e);
+                end(e, new Event.Timeout(e.id, e.request, true));
+            }
+        }
+        boolean release = config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter;
         for (Iterator<Exchange> it = inFlight.iterator(); it.hasNext(); ) {
             Exchange e = it.next();
             if (e.zombie) {
-                if (e.graceDeadline <= nowNanos) {
+                if (e.graceDeadline <= nowNanos && !release) {
                     requestClose("the late reply to timed-out " + e + " did not come within the grace period");
                 }
                 continue;
@@ -511,6 +499,7 @@ public final class Connection {
             if (e.deadline > nowNanos) {
                 continue;
             }
+            matcher.echo.forget(e);
             if (e.kind == Exchange.Kind.PROBE) {
                 it.remove();
                 probe = null;
@@ -518,12 +507,13 @@ public final class Connection {
                 continue;
             }
             end(e, new Event.Timeout(e.id, e.request, true));
-            onStale(e, nowNanos);
+            onStale(e, nowNanos, "timed out after being written");
         }
         if (probe != null && !probe.written && probe.deadline <= nowNanos) {
             probe = null;
             requestClose("resync probe could not be sent in time");
         }
+        matcher.releaseDue(nowNanos);
     }
 
     private void expireQueued(ArrayDeque<Exchange> q, long now) {
@@ -536,10 +526,12 @@ public final class Connection {
         }
     }
 
-    private void onStale(Exchange e, long now) {
+    private void onStale(Exchange e, long now, String why) {
         StaleReplyPolicy policy = config.staleReplyPolicy();
-        if (policy instanceof StaleReplyPolicy.DiscardLateReply d) {
-            long g = now + d.grace().toNanos();
+        java.time.Duration grace = policy instanceof StaleReplyPolicy.DiscardLateReply d ? d.grace()
+                : policy instanceof StaleReplyPolicy.ReleaseAfter r ? r.grace() : null;
+        if (grace != null) {
+            long g = now + grace.toNanos();
             matcher.zombify(e, g < now ? NONE - 1 : g);
         } else {
             matcher.zombify(e, Exchange.NO_DEADLINE);
@@ -548,7 +540,7 @@ public final class Connection {
             resyncing = true;
             probe = new Exchange(++nextId, r.probe(), Exchange.Kind.PROBE, deadline(r.probe(), now));
         } else if (policy == StaleReplyPolicy.Reconnect.INSTANCE) {
-            requestClose("request " + e + " timed out after being written (stale-reply policy RECONNECT)");
+            requestClose("request " + e + " " + why + " (stale-reply policy RECONNECT)");
         }
     }
 
@@ -566,6 +558,14 @@ public final class Connection {
     /** Requests written and awaiting their reply, not counting timed-out ones whose late reply is owed. */
     public int inFlightCount() {
         return inFlight.size() - matcher.zombies;
+    }
+
+    /**
+     * True while the wire is in use: a written request awaits its reply or its echo, or an ended one's
+     * late reply is still owed. A {@link dev.labwire.core.bus.Bus} writes its next request only when false.
+     */
+    public boolean isWireBusy() {
+        return !inFlight.isEmpty() || matcher.echo.pending();
     }
 
     /** Bytes buffered and not yet framed (for memory-bound checks). */

@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code autoReconnect}</td><td>true</td><td>when false a lost link stays down and queued requests fail</td></tr>
  *   <tr><td>{@code backoff}</td><td>{@link Backoff#DEFAULT}</td><td>-</td></tr>
  *   <tr><td>{@code queuedOnLinkDown}</td><td>{@link QueuedOnLinkDown#KEEP}</td><td>kept requests still end by their own timeout</td></tr>
+ *   <tr><td>{@code echo}</td><td>{@link Echo#NONE}</td><td>with {@link Echo#CHECK_AND_DROP} a wrong echo fails its request
+ *       ({@link RemoteProtocolException}, "echo mismatch") and the stale-reply policy takes over</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
  *   <tr><td>{@code tcpNoDelay}, {@code tcpKeepAlive}, {@code lowDelayTrafficClass}</td><td>all on</td><td>for drivers: TCP_NODELAY, SO_KEEPALIVE, IP_TOS low delay (0x10)</td></tr>
  * </table>
@@ -42,6 +44,30 @@ public final class ConnectionConfig {
         KEEP,
         /** They fail at once with the link-loss cause. */
         FAIL
+    }
+
+    /**
+     * Whether the link hands back every byte written, before the device's reply: 2-wire RS485 adapters
+     * without echo suppression, K-line, some USB-RS485 dongles.
+     *
+     * <pre>
+     *   written:   A F L O W ? \r
+     *   received:  A F L O W ? \r A + 1 4 . 7 0 \r     (echo, then the reply)
+     *              \_ checked, dropped _/ \_ framed and matched _/
+     * </pre>
+     * With {@link #CHECK_AND_DROP}, after each write of X the first |X| bytes received are compared with X
+     * and dropped before framing; the echo may arrive in any split. At the first byte that differs, the
+     * request fails with a {@link RemoteProtocolException} ("echo mismatch", sent and received bytes
+     * escaped, the index and both byte values in hex); the rest of the |X| bytes are still dropped (they
+     * are the damaged echo), and the request's reply, if it comes, is dealt with by the
+     * {@link StaleReplyPolicy} exactly as after a timeout. A request expecting nothing ends when its echo
+     * is whole (and times out if it never is), so the caller knows the bytes were on the wire.
+     */
+    public enum Echo {
+        /** The link does not echo (the default: full duplex, RS232, TCP). */
+        NONE,
+        /** Every written byte comes back first; check it and drop it. */
+        CHECK_AND_DROP
     }
 
     /** The defaults, as the table says. */
@@ -61,6 +87,7 @@ public final class ConnectionConfig {
     private final Backoff backoff;
     private final QueuedOnLinkDown queuedOnLinkDown;
     private final Supplier<JitterSource> jitter;
+    private final Echo echo;
     private final Duration connectTimeout;
     private final boolean tcpNoDelay;
     private final boolean tcpKeepAlive;
@@ -81,6 +108,7 @@ public final class ConnectionConfig {
         backoff = b.backoff;
         queuedOnLinkDown = b.queuedOnLinkDown;
         jitter = b.jitter;
+        echo = b.echo;
         connectTimeout = b.connectTimeout;
         tcpNoDelay = b.tcpNoDelay;
         tcpKeepAlive = b.tcpKeepAlive;
@@ -109,6 +137,7 @@ public final class ConnectionConfig {
         b.backoff = backoff;
         b.queuedOnLinkDown = queuedOnLinkDown;
         b.jitter = jitter;
+        b.echo = echo;
         b.connectTimeout = connectTimeout;
         b.tcpNoDelay = tcpNoDelay;
         b.tcpKeepAlive = tcpKeepAlive;
@@ -174,6 +203,11 @@ public final class ConnectionConfig {
         return queuedOnLinkDown;
     }
 
+    /** Whether written bytes come back before the reply (half-duplex echo). */
+    public Echo echo() {
+        return echo;
+    }
+
     /** For drivers: how long one link attempt may take. */
     public Duration connectTimeout() {
         return connectTimeout;
@@ -192,6 +226,29 @@ public final class ConnectionConfig {
     /** For drivers: IP_TOS low delay (0x10) on TCP links; ignored where the OS refuses it. */
     public boolean lowDelayTrafficClass() {
         return lowDelayTrafficClass;
+    }
+
+    /** Refuses a request whose payload holds the write terminator: it would reach the device as two commands. */
+    void checkPayload(Request request) {
+        byte[] t = writeTerminator;
+        byte[] p = request.payloadNoCopy();
+        if (t.length > 0 && indexOf(p, t) >= 0) {
+            throw new IllegalArgumentException("request " + request + " contains the write terminator at index "
+                    + indexOf(p, t) + "; it would reach the device as two commands");
+        }
+    }
+
+    private static int indexOf(byte[] p, byte[] t) {
+        outer:
+        for (int i = 0; i + t.length <= p.length; i++) {
+            for (int j = 0; j < t.length; j++) {
+                if (p[i + j] != t[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     JitterSource newJitterSource() {
@@ -214,6 +271,7 @@ public final class ConnectionConfig {
         private Backoff backoff = Backoff.DEFAULT;
         private QueuedOnLinkDown queuedOnLinkDown = QueuedOnLinkDown.KEEP;
         private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
+        private Echo echo = Echo.NONE;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private boolean tcpNoDelay = true;
         private boolean tcpKeepAlive = true;
@@ -325,6 +383,12 @@ public final class ConnectionConfig {
             return this;
         }
 
+        /** Whether the link echoes written bytes; see {@link Echo}. */
+        public Builder echo(Echo echo) {
+            this.echo = Objects.requireNonNull(echo, "echo");
+            return this;
+        }
+
         /** For drivers: how long one link attempt may take. */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
@@ -353,7 +417,17 @@ public final class ConnectionConfig {
             return this;
         }
 
+        /**
+         * The config.
+         *
+         * @throws IllegalArgumentException when the stale-reply policy is {@link StaleReplyPolicy.ReleaseAfter}
+         *         and {@code maxInFlight} is not 1
+         */
         public ConnectionConfig build() {
+            if (staleReplyPolicy instanceof StaleReplyPolicy.ReleaseAfter && maxInFlight != 1) {
+                throw new IllegalArgumentException("staleReplyPolicy " + staleReplyPolicy + " needs maxInFlight 1"
+                        + " (a freed slot would shift every later reply): maxInFlight=" + maxInFlight);
+            }
             return new ConnectionConfig(this);
         }
     }

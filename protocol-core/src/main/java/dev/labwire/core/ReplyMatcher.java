@@ -20,10 +20,12 @@ import java.util.ArrayDeque;
  * against the head's {@link Expect}. When the head is whole it leaves the line. A head that already
  * ended (timed out, failed on a bad frame) stays as a zombie until its owed frames have passed, so
  * that they are swallowed and never reach the next request. A framing error counts as one frame of
- * the head: the framer has already discarded that frame to its boundary.
+ * the head: the framer has already discarded that frame to its boundary. With half-duplex echo on, the
+ * {@link EchoCheck} takes the echo of every write off the byte stream before anything is framed.
  */
 final class ReplyMatcher {
     final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
+    final EchoCheck echo = new EchoCheck();
     int zombies;
 
     private final Connection owner;
@@ -56,6 +58,10 @@ final class ReplyMatcher {
                 data.position(data.limit());
                 return;
             }
+            if (echo.pending()) {
+                echo.consume(data, owner);
+                continue;
+            }
             input.append(data, chunk);
             decode(false);
         }
@@ -68,15 +74,34 @@ final class ReplyMatcher {
         input.clear();
     }
 
-    /** Forgets buffered bytes, framer state, and the reply line (the caller has ended its requests). */
+    /** Forgets buffered bytes, framer state, owed echoes and the reply line (the caller has ended its requests). */
     void reset() {
+        restartFraming();
+        echo.clear();
+        inFlight.clear();
+        zombies = 0;
+    }
+
+    private void restartFraming() {
         input.clear();
         baseFramer.reset();
         blockFramer.reset();
         current = baseFramer;
         bytesFramer = null;
-        inFlight.clear();
-        zombies = 0;
+    }
+
+    /**
+     * Frees the slot of {@code e}, which ended and whose late reply is no longer awaited
+     * ({@link StaleReplyPolicy.ReleaseAfter}); half-received bytes are dropped so that the next reply
+     * starts on a clean stream. Its echo, if still owed (it was damaged), is still dropped as it comes.
+     */
+    void release(Exchange e) {
+        if (inFlight.remove(e)) {
+            if (e.zombie) {
+                zombies--;
+            }
+            restartFraming();
+        }
     }
 
     int bufferedBytes() {
@@ -85,6 +110,55 @@ final class ReplyMatcher {
 
     int bufferCapacity() {
         return input.capacity();
+    }
+
+    /**
+     * The earliest deadline in the reply line (a zombie's grace, a live request's timeout) and of the
+     * writes awaiting their echo. With {@code monotonic} deadlines only the first live request can be
+     * the earliest, so the scan stops once it and every zombie were seen.
+     */
+    long earliestDeadline(boolean monotonic) {
+        long t = Exchange.NO_DEADLINE;
+        for (Exchange e : echo.awaiting()) {
+            t = Math.min(t, e.deadline);
+        }
+        int zombiesSeen = 0;
+        boolean live = false;
+        for (Exchange e : inFlight) {
+            if (e.zombie) {
+                t = Math.min(t, e.graceDeadline);
+                zombiesSeen++;
+            } else if (!live || !monotonic) {
+                t = Math.min(t, e.deadline);
+                live = true;
+            }
+            if (live && monotonic && zombiesSeen == zombies) {
+                break;
+            }
+        }
+        return t;
+    }
+
+    /** Requests written and not ended: in the reply line (not zombies, not the probe) or awaiting their echo. */
+    java.util.List<Exchange> onTheWire() {
+        java.util.List<Exchange> out = echo.awaiting();
+        for (Exchange e : inFlight) {
+            if (!e.zombie && e.kind != Exchange.Kind.PROBE) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Under {@link StaleReplyPolicy.ReleaseAfter}, frees the slots whose late reply is no longer awaited. */
+    void releaseDue(long now) {
+        if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter) {
+            for (Exchange e : inFlight.toArray(new Exchange[0])) {
+                if (e.zombie && e.graceDeadline <= now) {
+                    release(e);
+                }
+            }
+        }
     }
 
     void zombify(Exchange e, long graceDeadline) {

@@ -20,6 +20,12 @@ import java.util.Objects;
  *       probe's answer is discarded ({@code RESYNC}). User requests wait until the answer is seen. If the
  *       probe itself times out, the link is dropped and reopened.</li>
  *   <li>{@link Reconnect}: the connection asks the driver to drop and reopen the link at once.</li>
+ *   <li>{@link ReleaseAfter}: as (a) for {@code grace} (which may be zero), then the slot is freed and the
+ *       link kept, with any half-received bytes dropped. A reply later than that reaches the next request,
+ *       so use it only where a reply names what it answers: a {@link dev.labwire.core.bus.Bus} checks
+ *       every reply's address, so a late reply from another device fails the next request instead of
+ *       answering it. It needs {@code maxInFlight} 1 (a freed slot in a pipeline would shift every later
+ *       reply); {@link ConnectionConfig.Builder#build()} refuses anything else.</li>
  * </ul>
  * A device that never answers a timed-out query (SCPI: a query with an error) costs the grace period
  * (policy a) or the probe's timeout (policy b) and then a reconnect; that is the price of never guessing.
@@ -39,6 +45,11 @@ public sealed interface StaleReplyPolicy {
     /** SCPI resync: {@code *OPC?} answered by {@code 1}, with a 2 s probe timeout. */
     static StaleReplyPolicy scpiResync() {
         return resync(Request.query("*OPC?").withTimeout(Duration.ofSeconds(2)), "1");
+    }
+
+    /** Swallow the late reply for {@code grace} (zero or more), then free the slot and keep the link (for addressed buses). */
+    static StaleReplyPolicy releaseAfter(Duration grace) {
+        return new ReleaseAfter(grace);
     }
 
     /** Drop and reopen the link after any timeout of a written request. */
@@ -98,6 +109,20 @@ public sealed interface StaleReplyPolicy {
         @Override
         public String toString() {
             return "Resync[" + probe.text() + " -> " + new String(answer, StandardCharsets.ISO_8859_1) + "]";
+        }
+    }
+
+    /**
+     * Policy (d), for addressed buses.
+     *
+     * @param grace how long after the timeout the late reply is still swallowed; zero or positive
+     */
+    record ReleaseAfter(Duration grace) implements StaleReplyPolicy {
+        public ReleaseAfter {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace must not be negative: " + grace);
+            }
         }
     }
 

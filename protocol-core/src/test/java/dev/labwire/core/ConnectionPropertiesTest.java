@@ -134,15 +134,20 @@ class ConnectionPropertiesTest {
     }
 
     /**
-     * Random bytes in random splits, with timers firing between them: nothing but declared behaviour,
+     * Random bytes in random splits, with timers firing between them, under every stale-reply policy,
+     * with and without half-duplex echo: nothing but declared behaviour,
      * the buffer stays within its bound, and once every deadline passed each request ended exactly once.
      */
     @Property(tries = 10_000)
     void randomBytesNeverBreakTheBoundOrTheExactlyOnceRule(@ForAll long seed) {
         Random r = new Random(seed);
         int max = 64;
-        ConnectionConfig cfg = ConnectionConfig.builder().maxFrameLength(max).maxInFlight(1 + r.nextInt(4))
-                .staleReplyPolicy(r.nextBoolean() ? StaleReplyPolicy.scpiResync() : StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)))
+        int inFlight = 1 + r.nextInt(4);
+        StaleReplyPolicy[] policies = {StaleReplyPolicy.scpiResync(), StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)),
+                StaleReplyPolicy.releaseAfter(Duration.ofMillis(r.nextInt(2) * 100))};
+        ConnectionConfig cfg = ConnectionConfig.builder().maxFrameLength(max).maxInFlight(inFlight)
+                .staleReplyPolicy(policies[r.nextInt(inFlight == 1 ? 3 : 2)])
+                .echo(r.nextInt(3) == 0 ? ConnectionConfig.Echo.CHECK_AND_DROP : ConnectionConfig.Echo.NONE)
                 .defaultTimeout(Duration.ofMillis(100 + r.nextInt(200))).build();
         List<Event> events = new ArrayList<>();
         Connection c = ready(cfg, events);

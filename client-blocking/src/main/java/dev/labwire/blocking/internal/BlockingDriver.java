@@ -1,6 +1,10 @@
 package dev.labwire.blocking.internal;
 
 import dev.labwire.core.Connection;
+import dev.labwire.core.LinkMachine;
+import dev.labwire.core.bus.Address;
+import dev.labwire.core.bus.Bus;
+import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkDownException;
@@ -33,6 +37,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +67,9 @@ public final class BlockingDriver {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final Condition pushedAvailable = lock.newCondition();
-    private final Connection conn;
+    private final LinkMachine machine;
+    private final Connection conn;      // null on a bus
+    private final Bus bus;              // null on a single-device link
     private final Map<Long, CompletableFuture<Event>> calls = new HashMap<>();
     private final ArrayDeque<Frame> pushed = new ArrayDeque<>();
     private final List<Consumer<Frame>> pushListeners = new CopyOnWriteArrayList<>();
@@ -86,6 +93,22 @@ public final class BlockingDriver {
         this.hook = hook;
         this.pushedCapacity = pushedCapacity;
         this.conn = new Connection(this.config);
+        this.bus = null;
+        this.machine = conn;
+        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "labwire-callbacks " + name));
+        this.driverThread = daemon(this::runDriver, "labwire-driver " + name);
+    }
+
+    /** A driver for an addressed bus on {@code endpoint}: no on-connect hook, requests go through {@link #request(Address, Request, Bus.Priority)}. */
+    public BlockingDriver(Endpoint endpoint, BusConfig busConfig, int pushedCapacity) {
+        this.endpoint = endpoint;
+        this.config = busConfig.connection();
+        this.name = endpoint.toString();
+        this.hook = null;
+        this.pushedCapacity = pushedCapacity;
+        this.conn = null;
+        this.bus = new Bus(busConfig);
+        this.machine = bus;
         this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "labwire-callbacks " + name));
         this.driverThread = daemon(this::runDriver, "labwire-driver " + name);
     }
@@ -99,7 +122,7 @@ public final class BlockingDriver {
     public void start() {
         lock.lock();
         try {
-            conn.open(System.nanoTime());
+            machine.open(System.nanoTime());
             drainLocked();
         } finally {
             lock.unlock();
@@ -119,15 +142,31 @@ public final class BlockingDriver {
 
     /** Sends {@code r} and waits for its ending; a reply is returned, anything else thrown. */
     public Event.Reply request(Request r) {
-        return await(r, submit(r, false, 0));
+        if (conn == null) {
+            throw new IllegalStateException("a bus driver takes requests with an address");
+        }
+        return await(r, submit(r, now -> conn.send(r, now)));
+    }
+
+    /** Sends {@code r} to {@code address} on the bus and waits for its ending. */
+    public Event.Reply request(Address address, Request r, Bus.Priority priority) {
+        if (bus == null) {
+            throw new IllegalStateException("not a bus driver");
+        }
+        return await(r, submit(r, now -> bus.send(address, r, priority, now)));
     }
 
     /** As {@link #request} but through the on-connect hook of link {@code gen}. */
     public Event.Reply requestHook(Request r, long gen) {
-        return await(r, submit(r, true, gen));
+        return await(r, submit(r, now -> {
+            if (gen != generation || state != State.ON_CONNECT) {
+                throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
+            }
+            return conn.sendHook(r, now);
+        }));
     }
 
-    private CompletableFuture<Event> submit(Request r, boolean hookRequest, long gen) {
+    private CompletableFuture<Event> submit(Request r, LongUnaryOperator send) {
         CompletableFuture<Event> f = new CompletableFuture<>();
         lock.lock();
         try {
@@ -135,15 +174,7 @@ public final class BlockingDriver {
                 throw new LocalProtocolException("client " + name + " is closed");
             }
             long now = System.nanoTime();
-            long id;
-            if (hookRequest) {
-                if (gen != generation || state != State.ON_CONNECT) {
-                    throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
-                }
-                id = conn.sendHook(r, now);
-            } else {
-                id = conn.send(r, now);
-            }
+            long id = send.applyAsLong(now);
             calls.put(id, f);
             drainLocked();
         } finally {
@@ -267,7 +298,7 @@ public final class BlockingDriver {
                 return;
             }
             closed = true;
-            conn.close(System.nanoTime());
+            machine.close(System.nanoTime());
             drainLocked();
             dropLinkLocked(new IOException("client closed"), System.nanoTime());
             pushedAvailable.signalAll();
@@ -309,9 +340,9 @@ public final class BlockingDriver {
                     continue;
                 }
                 long now = System.nanoTime();
-                OptionalLong t = conn.pollTimeout();
+                OptionalLong t = machine.pollTimeout();
                 if (t.isPresent() && t.getAsLong() - now <= 0) {
-                    conn.handleTimeout(now);
+                    machine.handleTimeout(now);
                     drainLocked();
                 } else if (t.isPresent()) {
                     wake.awaitNanos(t.getAsLong() - now);
@@ -347,14 +378,14 @@ public final class BlockingDriver {
         }
         if (l == null) {
             LOG.debug("{}: open failed: {}", name, err.toString());
-            conn.linkFailed(err, now);
+            machine.linkFailed(err, now);
         } else {
             link = l;
             generation++;
             Link mine = l;
             reader = daemon(() -> readLoop(mine), "labwire-reader " + name);
             reader.start();
-            conn.linkUp(now);
+            machine.linkUp(now);
         }
         drainLocked();
     }
@@ -377,12 +408,12 @@ public final class BlockingDriver {
                     }
                     long now = System.nanoTime();
                     if (n < 0) {
-                        conn.receiveEof(now);
+                        machine.receiveEof(now);
                         dropLinkLocked(new EOFException("end of stream: " + name + " closed the connection"), now);
                         drainLocked();
                         return;
                     }
-                    conn.receive(ByteBuffer.wrap(buf, 0, n), now);
+                    machine.receive(ByteBuffer.wrap(buf, 0, n), now);
                     drainLocked();
                 } finally {
                     lock.unlock();
@@ -415,7 +446,7 @@ public final class BlockingDriver {
         link = null;
         if (l != null) {
             l.close();
-            conn.linkDown(cause, now);
+            machine.linkDown(cause, now);
         }
     }
 
@@ -426,7 +457,7 @@ public final class BlockingDriver {
         boolean again = true;
         while (again) {
             again = false;
-            for (ByteBuffer out; (out = conn.pollTransmit()) != null; ) {
+            for (ByteBuffer out; (out = machine.pollTransmit()) != null; ) {
                 Link l = link;
                 if (l == null) {
                     continue;
@@ -437,7 +468,7 @@ public final class BlockingDriver {
                     dropLinkLocked(e, System.nanoTime());
                 }
             }
-            for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; ) {
+            for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
                 again = true;
                 dispatch(e);
             }

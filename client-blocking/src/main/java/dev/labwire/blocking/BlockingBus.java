@@ -1,0 +1,111 @@
+package dev.labwire.blocking;
+
+import dev.labwire.blocking.internal.BlockingDriver;
+import dev.labwire.core.State;
+import dev.labwire.core.bus.Address;
+import dev.labwire.core.bus.BusConfig;
+import dev.labwire.serial.Endpoint;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A thread-safe blocking client for an RS485 multi-drop bus: one link (a serial port, or TCP through a serial
+ * device server) shared by addressed devices such as mass flow controllers. {@link #device} gives a handle per
+ * address whose calls carry that address.
+ *
+ * <pre>{@code
+ * BusConfig cfg = BusConfig.builder().addressing(Addressing.asciiPrefix())
+ *         .turnaround(Duration.ofMillis(5)).build();
+ * try (BlockingBus bus = BlockingBus.open("serial:/dev/ttyUSB0?baud=19200", cfg)) {
+ *     BusDevice a = bus.device("A"), b = bus.device("B");
+ *     double flowA = a.queryNumber("FLOW?");   // "AFLOW?" on the wire, reply "A+14.7" -> 14.7
+ *     b.write("SP 50");
+ * }
+ * }</pre>
+ *
+ * <p><b>Arbitration</b> is the core's {@link dev.labwire.core.bus.Bus}: one exchange on the wire at a time,
+ * round-robin turns between addresses (a busy address cannot starve the others), optional
+ * {@link dev.labwire.core.bus.Bus.Priority#HIGH high priority} per call, and the config's turnaround delay
+ * between exchanges. A silent device times out alone: its timeout costs the bus that one exchange.
+ *
+ * <p><b>Failures</b> are those of {@link BlockingClient}, per call; a reply from another address or with a bad
+ * checksum is a {@link dev.labwire.core.RemoteProtocolException} for that call only, never a reply to another
+ * device. With {@link dev.labwire.core.ConnectionConfig.Echo#CHECK_AND_DROP echo} on, a wrong echo fails the call
+ * with "echo mismatch". Links reconnect with the config's backoff. There is no on-connect hook on a bus (send
+ * configuration per device after {@link #awaitReady}). {@link #close()} is idempotent; calls after it fail at once.
+ */
+public final class BlockingBus implements AutoCloseable {
+    private final BlockingDriver driver;
+    private final BusConfig config;
+
+    private BlockingBus(BlockingDriver driver, BusConfig config) {
+        this.driver = driver;
+        this.config = config;
+    }
+
+    /**
+     * Opens a bus on {@code endpoint}: returns at once, the link opens in the background.
+     *
+     * @throws IllegalArgumentException for a malformed endpoint, naming the bad part
+     */
+    public static BlockingBus open(String endpoint, BusConfig config) {
+        return open(Endpoint.parse(endpoint), config, null);
+    }
+
+    /** As {@link #open(String, BusConfig)}, telling {@code listener} of every state change. */
+    public static BlockingBus open(String endpoint, BusConfig config, ConnectionListener listener) {
+        return open(Endpoint.parse(endpoint), config, listener);
+    }
+
+    private static BlockingBus open(Endpoint endpoint, BusConfig config, ConnectionListener listener) {
+        Objects.requireNonNull(config, "config");
+        BlockingDriver d = new BlockingDriver(endpoint, config, 1024);
+        if (listener != null) {
+            d.addStateListener(listener::onStateChanged);
+        }
+        d.start();
+        return new BlockingBus(d, config);
+    }
+
+    /** The handle for the device at text address {@code address} (e.g. {@code "A"}, {@code "01"}). */
+    public BusDevice device(String address) {
+        return new BusDevice(driver, Address.of(address));
+    }
+
+    /** The handle for the device at numeric address {@code address} (0..255). */
+    public BusDevice device(int address) {
+        return new BusDevice(driver, Address.of(address));
+    }
+
+    /** The bus settings. */
+    public BusConfig config() {
+        return config;
+    }
+
+    /** The link's state now. */
+    public State state() {
+        return driver.state();
+    }
+
+    /** Waits until the link is ready; throws {@link dev.labwire.core.LinkDownException} with the last cause otherwise. */
+    public BlockingBus awaitReady(Duration timeout) {
+        driver.awaitReady(timeout);
+        return this;
+    }
+
+    /** The endpoint, as a canonical string. */
+    public String endpoint() {
+        return driver.name();
+    }
+
+    /** Closes the link and ends every pending call; idempotent; returns once the bus's threads ended. */
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    @Override
+    public String toString() {
+        return "BlockingBus[" + driver.name() + ", " + driver.state() + "]";
+    }
+}

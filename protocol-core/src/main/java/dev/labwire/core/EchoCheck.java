@@ -1,0 +1,126 @@
+package dev.labwire.core;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Half-duplex echo removal ({@link ConnectionConfig.Echo#CHECK_AND_DROP}). Every write is remembered in
+ * order; received bytes are compared against the oldest write's bytes and dropped until |write| bytes
+ * have passed, and only then go on to framing. The comparison is positional: after the first byte that
+ * differs, the request is reported at once and the rest of its |write| bytes are still dropped, since
+ * they are the damaged echo (a collision or noise changes bytes; it does not change how many the UART
+ * hands back).
+ */
+final class EchoCheck {
+    /** The longest stretch of bytes shown in a mismatch message. */
+    private static final int SHOW = 48;
+
+    private static final class Echo {
+        final Exchange exchange;
+        final byte[] sent;
+        final byte[] got;
+        int pos;
+        boolean reported;
+
+        Echo(Exchange exchange, byte[] sent) {
+            this.exchange = exchange;
+            this.sent = sent;
+            this.got = new byte[sent.length];
+        }
+    }
+
+    private final ArrayDeque<Echo> queue = new ArrayDeque<>();
+
+    /** {@code sent} (owned by the caller's buffer; copied) was handed to the driver for {@code e}. */
+    void expect(Exchange e, byte[] sent) {
+        if (sent.length > 0) {
+            queue.addLast(new Echo(e, sent.clone()));
+        }
+    }
+
+    /** True while some written bytes have not come back yet. */
+    boolean pending() {
+        return !queue.isEmpty();
+    }
+
+    /**
+     * Drops echo bytes from {@code data}, at most up to the end of the echoes owed. Reports each echo to
+     * {@code owner} once: at its first wrong byte, or when it is whole and right.
+     */
+    void consume(ByteBuffer data, Connection owner) {
+        while (data.hasRemaining() && !queue.isEmpty()) {
+            Echo echo = queue.peekFirst();
+            byte b = data.get();
+            echo.got[echo.pos] = b;
+            if (b != echo.sent[echo.pos] && !echo.reported) {
+                echo.reported = true;
+                owner.echoDone(echo.exchange, mismatch(echo));
+            }
+            if (++echo.pos == echo.sent.length) {
+                queue.pollFirst();
+                if (!echo.reported) {
+                    echo.reported = true;
+                    owner.echoDone(echo.exchange, null);
+                }
+            }
+        }
+    }
+
+    private static RemoteProtocolException mismatch(Echo echo) {
+        int i = echo.pos;
+        return new RemoteProtocolException("echo mismatch after writing " + echo.exchange.request + ": sent "
+                + show(echo.sent, echo.sent.length) + " (" + echo.sent.length + " bytes), received "
+                + show(echo.got, i + 1) + "; byte " + i + " should be " + hex(echo.sent[i]) + " but is " + hex(echo.got[i]));
+    }
+
+    /** Exchanges expecting nothing whose echo has not been reported: they end when it is (or by their deadline). */
+    List<Exchange> awaiting() {
+        List<Exchange> out = new ArrayList<>();
+        for (Echo echo : queue) {
+            if (!echo.reported && echo.exchange.expect() instanceof Expect.None) {
+                out.add(echo.exchange);
+            }
+        }
+        return out;
+    }
+
+    /** Stops waiting for {@code e}'s echo (it ended without it: the rest will not come). */
+    void forget(Exchange e) {
+        for (Iterator<Echo> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next().exchange == e) {
+                it.remove();
+            }
+        }
+    }
+
+    void clear() {
+        queue.clear();
+    }
+
+    private static String hex(byte b) {
+        return String.format("0x%02X", b & 0xFF);
+    }
+
+    /** The first {@code n} bytes quoted, printable ASCII as is, {@code \r \n \t}, others {@code \xNN}. */
+    static String show(byte[] b, int n) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < n; i++) {
+            if (i == SHOW) {
+                sb.append("...");
+                break;
+            }
+            int c = b[i] & 0xFF;
+            switch (c) {
+                case '\r' -> sb.append("\\r");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '"', '\\' -> sb.append('\\').append((char) c);
+                default -> sb.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\x%02X", c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

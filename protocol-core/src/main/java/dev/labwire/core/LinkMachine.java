@@ -1,0 +1,54 @@
+package dev.labwire.core;
+
+import java.nio.ByteBuffer;
+import java.util.OptionalLong;
+
+/**
+ * The driver-facing side of a Sans-IO protocol machine: what a driver feeds in (link changes, received bytes,
+ * the clock) and takes out (bytes to transmit, the next deadline, events). {@link Connection} (one device on a
+ * link) and {@link dev.labwire.core.bus.Bus} (addressed devices sharing a link) both implement it, so one driver
+ * loop runs either; only submitting requests differs.
+ *
+ * <p>A driver calls every method from one thread at a time (or under one lock), passes a monotonic
+ * {@code nowNanos} ({@link System#nanoTime()}), and after each input drains {@link #pollTransmit()} and
+ * {@link #nextEvent()} and re-arms its timer from {@link #pollTimeout()}. Misuse (e.g. {@code linkUp} while no link
+ * was asked for) throws {@link LocalProtocolException}.
+ */
+public interface LinkMachine {
+
+    /** The lifecycle state. */
+    State state();
+
+    /** Starts: the machine asks for a link ({@link Event.OpenLink}). */
+    void open(long nowNanos);
+
+    /** The link asked for is up. */
+    void linkUp(long nowNanos);
+
+    /** The link asked for could not be opened; the machine backs off and asks again. */
+    void linkFailed(Throwable cause, long nowNanos);
+
+    /** The live link dropped. */
+    void linkDown(Throwable cause, long nowNanos);
+
+    /** Ends everything; every pending request fails. Idempotent. */
+    void close(long nowNanos);
+
+    /** Bytes read from the link (consumed from position to limit). */
+    void receive(ByteBuffer data, long nowNanos);
+
+    /** The link reported end of stream. */
+    void receiveEof(long nowNanos);
+
+    /** The deadline from {@link #pollTimeout()} has come. */
+    void handleTimeout(long nowNanos);
+
+    /** The next bytes to write to the link, or null when there are none. */
+    ByteBuffer pollTransmit();
+
+    /** When {@link #handleTimeout} must be called next, in {@code nowNanos} terms; empty when no deadline. */
+    OptionalLong pollTimeout();
+
+    /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
+    Event nextEvent();
+}

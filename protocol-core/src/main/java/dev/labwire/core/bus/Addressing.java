@@ -1,0 +1,146 @@
+package dev.labwire.core.bus;
+
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.frame.Frame;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * How a bus addresses a command to one device and checks that a reply came from it. The {@link Bus}
+ * wraps every command with {@link #encode} before the connection appends its write terminator, and
+ * passes every reply frame through {@link #decode} before the caller sees it.
+ *
+ * <pre>
+ *   asciiPrefix()                       binary(Checksum.crc16Modbus())
+ *   command "FLOW?" to "A"              command 03 00 6B 00 03 to 17
+ *     wire: A F L O W ? \r                wire: 11 03 00 6B 00 03 76 87
+ *   reply   A + 1 4 . 7 0 \r            reply   11 03 06 02 2B 00 00 00 64 &lt;crc lo&gt; &lt;crc hi&gt;
+ *     caller sees "+14.70"                caller sees 03 06 02 2B 00 00 00 64
+ * </pre>
+ *
+ * <p>A reply that does not carry the request's address fails that request with a
+ * {@link RemoteProtocolException} naming the expected and the actual address; it is never handed to
+ * another device's request. A bad checksum fails it with a message naming the expected (computed) and
+ * the actual (received) check value. An address of the wrong kind (a number for ASCII prefixes, text
+ * for binary) is refused by {@link #encode} with an {@link IllegalArgumentException} naming it.
+ *
+ * <p>Replies are assumed to be wrapped the way commands are: {@link #encodeReply} (by default
+ * {@link #encode}) gives the wire form of a reply payload, which the bus uses to find the end marker of
+ * a {@code linesUntil} reply and, with an empty payload, the extra bytes of an {@code Expect.bytes(n)}
+ * reply. Implementations must be stateless.
+ */
+public interface Addressing {
+
+    /**
+     * The address as a text prefix of command and reply: {@code "A" + "FLOW?"} on the wire, and every
+     * reply frame must start with {@code "A"}, which is stripped. Takes text addresses only.
+     */
+    static Addressing asciiPrefix() {
+        return AsciiPrefix.INSTANCE;
+    }
+
+    /**
+     * One address byte, the payload, then {@code checksum} over address and payload (Modbus RTU style).
+     * A reply frame must hold the same address byte and a valid checksum; both are stripped. Takes
+     * numeric addresses only.
+     */
+    static Addressing binary(Checksum checksum) {
+        return new Binary(Objects.requireNonNull(checksum, "checksum"));
+    }
+
+    /**
+     * The command as it goes on the wire (before the connection's write terminator).
+     *
+     * @throws IllegalArgumentException when this addressing cannot use {@code address}
+     */
+    byte[] encode(Address address, byte[] payload);
+
+    /**
+     * Checks that {@code frame}, one reply frame, came from {@code address} and is intact, and returns
+     * what the caller sees: the frame without address and check bytes.
+     *
+     * @throws RemoteProtocolException when the frame came from another address or is damaged
+     */
+    Frame decode(Address address, Frame frame);
+
+    /** A reply frame holding {@code payload} from {@code address}, as it is on the wire; by default {@link #encode}. */
+    default byte[] encodeReply(Address address, byte[] payload) {
+        return encode(address, payload);
+    }
+
+    /** The {@link #asciiPrefix()} addressing. */
+    enum AsciiPrefix implements Addressing {
+        /** The only value. */
+        INSTANCE;
+
+        @Override
+        public byte[] encode(Address address, byte[] payload) {
+            if (address.isNumeric()) {
+                throw new IllegalArgumentException("ASCII-prefix addressing takes text addresses such as \"A\": " + address);
+            }
+            byte[] a = address.bytesNoCopy();
+            byte[] out = Arrays.copyOf(a, a.length + payload.length);
+            System.arraycopy(payload, 0, out, a.length, payload.length);
+            return out;
+        }
+
+        @Override
+        public Frame decode(Address address, Frame frame) {
+            byte[] a = address.bytesNoCopy();
+            byte[] f = frame.toByteArray();
+            if (!frame.startsWith(a)) {
+                throw new RemoteProtocolException("reply from the wrong address: expected " + address + ", got "
+                        + Address.show(f, 0, Math.min(a.length, f.length), 16) + " in " + frame);
+            }
+            return Frame.of(Arrays.copyOfRange(f, a.length, f.length));
+        }
+
+        @Override
+        public String toString() {
+            return "asciiPrefix";
+        }
+    }
+
+    /**
+     * The {@link #binary(Checksum)} addressing.
+     *
+     * @param checksum the check appended to command and reply
+     */
+    record Binary(Checksum checksum) implements Addressing {
+        /** Refuses a null checksum. */
+        public Binary {
+            Objects.requireNonNull(checksum, "checksum");
+        }
+
+        @Override
+        public byte[] encode(Address address, byte[] payload) {
+            if (!address.isNumeric()) {
+                throw new IllegalArgumentException("binary addressing takes numeric addresses 0..255: " + address);
+            }
+            byte[] out = new byte[1 + payload.length + checksum.size()];
+            out[0] = (byte) address.number();
+            System.arraycopy(payload, 0, out, 1, payload.length);
+            checksum.write(checksum.compute(out, 0, 1 + payload.length), out, 1 + payload.length);
+            return out;
+        }
+
+        @Override
+        public Frame decode(Address address, Frame frame) {
+            byte[] f = frame.toByteArray();
+            if (f.length < 1 + checksum.size()) {
+                throw new RemoteProtocolException("reply for address " + address + " has " + f.length
+                        + " bytes, fewer than address + " + checksum.name() + " (" + (1 + checksum.size()) + " bytes): " + frame);
+            }
+            try {
+                checksum.verify(f);
+            } catch (RemoteProtocolException e) {
+                throw new RemoteProtocolException("reply for address " + address + ": " + e.getMessage(), e);
+            }
+            if (f[0] != address.bytesNoCopy()[0]) {
+                throw new RemoteProtocolException("reply from the wrong address: expected " + address + ", got "
+                        + Address.of(f[0] & 0xFF));
+            }
+            return Frame.of(Arrays.copyOfRange(f, 1, f.length - checksum.size()));
+        }
+    }
+}

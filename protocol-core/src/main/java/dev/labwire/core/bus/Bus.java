@@ -1,0 +1,472 @@
+package dev.labwire.core.bus;
+
+import dev.labwire.core.Connection;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.LinkMachine;
+import dev.labwire.core.Expect;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.Frame;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+
+/**
+ * An RS485 multi-drop bus as a Sans-IO state machine: one link, many addressed devices, one exchange
+ * on the wire at a time. It does no I/O and reads no clock; time is the caller's {@code System.nanoTime()}
+ * passed as {@code nowNanos}.
+ *
+ * <h2>The driver's loop</h2>
+ * The same as a {@link Connection}'s, so one driver drives either:
+ * <pre>{@code
+ * ByteBuffer out;
+ * while ((out = bus.pollTransmit()) != null) link.write(out);           // 1. bytes to write
+ * timer.arm(bus.pollTimeout());                                         // 2. the single timer
+ * for (Event e; (e = bus.nextEvent()) != Event.NeedData.INSTANCE; )     // 3. events
+ *     dispatch(e);   // Reply / Timeout / Failed by the id bus.send returned; OpenLink, CloseLink
+ *                    // answered with linkUp / linkFailed / linkDown as for a Connection
+ * }</pre>
+ * When the timer fires, call {@code handleTimeout(System.nanoTime())} and drain again. The timer also
+ * ends the turnaround: {@code pollTransmit()} gives nothing before it has passed.
+ *
+ * <h2>Wire model</h2>
+ * <pre>
+ *  send(A, FLOW?) x1000   send(B, TEMP?)   send(C, VALVE?)
+ *  queues: A[FLOW? FLOW? ...]  B[TEMP?]  C[VALVE?]       turns: A B C A A A ...
+ *
+ *  wire:  "AFLOW?\r" .. "A +14.70\r" | turnaround | "BTEMP?\r" .. "B 21.5\r" | turnaround | "CVALVE?\r" ..
+ *         \________ one exchange ________/           \_______ the next ______/
+ * </pre>
+ * Requests wait in one queue per address. When the wire is idle and the turnaround has passed, the next
+ * address in round-robin order gets one turn: its oldest request is addressed ({@link Addressing#encode})
+ * and handed to the connection underneath (maxInFlight 1), which writes it and matches the reply. An
+ * address with 1000 requests queued gets one turn per round like any other, so it cannot starve them.
+ * {@link Priority#HIGH} requests go before every normal one, still one exchange at a time, round-robin
+ * among the addresses that have some.
+ *
+ * <p>Each request ends exactly once, with the id {@link #send} returned: {@link Event.Reply} (frames
+ * with address and checksum stripped), {@link Event.Timeout}, or {@link Event.Failed}. A reply from
+ * another address or with a bad checksum fails that request with a {@link RemoteProtocolException};
+ * it never reaches another device's request. A silent device costs only its own exchange: after its
+ * timeout the bus waits {@link BusConfig#lateReplyGrace()} and the turnaround, then the next address
+ * gets its turn. Other events of the connection (state changes, link orders, pushed and discarded
+ * frames, which keep their address bytes) come out as they are.
+ *
+ * <p>Timeouts are whole-exchange, counted from {@code send}: waiting in the queue counts. A request
+ * still queued when its time is up ends with {@link Event.Timeout} (not written).
+ *
+ * <p>Not thread-safe: one driver thread (or event loop) owns it.
+ */
+public final class Bus implements LinkMachine {
+
+    /** Which requests go first. */
+    public enum Priority {
+        /** In round-robin turns with every address (the default). */
+        NORMAL,
+        /** Before every normal request; round-robin among the addresses that have some. */
+        HIGH
+    }
+
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final BusConfig config;
+    private final Connection conn;
+    private final Addressing addressing;
+    private final long turnaroundNanos;
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private final Map<Address, Line> lines = new HashMap<>();
+    private final ArrayDeque<Line> highRing = new ArrayDeque<>();
+    private final ArrayDeque<Line> normalRing = new ArrayDeque<>();
+    private final TreeSet<Item> byDeadline = new TreeSet<>(Comparator.<Item>comparingLong(i -> i.deadline).thenComparingLong(i -> i.id));
+    private final Map<Long, Item> submitted = new HashMap<>();
+
+    private long nextId;
+    private long lastNow;
+    private long sendAt = Long.MIN_VALUE;
+    private boolean wireWasBusy;
+
+    /** One request waiting for its address's turn, or handed to the connection. */
+    private static final class Item {
+        final long id;
+        final Address address;
+        final Request request;
+        final Request wire;
+        final Priority priority;
+        final long deadline;
+
+        Item(long id, Address address, Request request, Request wire, Priority priority, long deadline) {
+            this.id = id;
+            this.address = address;
+            this.request = request;
+            this.wire = wire;
+            this.priority = priority;
+            this.deadline = deadline;
+        }
+    }
+
+    /** The queues of one address. A line is in a ring exactly while its queue of that priority is not empty. */
+    private static final class Line {
+        final ArrayDeque<Item> high = new ArrayDeque<>();
+        final ArrayDeque<Item> normal = new ArrayDeque<>();
+
+        ArrayDeque<Item> queue(Priority p) {
+            return p == Priority.HIGH ? high : normal;
+        }
+    }
+
+    /** A bus in state {@link State#IDLE}; call {@link #open} to start. */
+    public Bus(BusConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.conn = new Connection(config.connection());
+        this.addressing = config.addressing();
+        this.turnaroundNanos = config.turnaround().toNanos();
+    }
+
+    /** The settings. */
+    public BusConfig config() {
+        return config;
+    }
+
+    /** The link's state, as the connection underneath reports it. */
+    public State state() {
+        return conn.state();
+    }
+
+    // ------------------------------------------------------------------ inputs: requests
+
+    /** Queues {@code request} for {@code address} at {@link Priority#NORMAL}; see {@link #send(Address, Request, Priority, long)}. */
+    public long send(Address address, Request request, long nowNanos) {
+        return send(address, request, Priority.NORMAL, nowNanos);
+    }
+
+    /**
+     * Queues {@code request} for the device at {@code address}. The payload is the command without the
+     * address (the bus adds it); the reply the caller gets has the address (and checksum) stripped.
+     *
+     * @return the id that its ending event will carry
+     * @throws IllegalArgumentException when the addressing cannot use {@code address}, the request
+     *         expects an IEEE 488.2 block (its address would come before the {@code '#'}), or the addressed
+     *         command contains the write terminator (it would reach the bus as two commands)
+     * @throws LocalProtocolException when the bus is closed, the link is down with {@code autoReconnect}
+     *         off, or {@code maxQueued} requests already wait
+     */
+    public long send(Address address, Request request, Priority priority, long nowNanos) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(priority, "priority");
+        lastNow = nowNanos;
+        ConnectionConfig cc = config.connection();
+        if (conn.state() == State.CLOSED) {
+            throw new LocalProtocolException("bus is closed; cannot send " + request + " to " + address);
+        }
+        if (conn.state() == State.DOWN && !cc.autoReconnect()) {
+            throw new LocalProtocolException("link is down and autoReconnect is off; cannot send " + request + " to " + address);
+        }
+        if (byDeadline.size() >= cc.maxQueued()) {
+            throw new LocalProtocolException("queue is full: " + cc.maxQueued() + " requests wait (maxQueued); cannot send "
+                    + request + " to " + address);
+        }
+        Request wire = new Request(addressed(address, request), wireExpect(address, request), null, request.resend());
+        long t = (request.timeout() != null ? request.timeout() : cc.defaultTimeout()).toNanos();
+        Item item = new Item(++nextId, address, request, wire, priority, saturatedAdd(nowNanos, t));
+        Line line = lines.computeIfAbsent(address, a -> new Line());
+        ArrayDeque<Item> q = line.queue(priority);
+        if (q.isEmpty()) {
+            ring(priority).addLast(line);
+        }
+        q.addLast(item);
+        byDeadline.add(item);
+        return item.id;
+    }
+
+    private byte[] addressed(Address address, Request request) {
+        byte[] wire = addressing.encode(address, request.payload());
+        byte[] t = config.connection().writeTerminator();
+        for (int i = 0; t.length > 0 && i + t.length <= wire.length; i++) {
+            if (Arrays.equals(wire, i, i + t.length, t, 0, t.length)) {
+                throw new IllegalArgumentException("request " + request + " to " + address + " contains the write terminator at index "
+                        + i + " of the addressed command " + Address.show(wire, 0, wire.length, 64)
+                        + "; it would reach the bus as two commands (binary addressing needs writeTerminator \"\")");
+            }
+        }
+        return wire;
+    }
+
+    private Expect wireExpect(Address address, Request request) {
+        Expect x = request.expect();
+        if (x instanceof Expect.Block) {
+            throw new IllegalArgumentException("a bus request cannot expect an IEEE 488.2 block (the address comes before the '#'): "
+                    + request + " to " + address);
+        }
+        if (x instanceof Expect.Bytes n) {
+            return Expect.bytes(n.count() + addressing.encodeReply(address, new byte[0]).length);
+        }
+        if (x instanceof Expect.UntilMarker u) {
+            return new Expect.UntilMarker(addressing.encodeReply(address, u.marker()), u.maxFrames());
+        }
+        return x;
+    }
+
+    private ArrayDeque<Line> ring(Priority p) {
+        return p == Priority.HIGH ? highRing : normalRing;
+    }
+
+    // ------------------------------------------------------------------ inputs: link and bytes
+
+    /** Starts the bus: orders the first {@link Event.OpenLink}. See {@link Connection#open}. */
+    public void open(long nowNanos) {
+        lastNow = nowNanos;
+        conn.open(nowNanos);
+        sync();
+    }
+
+    /** The driver opened the link. See {@link Connection#linkUp}. */
+    public void linkUp(long nowNanos) {
+        lastNow = nowNanos;
+        conn.linkUp(nowNanos);
+        sync();
+    }
+
+    /** The link could not be opened. See {@link Connection#linkFailed}. */
+    public void linkFailed(Throwable cause, long nowNanos) {
+        lastNow = nowNanos;
+        conn.linkFailed(cause, nowNanos);
+        sync();
+    }
+
+    /**
+     * The link is gone. The exchange on the wire fails (or is resent, see {@link Request.Resend}); queued
+     * requests are kept or failed as the connection's {@code queuedOnLinkDown} and {@code autoReconnect} say.
+     */
+    public void linkDown(Throwable cause, long nowNanos) {
+        lastNow = nowNanos;
+        conn.linkDown(cause, nowNanos);
+        sync();
+    }
+
+    /** Closes the bus for good: every request not ended fails with a {@link LocalProtocolException}. Idempotent. */
+    public void close(long nowNanos) {
+        lastNow = nowNanos;
+        conn.close(nowNanos);
+        sync();
+    }
+
+    /** Bytes arrived from the link; all of {@code data} is consumed. */
+    public void receive(ByteBuffer data, long nowNanos) {
+        lastNow = nowNanos;
+        conn.receive(data, nowNanos);
+        sync();
+    }
+
+    /** The link reached end of stream; then call {@link #linkDown}. */
+    public void receiveEof(long nowNanos) {
+        lastNow = nowNanos;
+        conn.receiveEof(nowNanos);
+        sync();
+    }
+
+    /** Timers due at {@code nowNanos} fire: timeouts (queued or on the wire), the grace, the reconnect, the turnaround. */
+    public void handleTimeout(long nowNanos) {
+        lastNow = nowNanos;
+        conn.handleTimeout(nowNanos);
+        sync();
+    }
+
+    // ------------------------------------------------------------------ outputs
+
+    /**
+     * The next bytes to write, or null when there are none now: the wire is busy, the turnaround since
+     * the last exchange has not passed (see {@link #pollTimeout()}), or nothing waits. When the wire is
+     * free this is where the next address's turn is taken, so a request sent during the turnaround can
+     * still win it by priority.
+     */
+    public ByteBuffer pollTransmit() {
+        if (lastNow < sendAt) {
+            return null;
+        }
+        if (conn.state() == State.READY && conn.queuedCount() == 0 && !conn.isWireBusy()) {
+            expireQueued();
+            submitNext();
+        }
+        ByteBuffer out = conn.pollTransmit();
+        if (out != null) {
+            sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundNanos));
+            wireWasBusy = conn.isWireBusy();
+        }
+        sync();
+        return out;
+    }
+
+    private void submitNext() {
+        ArrayDeque<Line> ring = highRing.isEmpty() ? normalRing : highRing;
+        Line line = ring.pollFirst();
+        if (line == null) {
+            return;
+        }
+        ArrayDeque<Item> q = ring == highRing ? line.high : line.normal;
+        Item item = q.pollFirst();
+        if (!q.isEmpty()) {
+            ring.addLast(line);
+        }
+        dequeued(item);
+        long id = conn.send(item.wire.withTimeout(Duration.ofNanos(Math.max(1, item.deadline - lastNow))), lastNow);
+        submitted.put(id, item);
+    }
+
+    private void dequeued(Item item) {
+        byDeadline.remove(item);
+        Line line = lines.get(item.address);
+        if (line.high.isEmpty() && line.normal.isEmpty()) {
+            lines.remove(item.address);
+        }
+    }
+
+    /**
+     * The earliest moment {@link #handleTimeout} has work to do: a request's deadline, the connection's
+     * timers, or, while something waits to be written, the end of the turnaround (the earliest moment
+     * the next write may go). Empty when no timer is needed.
+     */
+    public OptionalLong pollTimeout() {
+        long t = conn.pollTimeout().orElse(NONE);
+        if (!byDeadline.isEmpty()) {
+            t = Math.min(t, byDeadline.first().deadline);
+        }
+        boolean waiting = !byDeadline.isEmpty() || conn.queuedCount() > 0 || conn.state() == State.ON_CONNECT;
+        if (lastNow < sendAt && waiting) {
+            t = Math.min(t, sendAt);
+        }
+        return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
+    public Event nextEvent() {
+        Event e = events.pollFirst();
+        return e == null ? Event.NeedData.INSTANCE : e;
+    }
+
+    /** Requests waiting for their turn, all addresses. */
+    public int queuedCount() {
+        return byDeadline.size();
+    }
+
+    /** Requests waiting for their turn at {@code address}. */
+    public int queuedCount(Address address) {
+        Line line = lines.get(address);
+        return line == null ? 0 : line.high.size() + line.normal.size();
+    }
+
+    /** True while an exchange is on the wire (see {@link Connection#isWireBusy()}). */
+    public boolean isWireBusy() {
+        return conn.isWireBusy();
+    }
+
+    // ------------------------------------------------------------------ the connection's events
+
+    /** Takes the connection's events, expires queued requests, and notes the end of an exchange. */
+    private void sync() {
+        for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; ) {
+            translate(e);
+        }
+        expireQueued();
+        boolean busy = conn.isWireBusy();
+        if (wireWasBusy && !busy) {
+            sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundNanos));
+        }
+        wireWasBusy = busy;
+    }
+
+    private void expireQueued() {
+        while (!byDeadline.isEmpty() && byDeadline.first().deadline <= lastNow) {
+            Item item = byDeadline.first();
+            unqueue(item);
+            events.add(new Event.Timeout(item.id, item.request, false));
+        }
+    }
+
+    private void translate(Event e) {
+        if (e instanceof Event.Reply r) {
+            Item item = submitted.remove(r.id());
+            if (item != null) {
+                events.add(decode(item, r.frames()));
+            } // else the reply of an on-connect request, which has no caller
+        } else if (e instanceof Event.Timeout t) {
+            Item item = submitted.remove(t.id());
+            if (item != null) {
+                events.add(new Event.Timeout(item.id, item.request, t.written()));
+            }
+        } else if (e instanceof Event.Failed f) {
+            Item item = submitted.remove(f.id());
+            if (item != null) {
+                events.add(new Event.Failed(item.id, item.request, f.cause()));
+            }
+        } else {
+            events.add(e);
+            if (e instanceof Event.StateChanged s) {
+                onState(s);
+            }
+        }
+    }
+
+    private Event decode(Item item, List<Frame> frames) {
+        List<Frame> out = new ArrayList<>(frames.size());
+        try {
+            for (Frame f : frames) {
+                out.add(addressing.decode(item.address, f));
+            }
+        } catch (RemoteProtocolException x) {
+            return new Event.Failed(item.id, item.request, x);
+        }
+        return new Event.Reply(item.id, item.request, out);
+    }
+
+    private void onState(Event.StateChanged s) {
+        ConnectionConfig cc = config.connection();
+        if (s.state() == State.CLOSED) {
+            failQueued(new LocalProtocolException("bus closed"));
+        } else if (s.state() == State.DOWN
+                && (!cc.autoReconnect() || cc.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL)) {
+            failQueued(s.cause());
+        }
+    }
+
+    private void failQueued(Throwable cause) {
+        List<Item> all = new ArrayList<>(byDeadline);
+        all.sort(Comparator.comparingLong(i -> i.id));
+        byDeadline.clear();
+        lines.clear();
+        highRing.clear();
+        normalRing.clear();
+        Throwable why = cause != null ? cause : new LocalProtocolException("link down");
+        for (Item item : all) {
+            events.add(new Event.Failed(item.id, item.request, why));
+        }
+    }
+
+    /** Removes a request that ended while queued from its line and, if that empties it, the line from its ring. */
+    private void unqueue(Item item) {
+        Line line = lines.get(item.address);
+        ArrayDeque<Item> q = line.queue(item.priority);
+        q.remove(item);
+        if (q.isEmpty()) {
+            ring(item.priority).remove(line);
+        }
+        dequeued(item);
+    }
+
+    private static long saturatedAdd(long now, long nanos) {
+        long d = now + nanos;
+        return d < now ? NONE - 1 : d;
+    }
+}
