@@ -1,8 +1,17 @@
-/** The Netty client. Filled by the Netty-client issue. */
+/**
+ * The labwire Netty client: {@link java.util.concurrent.CompletableFuture} calls and
+ * {@link java.util.concurrent.Flow} streams for programs that watch many instruments at once, driving
+ * the Sans-IO protocol core on a Netty event loop. TCP runs on Netty channels; serial ports are read by
+ * one thread per open port that hands bytes to the event loop. Start at
+ * {@link dev.labwire.netty.NettyClient}.
+ */
 module dev.labwire.netty {
-    requires dev.labwire.core;
-    requires dev.labwire.serial;
+    requires transitive dev.labwire.core;
+    requires transitive dev.labwire.serial;
+    requires transitive io.netty.transport;
+    requires transitive io.netty.common;
+    requires io.netty.buffer;
     requires org.slf4j;
-    requires io.netty.transport;
-    requires io.netty.handler;
+
+    exports dev.labwire.netty;
 }

@@ -1,0 +1,366 @@
+package dev.labwire.netty;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import dev.labwire.core.Request;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.Scpi;
+import dev.labwire.netty.internal.DefaultGroup;
+import dev.labwire.netty.internal.NettyDriver;
+import dev.labwire.serial.Endpoint;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.nio.NioIoHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.BiConsumer;
+
+/**
+ * An asynchronous client for one instrument on a Netty event loop, over TCP ({@code tcp://host:5025}) or a
+ * serial port ({@code serial:/dev/ttyUSB0?baud=115200}): the same protocol core, endpoint strings, config
+ * and behaviour as {@code BlockingClient}, without a thread per instrument. For programs that watch many
+ * instruments at once: a thousand clients can share one event loop thread.
+ *
+ * <pre>{@code
+ * NettyClient psu = NettyClient.open("tcp://10.0.0.7:5025");
+ * psu.write("VOLT 5")
+ *    .thenCompose(v -> psu.queryNumber("MEAS:VOLT?"))
+ *    .thenAccept(volts -> log.info("output at {} V", volts));
+ * ...
+ * psu.close().join();
+ * }</pre>
+ *
+ * <h2>Calls</h2>
+ * Every call returns at once with a {@link CompletableFuture}. Requests queue in call order and at most
+ * {@code maxInFlight} of them are on the wire (pipelining; {@link ConnectionConfig}); replies are matched
+ * in order by the core, and a late reply to a timed-out call is swallowed, never handed to the next call.
+ * Each future ends within its request's timeout (default 5 s), driven by the core's timer on the event
+ * loop. It fails with (seen through {@link CompletableFuture#join()} wrapped in a
+ * {@link java.util.concurrent.CompletionException}, through {@code get()} in an
+ * {@link java.util.concurrent.ExecutionException}):
+ * <ul>
+ *   <li>{@link dev.labwire.core.RequestTimeoutException}: no whole reply in time;</li>
+ *   <li>{@link dev.labwire.core.LinkDownException}: the link dropped during the call, or was down throughout;</li>
+ *   <li>{@link dev.labwire.core.RemoteProtocolException}: the reply broke the protocol; the client stays usable;</li>
+ *   <li>{@link dev.labwire.core.LocalProtocolException}: the client is closed (or was closed while the call
+ *       waited), or its queue is full ({@code maxQueued});</li>
+ *   <li>{@link IllegalArgumentException}: the command contains the config's write terminator (checked
+ *       against the config on the event loop); nothing is sent.</li>
+ * </ul>
+ * Arguments that are wrong whatever the config are refused at the call, before a future exists: a null
+ * command or timeout throws {@link NullPointerException}; an empty command, a timeout that is not
+ * positive or a line count below 1 throws {@link IllegalArgumentException} naming the value.
+ * Cancelling a returned future does not withdraw its request: it still runs, and its reply is dropped.
+ *
+ * <h2>Threads</h2>
+ * All of a client's work happens on one event loop of its group, picked when it is built. Futures,
+ * listeners, stream subscribers and the on-connect hook run <em>on that event loop</em> by default, so
+ * <b>callbacks must never block</b>: a {@code join()}, {@code get()}, {@code Thread.sleep} or blocking I/O in a
+ * callback stalls this client and every other client on that loop, and waiting there for one of the
+ * client's own futures deadlocks. Give {@link Builder#callbackExecutor} an executor to run them there
+ * instead (still one at a time, in order). Any method may be called from any thread, including callbacks.
+ *
+ * <h2>Event loops</h2>
+ * {@link Builder#eventLoopGroup} shares the caller's NIO group ({@code new MultiThreadIoEventLoopGroup(
+ * NioIoHandler.newFactory())}); the client never shuts it down, and it must outlive the client. Without
+ * one the client uses a default group owned by the library (daemon threads {@code labwire-netty-*}),
+ * reference-counted: the first client makes it, and it is shut down when the {@link #close()} of the last
+ * client using it completes.
+ *
+ * <h2>Links</h2>
+ * The link opens in the background and reopens with the config's backoff whenever it drops; the
+ * {@link Builder#onConnect on-connect hook} runs on each new link before any queued call. Serial ports are
+ * read by one platform thread per open port ({@code labwire-serial-reader <endpoint>}) that hands bytes to
+ * the event loop, and written by one more ({@code labwire-serial-writer}) because writes can block under
+ * flow control. Netty has no maintained serial transport.
+ *
+ * <h2>Pushed frames</h2>
+ * Frames the {@link dev.labwire.core.FrameClassifier} calls pushed (status pushes, stream samples) come out
+ * of {@link #pushed()} with real backpressure, and of {@link #latest()} as newest-value samples. Frames
+ * that come while neither has a subscriber are dropped and counted ({@link #droppedPushed()}).
+ */
+public final class NettyClient {
+    private final NettyDriver driver;
+
+    private NettyClient(NettyDriver driver) {
+        this.driver = driver;
+    }
+
+    /** Opens a client to {@code endpoint} with the default config, on the default event loop group. */
+    public static NettyClient open(String endpoint) {
+        return builder(endpoint).build();
+    }
+
+    /** Opens a client to {@code endpoint} with {@code config}, on the default event loop group. */
+    public static NettyClient open(String endpoint, ConnectionConfig config) {
+        return builder(endpoint).config(config).build();
+    }
+
+    /** A builder for a client to {@code endpoint}; the string is parsed now and a bad one is refused with {@link IllegalArgumentException}. */
+    public static Builder builder(String endpoint) {
+        return new Builder(Endpoint.parse(endpoint));
+    }
+
+    /** A builder for a client to {@code endpoint}. */
+    public static Builder builder(Endpoint endpoint) {
+        return new Builder(Objects.requireNonNull(endpoint, "endpoint"));
+    }
+
+    /** Sends {@code command}; completes with its one-line reply, without terminator. */
+    public CompletableFuture<String> query(String command) {
+        return request(Request.query(command)).thenApply(Event.Reply::text);
+    }
+
+    /** {@link #query(String)} with its own whole-exchange timeout. */
+    public CompletableFuture<String> query(String command, Duration timeout) {
+        return request(Request.query(command).withTimeout(timeout)).thenApply(Event.Reply::text);
+    }
+
+    /** Sends {@code command}, expecting no reply; completes once the bytes are handed to the link. */
+    public CompletableFuture<Void> write(String command) {
+        return request(Request.write(command)).thenApply(r -> null);
+    }
+
+    /** {@link #write(String)} with its own timeout (the wait for a free slot and a live link). */
+    public CompletableFuture<Void> write(String command, Duration timeout) {
+        return request(Request.write(command).withTimeout(timeout)).thenApply(r -> null);
+    }
+
+    /** Sends {@code command}; completes with exactly {@code count} reply lines. */
+    public CompletableFuture<List<String>> queryLines(String command, int count) {
+        return request(Request.of(command, Expect.lines(count))).thenApply(NettyClient::texts);
+    }
+
+    /** Sends {@code command}; completes with the reply lines up to {@code marker} (excluded). */
+    public CompletableFuture<List<String>> queryLinesUntil(String command, String marker) {
+        return request(Request.of(command, Expect.linesUntil(marker))).thenApply(NettyClient::texts);
+    }
+
+    /** Sends {@code command}; completes with the payload of its IEEE 488.2 block reply ({@code #3100...}). */
+    public CompletableFuture<byte[]> queryBlock(String command) {
+        return request(Request.of(command, Expect.block())).thenApply(r -> r.frame().toByteArray());
+    }
+
+    /** {@link #queryBlock(String)} with its own timeout and a payload limit of {@code maxLength} bytes. */
+    public CompletableFuture<byte[]> queryBlock(String command, int maxLength, Duration timeout) {
+        return request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout)).thenApply(r -> r.frame().toByteArray());
+    }
+
+    /** Sends {@code command}; completes with its reply parsed as one SCPI number ({@code 9.9E37} = infinity). */
+    public CompletableFuture<Double> queryNumber(String command) {
+        return query(command).thenApply(Scpi::parseNumber);
+    }
+
+    /** Sends {@code command}; completes with its reply parsed as comma-separated SCPI numbers. */
+    public CompletableFuture<double[]> queryNumbers(String command) {
+        return query(command).thenApply(Scpi::parseNumbers);
+    }
+
+    /** Runs any request of the core; completes with its reply. */
+    public CompletableFuture<Event.Reply> request(Request request) {
+        return driver.request(Objects.requireNonNull(request, "request"));
+    }
+
+    /**
+     * Every pushed frame, in order, to each subscriber, with backpressure. Frames wait in a queue per
+     * subscriber until it requests them; when a subscriber has {@link Builder#pushedBufferSize} frames
+     * waiting, the client stops reading the link (TCP: auto-read off; serial: the reader pauses) until it
+     * is down to half of that, so the device's flow control or the OS buffer holds the rest and memory
+     * stays bounded. Nothing is lost, but while reading is paused replies wait too: keep requesting, or
+     * use {@link #latest()} for monitoring. Survives reconnects; completes after {@link #close()} once the
+     * subscriber has taken what was buffered. Any number of subscribers; each sees the frames pushed after
+     * it subscribed.
+     */
+    public Flow.Publisher<Frame> pushed() {
+        return driver.hub().all();
+    }
+
+    /**
+     * The newest pushed frame each time a subscriber asks, for watching a status stream at a slower rate
+     * than the device sends it: per subscriber, a newer frame replaces one not yet delivered, and
+     * {@link LatestFrame#dropped()} says how many were replaced. Never slows reading. Completes after
+     * {@link #close()}.
+     */
+    public Flow.Publisher<LatestFrame> latest() {
+        return driver.hub().latest();
+    }
+
+    /** Pushed frames dropped because neither {@link #pushed()} nor {@link #latest()} had a subscriber. */
+    public long droppedPushed() {
+        return driver.hub().droppedUnclaimed();
+    }
+
+    /** The link's state now. */
+    public State state() {
+        return driver.state();
+    }
+
+    /**
+     * Completes with this client once the link is ready (at once if it is); fails with
+     * {@link dev.labwire.core.LinkDownException} naming the state and the last cause (e.g. connection
+     * refused) if it is not within {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException}
+     * if the client is closed.
+     */
+    public CompletableFuture<NettyClient> ready(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return driver.ready(timeout).thenApply(v -> this);
+    }
+
+    /** The endpoint, as a canonical string. */
+    public String endpoint() {
+        return driver.name();
+    }
+
+    /** The event loop this client runs on (for scheduling work next to it; never block it). */
+    public EventLoop eventLoop() {
+        return driver.eventLoop();
+    }
+
+    /**
+     * Closes: every pending call fails at once with a {@link dev.labwire.core.LocalProtocolException}
+     * saying the client was closed, streams complete, the link closes; later calls fail at once.
+     * Idempotent. The future completes when the link's channel, port and threads are released (and, for
+     * the last client on the default group, that group's shutdown has begun). It never fails.
+     */
+    public CompletableFuture<Void> close() {
+        return driver.close();
+    }
+
+    NettyDriver driver() {
+        return driver;
+    }
+
+    private static List<String> texts(Event.Reply reply) {
+        return reply.frames().stream().map(Frame::asString).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "NettyClient[" + driver.name() + ", " + driver.state() + "]";
+    }
+
+    /** Builds and opens a {@link NettyClient}. Not thread-safe; build each client from one thread. */
+    public static final class Builder {
+        private final Endpoint endpoint;
+        private ConnectionConfig config = ConnectionConfig.DEFAULT;
+        private AsyncHook hook;
+        private final List<ConnectionListener> listeners = new ArrayList<>();
+        private EventLoopGroup group;
+        private Executor callbackExecutor;
+        private int pushedBufferSize = 256;
+
+        private Builder(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /**
+         * Protocol and link settings (timeouts, framing, pipelining, reconnect, stale-reply policy). Default
+         * {@link ConnectionConfig#DEFAULT}. Its {@code externalHook} flag is ignored: the client sets it when
+         * {@link #onConnect} gives a hook.
+         */
+        public Builder config(ConnectionConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Code run on every new link before user requests (after the config's own onConnect requests). */
+        public Builder onConnect(AsyncHook hook) {
+            this.hook = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** Told of every state change; registered before the link opens, so it sees the first CONNECTING. May be called more than once. */
+        public Builder listener(ConnectionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The event loop group to run on, owned by the caller: the client never shuts it down, and it must
+         * outlive the client. TCP needs an NIO group ({@code MultiThreadIoEventLoopGroup} with
+         * {@code NioIoHandler}); serial endpoints run on any event loop. Default: the library's shared group.
+         */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.group = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /**
+         * Where futures complete and listeners, subscribers and the hook run, one at a time in order.
+         * Default: the event loop itself (fastest; callbacks must not block). Callbacks run here may block
+         * this client's callbacks but not its I/O.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Pushed frames a {@link NettyClient#pushed()} subscriber may have waiting before reading pauses
+         * (default 256; reading resumes at half). Reading stops only between reads, so the frames of what was
+         * already read still arrive: at most this many plus one TCP read (Netty's adaptive reads, up to
+         * 64 KiB) or, on serial, five reads of up to 8 KiB (four handed to the event loop, one in progress).
+         */
+        public Builder pushedBufferSize(int frames) {
+            if (frames < 2) {
+                throw new IllegalArgumentException("pushedBufferSize must be at least 2: " + frames);
+            }
+            this.pushedBufferSize = frames;
+            return this;
+        }
+
+        /**
+         * Opens the client: returns at once, the link opens in the background.
+         *
+         * @throws IllegalArgumentException when a TCP endpoint is given a group that is not NIO
+         * @throws IllegalStateException    when the given group is shut down
+         */
+        public NettyClient build() {
+            EventLoopGroup g = group != null ? group : DefaultGroup.acquire();
+            Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
+            try {
+                EventLoop loop = g.next();
+                if (endpoint instanceof Endpoint.Tcp && !(loop instanceof IoEventLoop io && io.isCompatible(NioIoHandle.class))) {
+                    throw new IllegalArgumentException("TCP endpoint " + endpoint + " needs an NIO event loop group "
+                            + "(MultiThreadIoEventLoopGroup with NioIoHandler), got " + loop.getClass().getName());
+                }
+                List<BiConsumer<State, Throwable>> ls = listeners.stream()
+                        .<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
+                NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
+                NettyDriver d = new NettyDriver(endpoint, config, h, loop, callbackExecutor, ls, pushedBufferSize, release);
+                d.start();
+                return new NettyClient(d);
+            } catch (RuntimeException e) {
+                release.run();
+                throw e;
+            }
+        }
+
+        private static NettyDriver.Hook hookAdapter(AsyncHook hook) {
+            return (driver, gen) -> hook.onConnect(new AsyncHookSession() {
+                @Override
+                public CompletableFuture<String> query(String command) {
+                    return driver.requestHook(Request.query(command), gen).thenApply(Event.Reply::text);
+                }
+
+                @Override
+                public CompletableFuture<Void> write(String command) {
+                    return driver.requestHook(Request.write(command), gen).thenApply(r -> null);
+                }
+
+                @Override
+                public CompletableFuture<Event.Reply> request(Request request) {
+                    return driver.requestHook(Objects.requireNonNull(request, "request"), gen);
+                }
+            });
+        }
+    }
+}

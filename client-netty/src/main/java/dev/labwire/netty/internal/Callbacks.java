@@ -1,0 +1,72 @@
+package dev.labwire.netty.internal;
+
+import dev.labwire.core.LocalProtocolException;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two thread hops of a client: onto its event loop (every touch of the core), and out to user code
+ * (futures, listeners, the hook), which runs inline on the loop or, one task at a time in order, on the
+ * user's callback executor.
+ */
+final class Callbacks {
+    private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
+
+    private final EventLoop loop;
+    private final Executor user;
+    private final String name;
+
+    /** @param userExecutor where user code runs, or null for the event loop itself */
+    Callbacks(EventLoop loop, Executor userExecutor, String name) {
+        this.loop = loop;
+        this.user = userExecutor == null ? null : new SerialExecutor(userExecutor, "labwire " + name);
+        this.name = name;
+    }
+
+    /** The serialised user executor, or null when user code runs on the loop. */
+    Executor userExecutor() {
+        return user;
+    }
+
+    /** Runs user code: inline on the loop (a throw is logged), or in order on the user's executor. */
+    void deliver(Runnable r) {
+        if (user == null) {
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LOG.warn("{}: a callback threw", name, e);
+            }
+        } else {
+            user.execute(r);
+        }
+    }
+
+    /** Fails {@code f} where user code runs. */
+    void fail(CompletableFuture<?> f, Throwable t) {
+        deliver(() -> f.completeExceptionally(t));
+    }
+
+    /** Runs {@code r} on the loop: at once when already there; dropped when the loop is shut down. */
+    void onLoop(Runnable r) {
+        onLoop(r, null);
+    }
+
+    /** Runs {@code r} on the loop; when the loop refuses it, {@code orFail} fails instead. */
+    void onLoop(Runnable r, CompletableFuture<?> orFail) {
+        if (loop.inEventLoop()) {
+            r.run();
+            return;
+        }
+        try {
+            loop.execute(r);
+        } catch (RejectedExecutionException e) {
+            if (orFail != null) {
+                orFail.completeExceptionally(new LocalProtocolException("the event loop of client " + name + " is shut down"));
+            }
+        }
+    }
+}

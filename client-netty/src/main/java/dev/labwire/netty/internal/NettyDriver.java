@@ -1,0 +1,573 @@
+package dev.labwire.netty.internal;
+
+import dev.labwire.core.Connection;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.State;
+import dev.labwire.serial.Endpoint;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one {@link Connection} on one Netty {@link EventLoop}. Everything that touches the core runs on
+ * that loop: calls from other threads hop onto it with {@code execute}, links report back onto it, the
+ * core's single timer is one scheduled task on it. So the core stays single-threaded without a lock, and
+ * a thousand drivers can share one loop thread.
+ *
+ * <p>After every input the loop runs the core's drain loop ({@link #drain()}): write what
+ * {@code pollTransmit()} gives, dispatch every event, repeat while events came, then re-arm the timer
+ * from {@code pollTimeout()}. Writes are flushed once per batch of loop tasks. User code (futures,
+ * listeners, subscribers, the hook) runs on the loop, or on the user's executor in order ({@link Callbacks});
+ * a call into the client from there is taken up by the drain in progress, never run re-entrantly.
+ */
+public final class NettyDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(NettyDriver.class);
+
+    /** What the client runs on each new link before user requests. */
+    public interface Hook {
+        /** Starts the hook for link {@code generation}; its requests go through {@link #requestHook}. */
+        CompletionStage<Void> run(NettyDriver driver, long generation) throws Exception;
+    }
+
+    private record Call(Request request, CompletableFuture<Event.Reply> future) {
+    }
+
+    private final Endpoint endpoint;
+    private final String name;
+    private final ConnectionConfig config;
+    private final Hook hook;
+    private final EventLoop loop;
+    private final Callbacks callbacks;
+    private final List<BiConsumer<State, Throwable>> listeners;
+    private final Runnable onTerminated;
+    private final Connection conn;
+    private final PushHub hub;
+    private final Map<Long, Call> calls = new HashMap<>();
+    private final List<CompletableFuture<Void>> linkEnds = new ArrayList<>();
+    private final List<CompletableFuture<Void>> readyWaiters = new ArrayList<>();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final Runnable flushTask = this::flushNow;
+
+    // confined to the event loop
+    private Link link;
+    private Link opening;
+    private CompletableFuture<Void> lastLinkEnd = CompletableFuture.completedFuture(null);
+    private long generation;
+    private boolean openPending;
+    private boolean draining;
+    private boolean drainAgain;
+    private boolean flushScheduled;
+    private boolean readingPaused;
+    private boolean closing;
+    private ScheduledFuture<?> timer;
+    private long timerDeadline;
+
+    // read from any thread
+    private volatile State state = State.IDLE;
+    private volatile Throwable lastDownCause;
+    private volatile boolean closed;
+
+    /**
+     * @param callbackExecutor where user code runs (serialised); null for the event loop
+     * @param onTerminated     run on the loop once the driver released everything (releases a default group)
+     */
+    public NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, EventLoop loop, Executor callbackExecutor,
+                       List<BiConsumer<State, Throwable>> listeners, int pushedHighWater, Runnable onTerminated) {
+        this.endpoint = endpoint;
+        this.name = endpoint.toString();
+        // the client owns this knob: on exactly when it has a hook to run (a config saying true without one
+        // would hold every request in ON_CONNECT forever)
+        this.config = config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build();
+        this.hook = hook;
+        this.loop = loop;
+        this.callbacks = new Callbacks(loop, callbackExecutor, name);
+        this.listeners = List.copyOf(listeners);
+        this.onTerminated = onTerminated;
+        this.conn = new Connection(this.config);
+        this.hub = new PushHub(loop, callbacks.userExecutor(), pushedHighWater, this::updateReading, name);
+    }
+
+    /** Orders the first link; throws {@link IllegalStateException} when the event loop is shut down. */
+    public void start() {
+        try {
+            loop.execute(() -> {
+                conn.open(System.nanoTime());
+                drain();
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the event loop for " + name + " is shut down", e);
+        }
+    }
+
+    /** The endpoint, canonical. */
+    public String name() {
+        return name;
+    }
+
+    /** The loop every touch of the core runs on. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    /** The pushed-frame streams. */
+    public PushHub hub() {
+        return hub;
+    }
+
+    /** The state as of the last event handed out (any thread). */
+    public State state() {
+        return state;
+    }
+
+    // ------------------------------------------------------------------ callers (any thread)
+
+    /** Sends {@code r}; the future completes with the reply or fails with the client's exceptions. */
+    public CompletableFuture<Event.Reply> request(Request r) {
+        return submit(r, false, 0);
+    }
+
+    /** As {@link #request} but through the on-connect hook of link {@code gen}. */
+    public CompletableFuture<Event.Reply> requestHook(Request r, long gen) {
+        return submit(r, true, gen);
+    }
+
+    private CompletableFuture<Event.Reply> submit(Request r, boolean hookRequest, long gen) {
+        CompletableFuture<Event.Reply> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(closedError(r));
+            return f;
+        }
+        callbacks.onLoop(() -> submitOnLoop(r, hookRequest, gen, f), f);
+        return f;
+    }
+
+    private void submitOnLoop(Request r, boolean hookRequest, long gen, CompletableFuture<Event.Reply> f) {
+        if (closing) {
+            callbacks.fail(f, closedError(r));
+            return;
+        }
+        long now = System.nanoTime();
+        long id;
+        try {
+            if (hookRequest) {
+                if (gen != generation || state != State.ON_CONNECT) {
+                    callbacks.fail(f, new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause));
+                    return;
+                }
+                id = conn.sendHook(r, now);
+            } else {
+                id = conn.send(r, now);
+            }
+        } catch (RuntimeException e) {
+            callbacks.fail(f, e);
+            return;
+        }
+        calls.put(id, new Call(r, f));
+        drain();
+    }
+
+    private LocalProtocolException closedError(Request r) {
+        return new LocalProtocolException("client " + name + " is closed; cannot send \"" + r.text() + "\"");
+    }
+
+    /** Completes when the link is ready; fails with {@link LinkDownException} and the last cause after {@code timeout}. */
+    public CompletableFuture<Void> ready(Duration timeout) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        callbacks.onLoop(() -> {
+            if (state == State.READY) {
+                callbacks.deliver(() -> f.complete(null));
+            } else if (closing) {
+                callbacks.fail(f, new LocalProtocolException("client " + name + " is closed"));
+            } else {
+                readyWaiters.add(f);
+                ScheduledFuture<?> t = loop.schedule(() -> {
+                    if (readyWaiters.remove(f)) {
+                        Throwable cause = lastDownCause;
+                        callbacks.fail(f, new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                                + (cause == null ? "" : " (" + cause + ")"), cause));
+                    }
+                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                f.whenComplete((v, e) -> t.cancel(false));
+            }
+        }, f);
+        return f;
+    }
+
+    /** Closes: pending calls fail at once, streams complete, the link closes; completes when all is released. */
+    public CompletableFuture<Void> close() {
+        closed = true;
+        try {
+            loop.execute(this::closeOnLoop);
+        } catch (RejectedExecutionException e) {
+            closeFuture.complete(null); // the loop and with it every channel is gone already
+        }
+        return closeFuture;
+    }
+
+    private void closeOnLoop() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        conn.close(System.nanoTime());
+        drain();
+        if (opening != null) {
+            retire(opening);
+            opening = null;
+        }
+        cancelTimer();
+        hub.complete();
+        for (CompletableFuture<Void> w : List.copyOf(readyWaiters)) {
+            callbacks.fail(w, new LocalProtocolException("client " + name + " is closed"));
+        }
+        readyWaiters.clear();
+        CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            Runnable finish = () -> {
+                onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
+                callbacks.deliver(() -> closeFuture.complete(null));
+            };
+            try {
+                if (loop.inEventLoop()) {
+                    finish.run();
+                } else {
+                    loop.execute(finish);
+                }
+            } catch (RejectedExecutionException rejected) {
+                closeFuture.complete(null);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ for tests and backpressure checks
+
+    /** Whether reading is paused for backpressure (call on any thread; a snapshot). */
+    public CompletableFuture<Boolean> readingPaused() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        callbacks.onLoop(() -> f.complete(readingPaused), f);
+        return f;
+    }
+
+    /** Whether the open link reads now (the channel's auto-read, the serial reader); false without a link. */
+    public CompletableFuture<Boolean> linkReading() {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        callbacks.onLoop(() -> f.complete(link != null && link.reading()), f);
+        return f;
+    }
+
+    /** The most pushed frames one subscriber ever had waiting (call on any thread; a snapshot). */
+    public CompletableFuture<Integer> maxPushedBuffered() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        callbacks.onLoop(() -> f.complete(hub.maxBufferedSeen()), f);
+        return f;
+    }
+
+    // ------------------------------------------------------------------ links report here (on the loop)
+
+    void linkOpened(Link l) {
+        if (l != opening) {
+            retire(l);
+            return;
+        }
+        opening = null;
+        link = l;
+        generation++;
+        l.setReading(!readingPaused);
+        conn.linkUp(System.nanoTime());
+        drain();
+    }
+
+    void linkOpenFailed(Link l, Throwable cause) {
+        if (l != opening) {
+            return;
+        }
+        opening = null;
+        retire(l);
+        LOG.debug("{}: open failed: {}", name, cause.toString());
+        conn.linkFailed(cause, System.nanoTime());
+        drain();
+    }
+
+    void linkReceived(Link l, ByteBuffer data) {
+        if (l != link) {
+            return;
+        }
+        try {
+            conn.receive(data, System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the connection refused received bytes; dropping the link", name, e);
+            dropLink(e);
+        }
+        drain();
+    }
+
+    void linkLost(Link l, Throwable cause, boolean endOfStream) {
+        if (l == opening) {
+            linkOpenFailed(l, cause);
+            return;
+        }
+        if (l != link) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (endOfStream) {
+            conn.receiveEof(now);
+        }
+        dropLink(cause);
+        drain();
+    }
+
+    private void dropLink(Throwable cause) {
+        Link l = link;
+        link = null;
+        if (l != null) {
+            retire(l);
+            conn.linkDown(cause, System.nanoTime());
+        }
+    }
+
+    private void retire(Link l) {
+        CompletableFuture<Void> end = l.close();
+        lastLinkEnd = end;
+        linkEnds.removeIf(CompletableFuture::isDone);
+        linkEnds.add(end);
+    }
+
+    private void openLink() {
+        if (closing) {
+            return;
+        }
+        Link l = endpoint instanceof Endpoint.Tcp tcp
+                ? new TcpLink(this, loop, tcp, config)
+                : new SerialBridge(this, loop, (Endpoint.Serial) endpoint, name, lastLinkEnd);
+        opening = l;
+        l.start();
+    }
+
+    // ------------------------------------------------------------------ the drain loop
+
+    /** The core's drain loop: transmit, then every event, again while events came; then the timer. */
+    private void drain() {
+        if (draining) {
+            drainAgain = true; // a call made from a callback: the loop below picks it up
+            return;
+        }
+        draining = true;
+        try {
+            do {
+                drainAgain = false;
+                transmit();
+                for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; ) {
+                    drainAgain = true;
+                    dispatch(e);
+                }
+            } while (drainAgain);
+            armTimer();
+        } finally {
+            draining = false;
+        }
+        if (openPending) {
+            openPending = false;
+            openLink();
+        }
+    }
+
+    private void transmit() {
+        boolean wrote = false;
+        for (ByteBuffer out; (out = conn.pollTransmit()) != null; ) {
+            if (link != null) {
+                link.write(out);
+                wrote = true;
+            }
+        }
+        if (wrote && !flushScheduled) {
+            flushScheduled = true;
+            try {
+                loop.execute(flushTask); // runs after the loop's queued tasks: one flush per batch
+            } catch (RejectedExecutionException e) {
+                flushNow();
+            }
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        if (link != null) {
+            link.flush();
+        }
+    }
+
+    private void armTimer() {
+        OptionalLong t = conn.pollTimeout();
+        if (t.isEmpty()) {
+            cancelTimer();
+            return;
+        }
+        long deadline = t.getAsLong();
+        if (timer != null && timerDeadline <= deadline) {
+            return; // fires no later than needed; an early handleTimeout does nothing and re-arms
+        }
+        cancelTimer();
+        timerDeadline = deadline;
+        timer = loop.schedule(this::onTimer, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (closing) {
+            return;
+        }
+        conn.handleTimeout(System.nanoTime());
+        drain();
+    }
+
+    private void dispatch(Event e) {
+        if (e instanceof Event.Reply r) {
+            end(r.id(), e);
+        } else if (e instanceof Event.Timeout t) {
+            end(t.id(), e);
+        } else if (e instanceof Event.Failed f) {
+            end(f.id(), e);
+        } else if (e instanceof Event.Pushed p) {
+            hub.onFrame(p.frame());
+            updateReading();
+        } else if (e instanceof Event.StateChanged s) {
+            stateChanged(s);
+        } else if (e instanceof Event.OpenLink) {
+            openPending = true;
+        } else if (e instanceof Event.CloseLink c) {
+            if (closing) {
+                LOG.debug("{}: closing the link: {}", name, c.reason());
+            } else {
+                LOG.info("{}: closing the link: {}", name, c.reason());
+            }
+            if (opening != null) {
+                retire(opening);
+                opening = null;
+            }
+            dropLink(new IOException("link closed by labwire: " + c.reason()));
+        } else if (e instanceof Event.Discarded d) {
+            LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
+        } else if (e instanceof Event.ProtocolError pe) {
+            LOG.warn("{}: {}", name, pe.error().getMessage());
+        }
+    }
+
+    private void stateChanged(Event.StateChanged s) {
+        state = s.state();
+        if (s.state() == State.DOWN) {
+            lastDownCause = s.cause();
+        }
+        for (BiConsumer<State, Throwable> l : listeners) {
+            callbacks.deliver(() -> l.accept(s.state(), s.cause()));
+        }
+        if (s.state() == State.READY) {
+            for (CompletableFuture<Void> w : readyWaiters) {
+                callbacks.deliver(() -> w.complete(null));
+            }
+            readyWaiters.clear();
+        } else if (s.state() == State.ON_CONNECT && hook != null) {
+            runHook(generation);
+        }
+    }
+
+    private void end(long id, Event e) {
+        Call c = calls.remove(id);
+        if (c == null) {
+            return;
+        }
+        Throwable failure = Failures.of(c.request(), e, config, name, state, lastDownCause, closing);
+        if (failure == null) {
+            callbacks.deliver(() -> c.future().complete((Event.Reply) e));
+        } else {
+            callbacks.fail(c.future(), failure);
+        }
+    }
+
+    private void runHook(long gen) {
+        callbacks.deliver(() -> {
+            CompletionStage<Void> stage;
+            try {
+                stage = hook.run(this, gen);
+                if (stage == null) {
+                    throw new NullPointerException("the on-connect hook returned null instead of a CompletionStage");
+                }
+            } catch (Exception ex) {
+                callbacks.onLoop(() -> hookEnded(gen, ex));
+                return;
+            }
+            stage.whenComplete((v, ex) -> callbacks.onLoop(() -> hookEnded(gen, ex)));
+        });
+    }
+
+    private void hookEnded(long gen, Throwable failure) {
+        if (gen != generation || state != State.ON_CONNECT || closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        try {
+            if (failure == null) {
+                conn.hookDone(now);
+            } else {
+                Throwable cause = unwrap(failure);
+                LOG.warn("{}: on-connect hook failed; the link will be reopened: {}", name, cause.toString());
+                conn.hookFailed(cause, now);
+            }
+        } catch (LocalProtocolException e) {
+            LOG.debug("{}: hook ended after its link changed: {}", name, e.getMessage());
+        }
+        drain();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ backpressure
+
+    private void updateReading() {
+        if (!readingPaused && hub.wantsPause()) {
+            readingPaused = true;
+            LOG.debug("{}: pushed-frame subscribers are behind; pausing reads", name);
+            if (link != null) {
+                link.setReading(false);
+            }
+        } else if (readingPaused && hub.mayResume()) {
+            readingPaused = false;
+            LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
+            if (link != null) {
+                link.setReading(true);
+            }
+        }
+    }
+}

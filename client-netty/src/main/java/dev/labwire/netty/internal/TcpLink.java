@@ -1,0 +1,207 @@
+package dev.labwire.netty.internal;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.serial.Endpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.EOFException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP link on a Netty {@link NioSocketChannel} registered with the driver's own event loop, with the
+ * socket options of {@link ConnectionConfig} ({@code CONNECT_TIMEOUT_MILLIS}, {@code TCP_NODELAY},
+ * {@code SO_KEEPALIVE}, {@code IP_TOS} 0x10). Inbound bytes are handed to the driver and the buffer is
+ * released at once (the core copies what it keeps). Host names are resolved on a small shared resolver
+ * pool, never on the event loop, so one slow DNS lookup does not stall a thousand other instruments.
+ * Backpressure is Netty's auto-read switch.
+ */
+final class TcpLink implements Link {
+    private static final int IPTOS_LOWDELAY = 0x10;
+    /** Up to 4 blocking lookups at once; idle threads end after 10 s. */
+    private static final ExecutorService RESOLVER = newResolver();
+
+    private final NettyDriver driver;
+    private final EventLoop loop;
+    private final Endpoint.Tcp endpoint;
+    private final ConnectionConfig config;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final ChannelFutureListener closeOnWriteFailure = f -> {
+        if (!f.isSuccess()) {
+            failed(f.cause());
+            f.channel().close();
+        }
+    };
+    private Channel channel;
+    private Throwable error;
+    private boolean closed;
+
+    TcpLink(NettyDriver driver, EventLoop loop, Endpoint.Tcp endpoint, ConnectionConfig config) {
+        this.driver = driver;
+        this.loop = loop;
+        this.endpoint = endpoint;
+        this.config = config;
+    }
+
+    private static ExecutorService newResolver() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("labwire-resolver", true));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    @Override
+    public void start() {
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(endpoint.host());
+        if (literal != null) {
+            try {
+                connect(new InetSocketAddress(InetAddress.getByAddress(endpoint.host(), literal), endpoint.port()));
+            } catch (UnknownHostException e) {
+                openFailed(e); // only for a bad address length, which NetUtil never gives
+            }
+            return;
+        }
+        RESOLVER.execute(() -> {
+            InetSocketAddress addr = new InetSocketAddress(endpoint.host(), endpoint.port());
+            onLoop(() -> {
+                if (closed) {
+                    terminated.complete(null);
+                } else if (addr.isUnresolved()) {
+                    openFailed(new UnknownHostException("cannot resolve " + endpoint.host() + " for " + endpoint));
+                } else {
+                    connect(addr);
+                }
+            });
+        });
+    }
+
+    private void connect(InetSocketAddress addr) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+                .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive())
+                .option(ChannelOption.AUTO_READ, false) // the driver turns reading on once the link is up
+                .handler(new Inbound());
+        if (config.lowDelayTrafficClass()) {
+            b.option(ChannelOption.IP_TOS, IPTOS_LOWDELAY);
+        }
+        ChannelFuture f = b.connect(addr);
+        channel = f.channel();
+        channel.closeFuture().addListener(c -> terminated.complete(null));
+        f.addListener((ChannelFutureListener) done -> {
+            if (done.isSuccess() && !closed) {
+                driver.linkOpened(this);
+            } else if (!done.isSuccess()) {
+                openFailed(done.cause());
+            }
+        });
+    }
+
+    private void openFailed(Throwable cause) {
+        if (channel == null) {
+            terminated.complete(null);
+        }
+        driver.linkOpenFailed(this, cause);
+    }
+
+    private void onLoop(Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (RejectedExecutionException e) {
+            terminated.complete(null);
+        }
+    }
+
+    private void failed(Throwable cause) {
+        if (error == null) {
+            error = cause;
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        // the core hands out a fresh array per pollTransmit(), so wrapping without a copy is safe
+        channel.write(Unpooled.wrappedBuffer(data)).addListener(closeOnWriteFailure);
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void setReading(boolean on) {
+        channel.config().setAutoRead(on); // turning it on also issues a read
+    }
+
+    @Override
+    public boolean reading() {
+        return channel != null && channel.config().isAutoRead();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        if (!closed) {
+            closed = true;
+            if (channel != null) {
+                channel.close();
+            }
+        }
+        return terminated;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpLink[" + endpoint + (channel == null ? "" : ", " + channel) + "]";
+    }
+
+    /** Runs on the event loop, like the driver. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (!closed) {
+                    driver.linkReceived(TcpLink.this, ((ByteBuf) msg).nioBuffer());
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!closed) {
+                boolean eof = error == null;
+                driver.linkLost(TcpLink.this, eof ? new EOFException("end of stream: " + endpoint + " closed the connection") : error, eof);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failed(cause);
+            ctx.close();
+        }
+    }
+}
