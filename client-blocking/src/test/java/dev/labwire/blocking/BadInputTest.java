@@ -78,4 +78,11 @@ class BadInputTest {
                 .hasMessageContaining("128");
         assertThat(client.query("ECHO? after")).isEqualTo("after");
     }
+
+    @Test
+    void anExternalHookFlagWithoutAHookDoesNotStallTheClient() {
+        try (BlockingClient c = BlockingClient.open(mock.endpoint(), ConnectionConfig.builder().externalHook(true).build())) {
+            assertThat(c.query("*OPC?", Duration.ofSeconds(3))).isEqualTo("1");
+        }
+    }
 }

@@ -88,7 +88,8 @@ public final class BlockingDriver {
 
     public BlockingDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, int pushedCapacity) {
         this.endpoint = endpoint;
-        this.config = hook == null ? config : config.toBuilder().externalHook(true).build();
+        // the driver runs the hook itself exactly when it has one; externalHook(true) without a hook would stall in ON_CONNECT
+        this.config = config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build();
         this.name = endpoint.toString();
         this.hook = hook;
         this.pushedCapacity = pushedCapacity;
