@@ -1,5 +1,8 @@
-/** Runnable examples of labwire. */
+/** Runnable examples of labwire: the tour and reference programs, all against simulated instruments. */
 module dev.labwire.examples {
     requires dev.labwire.core;
     requires dev.labwire.blocking;
+    requires dev.labwire.netty;
+    requires dev.labwire.mock;
+    requires org.slf4j;
 }
