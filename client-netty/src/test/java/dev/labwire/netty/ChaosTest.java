@@ -49,7 +49,7 @@ class ChaosTest {
 
     @Test
     void everyCallEndsInTimeWithItsOwnReplyOrADeclaredError() throws Exception {
-        int requests = Integer.getInteger("labwire.chaos.requests", 50_000);
+        int requests = Integer.getInteger("labwire.chaos.requests", 100_000);
         long seed = Long.getLong("labwire.chaos.seed", System.nanoTime());
         TIMINGS.info("chaos (netty): {} requests, {} outstanding, {} pipelined, seed {} (replay with -Dlabwire.chaos.seed={})",
                 requests, WINDOW, MAX_IN_FLIGHT, seed, seed);
