@@ -52,6 +52,7 @@ class ReadmeNettySnippetsTest {
             // subscribing is asynchronous (on the event loop): a stream sees the frames pushed after onSubscribe
             subscriber.subscribed.get(5, TimeUnit.SECONDS);
             monitor.subscribed.get(5, TimeUnit.SECONDS);
+            assertThat(board.query("*OPC?").get(5, TimeUnit.SECONDS)).isEqualTo("1"); // the mock has the connection
             mock.push("STAT 1");
             assertThat(subscriber.first.get(5, TimeUnit.SECONDS).asString()).isEqualTo("STAT 1");
             assertThat(monitor.first.get(5, TimeUnit.SECONDS).frame().asString()).isEqualTo("STAT 1");

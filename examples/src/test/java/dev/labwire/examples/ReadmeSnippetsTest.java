@@ -80,6 +80,7 @@ class ReadmeSnippetsTest {
                     .classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII)))
                     .build())) {
                 board.awaitReady(Duration.ofSeconds(5));
+                assertEquals("1", board.query("*OPC?")); // the mock has taken the connection: pushes reach it
                 List<String> plotted = new CopyOnWriteArrayList<>();
                 try (AutoCloseable subscription = board.onPushed(frame -> plotted.add(frame.asString()))) {
                     mock.push("STAT 1");
