@@ -228,8 +228,14 @@ public final class ConnectionConfig {
         return lowDelayTrafficClass;
     }
 
-    /** Refuses a request whose payload holds the write terminator: it would reach the device as two commands. */
-    void checkPayload(Request request) {
+    /**
+     * Refuses a request whose payload holds this config's write terminator: it would reach the device as two
+     * commands. {@link Connection#send} calls it; a client that hands requests to another thread calls it first
+     * so that the caller gets the exception at the call.
+     *
+     * @throws IllegalArgumentException naming the request and the index of the terminator
+     */
+    public void checkPayload(Request request) {
         byte[] t = writeTerminator;
         byte[] p = request.payloadNoCopy();
         if (t.length > 0 && indexOf(p, t) >= 0) {
