@@ -1,0 +1,331 @@
+package dev.labwire.netty;
+
+import static dev.labwire.netty.NettyClientContract.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.labwire.core.Backoff;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Expect;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.RequestTimeoutException;
+import dev.labwire.core.bus.Addressing;
+import dev.labwire.core.bus.Bus;
+import dev.labwire.core.bus.BusConfig;
+import dev.labwire.core.bus.Checksum;
+import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockReply;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An RS485 bus of simulated flow controllers behind one socat pty, driven by a {@link NettyBus}: the cases of
+ * {@code BlockingBusTest}, with many calls in flight at once instead of one per thread.
+ */
+class NettyBusTest {
+    private static final Logger TIMINGS = LoggerFactory.getLogger("dev.labwire.netty.timings");
+    private static final Duration WAIT = Configs.WAIT;
+
+    private MockInstrument mock;
+    private final List<NettyBus> buses = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        assumeTrue(MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");
+        mock = MockInstrument.pty();
+        for (String a : List.of("A", "B", "C")) {
+            // a flow controller: "FLOW? <token>" answered with "<address>+<address> <token>", so every reply names its source
+            mock.busDevice(a).responder(cmd -> cmd.startsWith("FLOW? ") ? MockReply.line("+" + a + " " + cmd.substring(6)) : null);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (NettyBus b : buses) {
+            b.close().get(10, TimeUnit.SECONDS);
+        }
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    private NettyBus bus(ConnectionConfig.Builder connection) {
+        BusConfig cfg = BusConfig.builder().addressing(Addressing.asciiPrefix()).turnaround(Duration.ofMillis(1))
+                .connection(connection.backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 2, 0.2)).build())
+                .build();
+        return await(track(NettyBus.open(mock.endpoint(), cfg)).ready(WAIT));
+    }
+
+    private NettyBus track(NettyBus b) {
+        buses.add(b);
+        return b;
+    }
+
+    @Test
+    void threeDevicesPolledConcurrentlyAndEveryReplyComesFromItsOwnAddress() throws Exception {
+        NettyBus bus = bus(ConnectionConfig.builder());
+        int n = 150;
+        List<String> addresses = List.of("A", "B", "C");
+        List<List<CompletableFuture<String>>> calls = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> callers = new ArrayList<>();
+        for (String a : addresses) {
+            List<CompletableFuture<String>> mine = Collections.synchronizedList(new ArrayList<>());
+            calls.add(mine);
+            NettyBusDevice d = bus.device(a);
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < n; i++) {
+                    mine.add(d.query("FLOW? " + i));
+                }
+            }, "caller-" + a);
+            callers.add(t);
+            t.start();
+        }
+        long t0 = System.nanoTime();
+        go.countDown();
+        for (Thread t : callers) {
+            t.join(10_000);
+        }
+        long pendingAfterSubmit = calls.stream().flatMap(List::stream).filter(f -> !f.isDone()).count();
+        CompletableFuture.allOf(calls.stream().flatMap(List::stream).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        for (int k = 0; k < addresses.size(); k++) {
+            String a = addresses.get(k);
+            List<String> replies = calls.get(k).stream().map(CompletableFuture::join).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                expected.add("+" + a + " " + i);
+            }
+            assertThat(replies).as("replies to %s, in call order", a).containsExactlyElementsOf(expected);
+        }
+        assertThat(mock.busDevice("B").commands()).hasSize(n).startsWith("FLOW? 0");
+        // fair turns: while all three had calls queued no device ran far ahead of the others
+        List<String> wire = mock.commands();
+        int firstEnd = wire.indexOf("AFLOW? " + (n - 1));
+        assertThat(wire.subList(0, firstEnd).stream().filter(c -> c.startsWith("B")).count()).isGreaterThan(100);
+        TIMINGS.info("bus: {} calls over 3 addresses, {} still pending when the last was submitted, all done in {} s ({} exchanges/s)",
+                3 * n, pendingAfterSubmit, String.format("%.3f", seconds), Math.round(3 * n / seconds));
+    }
+
+    @Test
+    void aDeadAddressTimesOutAloneWhileTheOthersKeepTheirRate() throws Exception {
+        NettyBus bus = bus(ConnectionConfig.builder());
+        mock.busDevice("C").silent(true);
+        long periodNanos = TimeUnit.MILLISECONDS.toNanos(40); // 25 polls/s for A and for B
+        int rounds = 50;                                      // 2 s
+        Duration deadTimeout = Duration.ofMillis(20);         // one round of A, B and a dead C fits in a period
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<String>> polls = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger ticks = new AtomicInteger();
+        CompletableFuture<Void> ticking = new CompletableFuture<>();
+        NettyBusDevice a = bus.device("A");
+        NettyBusDevice b = bus.device("B");
+        long t0 = System.nanoTime();
+        // the tick runs on the bus's event loop, as a lab poller would: it sends and never waits
+        ScheduledFuture<?> tick = bus.eventLoop().scheduleAtFixedRate(() -> {
+            int i = ticks.getAndIncrement();
+            if (i >= rounds) {
+                ticking.complete(null);
+                return;
+            }
+            for (NettyBusDevice d : List.of(a, b)) {
+                long sent = System.nanoTime();
+                polls.add(d.query("FLOW? " + i, Duration.ofSeconds(1)).whenComplete((r, e) -> latencies.add(System.nanoTime() - sent)));
+            }
+        }, 0, periodNanos, TimeUnit.NANOSECONDS);
+        // C is polled back to back, each call timing out, for as long as A and B are polled
+        DeadPoller c = new DeadPoller(bus.device("C"), deadTimeout, ticking);
+        c.next();
+        ticking.get(30, TimeUnit.SECONDS);
+        tick.cancel(false);
+        CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        c.done.get(10, TimeUnit.SECONDS);
+
+        for (int i = 0; i < rounds; i++) {
+            assertThat(polls.get(2 * i).join()).isEqualTo("+A " + i);
+            assertThat(polls.get(2 * i + 1).join()).isEqualTo("+B " + i);
+        }
+        assertThat(c.otherFailures).as("C's calls end only by timing out").isEmpty();
+        assertThat(c.timeouts.get()).isGreaterThanOrEqualTo(10);
+        List<Long> sorted = latencies.stream().sorted().toList();
+        TIMINGS.info("bus: A and B polled at 25/s, {} polls each in {} s (ideal {} s) while C timed out {} times ({} ms each);"
+                        + " A/B latency median {} ms, max {} ms", rounds, String.format("%.3f", seconds),
+                String.format("%.3f", (rounds - 1) * periodNanos / 1e9), c.timeouts.get(), deadTimeout.toMillis(),
+                String.format("%.1f", sorted.get(sorted.size() / 2) / 1e6), String.format("%.1f", sorted.get(sorted.size() - 1) / 1e6));
+        // kept the rate: the last of 50 ticks goes out at 1.96 s, so done by then plus its own exchange and at most
+        // one of C's; had C's timeouts held the others up they would have fallen behind by 20 ms per round
+        assertThat(seconds).isLessThan((rounds - 1) * periodNanos / 1e9 + 0.5);
+    }
+
+    /** Queries a dead device again each time the last query ended, until {@code until} completes. */
+    private static final class DeadPoller {
+        final NettyBusDevice device;
+        final Duration timeout;
+        final CompletableFuture<Void> until;
+        final AtomicInteger timeouts = new AtomicInteger();
+        final List<Throwable> otherFailures = Collections.synchronizedList(new ArrayList<>());
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        DeadPoller(NettyBusDevice device, Duration timeout, CompletableFuture<Void> until) {
+            this.device = device;
+            this.timeout = timeout;
+            this.until = until;
+        }
+
+        void next() {
+            if (until.isDone()) {
+                done.complete(null);
+                return;
+            }
+            device.query("FLOW? dead", timeout).whenComplete((r, e) -> {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof RequestTimeoutException) {
+                    timeouts.incrementAndGet();
+                    next(); // on the event loop, from the core's timer: no recursion
+                } else {
+                    otherFailures.add(cause != null ? cause : new AssertionError("a dead device answered: " + r));
+                    done.complete(null);
+                }
+            });
+        }
+    }
+
+    @Test
+    void halfDuplexEchoIsDroppedWhenOnAndAMissingEchoIsAClearError() throws Exception {
+        mock.echo(true);
+        NettyBus withEcho = bus(ConnectionConfig.builder().echo(ConnectionConfig.Echo.CHECK_AND_DROP));
+        CompletableFuture<String> fromA = withEcho.device("A").query("FLOW? 1");
+        CompletableFuture<String> fromB = withEcho.device("B").query("FLOW? 2");
+        CompletableFuture<Void> setpoint = withEcho.device("C").write("SP 50"); // ends when its echo is back
+        CompletableFuture<String> readBack = withEcho.device("C").query("SP?");
+        assertThat(await(fromA)).isEqualTo("+A 1");
+        assertThat(await(fromB)).isEqualTo("+B 2");
+        await(setpoint);
+        assertThat(await(readBack)).isEqualTo("50");
+        withEcho.close().get(10, TimeUnit.SECONDS);
+        mock.echo(false);
+        mock.disconnect();
+        NettyBus expectsEcho = bus(ConnectionConfig.builder().echo(ConnectionConfig.Echo.CHECK_AND_DROP)
+                .defaultTimeout(Duration.ofMillis(500)));
+        assertThatThrownBy(() -> await(expectsEcho.device("A").query("FLOW? 3"))).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("echo mismatch").hasMessageContaining("FLOW? 3");
+    }
+
+    @Test
+    void aReplyFromTheWrongAddressFailsOnlyThatCall() {
+        NettyBus bus = bus(ConnectionConfig.builder());
+        mock.enqueue(MockReply.line("B+9.99"));
+        CompletableFuture<String> wrong = bus.device("A").query("FLOW? 1");
+        CompletableFuture<String> fromB = bus.device("B").query("FLOW? 3"); // in flight at the same time
+        CompletableFuture<String> fromA = bus.device("A").query("FLOW? 2");
+        assertThatThrownBy(() -> await(wrong)).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("wrong address").hasMessageContaining("A").hasMessageContaining("B");
+        assertThat(await(fromA)).isEqualTo("+A 2");
+        assertThat(await(fromB)).isEqualTo("+B 3");
+    }
+
+    @Test
+    void aHighPriorityCallOvertakesTheQueue() {
+        NettyBus bus = bus(ConnectionConfig.builder());
+        NettyBusDevice a = bus.device("A");
+        List<CompletableFuture<String>> normal = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            normal.add(a.query("FLOW? " + i));
+        }
+        CompletableFuture<String> urgent = bus.device("B").request(Request.query("FLOW? now"), Bus.Priority.HIGH)
+                .thenApply(r -> r.text());
+        assertThat(await(urgent)).isEqualTo("+B now");
+        long aheadOfIt = normal.stream().filter(CompletableFuture::isDone).count();
+        normal.forEach(NettyClientContract::await);
+        assertThat(mock.commands().indexOf("BFLOW? now")).as("wire position of the high-priority call").isLessThan(10);
+        assertThat(aheadOfIt).isLessThan(10);
+    }
+
+    @Test
+    void misuseIsRefusedAtTheCallAndCloseFailsWhatIsPending() throws Exception {
+        NettyBus bus = bus(ConnectionConfig.builder());
+        mock.busDevice("C").silent(true);
+        assertThatThrownBy(() -> bus.device("C").request(Request.of("CURV?", Expect.block())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block");
+        assertThatThrownBy(() -> bus.device(17)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("17");
+        assertThatThrownBy(() -> bus.device("A").query("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> await(bus.device("A").query("FLOW?\n1"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("write terminator");
+        CompletableFuture<String> pending = bus.device("C").query("FLOW? 1");
+        mock.takeCommand(WAIT); // C has it and stays silent
+        bus.close().get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> await(pending)).isInstanceOf(LocalProtocolException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> await(bus.device("A").query("FLOW? 2"))).isInstanceOf(LocalProtocolException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void binaryFramesWithCrcOverTcpAndABadChecksumIsAClearError() throws Exception {
+        Checksum crc = Checksum.crc16Modbus();
+        AtomicInteger served = new AtomicInteger();
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread device = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    for (int round = 0; round < 2; round++) {
+                        byte[] req = in.readNBytes(8); // address, 03 00 6B 00 03, CRC lo hi
+                        crc.verify(req);
+                        byte[] reply = crc.append(new byte[] {req[0], 0x03, 0x02, 0x01, (byte) (0x40 + round)});
+                        if (round == 1) {
+                            reply[reply.length - 1] ^= 0x55; // damaged on the line
+                        }
+                        out.write(reply);
+                        served.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    // the test's assertions report what went wrong
+                }
+            }, "binary-device");
+            device.start();
+            BusConfig cfg = BusConfig.builder().addressing(Addressing.binary(crc))
+                    .connection(ConnectionConfig.builder().writeTerminator("").defaultTimeout(Duration.ofSeconds(2)).build())
+                    .build();
+            NettyBus bus = track(NettyBus.open("tcp://127.0.0.1:" + server.getLocalPort(), cfg));
+            NettyBusDevice mfc = bus.device(0x11);
+            assertThatThrownBy(() -> bus.device("A")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numeric");
+            byte[] readHolding = {0x03, 0x00, 0x6B, 0x00, 0x03};
+            // both in flight at once: the bus writes the second when the first's reply is in
+            CompletableFuture<byte[]> good = mfc.request(Request.of(readHolding, Expect.bytes(4))).thenApply(r -> r.frame().toByteArray());
+            CompletableFuture<byte[]> damaged = mfc.request(Request.of(readHolding, Expect.bytes(4))).thenApply(r -> r.frame().toByteArray());
+            assertThat(await(good)).containsExactly(0x03, 0x02, 0x01, 0x40);
+            assertThatThrownBy(() -> await(damaged)).isInstanceOf(RemoteProtocolException.class).hasMessageContaining("CRC-16/MODBUS");
+            device.join(5000);
+            assertThat(served).hasValue(2);
+        }
+    }
+}
