@@ -18,6 +18,9 @@ import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.bus.Checksum;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +33,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -286,6 +292,28 @@ class NettyBusTest {
         assertThatThrownBy(() -> await(pending)).isInstanceOf(LocalProtocolException.class).hasMessageContaining("closed");
         assertThatThrownBy(() -> await(bus.device("A").query("FLOW? 2"))).isInstanceOf(LocalProtocolException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void theBuilderRunsOnTheGivenGroupAndCallsBackOnTheGivenExecutor() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ExecutorService user = Executors.newSingleThreadExecutor(r -> new Thread(r, "user-callbacks"));
+        try {
+            List<String> states = new CopyOnWriteArrayList<>();
+            NettyBus bus = track(NettyBus.builder(mock.endpoint()).config(BusConfig.DEFAULT).eventLoopGroup(group)
+                    .callbackExecutor(user).listener((state, cause) -> states.add(state + " on " + Thread.currentThread().getName()))
+                    .build());
+            await(bus.ready(WAIT));
+            assertThat(bus.eventLoop().parent()).isSameAs(group);
+            mock.busDevice("A").delay(Duration.ofMillis(50)); // the future is still pending when the stage below is added
+            CompletableFuture<String> thread = bus.device("A").query("FLOW? 1").thenApply(r -> r + " on " + Thread.currentThread().getName());
+            assertThat(await(thread)).isEqualTo("+A 1 on user-callbacks");
+            assertThat(states).startsWith("CONNECTING on user-callbacks").contains("READY on user-callbacks");
+            bus.close().get(10, TimeUnit.SECONDS);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            user.shutdownNow();
+        }
     }
 
     @Test
