@@ -316,6 +316,39 @@ class NettyBusTest {
         }
     }
 
+    /** The snippet proposed for the README's "Netty client on a bus" paragraph, against the pty mock. */
+    @Test
+    void readmeSnippet() throws Exception {
+        mock.echo(true);
+        mock.busDevice("A").dictionary().set("FLOW", "+14.70");
+        List<Double> plot = new CopyOnWriteArrayList<>();
+        List<String> log = new CopyOnWriteArrayList<>();
+        // --- from the README
+        BusConfig cfg = BusConfig.builder()
+                .addressing(Addressing.asciiPrefix())
+                .turnaround(Duration.ofMillis(5))
+                .connection(ConnectionConfig.builder()
+                        .echo(ConnectionConfig.Echo.CHECK_AND_DROP)
+                        .defaultTimeout(Duration.ofMillis(300))
+                        .build())
+                .build();
+        NettyBus bus = NettyBus.open(mock.endpoint(), cfg);
+        NettyBusDevice mfc1 = bus.device("A"), mfc2 = bus.device("B");
+        mfc2.write("SP 50")
+                .thenCompose(v -> mfc1.queryNumber("FLOW?"))
+                .thenAccept(flow -> log.add("flow " + flow));            // runs on the event loop: never block here
+        ScheduledFuture<?> poller = bus.eventLoop().scheduleAtFixedRate(  // 25/s, next to the bus, never waiting
+                () -> mfc1.queryNumber("FLOW?").thenAccept(plot::add), 0, 40, TimeUnit.MILLISECONDS);
+        // --- end
+        track(bus);
+        Await.until(WAIT, () -> plot.size() >= 5 && !log.isEmpty(), () -> "polled " + plot + ", logged " + log);
+        poller.cancel(false);
+        assertThat(log).containsExactly("flow 14.7");
+        assertThat(plot).startsWith(14.7, 14.7, 14.7, 14.7, 14.7);
+        assertThat(mock.busDevice("B").commands()).containsExactly("SP 50");
+        assertThat(await(bus.close())).isNull();
+    }
+
     @Test
     void binaryFramesWithCrcOverTcpAndABadChecksumIsAClearError() throws Exception {
         Checksum crc = Checksum.crc16Modbus();
