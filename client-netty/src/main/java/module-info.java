@@ -3,7 +3,8 @@
  * {@link java.util.concurrent.Flow} streams for programs that watch many instruments at once, driving
  * the Sans-IO protocol core on a Netty event loop. TCP runs on Netty channels; serial ports are read by
  * one thread per open port that hands bytes to the event loop. Start at
- * {@link dev.labwire.netty.NettyClient}.
+ * {@link dev.labwire.netty.NettyClient} for one instrument, or {@link dev.labwire.netty.NettyBus} for
+ * addressed devices sharing an RS485 bus.
  */
 module dev.labwire.netty {
     requires transitive dev.labwire.core;

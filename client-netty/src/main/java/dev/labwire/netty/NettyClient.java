@@ -7,13 +7,11 @@ import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.scpi.Scpi;
-import dev.labwire.netty.internal.DefaultGroup;
+import dev.labwire.netty.internal.DriverSetup;
 import dev.labwire.netty.internal.NettyDriver;
 import dev.labwire.serial.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.nio.NioIoHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -324,24 +322,10 @@ public final class NettyClient {
          * @throws IllegalStateException    when the given group is shut down
          */
         public NettyClient build() {
-            EventLoopGroup g = group != null ? group : DefaultGroup.acquire();
-            Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
-            try {
-                EventLoop loop = g.next();
-                if (endpoint instanceof Endpoint.Tcp && !(loop instanceof IoEventLoop io && io.isCompatible(NioIoHandle.class))) {
-                    throw new IllegalArgumentException("TCP endpoint " + endpoint + " needs an NIO event loop group "
-                            + "(MultiThreadIoEventLoopGroup with NioIoHandler), got " + loop.getClass().getName());
-                }
-                List<BiConsumer<State, Throwable>> ls = listeners.stream()
-                        .<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
-                NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
-                NettyDriver d = new NettyDriver(endpoint, config, h, loop, callbackExecutor, ls, pushedBufferSize, release);
-                d.start();
-                return new NettyClient(d);
-            } catch (RuntimeException e) {
-                release.run();
-                throw e;
-            }
+            List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
+            NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
+            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize,
+                    setup -> new NettyDriver(endpoint, config, h, setup)));
         }
 
         private static NettyDriver.Hook hookAdapter(AsyncHook hook) {

@@ -4,9 +4,13 @@ import dev.labwire.core.Connection;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LinkMachine;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
+import dev.labwire.core.bus.Address;
+import dev.labwire.core.bus.Bus;
+import dev.labwire.core.bus.BusConfig;
 import dev.labwire.serial.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -22,15 +26,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one {@link Connection} on one Netty {@link EventLoop}. Everything that touches the core runs on
+ * Drives one {@link LinkMachine} on one Netty {@link EventLoop}: a {@link Connection} (one instrument) or a
+ * {@link Bus} (addressed devices sharing the link); the loop is the same, only submitting differs
+ * ({@link #request(Request)} or {@link #request(Address, Request, Bus.Priority)}). Everything that touches the core runs on
  * that loop: calls from other threads hop onto it with {@code execute}, links report back onto it, the
  * core's single timer is one scheduled task on it. So the core stays single-threaded without a lock, and
  * a thousand drivers can share one loop thread.
@@ -61,7 +67,9 @@ public final class NettyDriver {
     private final Callbacks callbacks;
     private final List<BiConsumer<State, Throwable>> listeners;
     private final Runnable onTerminated;
-    private final Connection conn;
+    private final LinkMachine machine;
+    private final Connection conn;      // null on a bus
+    private final Bus bus;              // null on a single-instrument link
     private final PushHub hub;
     private final Map<Long, Call> calls = new HashMap<>();
     private final List<CompletableFuture<Void>> linkEnds = new ArrayList<>();
@@ -88,31 +96,39 @@ public final class NettyDriver {
     private volatile Throwable lastDownCause;
     private volatile boolean closed;
 
-    /**
-     * @param callbackExecutor where user code runs (serialised); null for the event loop
-     * @param onTerminated     run on the loop once the driver released everything (releases a default group)
-     */
-    public NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, EventLoop loop, Executor callbackExecutor,
-                       List<BiConsumer<State, Throwable>> listeners, int pushedHighWater, Runnable onTerminated) {
+    /** A driver for one instrument; {@code hook} (null for none) runs on each new link before user requests. */
+    public NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, DriverSetup setup) {
+        // the client owns externalHook: on exactly when it has a hook to run (a config saying true without one
+        // would hold every request in ON_CONNECT forever)
+        this(endpoint, config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build(),
+                hook, null, setup);
+    }
+
+    /** A driver for an addressed bus: no on-connect hook; requests go through {@link #request(Address, Request, Bus.Priority)}. */
+    public NettyDriver(Endpoint endpoint, BusConfig busConfig, DriverSetup setup) {
+        this(endpoint, busConfig.connection(), null, new Bus(busConfig), setup);
+    }
+
+    private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Bus bus, DriverSetup setup) {
         this.endpoint = endpoint;
         this.name = endpoint.toString();
-        // the client owns this knob: on exactly when it has a hook to run (a config saying true without one
-        // would hold every request in ON_CONNECT forever)
-        this.config = config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build();
+        this.config = config;
         this.hook = hook;
-        this.loop = loop;
-        this.callbacks = new Callbacks(loop, callbackExecutor, name);
-        this.listeners = List.copyOf(listeners);
-        this.onTerminated = onTerminated;
-        this.conn = new Connection(this.config);
-        this.hub = new PushHub(loop, callbacks.userExecutor(), pushedHighWater, this::updateReading, name);
+        this.loop = setup.loop();
+        this.callbacks = new Callbacks(loop, setup.callbackExecutor(), name);
+        this.listeners = setup.listeners();
+        this.onTerminated = setup.onTerminated();
+        this.bus = bus;
+        this.conn = bus == null ? new Connection(config) : null;
+        this.machine = bus == null ? conn : bus;
+        this.hub = new PushHub(loop, callbacks.userExecutor(), setup.pushedHighWater(), this::updateReading, name);
     }
 
     /** Orders the first link; throws {@link IllegalStateException} when the event loop is shut down. */
     public void start() {
         try {
             loop.execute(() -> {
-                conn.open(System.nanoTime());
+                machine.open(System.nanoTime());
                 drain();
             });
         } catch (RejectedExecutionException e) {
@@ -144,41 +160,49 @@ public final class NettyDriver {
 
     /** Sends {@code r}; the future completes with the reply or fails with the client's exceptions. */
     public CompletableFuture<Event.Reply> request(Request r) {
-        return submit(r, false, 0);
+        if (conn == null) {
+            throw new IllegalStateException("a bus driver takes requests with an address");
+        }
+        return submit(r, now -> conn.send(r, now));
+    }
+
+    /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request)} otherwise. */
+    public CompletableFuture<Event.Reply> request(Address address, Request r, Bus.Priority priority) {
+        if (bus == null) {
+            throw new IllegalStateException("not a bus driver");
+        }
+        return submit(r, now -> bus.send(address, r, priority, now));
     }
 
     /** As {@link #request} but through the on-connect hook of link {@code gen}. */
     public CompletableFuture<Event.Reply> requestHook(Request r, long gen) {
-        return submit(r, true, gen);
+        return submit(r, now -> {
+            if (gen != generation || state != State.ON_CONNECT) {
+                throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
+            }
+            return conn.sendHook(r, now);
+        });
     }
 
-    private CompletableFuture<Event.Reply> submit(Request r, boolean hookRequest, long gen) {
+    /** Hops onto the loop and hands {@code r} to the core with {@code send} (called with the time; returns the id). */
+    private CompletableFuture<Event.Reply> submit(Request r, LongUnaryOperator send) {
         CompletableFuture<Event.Reply> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(closedError(r));
             return f;
         }
-        callbacks.onLoop(() -> submitOnLoop(r, hookRequest, gen, f), f);
+        callbacks.onLoop(() -> submitOnLoop(r, send, f), f);
         return f;
     }
 
-    private void submitOnLoop(Request r, boolean hookRequest, long gen, CompletableFuture<Event.Reply> f) {
+    private void submitOnLoop(Request r, LongUnaryOperator send, CompletableFuture<Event.Reply> f) {
         if (closing) {
             callbacks.fail(f, closedError(r));
             return;
         }
-        long now = System.nanoTime();
         long id;
         try {
-            if (hookRequest) {
-                if (gen != generation || state != State.ON_CONNECT) {
-                    callbacks.fail(f, new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause));
-                    return;
-                }
-                id = conn.sendHook(r, now);
-            } else {
-                id = conn.send(r, now);
-            }
+            id = send.applyAsLong(System.nanoTime());
         } catch (RuntimeException e) {
             callbacks.fail(f, e);
             return;
@@ -230,7 +254,7 @@ public final class NettyDriver {
             return;
         }
         closing = true;
-        conn.close(System.nanoTime());
+        machine.close(System.nanoTime());
         drain();
         if (opening != null) {
             retire(opening);
@@ -293,7 +317,7 @@ public final class NettyDriver {
         link = l;
         generation++;
         l.setReading(!readingPaused);
-        conn.linkUp(System.nanoTime());
+        machine.linkUp(System.nanoTime());
         drain();
     }
 
@@ -304,7 +328,7 @@ public final class NettyDriver {
         opening = null;
         retire(l);
         LOG.debug("{}: open failed: {}", name, cause.toString());
-        conn.linkFailed(cause, System.nanoTime());
+        machine.linkFailed(cause, System.nanoTime());
         drain();
     }
 
@@ -313,7 +337,7 @@ public final class NettyDriver {
             return;
         }
         try {
-            conn.receive(data, System.nanoTime());
+            machine.receive(data, System.nanoTime());
         } catch (RuntimeException e) {
             LOG.warn("{}: the connection refused received bytes; dropping the link", name, e);
             dropLink(e);
@@ -331,7 +355,7 @@ public final class NettyDriver {
         }
         long now = System.nanoTime();
         if (endOfStream) {
-            conn.receiveEof(now);
+            machine.receiveEof(now);
         }
         dropLink(cause);
         drain();
@@ -342,7 +366,7 @@ public final class NettyDriver {
         link = null;
         if (l != null) {
             retire(l);
-            conn.linkDown(cause, System.nanoTime());
+            machine.linkDown(cause, System.nanoTime());
         }
     }
 
@@ -377,7 +401,7 @@ public final class NettyDriver {
             do {
                 drainAgain = false;
                 transmit();
-                for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; ) {
+                for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
                     drainAgain = true;
                     dispatch(e);
                 }
@@ -394,7 +418,7 @@ public final class NettyDriver {
 
     private void transmit() {
         boolean wrote = false;
-        for (ByteBuffer out; (out = conn.pollTransmit()) != null; ) {
+        for (ByteBuffer out; (out = machine.pollTransmit()) != null; ) {
             if (link != null) {
                 link.write(out);
                 wrote = true;
@@ -418,7 +442,7 @@ public final class NettyDriver {
     }
 
     private void armTimer() {
-        OptionalLong t = conn.pollTimeout();
+        OptionalLong t = machine.pollTimeout();
         if (t.isEmpty()) {
             cancelTimer();
             return;
@@ -444,7 +468,7 @@ public final class NettyDriver {
         if (closing) {
             return;
         }
-        conn.handleTimeout(System.nanoTime());
+        machine.handleTimeout(System.nanoTime());
         drain();
     }
 

@@ -1,0 +1,56 @@
+package dev.labwire.netty.internal;
+
+import dev.labwire.core.State;
+import dev.labwire.serial.Endpoint;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.nio.NioIoHandle;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Where a {@link NettyDriver} runs and who hears from it; the same for a client and a bus.
+ *
+ * @param loop             the event loop every touch of the core runs on
+ * @param callbackExecutor where user code runs (serialised); null for the event loop
+ * @param listeners        told of every state change
+ * @param pushedHighWater  pushed frames a subscriber may have waiting before reading pauses
+ * @param onTerminated     run on the loop once the driver released everything (releases a default group)
+ */
+public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiConsumer<State, Throwable>> listeners,
+                          int pushedHighWater, Runnable onTerminated) {
+
+    public DriverSetup {
+        listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * Picks an event loop of {@code group} (the library's default group when null), makes the driver with
+     * {@code make} and starts it. When that fails the default group is released again.
+     *
+     * @throws IllegalArgumentException when a TCP endpoint is given a group that is not NIO
+     * @throws IllegalStateException    when the group is shut down
+     */
+    public static NettyDriver start(Endpoint endpoint, EventLoopGroup group, Executor callbackExecutor,
+                                    List<BiConsumer<State, Throwable>> listeners, int pushedHighWater,
+                                    Function<DriverSetup, NettyDriver> make) {
+        EventLoopGroup g = group != null ? group : DefaultGroup.acquire();
+        Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
+        try {
+            EventLoop loop = g.next();
+            if (endpoint instanceof Endpoint.Tcp && !(loop instanceof IoEventLoop io && io.isCompatible(NioIoHandle.class))) {
+                throw new IllegalArgumentException("TCP endpoint " + endpoint + " needs an NIO event loop group "
+                        + "(MultiThreadIoEventLoopGroup with NioIoHandler), got " + loop.getClass().getName());
+            }
+            NettyDriver d = make.apply(new DriverSetup(loop, callbackExecutor, listeners, pushedHighWater, release));
+            d.start();
+            return d;
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+}
