@@ -5,6 +5,7 @@ import dev.labwire.core.frame.FrameResult;
 import dev.labwire.core.frame.Framer;
 import dev.labwire.core.frame.InputBuffer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code netty}: the same buffering done by hand (one heap {@code ByteBuf} that each read is copied into,
  *       {@code discardSomeReadBytes()} after each read, as {@code ByteToMessageDecoder} does) and the decoder's
  *       own {@code decode(ctx, in)}: the decoding algorithm alone. Each frame is a retained slice, released.</li>
+ *   <li>{@code nettyCopy}: as {@code netty}, and each frame copied into a {@code byte[]} ({@code ByteBufUtil.getBytes}):
+ *       the same deliverable as labwire's, for a program that keeps the reply.</li>
  *   <li>{@code nettyChannel}: the decoder in an {@link EmbeddedChannel} in front of a handler that releases
  *       each frame: Netty's real cumulator and pipeline, as a Netty program runs it.</li>
  * </ul>
@@ -69,6 +72,7 @@ public class FramerBenchmark {
         int expected = framing.framesPerOp();
         check("labwire", labwire(framer, buffer, labwireBytes, null), expected);
         check("netty", netty(twin, cumulation, nettyBytes, null), expected);
+        check("nettyCopy", nettyCopy(twin, cumulation, nettyBytes, null), expected);
         check("nettyChannel", nettyChannel(channel, sink, nettyBytes, null), expected);
     }
 
@@ -92,6 +96,11 @@ public class FramerBenchmark {
     @Benchmark
     public int netty(Blackhole bh) throws Exception {
         return netty(twin, cumulation, nettyBytes, bh);
+    }
+
+    @Benchmark
+    public int nettyCopy(Blackhole bh) throws Exception {
+        return nettyCopy(twin, cumulation, nettyBytes, bh);
     }
 
     @Benchmark
@@ -122,6 +131,24 @@ public class FramerBenchmark {
             for (Object f; (f = twin.next(cumulation)) != null; ) {
                 if (bh != null) {
                     bh.consume(f);
+                }
+                ((ByteBuf) f).release();
+                frames++;
+            }
+            cumulation.discardSomeReadBytes();
+        }
+        return frames;
+    }
+
+    /** As {@link #netty} but each frame is copied into its own {@code byte[]}: the same deliverable as labwire's. */
+    static int nettyCopy(NettyTwin twin, ByteBuf cumulation, byte[] data, Blackhole bh) throws Exception {
+        int frames = 0;
+        for (int off = 0; off < data.length; off += FramingCase.READ_SIZE) {
+            cumulation.writeBytes(data, off, Math.min(FramingCase.READ_SIZE, data.length - off));
+            for (Object f; (f = twin.next(cumulation)) != null; ) {
+                byte[] copy = ByteBufUtil.getBytes((ByteBuf) f);
+                if (bh != null) {
+                    bh.consume(copy);
                 }
                 ((ByteBuf) f).release();
                 frames++;

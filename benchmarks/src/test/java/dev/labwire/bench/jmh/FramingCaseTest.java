@@ -31,6 +31,7 @@ class FramingCaseTest {
             assertThat(buffer.readableBytes()).isZero();
             assertThat(FramerBenchmark.netty(twin, cumulation, c.nettyBytes(), null)).isEqualTo(c.framesPerOp());
             assertThat(cumulation.readableBytes()).isZero();
+            assertThat(FramerBenchmark.nettyCopy(twin, cumulation, c.nettyBytes(), null)).isEqualTo(c.framesPerOp());
             assertThat(FramerBenchmark.nettyChannel(channel, sink, c.nettyBytes(), null)).isEqualTo(c.framesPerOp());
         }
         cumulation.release();
