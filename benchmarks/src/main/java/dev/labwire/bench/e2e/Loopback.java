@@ -255,11 +255,11 @@ public final class Loopback {
             Map<String, List<Report.Sample>> r = interleave(cs);
             report.line("### Pipelined replies/s, " + depth + " outstanding (server in this JVM)");
             report.line("");
-            report.line("| client | replies/s (median) | min .. max | load avg (first .. last round) |");
-            report.line("|---|---:|---:|---|");
+            report.line("| client | replies/s (median) | min .. max | bytes allocated per call on the event loop | load avg (first .. last round) |");
+            report.line("|---|---:|---:|---:|---|");
             r.forEach((n, s) -> report.line("| " + n + " | " + Report.f0(Report.median(s, Report.Sample::perSecond)) + " | "
                     + Report.f0(Report.min(s, Report.Sample::perSecond)) + " .. " + Report.f0(Report.max(s, Report.Sample::perSecond))
-                    + " | " + Report.loads(s) + " |"));
+                    + " | " + Report.f0(Report.median(s, Report.Sample::bytesPerCall)) + " | " + Report.loads(s) + " |"));
             ratio(r, "labwire Netty", "raw Netty");
             ratio(r, "labwire blocking (" + depth + " threads)", "raw java.net (batches of " + depth + ")");
             report.line("");
@@ -290,14 +290,19 @@ public final class Loopback {
                 loopOrNow(loop, next[0]);
             }
         });
+        long loopThread = loop.submit(() -> Thread.currentThread().getId()).syncUninterruptibly().getNow();
         long start = System.nanoTime();
         loop.execute(() -> {
             for (int i = 0; i < depth; i++) {
                 next[0].run();
             }
         });
-        Thread.sleep((long) (seconds * 1000));
+        Thread.sleep((long) (seconds * 200));
+        long n0 = done.get();
+        long a0 = Report.allocatedBytes(loopThread);
+        Thread.sleep((long) (seconds * 800));
         long n = done.get();
+        long a1 = Report.allocatedBytes(loopThread);
         long t = System.nanoTime();
         loop.execute(() -> stop[0] = true);
         if (!stopped.await(10, TimeUnit.SECONDS)) {
@@ -306,7 +311,7 @@ public final class Loopback {
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " pipelined calls failed");
         }
-        return Report.Sample.rate(n / ((t - start) / 1e9));
+        return Report.Sample.rate(n / ((t - start) / 1e9), (a1 - a0) / (double) (n - n0));
     }
 
     private static void loopOrNow(EventLoop loop, Runnable r) {

@@ -12,15 +12,25 @@ final class Report {
     private final StringBuilder text = new StringBuilder();
 
     /** One measured interval of one contender. */
-    record Sample(double perSecond, double p50us, double p99us, double p999us, double maxUs, String load) {
+    record Sample(double perSecond, double p50us, double p99us, double p999us, double maxUs, double bytesPerCall, String load) {
         static Sample of(double perSecond, Histogram h) {
             return new Sample(perSecond, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(99)),
-                    us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), Machine.loadAverage());
+                    us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), Double.NaN, Machine.loadAverage());
         }
 
         static Sample rate(double perSecond) {
-            return new Sample(perSecond, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Machine.loadAverage());
+            return rate(perSecond, Double.NaN);
         }
+
+        static Sample rate(double perSecond, double bytesPerCall) {
+            return new Sample(perSecond, Double.NaN, Double.NaN, Double.NaN, Double.NaN, bytesPerCall, Machine.loadAverage());
+        }
+    }
+
+    /** Bytes allocated so far by the thread {@code id} (HotSpot's per-thread counter). */
+    static long allocatedBytes(long threadId) {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(threadId);
     }
 
     static Histogram histogram() {

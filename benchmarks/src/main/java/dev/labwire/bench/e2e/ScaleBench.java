@@ -50,8 +50,8 @@ final class ScaleBench {
         r.line("");
         r.line("open files limit (ulimit -n): " + Machine.openFileLimit() + "; each side of a connection holds one descriptor");
         r.line("");
-        r.line("| client | connections | calls/s | p50 µs | p99 µs | p99.9 µs | max µs | p99 from due time µs | failed | client loop CPU % | heap/connection B | threads added | load avg |");
-        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        r.line("| client | connections | calls/s | p50 µs | p99 µs | p99.9 µs | max µs | p99 from due time µs | failed | client loop CPU % | loop B allocated/call | heap/connection B | threads added | load avg |");
+        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (int n : b.conns) {
             try (ServerProcess server = ServerProcess.start(1)) {
                 for (String kind : List.of("raw Netty", "labwire Netty")) {
@@ -126,10 +126,12 @@ final class ScaleBench {
         Thread.sleep((long) (b.warmup * 1000));
         loop.submit(() -> measuring[0] = true).get();
         long cpu0 = threads.getThreadCpuTime(loopThread);
+        long alloc0 = Report.allocatedBytes(loopThread);
         long t0 = System.nanoTime();
         double measureSeconds = Math.max(5, b.seconds * b.rounds);
         Thread.sleep((long) (measureSeconds * 1000));
         long cpu1 = threads.getThreadCpuTime(loopThread);
+        long alloc1 = Report.allocatedBytes(loopThread);
         long t1 = System.nanoTime();
         Histogram[] snap = loop.submit(() -> {
             measuring[0] = false;
@@ -147,6 +149,7 @@ final class ScaleBench {
                 + " | " + Report.f1(Report.us(snap[1].getValueAtPercentile(99)))
                 + " | " + failed[0]
                 + " | " + Report.f1((cpu1 - cpu0) / 1e9 / secs * 100)
+                + " | " + Report.f0((alloc1 - alloc0) / (double) Math.max(1, snap[0].getTotalCount()))
                 + " | " + Report.f0((heapAfter - heapBefore) / (double) n)
                 + " | " + added.size() + (added.isEmpty() ? "" : " (" + summarize(added) + ")")
                 + " | " + load + " |");

@@ -41,7 +41,7 @@ final class StreamBench {
         void close() throws Exception;
     }
 
-    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, String load) {
+    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double bytesPerFrame, String load) {
     }
 
     void run() throws Exception {
@@ -67,13 +67,14 @@ final class StreamBench {
         Report r = b.report;
         r.line("### Streaming: " + b.devices + " devices x " + b.hz + " frames/s on one client event loop (server in a child JVM)");
         r.line("");
-        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | load avg |");
-        r.line("|---|---:|---:|---:|---:|---|");
+        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | loop B allocated/frame | load avg |");
+        r.line("|---|---:|---:|---:|---:|---:|---|");
         out.forEach((k, v) -> r.line("| " + k + " | " + Report.f0(median(v, Cpu::framesPerSecond))
                 + " | " + Report.f1(median(v, Cpu::processMsPerSecond))
                 + " | " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).min().orElse(Double.NaN))
                 + " .. " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).max().orElse(Double.NaN))
                 + " | " + Report.f1(median(v, Cpu::loopMsPerSecond))
+                + " | " + Report.f0(median(v, Cpu::bytesPerFrame))
                 + " | " + v.get(0).load + " .. " + v.get(v.size() - 1).load + " |"));
         double l = median(out.get("labwire Netty"), Cpu::processMsPerSecond);
         double w = median(out.get("raw Netty"), Cpu::processMsPerSecond);
@@ -102,14 +103,17 @@ final class StreamBench {
             long f0 = frames.sum();
             long p0 = os.getProcessCpuTime();
             long l0 = threads.getThreadCpuTime(loopThread);
+            long a0 = Report.allocatedBytes(loopThread);
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
             long f1 = frames.sum();
             long p1 = os.getProcessCpuTime();
             long l1 = threads.getThreadCpuTime(loopThread);
+            long a1 = Report.allocatedBytes(loopThread);
             long t1 = System.nanoTime();
             double secs = (t1 - t0) / 1e9;
-            return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs, Machine.loadAverage());
+            return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs,
+                    (a1 - a0) / (double) Math.max(1, f1 - f0), Machine.loadAverage());
         } finally {
             fleet.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
