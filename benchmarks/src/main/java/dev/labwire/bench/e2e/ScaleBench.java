@@ -96,33 +96,35 @@ final class ScaleBench {
         Histogram fromDue = Report.histogram();
         long[] failed = {0};
         boolean[] measuring = {false};
-        List<ScheduledFuture<?>> timers = new ArrayList<>(n);
-        long period = TimeUnit.SECONDS.toNanos(1);
+        // one 1 ms tick fires the clients due in that millisecond (client i at i/n of each second): Netty's NIO
+        // loop waits in whole milliseconds, so a timer per client, due every few microseconds, would make the loop
+        // spin in selectNow() between them and the CPU figure would measure that spinning
+        List<ScheduledFuture<?>> timers = new ArrayList<>(1);
+        long tick = TimeUnit.MILLISECONDS.toNanos(1);
         long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        loop.submit(() -> {
-            for (int i = 0; i < n; i++) {
-                Supplier<CompletableFuture<String>> call = calls.get(i);
-                long phase = period * i / n;
-                long[] due = {first + phase};
-                timers.add(loop.scheduleAtFixedRate(() -> {
-                    long d = due[0];
-                    due[0] += period;
-                    long t0 = System.nanoTime();
-                    call.get().whenComplete((reply, e) -> {
-                        if (!measuring[0]) {
-                            return;
-                        }
-                        if (e != null) {
-                            failed[0]++;
-                            return;
-                        }
-                        long t = System.nanoTime();
-                        fromCall.recordValue(t - t0);
-                        fromDue.recordValue(Math.max(0, t - d));
-                    });
-                }, first + phase - System.nanoTime(), period, TimeUnit.NANOSECONDS));
+        long[] ticks = {0};
+        loop.submit(() -> timers.add(loop.scheduleAtFixedRate(() -> {
+            long k = ticks[0]++;
+            long due = first + k * tick;
+            int slot = (int) (k % 1000);
+            int from = (int) ((long) n * slot / 1000);
+            int to = (int) ((long) n * (slot + 1) / 1000);
+            for (int i = from; i < to; i++) {
+                long t0 = System.nanoTime();
+                calls.get(i).get().whenComplete((reply, e) -> {
+                    if (!measuring[0]) {
+                        return;
+                    }
+                    if (e != null) {
+                        failed[0]++;
+                        return;
+                    }
+                    long t = System.nanoTime();
+                    fromCall.recordValue(t - t0);
+                    fromDue.recordValue(Math.max(0, t - due));
+                });
             }
-        }).get();
+        }, first - System.nanoTime(), tick, TimeUnit.NANOSECONDS))).get();
         Thread.sleep((long) (b.warmup * 1000));
         loop.submit(() -> measuring[0] = true).get();
         long cpu0 = threads.getThreadCpuTime(loopThread);
