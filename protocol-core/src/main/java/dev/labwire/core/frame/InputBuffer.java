@@ -1,6 +1,9 @@
 package dev.labwire.core.frame;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -128,9 +131,42 @@ public final class InputBuffer {
 
     /** Offset of the first {@code value} at or after {@code fromOffset}, or -1 when there is none yet. */
     public int indexOf(byte value, int fromOffset) {
-        for (int i = read + Math.max(0, fromOffset); i < write; i++) {
-            if (data[i] == value) {
-                return i - read;
+        int at = firstOf(data, read + Math.max(0, fromOffset), write, value, value);
+        return at < 0 ? -1 : at - read;
+    }
+
+    /** Offset of the first {@code a} or {@code b} at or after {@code fromOffset}, or -1 (any-EOL line ends). */
+    int indexOfEither(byte a, byte b, int fromOffset) {
+        int at = firstOf(data, read + Math.max(0, fromOffset), write, a, b);
+        return at < 0 ? -1 : at - read;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Index in {@code b[from, to)} of the first byte equal to {@code x} or {@code y}, or -1. Eight bytes at a time
+     * (SWAR, as Netty's {@code ByteBufUtil.indexOf}): in {@code w = word ^ pattern} a matching byte is zero, and
+     * {@code (w - 0x01..01) & ~w & 0x80..80} sets the high bit of the lowest zero byte exactly (a borrow can only
+     * mark bytes above it), so the lowest set bit, read little-endian, is the first match.
+     */
+    private static int firstOf(byte[] b, int from, int to, byte x, byte y) {
+        long px = (x & 0xFFL) * ONES;
+        long py = (y & 0xFFL) * ONES;
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long word = (long) LONGS.get(b, i);
+            long wx = word ^ px;
+            long wy = word ^ py;
+            long hit = ((wx - ONES) & ~wx | (wy - ONES) & ~wy) & HIGHS;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == x || b[i] == y) {
+                return i;
             }
         }
         return -1;

@@ -185,6 +185,9 @@ public final class LineFramer implements Framer {
 
     /** Offset of the first terminator start in {@code [from, end)}, or -1; notes the first non-ASCII byte. */
     private int scan(InputBuffer in, int from, int end) {
+        if (!asciiOnly) {
+            return fastScan(in, from, end);
+        }
         byte first = terminator[0];
         for (int i = from; i < end; i++) {
             byte b = in.get(i);
@@ -196,6 +199,27 @@ public final class LineFramer implements Framer {
             }
         }
         return -1;
+    }
+
+    /** {@link #scan} without the non-ASCII bookkeeping: a word-at-a-time search of the buffer for the first byte. */
+    private int fastScan(InputBuffer in, int from, int end) {
+        if (from >= end) {
+            return -1;
+        }
+        if (anyEol) {
+            int at = in.indexOfEither(LF, CR, from);
+            return at < end ? at : -1; // end is readableBytes() here: -1 stays -1
+        }
+        byte first = terminator[0];
+        for (int i = from; ; i++) {
+            i = in.indexOf(first, i);
+            if (i < 0 || i >= end) {
+                return -1;
+            }
+            if (terminator.length == 1 || in.matches(i, terminator)) {
+                return i;
+            }
+        }
     }
 
     private int terminatorLengthAt(InputBuffer in, int at) {
