@@ -5,4 +5,5 @@ module dev.labwire.examples {
     requires dev.labwire.netty;
     requires dev.labwire.mock;
     requires org.slf4j;
+    requires io.netty.buffer; // the furnace server reads and writes ByteBufs itself
 }

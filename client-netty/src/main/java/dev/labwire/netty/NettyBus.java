@@ -52,8 +52,8 @@ import java.util.function.BiConsumer;
  * queue full), and {@link dev.labwire.core.RemoteProtocolException}, which on a bus also means a reply from
  * another address, a bad checksum, or (with {@link dev.labwire.core.ConnectionConfig.Echo#CHECK_AND_DROP echo}
  * checking on) an echo that is not what was sent ("echo mismatch"). It fails that call only; the reply
- * never reaches another device's call. A command whose addressed form contains the write terminator fails
- * its future with {@link IllegalArgumentException} and nothing is sent.
+ * never reaches another device's call. A command whose addressed form contains the write terminator throws
+ * {@link IllegalArgumentException} at the call and nothing is sent.
  *
  * <h2>Threads and event loops</h2>
  * As for {@link NettyClient}: everything runs on one event loop of the group; futures and listeners

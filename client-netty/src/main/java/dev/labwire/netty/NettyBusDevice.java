@@ -21,10 +21,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Failures are those of {@link NettyBus}, for this call only: a reply from another address or with a bad
  * checksum fails the future with a {@link dev.labwire.core.RemoteProtocolException} naming both. Arguments
- * that are wrong whatever the config are refused at the call, before a future exists: a null command throws
- * {@link NullPointerException}; an empty command, a timeout that is not positive, a line count below 1 or a
- * request expecting an IEEE 488.2 block (its address would come before the {@code '#'}) throws
- * {@link IllegalArgumentException}. Cancelling a future does not withdraw its request.
+ * are refused at the call, before a future exists, and nothing is sent: a null command throws
+ * {@link NullPointerException}; an empty command, a timeout that is not positive, a line count below 1, a
+ * request expecting an IEEE 488.2 block (its address would come before the {@code '#'}) or a command whose
+ * addressed form contains the write terminator throws {@link IllegalArgumentException}. Cancelling a future does not withdraw its request.
  *
  * <p>Thread-safe; handles are cheap and any number may exist for one address.
  */
@@ -89,10 +89,6 @@ public final class NettyBusDevice {
     public CompletableFuture<Event.Reply> request(Request request, Bus.Priority priority) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(priority, "priority");
-        if (request.expect() instanceof Expect.Block) {
-            throw new IllegalArgumentException("a bus request cannot expect an IEEE 488.2 block (the address comes before the '#'): "
-                    + request + " to " + address);
-        }
         return driver.request(address, request, priority);
     }
 

@@ -50,12 +50,11 @@ import java.util.function.BiConsumer;
  *   <li>{@link dev.labwire.core.RemoteProtocolException}: the reply broke the protocol; the client stays usable;</li>
  *   <li>{@link dev.labwire.core.LocalProtocolException}: the client is closed (or was closed while the call
  *       waited), or its queue is full ({@code maxQueued});</li>
- *   <li>{@link IllegalArgumentException}: the command contains the config's write terminator (checked
- *       against the config on the event loop); nothing is sent.</li>
  * </ul>
- * Arguments that are wrong whatever the config are refused at the call, before a future exists: a null
+ * Wrong arguments are refused at the call, before a future exists, and nothing is sent: a null
  * command or timeout throws {@link NullPointerException}; an empty command, a timeout that is not
- * positive or a line count below 1 throws {@link IllegalArgumentException} naming the value.
+ * positive, a line count below 1, or a command that contains the config's write terminator (it would reach
+ * the device as two commands) throws {@link IllegalArgumentException} naming the value.
  * Cancelling a returned future does not withdraw its request: it still runs, and its reply is dropped.
  *
  * <h2>Threads</h2>

@@ -288,7 +288,7 @@ class NettyBusTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block");
         assertThatThrownBy(() -> bus.device(17)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("17");
         assertThatThrownBy(() -> bus.device("A").query("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> await(bus.device("A").query("FLOW?\n1"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> bus.device("A").query("FLOW?\n1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("write terminator");
         CompletableFuture<String> pending = bus.device("C").query("FLOW? 1");
         mock.takeCommand(WAIT); // C has it and stays silent

@@ -176,22 +176,33 @@ public final class Tour {
         }
     }
 
-    private void reconnect(MockInstrument psu) {
+    private void reconnect(MockInstrument psu) throws InterruptedException {
         out.println("\n-- 4. the simulator restarts: reconnect with backoff, the on-connect hook replayed first");
         List<String> states = new CopyOnWriteArrayList<>();
+        CountDownLatch down = new CountDownLatch(1);
         try (BlockingClient c = BlockingClient.builder(psu.endpoint())
                 .config(ConnectionConfig.builder().backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2, 0.2)).build())
                 .onConnect(s -> {
                     s.write("SYST:REM");
                     s.write("VOLT 12");
                 })
-                .listener((s, cause) -> states.add(s.toString()))
+                .listener((s, cause) -> {
+                    states.add(s.toString());
+                    if (s == State.DOWN) {
+                        down.countDown();
+                    }
+                })
                 .build()) {
             say("VOLT? -> %s (set by the hook)", c.query("VOLT?"));
             psu.dictionary().set("VOLT", "0"); // the supply forgets its setting when switched off
             long t = System.nanoTime();
             psu.stop();
             say("simulator stopped (connections refused)");
+            // a call made before the client has seen the drop would go out on the dying link and fail with
+            // LinkDownException (labwire never re-sends a request on its own): wait for the client to see it
+            if (!down.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the client did not see the link drop");
+            }
             psu.restart();
             say("simulator back on the same port");
             String volts = c.query("VOLT?", Duration.ofSeconds(5));

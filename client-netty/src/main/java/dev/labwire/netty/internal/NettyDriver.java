@@ -163,6 +163,7 @@ public final class NettyDriver {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
+        config.checkPayload(r); // on the caller's thread: a bad command throws at the call
         return submit(r, now -> conn.send(r, now));
     }
 
@@ -171,11 +172,13 @@ public final class NettyDriver {
         if (bus == null) {
             throw new IllegalStateException("not a bus driver");
         }
+        bus.check(address, r);
         return submit(r, now -> bus.send(address, r, priority, now));
     }
 
     /** As {@link #request} but through the on-connect hook of link {@code gen}. */
     public CompletableFuture<Event.Reply> requestHook(Request r, long gen) {
+        config.checkPayload(r);
         return submit(r, now -> {
             if (gen != generation || state != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);

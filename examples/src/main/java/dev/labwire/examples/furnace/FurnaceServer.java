@@ -14,6 +14,8 @@ import dev.labwire.core.frame.FramingError;
 import dev.labwire.core.frame.LineFramer;
 import dev.labwire.netty.NettyClient;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -347,7 +349,7 @@ public final class FurnaceServer implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                lines.receive(NettyBuffers.readable(msg));
+                lines.receive(((ByteBuf) msg).nioBuffer());
             } finally {
                 ReferenceCountUtil.release(msg);
             }
@@ -432,7 +434,7 @@ public final class FurnaceServer implements AutoCloseable {
     /** Sends {@code <id> <text>}; any thread may call this, and a closed connection drops it. */
     private static void answer(Channel ch, String id, String text) {
         String line = id + " " + text.replace('\r', ' ').replace('\n', ' ') + "\n";
-        ch.writeAndFlush(NettyBuffers.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        ch.writeAndFlush(Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static ExecutorService worker(String name) {

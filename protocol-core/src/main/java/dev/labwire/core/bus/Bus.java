@@ -191,6 +191,21 @@ public final class Bus implements LinkMachine {
         return item.id;
     }
 
+    /**
+     * Refuses {@code request} to {@code address} as {@link #send} would, without queuing it: a client that hands
+     * requests to another thread calls it first so that the caller gets the exception at the call. It reads only
+     * the immutable config and the addressing, so any thread may call it.
+     *
+     * @throws IllegalArgumentException when the request expects an IEEE 488.2 block or the addressed command
+     *         contains the write terminator
+     */
+    public void check(Address address, Request request) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(request, "request");
+        wireExpect(address, request);
+        addressed(address, request);
+    }
+
     private byte[] addressed(Address address, Request request) {
         byte[] wire = addressing.encode(address, request.payload());
         byte[] t = config.connection().writeTerminator();

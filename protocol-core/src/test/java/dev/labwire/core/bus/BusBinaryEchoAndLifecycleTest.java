@@ -273,6 +273,20 @@ class BusBinaryEchoAndLifecycleTest {
     }
 
     @Test
+    void checkRefusesWhatSendWouldAndQueuesNothing() {
+        BusConfig cfg = BusConfig.builder().addressing(Addressing.binary(Checksum.sum8())).connection(BusTest.CR).build();
+        Bus bus = new Bus(cfg);
+        assertThatThrownBy(() -> bus.check(Address.of(1), Request.of(BusRig.bytes(0x0C), Expect.bytes(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("write terminator at index 2");
+        assertThatThrownBy(() -> bus.check(Address.of(1), Request.of("CURV?", Expect.block())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block");
+        assertThatThrownBy(() -> bus.check(null, Request.query("X"))).isInstanceOf(NullPointerException.class);
+        bus.check(Address.of(1), Request.of(BusRig.bytes(0x0B), Expect.bytes(1)));
+        assertThat(bus.queuedCount()).isZero();
+        assertThat(bus.send(Address.of(1), Request.of(BusRig.bytes(0x0B), Expect.bytes(1)), 0)).isEqualTo(1);
+    }
+
+    @Test
     void configIsValidated() {
         assertThatThrownBy(() -> BusConfig.builder().connection(ConnectionConfig.builder().maxInFlight(2).build()).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxInFlight=2");
