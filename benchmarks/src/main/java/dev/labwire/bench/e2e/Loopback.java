@@ -66,6 +66,17 @@ public final class Loopback {
     final int hz;
     final Report report = new Report();
 
+    static final String USAGE = """
+            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [all] [options]   (no test = all)
+              --rounds N    interleaved measured rounds per contender (5)
+              --seconds S   length of one round (2)
+              --warmup S    warm-up per contender before the rounds (3)
+              --depth N     requests outstanding in the pipeline test (64)
+              --conns LIST  connection counts of the scale test (100,1000,10000)
+              --devices N   streaming devices (100)
+              --hz N        frames per second per streaming device (40)
+              --out FILE    also write the markdown tables to FILE""";
+
     private Loopback(Map<String, String> o) {
         rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
         seconds = Double.parseDouble(o.getOrDefault("seconds", "2"));
@@ -81,7 +92,14 @@ public final class Loopback {
         Map<String, String> options = new LinkedHashMap<>();
         List<String> tests = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.println(USAGE);
+                return;
+            }
             if (args[i].startsWith("--")) {
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
+                }
                 options.put(args[i].substring(2), args[++i]);
             } else {
                 tests.add(args[i]);

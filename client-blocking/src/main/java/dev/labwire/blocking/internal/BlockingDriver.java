@@ -65,7 +65,8 @@ public final class BlockingDriver {
     private final Hook hook;
     private final int pushedCapacity;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
+    private final Condition wake = lock.newCondition();          // the driver thread waits here, alone
+    private final Condition stateChanged = lock.newCondition();  // awaitReady callers wait here
     private final Condition pushedAvailable = lock.newCondition();
     private final LinkMachine machine;
     private final Connection conn;      // null on a bus
@@ -85,6 +86,11 @@ public final class BlockingDriver {
     private long droppedPushed;
     private State state = State.IDLE;
     private Throwable lastDownCause;
+    // what the sleeping driver thread waits for, so that a drain wakes it only when it has something new to do
+    // (a wake-up per call cost 2 thread switches a round trip: 0.46x -> 0.60x raw java.net, docs/BENCHMARKS.md)
+    private boolean driverAsleep;
+    private boolean driverAsleepForever; // no deadline armed
+    private long driverDeadline;         // System.nanoTime() it sleeps until, if not forever
 
     public BlockingDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, int pushedCapacity) {
         this.endpoint = endpoint;
@@ -242,7 +248,7 @@ public final class BlockingDriver {
                     throw new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
                             + (lastDownCause == null ? "" : " (" + lastDownCause + ")"), lastDownCause);
                 }
-                wake.awaitNanos(left);
+                stateChanged.awaitNanos(left);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -303,6 +309,7 @@ public final class BlockingDriver {
             drainLocked();
             dropLinkLocked(new IOException("client closed"), System.nanoTime());
             pushedAvailable.signalAll();
+            stateChanged.signalAll();
             wake.signalAll();
             r = reader;
         } finally {
@@ -345,10 +352,19 @@ public final class BlockingDriver {
                 if (t.isPresent() && t.getAsLong() - now <= 0) {
                     machine.handleTimeout(now);
                     drainLocked();
-                } else if (t.isPresent()) {
-                    wake.awaitNanos(t.getAsLong() - now);
                 } else {
-                    wake.await();
+                    driverAsleep = true;
+                    driverAsleepForever = t.isEmpty();
+                    driverDeadline = t.orElse(0);
+                    try {
+                        if (t.isPresent()) {
+                            wake.awaitNanos(t.getAsLong() - now);
+                        } else {
+                            wake.await();
+                        }
+                    } finally {
+                        driverAsleep = false;
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -453,7 +469,10 @@ public final class BlockingDriver {
 
     // ------------------------------------------------------------------ the drain loop
 
-    /** Connection's drain loop: transmit, then events, until both are empty; then wake the timer. */
+    /**
+     * Connection's drain loop: transmit, then events, until both are empty; then wakes the driver thread if it
+     * has something new to do: a link to open, a close, or a deadline earlier than the one it sleeps until.
+     */
     private void drainLocked() {
         boolean again = true;
         while (again) {
@@ -474,7 +493,14 @@ public final class BlockingDriver {
                 dispatch(e);
             }
         }
-        wake.signalAll();
+        if (driverAsleep && (openPending || closed || earlierDeadline())) {
+            wake.signal();
+        }
+    }
+
+    private boolean earlierDeadline() {
+        OptionalLong t = machine.pollTimeout();
+        return t.isPresent() && (driverAsleepForever || t.getAsLong() - driverDeadline < 0);
     }
 
     private void dispatch(Event e) {
@@ -499,6 +525,7 @@ public final class BlockingDriver {
             if (s.state() == State.DOWN) {
                 lastDownCause = s.cause();
             }
+            stateChanged.signalAll();
             for (BiConsumer<State, Throwable> l : stateListeners) {
                 callback(() -> l.accept(s.state(), s.cause()));
             }
