@@ -135,6 +135,31 @@ public final class BlockingClient implements AutoCloseable {
         return driver.request(Objects.requireNonNull(request, "request"));
     }
 
+    /**
+     * Sends all {@code commands} at once and returns their one-line replies in order: the blocking way to
+     * pipeline (up to {@link ConnectionConfig#maxInFlight()} on the wire at a time, default 1; raise it for
+     * instruments that queue commands, e.g. 16 for reading many channels of a DMM or scanner).
+     *
+     * <p>Every command is checked before any is sent (a bad one throws {@link IllegalArgumentException} and
+     * nothing goes out). Each command has the default timeout, counted from this call, so with
+     * {@code maxInFlight} 1 a long list needs a longer {@code defaultTimeout}. The call returns when every
+     * command has ended; if any failed it throws the failure of the first failed one in list order (later
+     * failures are attached as suppressed), the same exceptions as {@link #query(String)}. A full queue
+     * ({@code maxQueued}) throws {@link dev.labwire.core.LocalProtocolException} at once; the commands
+     * accepted before it still run.
+     */
+    public List<String> queryAll(List<String> commands) {
+        Objects.requireNonNull(commands, "commands");
+        return requestAll(commands.stream().map(Request::query).toList()).stream().map(Event.Reply::text).toList();
+    }
+
+    /** {@link #queryAll} for any requests of the core; returns the replies in order. */
+    public List<Event.Reply> requestAll(List<Request> requests) {
+        Objects.requireNonNull(requests, "requests");
+        requests.forEach(r -> Objects.requireNonNull(r, "requests holds null"));
+        return driver.requestAll(requests);
+    }
+
     /** The next pushed frame, waiting up to {@code timeout}; null when none came. */
     public Frame pollPushed(Duration timeout) {
         return driver.pollPushed(timeout);

@@ -254,4 +254,49 @@ abstract class BlockingClientContract {
         assertThatThrownBy(() -> c.write("VOLT 1\nVOLT 2")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("terminator");
         assertThat(mock.commands()).containsExactly("*IDN?");
     }
+
+    @Test
+    void queryAllPipelinesAndReturnsTheRepliesInOrder() {
+        mock.responder(cmd -> cmd.startsWith("SLOW? ") ? MockReply.line(cmd.substring(6)).delay(Duration.ofMillis(150)) : null);
+        BlockingClient c = client(fast().maxInFlight(8).build());
+        c.awaitReady(WAIT);
+        List<String> cmds = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            cmds.add("SLOW? t" + i);
+            expected.add("t" + i);
+        }
+        long t0 = System.nanoTime();
+        assertThat(c.queryAll(cmds)).isEqualTo(expected);
+        // one at a time would take 8 x 150 ms; pipelined, the instrument's 150 ms overlap
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(700));
+        assertThat(mock.commands()).containsExactlyElementsOf(cmds);
+    }
+
+    @Test
+    void queryAllThrowsTheFirstFailureAfterEveryCommandEnded() {
+        mock.responder(cmd -> cmd.equals("MUTE?") ? MockReply.none() : null);
+        // MUTE? is never answered: free its slot soon after its timeout (the default policy would hold the
+        // link for a late reply for 10 s, and the commands behind it would time out too)
+        BlockingClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.releaseAfter(Duration.ofMillis(50))).build());
+        List<Request> rs = List.of(Request.query("ECHO? a"), Request.query("MUTE?").withTimeout(Duration.ofMillis(200)),
+                Request.query("ECHO? c"), Request.query("MUTE?").withTimeout(Duration.ofMillis(800)));
+        // timeouts count from the call: the last MUTE? waits ~250 ms for the slot of the first, then 550 ms on the wire
+        assertThatThrownBy(() -> c.requestAll(rs)).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("MUTE?")
+                .hasMessageContaining("200 ms")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(RequestTimeoutException.class));
+        assertThat(mock.commands()).containsExactly("ECHO? a", "MUTE?", "ECHO? c", "MUTE?");
+        assertThat(c.query("ECHO? after")).isEqualTo("after");
+    }
+
+    @Test
+    void queryAllRefusesABadCommandBeforeSendingAny() {
+        BlockingClient c = client(fast().build());
+        assertThatThrownBy(() -> c.queryAll(List.of("ECHO? a", "VOLT 1\nVOLT 2"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("terminator");
+        assertThatThrownBy(() -> c.queryAll(null)).isInstanceOf(NullPointerException.class);
+        assertThat(c.query("ECHO? z")).isEqualTo("z");
+        assertThat(mock.commands()).containsExactly("ECHO? z");
+        assertThat(c.queryAll(List.of())).isEmpty();
+    }
 }

@@ -76,6 +76,13 @@ class ReadmeSnippetsTest {
                 assertTrue(states.contains(State.READY) || psu.state() == State.READY);
             }
 
+            try (BlockingClient dmm = BlockingClient.open(mock.endpoint(), ConnectionConfig.builder().maxInFlight(16).build())) {
+                mock.responder(cmd -> cmd.startsWith("MEAS:VOLT? (@") ? MockReply.line("+1.0" + cmd.charAt(15) + "E+00") : null);
+                List<String> readings = dmm.queryAll(List.of("MEAS:VOLT? (@101)", "MEAS:VOLT? (@102)", "MEAS:VOLT? (@103)"));
+                assertEquals(List.of("+1.01E+00", "+1.02E+00", "+1.03E+00"), readings);
+                mock.responder(null);
+            }
+
             try (BlockingClient board = BlockingClient.open(mock.endpoint(), ConnectionConfig.builder()
                     .classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII)))
                     .build())) {

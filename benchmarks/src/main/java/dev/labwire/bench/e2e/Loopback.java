@@ -269,6 +269,16 @@ public final class Loopback {
             });
             cs.put("raw Netty", seconds -> chains(rawNetty::query, loop, depth, seconds));
             cs.put("labwire blocking (" + depth + " threads)", seconds -> threads(() -> blocking.query(COMMAND), callers, depth, seconds));
+            List<String> commands = java.util.Collections.nCopies(depth, COMMAND);
+            cs.put("labwire blocking queryAll (batches of " + depth + ")", seconds -> {
+                long n = 0;
+                long start = System.nanoTime();
+                long end = start + (long) (seconds * 1e9);
+                while (System.nanoTime() < end) {
+                    n += blocking.queryAll(commands).size();
+                }
+                return Report.Sample.rate(n / ((System.nanoTime() - start) / 1e9));
+            });
             cs.put("labwire Netty", seconds -> chains(() -> netty.query(COMMAND), loop, depth, seconds));
             Map<String, List<Report.Sample>> r = interleave(cs);
             report.line("### Pipelined replies/s, " + depth + " outstanding (server in this JVM)");
@@ -279,6 +289,7 @@ public final class Loopback {
                     + Report.f0(Report.min(s, Report.Sample::perSecond)) + " .. " + Report.f0(Report.max(s, Report.Sample::perSecond))
                     + " | " + Report.f0(Report.median(s, Report.Sample::bytesPerCall)) + " | " + Report.loads(s) + " |"));
             ratio(r, "labwire Netty", "raw Netty");
+            ratio(r, "labwire blocking queryAll (batches of " + depth + ")", "raw java.net (batches of " + depth + ")");
             ratio(r, "labwire blocking (" + depth + " threads)", "raw java.net (batches of " + depth + ")");
             report.line("");
             netty.close().get(10, TimeUnit.SECONDS);

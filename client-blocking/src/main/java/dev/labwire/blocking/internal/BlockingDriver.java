@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,9 @@ public final class BlockingDriver {
     private final List<BiConsumer<State, Throwable>> stateListeners = new CopyOnWriteArrayList<>();
     private final ExecutorService callbacks;
     private final Thread driverThread;
+    private static final int INITIAL_GATHER = 1024;
+    private static final int MAX_KEPT_GATHER = 64 * 1024;
+    private byte[] gatherBuffer = new byte[INITIAL_GATHER]; // used under the lock only
 
     private Link link;
     private Thread reader;
@@ -171,6 +176,57 @@ public final class BlockingDriver {
             }
             return conn.sendHook(r, now);
         }));
+    }
+
+    /**
+     * Sends every request of {@code rs} at once (up to {@code maxInFlight} on the wire, the rest queued in order)
+     * and waits for all of them to end; returns the replies in order, or throws the failure of the first request
+     * (in list order) that failed, once all have ended. Bad commands are refused before anything is sent.
+     */
+    public List<Event.Reply> requestAll(List<Request> rs) {
+        if (conn == null) {
+            throw new IllegalStateException("a bus driver takes requests with an address");
+        }
+        for (Request r : rs) {
+            config.checkPayload(r);
+        }
+        List<CompletableFuture<Event>> fs = new ArrayList<>(rs.size());
+        lock.lock();
+        try {
+            if (closed) {
+                throw new LocalProtocolException("client " + name + " is closed");
+            }
+            try {
+                long now = System.nanoTime();
+                for (Request r : rs) {
+                    long id = conn.send(r, now);
+                    CompletableFuture<Event> f = new CompletableFuture<>();
+                    calls.put(id, f);
+                    fs.add(f);
+                }
+            } finally {
+                drainLocked(); // what was accepted before a refusal (queue full) goes out and ends on its own
+            }
+        } finally {
+            lock.unlock();
+        }
+        List<Event.Reply> replies = new ArrayList<>(rs.size());
+        RuntimeException first = null;
+        for (int i = 0; i < fs.size(); i++) {
+            try {
+                replies.add(await(rs.get(i), fs.get(i)));
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return replies;
     }
 
     private CompletableFuture<Event> submit(Request r, LongUnaryOperator send) {
@@ -477,15 +533,15 @@ public final class BlockingDriver {
         boolean again = true;
         while (again) {
             again = false;
-            for (ByteBuffer out; (out = machine.pollTransmit()) != null; ) {
+            ByteBuffer out = gatherTransmit(); // several requests at once (queryAll, pipelining): one write, not one each
+            if (out != null) {
                 Link l = link;
-                if (l == null) {
-                    continue;
-                }
-                try {
-                    l.write(out);
-                } catch (IOException e) {
-                    dropLinkLocked(e, System.nanoTime());
+                if (l != null) {
+                    try {
+                        l.write(out);
+                    } catch (IOException e) {
+                        dropLinkLocked(e, System.nanoTime());
+                    }
                 }
             }
             for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
@@ -496,6 +552,28 @@ public final class BlockingDriver {
         if (driverAsleep && (openPending || closed || earlierDeadline())) {
             wake.signal();
         }
+    }
+
+    /**
+     * Everything the machine has to transmit now, in order, copied into one reused buffer (so no assumption is
+     * made on how long the machine's buffers stay valid); null when there is nothing.
+     */
+    private ByteBuffer gatherTransmit() {
+        byte[] buf = gatherBuffer;
+        int n = 0;
+        for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) {
+            int len = x.remaining();
+            if (buf.length - n < len) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + len));
+            }
+            x.get(buf, n, len);
+            n += len;
+        }
+        if (n == 0) {
+            return null;
+        }
+        gatherBuffer = buf.length <= MAX_KEPT_GATHER ? buf : new byte[INITIAL_GATHER];
+        return ByteBuffer.wrap(buf, 0, n);
     }
 
     private boolean earlierDeadline() {
