@@ -9,7 +9,6 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
-import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
@@ -19,9 +18,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,30 +62,24 @@ public final class BlockingDriver {
     private final ConnectionConfig config;
     private final String name;
     private final Hook hook;
-    private final int pushedCapacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();          // the driver thread waits here, alone
     private final Condition stateChanged = lock.newCondition();  // awaitReady callers wait here
-    private final Condition pushedAvailable = lock.newCondition();
     private final LinkMachine machine;
     private final Connection conn;      // null on a bus
     private final Bus bus;              // null on a single-device link
     private final Map<Long, CompletableFuture<Event>> calls = new HashMap<>();
-    private final ArrayDeque<Frame> pushed = new ArrayDeque<>();
-    private final List<Consumer<Frame>> pushListeners = new CopyOnWriteArrayList<>();
+    private final PushedFrames pushed;
     private final List<BiConsumer<State, Throwable>> stateListeners = new CopyOnWriteArrayList<>();
     private final ExecutorService callbacks;
     private final Thread driverThread;
-    private static final int INITIAL_GATHER = 1024;
-    private static final int MAX_KEPT_GATHER = 64 * 1024;
-    private byte[] gatherBuffer = new byte[INITIAL_GATHER]; // used under the lock only
+    private final TransmitGather gather = new TransmitGather(); // used under the lock only
 
     private Link link;
     private Thread reader;
     private long generation;
     private boolean openPending;
     private boolean closed;
-    private long droppedPushed;
     private State state = State.IDLE;
     private Throwable lastDownCause;
     // what the sleeping driver thread waits for, so that a drain wakes it only when it has something new to do
@@ -103,12 +94,12 @@ public final class BlockingDriver {
         this.config = config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build();
         this.name = endpoint.toString();
         this.hook = hook;
-        this.pushedCapacity = pushedCapacity;
+        this.pushed = new PushedFrames(lock, pushedCapacity, this::callback);
         this.conn = new Connection(this.config);
         this.bus = null;
         this.machine = conn;
-        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "labwire-callbacks " + name));
-        this.driverThread = daemon(this::runDriver, "labwire-driver " + name);
+        this.callbacks = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "labwire-callbacks " + name));
+        this.driverThread = Threads.daemon(this::runDriver, "labwire-driver " + name);
     }
 
     /** A driver for an addressed bus on {@code endpoint}: no on-connect hook, requests go through {@link #request(Address, Request, Bus.Priority)}. */
@@ -117,18 +108,12 @@ public final class BlockingDriver {
         this.config = busConfig.connection();
         this.name = endpoint.toString();
         this.hook = null;
-        this.pushedCapacity = pushedCapacity;
+        this.pushed = new PushedFrames(lock, pushedCapacity, this::callback);
         this.conn = null;
         this.bus = new Bus(busConfig);
         this.machine = bus;
-        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "labwire-callbacks " + name));
-        this.driverThread = daemon(this::runDriver, "labwire-driver " + name);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.callbacks = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "labwire-callbacks " + name));
+        this.driverThread = Threads.daemon(this::runDriver, "labwire-driver " + name);
     }
 
     public void start() {
@@ -263,22 +248,12 @@ public final class BlockingDriver {
         if (e instanceof Event.Reply reply) {
             return reply;
         }
-        if (e instanceof Event.Timeout t) {
-            State s = state();
-            if (!t.written() && s != State.READY) {
-                throw new LinkDownException("link to " + name + " is " + s + (lastDownCause == null ? "" : " (" + lastDownCause + ")")
-                        + " and did not come back within " + timeout.toMillis() + " ms for \"" + r.text() + "\"", lastDownCause);
-            }
-            throw new RequestTimeoutException(r, timeout, t.written());
+        lock.lock();
+        try {
+            return Outcomes.reply(e, r, timeout, name, state, lastDownCause);
+        } finally {
+            lock.unlock();
         }
-        Throwable cause = ((Event.Failed) e).cause();
-        if (cause instanceof RemoteProtocolException rp) {
-            throw new RemoteProtocolException("\"" + r.text() + "\": " + rp.getMessage(), rp);
-        }
-        if (cause instanceof LocalProtocolException lp) {
-            throw new LocalProtocolException("\"" + r.text() + "\": " + lp.getMessage());
-        }
-        throw new LinkDownException("link to " + name + " lost during \"" + r.text() + "\": " + cause, cause);
     }
 
     public State state() {
@@ -315,37 +290,15 @@ public final class BlockingDriver {
     }
 
     public Frame pollPushed(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (pushed.isEmpty()) {
-                long left = end - System.nanoTime();
-                if (closed || left <= 0) {
-                    return null;
-                }
-                pushedAvailable.awaitNanos(left);
-            }
-            return pushed.pollFirst();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for a pushed frame from " + name);
-        } finally {
-            lock.unlock();
-        }
+        return pushed.poll(timeout, name);
     }
 
     public long droppedPushed() {
-        lock.lock();
-        try {
-            return droppedPushed;
-        } finally {
-            lock.unlock();
-        }
+        return pushed.dropped();
     }
 
     public AutoCloseable onPushed(Consumer<Frame> consumer) {
-        pushListeners.add(consumer);
-        return () -> pushListeners.remove(consumer);
+        return pushed.subscribe(consumer);
     }
 
     public void addStateListener(BiConsumer<State, Throwable> listener) {
@@ -364,7 +317,7 @@ public final class BlockingDriver {
             machine.close(System.nanoTime());
             drainLocked();
             dropLinkLocked(new IOException("client closed"), System.nanoTime());
-            pushedAvailable.signalAll();
+            pushed.closeLocked();
             stateChanged.signalAll();
             wake.signalAll();
             r = reader;
@@ -372,21 +325,10 @@ public final class BlockingDriver {
             lock.unlock();
         }
         callbacks.shutdown();
-        join(driverThread);
-        join(r);
+        Threads.join(driverThread);
+        Threads.join(r);
         try {
             callbacks.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void join(Thread t) {
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        try {
-            t.join(TimeUnit.SECONDS.toMillis(3));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -456,7 +398,7 @@ public final class BlockingDriver {
             link = l;
             generation++;
             Link mine = l;
-            reader = daemon(() -> readLoop(mine), "labwire-reader " + name);
+            reader = Threads.daemon(() -> readLoop(mine), "labwire-reader " + name);
             reader.start();
             machine.linkUp(now);
         }
@@ -533,7 +475,7 @@ public final class BlockingDriver {
         boolean again = true;
         while (again) {
             again = false;
-            ByteBuffer out = gatherTransmit(); // several requests at once (queryAll, pipelining): one write, not one each
+            ByteBuffer out = gather.all(machine); // several requests at once (queryAll, pipelining): one write, not one each
             if (out != null) {
                 Link l = link;
                 if (l != null) {
@@ -554,28 +496,6 @@ public final class BlockingDriver {
         }
     }
 
-    /**
-     * Everything the machine has to transmit now, in order, copied into one reused buffer (so no assumption is
-     * made on how long the machine's buffers stay valid); null when there is nothing.
-     */
-    private ByteBuffer gatherTransmit() {
-        byte[] buf = gatherBuffer;
-        int n = 0;
-        for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) {
-            int len = x.remaining();
-            if (buf.length - n < len) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + len));
-            }
-            x.get(buf, n, len);
-            n += len;
-        }
-        if (n == 0) {
-            return null;
-        }
-        gatherBuffer = buf.length <= MAX_KEPT_GATHER ? buf : new byte[INITIAL_GATHER];
-        return ByteBuffer.wrap(buf, 0, n);
-    }
-
     private boolean earlierDeadline() {
         OptionalLong t = machine.pollTimeout();
         return t.isPresent() && (driverAsleepForever || t.getAsLong() - driverDeadline < 0);
@@ -589,15 +509,7 @@ public final class BlockingDriver {
         } else if (e instanceof Event.Failed f) {
             complete(f.id(), e);
         } else if (e instanceof Event.Pushed p) {
-            if (pushed.size() >= pushedCapacity) {
-                pushed.pollFirst();
-                droppedPushed++;
-            }
-            pushed.addLast(p.frame());
-            pushedAvailable.signalAll();
-            for (Consumer<Frame> c : pushListeners) {
-                callback(() -> c.accept(p.frame()));
-            }
+            pushed.addLocked(p.frame());
         } else if (e instanceof Event.StateChanged s) {
             state = s.state();
             if (s.state() == State.DOWN) {
@@ -609,7 +521,7 @@ public final class BlockingDriver {
             }
             if (s.state() == State.ON_CONNECT && hook != null) {
                 long gen = generation;
-                daemon(() -> runHook(gen), "labwire-hook " + name).start();
+                Threads.daemon(() -> runHook(gen), "labwire-hook " + name).start();
             }
         } else if (e instanceof Event.OpenLink) {
             openPending = true;

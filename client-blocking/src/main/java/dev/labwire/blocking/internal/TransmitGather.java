@@ -1,0 +1,35 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.LinkMachine;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Gathers everything a machine has to transmit into one reused buffer, so that several requests sent at once
+ * (queryAll, pipelining) take one write instead of one each. The machine's buffers are copied as they come, so
+ * nothing is assumed about how long they stay valid. Not thread-safe: the driver uses it under its lock.
+ */
+final class TransmitGather {
+    private static final int INITIAL = 1024;
+    private static final int MAX_KEPT = 64 * 1024; // a bigger buffer (a large upload) is let go after use
+    private byte[] buffer = new byte[INITIAL];
+
+    /** All bytes {@code machine.pollTransmit()} hands out now, in order, valid until the next call; null when none. */
+    ByteBuffer all(LinkMachine machine) {
+        byte[] buf = buffer;
+        int n = 0;
+        for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) {
+            int len = x.remaining();
+            if (buf.length - n < len) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + len));
+            }
+            x.get(buf, n, len);
+            n += len;
+        }
+        if (n == 0) {
+            return null;
+        }
+        buffer = buf.length <= MAX_KEPT ? buf : new byte[INITIAL];
+        return ByteBuffer.wrap(buf, 0, n);
+    }
+}
