@@ -18,9 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,9 +54,6 @@ public final class NettyDriver {
         CompletionStage<Void> run(NettyDriver driver, long generation) throws Exception;
     }
 
-    private record Call(Request request, CompletableFuture<Event.Reply> future) {
-    }
-
     private final Endpoint endpoint;
     private final String name;
     private final ConnectionConfig config;
@@ -71,9 +66,9 @@ public final class NettyDriver {
     private final Connection conn;      // null on a bus
     private final Bus bus;              // null on a single-instrument link
     private final PushHub hub;
-    private final Map<Long, Call> calls = new HashMap<>();
+    private final Calls calls;
     private final List<CompletableFuture<Void>> linkEnds = new ArrayList<>();
-    private final List<CompletableFuture<Void>> readyWaiters = new ArrayList<>();
+    private final ReadyWaiters readyWaiters;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final Runnable flushTask = this::flushNow;
 
@@ -121,6 +116,8 @@ public final class NettyDriver {
         this.bus = bus;
         this.conn = bus == null ? new Connection(config) : null;
         this.machine = bus == null ? conn : bus;
+        this.calls = new Calls(callbacks, config, name);
+        this.readyWaiters = new ReadyWaiters(loop, callbacks);
         this.hub = new PushHub(loop, callbacks.userExecutor(), setup.pushedHighWater(), this::updateReading, name);
     }
 
@@ -210,7 +207,7 @@ public final class NettyDriver {
             callbacks.fail(f, e);
             return;
         }
-        calls.put(id, new Call(r, f));
+        calls.add(id, r, f);
         drain();
     }
 
@@ -227,15 +224,11 @@ public final class NettyDriver {
             } else if (closing) {
                 callbacks.fail(f, new LocalProtocolException("client " + name + " is closed"));
             } else {
-                readyWaiters.add(f);
-                ScheduledFuture<?> t = loop.schedule(() -> {
-                    if (readyWaiters.remove(f)) {
-                        Throwable cause = lastDownCause;
-                        callbacks.fail(f, new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
-                                + (cause == null ? "" : " (" + cause + ")"), cause));
-                    }
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-                f.whenComplete((v, e) -> t.cancel(false));
+                readyWaiters.add(f, timeout, () -> {
+                    Throwable cause = lastDownCause;
+                    return new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                            + (cause == null ? "" : " (" + cause + ")"), cause);
+                });
             }
         }, f);
         return f;
@@ -265,10 +258,7 @@ public final class NettyDriver {
         }
         cancelTimer();
         hub.complete();
-        for (CompletableFuture<Void> w : List.copyOf(readyWaiters)) {
-            callbacks.fail(w, new LocalProtocolException("client " + name + " is closed"));
-        }
-        readyWaiters.clear();
+        readyWaiters.fail(new LocalProtocolException("client " + name + " is closed"));
         CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             Runnable finish = () -> {
                 onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
@@ -477,11 +467,11 @@ public final class NettyDriver {
 
     private void dispatch(Event e) {
         if (e instanceof Event.Reply r) {
-            end(r.id(), e);
+            calls.end(r.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Timeout t) {
-            end(t.id(), e);
+            calls.end(t.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Failed f) {
-            end(f.id(), e);
+            calls.end(f.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Pushed p) {
             hub.onFrame(p.frame());
             updateReading();
@@ -516,25 +506,9 @@ public final class NettyDriver {
             callbacks.deliver(() -> l.accept(s.state(), s.cause()));
         }
         if (s.state() == State.READY) {
-            for (CompletableFuture<Void> w : readyWaiters) {
-                callbacks.deliver(() -> w.complete(null));
-            }
-            readyWaiters.clear();
+            readyWaiters.ready();
         } else if (s.state() == State.ON_CONNECT && hook != null) {
             runHook(generation);
-        }
-    }
-
-    private void end(long id, Event e) {
-        Call c = calls.remove(id);
-        if (c == null) {
-            return;
-        }
-        Throwable failure = Failures.of(c.request(), e, config, name, state, lastDownCause, closing);
-        if (failure == null) {
-            callbacks.deliver(() -> c.future().complete((Event.Reply) e));
-        } else {
-            callbacks.fail(c.future(), failure);
         }
     }
 
