@@ -382,7 +382,7 @@ public final class Connection implements LinkMachine {
         }
     }
 
-    private void requestClose(String reason) {
+    void requestClose(String reason) {
         if (!closeRequested) {
             closeRequested = true;
             events.add(new Event.CloseLink(reason));
@@ -436,8 +436,14 @@ public final class Connection implements LinkMachine {
 
     /** The earliest moment {@link #handleTimeout} has work to do, or empty when no timer is needed. */
     public OptionalLong pollTimeout() {
-        long t = Math.min(reconnectAt, earliestDeadline());
+        long t = pollTimeoutNanos();
         return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
+    @Override
+    public long pollTimeoutNanos() {
+        return Math.min(reconnectAt, earliestDeadline());
     }
 
     private long earliestDeadline() {
@@ -445,8 +451,10 @@ public final class Connection implements LinkMachine {
             return NONE;
         }
         long t = NONE;
-        for (Exchange e : hookQueue) {
-            t = Math.min(t, e.deadline);
+        if (!hookQueue.isEmpty()) {
+            for (Exchange e : hookQueue) {
+                t = Math.min(t, e.deadline);
+            }
         }
         if (probe != null) {
             t = Math.min(t, probe.deadline);
@@ -481,34 +489,7 @@ public final class Connection implements LinkMachine {
         }
         expireQueued(pending, nowNanos);
         expireQueued(hookQueue, nowNanos);
-        for (Exchange e : matcher.echo.awaiting()) {
-            if (e.deadline <= nowNanos) {
-                matcher.echo.forget(e);
-                end(e, new Event.Timeout(e.id, e.request, true));
-            }
-        }
-        boolean release = config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter;
-        for (Iterator<Exchange> it = inFlight.iterator(); it.hasNext(); ) {
-            Exchange e = it.next();
-            if (e.zombie) {
-                if (e.graceDeadline <= nowNanos && !release) {
-                    requestClose("the late reply to timed-out " + e + " did not come within the grace period");
-                }
-                continue;
-            }
-            if (e.deadline > nowNanos) {
-                continue;
-            }
-            matcher.echo.forget(e);
-            if (e.kind == Exchange.Kind.PROBE) {
-                it.remove();
-                probe = null;
-                requestClose("resync probe " + e.request.text() + " was not answered in time");
-                continue;
-            }
-            end(e, new Event.Timeout(e.id, e.request, true));
-            onStale(e, nowNanos, "timed out after being written");
-        }
+        matcher.expire(nowNanos);
         if (probe != null && !probe.written && probe.deadline <= nowNanos) {
             probe = null;
             requestClose("resync probe could not be sent in time");
@@ -526,7 +507,14 @@ public final class Connection implements LinkMachine {
         }
     }
 
-    private void onStale(Exchange e, long now, String why) {
+    /** The written resync probe timed out (the matcher took it out of the reply line): the link is closed. */
+    void probeLost(String why) {
+        probe = null;
+        requestClose(why);
+    }
+
+    /** {@code e} ended early after being written: it stays in the reply line as a zombie, by the stale-reply policy. */
+    void onStale(Exchange e, long now, String why) {
         StaleReplyPolicy policy = config.staleReplyPolicy();
         java.time.Duration grace = policy instanceof StaleReplyPolicy.DiscardLateReply d ? d.grace()
                 : policy instanceof StaleReplyPolicy.ReleaseAfter r ? r.grace() : null;

@@ -87,6 +87,20 @@ final class EchoCheck {
         return out;
     }
 
+    /** The earliest deadline of {@link #awaiting()}, or {@link Exchange#NO_DEADLINE}; allocates nothing when no echo is owed. */
+    long earliestAwaitingDeadline() {
+        long t = Exchange.NO_DEADLINE;
+        if (queue.isEmpty()) {
+            return t;
+        }
+        for (Echo echo : queue) {
+            if (!echo.reported && echo.exchange.expect() instanceof Expect.None) {
+                t = Math.min(t, echo.exchange.deadline);
+            }
+        }
+        return t;
+    }
+
     /** Stops waiting for {@code e}'s echo (it ended without it: the rest will not come). */
     void forget(Exchange e) {
         for (Iterator<Echo> it = queue.iterator(); it.hasNext(); ) {

@@ -49,6 +49,17 @@ public interface LinkMachine {
     /** When {@link #handleTimeout} must be called next, in {@code nowNanos} terms; empty when no deadline. */
     OptionalLong pollTimeout();
 
+    /**
+     * {@link #pollTimeout()} as a primitive, for drivers that re-arm their timer after every input: when
+     * {@link #handleTimeout} must be called next, in {@code nowNanos} terms, or {@link Long#MAX_VALUE} when no
+     * deadline is armed (a real deadline is never {@code Long.MAX_VALUE}: deadlines that would overflow are held at
+     * {@code Long.MAX_VALUE - 1}). Allocates nothing in {@link Connection} and {@link dev.labwire.core.bus.Bus}; this
+     * default unwraps {@link #pollTimeout()}.
+     */
+    default long pollTimeoutNanos() {
+        return pollTimeout().orElse(Long.MAX_VALUE);
+    }
+
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     Event nextEvent();
 }

@@ -354,7 +354,14 @@ public final class Bus implements LinkMachine {
      * the next write may go). Empty when no timer is needed.
      */
     public OptionalLong pollTimeout() {
-        long t = conn.pollTimeout().orElse(NONE);
+        long t = pollTimeoutNanos();
+        return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
+    @Override
+    public long pollTimeoutNanos() {
+        long t = conn.pollTimeoutNanos();
         if (!byDeadline.isEmpty()) {
             t = Math.min(t, byDeadline.first().deadline);
         }
@@ -362,7 +369,7 @@ public final class Bus implements LinkMachine {
         if (lastNow < sendAt && waiting) {
             t = Math.min(t, sendAt);
         }
-        return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+        return t;
     }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
