@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * {@code linkFailed}, {@code linkDown} and {@code close}. After any input the driver drains, in this order:
  * <pre>{@code
  * ByteBuffer out;
- * while ((out = conn.pollTransmit()) != null) link.write(out);          // 1. bytes to write
+ * while ((out = conn.pollTransmit()) != null) link.write(out);          // 1. bytes to write (or, into the
+ *                                                                        //    driver's buffer: pollTransmit(buf))
  * timer.arm(conn.pollTimeout());                                         // 2. the single timer
  * for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; )     // 3. events
  *     dispatch(e);   // Reply / Timeout / Failed to callers, Pushed to streams,
@@ -63,6 +64,7 @@ public final class Connection implements LinkMachine {
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final ReplyMatcher matcher;
     private final ArrayDeque<Exchange> inFlight;
+    private final Transmitter transmitter;
 
     private State state = State.IDLE;
     private long nextId;
@@ -84,6 +86,7 @@ public final class Connection implements LinkMachine {
         this.jitter = config.newJitterSource();
         this.matcher = new ReplyMatcher(this, config, events);
         this.inFlight = matcher.inFlight;
+        this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
     }
 
     /** The settings. */
@@ -195,6 +198,7 @@ public final class Connection implements LinkMachine {
             throw new LocalProtocolException("linkUp without an OpenLink order; state is " + state);
         }
         matcher.reset();
+        transmitter.reset();
         closeRequested = false;
         transition(State.ON_CONNECT, null);
         for (Request r : config.onConnect()) {
@@ -241,6 +245,7 @@ public final class Connection implements LinkMachine {
             }
         }
         matcher.reset();
+        transmitter.reset();
         for (Exchange e : hookQueue) {
             events.add(new Event.Failed(e.id, e.request, cause));
         }
@@ -284,6 +289,7 @@ public final class Connection implements LinkMachine {
             events.add(new Event.Failed(e.id, e.request, closed));
         }
         matcher.reset();
+        transmitter.reset();
         failAll(pending, closed);
         probe = null;
         reconnectAt = NONE;
@@ -392,36 +398,34 @@ public final class Connection implements LinkMachine {
     // ------------------------------------------------------------------ outputs
 
     /**
-     * The next bytes to write, or null when there are none now. Handing out a request's bytes marks it
-     * written; a request expecting nothing ends with its {@link Event.Reply} at that moment.
+     * The next bytes to write, one request (payload and write terminator) per buffer, or null when there are none
+     * now. Handing out a request's bytes marks it written; a request expecting nothing ends with its
+     * {@link Event.Reply} at that moment. The rest of a request split by {@link #pollTransmit(ByteBuffer)} comes
+     * first. Nothing while the link is not up or a {@link Event.CloseLink} is pending.
      */
     public ByteBuffer pollTransmit() {
-        if (!reading()) {
-            return null;
-        }
-        Exchange e = nextToWrite();
-        if (e == null) {
-            return null;
-        }
-        e.written = true;
-        byte[] p = e.request.payloadNoCopy();
-        byte[] t = config.writeTerminatorNoCopy();
-        byte[] out = new byte[p.length + t.length];
-        System.arraycopy(p, 0, out, 0, p.length);
-        System.arraycopy(t, 0, out, p.length, t.length);
-        boolean echo = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && out.length > 0;
-        if (!(e.expect() instanceof Expect.None)) {
-            inFlight.addLast(e);
-        } else if (!echo) {
-            end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
-        }
-        if (echo) {
-            matcher.echo.expect(e, out);
-        }
-        return ByteBuffer.wrap(out);
+        return reading() ? transmitter.poll() : null;
     }
 
-    private Exchange nextToWrite() {
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: as many whole requests as fit, in the order {@link #pollTransmit()} would hand them out, then the
+     * first bytes of the next one if it does not fit; at most {@code maxInFlight} requests expecting a reply are
+     * on the wire, as always. Nothing (0) while the link is not up or a {@link Event.CloseLink} is pending. The rest
+     * of a split request is dropped when the link goes down or the connection closes.
+     */
+    @Override
+    public int pollTransmit(ByteBuffer dst) {
+        java.util.Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
+        }
+        return reading() ? transmitter.poll(dst) : 0;
+    }
+
+    /** The next request to write, or null when none may go now (resyncing, no free slot, nothing queued). */
+    Exchange nextToWrite() {
         if (probe != null && !probe.written) {
             return probe;
         }

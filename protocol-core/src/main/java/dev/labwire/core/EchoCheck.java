@@ -34,10 +34,10 @@ final class EchoCheck {
 
     private final ArrayDeque<Echo> queue = new ArrayDeque<>();
 
-    /** {@code sent} (owned by the caller's buffer; copied) was handed to the driver for {@code e}. */
+    /** {@code sent} (a fresh array this check now owns) is being handed to the driver for {@code e}. */
     void expect(Exchange e, byte[] sent) {
         if (sent.length > 0) {
-            queue.addLast(new Echo(e, sent.clone()));
+            queue.addLast(new Echo(e, sent));
         }
     }
 

@@ -201,6 +201,26 @@ final class ReplyMatcher {
         }
     }
 
+    /**
+     * The first bytes of {@code e} were handed to the driver: it counts as written. It joins the reply line, or,
+     * expecting nothing, ends now with its empty {@link Event.Reply} (with echo checking on: once its echo is whole,
+     * see {@link Connection#echoDone}). With echo checking on, its echo is awaited.
+     */
+    void written(Exchange e) {
+        e.written = true;
+        byte[] p = e.request.payloadNoCopy();
+        byte[] t = config.writeTerminatorNoCopy();
+        boolean echoed = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && p.length + t.length > 0;
+        if (!(e.expect() instanceof Expect.None)) {
+            inFlight.addLast(e);
+        } else if (!echoed) {
+            owner.end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
+        }
+        if (echoed) {
+            echo.expect(e, Transmitter.wireBytes(p, t));
+        }
+    }
+
     void zombify(Exchange e, long graceDeadline) {
         e.becomeZombie(graceDeadline);
         zombies++;
