@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -411,10 +410,11 @@ public final class NettyDriver {
 
     private void transmit() {
         boolean wrote = false;
-        for (ByteBuffer out; (out = machine.pollTransmit()) != null; ) {
-            if (link != null) {
-                link.write(out);
-                wrote = true;
+        if (link != null) {
+            wrote = link.writeFrom(machine);
+        } else {
+            while (machine.pollTransmit() != null) {
+                continue; // no link to write to: the core does not hand out bytes then, but never leave them
             }
         }
         if (wrote && !flushScheduled) {
@@ -435,12 +435,11 @@ public final class NettyDriver {
     }
 
     private void armTimer() {
-        OptionalLong t = machine.pollTimeout();
-        if (t.isEmpty()) {
+        long deadline = machine.pollTimeoutNanos();
+        if (deadline == Long.MAX_VALUE) {
             cancelTimer();
             return;
         }
-        long deadline = t.getAsLong();
         if (timer != null && timerDeadline <= deadline) {
             return; // fires no later than needed; an early handleTimeout does nothing and re-arms
         }
