@@ -4,21 +4,17 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import io.netty.util.collection.LongObjectHashMap;
 
 /**
- * The calls of one {@link NettyDriver} that its core has taken, by the id the core gave each, until the core's
- * ending event for that id ({@link Event.Reply}, {@link Event.Timeout} or {@link Event.Failed}) completes the
- * caller's future: with the reply, or with the exception {@link Failures} makes of the event. Ids the driver did
- * not register (the config's own on-connect requests) end silently. Event loop only.
+ * The calls of one {@link NettyDriver} that its core has taken, by the id the core gave each (a primitive-keyed
+ * map: no boxing), until the core's ending event for that id ({@link Event.Reply}, {@link Event.Timeout} or
+ * {@link Event.Failed}) completes the caller's {@link Call}: with the reply, or with the exception
+ * {@link Failures} makes of the event. Ids the driver did not register (the config's own on-connect requests) end
+ * silently. Event loop only.
  */
 final class Calls {
-    private record Call(Request request, CompletableFuture<Event.Reply> future) {
-    }
-
-    private final Map<Long, Call> byId = new HashMap<>();
+    private final LongObjectHashMap<Call<?>> byId = new LongObjectHashMap<>();
     private final Callbacks callbacks;
     private final ConnectionConfig config;
     private final String name;
@@ -29,9 +25,9 @@ final class Calls {
         this.name = name;
     }
 
-    /** Registers the caller's future {@code f} of request {@code r}, which the core took as {@code id}. */
-    void add(long id, Request r, CompletableFuture<Event.Reply> f) {
-        byId.put(id, new Call(r, f));
+    /** Registers {@code call}, whose request the core took as {@code id}. */
+    void add(long id, Call<?> call) {
+        byId.put(id, call);
     }
 
     /**
@@ -42,15 +38,16 @@ final class Calls {
      * @param closing  true once the client is closing
      */
     void end(long id, Event e, State state, Throwable lastDown, boolean closing) {
-        Call c = byId.remove(id);
+        Call<?> c = byId.remove(id);
         if (c == null) {
             return;
         }
-        Throwable failure = Failures.of(c.request(), e, config, name, state, lastDown, closing);
-        if (failure == null) {
-            callbacks.deliver(() -> c.future().complete((Event.Reply) e));
-        } else {
-            callbacks.fail(c.future(), failure);
+        if (e instanceof Event.Reply r) {
+            callbacks.succeed(c, r);
+            return;
         }
+        // the event carries the caller's request (on a bus too: the request before addressing)
+        Request request = e instanceof Event.Timeout t ? t.request() : ((Event.Failed) e).request();
+        callbacks.fail(c, Failures.of(request, e, config, name, state, lastDown, closing));
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,59 +155,72 @@ public final class NettyDriver {
 
     // ------------------------------------------------------------------ callers (any thread)
 
-    /** Sends {@code r}; the future completes with the reply or fails with the client's exceptions. */
-    public CompletableFuture<Event.Reply> request(Request r) {
+    /**
+     * Sends {@code r}; the future completes with {@code convert} applied to the reply ({@link Call#REPLY}: the reply
+     * itself), or fails with the client's exceptions (see {@link Call} for how).
+     */
+    public <T> CompletableFuture<T> request(Request r, Function<Event.Reply, ? extends T> convert) {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
         config.checkPayload(r); // on the caller's thread: a bad command throws at the call
-        return submit(r, now -> conn.send(r, now));
+        return submit(r, null, convert);
     }
 
-    /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request)} otherwise. */
-    public CompletableFuture<Event.Reply> request(Address address, Request r, Bus.Priority priority) {
+    /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request, Function)} otherwise. */
+    public <T> CompletableFuture<T> request(Address address, Request r, Bus.Priority priority, Function<Event.Reply, ? extends T> convert) {
         if (bus == null) {
             throw new IllegalStateException("not a bus driver");
         }
         bus.check(address, r);
-        return submit(r, now -> bus.send(address, r, priority, now));
+        return submit(r, now -> bus.send(address, r, priority, now), convert);
     }
 
-    /** As {@link #request} but through the on-connect hook of link {@code gen}. */
-    public CompletableFuture<Event.Reply> requestHook(Request r, long gen) {
+    /** As {@link #request(Request, Function)} but through the on-connect hook of link {@code gen}. */
+    public <T> CompletableFuture<T> requestHook(Request r, long gen, Function<Event.Reply, ? extends T> convert) {
         config.checkPayload(r);
         return submit(r, now -> {
             if (gen != generation || state != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
             }
             return conn.sendHook(r, now);
-        });
+        }, convert);
     }
 
-    /** Hops onto the loop and hands {@code r} to the core with {@code send} (called with the time; returns the id). */
-    private CompletableFuture<Event.Reply> submit(Request r, LongUnaryOperator send) {
-        CompletableFuture<Event.Reply> f = new CompletableFuture<>();
-        if (closed) {
-            f.completeExceptionally(closedError(r));
-            return f;
+    /**
+     * Hands {@code r} to the core on the loop (at once when called there, else hopping onto it) with {@code send}
+     * (called with the time; returns the id), or, when {@code send} is null, with {@code conn.send}. With callbacks on
+     * the user's executor the conversion is a {@code thenApply} stage (see {@link Call}).
+     */
+    private <T> CompletableFuture<T> submit(Request r, LongUnaryOperator send, Function<Event.Reply, ? extends T> convert) {
+        if (convert != Call.REPLY && callbacks.userExecutor() != null) {
+            return submit(r, send, Call.REPLY).thenApply(convert);
         }
-        callbacks.onLoop(() -> submitOnLoop(r, send, f), f);
-        return f;
+        Call<T> call = Call.of(convert);
+        if (closed) {
+            call.fail(closedError(r));
+        } else if (loop.inEventLoop()) {
+            submitOnLoop(call, r, send);
+        } else {
+            callbacks.onLoop(() -> submitOnLoop(call, r, send), call);
+        }
+        return call;
     }
 
-    private void submitOnLoop(Request r, LongUnaryOperator send, CompletableFuture<Event.Reply> f) {
+    private void submitOnLoop(Call<?> call, Request r, LongUnaryOperator send) {
         if (closing) {
-            callbacks.fail(f, closedError(r));
+            callbacks.fail(call, closedError(r));
             return;
         }
         long id;
         try {
-            id = send.applyAsLong(System.nanoTime());
+            long now = System.nanoTime();
+            id = send == null ? conn.send(r, now) : send.applyAsLong(now);
         } catch (RuntimeException e) {
-            callbacks.fail(f, e);
+            callbacks.fail(call, e);
             return;
         }
-        calls.add(id, r, f);
+        calls.add(id, call);
         drain();
     }
 
