@@ -7,6 +7,7 @@ import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.Bus;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.scpi.Scpi;
+import dev.labwire.netty.internal.Call;
 import dev.labwire.netty.internal.NettyDriver;
 import java.time.Duration;
 import java.util.List;
@@ -44,27 +45,27 @@ public final class NettyBusDevice {
 
     /** Sends {@code command}; completes with its one-line reply, without address and terminator. */
     public CompletableFuture<String> query(String command) {
-        return request(Request.query(command)).thenApply(Event.Reply::text);
+        return send(Request.query(command), Event.Reply::text);
     }
 
     /** {@link #query(String)} with its own whole-exchange timeout (the wait for the bus counts). */
     public CompletableFuture<String> query(String command, Duration timeout) {
-        return request(Request.query(command).withTimeout(timeout)).thenApply(Event.Reply::text);
+        return send(Request.query(command).withTimeout(timeout), Event.Reply::text);
     }
 
     /** Sends {@code command}, expecting no reply; completes once the bytes are handed to the link (and echoed, with echo checking on). */
     public CompletableFuture<Void> write(String command) {
-        return request(Request.write(command)).thenApply(r -> null);
+        return send(Request.write(command), r -> null);
     }
 
     /** {@link #write(String)} with its own timeout (the wait for the bus and a live link). */
     public CompletableFuture<Void> write(String command, Duration timeout) {
-        return request(Request.write(command).withTimeout(timeout)).thenApply(r -> null);
+        return send(Request.write(command).withTimeout(timeout), r -> null);
     }
 
     /** Sends {@code command}; completes with exactly {@code count} reply lines, each without its address. */
     public CompletableFuture<List<String>> queryLines(String command, int count) {
-        return request(Request.of(command, Expect.lines(count))).thenApply(r -> r.frames().stream().map(Frame::asString).toList());
+        return send(Request.of(command, Expect.lines(count)), r -> r.frames().stream().map(Frame::asString).toList());
     }
 
     /** Sends {@code command}; completes with its reply parsed as one number ({@code +14.70} gives 14.7). */
@@ -89,7 +90,12 @@ public final class NettyBusDevice {
     public CompletableFuture<Event.Reply> request(Request request, Bus.Priority priority) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(priority, "priority");
-        return driver.request(address, request, priority);
+        return driver.request(address, request, priority, Call.REPLY);
+    }
+
+    /** One stage: the future completes with {@code convert} applied to the reply. */
+    private <T> CompletableFuture<T> send(Request request, java.util.function.Function<Event.Reply, ? extends T> convert) {
+        return driver.request(address, Objects.requireNonNull(request, "request"), Bus.Priority.NORMAL, convert);
     }
 
     @Override

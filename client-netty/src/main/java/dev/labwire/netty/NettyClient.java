@@ -7,6 +7,7 @@ import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.scpi.Scpi;
+import dev.labwire.netty.internal.Call;
 import dev.labwire.netty.internal.DriverSetup;
 import dev.labwire.netty.internal.NettyDriver;
 import dev.labwire.serial.Endpoint;
@@ -113,42 +114,42 @@ public final class NettyClient {
 
     /** Sends {@code command}; completes with its one-line reply, without terminator. */
     public CompletableFuture<String> query(String command) {
-        return request(Request.query(command)).thenApply(Event.Reply::text);
+        return driver.request(Request.query(command), Event.Reply::text);
     }
 
     /** {@link #query(String)} with its own whole-exchange timeout. */
     public CompletableFuture<String> query(String command, Duration timeout) {
-        return request(Request.query(command).withTimeout(timeout)).thenApply(Event.Reply::text);
+        return driver.request(Request.query(command).withTimeout(timeout), Event.Reply::text);
     }
 
     /** Sends {@code command}, expecting no reply; completes once the bytes are handed to the link. */
     public CompletableFuture<Void> write(String command) {
-        return request(Request.write(command)).thenApply(r -> null);
+        return driver.request(Request.write(command), r -> null);
     }
 
     /** {@link #write(String)} with its own timeout (the wait for a free slot and a live link). */
     public CompletableFuture<Void> write(String command, Duration timeout) {
-        return request(Request.write(command).withTimeout(timeout)).thenApply(r -> null);
+        return driver.request(Request.write(command).withTimeout(timeout), r -> null);
     }
 
     /** Sends {@code command}; completes with exactly {@code count} reply lines. */
     public CompletableFuture<List<String>> queryLines(String command, int count) {
-        return request(Request.of(command, Expect.lines(count))).thenApply(NettyClient::texts);
+        return driver.request(Request.of(command, Expect.lines(count)), NettyClient::texts);
     }
 
     /** Sends {@code command}; completes with the reply lines up to {@code marker} (excluded). */
     public CompletableFuture<List<String>> queryLinesUntil(String command, String marker) {
-        return request(Request.of(command, Expect.linesUntil(marker))).thenApply(NettyClient::texts);
+        return driver.request(Request.of(command, Expect.linesUntil(marker)), NettyClient::texts);
     }
 
     /** Sends {@code command}; completes with the payload of its IEEE 488.2 block reply ({@code #3100...}). */
     public CompletableFuture<byte[]> queryBlock(String command) {
-        return request(Request.of(command, Expect.block())).thenApply(r -> r.frame().toByteArray());
+        return driver.request(Request.of(command, Expect.block()), r -> r.frame().toByteArray());
     }
 
     /** {@link #queryBlock(String)} with its own timeout and a payload limit of {@code maxLength} bytes. */
     public CompletableFuture<byte[]> queryBlock(String command, int maxLength, Duration timeout) {
-        return request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout)).thenApply(r -> r.frame().toByteArray());
+        return driver.request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout), r -> r.frame().toByteArray());
     }
 
     /** Sends {@code command}; completes with its reply parsed as one SCPI number ({@code 9.9E37} = infinity). */
@@ -163,7 +164,7 @@ public final class NettyClient {
 
     /** Runs any request of the core; completes with its reply. */
     public CompletableFuture<Event.Reply> request(Request request) {
-        return driver.request(Objects.requireNonNull(request, "request"));
+        return driver.request(Objects.requireNonNull(request, "request"), Call.REPLY);
     }
 
     /**
@@ -331,17 +332,17 @@ public final class NettyClient {
             return (driver, gen) -> hook.onConnect(new AsyncHookSession() {
                 @Override
                 public CompletableFuture<String> query(String command) {
-                    return driver.requestHook(Request.query(command), gen).thenApply(Event.Reply::text);
+                    return driver.requestHook(Request.query(command), gen, Event.Reply::text);
                 }
 
                 @Override
                 public CompletableFuture<Void> write(String command) {
-                    return driver.requestHook(Request.write(command), gen).thenApply(r -> null);
+                    return driver.requestHook(Request.write(command), gen, r -> null);
                 }
 
                 @Override
                 public CompletableFuture<Event.Reply> request(Request request) {
-                    return driver.requestHook(Objects.requireNonNull(request, "request"), gen);
+                    return driver.requestHook(Objects.requireNonNull(request, "request"), gen, Call.REPLY);
                 }
             });
         }

@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * {@code linkFailed}, {@code linkDown} and {@code close}. After any input the driver drains, in this order:
  * <pre>{@code
  * ByteBuffer out;
- * while ((out = conn.pollTransmit()) != null) link.write(out);          // 1. bytes to write
+ * while ((out = conn.pollTransmit()) != null) link.write(out);          // 1. bytes to write (or, into the
+ *                                                                        //    driver's buffer: pollTransmit(buf))
  * timer.arm(conn.pollTimeout());                                         // 2. the single timer
  * for (Event e; (e = conn.nextEvent()) != Event.NeedData.INSTANCE; )     // 3. events
  *     dispatch(e);   // Reply / Timeout / Failed to callers, Pushed to streams,
@@ -63,6 +64,7 @@ public final class Connection implements LinkMachine {
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final ReplyMatcher matcher;
     private final ArrayDeque<Exchange> inFlight;
+    private final Transmitter transmitter;
 
     private State state = State.IDLE;
     private long nextId;
@@ -84,6 +86,7 @@ public final class Connection implements LinkMachine {
         this.jitter = config.newJitterSource();
         this.matcher = new ReplyMatcher(this, config, events);
         this.inFlight = matcher.inFlight;
+        this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
     }
 
     /** The settings. */
@@ -195,6 +198,7 @@ public final class Connection implements LinkMachine {
             throw new LocalProtocolException("linkUp without an OpenLink order; state is " + state);
         }
         matcher.reset();
+        transmitter.reset();
         closeRequested = false;
         transition(State.ON_CONNECT, null);
         for (Request r : config.onConnect()) {
@@ -241,6 +245,7 @@ public final class Connection implements LinkMachine {
             }
         }
         matcher.reset();
+        transmitter.reset();
         for (Exchange e : hookQueue) {
             events.add(new Event.Failed(e.id, e.request, cause));
         }
@@ -284,6 +289,7 @@ public final class Connection implements LinkMachine {
             events.add(new Event.Failed(e.id, e.request, closed));
         }
         matcher.reset();
+        transmitter.reset();
         failAll(pending, closed);
         probe = null;
         reconnectAt = NONE;
@@ -382,7 +388,7 @@ public final class Connection implements LinkMachine {
         }
     }
 
-    private void requestClose(String reason) {
+    void requestClose(String reason) {
         if (!closeRequested) {
             closeRequested = true;
             events.add(new Event.CloseLink(reason));
@@ -392,36 +398,34 @@ public final class Connection implements LinkMachine {
     // ------------------------------------------------------------------ outputs
 
     /**
-     * The next bytes to write, or null when there are none now. Handing out a request's bytes marks it
-     * written; a request expecting nothing ends with its {@link Event.Reply} at that moment.
+     * The next bytes to write, one request (payload and write terminator) per buffer, or null when there are none
+     * now. Handing out a request's bytes marks it written; a request expecting nothing ends with its
+     * {@link Event.Reply} at that moment. The rest of a request split by {@link #pollTransmit(ByteBuffer)} comes
+     * first. Nothing while the link is not up or a {@link Event.CloseLink} is pending.
      */
     public ByteBuffer pollTransmit() {
-        if (!reading()) {
-            return null;
-        }
-        Exchange e = nextToWrite();
-        if (e == null) {
-            return null;
-        }
-        e.written = true;
-        byte[] p = e.request.payloadNoCopy();
-        byte[] t = config.writeTerminatorNoCopy();
-        byte[] out = new byte[p.length + t.length];
-        System.arraycopy(p, 0, out, 0, p.length);
-        System.arraycopy(t, 0, out, p.length, t.length);
-        boolean echo = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && out.length > 0;
-        if (!(e.expect() instanceof Expect.None)) {
-            inFlight.addLast(e);
-        } else if (!echo) {
-            end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
-        }
-        if (echo) {
-            matcher.echo.expect(e, out);
-        }
-        return ByteBuffer.wrap(out);
+        return reading() ? transmitter.poll() : null;
     }
 
-    private Exchange nextToWrite() {
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: as many whole requests as fit, in the order {@link #pollTransmit()} would hand them out, then the
+     * first bytes of the next one if it does not fit; at most {@code maxInFlight} requests expecting a reply are
+     * on the wire, as always. Nothing (0) while the link is not up or a {@link Event.CloseLink} is pending. The rest
+     * of a split request is dropped when the link goes down or the connection closes.
+     */
+    @Override
+    public int pollTransmit(ByteBuffer dst) {
+        java.util.Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
+        }
+        return reading() ? transmitter.poll(dst) : 0;
+    }
+
+    /** The next request to write, or null when none may go now (resyncing, no free slot, nothing queued). */
+    Exchange nextToWrite() {
         if (probe != null && !probe.written) {
             return probe;
         }
@@ -436,8 +440,14 @@ public final class Connection implements LinkMachine {
 
     /** The earliest moment {@link #handleTimeout} has work to do, or empty when no timer is needed. */
     public OptionalLong pollTimeout() {
-        long t = Math.min(reconnectAt, earliestDeadline());
+        long t = pollTimeoutNanos();
         return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
+    @Override
+    public long pollTimeoutNanos() {
+        return Math.min(reconnectAt, earliestDeadline());
     }
 
     private long earliestDeadline() {
@@ -445,8 +455,10 @@ public final class Connection implements LinkMachine {
             return NONE;
         }
         long t = NONE;
-        for (Exchange e : hookQueue) {
-            t = Math.min(t, e.deadline);
+        if (!hookQueue.isEmpty()) {
+            for (Exchange e : hookQueue) {
+                t = Math.min(t, e.deadline);
+            }
         }
         if (probe != null) {
             t = Math.min(t, probe.deadline);
@@ -481,34 +493,7 @@ public final class Connection implements LinkMachine {
         }
         expireQueued(pending, nowNanos);
         expireQueued(hookQueue, nowNanos);
-        for (Exchange e : matcher.echo.awaiting()) {
-            if (e.deadline <= nowNanos) {
-                matcher.echo.forget(e);
-                end(e, new Event.Timeout(e.id, e.request, true));
-            }
-        }
-        boolean release = config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter;
-        for (Iterator<Exchange> it = inFlight.iterator(); it.hasNext(); ) {
-            Exchange e = it.next();
-            if (e.zombie) {
-                if (e.graceDeadline <= nowNanos && !release) {
-                    requestClose("the late reply to timed-out " + e + " did not come within the grace period");
-                }
-                continue;
-            }
-            if (e.deadline > nowNanos) {
-                continue;
-            }
-            matcher.echo.forget(e);
-            if (e.kind == Exchange.Kind.PROBE) {
-                it.remove();
-                probe = null;
-                requestClose("resync probe " + e.request.text() + " was not answered in time");
-                continue;
-            }
-            end(e, new Event.Timeout(e.id, e.request, true));
-            onStale(e, nowNanos, "timed out after being written");
-        }
+        matcher.expire(nowNanos);
         if (probe != null && !probe.written && probe.deadline <= nowNanos) {
             probe = null;
             requestClose("resync probe could not be sent in time");
@@ -526,7 +511,14 @@ public final class Connection implements LinkMachine {
         }
     }
 
-    private void onStale(Exchange e, long now, String why) {
+    /** The written resync probe timed out (the matcher took it out of the reply line): the link is closed. */
+    void probeLost(String why) {
+        probe = null;
+        requestClose(why);
+    }
+
+    /** {@code e} ended early after being written: it stays in the reply line as a zombie, by the stale-reply policy. */
+    void onStale(Exchange e, long now, String why) {
         StaleReplyPolicy policy = config.staleReplyPolicy();
         java.time.Duration grace = policy instanceof StaleReplyPolicy.DiscardLateReply d ? d.grace()
                 : policy instanceof StaleReplyPolicy.ReleaseAfter r ? r.grace() : null;

@@ -34,10 +34,10 @@ final class EchoCheck {
 
     private final ArrayDeque<Echo> queue = new ArrayDeque<>();
 
-    /** {@code sent} (owned by the caller's buffer; copied) was handed to the driver for {@code e}. */
+    /** {@code sent} (a fresh array this check now owns) is being handed to the driver for {@code e}. */
     void expect(Exchange e, byte[] sent) {
         if (sent.length > 0) {
-            queue.addLast(new Echo(e, sent.clone()));
+            queue.addLast(new Echo(e, sent));
         }
     }
 
@@ -85,6 +85,20 @@ final class EchoCheck {
             }
         }
         return out;
+    }
+
+    /** The earliest deadline of {@link #awaiting()}, or {@link Exchange#NO_DEADLINE}; allocates nothing when no echo is owed. */
+    long earliestAwaitingDeadline() {
+        long t = Exchange.NO_DEADLINE;
+        if (queue.isEmpty()) {
+            return t;
+        }
+        for (Echo echo : queue) {
+            if (!echo.reported && echo.exchange.expect() instanceof Expect.None) {
+                t = Math.min(t, echo.exchange.deadline);
+            }
+        }
+        return t;
     }
 
     /** Stops waiting for {@code e}'s echo (it ended without it: the rest will not come). */

@@ -10,8 +10,8 @@ import java.util.OptionalLong;
  * loop runs either; only submitting requests differs.
  *
  * <p>A driver calls every method from one thread at a time (or under one lock), passes a monotonic
- * {@code nowNanos} ({@link System#nanoTime()}), and after each input drains {@link #pollTransmit()} and
- * {@link #nextEvent()} and re-arms its timer from {@link #pollTimeout()}. Misuse (e.g. {@code linkUp} while no link
+ * {@code nowNanos} ({@link System#nanoTime()}), and after each input drains {@link #pollTransmit()} (or
+ * {@link #pollTransmit(ByteBuffer)}) and {@link #nextEvent()} and re-arms its timer from {@link #pollTimeout()}. Misuse (e.g. {@code linkUp} while no link
  * was asked for) throws {@link LocalProtocolException}.
  */
 public interface LinkMachine {
@@ -43,11 +43,49 @@ public interface LinkMachine {
     /** The deadline from {@link #pollTimeout()} has come. */
     void handleTimeout(long nowNanos);
 
-    /** The next bytes to write to the link, or null when there are none. */
+    /** The next bytes to write to the link, in a fresh buffer the driver owns, or null when there are none. */
     ByteBuffer pollTransmit();
+
+    /**
+     * The next bytes to write to the link, copied into the driver's own buffer instead of a fresh one: as many as
+     * fit between {@code dst}'s position and limit, in the order {@link #pollTransmit()} would hand them out.
+     * {@code dst}'s position advances past them; its limit and the bytes before its position are untouched. A
+     * driver writes {@code dst} to the link after each call and calls again while the call filled it:
+     * <pre>{@code
+     * for (int n; (n = machine.pollTransmit(dst)) > 0; ) {   // dst: a pooled or reused buffer
+     *     dst.flip(); link.write(dst); dst.clear();           // write the n bytes before the next call
+     * }
+     * }</pre>
+     *
+     * <p>A request's bytes that do not all fit are split: the first ones are copied now, the rest come first from
+     * the next call of either {@code pollTransmit} verb, before any other request's bytes. Bytes are never lost,
+     * reordered or interleaved while the link stays up; when the link goes down the rest of a split request is
+     * dropped with the link (the request itself ends or is resent as for any request on a lost link). A request
+     * counts as written (it takes a slot, its timeout is that of a written request, a request expecting nothing
+     * ends, its echo is awaited) once its first byte is copied: the moment {@link #pollTransmit()} would hand out
+     * its buffer. So a driver must write every byte it was given, in order, as it would a buffer from
+     * {@link #pollTransmit()}. The verbs may be mixed.
+     *
+     * @param dst where to copy; any kind (heap, direct, a view of a pooled buffer)
+     * @return how many bytes were copied: 0 when there are none now or {@code dst} has no room
+     * @throws NullPointerException     when {@code dst} is null
+     * @throws IllegalArgumentException when {@code dst} is read-only (checked before anything changes)
+     */
+    int pollTransmit(ByteBuffer dst);
 
     /** When {@link #handleTimeout} must be called next, in {@code nowNanos} terms; empty when no deadline. */
     OptionalLong pollTimeout();
+
+    /**
+     * {@link #pollTimeout()} as a primitive, for drivers that re-arm their timer after every input: when
+     * {@link #handleTimeout} must be called next, in {@code nowNanos} terms, or {@link Long#MAX_VALUE} when no
+     * deadline is armed (a real deadline is never {@code Long.MAX_VALUE}: deadlines that would overflow are held at
+     * {@code Long.MAX_VALUE - 1}). Allocates nothing in {@link Connection} and {@link dev.labwire.core.bus.Bus}; this
+     * default unwraps {@link #pollTimeout()}.
+     */
+    default long pollTimeoutNanos() {
+        return pollTimeout().orElse(Long.MAX_VALUE);
+    }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     Event nextEvent();

@@ -10,6 +10,7 @@ import dev.labwire.core.frame.FramingException;
 import dev.labwire.core.frame.InputBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * The data path of a {@link Connection}: the input buffer, the framers, and the reply line.
@@ -118,9 +119,10 @@ final class ReplyMatcher {
      * the earliest, so the scan stops once it and every zombie were seen.
      */
     long earliestDeadline(boolean monotonic) {
-        long t = Exchange.NO_DEADLINE;
-        for (Exchange e : echo.awaiting()) {
-            t = Math.min(t, e.deadline);
+        long t = echo.earliestAwaitingDeadline();
+        if (monotonic && zombies == 0) { // the common case, without an iterator: the head is the earliest
+            Exchange head = inFlight.peekFirst();
+            return head == null ? t : Math.min(t, head.deadline);
         }
         int zombiesSeen = 0;
         boolean live = false;
@@ -150,6 +152,44 @@ final class ReplyMatcher {
         return out;
     }
 
+    /**
+     * The timer part of the reply line: every live request whose deadline has passed at {@code now} (written, in
+     * the line or awaiting its echo) ends with a written {@link Event.Timeout} and, if it was in the line, stays
+     * there as a zombie by the stale-reply policy; an unanswered resync probe, or a zombie whose grace ended under
+     * a policy that does not release it, closes the link.
+     */
+    void expire(long now) {
+        if (echo.pending()) {
+            for (Exchange e : echo.awaiting()) {
+                if (e.deadline <= now) {
+                    echo.forget(e);
+                    owner.end(e, new Event.Timeout(e.id, e.request, true));
+                }
+            }
+        }
+        boolean release = config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter;
+        for (Iterator<Exchange> it = inFlight.iterator(); it.hasNext(); ) {
+            Exchange e = it.next();
+            if (e.zombie) {
+                if (e.graceDeadline <= now && !release) {
+                    owner.requestClose("the late reply to timed-out " + e + " did not come within the grace period");
+                }
+                continue;
+            }
+            if (e.deadline > now) {
+                continue;
+            }
+            echo.forget(e);
+            if (e.kind == Exchange.Kind.PROBE) {
+                it.remove();
+                owner.probeLost("resync probe " + e.request.text() + " was not answered in time");
+                continue;
+            }
+            owner.end(e, new Event.Timeout(e.id, e.request, true));
+            owner.onStale(e, now, "timed out after being written");
+        }
+    }
+
     /** Under {@link StaleReplyPolicy.ReleaseAfter}, frees the slots whose late reply is no longer awaited. */
     void releaseDue(long now) {
         if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter) {
@@ -158,6 +198,26 @@ final class ReplyMatcher {
                     release(e);
                 }
             }
+        }
+    }
+
+    /**
+     * The first bytes of {@code e} were handed to the driver: it counts as written. It joins the reply line, or,
+     * expecting nothing, ends now with its empty {@link Event.Reply} (with echo checking on: once its echo is whole,
+     * see {@link Connection#echoDone}). With echo checking on, its echo is awaited.
+     */
+    void written(Exchange e) {
+        e.written = true;
+        byte[] p = e.request.payloadNoCopy();
+        byte[] t = config.writeTerminatorNoCopy();
+        boolean echoed = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && p.length + t.length > 0;
+        if (!(e.expect() instanceof Expect.None)) {
+            inFlight.addLast(e);
+        } else if (!echoed) {
+            owner.end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
+        }
+        if (echoed) {
+            echo.expect(e, Transmitter.wireBytes(p, t));
         }
     }
 

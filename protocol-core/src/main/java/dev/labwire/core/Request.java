@@ -35,8 +35,22 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         ON_RECONNECT
     }
 
+    /**
+     * The {@code timeout} by which this class's text factories hand over the array {@link #encode} just made: the
+     * constructor then keeps that array as it is (no second copy) and stores no timeout. A record has no other
+     * way in than its public canonical constructor, hence a marker. It is compared by identity and never leaves
+     * this class, so no caller can pass it: a caller's array is always copied, and a caller's negative
+     * {@code Duration} (which this one is) is always refused.
+     */
+    private static final Duration OWN_ENCODED_PAYLOAD = Duration.ofSeconds(-1);
+
     public Request {
-        payload = Objects.requireNonNull(payload, "payload").clone();
+        Objects.requireNonNull(payload, "payload");
+        if (timeout == OWN_ENCODED_PAYLOAD) {
+            timeout = null;
+        } else {
+            payload = payload.clone();
+        }
         Objects.requireNonNull(expect, "expect");
         Objects.requireNonNull(resend, "resend");
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
@@ -60,7 +74,7 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
      * @throws IllegalArgumentException when {@code text} is empty or holds a char outside ISO-8859-1
      */
     public static Request of(String text, Expect expect) {
-        return new Request(encode(text), expect, null, Resend.NEVER);
+        return new Request(encode(text), expect, OWN_ENCODED_PAYLOAD, Resend.NEVER);
     }
 
     /** A binary request expecting {@code expect}. */

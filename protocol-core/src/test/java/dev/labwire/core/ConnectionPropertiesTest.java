@@ -38,6 +38,7 @@ class ConnectionPropertiesTest {
         for (Event e; (e = c.nextEvent()) != Event.NeedData.INSTANCE; ) {
             sink.add(e);
         }
+        dev.labwire.core.testing.Pair.checkTimeoutTwins(c);
     }
 
     /**

@@ -220,6 +220,7 @@ class ConnectionTest {
         Pair p = Pair.open(FIXED.toBuilder().autoReconnect(false).build(), ScriptedInstrument.scpi());
         p.dropLink(new IllegalStateException("gone"));
         assertThat(p.conn.pollTimeout()).isEmpty();
+        assertThat(p.conn.pollTimeoutNanos()).as("no deadline").isEqualTo(Long.MAX_VALUE);
         assertThatThrownBy(() -> p.conn.send(Request.query("*IDN?"), p.now()))
                 .isInstanceOf(LocalProtocolException.class).hasMessageContaining("autoReconnect is off");
     }

@@ -96,6 +96,7 @@ class EchoAndReleaseTest {
         assertThat(events).isEmpty();
         assertThat(c.isWireBusy()).isTrue();
         assertThat(c.pollTimeout()).hasValue(T0 + Duration.ofSeconds(5).toNanos());
+        assertThat(c.pollTimeoutNanos()).as("the primitive twin").isEqualTo(T0 + Duration.ofSeconds(5).toNanos());
         c.receive(ByteBuffer.wrap(b("VOLT")), T0);
         drain(c, events);
         assertThat(events).isEmpty();

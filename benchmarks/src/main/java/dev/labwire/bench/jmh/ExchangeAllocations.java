@@ -12,16 +12,22 @@ import java.util.OptionalLong;
 
 /**
  * Where the bytes of one request-reply exchange are allocated, step by step: HotSpot's exact per-thread
- * allocation counter read around each call of the driver's loop, averaged over 200,000 warmed-up exchanges.
+ * allocation counter read around each call of the driver's loop, averaged over 200,000 warmed-up exchanges, half
+ * of them drained with the array verbs ({@code pollTransmit()}, {@code pollTimeout()}), half with the buffer verbs
+ * ({@code pollTransmit(ByteBuffer)} into a reused buffer, {@code pollTimeoutNanos()}), as the Netty driver does.
  * (JMH's {@code gc.alloc.rate.norm} gives the total; this splits it.)
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.labwire.bench.jmh.ExchangeAllocations</pre>
  */
 public final class ExchangeAllocations {
     private static final String[] STEPS = {
-        "send(request)", "pollTransmit() x2 (bytes, then null)", "pollTimeout() after send", "nextEvent() after send",
-        "receive(reply)", "pollTransmit() after receive", "pollTimeout() after receive", "nextEvent() x2 (Reply, NeedData)",
+        "send(request)", "pollTransmit() x2 (bytes, then null)", "pollTransmit(dst) x2 (reused buffer)",
+        "pollTimeout() after send", "pollTimeoutNanos() after send", "nextEvent() after send",
+        "receive(reply)", "pollTransmit after receive", "pollTimeout after receive", "nextEvent() x2 (Reply, NeedData)",
         "Request.query(text) (client call)", "Reply.text() (client call)"};
+    /** The steps of one exchange with the array verbs, and with the buffer verbs (a driver that writes into its buffer). */
+    private static final int[] ARRAY_VERBS = {0, 1, 3, 5, 6, 7, 8, 9};
+    private static final int[] BUFFER_VERBS = {0, 2, 4, 5, 6, 7, 8, 9};
 
     private ExchangeAllocations() {
     }
@@ -31,61 +37,91 @@ public final class ExchangeAllocations {
         Connection c = ConnectionBenchmark.ready(ConnectionConfig.DEFAULT);
         Request q = Request.query(ConnectionBenchmark.COMMAND);
         ByteBuffer reply = ByteBuffer.wrap(ConnectionBenchmark.REPLY);
+        ByteBuffer dst = ByteBuffer.allocateDirect(1024);
         long[] bytes = new long[STEPS.length];
         long now = 1;
         long sink = 0;
-        int n = 200_000;
+        int n = 200_000; // even: half the exchanges use each kind of verb
         for (int pass = 0; pass < 3; pass++) { // passes 0 and 1 warm up
             java.util.Arrays.fill(bytes, 0);
             for (int i = 0; i < n; i++) {
+                boolean buffer = (i & 1) == 1;
                 now += 1000;
                 long a = mx.getCurrentThreadAllocatedBytes();
                 Request r = Request.query(ConnectionBenchmark.COMMAND);
                 long b = mx.getCurrentThreadAllocatedBytes();
-                bytes[8] += b - a;
+                bytes[10] += b - a;
                 sink += r.payload().length;
                 a = mx.getCurrentThreadAllocatedBytes();
                 c.send(q, now);
                 b = mx.getCurrentThreadAllocatedBytes();
                 bytes[0] += b - a;
-                ByteBuffer out = c.pollTransmit();
-                sink += out.remaining() + (c.pollTransmit() == null ? 0 : 1);
-                a = mx.getCurrentThreadAllocatedBytes();
-                bytes[1] += a - b;
-                OptionalLong t = c.pollTimeout();
-                sink += t.isPresent() ? t.getAsLong() : 0;
-                b = mx.getCurrentThreadAllocatedBytes();
-                bytes[2] += b - a;
+                if (buffer) {
+                    dst.clear();
+                    sink += c.pollTransmit(dst) + c.pollTransmit(dst);
+                    a = mx.getCurrentThreadAllocatedBytes();
+                    bytes[2] += a - b;
+                    sink += c.pollTimeoutNanos();
+                    b = mx.getCurrentThreadAllocatedBytes();
+                    bytes[4] += b - a;
+                } else {
+                    ByteBuffer out = c.pollTransmit();
+                    sink += out.remaining() + (c.pollTransmit() == null ? 0 : 1);
+                    a = mx.getCurrentThreadAllocatedBytes();
+                    bytes[1] += a - b;
+                    OptionalLong t = c.pollTimeout();
+                    sink += t.isPresent() ? t.getAsLong() : 0;
+                    b = mx.getCurrentThreadAllocatedBytes();
+                    bytes[3] += b - a;
+                }
                 sink += c.nextEvent() == Event.NeedData.INSTANCE ? 0 : 1;
                 a = mx.getCurrentThreadAllocatedBytes();
-                bytes[3] += a - b;
+                bytes[5] += a - b;
                 reply.clear();
                 c.receive(reply, now);
                 b = mx.getCurrentThreadAllocatedBytes();
-                bytes[4] += b - a;
-                sink += c.pollTransmit() == null ? 0 : 1;
-                a = mx.getCurrentThreadAllocatedBytes();
-                bytes[5] += a - b;
-                t = c.pollTimeout();
-                sink += t.isPresent() ? t.getAsLong() : 0;
-                b = mx.getCurrentThreadAllocatedBytes();
                 bytes[6] += b - a;
+                if (buffer) {
+                    dst.clear();
+                    sink += c.pollTransmit(dst);
+                } else {
+                    sink += c.pollTransmit() == null ? 0 : 1;
+                }
+                a = mx.getCurrentThreadAllocatedBytes();
+                bytes[7] += a - b;
+                if (buffer) {
+                    sink += c.pollTimeoutNanos();
+                } else {
+                    OptionalLong t = c.pollTimeout();
+                    sink += t.isPresent() ? t.getAsLong() : 0;
+                }
+                b = mx.getCurrentThreadAllocatedBytes();
+                bytes[8] += b - a;
                 Event e = c.nextEvent();
                 sink += c.nextEvent() == Event.NeedData.INSTANCE ? 0 : 1;
                 a = mx.getCurrentThreadAllocatedBytes();
-                bytes[7] += a - b;
+                bytes[9] += a - b;
                 String text = ((Event.Reply) e).text();
                 b = mx.getCurrentThreadAllocatedBytes();
-                bytes[9] += b - a;
+                bytes[11] += b - a;
                 sink += text.length();
             }
         }
-        long total = 0;
         for (int i = 0; i < STEPS.length; i++) {
-            System.out.printf(Locale.ROOT, "%-40s %6.1f B%n", STEPS[i], bytes[i] / (double) n);
-            total += i < 8 ? bytes[i] : 0;
+            // the verb-specific steps ran in half the exchanges
+            double per = i >= 1 && i <= 4 ? n / 2.0 : n;
+            System.out.printf(Locale.ROOT, "%-40s %6.1f B%n", STEPS[i], bytes[i] / per);
         }
-        System.out.printf(Locale.ROOT, "%-40s %6.1f B%n", "core exchange (first 8 steps)", total / (double) n);
+        System.out.printf(Locale.ROOT, "%-40s %6.1f B%n", "core exchange, array verbs", total(bytes, ARRAY_VERBS, n));
+        System.out.printf(Locale.ROOT, "%-40s %6.1f B%n", "core exchange, buffer verbs", total(bytes, BUFFER_VERBS, n));
         System.out.println("(checksum " + sink + ")");
+    }
+
+    private static double total(long[] bytes, int[] steps, int n) {
+        double t = 0;
+        for (int i : steps) {
+            t += bytes[i] / (i >= 1 && i <= 4 ? n / 2.0 : n);
+        }
+        return t;
     }
 }

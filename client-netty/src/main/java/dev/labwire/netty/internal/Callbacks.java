@@ -45,9 +45,22 @@ final class Callbacks {
         }
     }
 
-    /** Fails {@code f} where user code runs. */
+    /** Fails {@code f} where user code runs ({@link Call#fail} for a call). */
     void fail(CompletableFuture<?> f, Throwable t) {
-        deliver(() -> f.completeExceptionally(t));
+        deliver(() -> Call.fail(f, t));
+    }
+
+    /** Completes {@code c} with {@code reply} where user code runs; on the loop without a task object. */
+    void succeed(Call<?> c, dev.labwire.core.Event.Reply reply) {
+        if (user == null) {
+            try {
+                c.succeed(reply);
+            } catch (RuntimeException | Error e) {
+                LOG.warn("{}: a callback threw", name, e);
+            }
+        } else {
+            user.execute(() -> c.succeed(reply));
+        }
     }
 
     /** Runs {@code r} on the loop: at once when already there; dropped when the loop is shut down. */
@@ -65,7 +78,7 @@ final class Callbacks {
             loop.execute(r);
         } catch (RejectedExecutionException e) {
             if (orFail != null) {
-                orFail.completeExceptionally(new LocalProtocolException("the event loop of client " + name + " is shut down"));
+                Call.fail(orFail, new LocalProtocolException("the event loop of client " + name + " is shut down"));
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.labwire.netty.internal;
 
-import java.nio.ByteBuffer;
+import dev.labwire.core.LinkMachine;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,8 +14,13 @@ interface Link {
     /** Starts opening; the outcome is reported to the driver later (or at once, on the event loop). */
     void start();
 
-    /** Queues bytes to write; the link owns {@code data} from now on. */
-    void write(ByteBuffer data);
+    /**
+     * Takes every byte {@code machine} has to write now ({@code pollTransmit} until it has none) and queues it for
+     * the next {@link #flush()}, in order.
+     *
+     * @return whether any byte was queued
+     */
+    boolean writeFrom(LinkMachine machine);
 
     /** Hands the queued bytes to the wire. */
     void flush();

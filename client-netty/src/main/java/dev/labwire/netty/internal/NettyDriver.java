@@ -18,10 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +54,6 @@ public final class NettyDriver {
         CompletionStage<Void> run(NettyDriver driver, long generation) throws Exception;
     }
 
-    private record Call(Request request, CompletableFuture<Event.Reply> future) {
-    }
-
     private final Endpoint endpoint;
     private final String name;
     private final ConnectionConfig config;
@@ -71,9 +66,9 @@ public final class NettyDriver {
     private final Connection conn;      // null on a bus
     private final Bus bus;              // null on a single-instrument link
     private final PushHub hub;
-    private final Map<Long, Call> calls = new HashMap<>();
+    private final Calls calls;
     private final List<CompletableFuture<Void>> linkEnds = new ArrayList<>();
-    private final List<CompletableFuture<Void>> readyWaiters = new ArrayList<>();
+    private final ReadyWaiters readyWaiters;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final Runnable flushTask = this::flushNow;
 
@@ -121,6 +116,8 @@ public final class NettyDriver {
         this.bus = bus;
         this.conn = bus == null ? new Connection(config) : null;
         this.machine = bus == null ? conn : bus;
+        this.calls = new Calls(callbacks, config, name);
+        this.readyWaiters = new ReadyWaiters(loop, callbacks);
         this.hub = new PushHub(loop, callbacks.userExecutor(), setup.pushedHighWater(), this::updateReading, name);
     }
 
@@ -158,59 +155,72 @@ public final class NettyDriver {
 
     // ------------------------------------------------------------------ callers (any thread)
 
-    /** Sends {@code r}; the future completes with the reply or fails with the client's exceptions. */
-    public CompletableFuture<Event.Reply> request(Request r) {
+    /**
+     * Sends {@code r}; the future completes with {@code convert} applied to the reply ({@link Call#REPLY}: the reply
+     * itself), or fails with the client's exceptions (see {@link Call} for how).
+     */
+    public <T> CompletableFuture<T> request(Request r, Function<Event.Reply, ? extends T> convert) {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
         config.checkPayload(r); // on the caller's thread: a bad command throws at the call
-        return submit(r, now -> conn.send(r, now));
+        return submit(r, null, convert);
     }
 
-    /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request)} otherwise. */
-    public CompletableFuture<Event.Reply> request(Address address, Request r, Bus.Priority priority) {
+    /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request, Function)} otherwise. */
+    public <T> CompletableFuture<T> request(Address address, Request r, Bus.Priority priority, Function<Event.Reply, ? extends T> convert) {
         if (bus == null) {
             throw new IllegalStateException("not a bus driver");
         }
         bus.check(address, r);
-        return submit(r, now -> bus.send(address, r, priority, now));
+        return submit(r, now -> bus.send(address, r, priority, now), convert);
     }
 
-    /** As {@link #request} but through the on-connect hook of link {@code gen}. */
-    public CompletableFuture<Event.Reply> requestHook(Request r, long gen) {
+    /** As {@link #request(Request, Function)} but through the on-connect hook of link {@code gen}. */
+    public <T> CompletableFuture<T> requestHook(Request r, long gen, Function<Event.Reply, ? extends T> convert) {
         config.checkPayload(r);
         return submit(r, now -> {
             if (gen != generation || state != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
             }
             return conn.sendHook(r, now);
-        });
+        }, convert);
     }
 
-    /** Hops onto the loop and hands {@code r} to the core with {@code send} (called with the time; returns the id). */
-    private CompletableFuture<Event.Reply> submit(Request r, LongUnaryOperator send) {
-        CompletableFuture<Event.Reply> f = new CompletableFuture<>();
-        if (closed) {
-            f.completeExceptionally(closedError(r));
-            return f;
+    /**
+     * Hands {@code r} to the core on the loop (at once when called there, else hopping onto it) with {@code send}
+     * (called with the time; returns the id), or, when {@code send} is null, with {@code conn.send}. With callbacks on
+     * the user's executor the conversion is a {@code thenApply} stage (see {@link Call}).
+     */
+    private <T> CompletableFuture<T> submit(Request r, LongUnaryOperator send, Function<Event.Reply, ? extends T> convert) {
+        if (convert != Call.REPLY && callbacks.userExecutor() != null) {
+            return submit(r, send, Call.REPLY).thenApply(convert);
         }
-        callbacks.onLoop(() -> submitOnLoop(r, send, f), f);
-        return f;
+        Call<T> call = Call.of(convert);
+        if (closed) {
+            call.fail(closedError(r));
+        } else if (loop.inEventLoop()) {
+            submitOnLoop(call, r, send);
+        } else {
+            callbacks.onLoop(() -> submitOnLoop(call, r, send), call);
+        }
+        return call;
     }
 
-    private void submitOnLoop(Request r, LongUnaryOperator send, CompletableFuture<Event.Reply> f) {
+    private void submitOnLoop(Call<?> call, Request r, LongUnaryOperator send) {
         if (closing) {
-            callbacks.fail(f, closedError(r));
+            callbacks.fail(call, closedError(r));
             return;
         }
         long id;
         try {
-            id = send.applyAsLong(System.nanoTime());
+            long now = System.nanoTime();
+            id = send == null ? conn.send(r, now) : send.applyAsLong(now);
         } catch (RuntimeException e) {
-            callbacks.fail(f, e);
+            callbacks.fail(call, e);
             return;
         }
-        calls.put(id, new Call(r, f));
+        calls.add(id, call);
         drain();
     }
 
@@ -227,15 +237,11 @@ public final class NettyDriver {
             } else if (closing) {
                 callbacks.fail(f, new LocalProtocolException("client " + name + " is closed"));
             } else {
-                readyWaiters.add(f);
-                ScheduledFuture<?> t = loop.schedule(() -> {
-                    if (readyWaiters.remove(f)) {
-                        Throwable cause = lastDownCause;
-                        callbacks.fail(f, new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
-                                + (cause == null ? "" : " (" + cause + ")"), cause));
-                    }
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-                f.whenComplete((v, e) -> t.cancel(false));
+                readyWaiters.add(f, timeout, () -> {
+                    Throwable cause = lastDownCause;
+                    return new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                            + (cause == null ? "" : " (" + cause + ")"), cause);
+                });
             }
         }, f);
         return f;
@@ -265,10 +271,7 @@ public final class NettyDriver {
         }
         cancelTimer();
         hub.complete();
-        for (CompletableFuture<Void> w : List.copyOf(readyWaiters)) {
-            callbacks.fail(w, new LocalProtocolException("client " + name + " is closed"));
-        }
-        readyWaiters.clear();
+        readyWaiters.fail(new LocalProtocolException("client " + name + " is closed"));
         CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
             Runnable finish = () -> {
                 onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
@@ -421,10 +424,11 @@ public final class NettyDriver {
 
     private void transmit() {
         boolean wrote = false;
-        for (ByteBuffer out; (out = machine.pollTransmit()) != null; ) {
-            if (link != null) {
-                link.write(out);
-                wrote = true;
+        if (link != null) {
+            wrote = link.writeFrom(machine);
+        } else {
+            while (machine.pollTransmit() != null) {
+                continue; // no link to write to: the core does not hand out bytes then, but never leave them
             }
         }
         if (wrote && !flushScheduled) {
@@ -445,12 +449,11 @@ public final class NettyDriver {
     }
 
     private void armTimer() {
-        OptionalLong t = machine.pollTimeout();
-        if (t.isEmpty()) {
+        long deadline = machine.pollTimeoutNanos();
+        if (deadline == Long.MAX_VALUE) {
             cancelTimer();
             return;
         }
-        long deadline = t.getAsLong();
         if (timer != null && timerDeadline <= deadline) {
             return; // fires no later than needed; an early handleTimeout does nothing and re-arms
         }
@@ -477,11 +480,11 @@ public final class NettyDriver {
 
     private void dispatch(Event e) {
         if (e instanceof Event.Reply r) {
-            end(r.id(), e);
+            calls.end(r.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Timeout t) {
-            end(t.id(), e);
+            calls.end(t.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Failed f) {
-            end(f.id(), e);
+            calls.end(f.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Pushed p) {
             hub.onFrame(p.frame());
             updateReading();
@@ -516,25 +519,9 @@ public final class NettyDriver {
             callbacks.deliver(() -> l.accept(s.state(), s.cause()));
         }
         if (s.state() == State.READY) {
-            for (CompletableFuture<Void> w : readyWaiters) {
-                callbacks.deliver(() -> w.complete(null));
-            }
-            readyWaiters.clear();
+            readyWaiters.ready();
         } else if (s.state() == State.ON_CONNECT && hook != null) {
             runHook(generation);
-        }
-    }
-
-    private void end(long id, Event e) {
-        Call c = calls.remove(id);
-        if (c == null) {
-            return;
-        }
-        Throwable failure = Failures.of(c.request(), e, config, name, state, lastDownCause, closing);
-        if (failure == null) {
-            callbacks.deliver(() -> c.future().complete((Event.Reply) e));
-        } else {
-            callbacks.fail(c.future(), failure);
         }
     }
 

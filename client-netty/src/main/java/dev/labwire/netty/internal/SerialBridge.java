@@ -1,5 +1,6 @@
 package dev.labwire.netty.internal;
 
+import dev.labwire.core.LinkMachine;
 import dev.labwire.serial.Endpoint;
 import dev.labwire.serial.SerialLink;
 import io.netty.channel.EventLoop;
@@ -167,8 +168,12 @@ final class SerialBridge implements Link {
     }
 
     @Override
-    public void write(ByteBuffer data) {
-        pending.add(data);
+    public boolean writeFrom(LinkMachine machine) {
+        boolean wrote = false;
+        for (ByteBuffer out; (out = machine.pollTransmit()) != null; wrote = true) {
+            pending.add(out); // a fresh array-backed buffer: the writer thread may take it as it is
+        }
+        return wrote;
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.labwire.netty.internal;
 
 import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.LinkMachine;
 import dev.labwire.serial.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -20,7 +20,6 @@ import java.io.EOFException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,9 +34,18 @@ import java.util.concurrent.TimeUnit;
  * released at once (the core copies what it keeps). Host names are resolved on a small shared resolver
  * pool, never on the event loop, so one slow DNS lookup does not stall a thousand other instruments.
  * Backpressure is Netty's auto-read switch.
+ *
+ * <p>Writes cost no allocation of their own: the core copies its bytes straight into a pooled direct buffer
+ * ({@link LinkMachine#pollTransmit(java.nio.ByteBuffer)} into a view of it), which is written with the channel's
+ * void promise; a write that fails reaches {@link Inbound#exceptionCaught} like a read that fails, and closes the
+ * channel, which the driver sees as the link lost with that cause.
  */
 final class TcpLink implements Link {
     private static final int IPTOS_LOWDELAY = 0x10;
+    /** The first buffer of a batch of writes: a pipelined batch of short commands fits. */
+    private static final int FIRST_BUFFER = 1024;
+    /** Later buffers of one batch (a long command, a big binary upload) double up to this. */
+    private static final int MAX_BUFFER = 64 * 1024;
     /** Up to 4 blocking lookups at once; idle threads end after 10 s. */
     private static final ExecutorService RESOLVER = newResolver();
 
@@ -46,12 +54,6 @@ final class TcpLink implements Link {
     private final Endpoint.Tcp endpoint;
     private final ConnectionConfig config;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final ChannelFutureListener closeOnWriteFailure = f -> {
-        if (!f.isSuccess()) {
-            failed(f.cause());
-            f.channel().close();
-        }
-    };
     private Channel channel;
     private Throwable error;
     private boolean closed;
@@ -141,9 +143,30 @@ final class TcpLink implements Link {
     }
 
     @Override
-    public void write(ByteBuffer data) {
-        // the core hands out a fresh array per pollTransmit(), so wrapping without a copy is safe
-        channel.write(Unpooled.wrappedBuffer(data)).addListener(closeOnWriteFailure);
+    public boolean writeFrom(LinkMachine machine) {
+        boolean wrote = false;
+        for (int size = FIRST_BUFFER; ; size = Math.min(2 * size, MAX_BUFFER)) {
+            ByteBuf buf = channel.alloc().ioBuffer(size);
+            int room = buf.writableBytes();
+            int n;
+            try {
+                // an allocator's ioBuffer is one contiguous region, so its internal NIO view is the buffer itself
+                n = machine.pollTransmit(buf.internalNioBuffer(buf.writerIndex(), room));
+            } catch (RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+            if (n == 0) {
+                buf.release();
+                return wrote;
+            }
+            buf.writerIndex(buf.writerIndex() + n);
+            channel.write(buf, channel.voidPromise()); // a failure goes to exceptionCaught
+            wrote = true;
+            if (n < room) {
+                return true; // the machine had no more than this
+            }
+        }
     }
 
     @Override
@@ -183,7 +206,10 @@ final class TcpLink implements Link {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (!closed) {
-                    driver.linkReceived(TcpLink.this, ((ByteBuf) msg).nioBuffer());
+                    ByteBuf in = (ByteBuf) msg;
+                    // the core copies what it keeps before this returns, so the buffer's own NIO view will do
+                    driver.linkReceived(TcpLink.this, in.nioBufferCount() == 1
+                            ? in.internalNioBuffer(in.readerIndex(), in.readableBytes()) : in.nioBuffer());
                 }
             } finally {
                 ReferenceCountUtil.release(msg);

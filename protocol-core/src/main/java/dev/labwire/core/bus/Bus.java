@@ -96,6 +96,8 @@ public final class Bus implements LinkMachine {
     private long lastNow;
     private long sendAt = Long.MIN_VALUE;
     private boolean wireWasBusy;
+    /** What {@link #pollTransmit(ByteBuffer)} could not fit of the last request handed out, or null. */
+    private ByteBuffer rest;
 
     /** One request waiting for its address's turn, or handed to the connection. */
     private static final class Item {
@@ -250,6 +252,7 @@ public final class Bus implements LinkMachine {
     /** The driver opened the link. See {@link Connection#linkUp}. */
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
+        rest = null;
         conn.linkUp(nowNanos);
         sync();
     }
@@ -267,6 +270,7 @@ public final class Bus implements LinkMachine {
      */
     public void linkDown(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
+        rest = null;
         conn.linkDown(cause, nowNanos);
         sync();
     }
@@ -274,6 +278,7 @@ public final class Bus implements LinkMachine {
     /** Closes the bus for good: every request not ended fails with a {@link LocalProtocolException}. Idempotent. */
     public void close(long nowNanos) {
         lastNow = nowNanos;
+        rest = null;
         conn.close(nowNanos);
         sync();
     }
@@ -305,9 +310,44 @@ public final class Bus implements LinkMachine {
      * The next bytes to write, or null when there are none now: the wire is busy, the turnaround since
      * the last exchange has not passed (see {@link #pollTimeout()}), or nothing waits. When the wire is
      * free this is where the next address's turn is taken, so a request sent during the turnaround can
-     * still win it by priority.
+     * still win it by priority. The rest of a request split by {@link #pollTransmit(ByteBuffer)} comes first.
      */
     public ByteBuffer pollTransmit() {
+        ByteBuffer out = rest;
+        rest = null;
+        return out != null ? out : nextWrite();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the bytes of the requests {@link #pollTransmit()} would hand out now, one exchange after another with
+     * the turnaround between them as always (so usually one request); the rest of a split request goes out on the
+     * next call whatever the turnaround, since its exchange has begun. The rest is dropped when the link goes down.
+     * The bytes are copied from {@link #pollTransmit()}'s buffer: a bus runs at serial rates.
+     */
+    @Override
+    public int pollTransmit(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
+        }
+        int start = dst.position();
+        while (dst.hasRemaining()) {
+            if (rest == null && (rest = nextWrite()) == null) {
+                break;
+            }
+            int n = Math.min(dst.remaining(), rest.remaining());
+            dst.put(rest.array(), rest.arrayOffset() + rest.position(), n); // the connection's buffers are array-backed
+            rest.position(rest.position() + n);
+            if (!rest.hasRemaining()) {
+                rest = null;
+            }
+        }
+        return dst.position() - start;
+    }
+
+    private ByteBuffer nextWrite() {
         if (lastNow < sendAt) {
             return null;
         }
@@ -354,7 +394,14 @@ public final class Bus implements LinkMachine {
      * the next write may go). Empty when no timer is needed.
      */
     public OptionalLong pollTimeout() {
-        long t = conn.pollTimeout().orElse(NONE);
+        long t = pollTimeoutNanos();
+        return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
+    @Override
+    public long pollTimeoutNanos() {
+        long t = conn.pollTimeoutNanos();
         if (!byDeadline.isEmpty()) {
             t = Math.min(t, byDeadline.first().deadline);
         }
@@ -362,7 +409,7 @@ public final class Bus implements LinkMachine {
         if (lastNow < sendAt && waiting) {
             t = Math.min(t, sendAt);
         }
-        return t == NONE ? OptionalLong.empty() : OptionalLong.of(t);
+        return t;
     }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */

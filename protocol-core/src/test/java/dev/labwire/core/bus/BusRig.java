@@ -143,6 +143,11 @@ final class BusRig {
 
     /** The driver's drain loop, repeated until nothing moves. */
     void pump() {
+        pumpOnce();
+        dev.labwire.core.testing.Pair.checkTimeoutTwins(bus);
+    }
+
+    private void pumpOnce() {
         for (int guard = 0; guard < 1_000_000; guard++) {
             boolean moved = false;
             ByteBuffer out;

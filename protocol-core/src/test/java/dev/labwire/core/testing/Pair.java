@@ -135,10 +135,20 @@ public final class Pair {
                 moved = true;
             }
             if (!moved) {
+                checkTimeoutTwins(conn);
                 return;
             }
         }
         throw new AssertionError("pair never settled");
+    }
+
+    /** {@code pollTimeoutNanos()} says what {@code pollTimeout()} says, with {@code Long.MAX_VALUE} for none. */
+    public static void checkTimeoutTwins(dev.labwire.core.LinkMachine m) {
+        OptionalLong t = m.pollTimeout();
+        long nanos = m.pollTimeoutNanos();
+        if (nanos != t.orElse(Long.MAX_VALUE) || t.isPresent() && t.getAsLong() == Long.MAX_VALUE) {
+            throw new AssertionError("pollTimeoutNanos() is " + nanos + " but pollTimeout() is " + t);
+        }
     }
 
     /** Events of a type, in order. */

@@ -1,0 +1,67 @@
+package dev.labwire.netty.internal;
+
+import dev.labwire.core.Event;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * The future a caller gets for one request, completed by its driver: with the {@link Event.Reply} ({@link #REPLY}),
+ * or with what the call's conversion makes of it ({@code query} completes with the reply's text), in one stage
+ * instead of a {@code thenApply} on a reply future. A converting call fails the way that stage would: with the
+ * failure wrapped in a {@link CompletionException} ({@code join()} and {@code whenComplete} see it; {@code get()}
+ * unwraps it); a conversion that throws fails the call the same way. A call of the reply itself fails with the
+ * failure itself.
+ *
+ * <p>One thing a single stage does differently: a thread blocked in {@code join()} or {@code get()} when the call
+ * completes may run dependents registered before it (the JDK allows either thread), where a {@code thenApply}
+ * stage happens to run them on the completing thread first. So the driver uses a {@code thenApply} stage when
+ * callbacks run on the user's executor, whose thread users rely on; on the event loop either thread will do.
+ *
+ * @param <T> what the caller gets
+ */
+public final class Call<T> extends CompletableFuture<T> {
+    /** The conversion of a call that completes with the reply itself. */
+    public static final Function<Event.Reply, Event.Reply> REPLY = r -> r;
+
+    private final Function<Event.Reply, ? extends T> convert;
+
+    private Call(Function<Event.Reply, ? extends T> convert) {
+        this.convert = convert;
+    }
+
+    /** A call that completes with {@code convert} applied to the reply (on the completing thread), or the reply for {@link #REPLY}. */
+    static <T> Call<T> of(Function<Event.Reply, ? extends T> convert) {
+        return new Call<>(java.util.Objects.requireNonNull(convert, "convert"));
+    }
+
+    /** Completes with {@code reply}, converted. */
+    void succeed(Event.Reply reply) {
+        if (convert == REPLY) {
+            complete(convert.apply(reply));
+            return;
+        }
+        T value;
+        try {
+            value = convert.apply(reply);
+        } catch (Throwable t) {
+            completeExceptionally(new CompletionException(t));
+            return;
+        }
+        complete(value);
+    }
+
+    /** Fails with {@code cause}, wrapped as a {@code thenApply} stage would wrap it when this call converts. */
+    void fail(Throwable cause) {
+        completeExceptionally(convert == REPLY || cause instanceof CompletionException ? cause : new CompletionException(cause));
+    }
+
+    /** Fails {@code f} with {@code cause}: through {@link #fail} for a call, as it is for any other future. */
+    static void fail(CompletableFuture<?> f, Throwable cause) {
+        if (f instanceof Call<?> c) {
+            c.fail(cause);
+        } else {
+            f.completeExceptionally(cause);
+        }
+    }
+}
