@@ -115,7 +115,7 @@ abstract class BlockingClientContract {
         mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(500)));
         assertThatThrownBy(() -> c.query("*OPC?", Duration.ofMillis(150))).isInstanceOf(RequestTimeoutException.class);
         assertThat(c.query("*IDN?")).isEqualTo(IDN);
-        assertThat(mock.commands()).containsSubsequence("*OPC?", "*OPC?", "*IDN?");
+        assertThat(mock.commands()).containsSubsequence("*OPC?", "*OPC?;*OPC?", "*IDN?");
     }
 
     @Test

@@ -80,11 +80,19 @@ public final class Connection implements LinkMachine {
     private int attempt;
     private int failures;
 
+    static {
+        dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new);
+    }
+
     /** A connection in state {@link State#IDLE}; call {@link #open} to start. */
     public Connection(ConnectionConfig config) {
+        this(config, dev.labwire.core.internal.ReplyFilter.NONE);
+    }
+
+    private Connection(ConnectionConfig config, dev.labwire.core.internal.ReplyFilter filter) {
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.jitter = config.newJitterSource();
-        this.matcher = new ReplyMatcher(this, config, events);
+        this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
     }
@@ -123,6 +131,10 @@ public final class Connection implements LinkMachine {
             throw new LocalProtocolException("queue is full: " + config.maxQueued() + " requests wait (maxQueued); cannot send " + request);
         }
         config.checkPayload(request);
+        if (pending.isEmpty() && inFlight.isEmpty()) {
+            monotonic = true;
+            lastDeadline = Long.MIN_VALUE;
+        }
         Exchange e = new Exchange(++nextId, request, Exchange.Kind.USER, deadline(request, nowNanos));
         if (e.deadline < lastDeadline) {
             monotonic = false;
@@ -169,9 +181,7 @@ public final class Connection implements LinkMachine {
     }
 
     private long deadline(Request r, long now) {
-        long t = (r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos();
-        long d = now + t;
-        return d < now ? NONE - 1 : d; // saturate on overflow
+        return dev.labwire.core.internal.Durations.deadline(now, r.timeout() != null ? r.timeout() : config.defaultTimeout());
     }
 
     // ------------------------------------------------------------------ inputs: link lifecycle
@@ -268,8 +278,7 @@ public final class Connection implements LinkMachine {
             failAll(pending, cause);
         }
         if (config.autoReconnect()) {
-            long d = now + config.backoff().delayNanos(failures, jitter.nextUnit());
-            reconnectAt = d < now ? NONE - 1 : d;
+            reconnectAt = dev.labwire.core.internal.Durations.deadline(now, Math.max(0, config.backoff().delayNanos(failures, jitter.nextUnit())));
         }
     }
 
@@ -319,7 +328,7 @@ public final class Connection implements LinkMachine {
                 data.position(data.limit());
                 return;
             }
-            matcher.receive(data, CHUNK);
+            matcher.receive(data, CHUNK, nowNanos);
         }
     }
 
@@ -339,6 +348,7 @@ public final class Connection implements LinkMachine {
 
     /** Emits the ending event of {@code e} and updates the hook when it was a hook request. */
     void end(Exchange e, Event ending) {
+        e.ended = true;
         events.add(ending);
         if (e.kind == Exchange.Kind.HOOK) {
             hookOutstanding--;
@@ -357,27 +367,15 @@ public final class Connection implements LinkMachine {
         return "timed out";
     }
 
+    /** The resync probe while one runs (written or not), else null. */
+    Exchange probe() {
+        return probe;
+    }
+
     /** The resync probe's answer was seen: user requests may flow again. */
     void resynced() {
         probe = null;
         resyncing = false;
-    }
-
-    /**
-     * The echo of {@code e}'s bytes came back whole and right ({@code mismatch} null), or wrong. An echo
-     * is only awaited while its request is live (a timeout forgets it), and its reply is framed only
-     * after it, so a request with a reply is still live and unanswered here.
-     */
-    void echoDone(Exchange e, RemoteProtocolException mismatch) {
-        if (e.expect() instanceof Expect.None) {
-            end(e, mismatch == null ? new Event.Reply(e.id, e.request, java.util.List.of()) : new Event.Failed(e.id, e.request, mismatch));
-        } else if (mismatch != null && e.kind == Exchange.Kind.PROBE) {
-            requestClose("resync probe " + e.request.text() + " came back damaged: " + mismatch.getMessage());
-        } else if (mismatch != null) {
-            end(e, new Event.Failed(e.id, e.request, mismatch));
-            onStale(e, lastNow, "failed on a damaged echo");
-            matcher.releaseDue(lastNow);
-        }
     }
 
     private void maybeReady() {
@@ -429,8 +427,11 @@ public final class Connection implements LinkMachine {
         if (probe != null && !probe.written) {
             return probe;
         }
-        if (resyncing || inFlight.size() >= config.maxInFlight()) {
+        if (resyncing || matcher.suspect() || inFlight.size() >= config.maxInFlight()) {
             return null;
+        }
+        if (config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && !inFlight.isEmpty()) {
+            return null; // half duplex: one talker at a time, so an echo can never meet a reply on the wire
         }
         if (state == State.ON_CONNECT) {
             return hookQueue.pollFirst();
@@ -473,12 +474,7 @@ public final class Connection implements LinkMachine {
                 t = Math.min(t, e.deadline);
             }
         }
-        t = Math.min(t, matcher.earliestDeadline(monotonic));
-        if (pending.isEmpty() && inFlight.isEmpty()) {
-            monotonic = true;
-            lastDeadline = Long.MIN_VALUE;
-        }
-        return t;
+        return Math.min(t, matcher.earliestDeadline(monotonic));
     }
 
     /** Timers that are due at {@code nowNanos} fire: timeouts, the stale-reply grace, the reconnect. */
@@ -498,17 +494,68 @@ public final class Connection implements LinkMachine {
             probe = null;
             requestClose("resync probe could not be sent in time");
         }
-        matcher.releaseDue(nowNanos);
     }
 
     private void expireQueued(ArrayDeque<Exchange> q, long now) {
+        String why = null;
         for (Iterator<Exchange> it = q.iterator(); it.hasNext(); ) {
             Exchange e = it.next();
             if (e.deadline <= now) {
                 it.remove();
-                end(e, new Event.Timeout(e.id, e.request, false));
+                if (why == null) {
+                    why = whyNotWritten();
+                }
+                end(e, new Event.Timeout(e.id, e.request, false, why));
             }
         }
+    }
+
+    /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
+    private String whyNotWritten() {
+        StaleReplyPolicy policy = config.staleReplyPolicy();
+        switch (state) {
+            case CONNECTING:
+                return "the link is still connecting (attempt " + attempt + ")";
+            case DOWN:
+                return "the link is down and waits to reconnect (backoff after " + failures + " failed attempts)";
+            case ON_CONNECT:
+                return "the on-connect hook was still running";
+            case CLOSED:
+                return "the connection is closed";
+            default:
+                break;
+        }
+        if (closeRequested) {
+            return "the link was being renewed";
+        }
+        if (probe != null) {
+            return "the link was resynchronising: probe " + probe.request.text() + " not answered yet (staleReplyPolicy " + policy + ")";
+        }
+        if (matcher.suspect()) {
+            Exchange z = null;
+            for (Exchange e : inFlight) {
+                if (e.zombie) {
+                    z = e;
+                    break;
+                }
+            }
+            String held = z == null ? "a timed-out request whose echo is still owed" : "timed-out " + z.request.text();
+            return "the link was held by " + held + ": its late reply is awaited before anything else is written, and if it"
+                    + " does not come the link is renewed (staleReplyPolicy " + policy + "). A device that never answers such"
+                    + " a query costs the grace; to wait less, shorten the grace or use StaleReplyPolicy.scpiResync() or reconnect()";
+        }
+        Exchange head = null;
+        for (Exchange e : inFlight) {
+            if (!e.ended) {
+                head = e;
+                break;
+            }
+        }
+        if (head != null) {
+            return "it waited behind " + head.request.text() + " (in flight; maxInFlight " + config.maxInFlight()
+                    + ") and " + pending.size() + " queued requests";
+        }
+        return "it waited behind " + pending.size() + " queued requests";
     }
 
     /** The written resync probe timed out (the matcher took it out of the reply line): the link is closed. */
@@ -517,22 +564,14 @@ public final class Connection implements LinkMachine {
         requestClose(why);
     }
 
-    /** {@code e} ended early after being written: it stays in the reply line as a zombie, by the stale-reply policy. */
-    void onStale(Exchange e, long now, String why) {
+    /** {@code e} ended early after being written and is a zombie now: the stale-reply policy acts. */
+    void onStale(Exchange e, String why) {
         StaleReplyPolicy policy = config.staleReplyPolicy();
-        java.time.Duration grace = policy instanceof StaleReplyPolicy.DiscardLateReply d ? d.grace()
-                : policy instanceof StaleReplyPolicy.ReleaseAfter r ? r.grace() : null;
-        if (grace != null) {
-            long g = now + grace.toNanos();
-            matcher.zombify(e, g < now ? NONE - 1 : g);
-        } else {
-            matcher.zombify(e, Exchange.NO_DEADLINE);
-        }
         if (policy instanceof StaleReplyPolicy.Resync r && !resyncing && !closeRequested) {
             resyncing = true;
-            probe = new Exchange(++nextId, r.probe(), Exchange.Kind.PROBE, deadline(r.probe(), now));
+            probe = new Exchange(++nextId, r.probe(), Exchange.Kind.PROBE, deadline(r.probe(), lastNow));
         } else if (policy == StaleReplyPolicy.Reconnect.INSTANCE) {
-            requestClose("request " + e + " " + why + " (stale-reply policy RECONNECT)");
+            requestClose("request " + e + " " + why + " (stale-reply policy reconnect)");
         }
     }
 
@@ -549,7 +588,7 @@ public final class Connection implements LinkMachine {
 
     /** Requests written and awaiting their reply, not counting timed-out ones whose late reply is owed. */
     public int inFlightCount() {
-        return inFlight.size() - matcher.zombies;
+        return matcher.liveInLine();
     }
 
     /**

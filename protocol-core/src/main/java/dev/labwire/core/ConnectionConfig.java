@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *   <tr><td>{@code maxQueued}</td><td>10,000</td><td>{@code send} throws {@link LocalProtocolException}</td></tr>
  *   <tr><td>{@code defaultTimeout}</td><td>5 s</td><td>whole exchange, from {@code send} to the last reply byte;
  *       the request ends with {@link Event.Timeout}</td></tr>
- *   <tr><td>{@code staleReplyPolicy}</td><td>{@link StaleReplyPolicy#discardLateReply discardLateReply(10 s)}</td><td>-</td></tr>
+ *   <tr><td>{@code staleReplyPolicy}</td><td>{@link StaleReplyPolicy#discardLateReply discardLateReply(1 s)}</td><td>-</td></tr>
  *   <tr><td>{@code classifier}</td><td>{@link FrameClassifier#ALL_REPLIES}</td><td>-</td></tr>
  *   <tr><td>{@code onConnect}</td><td>no requests</td><td>a failing hook request closes the link (reconnect with backoff)</td></tr>
  *   <tr><td>{@code externalHook}</td><td>false</td><td>when true the driver runs its own hook and calls {@code hookDone}</td></tr>
@@ -230,31 +230,19 @@ public final class ConnectionConfig {
 
     /**
      * Refuses a request whose payload holds this config's write terminator: it would reach the device as two
-     * commands. {@link Connection#send} calls it; a client that hands requests to another thread calls it first
-     * so that the caller gets the exception at the call.
+     * commands. The data of an IEEE 488.2 definite-length block ({@code #<n><len><data>}, e.g. from
+     * {@link dev.labwire.core.scpi.IeeeBlock#command}) may hold any byte, the terminator included: it is skipped.
+     * {@link Connection#send} calls it; a client that hands requests to another thread calls it first so that the
+     * caller gets the exception at the call.
      *
      * @throws IllegalArgumentException naming the request and the index of the terminator
      */
     public void checkPayload(Request request) {
-        byte[] t = writeTerminator;
-        byte[] p = request.payloadNoCopy();
-        if (t.length > 0 && indexOf(p, t) >= 0) {
+        int at = ProgramMessage.terminatorOutsideBlocks(request.payloadNoCopy(), writeTerminator);
+        if (at >= 0) {
             throw new IllegalArgumentException("request " + request + " contains the write terminator at index "
-                    + indexOf(p, t) + "; it would reach the device as two commands");
+                    + at + " (outside any #<n><len> block); it would reach the device as two commands");
         }
-    }
-
-    private static int indexOf(byte[] p, byte[] t) {
-        outer:
-        for (int i = 0; i + t.length <= p.length; i++) {
-            for (int j = 0; j < t.length; j++) {
-                if (p[i + j] != t[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     JitterSource newJitterSource() {
@@ -269,7 +257,7 @@ public final class ConnectionConfig {
         private int maxInFlight = 1;
         private int maxQueued = 10_000;
         private Duration defaultTimeout = Duration.ofSeconds(5);
-        private StaleReplyPolicy staleReplyPolicy = StaleReplyPolicy.discardLateReply(Duration.ofSeconds(10));
+        private StaleReplyPolicy staleReplyPolicy = StaleReplyPolicy.discardLateReply(Duration.ofSeconds(1));
         private FrameClassifier classifier = FrameClassifier.ALL_REPLIES;
         private List<Request> onConnect = List.of();
         private boolean externalHook;
@@ -329,11 +317,7 @@ public final class ConnectionConfig {
 
         /** Whole-exchange timeout for requests that carry none. */
         public Builder defaultTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("defaultTimeout must be positive: " + timeout);
-            }
-            this.defaultTimeout = timeout;
+            this.defaultTimeout = dev.labwire.core.internal.Durations.positive("defaultTimeout", timeout);
             return this;
         }
 
@@ -397,11 +381,7 @@ public final class ConnectionConfig {
 
         /** For drivers: how long one link attempt may take. */
         public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
-            }
-            this.connectTimeout = timeout;
+            this.connectTimeout = dev.labwire.core.internal.Durations.positive("connectTimeout", timeout);
             return this;
         }
 

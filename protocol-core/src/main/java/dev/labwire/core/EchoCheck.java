@@ -12,7 +12,8 @@ import java.util.List;
  * have passed, and only then go on to framing. The comparison is positional: after the first byte that
  * differs, the request is reported at once and the rest of its |write| bytes are still dropped, since
  * they are the damaged echo (a collision or noise changes bytes; it does not change how many the UART
- * hands back).
+ * hands back). An echo stays owed after its request ended (timed out): a late echo is still dropped, never
+ * framed as a reply, until it is whole or its request's stale-reply grace ends.
  */
 final class EchoCheck {
     /** The longest stretch of bytes shown in a mismatch message. */
@@ -48,23 +49,25 @@ final class EchoCheck {
 
     /**
      * Drops echo bytes from {@code data}, at most up to the end of the echoes owed. Reports each echo to
-     * {@code owner} once: at its first wrong byte, or when it is whole and right.
+     * {@code matcher} once: at its first wrong byte, or when it is whole and right; and then when all its bytes
+     * have passed ({@link ReplyMatcher#echoWhole}).
      */
-    void consume(ByteBuffer data, Connection owner) {
+    void consume(ByteBuffer data, ReplyMatcher matcher) {
         while (data.hasRemaining() && !queue.isEmpty()) {
             Echo echo = queue.peekFirst();
             byte b = data.get();
             echo.got[echo.pos] = b;
             if (b != echo.sent[echo.pos] && !echo.reported) {
                 echo.reported = true;
-                owner.echoDone(echo.exchange, mismatch(echo));
+                matcher.echoDone(echo.exchange, mismatch(echo));
             }
             if (++echo.pos == echo.sent.length) {
                 queue.pollFirst();
                 if (!echo.reported) {
                     echo.reported = true;
-                    owner.echoDone(echo.exchange, null);
+                    matcher.echoDone(echo.exchange, null);
                 }
+                matcher.echoWhole(echo.exchange);
             }
         }
     }
@@ -76,32 +79,57 @@ final class EchoCheck {
                 + show(echo.got, i + 1) + "; byte " + i + " should be " + hex(echo.sent[i]) + " but is " + hex(echo.got[i]));
     }
 
-    /** Exchanges expecting nothing whose echo has not been reported: they end when it is (or by their deadline). */
+    /** Live exchanges expecting nothing whose echo has not been reported: they end when it is (or by their deadline). */
     List<Exchange> awaiting() {
         List<Exchange> out = new ArrayList<>();
         for (Echo echo : queue) {
-            if (!echo.reported && echo.exchange.expect() instanceof Expect.None) {
+            if (!echo.reported && !echo.exchange.ended && echo.exchange.expect() instanceof Expect.None) {
                 out.add(echo.exchange);
             }
         }
         return out;
     }
 
-    /** The earliest deadline of {@link #awaiting()}, or {@link Exchange#NO_DEADLINE}; allocates nothing when no echo is owed. */
-    long earliestAwaitingDeadline() {
+    /** The exchanges whose echo is owed, in write order. */
+    List<Exchange> owedBy() {
+        List<Exchange> out = new ArrayList<>(queue.size());
+        for (Echo echo : queue) {
+            out.add(echo.exchange);
+        }
+        return out;
+    }
+
+    /**
+     * The earliest deadline among the echoes owed: a live write-only exchange's timeout, an ended exchange's grace;
+     * {@link Exchange#NO_DEADLINE} when none. Allocates nothing.
+     */
+    long earliestDeadline() {
         long t = Exchange.NO_DEADLINE;
         if (queue.isEmpty()) {
             return t;
         }
         for (Echo echo : queue) {
-            if (!echo.reported && echo.exchange.expect() instanceof Expect.None) {
-                t = Math.min(t, echo.exchange.deadline);
+            Exchange e = echo.exchange;
+            if (e.zombie) {
+                t = Math.min(t, e.graceDeadline);
+            } else if (!echo.reported && !e.ended && e.expect() instanceof Expect.None) {
+                t = Math.min(t, e.deadline);
             }
         }
         return t;
     }
 
-    /** Stops waiting for {@code e}'s echo (it ended without it: the rest will not come). */
+    /** True when some bytes of {@code e}'s echo have come already. */
+    boolean started(Exchange e) {
+        for (Echo echo : queue) {
+            if (echo.exchange == e) {
+                return echo.pos > 0 || echo.reported;
+            }
+        }
+        return false;
+    }
+
+    /** Stops waiting for {@code e}'s echo (its grace ended under a policy that releases it). */
     void forget(Exchange e) {
         for (Iterator<Echo> it = queue.iterator(); it.hasNext(); ) {
             if (it.next().exchange == e) {

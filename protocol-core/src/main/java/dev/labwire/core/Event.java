@@ -62,10 +62,30 @@ public sealed interface Event {
      * @param request the request
      * @param written true when its bytes had been handed to the driver (the device may still answer;
      *                the connection's {@link StaleReplyPolicy} deals with that)
+     * @param detail  what the request waited for, for the caller's message: for a request never written, what
+     *                held the link (the request in flight, a timed-out request whose late reply is owed and the
+     *                policy, the link being down); for a written one, how much of the reply came. Null when
+     *                there is nothing to add.
      */
-    record Timeout(long id, Request request, boolean written) implements Event {
+    record Timeout(long id, Request request, boolean written, String detail) implements Event {
         public Timeout {
             Objects.requireNonNull(request, "request");
+        }
+
+        /** A timeout without detail. */
+        public Timeout(long id, Request request, boolean written) {
+            this(id, request, written, null);
+        }
+
+        /** Equal to another timeout of the same request, written or not alike; the detail is only for messages. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Timeout t && t.id == id && t.written == written && t.request.equals(request);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(id) * 31 + request.hashCode() + (written ? 1 : 0);
         }
     }
 
@@ -102,7 +122,9 @@ public sealed interface Event {
         /** Received while resynchronising, before the probe's answer. */
         RESYNC,
         /** A reply-kind frame when no request awaited one. */
-        UNEXPECTED
+        UNEXPECTED,
+        /** A frame that names another device than the one whose reply is awaited (an addressed bus). */
+        FOREIGN
     }
 
     /**

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One request's life inside a {@link Connection}: queued, written, collecting its reply frames, and,
- * after it ended early (timeout, bad reply), possibly a "zombie" that still owns its place in the
- * reply line so that the rest of its reply is swallowed instead of reaching a later request.
+ * One request's life inside a {@link Connection}: queued, written, collecting its reply frames, and, after it
+ * ended early (timeout, bad reply, or an earlier request's timeout made its reply ambiguous), possibly a
+ * "zombie" that still owns its place in the reply line and its echo so that what it is owed is swallowed
+ * instead of reaching a later request.
  */
 final class Exchange {
     enum Kind { USER, HOOK, PROBE }
@@ -19,9 +20,19 @@ final class Exchange {
     final Kind kind;
     final long deadline;
     boolean written;
-    /** Ended for its caller; still owed frames are swallowed. */
+    /** Order of writing, from 1; 0 while not written. */
+    long writeSeq;
+    /** Its ending event was emitted. */
+    boolean ended;
+    /** Ended for its caller while still owed reply frames (in the line) or echo bytes. */
     boolean zombie;
-    /** For a zombie of policy (a): when its late reply stops being worth waiting for. */
+    /** In the reply line: written, expecting a reply, not yet whole (or released). */
+    boolean inLine;
+    /** Its echo is awaited (echo checking on). */
+    boolean echoOwed;
+    /** A framing error of its reply was reported while the framer still discards the rest of that frame. */
+    boolean discardOwed;
+    /** For a zombie: when what it is owed stops being worth waiting for. */
     long graceDeadline = NO_DEADLINE;
     /** Frames (or framing errors) received for this reply so far. */
     int received;
@@ -59,10 +70,9 @@ final class Exchange {
         return frames == null ? List.of() : frames;
     }
 
-    void becomeZombie(long graceDeadline) {
-        zombie = true;
-        this.graceDeadline = graceDeadline;
-        frames = null;
+    /** Something is still owed to it on the wire (a reply in the line, an echo). */
+    boolean owesSomething() {
+        return inLine || echoOwed;
     }
 
     @Override

@@ -8,60 +8,101 @@ import dev.labwire.core.frame.Framer;
 import dev.labwire.core.frame.FramingError;
 import dev.labwire.core.frame.FramingException;
 import dev.labwire.core.frame.InputBuffer;
+import dev.labwire.core.internal.ReplyFilter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The data path of a {@link Connection}: the input buffer, the framers, and the reply line.
+ * Who owns the next incoming byte of a {@link Connection}, in one place.
  *
- * <p>Theory of operation. Requests written to the wire sit in {@link #inFlight} in write order. Bytes
- * are framed by the framer the head of that line needs (the connection's framing, a block framer, a
- * fixed-length framer); each frame is classified (pushed, or part of the head's reply) and counted
- * against the head's {@link Expect}. When the head is whole it leaves the line. A head that already
- * ended (timed out, failed on a bad frame) stays as a zombie until its owed frames have passed, so
- * that they are swallowed and never reach the next request. A framing error counts as one frame of
- * the head: the framer has already discarded that frame to its boundary. With half-duplex echo on, the
- * {@link EchoCheck} takes the echo of every write off the byte stream before anything is framed.
+ * <p>Theory of operation. Every byte that arrives belongs to exactly one owner, tried in this order:
+ * <ol>
+ *   <li><b>an echo still owed</b> ({@link EchoCheck}): with half-duplex echo on, the bytes of every write come
+ *       back first, in write order, and are checked and dropped. An echo stays owed after its request ended
+ *       (a late echo is still dropped, never framed as a reply) until it is whole or the stale-reply grace of
+ *       its request ends.</li>
+ *   <li><b>a block trailer still owed</b>: after a definite-length IEEE 488.2 block, CR LF, LF or CR is the
+ *       block's trailer however late it comes (the block framer settles it before any other framer runs).</li>
+ *   <li><b>the head of the reply line</b>: requests written and expecting a reply, in write order. The head is
+ *       live (its caller waits), a zombie (it ended early; what it is still owed is swallowed:
+ *       {@link Event.Discarded} {@code LATE_REPLY}), or the resync probe.</li>
+ *   <li><b>nobody</b>: the frame is pushed (by the {@link FrameClassifier}) or discarded ({@code UNEXPECTED}).</li>
+ * </ol>
+ *
+ * <p>Replies carry no tag, so position is everything. The rule that keeps it: once a written request ends
+ * while still owed something ({@link #endEarly}), nothing written after it can be trusted either (the device may
+ * never send what is owed: a SCPI query with an error gets no reply), so every live request written after it
+ * fails at once with {@link AmbiguousReplyException} and becomes a zombie too, and nothing new is written
+ * ({@link #suspect()}) until every zombie got what it was owed (the stream is in step again), the
+ * {@link StaleReplyPolicy.Resync} probe's answer came, a {@link StaleReplyPolicy.ReleaseAfter} grace ended
+ * (the zombie is dropped; for addressed buses), or the link is renewed. A zombie's grace restarts whenever
+ * bytes arrive for it, so a big late reply that keeps coming is swallowed whole.
  */
 final class ReplyMatcher {
     final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
     final EchoCheck echo = new EchoCheck();
+    /** Exchanges that ended and are still owed a reply (in the line) or an echo. */
     int zombies;
 
     private final Connection owner;
     private final ConnectionConfig config;
     private final ArrayDeque<Event> events;
+    private final ReplyFilter filter;
     private final Framer baseFramer;
     private final BlockFramer blockFramer;
     private final InputBuffer input = new InputBuffer(1024);
+    private final long graceNanos;
     private Framer current;
     private Framer bytesFramer;
+    private long writeSeq;
+    private long now;
 
-    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Event> events) {
+    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Event> events, ReplyFilter filter) {
         this.owner = owner;
         this.config = config;
         this.events = events;
+        this.filter = filter;
         this.baseFramer = config.framing().newFramer(config.maxFrameLength());
         this.blockFramer = newBlockFramer(config.maxFrameLength());
         this.current = baseFramer;
+        this.graceNanos = graceNanos(config.staleReplyPolicy());
     }
 
-    private BlockFramer newBlockFramer(int max) {
-        byte[] t = config.writeTerminatorNoCopy();
-        return new BlockFramer(t.length == 0 ? new byte[] {'\n'} : t, max, BlockFramer.TrailingTerminator.OPTIONAL);
+    /** How long a zombie waits for what it is owed: the policy's grace; without one, until the probe or the new link. */
+    private static long graceNanos(StaleReplyPolicy p) {
+        if (p instanceof StaleReplyPolicy.DiscardLateReply d) {
+            return dev.labwire.core.internal.Durations.nanos(d.grace());
+        }
+        if (p instanceof StaleReplyPolicy.ReleaseAfter r) {
+            return dev.labwire.core.internal.Durations.nanos(r.grace());
+        }
+        return Long.MAX_VALUE;
     }
+
+    /** Indefinite blocks end at NL (IEEE 488.2 8.7.10); a definite block's trailer is any end of line. */
+    private static BlockFramer newBlockFramer(int max) {
+        return BlockFramer.scpi(max);
+    }
+
+    // ------------------------------------------------------------------ bytes in
 
     /** Takes all of {@code data} in chunks, framing after each, dropping what comes while not reading. */
-    void receive(ByteBuffer data, int chunk) {
+    void receive(ByteBuffer data, int chunk, long nowNanos) {
+        now = nowNanos;
         while (data.hasRemaining()) {
             if (!owner.reading()) {
                 data.position(data.limit());
                 return;
             }
             if (echo.pending()) {
-                echo.consume(data, owner);
+                echo.consume(data, this);
                 continue;
+            }
+            Exchange head = inFlight.peekFirst();
+            if (head != null && head.zombie && graceNanos > 0 && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply) {
+                head.graceDeadline = Math.max(head.graceDeadline, dev.labwire.core.internal.Durations.deadline(nowNanos, graceNanos));
             }
             input.append(data, chunk);
             decode(false);
@@ -79,6 +120,9 @@ final class ReplyMatcher {
     void reset() {
         restartFraming();
         echo.clear();
+        for (Exchange e : inFlight) {
+            e.inLine = false;
+        }
         inFlight.clear();
         zombies = 0;
     }
@@ -91,20 +135,6 @@ final class ReplyMatcher {
         bytesFramer = null;
     }
 
-    /**
-     * Frees the slot of {@code e}, which ended and whose late reply is no longer awaited
-     * ({@link StaleReplyPolicy.ReleaseAfter}); half-received bytes are dropped so that the next reply
-     * starts on a clean stream. Its echo, if still owed (it was damaged), is still dropped as it comes.
-     */
-    void release(Exchange e) {
-        if (inFlight.remove(e)) {
-            if (e.zombie) {
-                zombies--;
-            }
-            restartFraming();
-        }
-    }
-
     int bufferedBytes() {
         return input.readableBytes();
     }
@@ -113,39 +143,106 @@ final class ReplyMatcher {
         return input.capacity();
     }
 
+    // ------------------------------------------------------------------ bytes out
+
     /**
-     * The earliest deadline in the reply line (a zombie's grace, a live request's timeout) and of the
-     * writes awaiting their echo. With {@code monotonic} deadlines only the first live request can be
-     * the earliest, so the scan stops once it and every zombie were seen.
+     * The first bytes of {@code e} were handed to the driver: it counts as written. It joins the reply line, or,
+     * expecting nothing, ends now with its empty {@link Event.Reply} (with echo checking on: once its echo is whole,
+     * see {@link #echoDone}). With echo checking on, its echo is awaited.
+     */
+    void written(Exchange e) {
+        e.written = true;
+        e.writeSeq = ++writeSeq;
+        byte[] p = e.request.payloadNoCopy();
+        byte[] t = config.writeTerminatorNoCopy();
+        boolean echoed = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && p.length + t.length > 0;
+        if (!(e.expect() instanceof Expect.None)) {
+            e.inLine = true;
+            inFlight.addLast(e);
+        } else if (!echoed) {
+            owner.end(e, new Event.Reply(e.id, e.request, List.of()));
+        }
+        if (echoed) {
+            e.echoOwed = true;
+            echo.expect(e, Transmitter.wireBytes(p, t));
+        }
+    }
+
+    /** True while nothing may be written but a resync probe: some ended request is still owed a reply or an echo. */
+    boolean suspect() {
+        return zombies > 0;
+    }
+
+    /** Requests written and awaiting their reply (live, not zombies, not the probe). */
+    int liveInLine() {
+        int n = 0;
+        for (Exchange e : inFlight) {
+            if (!e.ended && e.kind != Exchange.Kind.PROBE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ echoes
+
+    /**
+     * The echo of {@code e}'s bytes came back whole and right ({@code mismatch} null), or wrong (reported at its
+     * first wrong byte; the rest of its bytes are still dropped, then {@link #echoWhole} follows).
+     */
+    void echoDone(Exchange e, RemoteProtocolException mismatch) {
+        if (e.ended) {
+            return; // a late echo of an ended request: dropped, nothing more to tell
+        }
+        if (e.expect() instanceof Expect.None) {
+            owner.end(e, mismatch == null ? new Event.Reply(e.id, e.request, List.of()) : new Event.Failed(e.id, e.request, mismatch));
+        } else if (mismatch != null && e.kind == Exchange.Kind.PROBE) {
+            owner.requestClose("resync probe " + e.request.text() + " came back damaged: " + mismatch.getMessage());
+        } else if (mismatch != null) {
+            endEarly(e, new Event.Failed(e.id, e.request, mismatch), "failed on a damaged echo");
+        }
+        if (mismatch != null) {
+            // the bytes taken for this echo may have been a reply: no reply in the line can be matched any more
+            for (Exchange x : inFlight.toArray(new Exchange[0])) {
+                if (!x.ended && x.kind != Exchange.Kind.PROBE) {
+                    owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.text()
+                            + " cannot be told apart: the echo of " + e.request.text() + " came back damaged, so the bytes"
+                            + " taken for it may have been this reply (" + mismatch.getMessage() + ")")));
+                    zombify(x);
+                }
+            }
+        }
+    }
+
+    /** Every byte of {@code e}'s echo has passed (right or wrong). */
+    void echoWhole(Exchange e) {
+        e.echoOwed = false;
+        settleZombie(e);
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /**
+     * The earliest deadline in the reply line and of the echoes: a live request's timeout, a zombie's grace.
+     * With {@code monotonic} deadlines and no zombie, only the head can be the earliest live one. Reads only.
      */
     long earliestDeadline(boolean monotonic) {
-        long t = echo.earliestAwaitingDeadline();
-        if (monotonic && zombies == 0) { // the common case, without an iterator: the head is the earliest
+        long t = echo.earliestDeadline();
+        if (monotonic && zombies == 0) {
             Exchange head = inFlight.peekFirst();
             return head == null ? t : Math.min(t, head.deadline);
         }
-        int zombiesSeen = 0;
-        boolean live = false;
         for (Exchange e : inFlight) {
-            if (e.zombie) {
-                t = Math.min(t, e.graceDeadline);
-                zombiesSeen++;
-            } else if (!live || !monotonic) {
-                t = Math.min(t, e.deadline);
-                live = true;
-            }
-            if (live && monotonic && zombiesSeen == zombies) {
-                break;
-            }
+            t = Math.min(t, e.zombie ? e.graceDeadline : e.deadline);
         }
         return t;
     }
 
     /** Requests written and not ended: in the reply line (not zombies, not the probe) or awaiting their echo. */
-    java.util.List<Exchange> onTheWire() {
-        java.util.List<Exchange> out = echo.awaiting();
+    List<Exchange> onTheWire() {
+        List<Exchange> out = echo.awaiting();
         for (Exchange e : inFlight) {
-            if (!e.zombie && e.kind != Exchange.Kind.PROBE) {
+            if (!e.ended && e.kind != Exchange.Kind.PROBE) {
                 out.add(e);
             }
         }
@@ -153,82 +250,160 @@ final class ReplyMatcher {
     }
 
     /**
-     * The timer part of the reply line: every live request whose deadline has passed at {@code now} (written, in
-     * the line or awaiting its echo) ends with a written {@link Event.Timeout} and, if it was in the line, stays
-     * there as a zombie by the stale-reply policy; an unanswered resync probe, or a zombie whose grace ended under
-     * a policy that does not release it, closes the link.
+     * The timer part: every live request whose deadline has passed at {@code now} ends with a written
+     * {@link Event.Timeout} ({@link #endEarly}); an unanswered resync probe closes the link; a zombie whose grace
+     * ended is released ({@link StaleReplyPolicy.ReleaseAfter}) or closes the link (every other policy).
      */
-    void expire(long now) {
-        if (echo.pending()) {
-            for (Exchange e : echo.awaiting()) {
-                if (e.deadline <= now) {
-                    echo.forget(e);
-                    owner.end(e, new Event.Timeout(e.id, e.request, true));
-                }
+    void expire(long nowNanos) {
+        now = nowNanos;
+        for (Exchange e : echo.awaiting()) {
+            if (e.deadline <= nowNanos) {
+                endEarly(e, new Event.Timeout(e.id, e.request, true, "its echo did not come back whole"), "timed out awaiting its echo");
             }
         }
-        boolean release = config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter;
-        for (Iterator<Exchange> it = inFlight.iterator(); it.hasNext(); ) {
-            Exchange e = it.next();
-            if (e.zombie) {
-                if (e.graceDeadline <= now && !release) {
-                    owner.requestClose("the late reply to timed-out " + e + " did not come within the grace period");
-                }
+        for (Exchange e : inFlight.toArray(new Exchange[0])) {
+            if (e.ended || e.deadline > nowNanos) {
                 continue;
             }
-            if (e.deadline > now) {
-                continue;
-            }
-            echo.forget(e);
             if (e.kind == Exchange.Kind.PROBE) {
-                it.remove();
+                removeFromLine(e);
                 owner.probeLost("resync probe " + e.request.text() + " was not answered in time");
                 continue;
             }
-            owner.end(e, new Event.Timeout(e.id, e.request, true));
-            owner.onStale(e, now, "timed out after being written");
+            endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
         }
-    }
-
-    /** Under {@link StaleReplyPolicy.ReleaseAfter}, frees the slots whose late reply is no longer awaited. */
-    void releaseDue(long now) {
-        if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter) {
-            for (Exchange e : inFlight.toArray(new Exchange[0])) {
-                if (e.zombie && e.graceDeadline <= now) {
-                    release(e);
+        for (Exchange e : zombiesNow()) {
+            if (e.graceDeadline <= nowNanos) {
+                if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter) {
+                    release(e, false);
+                } else {
+                    e.graceDeadline = Exchange.NO_DEADLINE; // asked once: the new link forgets it
+                    owner.requestClose("the late reply to timed-out " + e + " did not come within the grace period ("
+                            + config.staleReplyPolicy() + ")");
                 }
             }
         }
     }
 
-    /**
-     * The first bytes of {@code e} were handed to the driver: it counts as written. It joins the reply line, or,
-     * expecting nothing, ends now with its empty {@link Event.Reply} (with echo checking on: once its echo is whole,
-     * see {@link Connection#echoDone}). With echo checking on, its echo is awaited.
-     */
-    void written(Exchange e) {
-        e.written = true;
-        byte[] p = e.request.payloadNoCopy();
-        byte[] t = config.writeTerminatorNoCopy();
-        boolean echoed = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && p.length + t.length > 0;
-        if (!(e.expect() instanceof Expect.None)) {
-            inFlight.addLast(e);
-        } else if (!echoed) {
-            owner.end(e, new Event.Reply(e.id, e.request, java.util.List.of()));
+    private List<Exchange> zombiesNow() {
+        List<Exchange> out = new ArrayList<>();
+        if (zombies == 0) {
+            return out;
         }
-        if (echoed) {
-            echo.expect(e, Transmitter.wireBytes(p, t));
+        for (Exchange e : inFlight) {
+            if (e.zombie) {
+                out.add(e);
+            }
+        }
+        for (Exchange e : echo.owedBy()) {
+            if (e.zombie && !e.inLine) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    private static String progress(Exchange e) {
+        if (e.received == 0) {
+            return "no reply came";
+        }
+        Expect x = e.expect();
+        String of = x instanceof Expect.Frames n ? " of " + n.count() : "";
+        return e.received + of + " frames of the reply came";
+    }
+
+    /**
+     * Frees {@code e}, whose grace ended under {@link StaleReplyPolicy.ReleaseAfter}: it leaves the line and its echo
+     * is no longer awaited; half-received bytes are dropped so that the next reply starts on a clean stream.
+     */
+    private void release(Exchange e, boolean keepEchoUnderWay) {
+        if (e.inLine) {
+            removeFromLine(e);
+            restartFraming();
+        }
+        if (e.echoOwed && !(keepEchoUnderWay && echo.started(e))) { // a damaged echo under way is still dropped as it comes
+            echo.forget(e);
+            e.echoOwed = false;
+        }
+        settleZombie(e);
+    }
+
+    // ------------------------------------------------------------------ the one way a written request ends early
+
+    /**
+     * {@code e}, written, ends now with {@code ending} although its reply (or echo) may still come. It becomes a
+     * zombie for whatever it is still owed; every live request written after it fails as ambiguous and becomes a
+     * zombie too; then the stale-reply policy acts (probe, reconnect).
+     */
+    void endEarly(Exchange e, Event ending, String why) {
+        owner.end(e, ending);
+        zombify(e);
+        if (!e.zombie) {
+            return;
+        }
+        for (Exchange later : inFlight.toArray(new Exchange[0])) {
+            if (!later.ended && later.kind != Exchange.Kind.PROBE && later.writeSeq > e.writeSeq) {
+                owner.end(later, new Event.Failed(later.id, later.request, new AmbiguousReplyException(
+                        "reply to " + later.request.text() + " cannot be told apart: " + e.request.text() + " (written before it) "
+                                + why + " and the device may never answer it; replies are matched by position, so every request"
+                                + " written after it fails and the link is resynchronised (" + config.staleReplyPolicy() + ")")));
+                zombify(later);
+            }
+        }
+        owner.onStale(e, why);
+        if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter && e.graceDeadline <= now) {
+            release(e, true);
         }
     }
 
-    void zombify(Exchange e, long graceDeadline) {
-        e.becomeZombie(graceDeadline);
-        zombies++;
+    private void zombify(Exchange e) {
+        e.ended = true;
+        if (e.owesSomething() && !e.zombie) {
+            e.zombie = true;
+            zombies++;
+            e.graceDeadline = dev.labwire.core.internal.Durations.deadline(now, graceNanos);
+        }
     }
+
+    /** A zombie that is owed nothing more stops being one. */
+    private void settleZombie(Exchange e) {
+        if (e.zombie && !e.owesSomething()) {
+            e.zombie = false;
+            zombies--;
+        }
+    }
+
+    private void removeFromLine(Exchange e) {
+        if (e.inLine) {
+            inFlight.remove(e);
+            e.inLine = false;
+            settleZombie(e);
+        }
+    }
+
+    /** The probe's answer came: every zombie before it in the line is dropped, the stream is in step again. */
+    private void resynced(Exchange probe) {
+        while (!inFlight.isEmpty()) {
+            Exchange e = inFlight.pollFirst();
+            e.inLine = false;
+            settleZombie(e);
+            if (e == probe) {
+                break;
+            }
+        }
+        owner.resynced();
+    }
+
+    // ------------------------------------------------------------------ framing
 
     private void decode(boolean eof) {
         while (owner.reading()) {
             Exchange head = inFlight.peekFirst();
+            if (head != null && head.discardOwed && !current.isDiscarding()) {
+                head.discardOwed = false;
+                advance(head, false);
+                continue;
+            }
             Framer f = framerFor(head);
             if (f != current) {
                 if (!current.settle(input) && !eof) {
@@ -261,7 +436,7 @@ final class ReplyMatcher {
             if (!head.blockStarted && config.classifier() != FrameClassifier.ALL_REPLIES) {
                 // a pushed line may come before the block: frame it as a line until the '#' is there
                 if (!current.settle(input) || input.isEmpty()) {
-                    return current; // the previous reply's trailing terminator first
+                    return current; // the previous reply's trailer first
                 }
                 if (input.get(0) != '#') {
                     return baseFramer;
@@ -283,43 +458,52 @@ final class ReplyMatcher {
     }
 
     private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
-        boolean pushed = fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED;
-        if (pushed) {
+        if (fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED) {
             events.add(new Event.Pushed(frame));
             return;
         }
-        if (head != null && fromBaseFraming && !head.usesBaseFraming() && !head.zombie && head.kind != Exchange.Kind.PROBE) {
+        if (head == null) {
+            events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
+            return;
+        }
+        Exchange probe = owner.probe();
+        if (probe != null && probe.written && fromBaseFraming && (head.zombie || head == probe)
+                && ((StaleReplyPolicy.Resync) config.staleReplyPolicy()).isAnswer(frame)) {
+            resynced(probe);
+            return;
+        }
+        if (head.kind == Exchange.Kind.PROBE) {
+            events.add(new Event.Discarded(frame, Event.DiscardReason.RESYNC));
+            return;
+        }
+        if (!head.ended && fromBaseFraming && !head.usesBaseFraming()) {
             onFramingError(head, FramingError.of(FramingException.Kind.MALFORMED, "reply to " + head.request
                     + " must be an IEEE 488.2 block starting with '#' but is " + frame));
             return;
         }
-        if (head == null || (fromBaseFraming && !head.usesBaseFraming())) {
-            events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
+        if (fromBaseFraming && !head.usesBaseFraming()) {
+            events.add(new Event.Discarded(frame, Event.DiscardReason.LATE_REPLY));
             return;
         }
-        if (head.kind == Exchange.Kind.PROBE) {
-            if (((StaleReplyPolicy.Resync) config.staleReplyPolicy()).isAnswer(frame)) {
-                inFlight.pollFirst();
-                owner.resynced();
-            } else {
-                events.add(new Event.Discarded(frame, Event.DiscardReason.RESYNC));
-            }
+        if (filter.isForeign(head.id, frame)) {
+            events.add(new Event.Discarded(frame, Event.DiscardReason.FOREIGN));
             return;
         }
         boolean marker = head.expect() instanceof Expect.UntilMarker u && u.isMarker(frame);
-        if (head.zombie) {
+        if (head.ended) {
             if (!marker) {
                 events.add(new Event.Discarded(frame, Event.DiscardReason.LATE_REPLY));
             }
         } else if (!marker) {
             head.add(frame);
         }
-        if (advance(head, marker) && !head.zombie) {
+        if (advance(head, marker) && !head.ended) {
             owner.end(head, new Event.Reply(head.id, head.request, head.frames()));
+            head.ended = true;
         }
     }
 
-    /** Counts one frame (or framing error) of {@code head}'s reply; removes it from the line when whole. */
+    /** Counts one frame (or framing error) of {@code head}'s reply; takes it out of the line when whole. */
     private boolean advance(Exchange head, boolean marker) {
         Expect x = head.expect();
         boolean done;
@@ -327,36 +511,44 @@ final class ReplyMatcher {
             done = ++head.received >= n.count();
         } else if (x instanceof Expect.UntilMarker u) {
             done = marker;
-            if (!marker && ++head.received > u.maxFrames() && !head.zombie) {
-                owner.end(head, new Event.Failed(head.id, head.request, new RemoteProtocolException(
-                        "more than " + u.maxFrames() + " frames before the end marker of " + head.request)));
-                zombify(head, Exchange.NO_DEADLINE);
+            if (!marker && ++head.received > u.maxFrames() && !head.ended) {
+                endEarly(head, new Event.Failed(head.id, head.request, new RemoteProtocolException(
+                        "more than " + u.maxFrames() + " frames before the end marker of " + head.request)),
+                        "got more than " + u.maxFrames() + " frames before its end marker");
                 return false;
             }
         } else {
             done = true;
         }
         if (done) {
-            inFlight.remove(head);
-            if (head.zombie) {
-                zombies--;
-            }
+            removeFromLine(head);
         }
         return done;
     }
 
     private void onFramingError(Exchange head, FramingError err) {
-        if (head == null || head.zombie || head.kind == Exchange.Kind.PROBE) {
+        if (head == null || head.ended || head.kind == Exchange.Kind.PROBE) {
             events.add(new Event.ProtocolError(err.exception()));
-            if (head != null && head.zombie) {
-                advance(head, false);
+            if (head != null && head.ended) {
+                countError(head);
             }
             return;
         }
-        boolean whole = advance(head, false);
-        owner.end(head, new Event.Failed(head.id, head.request, err.exception()));
-        if (!whole) {
-            zombify(head, Exchange.NO_DEADLINE);
+        boolean whole = countError(head);
+        if (whole) {
+            owner.end(head, new Event.Failed(head.id, head.request, err.exception()));
+            head.ended = true;
+        } else {
+            endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "failed on a bad reply whose rest is still owed");
         }
+    }
+
+    /** A framing error counts as one frame of {@code head}, once the framer has discarded the bad frame's rest. */
+    private boolean countError(Exchange head) {
+        if (current.isDiscarding()) {
+            head.discardOwed = true;
+            return false;
+        }
+        return advance(head, false);
     }
 }

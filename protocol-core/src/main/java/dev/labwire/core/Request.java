@@ -53,8 +53,8 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         }
         Objects.requireNonNull(expect, "expect");
         Objects.requireNonNull(resend, "resend");
-        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        if (timeout != null) {
+            dev.labwire.core.internal.Durations.positive("timeout", timeout);
         }
     }
 
@@ -63,9 +63,23 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         return of(text, Expect.line());
     }
 
-    /** A text request expecting no reply. */
+    /**
+     * A text request expecting no reply.
+     *
+     * @throws IllegalArgumentException when {@code text} holds a SCPI query (a program message unit whose header
+     *         ends with {@code ?}, outside strings and blocks: {@code *IDN?}, {@code VOLT 5;*OPC?}): the device would
+     *         answer it and, with nobody expecting that answer, it would be taken as the reply to the next query.
+     *         Use {@link #query}; for a device that really sends nothing back, {@code Request.of(text, Expect.nothing())}
+     */
     public static Request write(String text) {
-        return of(text, Expect.nothing());
+        byte[] p = encode(text);
+        String q = ProgramMessage.queryHeader(p);
+        if (q != null) {
+            throw new IllegalArgumentException("write(\"" + text + "\") holds the query " + q + ": the device answers it and"
+                    + " that answer would reach the next query; use query(...) (or Request.of(text, Expect.nothing()) for a"
+                    + " device that sends nothing back)");
+        }
+        return new Request(p, Expect.nothing(), OWN_ENCODED_PAYLOAD, Resend.NEVER);
     }
 
     /**

@@ -13,9 +13,19 @@ public final class RequestTimeoutException extends RuntimeException {
     private final transient Request request;
     private final boolean written;
 
+    /** A timeout of {@code request} after {@code timeout}, its bytes {@code written} or not. */
     public RequestTimeoutException(Request request, Duration timeout, boolean written) {
-        super("no reply to \"" + request.text() + "\" within " + timeout.toMillis() + " ms"
-                + (written ? "" : " (it was never written: the link was busy or down)"));
+        this(request, timeout, written, null);
+    }
+
+    /**
+     * A timeout of {@code request} after {@code timeout}, its bytes {@code written} or not; {@code detail} (from
+     * {@link Event.Timeout#detail()}, may be null) says what it waited for: what held the link and what to change.
+     */
+    public RequestTimeoutException(Request request, Duration timeout, boolean written, String detail) {
+        super("no reply to \"" + request.text() + "\" within " + dev.labwire.core.internal.Durations.show(timeout)
+                + (written ? (detail == null ? "" : " (" + detail + ")")
+                        : " (it was never written: " + (detail == null ? "the link was busy or down" : detail) + ")"));
         this.request = request;
         this.written = written;
     }

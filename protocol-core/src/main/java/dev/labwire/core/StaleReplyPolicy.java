@@ -6,29 +6,47 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * What a connection does after a request timed out with its bytes already on the wire, when the device
- * may still answer it. Whatever the policy, a late reply is never handed to a later request: that is the
- * PyVISA-py failure (a timed-out {@code *OPC?}'s late {@code 1} returned as the answer to {@code *IDN?}).
+ * What a connection does after a written request ended without its whole reply (it timed out, or its reply broke
+ * off), when the device may still send the rest. Whatever the policy, a late reply is never handed to a later
+ * request: that is the PyVISA-py failure (a timed-out {@code *OPC?}'s late {@code 1} returned as the answer to
+ * {@code *IDN?}).
  *
+ * <h2>The rule every policy keeps</h2>
+ * Replies are matched by position. A request that timed out may be answered late, or never (a SCPI instrument
+ * sends nothing back for a query with an error, e.g. {@code FOO:BAR?}, and queues the error instead). Until the
+ * connection knows which, no reply after it can be matched, so:
  * <ul>
- *   <li>{@link DiscardLateReply} (the default, grace 10 s): the timed-out request keeps its place in the
- *       reply line and its in-flight slot; its reply is swallowed when it comes
- *       ({@link Event.Discarded}, {@code LATE_REPLY}). If it has not come within {@code grace}, the
- *       stream state is unknown and the connection asks the driver to drop and reopen the link.</li>
- *   <li>{@link Resync}: as above, and also sends a probe at once (for SCPI {@code *OPC?} expecting
- *       {@code 1}) ahead of every other request; every frame after the late replies and before the
- *       probe's answer is discarded ({@code RESYNC}). User requests wait until the answer is seen. If the
- *       probe itself times out, the link is dropped and reopened.</li>
- *   <li>{@link Reconnect}: the connection asks the driver to drop and reopen the link at once.</li>
- *   <li>{@link ReleaseAfter}: as (a) for {@code grace} (which may be zero), then the slot is freed and the
- *       link kept, with any half-received bytes dropped. A reply later than that reaches the next request,
- *       so use it only where a reply names what it answers: a {@link dev.labwire.core.bus.Bus} checks
- *       every reply's address, so a late reply from another device fails the next request instead of
- *       answering it. It needs {@code maxInFlight} 1 (a freed slot in a pipeline would shift every later
- *       reply); {@link ConnectionConfig.Builder#build()} refuses anything else.</li>
+ *   <li>the timed-out request keeps its place in the reply line and what it is owed is swallowed when it comes
+ *       ({@link Event.Discarded}, {@code LATE_REPLY});</li>
+ *   <li>with {@code maxInFlight > 1}, every request written after it fails at once with an
+ *       {@link AmbiguousReplyException} naming it, and is swallowed the same way;</li>
+ *   <li>nothing new is written until the stream is known to be in step again: every late reply came, the probe's
+ *       answer came, or the link was renewed. Queued requests wait (their own timeout still runs, and a timeout
+ *       message names the request that holds the link and the policy).</li>
  * </ul>
- * A device that never answers a timed-out query (SCPI: a query with an error) costs the grace period
- * (policy a) or the probe's timeout (policy b) and then a reconnect; that is the price of never guessing.
+ *
+ * <h2>The policies</h2>
+ * <ul>
+ *   <li>{@link DiscardLateReply} (the default, grace 1 s): wait up to {@code grace} for what is owed; the grace
+ *       restarts whenever bytes of it arrive, so a long late block is swallowed whole. If it has not all come by
+ *       then, the connection drops and reopens the link ({@link Event.CloseLink}): a new TCP connection cannot carry
+ *       the old one's late bytes. With the defaults (timeout 5 s, grace 1 s), {@code query("FOO:BAR?")} times out
+ *       after 5 s and a following {@code query("*IDN?")} is answered about 1 s later on a new link. On a serial
+ *       link a reopened port still carries what the device sends afterwards: a reply later than timeout plus
+ *       grace there is taken for the next one; choose a grace longer than the slowest reply, or {@link Resync}.</li>
+ *   <li>{@link Resync}: write a probe at once, ahead of everything; frames are swallowed until one equals the
+ *       probe's answer, which proves the stream is in step (the device answers in order). If the probe is not
+ *       answered within its timeout, the link is dropped and reopened. The answer must be a frame no timed-out
+ *       request can produce: {@link #scpiResync()} sends {@code *OPC?;*OPC?}, whose answer {@code 1;1} only a
+ *       compound query gives (a plain {@code *OPC?} probe's {@code 1} could be the late reply of {@code OUTP?}).
+ *       Needs an instrument that accepts compound queries (IEEE 488.2 7.3.3 requires it).</li>
+ *   <li>{@link Reconnect}: drop and reopen the link at once.</li>
+ *   <li>{@link ReleaseAfter}: as {@code DiscardLateReply} for {@code grace} (which may be zero), then forget what
+ *       is owed and keep the link, with any half-received bytes dropped. A reply later than that would reach the
+ *       next request, so use it only where a reply names what it answers: a {@link dev.labwire.core.bus.Bus}
+ *       checks every reply's address and swallows one from another device. It needs {@code maxInFlight} 1;
+ *       {@link ConnectionConfig.Builder#build()} refuses anything else.</li>
+ * </ul>
  */
 public sealed interface StaleReplyPolicy {
 
@@ -42,9 +60,12 @@ public sealed interface StaleReplyPolicy {
         return new Resync(probe, answer.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** SCPI resync: {@code *OPC?} answered by {@code 1}, with a 2 s probe timeout. */
+    /**
+     * SCPI resync: the compound query {@code *OPC?;*OPC?}, answered by {@code 1;1}, with a 2 s probe timeout. A
+     * late reply of a single query can never look like that answer.
+     */
     static StaleReplyPolicy scpiResync() {
-        return resync(Request.query("*OPC?").withTimeout(Duration.ofSeconds(2)), "1");
+        return resync(Request.query("*OPC?;*OPC?").withTimeout(Duration.ofSeconds(2)), "1;1");
     }
 
     /** Swallow the late reply for {@code grace} (zero or more), then free the slot and keep the link (for addressed buses). */
@@ -63,11 +84,13 @@ public sealed interface StaleReplyPolicy {
      * @param grace how long after the timeout the late reply may still come; positive
      */
     record DiscardLateReply(Duration grace) implements StaleReplyPolicy {
+        @Override
+        public String toString() {
+            return "discardLateReply(" + dev.labwire.core.internal.Durations.show(grace) + ")";
+        }
+
         public DiscardLateReply {
-            Objects.requireNonNull(grace, "grace");
-            if (grace.isNegative() || grace.isZero()) {
-                throw new IllegalArgumentException("grace must be positive: " + grace);
-            }
+            dev.labwire.core.internal.Durations.positive("grace", grace);
         }
     }
 
@@ -108,7 +131,7 @@ public sealed interface StaleReplyPolicy {
 
         @Override
         public String toString() {
-            return "Resync[" + probe.text() + " -> " + new String(answer, StandardCharsets.ISO_8859_1) + "]";
+            return "resync(" + probe.text() + " -> " + new String(answer, StandardCharsets.ISO_8859_1) + ")";
         }
     }
 
@@ -118,17 +141,24 @@ public sealed interface StaleReplyPolicy {
      * @param grace how long after the timeout the late reply is still swallowed; zero or positive
      */
     record ReleaseAfter(Duration grace) implements StaleReplyPolicy {
+        @Override
+        public String toString() {
+            return "releaseAfter(" + dev.labwire.core.internal.Durations.show(grace) + ")";
+        }
+
         public ReleaseAfter {
-            Objects.requireNonNull(grace, "grace");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("grace must not be negative: " + grace);
-            }
+            dev.labwire.core.internal.Durations.notNegative("grace", grace);
         }
     }
 
     /** Policy (c). */
     enum Reconnect implements StaleReplyPolicy {
         /** The only value. */
-        INSTANCE
+        INSTANCE;
+
+        @Override
+        public String toString() {
+            return "reconnect";
+        }
     }
 }

@@ -178,16 +178,11 @@ public final class BlockingDriver {
         List<CompletableFuture<Event>> fs = new ArrayList<>(rs.size());
         lock.lock();
         try {
-            if (closed) {
-                throw new LocalProtocolException("client " + name + " is closed");
-            }
+            checkOpenLocked();
             try {
                 long now = System.nanoTime();
                 for (Request r : rs) {
-                    long id = conn.send(r, now);
-                    CompletableFuture<Event> f = new CompletableFuture<>();
-                    calls.put(id, f);
-                    fs.add(f);
+                    fs.add(trackLocked(conn.send(r, now)));
                 }
             } finally {
                 drainLocked(); // what was accepted before a refusal (queue full) goes out and ends on its own
@@ -215,19 +210,27 @@ public final class BlockingDriver {
     }
 
     private CompletableFuture<Event> submit(Request r, LongUnaryOperator send) {
-        CompletableFuture<Event> f = new CompletableFuture<>();
         lock.lock();
         try {
-            if (closed) {
-                throw new LocalProtocolException("client " + name + " is closed");
-            }
-            long now = System.nanoTime();
-            long id = send.applyAsLong(now);
-            calls.put(id, f);
+            checkOpenLocked();
+            CompletableFuture<Event> f = trackLocked(send.applyAsLong(System.nanoTime()));
             drainLocked();
+            return f;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void checkOpenLocked() {
+        if (closed) {
+            throw new LocalProtocolException("client " + name + " is closed");
+        }
+    }
+
+    /** The future the ending event of the request with core id {@code id} completes. */
+    private CompletableFuture<Event> trackLocked(long id) {
+        CompletableFuture<Event> f = new CompletableFuture<>();
+        calls.put(id, f);
         return f;
     }
 
@@ -235,7 +238,7 @@ public final class BlockingDriver {
         Duration timeout = r.timeout() != null ? r.timeout() : config.defaultTimeout();
         Event e;
         try {
-            e = f.get(timeout.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS);
+            e = f.get(Math.min(Long.MAX_VALUE - SLACK_NANOS, dev.labwire.core.internal.Durations.nanos(timeout)) + SLACK_NANOS, TimeUnit.NANOSECONDS);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for the reply to \"" + r.text() + "\"");
@@ -250,7 +253,7 @@ public final class BlockingDriver {
         }
         lock.lock();
         try {
-            return Outcomes.reply(e, r, timeout, name, state, lastDownCause);
+            throw dev.labwire.core.internal.Outcomes.failure(r, e, timeout, name, state, lastDownCause, closed);
         } finally {
             lock.unlock();
         }
@@ -267,7 +270,7 @@ public final class BlockingDriver {
 
     /** Waits until the link is {@link State#READY}; throws {@link LinkDownException} with the last cause if not within {@code timeout}. */
     public void awaitReady(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
+        long end = dev.labwire.core.internal.Durations.deadline(System.nanoTime(), timeout);
         lock.lock();
         try {
             while (state != State.READY) {
@@ -276,7 +279,7 @@ public final class BlockingDriver {
                     throw new LocalProtocolException("client " + name + " is closed");
                 }
                 if (left <= 0) {
-                    throw new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                    throw new LinkDownException("link to " + name + " not ready within " + dev.labwire.core.internal.Durations.show(timeout) + ": " + state
                             + (lastDownCause == null ? "" : " (" + lastDownCause + ")"), lastDownCause);
                 }
                 stateChanged.awaitNanos(left);

@@ -53,7 +53,7 @@ final class PushedFrames {
 
     /** The oldest queued frame, waiting up to {@code timeout}; null when none came or the client closed. */
     Frame poll(Duration timeout, String name) {
-        long end = System.nanoTime() + timeout.toNanos();
+        long end = dev.labwire.core.internal.Durations.deadline(System.nanoTime(), timeout);
         lock.lock();
         try {
             while (queue.isEmpty()) {

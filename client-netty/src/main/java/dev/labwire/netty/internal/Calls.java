@@ -48,6 +48,7 @@ final class Calls {
         }
         // the event carries the caller's request (on a bus too: the request before addressing)
         Request request = e instanceof Event.Timeout t ? t.request() : ((Event.Failed) e).request();
-        callbacks.fail(c, Failures.of(request, e, config, name, state, lastDown, closing));
+        callbacks.fail(c, dev.labwire.core.internal.Outcomes.failure(request, e,
+                request.timeout() != null ? request.timeout() : config.defaultTimeout(), name, state, lastDown, closing));
     }
 }

@@ -239,7 +239,7 @@ public final class NettyDriver {
             } else {
                 readyWaiters.add(f, timeout, () -> {
                     Throwable cause = lastDownCause;
-                    return new LinkDownException("link to " + name + " not ready within " + timeout.toMillis() + " ms: " + state
+                    return new LinkDownException("link to " + name + " not ready within " + dev.labwire.core.internal.Durations.show(timeout) + ": " + state
                             + (cause == null ? "" : " (" + cause + ")"), cause);
                 });
             }

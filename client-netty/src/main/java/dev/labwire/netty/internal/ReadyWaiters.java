@@ -30,7 +30,7 @@ final class ReadyWaiters {
             if (waiting.remove(f)) {
                 callbacks.fail(f, timedOut.get());
             }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, dev.labwire.core.internal.Durations.nanos(timeout), TimeUnit.NANOSECONDS);
         f.whenComplete((v, e) -> t.cancel(false));
     }
 

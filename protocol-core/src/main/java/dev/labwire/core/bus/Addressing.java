@@ -63,6 +63,16 @@ public interface Addressing {
      */
     Frame decode(Address address, Frame frame);
 
+    /**
+     * True when {@code frame} names another device than {@code address}: the bus then discards it
+     * ({@link dev.labwire.core.Event.Discarded}, {@code FOREIGN}) and keeps waiting for the reply of {@code address},
+     * so a slow device's late reply never fails or answers another device's request. A frame too short or too
+     * damaged to name anyone is not foreign ({@link #decode} then fails it). By default no frame is foreign.
+     */
+    default boolean isForeign(Address address, Frame frame) {
+        return false;
+    }
+
     /** A reply frame holding {@code payload} from {@code address}, as it is on the wire; by default {@link #encode}. */
     default byte[] encodeReply(Address address, byte[] payload) {
         return encode(address, payload);
@@ -93,6 +103,11 @@ public interface Addressing {
                         + Address.show(f, 0, Math.min(a.length, f.length), 16) + " in " + frame);
             }
             return Frame.of(Arrays.copyOfRange(f, a.length, f.length));
+        }
+
+        @Override
+        public boolean isForeign(Address address, Frame frame) {
+            return frame.length() > 0 && !frame.startsWith(address.bytesNoCopy());
         }
 
         @Override
@@ -141,6 +156,11 @@ public interface Addressing {
                         + Address.of(f[0] & 0xFF));
             }
             return Frame.of(Arrays.copyOfRange(f, 1, f.length - checksum.size()));
+        }
+
+        @Override
+        public boolean isForeign(Address address, Frame frame) {
+            return frame.length() >= 1 + checksum.size() && frame.byteAt(0) != address.bytesNoCopy()[0];
         }
     }
 }

@@ -58,10 +58,12 @@ import java.util.TreeSet;
  *
  * <p>Each request ends exactly once, with the id {@link #send} returned: {@link Event.Reply} (frames
  * with address and checksum stripped), {@link Event.Timeout}, or {@link Event.Failed}. A reply from
- * another address or with a bad checksum fails that request with a {@link RemoteProtocolException};
- * it never reaches another device's request. A silent device costs only its own exchange: after its
- * timeout the bus waits {@link BusConfig#lateReplyGrace()} and the turnaround, then the next address
- * gets its turn. Other events of the connection (state changes, link orders, pushed and discarded
+ * another address is discarded ({@link Event.Discarded}, {@code FOREIGN}, counted by {@link #foreignFrames()})
+ * and the request keeps waiting for its own; a reply with a bad checksum fails that request with a
+ * {@link RemoteProtocolException}. A silent or slow device costs only its own exchange: after its timeout the
+ * next address gets its turn at once (after the turnaround), while the slow device gets nothing more for
+ * {@link BusConfig#lateReplyGrace()}, so that its late reply is discarded as foreign instead of being taken as
+ * the answer to its next request. Other events of the connection (state changes, link orders, pushed and discarded
  * frames, which keep their address bytes) come out as they are.
  *
  * <p>Timeouts are whole-exchange, counted from {@code send}: waiting in the queue counts. A request
@@ -91,6 +93,10 @@ public final class Bus implements LinkMachine {
     private final ArrayDeque<Line> normalRing = new ArrayDeque<>();
     private final TreeSet<Item> byDeadline = new TreeSet<>(Comparator.<Item>comparingLong(i -> i.deadline).thenComparingLong(i -> i.id));
     private final Map<Long, Item> submitted = new HashMap<>();
+    /** Addresses whose late reply may still come: no request is written to them before the time given. */
+    private final Map<Address, Long> quietUntil = new HashMap<>();
+    private final long lateReplyGraceNanos;
+    private long foreignFrames;
 
     private long nextId;
     private long lastNow;
@@ -131,9 +137,10 @@ public final class Bus implements LinkMachine {
     /** A bus in state {@link State#IDLE}; call {@link #open} to start. */
     public Bus(BusConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.conn = new Connection(config.connection());
+        this.conn = dev.labwire.core.internal.CoreAccess.newConnection(config.connection(), this::isForeign);
         this.addressing = config.addressing();
-        this.turnaroundNanos = config.turnaround().toNanos();
+        this.turnaroundNanos = dev.labwire.core.internal.Durations.nanos(config.turnaround());
+        this.lateReplyGraceNanos = dev.labwire.core.internal.Durations.nanos(config.lateReplyGrace());
     }
 
     /** The settings. */
@@ -181,7 +188,7 @@ public final class Bus implements LinkMachine {
                     + request + " to " + address);
         }
         Request wire = new Request(addressed(address, request), wireExpect(address, request), null, request.resend());
-        long t = (request.timeout() != null ? request.timeout() : cc.defaultTimeout()).toNanos();
+        long t = dev.labwire.core.internal.Durations.nanos(request.timeout() != null ? request.timeout() : cc.defaultTimeout());
         Item item = new Item(++nextId, address, request, wire, priority, saturatedAdd(nowNanos, t));
         Line line = lines.computeIfAbsent(address, a -> new Line());
         ArrayDeque<Item> q = line.queue(priority);
@@ -300,6 +307,7 @@ public final class Bus implements LinkMachine {
     /** Timers due at {@code nowNanos} fire: timeouts (queued or on the wire), the grace, the reconnect, the turnaround. */
     public void handleTimeout(long nowNanos) {
         lastNow = nowNanos;
+        quietUntil.values().removeIf(until -> until <= nowNanos);
         conn.handleTimeout(nowNanos);
         sync();
     }
@@ -365,8 +373,22 @@ public final class Bus implements LinkMachine {
     }
 
     private void submitNext() {
-        ArrayDeque<Line> ring = highRing.isEmpty() ? normalRing : highRing;
-        Line line = ring.pollFirst();
+        Line line = null;
+        ArrayDeque<Line> ring = null;
+        for (ArrayDeque<Line> r : List.of(highRing, normalRing)) {
+            for (int i = 0, n = r.size(); i < n && line == null; i++) {
+                Line l = r.pollFirst();
+                if (isQuiet(l)) {
+                    r.addLast(l); // its late reply may still come: it waits, the others take their turns
+                } else {
+                    line = l;
+                    ring = r;
+                }
+            }
+            if (line != null) {
+                break;
+            }
+        }
         if (line == null) {
             return;
         }
@@ -378,6 +400,44 @@ public final class Bus implements LinkMachine {
         dequeued(item);
         long id = conn.send(item.wire.withTimeout(Duration.ofNanos(Math.max(1, item.deadline - lastNow))), lastNow);
         submitted.put(id, item);
+    }
+
+    private boolean isQuiet(Line line) {
+        Item first = line.high.isEmpty() ? line.normal.peekFirst() : line.high.peekFirst();
+        if (first == null) {
+            return false;
+        }
+        Long until = quietUntil.get(first.address);
+        if (until == null) {
+            return false;
+        }
+        if (until <= lastNow) {
+            quietUntil.remove(first.address);
+            return false;
+        }
+        return true;
+    }
+
+    /** The connection asks whether a reply frame for the request {@code id} names another device. */
+    private boolean isForeign(long id, Frame frame) {
+        Item item = submitted.get(id);
+        if (item == null || !addressing.isForeign(item.address, frame)) {
+            return false;
+        }
+        foreignFrames++;
+        return true;
+    }
+
+    /** Reply frames that named another device than the one whose reply was awaited, discarded so far. */
+    public long foreignFrames() {
+        return foreignFrames;
+    }
+
+    /** The device at {@code address} may still answer a request that ended early: it gets nothing for the grace. */
+    private void quiet(Address address) {
+        if (lateReplyGraceNanos > 0) {
+            quietUntil.put(address, saturatedAdd(lastNow, lateReplyGraceNanos));
+        }
     }
 
     private void dequeued(Item item) {
@@ -408,6 +468,13 @@ public final class Bus implements LinkMachine {
         boolean waiting = !byDeadline.isEmpty() || conn.queuedCount() > 0 || conn.state() == State.ON_CONNECT;
         if (lastNow < sendAt && waiting) {
             t = Math.min(t, sendAt);
+        }
+        if (!quietUntil.isEmpty() && !byDeadline.isEmpty()) {
+            for (Map.Entry<Address, Long> q : quietUntil.entrySet()) {
+                if (q.getValue() > lastNow && lines.containsKey(q.getKey())) {
+                    t = Math.min(t, q.getValue());
+                }
+            }
         }
         return t;
     }
@@ -453,7 +520,7 @@ public final class Bus implements LinkMachine {
         while (!byDeadline.isEmpty() && byDeadline.first().deadline <= lastNow) {
             Item item = byDeadline.first();
             unqueue(item);
-            events.add(new Event.Timeout(item.id, item.request, false));
+            events.add(new Event.Timeout(item.id, item.request, false, whyNotWritten(item)));
         }
     }
 
@@ -466,11 +533,17 @@ public final class Bus implements LinkMachine {
         } else if (e instanceof Event.Timeout t) {
             Item item = submitted.remove(t.id());
             if (item != null) {
-                events.add(new Event.Timeout(item.id, item.request, t.written()));
+                if (t.written()) {
+                    quiet(item.address);
+                }
+                events.add(new Event.Timeout(item.id, item.request, t.written(), t.detail()));
             }
         } else if (e instanceof Event.Failed f) {
             Item item = submitted.remove(f.id());
             if (item != null) {
+                if (f.cause() instanceof RemoteProtocolException) {
+                    quiet(item.address); // its reply broke off or came damaged: the rest may still come
+                }
                 events.add(new Event.Failed(item.id, item.request, f.cause()));
             }
         } else {
@@ -503,6 +576,19 @@ public final class Bus implements LinkMachine {
         }
     }
 
+    private String whyNotWritten(Item item) {
+        if (conn.state() != State.READY) {
+            return "the bus link is " + conn.state();
+        }
+        Long until = quietUntil.get(item.address);
+        if (until != null && until > lastNow) {
+            return "device " + item.address + " was kept quiet: an earlier request to it ended without its whole reply, which"
+                    + " may still come, so nothing is sent to it for lateReplyGrace " + dev.labwire.core.internal.Durations.show(config.lateReplyGrace())
+                    + " (BusConfig); other devices were served meanwhile";
+        }
+        return "it waited for its turn: " + byDeadline.size() + " requests wait on the bus, one exchange at a time";
+    }
+
     private void failQueued(Throwable cause) {
         List<Item> all = new ArrayList<>(byDeadline);
         all.sort(Comparator.comparingLong(i -> i.id));
@@ -528,7 +614,6 @@ public final class Bus implements LinkMachine {
     }
 
     private static long saturatedAdd(long now, long nanos) {
-        long d = now + nanos;
-        return d < now ? NONE - 1 : d;
+        return dev.labwire.core.internal.Durations.deadline(now, nanos);
     }
 }

@@ -17,18 +17,22 @@ import java.util.Objects;
  *   <tr><td>{@code turnaround}</td><td>0 (none)</td><td>the quiet time between the end of one exchange (reply
  *       whole, write handed out or echoed, timeout) and the next write; set it to what the slowest device needs
  *       to switch its transceiver back (Modbus RTU: 3.5 character times, about 4 ms at 9600 baud)</td></tr>
- *   <tr><td>{@code lateReplyGrace}</td><td>0</td><td>how long after a timeout a late reply is still waited for
- *       and swallowed before the next exchange may start. With 0 the bus moves on at once (after the
- *       turnaround), as Modbus masters do; a reply later than that reaches the next exchange, which fails with a
- *       wrong-address error if it is for another device, and is taken as its reply if it is for the same one.
- *       Raise it for devices that are slow rather than silent.</td></tr>
+ *   <tr><td>{@code lateReplyGrace}</td><td>1 s</td><td>how long after a request ended without its whole reply
+ *       (timed out, or its reply broke off) its device gets nothing more, because its late reply may still come.
+ *       The bus does not wait for it: the next device gets its turn at once (after the turnaround), and a late
+ *       reply that names another device than the one whose reply is awaited is discarded
+ *       ({@link dev.labwire.core.Event.Discarded}, {@code FOREIGN}, counted by {@link Bus#foreignFrames()}), never
+ *       delivered and never failing that device's request. Only the slow device's own queue waits, so its late
+ *       reply cannot be taken as the answer to its next request unless it comes later than its timeout plus this
+ *       grace. Zero sends to it again at once (Modbus masters do; then a reply later than the timeout answers the
+ *       next request to the same device).</td></tr>
  * </table>
  *
  * <p>The connection settings are used as given with two exceptions: the stale-reply policy becomes
- * {@link StaleReplyPolicy#releaseAfter releaseAfter(lateReplyGrace)} (a silent device must cost only its own
- * exchange, not a reconnect), and {@link #connection()} reports that. {@code maxInFlight} must be 1 and
- * {@code externalHook} false; {@link Builder#build()} refuses anything else with an
- * {@link IllegalArgumentException}. On-connect requests are written as they are, unaddressed (a broadcast);
+ * {@link StaleReplyPolicy#releaseAfter releaseAfter(0)} (the wire is free as soon as a request ends: replies name
+ * their device, so a late one cannot answer another device), and {@link #connection()} reports that.
+ * {@code maxInFlight} must be 1 and {@code externalHook} false; {@link Builder#build()} refuses anything else with
+ * an {@link IllegalArgumentException}. On-connect requests are written as they are, unaddressed (a broadcast);
  * their replies are not reported.
  */
 public final class BusConfig {
@@ -72,7 +76,7 @@ public final class BusConfig {
         return turnaround;
     }
 
-    /** How long after a timeout a late reply is still swallowed before the bus moves on. */
+    /** How long after a request to a device ended without its whole reply the device gets nothing more. */
     public Duration lateReplyGrace() {
         return lateReplyGrace;
     }
@@ -82,7 +86,7 @@ public final class BusConfig {
         private ConnectionConfig connection = ConnectionConfig.DEFAULT;
         private Addressing addressing = Addressing.asciiPrefix();
         private Duration turnaround = Duration.ZERO;
-        private Duration lateReplyGrace = Duration.ZERO;
+        private Duration lateReplyGrace = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -105,18 +109,14 @@ public final class BusConfig {
             return this;
         }
 
-        /** How long after a timeout a late reply is still swallowed; zero or positive. */
+        /** How long after a request ended without its whole reply its device gets nothing more; zero or positive. */
         public Builder lateReplyGrace(Duration grace) {
             this.lateReplyGrace = nonNegative("lateReplyGrace", grace);
             return this;
         }
 
         private static Duration nonNegative(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + d);
-            }
-            return d;
+            return dev.labwire.core.internal.Durations.notNegative(name, d);
         }
 
         /**
@@ -134,7 +134,7 @@ public final class BusConfig {
                 throw new IllegalArgumentException("a bus cannot run an external on-connect hook (externalHook=true):"
                         + " send per-device setup through Bus.send once the state is READY");
             }
-            ConnectionConfig effective = connection.toBuilder().staleReplyPolicy(StaleReplyPolicy.releaseAfter(lateReplyGrace)).build();
+            ConnectionConfig effective = connection.toBuilder().staleReplyPolicy(StaleReplyPolicy.releaseAfter(Duration.ZERO)).build();
             return new BusConfig(effective, this);
         }
     }

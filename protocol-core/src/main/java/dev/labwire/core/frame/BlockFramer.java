@@ -15,9 +15,9 @@ package dev.labwire.core.frame;
  * </pre>
  *
  * <p>What may follow a definite block is set by {@link TrailingTerminator}: {@code NONE} (the block ends
- * at its data), {@code OPTIONAL} (a terminator that follows is consumed; instruments differ), or
- * {@code REQUIRED} (the frame is given only once the terminator is there). {@link #scpi(int)} is
- * {@code \n} and {@code OPTIONAL}. With {@code OPTIONAL}, a block whose data ends at the end of the buffer is
+ * at its data), {@code OPTIONAL} (a terminator that follows is consumed; instruments differ),
+ * {@code REQUIRED} (the frame is given only once the terminator is there), or {@code ANY_EOL} (CR LF, LF or
+ * CR is consumed, whatever the terminator). {@link #scpi(int)} is {@code \n} and {@code ANY_EOL}. With {@code OPTIONAL}, a block whose data ends at the end of the buffer is
  * given at once and the framer remembers that a terminator may still come; {@link #settleTrailing} (called
  * first by {@link #decode}, and by a connection before it switches to another framer) consumes it.
  *
@@ -49,7 +49,15 @@ public final class BlockFramer implements Framer {
         /** The terminator may follow; when it does it is consumed. */
         OPTIONAL,
         /** The terminator must follow; the frame is given only once it is there, anything else is MALFORMED. */
-        REQUIRED
+        REQUIRED,
+        /**
+         * An end of line may follow and is consumed when it does: {@code \r\n}, {@code \n} or a lone {@code \r},
+         * whatever the framer's terminator. IEEE 488.2 (8.7.9) ends a response message with NL^END after the
+         * block; instruments send NL, CR LF, or nothing. The end of line is settled by the first byte that is
+         * not part of it, however late it comes: a connection's next reply starts with that byte. So an empty
+         * line right after a block that had no trailer of its own is taken as that block's trailer.
+         */
+        ANY_EOL
     }
 
     private enum Discard { NONE, TO_HASH_OR_TERMINATOR, TO_TERMINATOR, DATA }
@@ -61,6 +69,7 @@ public final class BlockFramer implements Framer {
     private Discard discard = Discard.NONE;
     private long discardLeft;        // Discard.DATA: data bytes still to drop
     private boolean trailingPending; // a terminator may still follow the last definite block
+    private boolean afterCr;         // ANY_EOL: the \r of the trailer was consumed, a \n may follow
     private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
     private long scanFrom;           // absolute position of the first byte not yet searched
 
@@ -77,9 +86,9 @@ public final class BlockFramer implements Framer {
         this.trailing = trailing;
     }
 
-    /** SCPI replies: terminator {@code \n}, {@link TrailingTerminator#OPTIONAL}. */
+    /** SCPI replies: terminator {@code \n} (indefinite blocks), {@link TrailingTerminator#ANY_EOL} after definite ones. */
     public static BlockFramer scpi(int maxFrameLength) {
-        return new BlockFramer(new byte[] {'\n'}, maxFrameLength, TrailingTerminator.OPTIONAL);
+        return new BlockFramer(new byte[] {'\n'}, maxFrameLength, TrailingTerminator.ANY_EOL);
     }
 
     /** A copy of the terminator. */
@@ -107,7 +116,13 @@ public final class BlockFramer implements Framer {
         discard = Discard.NONE;
         discardLeft = 0;
         trailingPending = false;
+        afterCr = false;
         scanStart = -1;
+    }
+
+    /** True while the end of line or terminator that may follow the last definite block is not settled yet. */
+    public boolean isTrailerOwed() {
+        return trailingPending;
     }
 
     /** Same as {@link #settleTrailing}. */
@@ -126,6 +141,9 @@ public final class BlockFramer implements Framer {
         if (!trailingPending) {
             return true;
         }
+        if (trailing == TrailingTerminator.ANY_EOL) {
+            return settleEol(in);
+        }
         int n = Math.min(in.readableBytes(), terminator.length);
         for (int i = 0; i < n; i++) {
             if (in.get(i) != terminator[i]) {
@@ -139,6 +157,24 @@ public final class BlockFramer implements Framer {
         in.skip(n);
         trailingPending = false;
         return true;
+    }
+
+    private boolean settleEol(InputBuffer in) {
+        while (in.readableBytes() > 0) {
+            int b = in.getUnsigned(0);
+            if (b == '\r' && !afterCr) {
+                in.skip(1);
+                afterCr = true;
+                continue;
+            }
+            if (b == '\n') {
+                in.skip(1);
+            }
+            trailingPending = false;
+            afterCr = false;
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -162,6 +198,7 @@ public final class BlockFramer implements Framer {
         FrameResult r = decode(in);
         if (r == FrameResult.NeedData.INSTANCE && trailingPending) {
             trailingPending = false;
+            afterCr = false;
             in.skipAll();
         }
         return r == FrameResult.NeedData.INSTANCE ? Framer.super.decodeAtEof(in) : r;
@@ -241,7 +278,8 @@ public final class BlockFramer implements Framer {
         }
         in.skip(header);
         Frame frame = in.takeFrame(length, 0);
-        trailingPending = trailing == TrailingTerminator.OPTIONAL;
+        trailingPending = trailing == TrailingTerminator.OPTIONAL || trailing == TrailingTerminator.ANY_EOL;
+        afterCr = false;
         settleTrailing(in);
         return frame;
     }
@@ -292,6 +330,7 @@ public final class BlockFramer implements Framer {
             }
             discard = Discard.NONE;
             trailingPending = trailing != TrailingTerminator.NONE;
+            afterCr = false;
             return true;
         }
         long pos = in.position();

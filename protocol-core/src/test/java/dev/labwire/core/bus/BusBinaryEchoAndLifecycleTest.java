@@ -79,14 +79,15 @@ class BusBinaryEchoAndLifecycleTest {
     }
 
     @Test
-    void aBinaryReplyFromAnotherAddressFailsOnlyThatRequest() {
+    void aBinaryReplyFromAnotherAddressIsDiscardedAndTheRequestWaitsForItsOwn() {
         Checksum crc = Checksum.crc16Modbus();
         BusRig rig = BusRig.open(binary(crc), cmd -> cmd[0] == 2 ? crc.append(BusRig.bytes(3, 0x03, 0x02, 0x00, 3)) : registers(crc).apply(cmd));
         Request read = Request.of(BusRig.bytes(0x03), Expect.bytes(4));
-        long two = rig.send(Address.of(2), read, Bus.Priority.NORMAL);
+        long two = rig.send(Address.of(2), read.withTimeout(Duration.ofMillis(100)), Bus.Priority.NORMAL);
         long three = rig.send(Address.of(3), read, Bus.Priority.NORMAL);
-        assertThat(rig.failureOf(two)).isInstanceOf(RemoteProtocolException.class)
-                .hasMessage("reply from the wrong address: expected 2 (0x02), got 3 (0x03)");
+        assertThat(rig.eventsOf(Event.Discarded.class)).singleElement().extracting(Event.Discarded::reason).isEqualTo(Event.DiscardReason.FOREIGN);
+        rig.advanceThroughTimers(Duration.ofMillis(100));
+        assertThat(rig.endingOf(two)).isInstanceOf(Event.Timeout.class);
         assertThat(rig.replyBytes(three)).containsExactly(0x03, 0x02, 0x00, 0x03);
     }
 
@@ -303,7 +304,8 @@ class BusBinaryEchoAndLifecycleTest {
         assertThat(copy.turnaround()).isEqualTo(Duration.ofMillis(4));
         assertThat(copy.lateReplyGrace()).isEqualTo(Duration.ofMillis(7));
         assertThat(copy.addressing()).isEqualTo(Addressing.binary(Checksum.xor8()));
-        assertThat(copy.connection().staleReplyPolicy()).isEqualTo(dev.labwire.core.StaleReplyPolicy.releaseAfter(Duration.ofMillis(7)));
+        assertThat(copy.connection().staleReplyPolicy()).isEqualTo(dev.labwire.core.StaleReplyPolicy.releaseAfter(Duration.ZERO));
+        assertThat(BusConfig.DEFAULT.lateReplyGrace()).isEqualTo(Duration.ofSeconds(1));
         assertThat(BusConfig.DEFAULT.addressing()).isEqualTo(Addressing.asciiPrefix());
         assertThat(BusConfig.DEFAULT.turnaround()).isZero();
         assertThat(new String(BusConfig.DEFAULT.connection().writeTerminator(), ISO_8859_1)).isEqualTo("\n");

@@ -230,7 +230,7 @@ class BlockFramerTest {
         assertThat(framer.trailing()).isEqualTo(TrailingTerminator.REQUIRED);
         assertThat(framer.maxFrameLength()).isEqualTo(10);
         assertThat(framer.toString()).contains("REQUIRED").contains("10");
-        assertThat(BlockFramer.scpi(5).trailing()).isEqualTo(TrailingTerminator.OPTIONAL);
+        assertThat(BlockFramer.scpi(5).trailing()).isEqualTo(TrailingTerminator.ANY_EOL);
         assertThatThrownBy(() -> new BlockFramer(b("\n"), 0, TrailingTerminator.NONE)).hasMessageContaining(": 0");
         assertThatThrownBy(() -> new BlockFramer(new byte[0], 5, TrailingTerminator.NONE))
                 .isInstanceOf(IllegalArgumentException.class);

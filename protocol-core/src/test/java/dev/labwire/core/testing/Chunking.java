@@ -89,4 +89,14 @@ public final class Chunking {
         }
         return sb.append(']').toString();
     }
+
+    /** The bytes as text with \r, \n and non-ASCII escaped, for traces. */
+    public static String show(byte[] b) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (byte x : b) {
+            int c = x & 0xFF;
+            sb.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\x%02X", c));
+        }
+        return sb.append('"').toString();
+    }
 }

@@ -31,6 +31,17 @@ public final class ScriptedInstrument {
 
     /** The answers of {@link #scpi()}. */
     public static String scpiAnswer(String cmd) {
+        if (cmd.contains(";")) { // a compound message: one response message, units joined by ';' (IEEE 488.2 8.4.1)
+            StringBuilder sb = new StringBuilder();
+            for (String unit : cmd.split(";")) {
+                String a = scpiAnswer(unit.strip());
+                if (a == null) {
+                    return sb.length() == 0 ? null : sb.append('\n').toString();
+                }
+                sb.append(sb.length() == 0 ? "" : ";").append(a, 0, a.length() - 1);
+            }
+            return sb.append('\n').toString();
+        }
         if (cmd.equals("*IDN?")) {
             return "ACME,PSU-3000,SN42,1.0\n";
         }

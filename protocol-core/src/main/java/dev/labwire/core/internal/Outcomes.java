@@ -1,6 +1,5 @@
-package dev.labwire.netty.internal;
+package dev.labwire.core.internal;
 
-import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
@@ -11,32 +10,36 @@ import dev.labwire.core.State;
 import java.time.Duration;
 
 /**
- * What a caller sees when a request ends without a reply: the same exception types and messages as the
- * blocking client, each naming the command. A {@link Event.Timeout} of a request that was never written
- * while the link is not ready is a {@link LinkDownException} (the link was down throughout), not a timeout.
+ * What a caller sees when a request ends without a reply, the same for both clients: the exception types and
+ * messages, each naming the command. A {@link Event.Timeout} of a request never written while the link is not
+ * ready is a {@link LinkDownException} (the link was down or connecting throughout), not a timeout.
  */
-final class Failures {
-    private Failures() {
+public final class Outcomes {
+    private Outcomes() {
     }
 
     /**
-     * @param state     the connection's state when the event came out
+     * The exception for how {@code r} ended, or null for a {@link Event.Reply}.
+     *
+     * @param timeout   the request's whole-exchange timeout (its own or the connection's default)
+     * @param name      the client's name for messages (its endpoint)
+     * @param state     the link's state when the event came out
      * @param lastDown  why the link last went down, or null
      * @param closing   true once the client is closing (the core's "connection closed" then says so)
-     * @return the exception for {@code e}, or null for a {@link Event.Reply}
      */
-    static Throwable of(Request r, Event e, ConnectionConfig config, String name, State state, Throwable lastDown, boolean closing) {
+    public static RuntimeException failure(Request r, Event e, Duration timeout, String name, State state, Throwable lastDown,
+            boolean closing) {
         if (e instanceof Event.Reply) {
             return null;
         }
         String text = r.text();
         if (e instanceof Event.Timeout t) {
-            Duration timeout = r.timeout() != null ? r.timeout() : config.defaultTimeout();
             if (!t.written() && state != State.READY) {
                 return new LinkDownException("link to " + name + " is " + state + (lastDown == null ? "" : " (" + lastDown + ")")
-                        + " and did not come back within " + timeout.toMillis() + " ms for \"" + text + "\"", lastDown);
+                        + " and did not come back within " + Durations.show(timeout) + " for \"" + text + "\""
+                        + (t.detail() == null ? "" : ": " + t.detail()), lastDown);
             }
-            return new RequestTimeoutException(r, timeout, t.written());
+            return new RequestTimeoutException(r, timeout, t.written(), t.detail());
         }
         Throwable cause = ((Event.Failed) e).cause();
         if (cause instanceof RemoteProtocolException rp) {
