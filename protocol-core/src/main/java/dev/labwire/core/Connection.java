@@ -184,6 +184,33 @@ public final class Connection implements LinkMachine {
         return dev.labwire.core.internal.Durations.deadline(now, r.timeout() != null ? r.timeout() : config.defaultTimeout());
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public boolean cancel(long id, long nowNanos) {
+        lastNow = nowNanos;
+        for (ArrayDeque<Exchange> q : java.util.List.of(pending, hookQueue)) {
+            for (Iterator<Exchange> it = q.iterator(); it.hasNext(); ) {
+                Exchange e = it.next();
+                if (e.id == id) {
+                    it.remove();
+                    e.ended = true;
+                    if (e.kind == Exchange.Kind.HOOK) {
+                        hookOutstanding--;
+                        requestClose("on-connect hook request " + e.request + " was cancelled");
+                    }
+                    return true;
+                }
+            }
+        }
+        for (Exchange e : matcher.onTheWire()) {
+            if (e.id == id) {
+                matcher.cancelWritten(e, nowNanos);
+                return false;
+            }
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------ inputs: link lifecycle
 
     /** Starts the connection: orders the first {@link Event.OpenLink} at once. Only from {@link State#IDLE}. */

@@ -87,6 +87,16 @@ public interface LinkMachine {
         return pollTimeout().orElse(Long.MAX_VALUE);
     }
 
+    /**
+     * The caller gave up on the request {@code id} (an interrupted blocking call, a cancelled future). A request whose
+     * bytes have not gone out yet is withdrawn: it is never written, no event will come for it, and this returns
+     * true (the driver ends the caller's call itself). A request already written ends now with {@link Event.Failed}
+     * (a {@link LocalProtocolException} saying so) and its reply, if it comes, is dealt with by the
+     * {@link StaleReplyPolicy} as after a timeout; this returns false. An id that already ended, or is unknown,
+     * changes nothing and returns false.
+     */
+    boolean cancel(long id, long nowNanos);
+
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     Event nextEvent();
 }

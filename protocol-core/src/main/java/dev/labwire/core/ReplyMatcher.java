@@ -328,6 +328,14 @@ final class ReplyMatcher {
         settleZombie(e);
     }
 
+    /** The caller gave up on {@code e} after its bytes went out: it ends now, and what it is owed is dealt with as after a timeout. */
+    void cancelWritten(Exchange e, long nowNanos) {
+        now = nowNanos;
+        endEarly(e, new Event.Failed(e.id, e.request, new LocalProtocolException("cancelled by the caller after its bytes went out;"
+                + " its reply, if it comes, is dealt with by the stale-reply policy (" + config.staleReplyPolicy() + ")")),
+                "was cancelled after being written");
+    }
+
     // ------------------------------------------------------------------ the one way a written request ends early
 
     /**

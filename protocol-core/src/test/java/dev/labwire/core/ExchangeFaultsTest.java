@@ -292,4 +292,46 @@ class ExchangeFaultsTest {
         assertThat(written).containsExactly("CURV?\n", "*IDN?\n");
         assertThat(((Event.Reply) events.stream().filter(e -> e instanceof Event.Reply).findFirst().orElseThrow()).id()).isEqualTo(idn);
     }
+
+    // ------------------------------------------------------------------ cancel
+
+    @Test
+    void aCancelBeforeTheBytesWentOutWithdrawsTheRequestAndAfterThemTheLateReplyIsSwallowed() {
+        Connection c = ready(ConnectionConfig.DEFAULT);
+        List<String> written = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
+        long a = c.send(Request.query("A?"), T0);
+        long b = c.send(Request.query("VOLT 5;*OPC?"), T0);
+        drain(c, written, events);
+        assertThat(c.cancel(b, T0)).as("queued: withdrawn").isTrue();
+        assertThat(c.cancel(b, T0)).as("twice: nothing").isFalse();
+        assertThat(c.cancel(a, T0)).as("written: not withdrawn").isFalse();
+        drain(c, written, events);
+        assertThat(((Event.Failed) events.get(0)).cause()).isInstanceOf(LocalProtocolException.class).hasMessageContaining("cancelled");
+        long d = c.send(Request.query("D?"), T0);
+        drain(c, written, events);
+        assertThat(written).as("B? never goes out; D? waits for A?'s late reply").containsExactly("A?\n");
+        c.receive(ByteBuffer.wrap("a\n".getBytes(ISO_8859_1)), T0 + MS);
+        drain(c, written, events);
+        c.receive(ByteBuffer.wrap("d\n".getBytes(ISO_8859_1)), T0 + 2 * MS);
+        drain(c, written, events);
+        assertThat(written).containsExactly("A?\n", "D?\n");
+        assertThat(replies(events)).containsExactly("d");
+        assertThat(events.stream().filter(e -> e instanceof Event.Reply r && r.id() == d)).hasSize(1);
+    }
+
+    @Test
+    void aBusWithdrawsAQueuedRequest() {
+        dev.labwire.core.bus.Bus bus = new dev.labwire.core.bus.Bus(dev.labwire.core.bus.BusConfig.DEFAULT);
+        bus.open(T0);
+        bus.nextEvent();
+        bus.nextEvent();
+        bus.linkUp(T0);
+        long a = bus.send(dev.labwire.core.bus.Address.of("A"), Request.query("X?"), T0);
+        long b = bus.send(dev.labwire.core.bus.Address.of("B"), Request.query("Y?"), T0);
+        assertThat(bus.pollTransmit()).isNotNull();
+        assertThat(bus.cancel(b, T0)).isTrue();
+        assertThat(bus.queuedCount()).isZero();
+        assertThat(bus.cancel(a, T0)).isFalse();
+    }
 }

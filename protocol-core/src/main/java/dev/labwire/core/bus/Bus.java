@@ -479,6 +479,29 @@ public final class Bus implements LinkMachine {
         return t;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public boolean cancel(long id, long nowNanos) {
+        lastNow = nowNanos;
+        for (Item item : byDeadline) {
+            if (item.id == id) {
+                unqueue(item);
+                return true;
+            }
+        }
+        for (Map.Entry<Long, Item> e : submitted.entrySet()) {
+            if (e.getValue().id == id) {
+                boolean withdrawn = conn.cancel(e.getKey(), nowNanos);
+                if (withdrawn) {
+                    submitted.remove(e.getKey());
+                }
+                sync();
+                return withdrawn;
+            }
+        }
+        return false;
+    }
+
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     public Event nextEvent() {
         Event e = events.pollFirst();
