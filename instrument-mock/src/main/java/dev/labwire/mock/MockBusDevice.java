@@ -2,7 +2,6 @@ package dev.labwire.mock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -19,7 +18,7 @@ public final class MockBusDevice {
     private final String address;
     private final byte[] prefix;
     private final ScpiDictionary dictionary = new ScpiDictionary();
-    private final List<String> commands = new ArrayList<>();
+    private final CommandLog commands = new CommandLog();
     private volatile Function<String, MockReply> responder;
     private volatile boolean silent;
     private volatile Duration delay = Duration.ZERO;
@@ -60,18 +59,17 @@ public final class MockBusDevice {
         return this;
     }
 
-    /** The commands this device received (address stripped), oldest first. */
+    /**
+     * The commands this device received (address stripped), oldest first: the last 10,000, like
+     * {@link MockInstrument#commands()}.
+     */
     public List<String> commands() {
-        synchronized (commands) {
-            return List.copyOf(commands);
-        }
+        return commands.all();
     }
 
     /** The reply to {@code command} (address already stripped), address-prefixed; NONE when silent or unknown. */
     MockReply answer(String command) {
-        synchronized (commands) {
-            commands.add(command);
-        }
+        commands.add(command);
         if (silent) {
             return MockReply.none();
         }

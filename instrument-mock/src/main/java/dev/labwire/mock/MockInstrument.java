@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -82,8 +80,7 @@ public final class MockInstrument implements AutoCloseable {
     private final Set<Session> sessions = new CopyOnWriteArraySet<>();
     private final List<Session> ended = new ArrayList<>();
     private final ConcurrentLinkedDeque<MockReply> scripted = new ConcurrentLinkedDeque<>();
-    private final List<String> commands = new ArrayList<>();
-    private final BlockingQueue<String> untaken = new LinkedBlockingQueue<>();
+    private final CommandLog commandLog = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
     private final ScpiDictionary dictionary = new ScpiDictionary();
     private volatile boolean scpi;
@@ -229,9 +226,12 @@ public final class MockInstrument implements AutoCloseable {
         return this;
     }
 
-    /** The next command not yet taken, waiting up to {@code timeout}; null if none came. */
+    /**
+     * The next command not yet taken, waiting up to {@code timeout}; null if none came. Commands are taken
+     * oldest first from the {@link #commandLogLimit bounded log}: one that fell out of it is never taken.
+     */
     public String takeCommand(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return commandLog.take(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -243,7 +243,8 @@ public final class MockInstrument implements AutoCloseable {
         try {
             String c = takeCommand(Duration.ofSeconds(5));
             if (c == null) {
-                throw new IllegalStateException("no command reached the mock within 5 s; all so far: " + commands());
+                throw new IllegalStateException("no command reached the mock within 5 s; the last ones: "
+                        + commandLog.newest(20));
             }
             return c;
         } catch (InterruptedException e) {
@@ -252,11 +253,36 @@ public final class MockInstrument implements AutoCloseable {
         }
     }
 
-    /** Every command received so far, oldest first, on all connections (a copy). */
+    /**
+     * The commands received so far on all connections, oldest first (a copy): the last
+     * {@link #commandLogLimit(int) limit} of them (10,000 by default); older ones are counted by
+     * {@link #droppedCommands()}.
+     */
     public List<String> commands() {
-        synchronized (commands) {
-            return List.copyOf(commands);
-        }
+        return commandLog.all();
+    }
+
+    /**
+     * Keeps the last {@code limit} commands for {@link #commands()} and {@link #takeCommand()} (default 10,000), so
+     * a long soak or a flood of commands cannot grow the mock without bound. When a command arrives with the log
+     * full, the oldest one falls out, taken or not (taken ones first), and is counted by
+     * {@link #droppedCommands()}. Lowering the limit drops the oldest at once.
+     *
+     * @throws IllegalArgumentException when {@code limit} is less than 1
+     */
+    public MockInstrument commandLogLimit(int limit) {
+        commandLog.limit(limit);
+        return this;
+    }
+
+    /** How many commands fell out of the {@link #commandLogLimit(int) bounded log} so far. */
+    public long droppedCommands() {
+        return commandLog.dropped();
+    }
+
+    /** How many commands the mock has received so far on all connections, dropped ones included. */
+    public long commandCount() {
+        return commandLog.received();
     }
 
     /** How many connections the mock has had (a pty counts each time its pair is made). */
@@ -414,10 +440,7 @@ public final class MockInstrument implements AutoCloseable {
     }
 
     void record(String command) {
-        synchronized (commands) {
-            commands.add(command);
-        }
-        untaken.add(command);
+        commandLog.add(command);
     }
 
     MockReply replyFor(String command) {
