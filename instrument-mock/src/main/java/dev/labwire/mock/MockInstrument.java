@@ -87,6 +87,7 @@ public final class MockInstrument implements AutoCloseable {
     private volatile Function<String, MockReply> responder;
     private final java.util.Map<String, MockBusDevice> busDevices = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean echo;
+    private volatile String terminator = "\n";
     private ScheduledExecutorService pusher;
     private volatile boolean closed;
 
@@ -184,7 +185,33 @@ public final class MockInstrument implements AutoCloseable {
      * first and are sent exactly as given (for wrong-address and bad-reply tests).
      */
     public MockBusDevice busDevice(String address) {
-        return busDevices.computeIfAbsent(address, MockBusDevice::new);
+        synchronized (busDevices) { // with replyTerminator: a new device gets the current terminator
+            return busDevices.computeIfAbsent(address, a -> {
+                MockBusDevice d = new MockBusDevice(a);
+                d.dictionary().replyTerminator(terminator);
+                return d;
+            });
+        }
+    }
+
+    /**
+     * What ends the lines this mock makes: {@link #enqueue(String)}, {@link #push(String)}, the pushed streams,
+     * the {@link #dictionary() SCPI dictionary}'s replies and those of every {@link #busDevice bus device} (made
+     * before or after). Default {@code \n}; real SCPI firmware mostly sends {@code "\r\n"}. Replies built with
+     * {@link MockReply} keep their own bytes.
+     *
+     * @throws IllegalArgumentException when {@code terminator} is empty
+     */
+    public MockInstrument replyTerminator(String terminator) {
+        MockReply.checkTerminator(terminator);
+        synchronized (busDevices) {
+            this.terminator = terminator;
+            dictionary.replyTerminator(terminator);
+            for (MockBusDevice d : busDevices.values()) {
+                d.dictionary().replyTerminator(terminator);
+            }
+        }
+        return this;
     }
 
     /**
@@ -205,9 +232,9 @@ public final class MockInstrument implements AutoCloseable {
         return dictionary;
     }
 
-    /** Queues the line {@code reply} as the answer to the next command. */
+    /** Queues the line {@code reply} (and the {@link #replyTerminator reply terminator}) as the next answer. */
     public MockInstrument enqueue(String reply) {
-        return enqueue(MockReply.line(reply));
+        return enqueue(MockReply.line(reply, terminator));
     }
 
     /** Queues {@code reply} as the answer to the next command (scripted replies come first, in order). */
@@ -290,9 +317,9 @@ public final class MockInstrument implements AutoCloseable {
         return connections.get();
     }
 
-    /** Sends the line {@code text} + {@code \n} to every connection now, between replies. */
+    /** Sends the line {@code text} and the {@link #replyTerminator reply terminator} to every connection now, between replies. */
     public void push(String text) {
-        pushBytes((text + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        pushBytes((text + terminator).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Sends {@code bytes} to every connection now, between replies. */
