@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * One simulated device on a {@link MockInstrument#bus() bus mock}: it answers the commands that start with its
+ * One simulated device on a {@link MockInstrument#busDevice(String) bus mock}: it answers the commands that start with its
  * address, and its replies start with the address too ({@code AFLOW?} answered by {@code A+14.70}). The reply
  * is the {@link #responder}'s, else its own {@link ScpiDictionary}'s ({@code SP 50} then {@code SP?} gives
  * {@code 50}; {@code dictionary().set("FLOW", "+14.70")} for a reading). A device can be made
@@ -53,9 +53,20 @@ public final class MockBusDevice {
         return this;
     }
 
-    /** Every reply of this device comes {@code delay} late. */
+    /**
+     * Every reply of this device comes {@code delay} late (counted from when the command was read, added to any
+     * delay the reply has), default zero: one slow address on a bus, e.g. later than the client's timeout. The
+     * mock answers in command order, so a reply still waiting holds back the replies to commands read after it
+     * (a client that timed out and moved on to another address gets the stale reply first).
+     *
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
     public MockBusDevice delay(Duration delay) {
-        this.delay = Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        this.delay = delay;
         return this;
     }
 

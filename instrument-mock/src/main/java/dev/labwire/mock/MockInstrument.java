@@ -87,6 +87,7 @@ public final class MockInstrument implements AutoCloseable {
     private volatile Function<String, MockReply> responder;
     private final java.util.Map<String, MockBusDevice> busDevices = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean echo;
+    private volatile Duration echoDelay = Duration.ZERO;
     private volatile String terminator = "\n";
     private ScheduledExecutorService pusher;
     private volatile boolean closed;
@@ -216,15 +217,37 @@ public final class MockInstrument implements AutoCloseable {
 
     /**
      * Half-duplex echo (true): every byte the client sends is sent straight back before any reply, as a
-     * USB-RS485 adapter that hears its own transmission. Default false.
+     * USB-RS485 adapter that hears its own transmission; {@link #echoDelay(Duration)} makes it late. Default false.
      */
     public MockInstrument echo(boolean echo) {
         this.echo = echo;
         return this;
     }
 
+    /**
+     * How long after the mock reads bytes their {@link #echo(boolean) echo} goes back: an adapter whose echo is
+     * held by its USB latency timer, or one arriving after the client's request timeout. Default zero (at once).
+     * Echoes keep their order, and a reply never overtakes the echo of its own command: with a delay of 300 ms
+     * the client reads {@code AFLOW?\n} 300 ms after sending it, then the device's answer. The delay applies to
+     * bytes read after the call.
+     *
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
+    public MockInstrument echoDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("echo delay must not be negative: " + delay);
+        }
+        this.echoDelay = delay;
+        return this;
+    }
+
     boolean echoes() {
         return echo;
+    }
+
+    Duration echoDelay() {
+        return echoDelay;
     }
 
     /** The SCPI dictionary (its state is kept across connections). */
