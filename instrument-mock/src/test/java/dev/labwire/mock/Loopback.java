@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** Test helpers for plain loopback sockets: connect, send a line, read a line, wait for a condition. */
-final class Loopback implements AutoCloseable {
+final class Loopback {
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -59,8 +59,8 @@ final class Loopback implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Closes everything tracked, newest first. */
+    void close() throws Exception {
         Exception first = null;
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
