@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * mock.enqueue(MockReply.block(waveform));                            // #42048<bytes>\n
  * }</pre>
  *
- * Defaults: no delay, all bytes in one write, the link stays open. Lines end with {@code \n}.
+ * Defaults: no delay, all bytes in one write, the link stays open. Lines end with {@code \n} unless
+ * {@link #line(String, String)} says otherwise; blocks likewise ({@link #block(byte[], String)}).
  * Constructors throw {@link NullPointerException} for a null argument and {@link IllegalArgumentException}
  * for a negative count or duration.
  */
