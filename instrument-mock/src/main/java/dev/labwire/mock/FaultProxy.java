@@ -304,7 +304,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link FaultProxy}; every probability is 0..1, default 0, per chunk ({@code dropReplies}: per line). */
+    /** Configures a {@link FaultProxy}; every probability is 0..1, default 0, per chunk (dropReplies: per line). */
     public static final class Builder {
         final int targetPort;
         long seed = System.nanoTime();

@@ -295,7 +295,10 @@ public final class MockInstrument implements AutoCloseable {
         return connections.get();
     }
 
-    /** Sends the line {@code text} and the {@link #replyTerminator reply terminator} to every connection now, between replies. */
+    /**
+     * Sends the line {@code text} and the {@link #replyTerminator reply terminator} to every connection now,
+     * between replies.
+     */
     public void push(String text) {
         pushBytes((text + answers.terminator()).getBytes(StandardCharsets.ISO_8859_1));
     }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <table>
  *   <caption>Commands</caption>
- *   <tr><td>{@code *IDN?}</td><td>{@code LABWIRE,MOCK-INSTRUMENT,SN0001,1.0} (see {@link #identity(String)})</td></tr>
+ *   <tr><td>{@code *IDN?}</td><td>{@code LABWIRE,MOCK-INSTRUMENT,SN0001,1.0} ({@link #identity(String)})</td></tr>
  *   <tr><td>{@code *RST}</td><td>forgets every stored setting; no reply</td></tr>
  *   <tr><td>{@code *CLS}</td><td>empties the error queue; no reply</td></tr>
  *   <tr><td>{@code *OPC?}</td><td>{@code 1}</td></tr>
@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * <h2>Errors, as a real instrument makes them</h2>
  * A query the instrument cannot execute gets <em>no reply at all</em> (the IEEE 488.2 status model: the error
  * sets a bit in the standard event status register, nothing goes on the wire); the error waits in a queue of 32
- * for {@code SYST:ERR?} (SCPI-99, {@code SYSTem:ERRor}). The client sees a timeout, and only {@code SYST:ERR?} says why:
+ * for {@code SYST:ERR?} (SCPI-99, {@code SYSTem:ERRor}). The client sees a timeout, and only {@code SYST:ERR?}
+ * says why:
  * <pre>
  * client: NOPE?\n             mock: (nothing)
  * client: SYST:ERR?\n         mock: -113,"Undefined header"\n
