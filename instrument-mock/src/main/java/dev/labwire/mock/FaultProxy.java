@@ -1,8 +1,6 @@
 package dev.labwire.mock;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,9 +11,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,32 +48,62 @@ import org.slf4j.LoggerFactory;
  *       holds {@code \r} or {@code \n}, so it corrupts the next line instead of adding one (an extra line is,
  *       on an untagged protocol, indistinguishable from a reply).</li>
  * </ul>
- * Thread-safe. Threads are daemons named {@code mock-proxy *}, gone when {@link #close()} returns.
+ * Faults by reply line (instrument to client, cut at {@code \n}; the bytes of every other line pass untouched):
+ * <ul>
+ *   <li>{@code dropReplies(p)}: each line is dropped whole with probability {@code p} (one draw per line);</li>
+ *   <li>{@code dropReply(n)}: the {@code n}-th line is dropped whole; lines are numbered from 1 in the order they
+ *       start, over all connections of this proxy, so the fault happens once even if the client reconnects;
+ *       {@link #dropNextReply()} does the same at run time.</li>
+ * </ul>
+ * <pre>
+ * instrument sends   1\n+1.25E+00\n#13abc\n     dropReply(2)
+ * client receives    1\n#13abc\n                 counts().drops() == 1
+ * </pre>
+ * Modes switched at run time: {@link #quiet(boolean)} (faults off) and {@link #stopReading(boolean)} (a peer that
+ * accepts and never reads). For a connect that hangs, see {@link #blackHole()}.
+ *
+ * <p>Thread-safe. Threads are daemons named {@code mock-proxy *}, gone when {@link #close()} returns.
  */
 public final class FaultProxy implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FaultProxy.class);
 
-    /** Faults injected so far. */
-    public record Counts(long connections, long delays, long splits, long resets, long stalls, long garbage) {
+    /**
+     * Faults injected so far.
+     *
+     * @param drops reply lines dropped whole ({@code dropReplies}, {@code dropReply}, {@link #dropNextReply()})
+     */
+    public record Counts(long connections, long delays, long splits, long resets, long stalls, long garbage,
+            long drops) {
+
+        /** Counts without drops, as before drops were counted. */
+        public Counts(long connections, long delays, long splits, long resets, long stalls, long garbage) {
+            this(connections, delays, splits, resets, stalls, garbage, 0);
+        }
+
         /** All faults (not connections). */
         public long total() {
-            return delays + splits + resets + stalls + garbage;
+            return delays + splits + resets + stalls + garbage + drops;
         }
     }
 
     private final Builder config;
     private final ServerSocket server;
     private final Thread acceptor;
-    private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
+    private final Set<ProxyPair> pairs = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicInteger accepted = new AtomicInteger();
-    private final LongAdder delays = new LongAdder();
-    private final LongAdder splits = new LongAdder();
-    private final LongAdder resets = new LongAdder();
-    private final LongAdder stalls = new LongAdder();
-    private final LongAdder garbage = new LongAdder();
+    final LongAdder delays = new LongAdder();
+    final LongAdder splits = new LongAdder();
+    final LongAdder resets = new LongAdder();
+    final LongAdder stalls = new LongAdder();
+    final LongAdder garbage = new LongAdder();
+    private final LongAdder drops = new LongAdder();
+    private final AtomicLong replyLines = new AtomicLong();
+    private final AtomicLong dropNext = new AtomicLong();
+    private final Object readGate = new Object();
     private volatile boolean quiet;
+    private volatile boolean stopReading;
 
     private FaultProxy(Builder b) throws IOException {
         this.config = b;
@@ -108,14 +138,58 @@ public final class FaultProxy implements AutoCloseable {
         return config.seed;
     }
 
-    /** Turns every fault off (true) or back on (false); bytes keep flowing either way. */
+    /**
+     * Turns every fault off (true) or back on (false); bytes keep flowing either way. Reply lines are still
+     * counted while quiet, and one that starts while quiet is never dropped. Does not change
+     * {@link #stopReading(boolean)}.
+     */
     public void quiet(boolean quiet) {
         this.quiet = quiet;
     }
 
+    /**
+     * A peer that accepts and never reads (true), or reads again (false; default): the proxy stops reading what
+     * clients send, on every connection, present and future. The bytes then wait in the proxy's socket buffer (and
+     * at most one 4 KiB chunk the proxy had just read), the TCP window closes, the client's send buffer fills and
+     * its writes block (a non-blocking write returns 0), while replies still flow to the client. Switching back
+     * forwards every held byte, in order. A reset or {@link #close()} ends the wait.
+     */
+    public void stopReading(boolean stop) {
+        synchronized (readGate) {
+            this.stopReading = stop;
+            readGate.notifyAll();
+        }
+    }
+
+    /**
+     * Drops the next reply line that starts (instrument to client, on any connection), whole, as
+     * {@link Builder#dropReply(long)} does for a numbered one; calls add up. Counted in {@link Counts#drops()}.
+     */
+    public void dropNextReply() {
+        dropNext.incrementAndGet();
+    }
+
+    /** How many reply lines (instrument to client) have started so far, over all connections. */
+    public long replyLines() {
+        return replyLines.get();
+    }
+
     /** Faults injected so far. */
     public Counts counts() {
-        return new Counts(accepted.get(), delays.sum(), splits.sum(), resets.sum(), stalls.sum(), garbage.sum());
+        return new Counts(accepted.get(), delays.sum(), splits.sum(), resets.sum(), stalls.sum(), garbage.sum(),
+                drops.sum());
+    }
+
+    /**
+     * A loopback port where a TCP connect never completes, as to a black-holed address: a listener with a
+     * full accept queue that never accepts, so the OS drops every further SYN and a client's connect waits for
+     * its own connect timeout (with none, for the OS's SYN retries: about 2 minutes on Linux). Close it when done.
+     *
+     * @throws IllegalStateException when the OS completes connects to the full listener anyway
+     * @throws java.io.UncheckedIOException when it cannot listen
+     */
+    public static BlackHole blackHole() {
+        return BlackHole.open();
     }
 
     private void acceptLoop() {
@@ -135,7 +209,7 @@ public final class FaultProxy implements AutoCloseable {
                 device.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.targetPort), 2000);
                 client.setTcpNoDelay(true);
                 device.setTcpNoDelay(true);
-                Pair p = new Pair(client, device, n);
+                ProxyPair p = new ProxyPair(this, config, client, device, n);
                 pairs.add(p);
                 if (closed.getCount() == 0) {
                     p.reset();
@@ -157,12 +231,15 @@ public final class FaultProxy implements AutoCloseable {
         }
         closed.countDown();
         closeQuietly(server);
-        for (Pair p : pairs) {
+        for (ProxyPair p : pairs) {
             p.reset();
+        }
+        synchronized (readGate) {
+            readGate.notifyAll();
         }
         try {
             acceptor.join(5000);
-            for (Pair p : pairs) {
+            for (ProxyPair p : pairs) {
                 p.join();
             }
         } catch (InterruptedException e) {
@@ -170,7 +247,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    static void closeQuietly(java.io.Closeable c) {
         try {
             c.close();
         } catch (IOException e) {
@@ -178,141 +255,69 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** One client connection and its instrument connection, with a pump thread each way. */
-    private final class Pair {
-        private final Socket client;
-        private final Socket device;
-        private final Thread up;
-        private final Thread down;
-        private final AtomicInteger ended = new AtomicInteger();
+    boolean isQuiet() {
+        return quiet;
+    }
 
-        Pair(Socket client, Socket device, int n) {
-            this.client = client;
-            this.device = device;
-            long s = config.seed * 0x9E3779B97F4A7C15L + n;
-            SplittableRandom upRandom = new SplittableRandom(s);
-            SplittableRandom downRandom = new SplittableRandom(s ^ 0x5DEECE66DL);
-            this.up = new Thread(() -> pump(client, device, upRandom, false), "mock-proxy up #" + n);
-            this.down = new Thread(() -> pump(device, client, downRandom, true), "mock-proxy down #" + n);
-            up.setDaemon(true);
-            down.setDaemon(true);
-        }
+    /** Waits {@code nanos} unless the proxy closes first; false when it closed. */
+    boolean pause(long nanos) throws InterruptedException {
+        return !closed.await(nanos, TimeUnit.NANOSECONDS);
+    }
 
-        void start() {
-            up.start();
-            down.start();
-        }
-
-        void join() throws InterruptedException {
-            if (up.isAlive() || up.getState() != Thread.State.NEW) {
-                up.join(5000);
-            }
-            if (down.isAlive() || down.getState() != Thread.State.NEW) {
-                down.join(5000);
+    /** Waits while reading is stopped; false when {@code pair} ended or the proxy closed meanwhile. */
+    boolean awaitReading(ProxyPair pair) throws InterruptedException {
+        synchronized (readGate) {
+            while (stopReading && !pair.isEnded() && closed.getCount() != 0) {
+                readGate.wait();
             }
         }
+        return !pair.isEnded() && closed.getCount() != 0;
+    }
 
-        private void pump(Socket from, Socket to, SplittableRandom random, boolean toClient) {
-            byte[] buf = new byte[4096];
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                for (int n; (n = in.read(buf)) >= 0; ) {
-                    if (!forward(buf, n, out, random, toClient)) {
-                        return;
-                    }
-                }
-                // an orderly end on one side ends the other side too
-                reset();
-            } catch (IOException e) {
-                reset();
-            } catch (InterruptedException e) {
-                reset();
-                Thread.currentThread().interrupt();
+    /** Numbers a reply line that starts now and says whether to drop it (and counts the drop). */
+    boolean dropLine(SplittableRandom random, boolean faults) {
+        long number = replyLines.incrementAndGet();
+        boolean byChance = ProxyPair.hit(random, config.dropP); // drawn even when quiet: the sequence stays fixed
+        if (!faults) {
+            return false;
+        }
+        boolean drop = byChance || config.dropLines.contains(number) || takeDropNext();
+        if (drop) {
+            drops.increment();
+        }
+        return drop;
+    }
+
+    private boolean takeDropNext() {
+        for (long n; (n = dropNext.get()) > 0; ) {
+            if (dropNext.compareAndSet(n, n - 1)) {
+                return true;
             }
         }
+        return false;
+    }
 
-        /** Forwards one chunk with its faults; false when this pair was reset. */
-        private boolean forward(byte[] buf, int n, OutputStream out, SplittableRandom random, boolean toClient)
-                throws IOException, InterruptedException {
-            boolean faults = !quiet;
-            if (faults && hit(random, config.delayP)) {
-                delays.increment();
-                if (!pause(random.nextLong(config.delayMax.toNanos() + 1))) {
-                    return false;
-                }
-            }
-            if (faults && hit(random, config.resetP)) {
-                resets.increment();
-                out.write(buf, 0, random.nextInt(n + 1));
-                out.flush();
-                reset();
-                return false;
-            }
-            if (toClient && faults && hit(random, config.stallP)) {
-                stalls.increment();
-                if (!pause(config.stallFor.toNanos())) {
-                    return false;
-                }
-            }
-            if (toClient && faults && hit(random, config.garbageP)) {
-                garbage.increment();
-                byte[] noise = new byte[1 + random.nextInt(config.garbageMax)];
-                for (int i = 0; i < noise.length; i++) {
-                    noise[i] = (byte) (0x80 + random.nextInt(0x80));
-                }
-                out.write(noise);
-            }
-            if (toClient && faults && n > 1 && hit(random, config.splitP)) {
-                splits.increment();
-                for (int i = 0; i < n; i++) {
-                    out.write(buf[i]);
-                    out.flush();
-                }
-            } else {
-                out.write(buf, 0, n);
-            }
-            out.flush();
-            return true;
-        }
-
-        private boolean pause(long nanos) throws InterruptedException {
-            return !closed.await(nanos, TimeUnit.NANOSECONDS) && ended.get() == 0;
-        }
-
-        /** Resets both connections (RST where the OS allows); idempotent. */
-        void reset() {
-            if (ended.getAndIncrement() != 0) {
-                return;
-            }
-            for (Socket s : new Socket[] {client, device}) {
-                try {
-                    s.setSoLinger(true, 0);
-                } catch (IOException e) {
-                    // already closed
-                }
-                closeQuietly(s);
-            }
-            pairs.remove(this);
+    void ended(ProxyPair pair) {
+        pairs.remove(pair);
+        synchronized (readGate) {
+            readGate.notifyAll();
         }
     }
 
-    private static boolean hit(SplittableRandom random, double p) {
-        return p > 0 && random.nextDouble() < p;
-    }
-
-    /** Configures a {@link FaultProxy}; every probability is per chunk, 0..1, default 0. */
+    /** Configures a {@link FaultProxy}; every probability is 0..1, default 0, per chunk (dropReplies: per line). */
     public static final class Builder {
-        private final int targetPort;
-        private long seed = System.nanoTime();
-        private double delayP;
-        private Duration delayMax = Duration.ZERO;
-        private double splitP;
-        private double resetP;
-        private double stallP;
-        private Duration stallFor = Duration.ZERO;
-        private double garbageP;
-        private int garbageMax = 1;
+        final int targetPort;
+        long seed = System.nanoTime();
+        double delayP;
+        Duration delayMax = Duration.ZERO;
+        double splitP;
+        double resetP;
+        double stallP;
+        Duration stallFor = Duration.ZERO;
+        double garbageP;
+        int garbageMax = 1;
+        double dropP;
+        final Set<Long> dropLines = new CopyOnWriteArraySet<>();
 
         private Builder(int targetPort) {
             this.targetPort = targetPort;
@@ -357,6 +362,31 @@ public final class FaultProxy implements AutoCloseable {
             }
             this.garbageP = probability(p);
             this.garbageMax = maxLength;
+            return this;
+        }
+
+        /**
+         * Drop each reply line (instrument to client, up to and including its {@code \n}) whole, with probability
+         * {@code p}, drawn once per line; the bytes of the other lines pass untouched. Counted in
+         * {@link Counts#drops()}.
+         */
+        public Builder dropReplies(double p) {
+            this.dropP = probability(p);
+            return this;
+        }
+
+        /**
+         * Drop the {@code n}-th reply line whole (1 is the first). Lines are numbered in the order they start over
+         * all connections of the proxy, so the line is dropped once, even when the client reconnects; call again
+         * to drop more. Counted in {@link Counts#drops()}.
+         *
+         * @throws IllegalArgumentException when {@code n} is less than 1
+         */
+        public Builder dropReply(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("reply lines are numbered from 1: " + n);
+            }
+            dropLines.add(n);
             return this;
         }
 

@@ -2,13 +2,12 @@ package dev.labwire.mock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * One simulated device on a {@link MockInstrument#bus() bus mock}: it answers the commands that start with its
+ * One simulated device on a {@link MockInstrument#busDevice(String) bus mock}: it answers the commands that start with its
  * address, and its replies start with the address too ({@code AFLOW?} answered by {@code A+14.70}). The reply
  * is the {@link #responder}'s, else its own {@link ScpiDictionary}'s ({@code SP 50} then {@code SP?} gives
  * {@code 50}; {@code dictionary().set("FLOW", "+14.70")} for a reading). A device can be made
@@ -19,7 +18,7 @@ public final class MockBusDevice {
     private final String address;
     private final byte[] prefix;
     private final ScpiDictionary dictionary = new ScpiDictionary();
-    private final List<String> commands = new ArrayList<>();
+    private final CommandLog commands = new CommandLog();
     private volatile Function<String, MockReply> responder;
     private volatile boolean silent;
     private volatile Duration delay = Duration.ZERO;
@@ -54,24 +53,34 @@ public final class MockBusDevice {
         return this;
     }
 
-    /** Every reply of this device comes {@code delay} late. */
+    /**
+     * Every reply of this device comes {@code delay} late (counted from when the command was read, added to any
+     * delay the reply has), default zero: one slow address on a bus, e.g. later than the client's timeout. The
+     * mock answers in command order, so a reply still waiting holds back the replies to commands read after it
+     * (a client that timed out and moved on to another address gets the stale reply first).
+     *
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
     public MockBusDevice delay(Duration delay) {
-        this.delay = Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        this.delay = delay;
         return this;
     }
 
-    /** The commands this device received (address stripped), oldest first. */
+    /**
+     * The commands this device received (address stripped), oldest first: the last 10,000, like
+     * {@link MockInstrument#commands()}.
+     */
     public List<String> commands() {
-        synchronized (commands) {
-            return List.copyOf(commands);
-        }
+        return commands.all();
     }
 
     /** The reply to {@code command} (address already stripped), address-prefixed; NONE when silent or unknown. */
     MockReply answer(String command) {
-        synchronized (commands) {
-            commands.add(command);
-        }
+        commands.add(command);
         if (silent) {
             return MockReply.none();
         }

@@ -1,29 +1,18 @@
 package dev.labwire.mock;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A fake instrument for tests and demos, served on a real link: loopback TCP ({@link #tcp()}) or a serial pty
@@ -42,10 +31,18 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Commands and replies</h2>
  * The mock reads {@code \n}-ended commands (a trailing {@code \r} is dropped; a command longer than 64 KiB is
- * dropped with a warning), records each one ({@link #commands()}, {@link #takeCommand()}), and answers each
- * connection's commands in order. The reply to a command is, in this order: the next {@link #enqueue enqueued}
- * reply; else the {@link #responder responder}'s non-null answer; else, when {@link #scpi()} is on, the
- * {@link ScpiDictionary}'s; else nothing. A reply is chosen when its command is read.
+ * dropped with a warning), records the last 10,000 ({@link #commands()}, {@link #takeCommand()},
+ * {@link #commandLogLimit}), and answers each connection's commands in order. The reply to a command is, in this
+ * order: the next {@link #enqueue enqueued} reply; else the {@link #responder responder}'s non-null answer; else,
+ * when {@link #scpi()} is on, the {@link ScpiDictionary}'s; else nothing. A reply is chosen when its command is
+ * read.
+ *
+ * <h2>Faults</h2>
+ * Per reply: {@link MockReply} (late, trickled, cut off, garbage, none, stall). Per kind of command: the
+ * dictionary's {@link ScpiDictionary#reject rejected} and {@link ScpiDictionary#delay delayed} commands, its
+ * {@link ScpiDictionary#blockTrailer block trailer}. Per mock: the {@link #replyTerminator reply terminator}, a
+ * {@link #echo(boolean) echo}, possibly {@link #echoDelay late}, a {@link #pushFlood push flood}, a
+ * {@link MockBusDevice#delay slow bus address}. Between client and mock: {@link FaultProxy}.
  *
  * <h2>The link</h2>
  * {@link #disconnect()} drops the current connections (the client sees the link drop and reconnects);
@@ -61,39 +58,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class MockInstrument implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(MockInstrument.class);
-
-    /** Where a mock's bytes go: TCP or a pty pair. */
-    interface Side {
-        void start() throws IOException;
-
-        void stop();
-
-        void disconnect() throws IOException;
-
-        void dropLink(Session session);
-
-        void halfClose(Session session) throws IOException;
-
-        String endpoint();
-    }
-
-    private final Side side;
+    private final LinkSide side;
     private final Set<Session> sessions = new CopyOnWriteArraySet<>();
     private final List<Session> ended = new ArrayList<>();
-    private final ConcurrentLinkedDeque<MockReply> scripted = new ConcurrentLinkedDeque<>();
-    private final List<String> commands = new ArrayList<>();
-    private final BlockingQueue<String> untaken = new LinkedBlockingQueue<>();
+    private final CommandLog commandLog = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
-    private final ScpiDictionary dictionary = new ScpiDictionary();
-    private volatile boolean scpi;
-    private volatile Function<String, MockReply> responder;
-    private final java.util.Map<String, MockBusDevice> busDevices = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Answers answers = new Answers();
     private volatile boolean echo;
-    private ScheduledExecutorService pusher;
+    private volatile Duration echoDelay = Duration.ZERO;
+    private final PushStreams streams = new PushStreams(this);
     private volatile boolean closed;
 
-    private MockInstrument(Function<MockInstrument, Side> side) {
+    private MockInstrument(Function<MockInstrument, LinkSide> side) {
         this.side = side.apply(this);
     }
 
@@ -131,16 +107,7 @@ public final class MockInstrument implements AutoCloseable {
 
     /** Whether a {@code socat} executable is on the PATH (needed by {@link #pty()}). */
     public static boolean socatAvailable() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "socat"))) {
-                return true;
-            }
-        }
-        return false;
+        return PtySide.socatAvailable();
     }
 
     private static MockInstrument started(MockInstrument m) {
@@ -176,7 +143,7 @@ public final class MockInstrument implements AutoCloseable {
 
     /** Turns on the {@link ScpiDictionary} for commands with no scripted or responder reply; returns this. */
     public MockInstrument scpi() {
-        scpi = true;
+        answers.scpi();
         return this;
     }
 
@@ -187,15 +154,46 @@ public final class MockInstrument implements AutoCloseable {
      * first and are sent exactly as given (for wrong-address and bad-reply tests).
      */
     public MockBusDevice busDevice(String address) {
-        return busDevices.computeIfAbsent(address, MockBusDevice::new);
+        return answers.busDevice(address);
+    }
+
+    /**
+     * What ends the lines this mock makes: {@link #enqueue(String)}, {@link #push(String)}, the pushed streams,
+     * the {@link #dictionary() SCPI dictionary}'s replies and those of every {@link #busDevice bus device} (made
+     * before or after). Default {@code \n}; real SCPI firmware mostly sends {@code "\r\n"}. Replies built with
+     * {@link MockReply} keep their own bytes.
+     *
+     * @throws IllegalArgumentException when {@code terminator} is empty
+     */
+    public MockInstrument replyTerminator(String terminator) {
+        answers.replyTerminator(terminator);
+        return this;
     }
 
     /**
      * Half-duplex echo (true): every byte the client sends is sent straight back before any reply, as a
-     * USB-RS485 adapter that hears its own transmission. Default false.
+     * USB-RS485 adapter that hears its own transmission; {@link #echoDelay(Duration)} makes it late. Default false.
      */
     public MockInstrument echo(boolean echo) {
         this.echo = echo;
+        return this;
+    }
+
+    /**
+     * How long after the mock reads bytes their {@link #echo(boolean) echo} goes back: an adapter whose echo is
+     * held by its USB latency timer, or one arriving after the client's request timeout. Default zero (at once).
+     * Echoes keep their order, and a reply never overtakes the echo of its own command: with a delay of 300 ms
+     * the client reads {@code AFLOW?\n} 300 ms after sending it, then the device's answer. The delay applies to
+     * bytes read after the call.
+     *
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
+    public MockInstrument echoDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("echo delay must not be negative: " + delay);
+        }
+        this.echoDelay = delay;
         return this;
     }
 
@@ -203,19 +201,23 @@ public final class MockInstrument implements AutoCloseable {
         return echo;
     }
 
-    /** The SCPI dictionary (its state is kept across connections). */
-    public ScpiDictionary dictionary() {
-        return dictionary;
+    Duration echoDelay() {
+        return echoDelay;
     }
 
-    /** Queues the line {@code reply} as the answer to the next command. */
+    /** The SCPI dictionary (its state is kept across connections). */
+    public ScpiDictionary dictionary() {
+        return answers.dictionary();
+    }
+
+    /** Queues the line {@code reply} (and the {@link #replyTerminator reply terminator}) as the next answer. */
     public MockInstrument enqueue(String reply) {
-        return enqueue(MockReply.line(reply));
+        return enqueue(MockReply.line(reply, answers.terminator()));
     }
 
     /** Queues {@code reply} as the answer to the next command (scripted replies come first, in order). */
     public MockInstrument enqueue(MockReply reply) {
-        scripted.add(Objects.requireNonNull(reply, "reply"));
+        answers.enqueue(reply);
         return this;
     }
 
@@ -225,13 +227,16 @@ public final class MockInstrument implements AutoCloseable {
      * gets no reply. Null removes the responder.
      */
     public MockInstrument responder(Function<String, MockReply> responder) {
-        this.responder = responder;
+        answers.responder(responder);
         return this;
     }
 
-    /** The next command not yet taken, waiting up to {@code timeout}; null if none came. */
+    /**
+     * The next command not yet taken, waiting up to {@code timeout}; null if none came. Commands are taken
+     * oldest first from the {@link #commandLogLimit bounded log}: one that fell out of it is never taken.
+     */
     public String takeCommand(Duration timeout) throws InterruptedException {
-        return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return commandLog.take(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**
@@ -243,7 +248,8 @@ public final class MockInstrument implements AutoCloseable {
         try {
             String c = takeCommand(Duration.ofSeconds(5));
             if (c == null) {
-                throw new IllegalStateException("no command reached the mock within 5 s; all so far: " + commands());
+                throw new IllegalStateException("no command reached the mock within 5 s; the last ones: "
+                        + commandLog.newest(20));
             }
             return c;
         } catch (InterruptedException e) {
@@ -252,11 +258,36 @@ public final class MockInstrument implements AutoCloseable {
         }
     }
 
-    /** Every command received so far, oldest first, on all connections (a copy). */
+    /**
+     * The commands received so far on all connections, oldest first (a copy): the last
+     * {@link #commandLogLimit(int) limit} of them (10,000 by default); older ones are counted by
+     * {@link #droppedCommands()}.
+     */
     public List<String> commands() {
-        synchronized (commands) {
-            return List.copyOf(commands);
-        }
+        return commandLog.all();
+    }
+
+    /**
+     * Keeps the last {@code limit} commands for {@link #commands()} and {@link #takeCommand()} (default 10,000), so
+     * a long soak or a flood of commands cannot grow the mock without bound. When a command arrives with the log
+     * full, the oldest one falls out, taken or not (taken ones first), and is counted by
+     * {@link #droppedCommands()}. Lowering the limit drops the oldest at once.
+     *
+     * @throws IllegalArgumentException when {@code limit} is less than 1
+     */
+    public MockInstrument commandLogLimit(int limit) {
+        commandLog.limit(limit);
+        return this;
+    }
+
+    /** How many commands fell out of the {@link #commandLogLimit(int) bounded log} so far. */
+    public long droppedCommands() {
+        return commandLog.dropped();
+    }
+
+    /** How many commands the mock has received so far on all connections, dropped ones included. */
+    public long commandCount() {
+        return commandLog.received();
     }
 
     /** How many connections the mock has had (a pty counts each time its pair is made). */
@@ -264,9 +295,12 @@ public final class MockInstrument implements AutoCloseable {
         return connections.get();
     }
 
-    /** Sends the line {@code text} + {@code \n} to every connection now, between replies. */
+    /**
+     * Sends the line {@code text} and the {@link #replyTerminator reply terminator} to every connection now,
+     * between replies.
+     */
     public void push(String text) {
-        pushBytes((text + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        pushBytes((text + answers.terminator()).getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Sends {@code bytes} to every connection now, between replies. */
@@ -282,31 +316,26 @@ public final class MockInstrument implements AutoCloseable {
      * closed or the mock is closed. Lines are dropped while no client is connected.
      */
     public AutoCloseable pushEvery(Duration period, Supplier<String> next) {
-        Objects.requireNonNull(next, "next");
-        if (period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException("push period must be positive: " + period);
-        }
-        ScheduledFuture<?> task;
-        synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("mock instrument is closed");
-            }
-            if (pusher == null) {
-                ScheduledThreadPoolExecutor p = new ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "mock-push " + side.endpoint());
-                    t.setDaemon(true);
-                    return t;
-                });
-                p.setRemoveOnCancelPolicy(true);
-                pusher = p;
-            }
-            task = pusher.scheduleAtFixedRate(() -> {
-                if (!sessions.isEmpty()) {
-                    push(next.get());
-                }
-            }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        return () -> task.cancel(false);
+        return streams.every(period, next);
+    }
+
+    /**
+     * Pushes the lines {@code next.get()} to every connection back to back, as fast as the link takes them: a
+     * device that streams faster than the program consumes, for slow-consumer tests. Each line is one write of
+     * the text and the {@link #replyTerminator reply terminator}, never inside a reply (replies and floods take
+     * turns). When a client stops reading, the link fills up and the flood waits for it; nothing piles up in the
+     * mock, and {@code next} is not called meanwhile. While no client is connected the flood waits for one,
+     * without calling {@code next}.
+     *
+     * <p>Closing the returned handle stops the flood: no line is started after {@code close()} returns, unless a
+     * line was being written to a full link, which it waits for up to one second (that line goes out when the
+     * client reads, or never if the link drops). An exception from {@code next} ends the flood with a warning.
+     * Every flood ends with the mock ({@link #close()}).
+     *
+     * @throws IllegalStateException when the mock is closed
+     */
+    public AutoCloseable pushFlood(Supplier<String> next) {
+        return streams.flood(next);
     }
 
     /** Drops every current connection; the mock keeps listening (a pty pair is destroyed and made again). */
@@ -345,17 +374,13 @@ public final class MockInstrument implements AutoCloseable {
     /** Stops, ends every mock thread and waits for them; idempotent. */
     @Override
     public void close() {
-        ScheduledExecutorService p;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            p = pusher;
         }
-        if (p != null) {
-            p.shutdownNow();
-        }
+        streams.stop();
         if (side instanceof PtySide pty) {
             pty.delete();
         } else {
@@ -367,9 +392,7 @@ public final class MockInstrument implements AutoCloseable {
             all = new ArrayList<>(ended);
         }
         try {
-            if (p != null) {
-                p.awaitTermination(5, TimeUnit.SECONDS);
-            }
+            streams.await();
             for (Session s : all) {
                 s.join(5000);
             }
@@ -389,10 +412,15 @@ public final class MockInstrument implements AutoCloseable {
         }
         sessions.add(s);
         s.start();
+        streams.sessionStarted();
         if (closed) {
             s.close();
         }
         return s;
+    }
+
+    boolean hasSessions() {
+        return !sessions.isEmpty();
     }
 
     void sessionEnded(Session s) {
@@ -414,43 +442,11 @@ public final class MockInstrument implements AutoCloseable {
     }
 
     void record(String command) {
-        synchronized (commands) {
-            commands.add(command);
-        }
-        untaken.add(command);
+        commandLog.add(command);
     }
 
     MockReply replyFor(String command) {
-        MockReply r = scripted.poll();
-        if (r != null) {
-            return r;
-        }
-        if (!busDevices.isEmpty()) {
-            MockBusDevice target = null;
-            for (MockBusDevice d : busDevices.values()) {
-                if (command.startsWith(d.address())
-                        && (target == null || d.address().length() > target.address().length())) {
-                    target = d;
-                }
-            }
-            return target == null ? MockReply.none() : target.answer(command.substring(target.address().length()));
-        }
-        Function<String, MockReply> f = responder;
-        if (f != null) {
-            try {
-                r = f.apply(command);
-            } catch (RuntimeException e) {
-                log.warn("mock responder failed on {}: {}", command, e.toString());
-                return MockReply.none();
-            }
-            if (r != null) {
-                return r;
-            }
-        }
-        if (scpi) {
-            r = dictionary.answer(command);
-        }
-        return r == null ? MockReply.none() : r;
+        return answers.replyFor(command);
     }
 
     @Override

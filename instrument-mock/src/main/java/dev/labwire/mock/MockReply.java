@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * mock.enqueue(MockReply.block(waveform));                            // #42048<bytes>\n
  * }</pre>
  *
- * Defaults: no delay, all bytes in one write, the link stays open. Lines end with {@code \n}.
+ * Defaults: no delay, all bytes in one write, the link stays open. Lines end with {@code \n} unless
+ * {@link #line(String, String)} says otherwise; blocks likewise ({@link #block(byte[], String)}).
  * Constructors throw {@link NullPointerException} for a null argument and {@link IllegalArgumentException}
  * for a negative count or duration.
  */
@@ -51,8 +52,27 @@ public final class MockReply {
 
     /** The text in ISO-8859-1 followed by {@code \n}. */
     public static MockReply line(String text) {
+        return line(text, "\n");
+    }
+
+    /**
+     * The text in ISO-8859-1 followed by {@code terminator}: {@code line("1", "\r\n")} sends {@code 31 0D 0A}, as
+     * most SCPI instruments end a response message.
+     *
+     * @throws IllegalArgumentException when the terminator is empty
+     */
+    public static MockReply line(String text, String terminator) {
         Objects.requireNonNull(text, "text");
-        return of(Kind.BYTES, (text + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        return of(Kind.BYTES, (text + checkTerminator(terminator)).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** {@code terminator} when it is a usable line terminator. */
+    static String checkTerminator(String terminator) {
+        Objects.requireNonNull(terminator, "terminator");
+        if (terminator.isEmpty()) {
+            throw new IllegalArgumentException("a line terminator must not be empty");
+        }
+        return terminator;
     }
 
     /** Exactly these bytes (copied), no terminator added. */
@@ -62,15 +82,32 @@ public final class MockReply {
 
     /** An IEEE 488.2 definite-length block {@code #<n><length><payload>} followed by {@code \n}. */
     public static MockReply block(byte[] payload) {
+        return block(payload, "\n");
+    }
+
+    /**
+     * An IEEE 488.2 definite-length block (IEEE 488.2, 8.7.9) followed by {@code trailer}, all in one write. The
+     * trailer is what real instruments disagree on: nothing, {@code \n} (the 488.2 response message terminator),
+     * or {@code \r\n}:
+     * <pre>
+     * block({1, 2, 3}, "\r\n")   23 31 33 01 02 03 0D 0A      # 1 3 &lt;3 bytes&gt; CR LF
+     * block({1, 2, 3}, "")       23 31 33 01 02 03
+     * </pre>
+     * For a trailer that comes late, chain it: {@code block(p, "").then(MockReply.bytes(crlf).delay(d))}.
+     *
+     * @throws IllegalArgumentException when the payload has more than 999,999,999 bytes
+     */
+    public static MockReply block(byte[] payload, String trailer) {
         Objects.requireNonNull(payload, "payload");
+        byte[] tail = Objects.requireNonNull(trailer, "trailer").getBytes(StandardCharsets.ISO_8859_1);
         String len = Integer.toString(payload.length);
         if (len.length() > 9) {
             throw new IllegalArgumentException("a block holds at most 999999999 bytes: " + payload.length);
         }
         byte[] head = ("#" + len.length() + len).getBytes(StandardCharsets.US_ASCII);
-        byte[] all = Arrays.copyOf(head, head.length + payload.length + 1);
+        byte[] all = Arrays.copyOf(head, head.length + payload.length + tail.length);
         System.arraycopy(payload, 0, all, head.length, payload.length);
-        all[all.length - 1] = '\n';
+        System.arraycopy(tail, 0, all, head.length + payload.length, tail.length);
         return of(Kind.BYTES, all);
     }
 

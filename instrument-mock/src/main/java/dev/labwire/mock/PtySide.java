@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * ends socat with SIGTERM, which removes both links (an unplugged USB adapter); starting makes them again
  * under the same names.
  */
-final class PtySide implements MockInstrument.Side {
+final class PtySide implements LinkSide {
 
     private static final Logger log = LoggerFactory.getLogger(PtySide.class);
 
@@ -40,6 +40,20 @@ final class PtySide implements MockInstrument.Side {
     PtySide(MockInstrument owner) throws IOException {
         this.owner = owner;
         this.dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "labwire-mock-");
+    }
+
+    /** Whether a {@code socat} executable is on the PATH. */
+    static boolean socatAvailable() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "socat"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Path devicePath() {

@@ -1,11 +1,16 @@
 package dev.labwire.mock;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * A small stateful SCPI instrument behind {@link MockInstrument#scpi()}: a setting command stores its value and
@@ -13,32 +18,70 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <table>
  *   <caption>Commands</caption>
- *   <tr><td>{@code *IDN?}</td><td>{@code LABWIRE,MOCK-INSTRUMENT,SN0001,1.0} (see {@link #identity(String)})</td></tr>
+ *   <tr><td>{@code *IDN?}</td><td>{@code LABWIRE,MOCK-INSTRUMENT,SN0001,1.0} ({@link #identity(String)})</td></tr>
  *   <tr><td>{@code *RST}</td><td>forgets every stored setting; no reply</td></tr>
  *   <tr><td>{@code *CLS}</td><td>empties the error queue; no reply</td></tr>
  *   <tr><td>{@code *OPC?}</td><td>{@code 1}</td></tr>
  *   <tr><td>{@code *ESR?}</td><td>{@code 0}</td></tr>
  *   <tr><td>{@code SYST:ERR?}</td><td>the oldest queued error, or {@code +0,"No error"}</td></tr>
  *   <tr><td>{@code ECHO? text}</td><td>{@code text}</td></tr>
- *   <tr><td>{@code DATA? n}</td><td>an IEEE 488.2 block of {@code n} bytes, byte i = i mod 256</td></tr>
+ *   <tr><td>{@code DATA? n}</td><td>an IEEE 488.2 block of {@code n} bytes, byte i = i mod 256, then the
+ *       {@link #blockTrailer(String) block trailer}; a bad {@code n} gets no reply and queues
+ *       {@code -222,"Data out of range"}</td></tr>
  *   <tr><td>{@code HDR value}</td><td>stores {@code value} under {@code HDR}; no reply</td></tr>
  *   <tr><td>{@code HDR?}</td><td>the stored value; an unknown header gets no reply and queues
  *       {@code -113,"Undefined header"}</td></tr>
  * </table>
  *
  * Headers are case-insensitive (stored upper-cased); a trailing {@code \r} and surrounding blanks are ignored.
- * Thread-safe.
+ *
+ * <h2>Errors, as a real instrument makes them</h2>
+ * A query the instrument cannot execute gets <em>no reply at all</em> (the IEEE 488.2 status model: the error
+ * sets a bit in the standard event status register, nothing goes on the wire); the error waits in a queue of 32
+ * for {@code SYST:ERR?} (SCPI-99, {@code SYSTem:ERRor}). The client sees a timeout, and only {@code SYST:ERR?}
+ * says why:
+ * <pre>
+ * client: NOPE?\n             mock: (nothing)
+ * client: SYST:ERR?\n         mock: -113,"Undefined header"\n
+ * client: SYST:ERR?\n         mock: +0,"No error"\n
+ * </pre>
+ * When the queue is full, the newest error is replaced by {@code -350,"Queue overflow"}, as SCPI-99 requires.
+ * {@link #reject(Pattern, String)} makes chosen commands fail this way; {@link #delay(Pattern, Duration)} makes
+ * chosen answers late.
+ *
+ * <h2>Bytes</h2>
+ * Replies end with the {@link #replyTerminator(String) reply terminator} ({@code \n} by default; many real
+ * parsers send {@code \r\n}); blocks end with the {@link #blockTrailer(String) block trailer} (by default the
+ * reply terminator), which can also come {@link #blockTrailer(String, Duration) late}, as a separate write.
+ * {@code *RST} forgets settings, never these rules. Thread-safe.
  */
 public final class ScpiDictionary {
 
     /** The default {@code *IDN?} answer. */
     public static final String DEFAULT_IDENTITY = "LABWIRE,MOCK-INSTRUMENT,SN0001,1.0";
 
+    /** The error that replaces the newest one when the queue is full. */
+    static final String QUEUE_OVERFLOW = "-350,\"Queue overflow\"";
+
     private static final int MAX_ERRORS = 32;
+
+    private record Reject(Pattern pattern, String error) {
+    }
+
+    private record Delay(Pattern pattern, Duration delay) {
+    }
+
+    /** The bytes after a block ({@code null}: the reply terminator), and how late they leave. */
+    private record Trailer(String bytes, Duration late) {
+    }
 
     private final Map<String, String> settings = new ConcurrentHashMap<>();
     private final Deque<String> errors = new ArrayDeque<>();
+    private final List<Reject> rejects = new CopyOnWriteArrayList<>();
+    private final List<Delay> delays = new CopyOnWriteArrayList<>();
     private volatile String identity = DEFAULT_IDENTITY;
+    private volatile String terminator = "\n";
+    private volatile Trailer blockTrailer = new Trailer(null, Duration.ZERO);
 
     ScpiDictionary() {
     }
@@ -60,25 +103,151 @@ public final class ScpiDictionary {
         return this;
     }
 
-    /** Queues an error for {@code SYST:ERR?}, e.g. {@code -222,"Data out of range"}. */
+    /**
+     * Queues an error for {@code SYST:ERR?}, e.g. {@code -222,"Data out of range"}. The queue holds 32; an error
+     * that finds it full is lost and the newest queued one becomes {@code -350,"Queue overflow"}.
+     */
     public ScpiDictionary queueError(String error) {
+        Objects.requireNonNull(error, "error");
         synchronized (errors) {
             if (errors.size() < MAX_ERRORS) {
-                errors.add(Objects.requireNonNull(error, "error"));
+                errors.add(error);
+            } else if (!QUEUE_OVERFLOW.equals(errors.peekLast())) {
+                errors.pollLast();
+                errors.add(QUEUE_OVERFLOW);
             }
         }
         return this;
     }
 
-    /** The answer to {@code command}, or null when this dictionary does not know it (then it queues -113). */
+    /**
+     * Makes every command that {@code commands} matches (the whole command, blanks around it stripped, e.g.
+     * {@code Pattern.compile("MEAS:VOLT\\?.*")}) fail as a real instrument fails it: not executed, <em>never
+     * answered</em>, and {@code error} queued for {@code SYST:ERR?}. Use it to test a client against the query
+     * that times out because the instrument refused it:
+     * <pre>{@code
+     * mock.dictionary().reject(Pattern.compile("VOLT \\d{3,}"), "-222,\"Data out of range\"");
+     * mock.dictionary().reject(Pattern.compile("MEAS:CURR\\?"), "-230,\"Data corrupt or stale\"");
+     * }</pre>
+     * Rules are checked in the order added, before the built-in commands; the first match wins. No rule by default;
+     * {@link #clearRules()} removes them. Applies to what reaches the dictionary (not to enqueued or responder
+     * replies).
+     *
+     * @param error the error as {@code SYST:ERR?} reports it: {@code <code>,"<text>"}
+     */
+    public ScpiDictionary reject(Pattern commands, String error) {
+        Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(error, "error");
+        if (error.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("an error must be one line: \"" + error + "\"");
+        }
+        rejects.add(new Reject(commands, error));
+        return this;
+    }
+
+    /**
+     * Makes the answers to commands that {@code commands} matches (as in {@link #reject}) come {@code delay}
+     * late, counted from when the command was read, and added to any delay the answer already has. Other answers
+     * are not held: replies still leave in command order, so a late answer holds back the answers to commands
+     * sent after it on the same connection (as on a real instrument that executes in order).
+     * <pre>{@code
+     * mock.dictionary().delay(Pattern.compile("\\*OPC\\?"), Duration.ofMillis(800));  // *IDN? still at once
+     * }</pre>
+     * The first matching rule wins; none by default; {@link #clearRules()} removes them.
+     *
+     * @throws IllegalArgumentException when the delay is negative
+     */
+    public ScpiDictionary delay(Pattern commands, Duration delay) {
+        Objects.requireNonNull(commands, "commands");
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        delays.add(new Delay(commands, delay));
+        return this;
+    }
+
+    /** Removes every {@link #reject} and {@link #delay} rule. */
+    public ScpiDictionary clearRules() {
+        rejects.clear();
+        delays.clear();
+        return this;
+    }
+
+    /**
+     * What ends every reply line: {@code \n} by default, {@code "\r\n"} as most instrument firmware sends. A
+     * client that splits on {@code \n} alone then sees a trailing {@code \r}.
+     *
+     * @throws IllegalArgumentException when {@code terminator} is empty
+     */
+    public ScpiDictionary replyTerminator(String terminator) {
+        this.terminator = MockReply.checkTerminator(terminator);
+        return this;
+    }
+
+    /** The reply terminator (default {@code \n}). */
+    public String replyTerminator() {
+        return terminator;
+    }
+
+    /**
+     * The bytes after an IEEE 488.2 definite-length block ({@code DATA? n}), sent in the same write as the block:
+     * {@code ""} (none), {@code "\n"} or {@code "\r\n"} (any bytes are accepted). Default: the
+     * {@link #replyTerminator(String) reply terminator}. A client that expects none will read the trailer as the
+     * start of the next reply; one that expects one must not wait for a second.
+     */
+    public ScpiDictionary blockTrailer(String trailer) {
+        return blockTrailer(trailer, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #blockTrailer(String)}, but the trailer leaves {@code late} after the block, as a separate write
+     * (zero: in the block's write). A client that considers the reply done at the block's last byte then finds
+     * the trailer at the start of its next read, possibly after it has sent the next query.
+     *
+     * @throws IllegalArgumentException when {@code late} is negative
+     */
+    public ScpiDictionary blockTrailer(String trailer, Duration late) {
+        Objects.requireNonNull(trailer, "trailer");
+        Objects.requireNonNull(late, "late");
+        if (late.isNegative()) {
+            throw new IllegalArgumentException("late must not be negative: " + late);
+        }
+        this.blockTrailer = new Trailer(trailer, late);
+        return this;
+    }
+
+    /**
+     * The answer to {@code command}, or null when there is none because of an error (then the error is queued):
+     * a real instrument sends nothing for a query it cannot execute.
+     */
     MockReply answer(String command) {
         String cmd = command.strip();
+        for (Reject r : rejects) {
+            if (r.pattern.matcher(cmd).matches()) {
+                queueError(r.error);
+                return null;
+            }
+        }
+        MockReply reply = execute(cmd);
+        if (reply == null || reply.kind != MockReply.Kind.BYTES) {
+            return reply;
+        }
+        for (Delay d : delays) {
+            if (d.pattern.matcher(cmd).matches()) {
+                return d.delay.isZero() ? reply : reply.delay(reply.delay.plus(d.delay));
+            }
+        }
+        return reply;
+    }
+
+    private MockReply execute(String cmd) {
         int space = cmd.indexOf(' ');
         String header = (space < 0 ? cmd : cmd.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : cmd.substring(space + 1).strip();
         switch (header) {
             case "*IDN?":
-                return MockReply.line(identity);
+                return line(identity);
             case "*RST":
                 settings.clear();
                 return MockReply.none();
@@ -88,19 +257,19 @@ public final class ScpiDictionary {
                 }
                 return MockReply.none();
             case "*OPC?":
-                return MockReply.line("1");
+                return line("1");
             case "*ESR?":
             case "*STB?":
-                return MockReply.line("0");
+                return line("0");
             case "SYST:ERR?":
             case "SYSTEM:ERROR?":
             case "SYST:ERR:NEXT?":
                 synchronized (errors) {
                     String e = errors.poll();
-                    return MockReply.line(e == null ? "+0,\"No error\"" : e);
+                    return line(e == null ? "+0,\"No error\"" : e);
                 }
             case "ECHO?":
-                return MockReply.line(arg);
+                return line(arg);
             case "DATA?":
                 return data(arg);
             default:
@@ -112,7 +281,7 @@ public final class ScpiDictionary {
         if (header.endsWith("?")) {
             String value = settings.get(header.substring(0, header.length() - 1));
             if (value != null) {
-                return MockReply.line(value);
+                return line(value);
             }
             queueError("-113,\"Undefined header\"");
             return null;
@@ -121,6 +290,10 @@ public final class ScpiDictionary {
             settings.put(header, arg);
         }
         return MockReply.none();
+    }
+
+    private MockReply line(String text) {
+        return MockReply.line(text, terminator);
     }
 
     private MockReply data(String arg) {
@@ -138,6 +311,12 @@ public final class ScpiDictionary {
         for (int i = 0; i < n; i++) {
             payload[i] = (byte) i;
         }
-        return MockReply.block(payload);
+        Trailer t = blockTrailer;
+        String trailer = t.bytes == null ? terminator : t.bytes;
+        if (t.late.isZero() || trailer.isEmpty()) {
+            return MockReply.block(payload, trailer);
+        }
+        byte[] late = trailer.getBytes(StandardCharsets.ISO_8859_1);
+        return MockReply.block(payload, "").then(MockReply.bytes(late).delay(t.late));
     }
 }

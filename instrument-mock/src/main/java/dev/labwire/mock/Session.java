@@ -15,6 +15,10 @@ import org.slf4j.LoggerFactory;
  * One connection of a {@link MockInstrument}: a reader thread that splits what the client sends into
  * {@code \n}-ended commands and records them, and an answer thread that sends their replies in order.
  * Pushes and replies share one write lock, so a pushed frame never lands inside a reply.
+ *
+ * <p>Echo: with no echo delay the reader writes each chunk straight back. With a delay, a third thread (made on
+ * first use) writes each chunk back when it is due, in order, and a reply waits until the echo of the chunk that
+ * ended its command has gone out: an adapter's echo always comes before the device's answer.
  */
 final class Session {
 
@@ -22,7 +26,8 @@ final class Session {
     static final int MAX_COMMAND = 64 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(Session.class);
-    private static final Pending END = new Pending(null, 0);
+    private static final Pending END = new Pending(null, 0, 0);
+    private static final Echo ECHO_END = new Echo(null, 0, 0);
 
     /** The bytes of one link, blocking. */
     interface Wire {
@@ -38,7 +43,12 @@ final class Session {
         void close();
     }
 
-    private record Pending(MockReply reply, long readNanos) {
+    /** A reply to send, when its command was read, and the echo it must follow (0: none). */
+    private record Pending(MockReply reply, long readNanos, long afterEcho) {
+    }
+
+    /** Bytes to echo at {@code dueNanos}, numbered from 1 in order. */
+    private record Echo(byte[] bytes, long dueNanos, long seq) {
     }
 
     private final MockInstrument owner;
@@ -50,6 +60,11 @@ final class Session {
     private volatile boolean stalled;
     private final Thread reader;
     private final Thread answerer;
+    private final BlockingQueue<Echo> echoes = new LinkedBlockingQueue<>();
+    private final Object echoLock = new Object();
+    private long echoed;                // guarded by echoLock: the last echo written
+    private long lastEcho;              // reader thread only: the last echo queued
+    private volatile Thread echoer;     // made by the reader on the first delayed echo
 
     Session(MockInstrument owner, Wire wire, String name) {
         this.owner = owner;
@@ -71,7 +86,8 @@ final class Session {
     }
 
     boolean isAlive() {
-        return reader.isAlive() || answerer.isAlive();
+        Thread e = echoer;
+        return reader.isAlive() || answerer.isAlive() || (e != null && e.isAlive());
     }
 
     boolean isClosed() {
@@ -90,7 +106,7 @@ final class Session {
         boolean overflow = false;
         try {
             for (int n; (n = wire.read(buf)) >= 0; ) {
-                if (owner.echoes() && n > 0 && !push(java.util.Arrays.copyOf(buf, n))) {
+                if (owner.echoes() && n > 0 && !echo(java.util.Arrays.copyOf(buf, n))) {
                     return;
                 }
                 for (int i = 0; i < n; i++) {
@@ -124,6 +140,52 @@ final class Session {
         }
     }
 
+    /** Echoes a chunk now or, with an echo delay, queues it; false when the link is gone. */
+    private boolean echo(byte[] chunk) {
+        long delay = owner.echoDelay().toNanos();
+        if (delay == 0 && echoer == null) {
+            return push(chunk);
+        }
+        if (echoer == null) {
+            Thread t = new Thread(this::echoLoop, "mock-echo " + name);
+            t.setDaemon(true);
+            echoer = t;
+            t.start();
+        }
+        echoes.add(new Echo(chunk, System.nanoTime() + delay, ++lastEcho));
+        return true;
+    }
+
+    private void echoLoop() {
+        try {
+            while (true) {
+                Echo e = echoes.take();
+                if (e == ECHO_END || !pause(e.dueNanos - System.nanoTime()) || !push(e.bytes)) {
+                    return;
+                }
+                synchronized (echoLock) {
+                    echoed = e.seq;
+                    echoLock.notifyAll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until echo {@code seq} has been written; false when the session closed first. */
+    private boolean awaitEcho(long seq) throws InterruptedException {
+        synchronized (echoLock) {
+            while (echoed < seq) {
+                if (isClosed()) {
+                    return false;
+                }
+                echoLock.wait();
+            }
+            return true;
+        }
+    }
+
     private void received(String command) {
         long now = System.nanoTime();
         owner.record(command);
@@ -136,7 +198,7 @@ final class Session {
             return;
         }
         if (reply.kind == MockReply.Kind.BYTES) {
-            answers.add(new Pending(reply, now));
+            answers.add(new Pending(reply, now, lastEcho));
         }
     }
 
@@ -149,7 +211,8 @@ final class Session {
                 }
                 long start = p.readNanos;
                 for (MockReply r = p.reply; r != null; r = r.next) {
-                    if (!pause(start + r.delay.toNanos() - System.nanoTime())) {
+                    if (!pause(start + r.delay.toNanos() - System.nanoTime())
+                            || (r == p.reply && !awaitEcho(p.afterEcho))) {
                         return;
                     }
                     if (r.kind == MockReply.Kind.BYTES && !send(r)) {
@@ -233,14 +296,18 @@ final class Session {
         }
         closed.countDown();
         answers.add(END);
+        echoes.add(ECHO_END);
+        synchronized (echoLock) {
+            echoLock.notifyAll();
+        }
         wire.close();
         owner.sessionEnded(this);
     }
 
     /** Waits for both threads to end (not for the calling one). */
     void join(long millis) throws InterruptedException {
-        for (Thread t : new Thread[] {reader, answerer}) {
-            if (t != Thread.currentThread()) {
+        for (Thread t : new Thread[] {reader, answerer, echoer}) {
+            if (t != null && t != Thread.currentThread()) {
                 t.join(millis);
             }
         }

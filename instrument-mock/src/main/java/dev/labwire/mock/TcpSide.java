@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The loopback TCP server of a {@link MockInstrument}: one {@link Session} per accepted connection. */
-final class TcpSide implements MockInstrument.Side {
+final class TcpSide implements LinkSide {
 
     private static final Logger log = LoggerFactory.getLogger(TcpSide.class);
     private static final long REBIND_WAIT_NANOS = 5_000_000_000L;

@@ -107,6 +107,16 @@ class MockInstrumentPtyTest {
     }
 
     @Test
+    void aLateEchoComesBackOverThePtyBeforeTheReply() throws IOException {
+        mock.echo(true).echoDelay(Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        send("*OPC?");
+        assertThat(readLine()).isEqualTo("*OPC?\n");
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(300_000_000L);
+        assertThat(readLine()).isEqualTo("1\n");
+    }
+
+    @Test
     void closeAfterDestroysThePairUntilRestart() throws IOException {
         mock.enqueue(MockReply.line("PARTIAL").closeAfter(4));
         send("HALF?");
