@@ -219,10 +219,70 @@ public final class ScpiDictionary {
 
     /**
      * The answer to {@code command}, or null when there is none because of an error (then the error is queued):
-     * a real instrument sends nothing for a query it cannot execute.
+     * a real instrument sends nothing for a query it cannot execute. Compound messages ({@code VOLT 5;*OPC?}) are
+     * answered as one response message, units joined by {@code ;}.
      */
     MockReply answer(String command) {
         String cmd = command.strip();
+        java.util.List<String> units = units(cmd);
+        if (units.size() > 1) {
+            return compound(units);
+        }
+        return unit(cmd);
+    }
+
+    /**
+     * A compound program message (IEEE 488.2 7.3.3: units separated by {@code ;}), answered as one response message
+     * whose units are joined by {@code ;} (8.4.1): {@code *OPC?;*OPC?} gives {@code 1;1}. A unit that fails queues its
+     * error, answers nothing, and the rest of the message is not executed; nothing at all is sent when no unit answered.
+     */
+    private MockReply compound(java.util.List<String> units) {
+        StringBuilder out = new StringBuilder();
+        java.time.Duration delay = java.time.Duration.ZERO;
+        for (String u : units) {
+            MockReply r = unit(u);
+            if (r == null) {
+                break;
+            }
+            if (r.kind != MockReply.Kind.BYTES) {
+                continue;
+            }
+            delay = delay.plus(r.delay);
+            String text = new String(r.bytes(), StandardCharsets.ISO_8859_1);
+            if (text.endsWith(terminator)) {
+                text = text.substring(0, text.length() - terminator.length());
+            }
+            out.append(out.length() == 0 ? "" : ";").append(text);
+        }
+        if (out.length() == 0) {
+            return units.isEmpty() ? MockReply.none() : null;
+        }
+        MockReply reply = line(out.toString());
+        return delay.isZero() ? reply : reply.delay(delay);
+    }
+
+    /** The units of a program message: split at {@code ;} outside quoted strings. */
+    private static java.util.List<String> units(String cmd) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < cmd.length(); i++) {
+            char c = cmd.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == ';') {
+                out.add(cmd.substring(start, i).strip());
+                start = i + 1;
+            }
+        }
+        out.add(cmd.substring(start).strip());
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
+    private MockReply unit(String cmd) {
         for (Reject r : rejects) {
             if (r.pattern.matcher(cmd).matches()) {
                 queueError(r.error);

@@ -40,6 +40,21 @@ class ScpiFaultsTest {
     }
 
     @Test
+    void aCompoundMessageIsAnsweredAsOneResponseMessageAndStopsAtAFailingUnit() throws Exception {
+        MockInstrument mock = net.track(MockInstrument.tcp().scpi());
+        Socket s = net.connect(mock.port());
+        send(s, "*OPC?;*OPC?");
+        assertThat(readLine(s)).isEqualTo("1;1\n");
+        send(s, "VOLT 5;VOLT?;*OPC?");
+        assertThat(readLine(s)).isEqualTo("5;1\n");
+        send(s, "NOPE?;*OPC?"); // the first unit fails: nothing is sent, the rest is not executed
+        send(s, "*IDN?");
+        assertThat(readLine(s)).isEqualTo(ScpiDictionary.DEFAULT_IDENTITY + "\n");
+        send(s, "SYST:ERR?");
+        assertThat(readLine(s)).isEqualTo("-113,\"Undefined header\"\n");
+    }
+
+    @Test
     void aRejectedCommandIsNotExecutedNeverAnsweredAndQueuesItsError() throws Exception {
         MockInstrument mock = net.track(MockInstrument.tcp().scpi());
         mock.dictionary().set("MEAS:VOLT", "1.5")

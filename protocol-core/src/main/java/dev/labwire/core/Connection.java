@@ -454,7 +454,7 @@ public final class Connection implements LinkMachine {
         if (probe != null && !probe.written) {
             return probe;
         }
-        if (resyncing || matcher.suspect() || inFlight.size() >= config.maxInFlight()) {
+        if (resyncing || matcher.suspect() || matcher.windowClosing() || inFlight.size() >= config.maxInFlight()) {
             return null;
         }
         if (config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && !inFlight.isEmpty()) {

@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code maxFrameLength}</td><td>65,536 bytes</td><td>a longer frame fails its request
  *       ({@link RemoteProtocolException}, both lengths named) and is discarded to the next boundary</td></tr>
  *   <tr><td>{@code maxInFlight}</td><td>1 (strict)</td><td>further requests wait in the queue</td></tr>
+ *   <tr><td>{@code pipelining}</td><td>{@link Pipelining#CONFIRM_BY_WINDOW}</td><td>with {@code maxInFlight > 1}: how a
+ *       reply is known to answer its request when replies carry no tag</td></tr>
  *   <tr><td>{@code maxQueued}</td><td>10,000</td><td>{@code send} throws {@link LocalProtocolException}</td></tr>
  *   <tr><td>{@code defaultTimeout}</td><td>5 s</td><td>whole exchange, from {@code send} to the last reply byte;
  *       the request ends with {@link Event.Timeout}</td></tr>
@@ -70,6 +72,33 @@ public final class ConnectionConfig {
         CHECK_AND_DROP
     }
 
+    /**
+     * With {@code maxInFlight > 1}, how the connection knows which request a reply answers. Replies carry no tag and
+     * are matched by position, which is only right if the device answered every request before it. A SCPI instrument
+     * sends nothing back for a query with an error ({@code FOO:BAR?}), so the next reply would reach that query.
+     *
+     * <pre>
+     *   written:  MEAS? 1 | FOO:BAR? | MEAS? 3          received:  "1.5" | "3.5"
+     *   by position alone:  MEAS? 1 = 1.5, FOO:BAR? = 3.5 (wrong), MEAS? 3 times out
+     * </pre>
+     */
+    public enum Pipelining {
+        /**
+         * The default: requests written together form a window; once the window's first reply arrives nothing more
+         * is written until every request of the window has its whole reply, and only then are the replies handed
+         * out, in order. If any request of the window ends without its reply (a timeout, a bad reply), every other
+         * request of the window fails with {@link AmbiguousReplyException}, because a missing reply shifts all the
+         * others. Sound whatever the device leaves unanswered; a caller waits for its window's last reply.
+         */
+        CONFIRM_BY_WINDOW,
+        /**
+         * The device answers every request, always (most binary and non-SCPI line protocols; never a SCPI instrument
+         * that may meet a query with an error): each reply is handed out as soon as it is whole and the pipeline never
+         * pauses. A request the device leaves unanswered gives the next reply to the wrong request.
+         */
+        EVERY_REQUEST_ANSWERED
+    }
+
     /** The defaults, as the table says. */
     public static final ConnectionConfig DEFAULT = builder().build();
 
@@ -77,6 +106,7 @@ public final class ConnectionConfig {
     private final byte[] writeTerminator;
     private final int maxFrameLength;
     private final int maxInFlight;
+    private final Pipelining pipelining;
     private final int maxQueued;
     private final Duration defaultTimeout;
     private final StaleReplyPolicy staleReplyPolicy;
@@ -98,6 +128,7 @@ public final class ConnectionConfig {
         writeTerminator = b.writeTerminator.clone();
         maxFrameLength = b.maxFrameLength;
         maxInFlight = b.maxInFlight;
+        pipelining = b.pipelining;
         maxQueued = b.maxQueued;
         defaultTimeout = b.defaultTimeout;
         staleReplyPolicy = b.staleReplyPolicy;
@@ -127,6 +158,7 @@ public final class ConnectionConfig {
         b.writeTerminator = writeTerminator.clone();
         b.maxFrameLength = maxFrameLength;
         b.maxInFlight = maxInFlight;
+        b.pipelining = pipelining;
         b.maxQueued = maxQueued;
         b.defaultTimeout = defaultTimeout;
         b.staleReplyPolicy = staleReplyPolicy;
@@ -164,6 +196,11 @@ public final class ConnectionConfig {
 
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /** How pipelined replies are matched (with {@code maxInFlight > 1}); see {@link Pipelining}. */
+    public Pipelining pipelining() {
+        return pipelining;
     }
 
     public int maxQueued() {
@@ -255,6 +292,7 @@ public final class ConnectionConfig {
         private byte[] writeTerminator = {'\n'};
         private int maxFrameLength = 65_536;
         private int maxInFlight = 1;
+        private Pipelining pipelining = Pipelining.CONFIRM_BY_WINDOW;
         private int maxQueued = 10_000;
         private Duration defaultTimeout = Duration.ofSeconds(5);
         private StaleReplyPolicy staleReplyPolicy = StaleReplyPolicy.discardLateReply(Duration.ofSeconds(1));
@@ -304,6 +342,12 @@ public final class ConnectionConfig {
                 throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
             }
             this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** How pipelined replies are matched (with {@code maxInFlight > 1}); see {@link Pipelining}. */
+        public Builder pipelining(Pipelining pipelining) {
+            this.pipelining = Objects.requireNonNull(pipelining, "pipelining");
             return this;
         }
 

@@ -58,6 +58,12 @@ final class ReplyMatcher {
     private Framer bytesFramer;
     private long writeSeq;
     private long now;
+    /** {@link ConnectionConfig.Pipelining#CONFIRM_BY_WINDOW} with {@code maxInFlight > 1}. */
+    private final boolean windowed;
+    /** Windowed: a reply of the current window came, so nothing more is written until the window resolves. */
+    private boolean windowClosing;
+    /** Windowed: requests of the current window whose reply is whole and waits for the rest of the window. */
+    private final ArrayList<Exchange> held = new ArrayList<>();
 
     ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Event> events, ReplyFilter filter) {
         this.owner = owner;
@@ -68,6 +74,7 @@ final class ReplyMatcher {
         this.blockFramer = newBlockFramer(config.maxFrameLength());
         this.current = baseFramer;
         this.graceNanos = graceNanos(config.staleReplyPolicy());
+        this.windowed = config.maxInFlight() > 1 && config.pipelining() == ConnectionConfig.Pipelining.CONFIRM_BY_WINDOW;
     }
 
     /** How long a zombie waits for what it is owed: the policy's grace; without one, until the probe or the new link. */
@@ -124,6 +131,8 @@ final class ReplyMatcher {
             e.inLine = false;
         }
         inFlight.clear();
+        held.clear();
+        windowClosing = false;
         zombies = 0;
     }
 
@@ -171,6 +180,11 @@ final class ReplyMatcher {
     /** True while nothing may be written but a resync probe: some ended request is still owed a reply or an echo. */
     boolean suspect() {
         return zombies > 0;
+    }
+
+    /** Windowed pipelining: a reply of the current window came; nothing more joins it until it resolves. */
+    boolean windowClosing() {
+        return windowClosing;
     }
 
     /** Requests written and awaiting their reply (live, not zombies, not the probe). */
@@ -228,6 +242,9 @@ final class ReplyMatcher {
      */
     long earliestDeadline(boolean monotonic) {
         long t = echo.earliestDeadline();
+        for (int i = 0; i < held.size(); i++) {
+            t = Math.min(t, held.get(i).deadline);
+        }
         if (monotonic && zombies == 0) {
             Exchange head = inFlight.peekFirst();
             return head == null ? t : Math.min(t, head.deadline);
@@ -241,6 +258,7 @@ final class ReplyMatcher {
     /** Requests written and not ended: in the reply line (not zombies, not the probe) or awaiting their echo. */
     List<Exchange> onTheWire() {
         List<Exchange> out = echo.awaiting();
+        out.addAll(held);
         for (Exchange e : inFlight) {
             if (!e.ended && e.kind != Exchange.Kind.PROBE) {
                 out.add(e);
@@ -259,6 +277,14 @@ final class ReplyMatcher {
         for (Exchange e : echo.awaiting()) {
             if (e.deadline <= nowNanos) {
                 endEarly(e, new Event.Timeout(e.id, e.request, true, "its echo did not come back whole"), "timed out awaiting its echo");
+            }
+        }
+        for (Exchange e : held.toArray(new Exchange[0])) {
+            if (!e.ended && e.deadline <= nowNanos) {
+                held.remove(e);
+                endEarly(e, new Event.Timeout(e.id, e.request, true, "its reply came, but another request written with it"
+                        + " in the same pipelined window was not answered by then, so it could not be confirmed"
+                        + " (Pipelining.CONFIRM_BY_WINDOW)"), "timed out with its reply unconfirmed");
             }
         }
         for (Exchange e : inFlight.toArray(new Exchange[0])) {
@@ -346,6 +372,10 @@ final class ReplyMatcher {
     void endEarly(Exchange e, Event ending, String why) {
         owner.end(e, ending);
         zombify(e);
+        if (windowed) {
+            failWindow(e, why);
+            maybeResolveWindow();
+        }
         if (!e.zombie) {
             return;
         }
@@ -361,6 +391,48 @@ final class ReplyMatcher {
         owner.onStale(e, why);
         if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter && e.graceDeadline <= now) {
             release(e, true);
+        }
+    }
+
+    /**
+     * Windowed pipelining: {@code e} ended without its reply, so every reply of its window may be shifted; every other
+     * request of the window (replies held, or still awaited, written before or after it) fails as ambiguous.
+     */
+    private void failWindow(Exchange e, String why) {
+        List<Exchange> window = new ArrayList<>(held);
+        held.clear();
+        for (Exchange x : inFlight) {
+            if (!x.ended && x.kind != Exchange.Kind.PROBE) {
+                window.add(x);
+            }
+        }
+        for (Exchange x : window) {
+            if (x == e || x.ended) {
+                continue;
+            }
+            owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.text()
+                    + " cannot be confirmed: " + e.request.text() + ", written in the same pipelined window, " + why
+                    + "; a reply the device never sent shifts every other reply of the window, so none is handed out"
+                    + " (Pipelining.CONFIRM_BY_WINDOW; staleReplyPolicy " + config.staleReplyPolicy() + ")")));
+            zombify(x);
+        }
+    }
+
+    /** Windowed pipelining: every request of the window has its reply (or ended): hand out the held replies in order. */
+    private void maybeResolveWindow() {
+        if (!windowed) {
+            return;
+        }
+        for (Exchange x : inFlight) {
+            if (!x.ended && x.kind != Exchange.Kind.PROBE) {
+                return;
+            }
+        }
+        List<Exchange> ready = new ArrayList<>(held);
+        held.clear();
+        windowClosing = false;
+        for (Exchange x : ready) {
+            owner.end(x, new Event.Reply(x.id, x.request, x.frames()));
         }
     }
 
@@ -505,9 +577,16 @@ final class ReplyMatcher {
         } else if (!marker) {
             head.add(frame);
         }
+        if (windowed && !head.ended) {
+            windowClosing = true;
+        }
         if (advance(head, marker) && !head.ended) {
-            owner.end(head, new Event.Reply(head.id, head.request, head.frames()));
-            head.ended = true;
+            if (windowed) {
+                held.add(head);
+                maybeResolveWindow();
+            } else {
+                owner.end(head, new Event.Reply(head.id, head.request, head.frames()));
+            }
         }
     }
 
@@ -543,9 +622,10 @@ final class ReplyMatcher {
             return;
         }
         boolean whole = countError(head);
-        if (whole) {
+        if (whole && windowed) {
+            endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "got a bad reply");
+        } else if (whole) {
             owner.end(head, new Event.Failed(head.id, head.request, err.exception()));
-            head.ended = true;
         } else {
             endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "failed on a bad reply whose rest is still owed");
         }

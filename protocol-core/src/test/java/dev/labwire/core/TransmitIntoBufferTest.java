@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** {@link Connection#pollTransmit(ByteBuffer)}: bytes copied into the driver's buffer, split when it is small. */
 class TransmitIntoBufferTest {
     private static final long T0 = 3_000_000_000L;
-    private static final ConnectionConfig PIPELINED = ConnectionConfig.builder().maxInFlight(8).build();
+    private static final ConnectionConfig PIPELINED = ConnectionConfig.builder().maxInFlight(8)
+            .pipelining(ConnectionConfig.Pipelining.EVERY_REQUEST_ANSWERED).build(); // slots, not windows, are tested here
 
     private static Connection ready(ConnectionConfig cfg) {
         Connection c = new Connection(cfg);

@@ -246,7 +246,9 @@ public final class Loopback {
     // ------------------------------------------------------------------ pipeline
 
     private void pipeline() throws Exception {
-        ConnectionConfig piped = ConnectionConfig.builder().maxInFlight(depth).build();
+        // the reply server answers every line and the raw baselines trust that; the default would confirm by window
+        ConnectionConfig piped = ConnectionConfig.builder().maxInFlight(depth)
+                .pipelining(ConnectionConfig.Pipelining.EVERY_REQUEST_ANSWERED).build();
         EventLoopGroup group = clientGroup();
         ExecutorService callers = Executors.newFixedThreadPool(depth, new DefaultThreadFactory("caller", true));
         try (ReplyServer server = ReplyServer.start(1);
