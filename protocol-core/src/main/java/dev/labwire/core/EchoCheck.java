@@ -47,6 +47,12 @@ final class EchoCheck {
         return !queue.isEmpty();
     }
 
+    /** The first byte of the oldest echo when none of it has come yet, else -1. */
+    int firstByteIfNotStarted() {
+        Echo echo = queue.peekFirst();
+        return echo == null || echo.pos > 0 ? -1 : echo.sent[0] & 0xFF;
+    }
+
     /**
      * Drops echo bytes from {@code data}, at most up to the end of the echoes owed. Reports each echo to
      * {@code matcher} once: at its first wrong byte, or when it is whole and right; and then when all its bytes

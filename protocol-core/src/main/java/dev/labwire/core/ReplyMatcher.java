@@ -104,6 +104,9 @@ final class ReplyMatcher {
                 return;
             }
             if (echo.pending()) {
+                if (trailerBeforeEcho(data)) {
+                    continue;
+                }
                 echo.consume(data, this);
                 continue;
             }
@@ -114,6 +117,26 @@ final class ReplyMatcher {
             input.append(data, chunk);
             decode(false);
         }
+    }
+
+    /**
+     * A block's trailer still owed comes before the echo of the next write: the device finished its reply before the
+     * write went out. An echo never starts with CR or LF unless the command does, so such a byte is the trailer's.
+     */
+    private boolean trailerBeforeEcho(ByteBuffer data) {
+        if (!(current instanceof BlockFramer bf) || !bf.isTrailerOwed()) {
+            return false;
+        }
+        int b = data.get(data.position()) & 0xFF;
+        if ((b != '\r' && b != '\n') || echo.firstByteIfNotStarted() < 0 || echo.firstByteIfNotStarted() == b) {
+            return false;
+        }
+        ByteBuffer one = data.duplicate();
+        one.limit(one.position() + 1);
+        data.position(data.position() + 1);
+        input.append(one, 1);
+        bf.settle(input);
+        return true;
     }
 
     void receiveEof() {
@@ -214,6 +237,12 @@ final class ReplyMatcher {
             owner.requestClose("resync probe " + e.request.text() + " came back damaged: " + mismatch.getMessage());
         } else if (mismatch != null) {
             endEarly(e, new Event.Failed(e.id, e.request, mismatch), "failed on a damaged echo");
+        }
+        if (mismatch != null && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply && !inFlight.isEmpty()) {
+            // a reply is owed, and the bytes taken for the echo may have held part of it: counting frames cannot find
+            // the step again
+            owner.requestClose("the echo of " + e.request.text() + " came back damaged, so the reply stream is out of step: "
+                    + mismatch.getMessage());
         }
         if (mismatch != null) {
             // the bytes taken for this echo may have been a reply: no reply in the line can be matched any more

@@ -133,7 +133,7 @@ class EchoAndReleaseTest {
     }
 
     @Test
-    void aWrongEchoFailsThatRequestNamingBothAndTheNextRequestWorks() {
+    void aWrongEchoFailsThatRequestNamingBothRenewsTheLinkAndTheNextRequestWorks() {
         Pair p = Pair.open(ECHO, echoing(ScriptedInstrument::scpiAnswer));
         p.device.hold(true);
         long q = p.send(Request.query("ECHO? a"));
@@ -147,12 +147,14 @@ class EchoAndReleaseTest {
                 .hasMessageContaining("echo mismatch")
                 .hasMessageContaining("sent \"ECHO? a\\n\" (8 bytes), received \"EX\"")
                 .hasMessageContaining("byte 1 should be 0x43 but is 0x58");
-        // the rest of the damaged echo is dropped, the answer is swallowed as a late reply (default policy)
-        assertThat(p.eventsOf(Event.Discarded.class)).extracting(d -> d.frame().asString(), Event.Discarded::reason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", Event.DiscardReason.LATE_REPLY));
+        // what was taken for the echo may have held reply bytes: counting frames cannot find the step again, so
+        // (default policy) the link is renewed and nothing that came after the damage reaches anyone
+        assertThat(p.eventsOf(Event.CloseLink.class)).singleElement().satisfies(c -> assertThat(c.reason()).contains("out of step"));
+        assertThat(p.eventsOf(Event.Reply.class)).isEmpty();
+        p.advanceThroughTimers(Duration.ofMillis(200));
         assertThat(p.replyText(p.send(Request.query("ECHO? b")))).isEqualTo("b");
         assertThat(p.endingsOf(q)).isEqualTo(1);
-        assertThat(p.opens()).isEqualTo(1);
+        assertThat(p.opens()).isEqualTo(2);
     }
 
     @Test
