@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,23 +43,28 @@ class ChaosTest {
     private static final Logger log = LoggerFactory.getLogger(ChaosTest.class);
     private static final Duration TIMEOUT = Duration.ofMillis(300);
     /** Scheduling slack on a loaded 2-vCPU CI machine: a call must end by its timeout plus this. */
-    private static final Duration SLACK = Duration.ofMillis(250);
+    private static final Duration SLACK = Duration.ofSeconds(1);
+    /** Every UNANSWERED-th request is a query the instrument never answers (SCPI error -113 queued). */
+    private static final int UNANSWERED = 700;
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), 2, 0.2);
 
-    @Test
-    void everyCallEndsInTimeWithItsOwnReplyOrADeclaredError() throws Exception {
-        int requests = Integer.getInteger("labwire.chaos.requests", 100_000);
+    @ParameterizedTest(name = "maxInFlight {0}")
+    @ValueSource(ints = {1, 4, 16})
+    void everyCallEndsInTimeWithItsOwnReplyOrADeclaredError(int maxInFlight) throws Exception {
+        int requests = Integer.getInteger("labwire.chaos.requests", 10_000);
         long seed = Long.getLong("labwire.chaos.seed", System.nanoTime());
-        int threads = 4;
-        log.info("chaos (blocking): {} requests, {} threads, seed {} (replay with -Dlabwire.chaos.seed={})",
-                requests, threads, seed, seed);
+        int threads = Math.max(4, maxInFlight);
+        log.info("chaos (blocking): {} requests, {} threads, maxInFlight {}, seed {} (replay with -Dlabwire.chaos.seed={})",
+                requests, threads, maxInFlight, seed, seed);
         ConnectionConfig config = ConnectionConfig.builder()
                 .framing(max -> LineFramer.lf(max).asciiOnly())
                 .defaultTimeout(TIMEOUT)
                 .connectTimeout(Duration.ofMillis(500))
                 .backoff(BACKOFF)
-                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(1)))
+                .maxInFlight(maxInFlight)
+                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)))
                 .build();
+        LongAdder unanswered = new LongAdder();
         LongAdder replies = new LongAdder();
         LongAdder timeouts = new LongAdder();
         LongAdder linkDown = new LongAdder();
@@ -73,6 +79,7 @@ class ChaosTest {
         long t0 = System.nanoTime();
         try (MockInstrument mock = MockInstrument.tcp().scpi();
              FaultProxy proxy = FaultProxy.to(mock.port()).seed(seed)
+                     .dropReplies(0.0003)
                      .delay(0.01, Duration.ofMillis(3))
                      .splitBytes(0.02)
                      .reset(0.0005)
@@ -80,6 +87,7 @@ class ChaosTest {
                      .garbage(0.0005, 12)
                      .start();
              BlockingClient client = BlockingClient.open(proxy.endpoint(), config)) {
+            mock.dictionary().reject(java.util.regex.Pattern.compile("BAD\\? .*"), "-113,\"Undefined header\"");
             CountDownLatch done = new CountDownLatch(threads);
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -88,10 +96,14 @@ class ChaosTest {
                     try {
                         for (int i = id; i < requests; i += threads) {
                             String token = "t" + i;
+                            boolean bad = i % UNANSWERED == UNANSWERED - 1;
                             long start = System.nanoTime();
                             try {
-                                String reply = client.query("ECHO? " + token);
-                                if (reply == null) {
+                                String reply = client.query((bad ? "BAD? " : "ECHO? ") + token);
+                                if (bad) {
+                                    misdelivered.increment(); // the instrument never answers it: any reply is another's
+                                    undeclared.putIfAbsent("misdelivered " + token, new AssertionError(token + " got " + reply));
+                                } else if (reply == null) {
                                     lost.increment();
                                 } else if (reply.equals(token)) {
                                     replies.increment();
@@ -102,6 +114,9 @@ class ChaosTest {
                                 }
                             } catch (RequestTimeoutException e) {
                                 timeouts.increment();
+                                if (bad) {
+                                    unanswered.increment();
+                                }
                             } catch (LinkDownException e) {
                                 linkDown.increment();
                             } catch (RemoteProtocolException e) {
@@ -147,27 +162,29 @@ class ChaosTest {
         }
         long wall = System.nanoTime() - t0;
         String figures = String.format(
-                "chaos blocking: seed %d, %d requests in %.1f s (%d threads): %d replies, %d timeouts, %d link-down,"
-                        + " %d protocol errors; faults injected: %s (total %d); mis-delivered %d, late (> %d ms) %d,"
-                        + " lost %d, undeclared %d; slowest call %.0f ms; back to service %.0f ms after the faults stopped",
-                seed, requests, wall / 1e9, threads, replies.sum(), timeouts.sum(), linkDown.sum(), protocol.sum(),
+                "chaos blocking: seed %d, %d requests in %.1f s (%d threads, maxInFlight %d): %d replies, %d timeouts (%d of them"
+                        + " unanswered queries), %d link-down, %d protocol errors; faults injected: %s (total %d); mis-delivered %d,"
+                        + " late (> %d ms) %d, lost %d, undeclared %d; slowest call %.0f ms; back to service %.0f ms after the faults"
+                        + " stopped",
+                seed, requests, wall / 1e9, threads, maxInFlight, replies.sum(), timeouts.sum(), unanswered.sum(), linkDown.sum(),
+                protocol.sum(),
                 faults, faults.total(), misdelivered.sum(), TIMEOUT.plus(SLACK).toMillis(), late.sum(), lost.sum(),
                 undeclared.size(), slowest.get() / 1e6, recoveryNanos / 1e6);
         log.info(figures);
-        writeFigures(figures);
+        writeFigures(figures, maxInFlight);
         assertThat(undeclared).as("undeclared failures and mis-deliveries, seed " + seed).isEmpty();
         assertThat(misdelivered.sum()).as("replies handed to the wrong request, seed " + seed).isZero();
         assertThat(lost.sum()).as("calls ending with neither reply nor error, seed " + seed).isZero();
         assertThat(late.sum()).as("calls past deadline + slack, seed " + seed + "; slowest " + slowest.get() / 1e6 + " ms").isZero();
         assertThat(replies.sum() + timeouts.sum() + linkDown.sum() + protocol.sum()).isEqualTo(requests);
         assertThat(faults.total()).as("faults were injected").isPositive();
-        assertThat(replies.sum()).as("most calls succeed").isGreaterThan(requests * 9L / 10);
+        assertThat(replies.sum()).as("most calls succeed").isGreaterThan(requests * 8L / 10);
     }
 
-    private static void writeFigures(String figures) throws IOException {
+    private static void writeFigures(String figures, int maxInFlight) throws IOException {
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
-            Files.writeString(target.resolve("chaos-blocking.txt"), figures + System.lineSeparator());
+            Files.writeString(target.resolve("chaos-blocking-" + maxInFlight + ".txt"), figures + System.lineSeparator());
         }
     }
 }

@@ -29,7 +29,7 @@ class ExchangeOraclePropertiesTest {
     private static final long MS = 1_000_000L;
 
     /** The device: reads commands, answers each one in order, possibly late or never, through a FIFO of timed outputs. */
-    private static final class Device {
+    private static class Device {
         final Random r;
         final boolean echo;
         /** Whether a query may go unanswered (SCPI error). Only with maxInFlight 1: see the class comment. */
@@ -262,5 +262,64 @@ class ExchangeOraclePropertiesTest {
         }
         run.advanceTo(run.now + 5_000 * MS);
         assertThat(run.ended.keySet()).as("every request ended").containsExactlyInAnyOrderElementsOf(run.tokenOf.keySet());
+    }
+
+    /**
+     * Closed loop, as a pipelining client with several callers runs: four callers each send their next query the
+     * moment their last one ended; the device answers at once but leaves some queries unanswered.
+     */
+    @Property(tries = 2_000)
+    void closedLoopCallersNeverGetAnotherCallersReply(@ForAll long seed) {
+        Random r = new Random(seed);
+        int maxInFlight = new int[] {2, 4, 16}[r.nextInt(3)];
+        ConnectionConfig cfg = ConnectionConfig.builder().maxInFlight(maxInFlight)
+                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)))
+                .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 2, 0)).jitter(() -> JitterSource.fixed(0.5))
+                .build();
+        Device device = new Device(r, false, true) {
+            @Override
+            void receive(byte[] bytes, long now) {
+                for (byte b : bytes) {
+                    line.write(b);
+                    if (b == '\n') {
+                        String cmd = new String(line.toByteArray(), 0, line.size() - 1, ISO_8859_1);
+                        line.reset();
+                        if (r.nextInt(20) > 0) {
+                            out(now + r.nextInt(3) * MS, ("R" + cmd.substring(1, cmd.indexOf('?')) + "\n").getBytes(ISO_8859_1));
+                        }
+                    }
+                }
+            }
+        };
+        Run run = new Run(cfg, device, r);
+        run.c.open(run.now);
+        run.drain();
+        int[] token = {0};
+        java.util.Map<Long, Integer> callerOf = new java.util.HashMap<>();
+        java.util.function.IntConsumer next = caller -> {
+            String t = "Q" + (++token[0]);
+            long id = run.c.send(Request.query(t + "?").withTimeout(Duration.ofMillis(300)), run.now);
+            run.tokenOf.put(id, t);
+            run.deadlineOf.put(id, run.now + 300 * MS);
+            callerOf.put(id, caller);
+        };
+        for (int caller = 0; caller < 4; caller++) {
+            next.accept(caller);
+        }
+        run.drain();
+        int ended = 0;
+        for (int step = 0; step < 400 && token[0] < 200; step++) {
+            run.advanceTo(run.now + MS);
+            for (java.util.Map.Entry<Long, Event> e : new java.util.ArrayList<>(run.ended.entrySet())) {
+                Integer caller = callerOf.remove(e.getKey());
+                if (caller != null) {
+                    ended++;
+                    next.accept(caller);
+                    run.drain();
+                }
+            }
+        }
+        run.advanceTo(run.now + 5_000 * MS);
+        assertThat(ended).isPositive();
     }
 }
