@@ -18,6 +18,9 @@ import java.util.function.Function;
  * stage happens to run them on the completing thread first. So the driver uses a {@code thenApply} stage when
  * callbacks run on the user's executor, whose thread users rely on; on the event loop either thread will do.
  *
+ * <p>A call is {@link Guarded} (no {@code join()} where it could never complete), and {@link #cancel cancelling}
+ * it withdraws its request through the driver ({@code LinkMachine.cancel}).
+ *
  * @param <T> what the caller gets
  */
 public final class Call<T> extends Guarded<T> {

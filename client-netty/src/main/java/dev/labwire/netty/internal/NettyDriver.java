@@ -62,11 +62,9 @@ public final class NettyDriver {
         CompletionStage<Void> run(NettyDriver driver, long generation) throws Exception;
     }
 
-    private final Endpoint endpoint;
     private final String name;
     private final ConnectionConfig config;
     private final HookRunner hook;
-    private final int writeHighWater;
     private final EventLoop loop;
     private final Callbacks callbacks;
     private final List<BiConsumer<State, Throwable>> listeners;
@@ -76,21 +74,15 @@ public final class NettyDriver {
     private final Bus bus;              // null on a single-instrument link
     private final PushHub hub;
     private final Calls calls;
-    private final List<CompletableFuture<Void>> linkEnds = new ArrayList<>();
+    private final Links links;
     private final ReadyWaiters readyWaiters;
     private final CompletableFuture<Void> closeFuture;
-    private final Runnable flushTask = this::flushNow;
 
     // confined to the event loop
-    private Link link;
-    private Link opening;
-    private CompletableFuture<Void> lastLinkEnd = CompletableFuture.completedFuture(null);
     private long generation;
     private boolean openPending;
     private boolean draining;
     private boolean drainAgain;
-    private boolean flushScheduled;
-    private boolean readingPaused;
     private boolean closing;
     private boolean finished;
     private ScheduledFuture<?> timer;
@@ -119,11 +111,10 @@ public final class NettyDriver {
     }
 
     private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Duration hookTimeout, Bus bus, DriverSetup setup) {
-        this.endpoint = endpoint;
         this.name = endpoint.toString();
         this.config = config;
         this.loop = setup.loop();
-        this.writeHighWater = setup.writeHighWater();
+        this.links = new Links(this, loop, endpoint, config, name, setup.writeHighWater());
         this.callbacks = new Callbacks(loop, setup.callbackExecutor(), name);
         this.hook = hook == null ? null : new HookRunner(hook, this, loop, callbacks, hookTimeout);
         this.listeners = setup.listeners();
@@ -303,18 +294,14 @@ public final class NettyDriver {
         closing = true;
         machine.close(System.nanoTime());
         drain();
-        if (opening != null) {
-            Link l = opening;
-            opening = null;
-            retire(l);
-        }
+        links.abandonOpening();
         cancelTimer();
         if (hook != null) {
             hook.stop();
         }
         hub.complete();
         readyWaiters.fail(new LocalProtocolException("client " + name + " is closed"));
-        CompletableFuture<Void> released = CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> released = links.released();
         ScheduledFuture<?> bound = loop.schedule(() -> {
             LOG.debug("{}: the link did not release everything within {}; close() completes, the rest ends in the background",
                     name, dev.labwire.core.internal.Durations.show(CLOSE_BOUND));
@@ -339,78 +326,71 @@ public final class NettyDriver {
         callbacks.deliver(() -> closeFuture.complete(null));
     }
 
-    // ------------------------------------------------------------------ for tests and backpressure checks
+    // ------------------------------------------------------------------ for tests and backpressure checks (any thread)
 
-    /** Whether reading is paused for backpressure (call on any thread; a snapshot). */
-    public CompletableFuture<Boolean> readingPaused() {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(readingPaused), f);
+    private <T> CompletableFuture<T> snapshot(java.util.function.Supplier<T> onLoop) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        callbacks.onLoop(() -> f.complete(onLoop.get()), f);
         return f;
+    }
+
+    /** Whether reading is paused for backpressure. */
+    public CompletableFuture<Boolean> readingPaused() {
+        return snapshot(links::readingPaused);
     }
 
     /** Whether the open link reads now (the channel's auto-read, the serial reader); false without a link. */
     public CompletableFuture<Boolean> linkReading() {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(link != null && link.reading()), f);
-        return f;
+        return snapshot(links::reading);
     }
 
     /** Whether the open link takes bytes now (below its write high-water mark); false without a link. */
     public CompletableFuture<Boolean> writable() {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(link != null && link.writable()), f);
-        return f;
+        return snapshot(links::writable);
     }
 
     /** Outbound bytes the open link holds that are not on the wire yet; 0 without a link. */
     public CompletableFuture<Long> unsentBytes() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(link == null ? 0L : link.unsentBytes()), f);
-        return f;
+        return snapshot(links::unsentBytes);
     }
 
-    /** The most pushed frames one subscriber ever had waiting (call on any thread; a snapshot). */
+    /** The most pushed frames one subscriber ever had waiting. */
     public CompletableFuture<Integer> maxPushedBuffered() {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(hub.maxBufferedSeen()), f);
-        return f;
+        return snapshot(hub::maxBufferedSeen);
     }
 
     // ------------------------------------------------------------------ links report here (on the loop)
 
     void linkOpened(Link l) {
-        if (l != opening) {
-            retire(l);
+        if (!links.isOpening(l)) {
+            links.retire(l);
             return;
         }
-        opening = null;
-        link = l;
+        links.opened(l);
         generation++;
         hookFailure = null;
-        l.setReading(!readingPaused);
         machine.linkUp(System.nanoTime());
         drain();
     }
 
     void linkOpenFailed(Link l, Throwable cause) {
-        if (l != opening || closing) {
+        if (!links.isOpening(l) || closing) {
             return;
         }
-        opening = null;
-        retire(l);
+        links.abandonOpening();
         LOG.debug("{}: open failed: {}", name, cause.toString());
         machine.linkFailed(cause, System.nanoTime());
         drain();
     }
 
     void linkWritable(Link l) {
-        if (l == link) {
+        if (links.isOpen(l)) {
             drain();
         }
     }
 
     void linkReceived(Link l, ByteBuffer data) {
-        if (l != link) {
+        if (!links.isOpen(l)) {
             return;
         }
         try {
@@ -423,46 +403,24 @@ public final class NettyDriver {
     }
 
     void linkLost(Link l, Throwable cause, boolean endOfStream) {
-        if (l == opening) {
+        if (links.isOpening(l)) {
             linkOpenFailed(l, cause);
             return;
         }
-        if (l != link) {
+        if (!links.isOpen(l)) {
             return;
         }
-        long now = System.nanoTime();
         if (endOfStream) {
-            machine.receiveEof(now);
+            machine.receiveEof(System.nanoTime());
         }
         dropLink(cause);
         drain();
     }
 
     private void dropLink(Throwable cause) {
-        Link l = link;
-        link = null;
-        if (l != null) {
-            retire(l);
+        if (links.dropOpen()) {
             machine.linkDown(cause, System.nanoTime());
         }
-    }
-
-    private void retire(Link l) {
-        CompletableFuture<Void> end = l.close();
-        lastLinkEnd = end;
-        linkEnds.removeIf(CompletableFuture::isDone);
-        linkEnds.add(end);
-    }
-
-    private void openLink() {
-        if (closing) {
-            return;
-        }
-        Link l = endpoint instanceof Endpoint.Tcp tcp
-                ? new TcpLink(this, loop, tcp, config, writeHighWater)
-                : new SerialBridge(this, loop, (Endpoint.Serial) endpoint, name, lastLinkEnd, writeHighWater);
-        opening = l;
-        l.start();
     }
 
     // ------------------------------------------------------------------ the drain loop
@@ -477,7 +435,7 @@ public final class NettyDriver {
         try {
             do {
                 drainAgain = false;
-                transmit();
+                links.transmit(machine);
                 for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
                     drainAgain = true;
                     dispatch(e);
@@ -488,36 +446,10 @@ public final class NettyDriver {
             draining = false;
         }
         if (openPending) {
-            openPending = false;
-            openLink();
-        }
-    }
-
-    private void transmit() {
-        boolean wrote = false;
-        if (link != null) {
-            if (link.writable()) {
-                wrote = link.writeFrom(machine); // up to the link's high-water mark; linkWritable() drains again
+            openPending = false; // first: a link may report a failed open at once, which drains again
+            if (!closing) {
+                links.startOpening();
             }
-        } else {
-            while (machine.pollTransmit() != null) {
-                continue; // no link to write to: the core does not hand out bytes then, but never leave them
-            }
-        }
-        if (wrote && !flushScheduled) {
-            flushScheduled = true;
-            try {
-                loop.execute(flushTask); // runs after the loop's queued tasks: one flush per batch
-            } catch (RejectedExecutionException e) {
-                flushNow();
-            }
-        }
-    }
-
-    private void flushNow() {
-        flushScheduled = false;
-        if (link != null) {
-            link.flush();
         }
     }
 
@@ -544,18 +476,17 @@ public final class NettyDriver {
 
     private void onTimer() {
         timer = null;
-        if (closing) {
-            return;
+        if (!closing) {
+            machine.handleTimeout(System.nanoTime());
+            drain();
         }
-        machine.handleTimeout(System.nanoTime());
-        drain();
     }
 
     private void dispatch(Event e) {
         if (e instanceof Event.Reply r) {
             calls.end(r.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Timeout t) {
-            calls.end(t.id(), stuck(t), state, lastDownCause, closing);
+            calls.end(t.id(), state == State.READY ? links.explain(t) : t, state, lastDownCause, closing);
         } else if (e instanceof Event.Failed f) {
             calls.end(f.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Pushed p) {
@@ -571,11 +502,7 @@ public final class NettyDriver {
             } else {
                 LOG.info("{}: closing the link: {}", name, c.reason());
             }
-            if (opening != null) {
-                Link l = opening;
-                opening = null; // first: a link may report its open failed while it closes
-                retire(l);
-            }
+            links.abandonOpening();
             Throwable cause = hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason());
             hookFailure = null;
             dropLink(cause); // after a failed hook, its failure is the cause callers see
@@ -596,21 +523,12 @@ public final class NettyDriver {
         }
         if (s.state() == State.READY) {
             readyWaiters.ready();
-        } else if (s.state() == State.ON_CONNECT && hook != null) {
+        }
+        if (hook != null && s.state() == State.ON_CONNECT) {
             hook.start(generation);
         } else if (hook != null) {
             hook.stop();
         }
-    }
-
-    /** A timeout of a request held back by a peer that takes no bytes says so (the core cannot know). */
-    private Event stuck(Event.Timeout t) {
-        if (link == null || link.writable() || state != State.READY) {
-            return t;
-        }
-        return new Event.Timeout(t.id(), t.request(), t.written(), "the peer is not taking bytes: " + link.unsentBytes()
-                + " bytes wait to go out (write high-water mark " + writeHighWater + " bytes)"
-                + (t.detail() == null ? "" : "; " + t.detail()));
     }
 
     /** How the hook of link {@code gen} ended ({@link HookRunner}): null for success. */
@@ -641,21 +559,13 @@ public final class NettyDriver {
         return t;
     }
 
-    // ------------------------------------------------------------------ backpressure
-
     private void updateReading() {
-        if (!readingPaused && hub.wantsPause()) {
-            readingPaused = true;
+        if (!links.readingPaused() && hub.wantsPause()) {
             LOG.debug("{}: pushed-frame subscribers are behind; pausing reads", name);
-            if (link != null) {
-                link.setReading(false);
-            }
-        } else if (readingPaused && hub.mayResume()) {
-            readingPaused = false;
+            links.pauseReading(true);
+        } else if (links.readingPaused() && hub.mayResume()) {
             LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
-            if (link != null) {
-                link.setReading(true);
-            }
+            links.pauseReading(false);
         }
     }
 }
