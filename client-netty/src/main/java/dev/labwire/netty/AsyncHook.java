@@ -6,8 +6,10 @@ import java.util.concurrent.CompletionStage;
  * Code run on every new link before any user request: re-send configuration, check the identity, clear
  * the error queue. It talks to the device through its {@link AsyncHookSession} and returns a stage that
  * completes when it is done. User requests wait (within their own timeouts) until the stage completes
- * normally; if it completes exceptionally, or the hook throws, the link is closed and reopened with the
- * config's backoff and the hook runs again on the next link.
+ * normally; if it completes exceptionally, the hook throws (anything, an {@link AssertionError} included) or
+ * returns null, or the stage does not complete within the client's {@code hookTimeout} (default 10 s), the link
+ * is closed and reopened with the config's backoff and the hook runs again on the next link. Calls that time
+ * out meanwhile fail with a {@link dev.labwire.core.LinkDownException} whose cause is the hook's failure.
  *
  * <pre>{@code
  * NettyClient psu = NettyClient.builder("tcp://10.0.0.7:5025")
@@ -19,8 +21,9 @@ import java.util.concurrent.CompletionStage;
  * }</pre>
  *
  * <p>The hook is called on the client's callback thread (the event loop by default): it must return
- * quickly and must never block waiting for one of its own futures ({@code join()} on the event loop
- * deadlocks the client). A stage that never completes holds user requests until they time out.
+ * quickly and must not block: waiting there for one of its own unfinished futures ({@code join()},
+ * {@code get()}) throws {@link io.netty.util.concurrent.BlockingOperationException} at once; chain the steps
+ * instead ({@code thenCompose}).
  */
 @FunctionalInterface
 public interface AsyncHook {

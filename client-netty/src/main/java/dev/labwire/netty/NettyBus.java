@@ -220,6 +220,7 @@ public final class NettyBus {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             BusConfig cfg = config;
             return new NettyBus(DriverSetup.start(endpoint, group, callbackExecutor, ls, PUSHED_HIGH_WATER,
+                    DriverSetup.DEFAULT_WRITE_HIGH_WATER,
                     setup -> new NettyDriver(endpoint, cfg, setup)), cfg);
         }
     }

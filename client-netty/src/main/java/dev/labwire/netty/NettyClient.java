@@ -56,7 +56,22 @@ import java.util.function.BiConsumer;
  * command or timeout throws {@link NullPointerException}; an empty command, a timeout that is not
  * positive, a line count below 1, or a command that contains the config's write terminator (it would reach
  * the device as two commands) throws {@link IllegalArgumentException} naming the value.
- * Cancelling a returned future does not withdraw its request: it still runs, and its reply is dropped.
+ * <h2>Cancelling</h2>
+ * {@code cancel(...)} on a future a call returned withdraws its request: one whose bytes have not gone out
+ * yet is never sent (the device never sees the command); one already written ends at once, and its reply, if
+ * it comes, is dealt with by the config's stale-reply policy as after a timeout, never handed to a later call.
+ * Cancelling a dependent stage ({@code query(...).thenApply(...)}) does not reach the request: the JDK does
+ * not pass a cancel upstream, and another dependent may still want the reply.
+ *
+ * <h2>Outbound bytes</h2>
+ * The client hands a link at most {@link Builder#writeBufferHighWater} bytes that are not on the wire yet
+ * (default 64 KiB; TCP: Netty's write buffer water mark; serial: the bytes given to the writer thread). A peer
+ * that stops reading (a full TCP window, a pty nobody drains, hardware flow control held) therefore holds at
+ * most that much plus one buffer: later calls wait in the queue, unwritten, and fail at their own timeout with
+ * a {@link dev.labwire.core.RequestTimeoutException} saying how many bytes wait to go out, or at once with a
+ * {@link dev.labwire.core.LocalProtocolException} when {@code maxQueued} calls already wait. A call already
+ * handed to a link that never takes it fails at its own timeout as written. Nothing blocks a thread: other
+ * clients, listeners and {@link #close()} carry on.
  *
  * <h2>Threads</h2>
  * All of a client's work happens on one event loop of its group, picked when it is built. Futures,
@@ -75,7 +90,11 @@ import java.util.function.BiConsumer;
  *
  * <h2>Links</h2>
  * The link opens in the background and reopens with the config's backoff whenever it drops; the
- * {@link Builder#onConnect on-connect hook} runs on each new link before any queued call. Serial ports are
+ * {@link Builder#onConnect on-connect hook} runs on each new link before any queued call. A hook that throws
+ * (anything, an {@link AssertionError} included), returns a stage that fails, or does not complete within
+ * {@link Builder#hookTimeout} (default 10 s) ends that link: it is renewed with backoff, and queued calls that
+ * time out meanwhile fail with a {@link dev.labwire.core.LinkDownException} whose cause is the hook's failure
+ * (a {@link java.util.concurrent.TimeoutException} for a hook that overran). Serial ports are
  * read by one platform thread per open port ({@code labwire-serial-reader <endpoint>}) that hands bytes to
  * the event loop, and written by one more ({@code labwire-serial-writer}) because writes can block under
  * flow control. Netty has no maintained serial transport.
@@ -154,12 +173,12 @@ public final class NettyClient {
 
     /** Sends {@code command}; completes with its reply parsed as one SCPI number ({@code 9.9E37} = infinity). */
     public CompletableFuture<Double> queryNumber(String command) {
-        return query(command).thenApply(Scpi::parseNumber);
+        return driver.request(Request.query(command), r -> Scpi.parseNumber(r.text()));
     }
 
     /** Sends {@code command}; completes with its reply parsed as comma-separated SCPI numbers. */
     public CompletableFuture<double[]> queryNumbers(String command) {
-        return query(command).thenApply(Scpi::parseNumbers);
+        return driver.request(Request.query(command), r -> Scpi.parseNumbers(r.text()));
     }
 
     /** Runs any request of the core; completes with its reply. */
@@ -226,7 +245,10 @@ public final class NettyClient {
      * Closes: every pending call fails at once with a {@link dev.labwire.core.LocalProtocolException}
      * saying the client was closed, streams complete, the link closes; later calls fail at once.
      * Idempotent. The future completes when the link's channel, port and threads are released (and, for
-     * the last client on the default group, that group's shutdown has begun). It never fails.
+     * the last client on the default group, that group's shutdown has begun), and in every state within 2 s
+     * whatever the peer does: a link that takes longer (a host name lookup that hangs, a serial write stuck
+     * under flow control, which jSerialComm frees about 1 s after the port is closed) is released in the
+     * background. It never fails. Closing while the link connects logs nothing above DEBUG.
      */
     public CompletableFuture<Void> close() {
         return driver.close();
@@ -254,6 +276,8 @@ public final class NettyClient {
         private EventLoopGroup group;
         private Executor callbackExecutor;
         private int pushedBufferSize = 256;
+        private int writeBufferHighWater = DriverSetup.DEFAULT_WRITE_HIGH_WATER;
+        private Duration hookTimeout = NettyDriver.DEFAULT_HOOK_TIMEOUT;
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -272,6 +296,34 @@ public final class NettyClient {
         /** Code run on every new link before user requests (after the config's own onConnect requests). */
         public Builder onConnect(AsyncHook hook) {
             this.hook = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /**
+         * How long the {@link #onConnect on-connect hook} may take on each link, from its start to the completion of
+         * its stage (default 10 s). A hook that overruns ends the link as if it had failed with a
+         * {@link java.util.concurrent.TimeoutException}; the link is renewed with backoff. A huge value is held at
+         * about 292 years, never an error.
+         *
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
+        public Builder hookTimeout(Duration timeout) {
+            this.hookTimeout = dev.labwire.core.internal.Durations.positive("hookTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Outbound bytes the link may hold that are not on the wire yet before the client stops handing it more
+         * (default 65,536; it takes more again at half). Calls beyond it wait in the queue within their timeouts.
+         * At the limit at most this plus one 64 KiB buffer (one request's bytes, on serial) is held.
+         *
+         * @throws IllegalArgumentException when {@code bytes} is below 2
+         */
+        public Builder writeBufferHighWater(int bytes) {
+            if (bytes < 2) {
+                throw new IllegalArgumentException("writeBufferHighWater must be at least 2 bytes: " + bytes);
+            }
+            this.writeBufferHighWater = bytes;
             return this;
         }
 
@@ -324,8 +376,9 @@ public final class NettyClient {
         public NettyClient build() {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
-            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize,
-                    setup -> new NettyDriver(endpoint, config, h, setup)));
+            Duration ht = hookTimeout;
+            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize, writeBufferHighWater,
+                    setup -> new NettyDriver(endpoint, config, h, ht, setup)));
         }
 
         private static NettyDriver.Hook hookAdapter(AsyncHook hook) {

@@ -78,6 +78,48 @@ class FdAndThreadLeakTest {
         }
     }
 
+    /**
+     * Issue 15's new paths: clients closed while their connect hangs (a black hole), while their hook never completes,
+     * and while their peer reads nothing with writes backed up, then left to the 2 s close bound.
+     */
+    @Test
+    void clientsClosedInEveryStuckStateLeaveNoThreadsAndNoFileDescriptors() throws Exception {
+        assumeTrue(openFds() > 0, "no /proc/self/fd on this OS");
+        assumeTrue(DefaultGroup.users() == 0, "another client holds the default group");
+        try (dev.labwire.mock.BlackHole hole = dev.labwire.mock.FaultProxy.blackHole();
+             MockInstrument mock = MockInstrument.tcp().scpi();
+             java.net.ServerSocket deaf = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            stuckRound(hole, mock, deaf); // warm-up
+            Await.until(WAIT, () -> labwireThreads().isEmpty(), () -> "warm-up threads end: " + labwireThreads());
+            int before = openFds();
+            for (int i = 0; i < 3; i++) {
+                stuckRound(hole, mock, deaf);
+            }
+            Await.until(WAIT, () -> labwireThreads().isEmpty(), () -> "no labwire thread after close: " + labwireThreads());
+            Await.until(WAIT, () -> openFds() <= before, () -> "fds back to " + before + " (now " + openFds() + ")");
+            assertThat(DefaultGroup.users()).isZero();
+        }
+    }
+
+    private static void stuckRound(dev.labwire.mock.BlackHole hole, MockInstrument mock, java.net.ServerSocket deaf) throws Exception {
+        NettyClient connecting = NettyClient.open(hole.endpoint(), ConnectionConfig.builder().connectTimeout(Duration.ofSeconds(30)).build());
+        NettyClient hooked = NettyClient.builder(mock.endpoint()).config(FAST)
+                .onConnect(s -> new java.util.concurrent.CompletableFuture<>()).build();
+        NettyClient flooded = NettyClient.builder("tcp://127.0.0.1:" + deaf.getLocalPort()).config(FAST).writeBufferHighWater(1024).build();
+        try (java.net.Socket peer = deaf.accept()) { // and never reads
+            flooded.ready(WAIT).get(10, TimeUnit.SECONDS);
+            String big = "DATA " + "x".repeat(60_000);
+            for (int i = 0; i < 200; i++) {
+                flooded.write(big, Duration.ofMillis(500));
+            }
+            Await.until(WAIT, () -> !flooded.driver().writable().join(), "the flooded link stops taking bytes");
+            Await.until(WAIT, () -> hooked.state() == dev.labwire.core.State.ON_CONNECT, "the hook runs");
+            for (NettyClient c : List.of(connecting, hooked, flooded)) {
+                c.close().get(3, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void serialClientsLeaveNoThreadsAndNoFileDescriptors() throws Exception {
         assumeTrue(MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");

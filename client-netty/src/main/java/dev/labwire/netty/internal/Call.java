@@ -18,21 +18,68 @@ import java.util.function.Function;
  * stage happens to run them on the completing thread first. So the driver uses a {@code thenApply} stage when
  * callbacks run on the user's executor, whose thread users rely on; on the event loop either thread will do.
  *
+ * <p>A call is {@link Guarded} (no {@code join()} where it could never complete), and {@link #cancel cancelling}
+ * it withdraws its request through the driver ({@code LinkMachine.cancel}).
+ *
  * @param <T> what the caller gets
  */
-public final class Call<T> extends CompletableFuture<T> {
+public final class Call<T> extends Guarded<T> {
     /** The conversion of a call that completes with the reply itself. */
     public static final Function<Event.Reply, Event.Reply> REPLY = r -> r;
 
-    private final Function<Event.Reply, ? extends T> convert;
+    /** Told when a call is cancelled (on the cancelling thread), to withdraw its request. */
+    interface Canceller {
+        void cancelled(Call<?> call);
+    }
 
-    private Call(Function<Event.Reply, ? extends T> convert) {
-        this.convert = convert;
+    private final Function<Event.Reply, ? extends T> convert;
+    private final Canceller canceller;
+    /** The core's id of the request, once the core took it; event loop only. 0 before. */
+    long id;
+
+    private Call(Callbacks owner, Function<Event.Reply, ? extends T> convert, Canceller canceller) {
+        super(owner);
+        this.convert = java.util.Objects.requireNonNull(convert, "convert");
+        this.canceller = canceller;
     }
 
     /** A call that completes with {@code convert} applied to the reply (on the completing thread), or the reply for {@link #REPLY}. */
     static <T> Call<T> of(Function<Event.Reply, ? extends T> convert) {
-        return new Call<>(java.util.Objects.requireNonNull(convert, "convert"));
+        return new Call<>(null, convert, null);
+    }
+
+    /** As {@link #of(Function)}, guarded by {@code owner}'s threads ({@link Guarded}); {@code canceller} hears of a cancel. */
+    static <T> Call<T> of(Callbacks owner, Function<Event.Reply, ? extends T> convert, Canceller canceller) {
+        return new Call<>(owner, convert, canceller);
+    }
+
+    /**
+     * A call completed by {@code source} (a call of the reply itself) with {@code convert} applied, on the thread that
+     * completes {@code source}: a {@code thenApply} stage whose cancel also cancels {@code source}.
+     */
+    static <T> Call<T> relay(Callbacks owner, Call<Event.Reply> source, Function<Event.Reply, ? extends T> convert) {
+        Call<T> c = new Call<>(owner, convert, cancelled -> source.cancel(false));
+        source.whenComplete((reply, failure) -> {
+            if (failure == null) {
+                c.succeed(reply);
+            } else if (!(failure instanceof java.util.concurrent.CancellationException)) {
+                c.fail(failure);
+            }
+        });
+        return c;
+    }
+
+    /**
+     * Cancels the call and withdraws its request: one whose bytes have not gone out is never sent; one already
+     * written ends, and its reply, if it comes, goes to the connection's stale-reply policy.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled && canceller != null) {
+            canceller.cancelled(this);
+        }
+        return cancelled;
     }
 
     /** Completes with {@code reply}, converted. */

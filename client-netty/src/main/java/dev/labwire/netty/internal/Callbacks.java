@@ -17,7 +17,7 @@ final class Callbacks {
     private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
 
     private final EventLoop loop;
-    private final Executor user;
+    private final SerialExecutor user;
     private final String name;
 
     /** @param userExecutor where user code runs, or null for the event loop itself */
@@ -30,6 +30,19 @@ final class Callbacks {
     /** The serialised user executor, or null when user code runs on the loop. */
     Executor userExecutor() {
         return user;
+    }
+
+    /** The client's name (its endpoint), for messages. */
+    String name() {
+        return name;
+    }
+
+    /**
+     * Whether the calling thread is one the client needs to complete its futures: its event loop, or its callback
+     * executor while it runs one of the client's callbacks. Waiting there for an unfinished future waits forever.
+     */
+    boolean isOwnThread() {
+        return loop.inEventLoop() || (user != null && user.runsOnCurrentThread());
     }
 
     /** Runs user code: inline on the loop (a throw is logged), or in order on the user's executor. */

@@ -30,6 +30,11 @@ final class Calls {
         byId.put(id, call);
     }
 
+    /** Forgets the call of {@code id}: the core withdrew its request and no event will come for it. */
+    void remove(long id) {
+        byId.remove(id);
+    }
+
     /**
      * Ends the call the core knows as {@code id} with its ending event {@code e}; nothing when no call has that id.
      *

@@ -18,10 +18,14 @@ import java.util.function.Function;
  * @param callbackExecutor where user code runs (serialised); null for the event loop
  * @param listeners        told of every state change
  * @param pushedHighWater  pushed frames a subscriber may have waiting before reading pauses
+ * @param writeHighWater   outbound bytes a link may hold before the driver stops taking bytes from the core
  * @param onTerminated     run on the loop once the driver released everything (releases a default group)
  */
 public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiConsumer<State, Throwable>> listeners,
-                          int pushedHighWater, Runnable onTerminated) {
+                          int pushedHighWater, int writeHighWater, Runnable onTerminated) {
+
+    /** The default {@code writeHighWater}: 64 KiB (Netty's own default high-water mark). */
+    public static final int DEFAULT_WRITE_HIGH_WATER = 64 * 1024;
 
     public DriverSetup {
         listeners = List.copyOf(listeners);
@@ -35,7 +39,7 @@ public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiCons
      * @throws IllegalStateException    when the group is shut down
      */
     public static NettyDriver start(Endpoint endpoint, EventLoopGroup group, Executor callbackExecutor,
-                                    List<BiConsumer<State, Throwable>> listeners, int pushedHighWater,
+                                    List<BiConsumer<State, Throwable>> listeners, int pushedHighWater, int writeHighWater,
                                     Function<DriverSetup, NettyDriver> make) {
         EventLoopGroup g = group != null ? group : DefaultGroup.acquire();
         Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
@@ -45,7 +49,7 @@ public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiCons
                 throw new IllegalArgumentException("TCP endpoint " + endpoint + " needs an NIO event loop group "
                         + "(MultiThreadIoEventLoopGroup with NioIoHandler), got " + loop.getClass().getName());
             }
-            NettyDriver d = make.apply(new DriverSetup(loop, callbackExecutor, listeners, pushedHighWater, release));
+            NettyDriver d = make.apply(new DriverSetup(loop, callbackExecutor, listeners, pushedHighWater, writeHighWater, release));
             d.start();
             return d;
         } catch (RuntimeException e) {

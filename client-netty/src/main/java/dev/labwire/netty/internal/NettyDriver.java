@@ -44,9 +44,17 @@ import org.slf4j.LoggerFactory;
  * from {@code pollTimeout()}. Writes are flushed once per batch of loop tasks. User code (futures,
  * listeners, subscribers, the hook) runs on the loop, or on the user's executor in order ({@link Callbacks});
  * a call into the client from there is taken up by the drain in progress, never run re-entrantly.
+ *
+ * <p>Bounds: bytes are taken from the core only while the link is below its write high-water mark ({@link Link});
+ * a cancelled call withdraws its request ({@link LinkMachine#cancel}); the on-connect hook ends within its
+ * deadline ({@link HookRunner}); {@link #close()} completes within {@link #CLOSE_BOUND} whatever the link does.
  */
 public final class NettyDriver {
     private static final Logger LOG = LoggerFactory.getLogger(NettyDriver.class);
+    /** The longest {@link #close()} waits for the link to release its channel, port and threads. */
+    public static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
+    /** The on-connect hook's default deadline. */
+    public static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the client runs on each new link before user requests. */
     public interface Hook {
@@ -54,10 +62,9 @@ public final class NettyDriver {
         CompletionStage<Void> run(NettyDriver driver, long generation) throws Exception;
     }
 
-    private final Endpoint endpoint;
     private final String name;
     private final ConnectionConfig config;
-    private final Hook hook;
+    private final HookRunner hook;
     private final EventLoop loop;
     private final Callbacks callbacks;
     private final List<BiConsumer<State, Throwable>> listeners;
@@ -67,56 +74,56 @@ public final class NettyDriver {
     private final Bus bus;              // null on a single-instrument link
     private final PushHub hub;
     private final Calls calls;
-    private final List<CompletableFuture<Void>> linkEnds = new ArrayList<>();
+    private final Links links;
     private final ReadyWaiters readyWaiters;
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private final Runnable flushTask = this::flushNow;
+    private final CompletableFuture<Void> closeFuture;
 
     // confined to the event loop
-    private Link link;
-    private Link opening;
-    private CompletableFuture<Void> lastLinkEnd = CompletableFuture.completedFuture(null);
     private long generation;
     private boolean openPending;
     private boolean draining;
     private boolean drainAgain;
-    private boolean flushScheduled;
-    private boolean readingPaused;
     private boolean closing;
+    private boolean finished;
     private ScheduledFuture<?> timer;
     private long timerDeadline;
+    private Throwable hookFailure; // why the hook failed, until its CloseLink drops the link with it
 
     // read from any thread
     private volatile State state = State.IDLE;
     private volatile Throwable lastDownCause;
     private volatile boolean closed;
 
-    /** A driver for one instrument; {@code hook} (null for none) runs on each new link before user requests. */
-    public NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, DriverSetup setup) {
+    /**
+     * A driver for one instrument; {@code hook} (null for none) runs on each new link before user requests and must
+     * end within {@code hookTimeout}.
+     */
+    public NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Duration hookTimeout, DriverSetup setup) {
         // the client owns externalHook: on exactly when it has a hook to run (a config saying true without one
         // would hold every request in ON_CONNECT forever)
         this(endpoint, config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build(),
-                hook, null, setup);
+                hook, hookTimeout, null, setup);
     }
 
     /** A driver for an addressed bus: no on-connect hook; requests go through {@link #request(Address, Request, Bus.Priority)}. */
     public NettyDriver(Endpoint endpoint, BusConfig busConfig, DriverSetup setup) {
-        this(endpoint, busConfig.connection(), null, new Bus(busConfig), setup);
+        this(endpoint, busConfig.connection(), null, null, new Bus(busConfig), setup);
     }
 
-    private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Bus bus, DriverSetup setup) {
-        this.endpoint = endpoint;
+    private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Duration hookTimeout, Bus bus, DriverSetup setup) {
         this.name = endpoint.toString();
         this.config = config;
-        this.hook = hook;
         this.loop = setup.loop();
+        this.links = new Links(this, loop, endpoint, config, name, setup.writeHighWater());
         this.callbacks = new Callbacks(loop, setup.callbackExecutor(), name);
+        this.hook = hook == null ? null : new HookRunner(hook, this, loop, callbacks, hookTimeout);
         this.listeners = setup.listeners();
         this.onTerminated = setup.onTerminated();
         this.bus = bus;
         this.conn = bus == null ? new Connection(config) : null;
         this.machine = bus == null ? conn : bus;
         this.calls = new Calls(callbacks, config, name);
+        this.closeFuture = new Guarded<>(callbacks);
         this.readyWaiters = new ReadyWaiters(loop, callbacks);
         this.hub = new PushHub(loop, callbacks.userExecutor(), setup.pushedHighWater(), this::updateReading, name);
     }
@@ -192,11 +199,12 @@ public final class NettyDriver {
      * (called with the time; returns the id), or, when {@code send} is null, with {@code conn.send}. With callbacks on
      * the user's executor the conversion is a {@code thenApply} stage (see {@link Call}).
      */
+    @SuppressWarnings("unchecked")
     private <T> CompletableFuture<T> submit(Request r, LongUnaryOperator send, Function<Event.Reply, ? extends T> convert) {
         if (convert != Call.REPLY && callbacks.userExecutor() != null) {
-            return submit(r, send, Call.REPLY).thenApply(convert);
+            return Call.relay(callbacks, (Call<Event.Reply>) submit(r, send, Call.REPLY), convert);
         }
-        Call<T> call = Call.of(convert);
+        Call<T> call = Call.of(callbacks, convert, this::cancelled);
         if (closed) {
             call.fail(closedError(r));
         } else if (loop.inEventLoop()) {
@@ -208,6 +216,9 @@ public final class NettyDriver {
     }
 
     private void submitOnLoop(Call<?> call, Request r, LongUnaryOperator send) {
+        if (call.isDone()) {
+            return; // cancelled before it reached the loop: never sent
+        }
         if (closing) {
             callbacks.fail(call, closedError(r));
             return;
@@ -220,8 +231,22 @@ public final class NettyDriver {
             callbacks.fail(call, e);
             return;
         }
+        call.id = id;
         calls.add(id, call);
         drain();
+    }
+
+    /** {@code call} was cancelled (any thread): its request is withdrawn on the loop, unwritten or not. */
+    private void cancelled(Call<?> call) {
+        callbacks.onLoop(() -> {
+            if (call.id == 0 || closing) {
+                return; // not taken by the core yet (submitOnLoop will see it is done), or every call ends anyway
+            }
+            if (machine.cancel(call.id, System.nanoTime())) {
+                calls.remove(call.id); // withdrawn unwritten: no event will come
+            } // else written: the core ends it with Failed (a no-op on a cancelled future), its reply goes stale
+            drain();
+        });
     }
 
     private LocalProtocolException closedError(Request r) {
@@ -230,7 +255,7 @@ public final class NettyDriver {
 
     /** Completes when the link is ready; fails with {@link LinkDownException} and the last cause after {@code timeout}. */
     public CompletableFuture<Void> ready(Duration timeout) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
+        CompletableFuture<Void> f = new Guarded<>(callbacks);
         callbacks.onLoop(() -> {
             if (state == State.READY) {
                 callbacks.deliver(() -> f.complete(null));
@@ -247,7 +272,11 @@ public final class NettyDriver {
         return f;
     }
 
-    /** Closes: pending calls fail at once, streams complete, the link closes; completes when all is released. */
+    /**
+     * Closes: pending calls fail at once, streams complete, the link closes; completes when all is released, or after
+     * {@link #CLOSE_BOUND} when the link takes longer (a DNS lookup that hangs, a serial write stuck in the kernel):
+     * then the link's resources are freed in the background as soon as it lets go.
+     */
     public CompletableFuture<Void> close() {
         closed = true;
         try {
@@ -265,81 +294,103 @@ public final class NettyDriver {
         closing = true;
         machine.close(System.nanoTime());
         drain();
-        if (opening != null) {
-            retire(opening);
-            opening = null;
-        }
+        links.abandonOpening();
         cancelTimer();
+        if (hook != null) {
+            hook.stop();
+        }
         hub.complete();
         readyWaiters.fail(new LocalProtocolException("client " + name + " is closed"));
-        CompletableFuture.allOf(linkEnds.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-            Runnable finish = () -> {
-                onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
-                callbacks.deliver(() -> closeFuture.complete(null));
-            };
+        CompletableFuture<Void> released = links.released();
+        ScheduledFuture<?> bound = loop.schedule(() -> {
+            LOG.debug("{}: the link did not release everything within {}; close() completes, the rest ends in the background",
+                    name, dev.labwire.core.internal.Durations.show(CLOSE_BOUND));
+            finishClose();
+        }, dev.labwire.core.internal.Durations.nanos(CLOSE_BOUND), TimeUnit.NANOSECONDS);
+        released.whenComplete((v, e) -> {
+            bound.cancel(false);
             try {
-                if (loop.inEventLoop()) {
-                    finish.run();
-                } else {
-                    loop.execute(finish);
-                }
+                loop.execute(this::finishClose);
             } catch (RejectedExecutionException rejected) {
-                closeFuture.complete(null);
+                closeFuture.complete(null); // the loop and with it every channel is gone already
             }
         });
     }
 
-    // ------------------------------------------------------------------ for tests and backpressure checks
+    private void finishClose() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
+        callbacks.deliver(() -> closeFuture.complete(null));
+    }
 
-    /** Whether reading is paused for backpressure (call on any thread; a snapshot). */
-    public CompletableFuture<Boolean> readingPaused() {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(readingPaused), f);
+    // ------------------------------------------------------------------ for tests and backpressure checks (any thread)
+
+    private <T> CompletableFuture<T> snapshot(java.util.function.Supplier<T> onLoop) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        callbacks.onLoop(() -> f.complete(onLoop.get()), f);
         return f;
+    }
+
+    /** Whether reading is paused for backpressure. */
+    public CompletableFuture<Boolean> readingPaused() {
+        return snapshot(links::readingPaused);
     }
 
     /** Whether the open link reads now (the channel's auto-read, the serial reader); false without a link. */
     public CompletableFuture<Boolean> linkReading() {
-        CompletableFuture<Boolean> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(link != null && link.reading()), f);
-        return f;
+        return snapshot(links::reading);
     }
 
-    /** The most pushed frames one subscriber ever had waiting (call on any thread; a snapshot). */
+    /** Whether the open link takes bytes now (below its write high-water mark); false without a link. */
+    public CompletableFuture<Boolean> writable() {
+        return snapshot(links::writable);
+    }
+
+    /** Outbound bytes the open link holds that are not on the wire yet; 0 without a link. */
+    public CompletableFuture<Long> unsentBytes() {
+        return snapshot(links::unsentBytes);
+    }
+
+    /** The most pushed frames one subscriber ever had waiting. */
     public CompletableFuture<Integer> maxPushedBuffered() {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        callbacks.onLoop(() -> f.complete(hub.maxBufferedSeen()), f);
-        return f;
+        return snapshot(hub::maxBufferedSeen);
     }
 
     // ------------------------------------------------------------------ links report here (on the loop)
 
     void linkOpened(Link l) {
-        if (l != opening) {
-            retire(l);
+        if (!links.isOpening(l)) {
+            links.retire(l);
             return;
         }
-        opening = null;
-        link = l;
+        links.opened(l);
         generation++;
-        l.setReading(!readingPaused);
+        hookFailure = null;
         machine.linkUp(System.nanoTime());
         drain();
     }
 
     void linkOpenFailed(Link l, Throwable cause) {
-        if (l != opening) {
+        if (!links.isOpening(l) || closing) {
             return;
         }
-        opening = null;
-        retire(l);
+        links.abandonOpening();
         LOG.debug("{}: open failed: {}", name, cause.toString());
         machine.linkFailed(cause, System.nanoTime());
         drain();
     }
 
+    void linkWritable(Link l) {
+        if (links.isOpen(l)) {
+            drain();
+        }
+    }
+
     void linkReceived(Link l, ByteBuffer data) {
-        if (l != link) {
+        if (!links.isOpen(l)) {
             return;
         }
         try {
@@ -352,46 +403,24 @@ public final class NettyDriver {
     }
 
     void linkLost(Link l, Throwable cause, boolean endOfStream) {
-        if (l == opening) {
+        if (links.isOpening(l)) {
             linkOpenFailed(l, cause);
             return;
         }
-        if (l != link) {
+        if (!links.isOpen(l)) {
             return;
         }
-        long now = System.nanoTime();
         if (endOfStream) {
-            machine.receiveEof(now);
+            machine.receiveEof(System.nanoTime());
         }
         dropLink(cause);
         drain();
     }
 
     private void dropLink(Throwable cause) {
-        Link l = link;
-        link = null;
-        if (l != null) {
-            retire(l);
+        if (links.dropOpen()) {
             machine.linkDown(cause, System.nanoTime());
         }
-    }
-
-    private void retire(Link l) {
-        CompletableFuture<Void> end = l.close();
-        lastLinkEnd = end;
-        linkEnds.removeIf(CompletableFuture::isDone);
-        linkEnds.add(end);
-    }
-
-    private void openLink() {
-        if (closing) {
-            return;
-        }
-        Link l = endpoint instanceof Endpoint.Tcp tcp
-                ? new TcpLink(this, loop, tcp, config)
-                : new SerialBridge(this, loop, (Endpoint.Serial) endpoint, name, lastLinkEnd);
-        opening = l;
-        l.start();
     }
 
     // ------------------------------------------------------------------ the drain loop
@@ -406,7 +435,7 @@ public final class NettyDriver {
         try {
             do {
                 drainAgain = false;
-                transmit();
+                links.transmit(machine);
                 for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
                     drainAgain = true;
                     dispatch(e);
@@ -417,34 +446,10 @@ public final class NettyDriver {
             draining = false;
         }
         if (openPending) {
-            openPending = false;
-            openLink();
-        }
-    }
-
-    private void transmit() {
-        boolean wrote = false;
-        if (link != null) {
-            wrote = link.writeFrom(machine);
-        } else {
-            while (machine.pollTransmit() != null) {
-                continue; // no link to write to: the core does not hand out bytes then, but never leave them
+            openPending = false; // first: a link may report a failed open at once, which drains again
+            if (!closing) {
+                links.startOpening();
             }
-        }
-        if (wrote && !flushScheduled) {
-            flushScheduled = true;
-            try {
-                loop.execute(flushTask); // runs after the loop's queued tasks: one flush per batch
-            } catch (RejectedExecutionException e) {
-                flushNow();
-            }
-        }
-    }
-
-    private void flushNow() {
-        flushScheduled = false;
-        if (link != null) {
-            link.flush();
         }
     }
 
@@ -471,18 +476,17 @@ public final class NettyDriver {
 
     private void onTimer() {
         timer = null;
-        if (closing) {
-            return;
+        if (!closing) {
+            machine.handleTimeout(System.nanoTime());
+            drain();
         }
-        machine.handleTimeout(System.nanoTime());
-        drain();
     }
 
     private void dispatch(Event e) {
         if (e instanceof Event.Reply r) {
             calls.end(r.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Timeout t) {
-            calls.end(t.id(), e, state, lastDownCause, closing);
+            calls.end(t.id(), state == State.READY ? links.explain(t) : t, state, lastDownCause, closing);
         } else if (e instanceof Event.Failed f) {
             calls.end(f.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Pushed p) {
@@ -498,11 +502,10 @@ public final class NettyDriver {
             } else {
                 LOG.info("{}: closing the link: {}", name, c.reason());
             }
-            if (opening != null) {
-                retire(opening);
-                opening = null;
-            }
-            dropLink(new IOException("link closed by labwire: " + c.reason()));
+            links.abandonOpening();
+            Throwable cause = hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason());
+            hookFailure = null;
+            dropLink(cause); // after a failed hook, its failure is the cause callers see
         } else if (e instanceof Event.Discarded d) {
             LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
         } else if (e instanceof Event.ProtocolError pe) {
@@ -520,28 +523,16 @@ public final class NettyDriver {
         }
         if (s.state() == State.READY) {
             readyWaiters.ready();
-        } else if (s.state() == State.ON_CONNECT && hook != null) {
-            runHook(generation);
+        }
+        if (hook != null && s.state() == State.ON_CONNECT) {
+            hook.start(generation);
+        } else if (hook != null) {
+            hook.stop();
         }
     }
 
-    private void runHook(long gen) {
-        callbacks.deliver(() -> {
-            CompletionStage<Void> stage;
-            try {
-                stage = hook.run(this, gen);
-                if (stage == null) {
-                    throw new NullPointerException("the on-connect hook returned null instead of a CompletionStage");
-                }
-            } catch (Exception ex) {
-                callbacks.onLoop(() -> hookEnded(gen, ex));
-                return;
-            }
-            stage.whenComplete((v, ex) -> callbacks.onLoop(() -> hookEnded(gen, ex)));
-        });
-    }
-
-    private void hookEnded(long gen, Throwable failure) {
+    /** How the hook of link {@code gen} ended ({@link HookRunner}): null for success. */
+    void hookEnded(long gen, Throwable failure) {
         if (gen != generation || state != State.ON_CONNECT || closing) {
             return;
         }
@@ -552,6 +543,7 @@ public final class NettyDriver {
             } else {
                 Throwable cause = unwrap(failure);
                 LOG.warn("{}: on-connect hook failed; the link will be reopened: {}", name, cause.toString());
+                hookFailure = cause;
                 conn.hookFailed(cause, now);
             }
         } catch (LocalProtocolException e) {
@@ -567,21 +559,13 @@ public final class NettyDriver {
         return t;
     }
 
-    // ------------------------------------------------------------------ backpressure
-
     private void updateReading() {
-        if (!readingPaused && hub.wantsPause()) {
-            readingPaused = true;
+        if (!links.readingPaused() && hub.wantsPause()) {
             LOG.debug("{}: pushed-frame subscribers are behind; pausing reads", name);
-            if (link != null) {
-                link.setReading(false);
-            }
-        } else if (readingPaused && hub.mayResume()) {
-            readingPaused = false;
+            links.pauseReading(true);
+        } else if (links.readingPaused() && hub.mayResume()) {
             LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
-            if (link != null) {
-                link.setReading(true);
-            }
+            links.pauseReading(false);
         }
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +29,14 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  reader thread:  open port -> loop: linkOpened
  *                  loop { read (&le; 100 ms) -> copy -> loop: linkReceived }     at most 4 chunks in transit
- *  writer thread:  loop: flush -> write the batch (may block under flow control, up to 5 s per stall)
+ *  writer thread:  loop: flush -> write the batch (may block under flow control or on a pty nobody drains)
+ *                  -> loop: linkWritable once below half the high-water mark
  *  close:          flag + unpark; the reader ends within one read, closes the port (which also frees a
- *                  write stuck under flow control) and stops the writer
+ *                  write stuck under flow control, after SerialLink's 1 s grace) and stops the writer
  * </pre>
+ * Outbound bytes are bounded: the bridge takes bytes from the core only while fewer than its high-water mark
+ * wait for the writer thread (at most the mark plus one request's bytes are in memory); the rest wait in the
+ * core, unwritten, within their requests' deadlines.
  * Backpressure: while paused the reader does not read, so the OS buffer and the line's flow control hold
  * the device back. Opening the same device again waits for the previous bridge on it to let go of the
  * port (jSerialComm allows one handle per device per JVM).
@@ -47,6 +53,11 @@ final class SerialBridge implements Link {
     private final CompletableFuture<Void> previous;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final Semaphore inTransit = new Semaphore(CHUNKS_IN_TRANSIT);
+    private final int highWater;
+    /** Bytes taken from the core and not yet written to the port. */
+    private final AtomicLong unsent = new AtomicLong();
+    /** Set when {@link #writeFrom} stopped at the high-water mark: the writer tells the driver once below half. */
+    private final AtomicBoolean wantWritable = new AtomicBoolean();
     private final Thread reader;
     private volatile boolean closing;
     private volatile boolean paused;
@@ -55,8 +66,10 @@ final class SerialBridge implements Link {
     private List<ByteBuffer> pending = new ArrayList<>();
 
     /** @param previous the termination of the last bridge this driver opened, to wait for before opening */
-    SerialBridge(NettyDriver driver, EventLoop loop, Endpoint.Serial endpoint, String name, CompletableFuture<Void> previous) {
+    SerialBridge(NettyDriver driver, EventLoop loop, Endpoint.Serial endpoint, String name, CompletableFuture<Void> previous,
+                 int highWater) {
         this.driver = driver;
+        this.highWater = highWater;
         this.loop = loop;
         this.endpoint = endpoint;
         this.name = name;
@@ -170,10 +183,38 @@ final class SerialBridge implements Link {
     @Override
     public boolean writeFrom(LinkMachine machine) {
         boolean wrote = false;
-        for (ByteBuffer out; (out = machine.pollTransmit()) != null; wrote = true) {
+        while (true) {
+            if (unsent.get() >= highWater) {
+                wantWritable.set(true);
+                if (unsent.get() >= highWater) {
+                    return wrote; // the writer tells the loop once it is below half (it saw the flag, set first)
+                }
+            }
+            ByteBuffer out = machine.pollTransmit();
+            if (out == null) {
+                return wrote;
+            }
+            unsent.addAndGet(out.remaining());
             pending.add(out); // a fresh array-backed buffer: the writer thread may take it as it is
+            wrote = true;
         }
-        return wrote;
+    }
+
+    @Override
+    public boolean writable() {
+        return unsent.get() < highWater;
+    }
+
+    @Override
+    public long unsentBytes() {
+        return unsent.get();
+    }
+
+    /** On the writer thread: {@code n} bytes went out; below half the mark a waiting driver is told. */
+    private void sent(int n) {
+        if (unsent.addAndGet(-n) <= highWater / 2 && wantWritable.getAndSet(false)) {
+            post(() -> driver.linkWritable(this));
+        }
     }
 
     @Override
@@ -198,7 +239,9 @@ final class SerialBridge implements Link {
                     return;
                 }
                 // the core hands out array-backed buffers
-                p.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                int n = b.remaining();
+                p.write(b.array(), b.arrayOffset() + b.position(), n);
+                sent(n);
             }
         } catch (IOException | RuntimeException e) {
             if (!closing) {

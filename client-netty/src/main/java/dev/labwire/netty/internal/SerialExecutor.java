@@ -21,6 +21,7 @@ final class SerialExecutor implements Executor {
     private final String name;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile Thread runner;
 
     SerialExecutor(Executor target, String name) {
         this.target = Objects.requireNonNull(target, "target");
@@ -44,7 +45,14 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /** Whether the calling thread is running one of this executor's tasks now. */
+    boolean runsOnCurrentThread() {
+        return runner == Thread.currentThread();
+    }
+
     private void runBatch() {
+        Thread outer = runner; // a refused target runs the batch on the submitting thread, maybe inside a batch
+        runner = Thread.currentThread();
         try {
             for (Runnable r; (r = tasks.poll()) != null; ) {
                 try {
@@ -54,6 +62,7 @@ final class SerialExecutor implements Executor {
                 }
             }
         } finally {
+            runner = outer;
             scheduled.set(false);
         }
         schedule(); // a task added between the last poll and the flag reset

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * {@code SO_KEEPALIVE}, {@code IP_TOS} 0x10). Inbound bytes are handed to the driver and the buffer is
  * released at once (the core copies what it keeps). Host names are resolved on a small shared resolver
  * pool, never on the event loop, so one slow DNS lookup does not stall a thousand other instruments.
- * Backpressure is Netty's auto-read switch.
+ * Backpressure is Netty's auto-read switch inbound, and its write buffer water mark outbound: bytes are taken
+ * from the core only while the channel is writable (below the high-water mark; writable again at half of it).
  *
  * <p>Writes cost no allocation of their own: the core copies its bytes straight into a pooled direct buffer
  * ({@link LinkMachine#pollTransmit(java.nio.ByteBuffer)} into a view of it), which is written with the channel's
@@ -53,13 +55,15 @@ final class TcpLink implements Link {
     private final EventLoop loop;
     private final Endpoint.Tcp endpoint;
     private final ConnectionConfig config;
+    private final int highWater;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private Channel channel;
     private Throwable error;
     private boolean closed;
 
-    TcpLink(NettyDriver driver, EventLoop loop, Endpoint.Tcp endpoint, ConnectionConfig config) {
+    TcpLink(NettyDriver driver, EventLoop loop, Endpoint.Tcp endpoint, ConnectionConfig config, int highWater) {
         this.driver = driver;
+        this.highWater = highWater;
         this.loop = loop;
         this.endpoint = endpoint;
         this.config = config;
@@ -101,7 +105,9 @@ final class TcpLink implements Link {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        dev.labwire.core.internal.Durations.millis(config.connectTimeout())))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(highWater / 2, highWater))
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
                 .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive())
                 .option(ChannelOption.AUTO_READ, false) // the driver turns reading on once the link is up
@@ -115,7 +121,7 @@ final class TcpLink implements Link {
         f.addListener((ChannelFutureListener) done -> {
             if (done.isSuccess() && !closed) {
                 driver.linkOpened(this);
-            } else if (!done.isSuccess()) {
+            } else if (!done.isSuccess() && !closed) { // a connect ended by close() is no failure to report
                 openFailed(done.cause());
             }
         });
@@ -125,7 +131,9 @@ final class TcpLink implements Link {
         if (channel == null) {
             terminated.complete(null);
         }
-        driver.linkOpenFailed(this, cause);
+        if (!closed) {
+            driver.linkOpenFailed(this, cause);
+        }
     }
 
     private void onLoop(Runnable r) {
@@ -145,7 +153,7 @@ final class TcpLink implements Link {
     @Override
     public boolean writeFrom(LinkMachine machine) {
         boolean wrote = false;
-        for (int size = FIRST_BUFFER; ; size = Math.min(2 * size, MAX_BUFFER)) {
+        for (int size = FIRST_BUFFER; channel.isWritable(); size = Math.min(2 * size, MAX_BUFFER)) {
             ByteBuf buf = channel.alloc().ioBuffer(size);
             int room = buf.writableBytes();
             int n;
@@ -167,6 +175,22 @@ final class TcpLink implements Link {
                 return true; // the machine had no more than this
             }
         }
+        return wrote; // the channel holds its high-water mark: the rest waits in the core
+    }
+
+    @Override
+    public boolean writable() {
+        return channel != null && channel.isWritable();
+    }
+
+    @Override
+    public long unsentBytes() {
+        if (channel == null) {
+            return 0;
+        }
+        // public views of the channel's outbound buffer: bytes until it turns (un)writable at high and low water
+        return channel.isWritable() ? Math.max(0, highWater - channel.bytesBeforeUnwritable())
+                : highWater / 2 + channel.bytesBeforeWritable();
     }
 
     @Override
@@ -221,6 +245,13 @@ final class TcpLink implements Link {
             if (!closed) {
                 boolean eof = error == null;
                 driver.linkLost(TcpLink.this, eof ? new EOFException("end of stream: " + endpoint + " closed the connection") : error, eof);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (!closed && ctx.channel().isWritable()) {
+                driver.linkWritable(TcpLink.this);
             }
         }
 

@@ -1,0 +1,79 @@
+package dev.labwire.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.labwire.mock.MockInstrument;
+import io.netty.util.concurrent.BlockingOperationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15, item 8: {@code join()}/{@code get()} on an unfinished future of the client from a callback on its own
+ * event loop or its callback executor throws at once (BlockingOperationException, saying what to do) instead of
+ * wedging the client and its close() for good.
+ */
+class SelfDeadlockTest {
+
+    /** What a blocking wait inside a callback ran into, for each way of waiting. */
+    private static void check(NettyClient c) throws Exception {
+        c.ready(Configs.WAIT).get(10, TimeUnit.SECONDS);
+        List<Function<NettyClient, Object>> waits = List.of(
+                x -> x.query("*IDN?").join(),
+                x -> get(x.query("*IDN?")),
+                x -> x.queryNumber("*OPC?").thenApply(v -> v * 2).join(), // a dependent stage too
+                x -> x.close().join()); // last: it closes the client, and close() must still complete
+        for (Function<NettyClient, Object> wait : waits) {
+            if (waits.indexOf(wait) == waits.size() - 1) {
+                assertThat(c.query("*IDN?").get(5, TimeUnit.SECONDS)).as("the client still works").isEqualTo(NettyClientContract.IDN);
+            }
+            CompletableFuture<Object> inCallback = c.query("*IDN?").thenApply(idn -> wait.apply(c));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> inCallback.get(5, TimeUnit.SECONDS), "throws at once instead of waiting forever");
+            assertThat(e.getCause()).isInstanceOf(BlockingOperationException.class)
+                    .hasMessageContaining("would wait forever").hasMessageContaining("thenCompose");
+        }
+        c.close().get(5, TimeUnit.SECONDS);
+    }
+
+    private static Object get(CompletableFuture<?> f) {
+        try {
+            return f.get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void waitingOnTheEventLoopThrowsAtOnce() throws Exception {
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            check(NettyClient.open(mock.endpoint(), Configs.fast().build()));
+        }
+    }
+
+    @Test
+    void waitingOnTheCallbackExecutorThrowsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            check(NettyClient.builder(mock.endpoint()).config(Configs.fast().build()).callbackExecutor(pool).build());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void waitingOnAnotherThreadStillWorks() throws Exception {
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            NettyClient c = NettyClient.open(mock.endpoint(), Configs.fast().build());
+            CompletableFuture<String> q = c.query("*IDN?");
+            assertThat(q.join()).isEqualTo(NettyClientContract.IDN);
+            assertThat(c.query("*IDN?").thenApply(String::length).get(5, TimeUnit.SECONDS)).isPositive();
+            c.close().get(5, TimeUnit.SECONDS);
+        }
+    }
+}
