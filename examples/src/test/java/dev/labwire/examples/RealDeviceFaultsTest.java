@@ -187,6 +187,19 @@ class RealDeviceFaultsTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void aBlockAnnouncingAGigabyteFailsFastAndTheNextQueryIsAnswered(Kind kind) {
+        MockInstrument mock = track(MockInstrument.tcp().scpi());
+        mock.enqueue(dev.labwire.mock.MockReply.bytes("#9999999999abc\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        Client c = client(kind, mock.endpoint(), fast().build());
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.queryBlock("CURV?")).isInstanceOf(dev.labwire.core.RemoteProtocolException.class)
+                .hasMessageContaining("999999999").hasMessageContaining("maxFrameLength");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("fails at the header, not at the timeout").isLessThan(2_000);
+        assertThat(c.query("*IDN?")).isEqualTo(ScpiDictionary.DEFAULT_IDENTITY);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void writeOfAQueryIsRefusedBeforeAnythingIsSent(Kind kind) {
         MockInstrument mock = track(MockInstrument.tcp().scpi());
         Client c = client(kind, mock.endpoint(), fast().build());

@@ -29,6 +29,8 @@ final class BusRig {
 
     final Bus bus;
     final List<Event> events = new ArrayList<>();
+    /** When each of {@link #events} came out, on the rig's clock. */
+    final List<Long> eventAt = new ArrayList<>();
     final List<Write> wire = new ArrayList<>();
     private final ByteArrayOutputStream outbox = new ByteArrayOutputStream();
     private Function<byte[], byte[]> responder;
@@ -168,6 +170,7 @@ final class BusRig {
             }
             for (Event e = bus.nextEvent(); e != Event.NeedData.INSTANCE; e = bus.nextEvent()) {
                 events.add(e);
+                eventAt.add(now);
                 moved = true;
                 if (e instanceof Event.OpenLink) {
                     opens++;
