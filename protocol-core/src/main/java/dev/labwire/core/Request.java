@@ -69,7 +69,7 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
      * @throws IllegalArgumentException when {@code text} holds a SCPI query (a program message unit whose header
      *         ends with {@code ?}, outside strings and blocks: {@code *IDN?}, {@code VOLT 5;*OPC?}): the device would
      *         answer it and, with nobody expecting that answer, it would be taken as the reply to the next query.
-     *         Use {@link #query}; for a device that really sends nothing back, {@code Request.of(text, Expect.nothing())}
+     *         Use {@link #query}; for a device that really sends nothing back, {@code Request.of(text, Expect.nothing())}.
      */
     public static Request write(String text) {
         byte[] p = encode(text);
