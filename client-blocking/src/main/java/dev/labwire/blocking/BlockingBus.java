@@ -1,6 +1,7 @@
 package dev.labwire.blocking;
 
 import dev.labwire.blocking.internal.BlockingDriver;
+import dev.labwire.blocking.internal.DriverOptions;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.BusConfig;
@@ -59,7 +60,7 @@ public final class BlockingBus implements AutoCloseable {
 
     private static BlockingBus open(Endpoint endpoint, BusConfig config, ConnectionListener listener) {
         Objects.requireNonNull(config, "config");
-        BlockingDriver d = new BlockingDriver(endpoint, config, 1024);
+        BlockingDriver d = new BlockingDriver(endpoint, config, DriverOptions.DEFAULT);
         if (listener != null) {
             d.addStateListener(listener::onStateChanged);
         }

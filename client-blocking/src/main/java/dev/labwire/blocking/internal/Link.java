@@ -6,6 +6,7 @@ import dev.labwire.serial.SerialLink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /** One open byte link (a TCP socket or a serial port) as the blocking driver sees it. */
 public interface Link extends Closeable {
@@ -23,10 +24,13 @@ public interface Link extends Closeable {
     @Override
     void close();
 
-    /** Opens a link to {@code endpoint} with the driver settings of {@code config}. */
-    static Link open(Endpoint endpoint, ConnectionConfig config) throws IOException {
+    /**
+     * Opens a link to {@code endpoint} with the driver settings of {@code config}. A TCP socket is handed to
+     * {@code connecting} before its connect starts, so that another thread can abort a hanging connect by closing it.
+     */
+    static Link open(Endpoint endpoint, ConnectionConfig config, Consumer<Closeable> connecting) throws IOException {
         if (endpoint instanceof Endpoint.Tcp tcp) {
-            return TcpLink.open(tcp, config);
+            return TcpLink.open(tcp, config, connecting);
         }
         return new SerialPortLink(SerialLink.open((Endpoint.Serial) endpoint));
     }
