@@ -137,7 +137,11 @@ final class Callbacks {
         return Thread.currentThread() == thread;
     }
 
-    /** Stops the thread after the callback it runs (if any); queued items are dropped. Does not wait. */
+    /**
+     * Refuses new items and ends the thread once the items queued now are delivered (a listener hears CLOSED);
+     * returns the thread, which the client waits for within its close budget. Channels closed before (pushed-frame
+     * consumers, at close) deliver nothing more.
+     */
     Thread close() {
         lock.lock();
         try {
@@ -156,7 +160,7 @@ final class Callbacks {
             try {
                 while ((r = nextLocked()) == null) {
                     if (closed) {
-                        return;
+                        return; // every queue is empty
                     }
                     work.awaitUninterruptibly();
                 }
@@ -171,11 +175,8 @@ final class Callbacks {
         }
     }
 
-    /** The next item round-robin over the channels, or null when all are empty (or the client closed). */
+    /** The next item round-robin over the channels, or null when all are empty. */
     private Runnable nextLocked() {
-        if (closed) {
-            return null;
-        }
         for (int i = 0; i < channels.size(); i++) {
             Channel<?> c = channels.get((next + i) % channels.size());
             Runnable r = c.takeLocked();

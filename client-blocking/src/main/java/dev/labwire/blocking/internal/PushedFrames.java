@@ -47,10 +47,14 @@ final class PushedFrames {
         }
     }
 
-    /** Called with the lock held: wakes every poller, which then return null. */
+    /** Called with the lock held: wakes every poller, which then return null; consumers get nothing more. */
     void closeLocked() {
         closed = true;
         available.signalAll();
+        for (Callbacks.Channel<Frame> c : consumers) {
+            c.close();
+        }
+        consumers.clear();
     }
 
     /** The oldest queued frame, waiting up to {@code timeout}; null when none came or the client closed. */
