@@ -37,6 +37,7 @@ final class LinkIo {
     private ByteBuffer outgoing;   // guarded by lock; the batch the writer writes now, or null when idle
     private long outgoingSeq;
     private boolean closed;
+    private Thread closer;
 
     LinkIo(Link link, String name, ReentrantLock lock, Sink sink) {
         this.link = link;
@@ -70,11 +71,19 @@ final class LinkIo {
         writeReady.signal();
     }
 
-    /** Called with the lock held: closes the link, which ends a blocked read or write; idempotent. */
-    void closeLocked() {
-        closed = true;
-        writeReady.signal();
-        link.close();
+    /**
+     * Called with the lock held: closes the link, which ends a blocked read or write; idempotent. The close itself
+     * runs on a short-lived thread, returned for the client's close() to wait for: closing a serial port waits for a
+     * write stuck in the OS (up to about a second), which must not happen under the driver's lock.
+     */
+    Thread closeLocked() {
+        if (!closed) {
+            closed = true;
+            writeReady.signal();
+            closer = Threads.daemon(link::close, "labwire-close " + name);
+            closer.start();
+        }
+        return closer;
     }
 
     Thread reader() {

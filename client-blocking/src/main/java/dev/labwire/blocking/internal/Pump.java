@@ -83,11 +83,13 @@ final class Pump implements LinkIo.Sink {
     /** The client closes: the link and a connect in progress are closed; returns the threads to wait for. */
     List<Thread> closeLocked(long now) {
         List<Thread> threads = new ArrayList<>(List.of(thread));
-        if (io != null) {
-            threads.add(io.reader());
-            threads.add(io.writer());
-        }
+        LinkIo last = io;
         dropLinkLocked(new IOException("client " + d.name + " closed"), now);
+        if (last != null) {
+            threads.add(last.closeLocked()); // already closing: its closer thread
+            threads.add(last.reader());
+            threads.add(last.writer());
+        }
         threads.add(connector.abort());
         wake.signalAll();
         return threads;
@@ -199,13 +201,17 @@ final class Pump implements LinkIo.Sink {
 
     /** Connect attempt {@code attempt} ended (on the connector's thread). */
     private void opened(long attempt, Link link, Throwable failure) {
+        if (!openedLocked(attempt, link, failure) && link != null) {
+            link.close(); // the client closed meanwhile; outside the lock (a serial close may wait)
+        }
+    }
+
+    /** False when the client closed meanwhile and {@code link} must be closed. */
+    private boolean openedLocked(long attempt, Link link, Throwable failure) {
         d.lock.lock();
         try {
             if (d.closed) {
-                if (link != null) {
-                    link.close();
-                }
-                return;
+                return false;
             }
             long now = System.nanoTime();
             if (link == null) {
@@ -221,6 +227,7 @@ final class Pump implements LinkIo.Sink {
                 d.machine.linkUp(now);
             }
             drainLocked();
+            return true;
         } finally {
             d.lock.unlock();
         }
