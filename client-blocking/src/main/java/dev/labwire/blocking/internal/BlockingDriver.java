@@ -259,7 +259,7 @@ public final class BlockingDriver {
 
     /** Tells {@code listener} of every state change, through a bounded queue (256, the oldest dropped). */
     public void addStateListener(BiConsumer<State, Throwable> listener) {
-        pump.addStateListener(callbacks.channel("state listener " + listener, 256, dev.labwire.core.Overflow.DROP_OLDEST,
+        pump.addStateListener(callbacks.channel("state listener", 256, dev.labwire.core.Overflow.DROP_OLDEST,
                 (Event.StateChanged s) -> listener.accept(s.state(), s.cause())));
     }
 

@@ -28,6 +28,7 @@ final class PushedFrames {
     private final HandOff<Frame> queue;
     private final List<Callbacks.Channel<Frame>> consumers = new CopyOnWriteArrayList<>();
     private boolean closed;
+    private int subscriptions; // numbers consumers for log lines
 
     PushedFrames(ReentrantLock lock, int capacity, Overflow policy, Callbacks callbacks) {
         this.lock = lock;
@@ -94,9 +95,20 @@ final class PushedFrames {
         }
     }
 
+    /** A consumer of every frame from now on, through its own bounded channel; after close it gets nothing. */
     AutoCloseable subscribe(Consumer<Frame> consumer) {
-        Callbacks.Channel<Frame> c = callbacks.channel("pushed-frame consumer " + consumer, capacity, policy, consumer);
-        consumers.add(c);
+        Callbacks.Channel<Frame> c;
+        lock.lock();
+        try {
+            c = callbacks.channel("pushed-frame consumer #" + (++subscriptions), capacity, policy, consumer);
+            if (closed) {
+                c.close();
+            } else {
+                consumers.add(c);
+            }
+        } finally {
+            lock.unlock();
+        }
         return () -> {
             consumers.remove(c);
             c.close();
