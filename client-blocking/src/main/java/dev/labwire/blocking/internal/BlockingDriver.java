@@ -29,10 +29,12 @@ import java.util.function.LongUnaryOperator;
  * machine is made under {@link #lock}, followed by the drain loop ({@link Pump}). Threads, none of which does I/O
  * under the lock:
  * <ul>
- *   <li>callers: submit a request, then wait on its {@link Call} outside the lock;</li>
+ *   <li>callers: submit a request, write the bytes gathered then themselves (outside the lock), then wait on
+ *       their {@link Calls.Call};</li>
  *   <li>the driver thread ({@link Pump}): fires the core's timer, the driver's write deadlines and the hook's;</li>
  *   <li>per connect attempt, a {@link Connector} thread, so timers run while a connect hangs;</li>
- *   <li>per link, a reader and a writer ({@link LinkIo}), so a peer that stops reading blocks only the writer;</li>
+ *   <li>per link, a reader and a writer ({@link LinkIo}) for bytes no caller writes, so a peer that stops reading
+ *       blocks only a writer, until the deadline of the call it holds drops the link;</li>
  *   <li>per link with an on-connect hook, a hook thread ({@link HookRunner});</li>
  *   <li>one callback thread ({@link Callbacks}) for listeners and pushed-frame consumers, through bounded queues.</li>
  * </ul>
@@ -149,6 +151,7 @@ public final class BlockingDriver {
         }
         refuseInHook();
         List<Calls.Call> cs = new ArrayList<>(rs.size());
+        Pump.Claim claim = null;
         lock.lock();
         try {
             checkOpenLocked();
@@ -158,10 +161,13 @@ public final class BlockingDriver {
                     cs.add(calls.trackLocked(r, conn.send(r, now), now));
                 }
             } finally {
-                pump.drainLocked(); // what was accepted before a refusal (queue full) goes out and ends on its own
+                claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
             }
         } finally {
             lock.unlock();
+            if (claim != null) {
+                claim.write();
+            }
         }
         List<Event.Reply> replies = new ArrayList<>(rs.size());
         RuntimeException first = null;
@@ -182,17 +188,23 @@ public final class BlockingDriver {
         return replies;
     }
 
+    /** Sends through {@code send}; the caller writes the bytes it gathered itself, outside the lock. */
     private Calls.Call submit(Request r, LongUnaryOperator send) {
+        Calls.Call c;
+        Pump.Claim claim;
         lock.lock();
         try {
             checkOpenLocked();
             long now = System.nanoTime();
-            Calls.Call c = calls.trackLocked(r, send.applyAsLong(now), now);
-            pump.drainLocked();
-            return c;
+            c = calls.trackLocked(r, send.applyAsLong(now), now);
+            claim = pump.drainClaimingLocked();
         } finally {
             lock.unlock();
         }
+        if (claim != null) {
+            claim.write();
+        }
+        return c;
     }
 
     /** A user call from the hook's own thread would wait for the hook to end, which waits for the call. */

@@ -18,6 +18,8 @@ final class Connector {
         void opened(long attempt, Link link, Throwable failure);
     }
 
+    private static final long CLOSE_WAIT_NANOS = 2_000_000_000L;
+
     private final Endpoint endpoint;
     private final ConnectionConfig config;
     private final String name;
@@ -31,10 +33,15 @@ final class Connector {
         this.name = name;
     }
 
-    /** Starts attempt n+1 on its own thread; returns its number. Called with the driver's lock held. */
-    long start(Result result) {
+    /**
+     * Starts attempt n+1 on its own thread; returns its number. Called with the driver's lock held. The attempt first
+     * waits (up to 2 s) for {@code previousClose}, the close of the last link, if any: a serial port cannot be opened
+     * again while its close is still running.
+     */
+    long start(Thread previousClose, Result result) {
         long attempt = ++attempts;
         Thread t = Threads.daemon(() -> {
+            Threads.joinAll(System.nanoTime() + CLOSE_WAIT_NANOS, previousClose);
             Link l = null;
             Throwable failure = null;
             try {

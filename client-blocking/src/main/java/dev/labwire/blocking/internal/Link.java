@@ -20,6 +20,15 @@ public interface Link extends Closeable {
     /** Writes all remaining bytes of {@code data}. */
     void write(ByteBuffer data) throws IOException;
 
+    /**
+     * Whether a caller may write on its own thread ({@link LinkIo#claimLocked()}): true when {@link #close()} from
+     * another thread ends a blocked {@link #write} at once (a TCP socket). A serial close waits up to a second for a
+     * write stuck in the OS, which would hold the caller past its deadline, so serial bytes go through the writer.
+     */
+    default boolean callerMayWrite() {
+        return false;
+    }
+
     /** Closes; never throws; idempotent. */
     @Override
     void close();

@@ -33,6 +33,7 @@ final class Pump implements LinkIo.Sink {
     private final Thread thread;
     private final List<Callbacks.Channel<Event.StateChanged>> listeners = new CopyOnWriteArrayList<>();
     private LinkIo io;
+    private Thread lastClose; // the last link's close, which the next connect waits for
     private long gathered; // batches handed to a writer so far
     private long written;  // the last batch known out (or given up with its link)
     // what the sleeping driver thread waits for, so that a drain wakes it only when it has something new to do
@@ -57,6 +58,30 @@ final class Pump implements LinkIo.Sink {
 
     void addStateListener(Callbacks.Channel<Event.StateChanged> channel) {
         listeners.add(channel);
+    }
+
+    /** A batch the calling thread writes itself, after releasing the lock: {@link #write()}. */
+    record Claim(LinkIo io, ByteBuffer batch, long seq) {
+        void write() {
+            io.writeAsCaller(batch, seq);
+        }
+    }
+
+    /**
+     * The drain loop for a caller that just sent a request: a batch gathered now is not handed to the writer thread
+     * but returned, for the caller to write outside the lock ({@link Claim#write()}); null when there is none.
+     */
+    Claim drainClaimingLocked() {
+        Claim claim = null;
+        if (io != null && io.idleLocked() && io.callerMayWrite()) {
+            ByteBuffer out = io.gather(d.machine);
+            if (out != null) {
+                io.claimLocked();
+                claim = new Claim(io, out, ++gathered);
+            }
+        }
+        drainLocked();
+        return claim;
     }
 
     /** The drain loop (see the class comment). */
@@ -173,7 +198,7 @@ final class Pump implements LinkIo.Sink {
                 d.hooks.startLocked(System.nanoTime());
             }
         } else if (e instanceof Event.OpenLink) {
-            connector.start(this::opened);
+            connector.start(lastClose, this::opened);
         } else if (e instanceof Event.CloseLink c) {
             Throwable hookFailure = d.hooks == null ? null : d.hooks.takeFailureLocked();
             LOG.info("{}: closing the link: {}", d.name, c.reason());
@@ -237,7 +262,7 @@ final class Pump implements LinkIo.Sink {
         LinkIo l = io;
         io = null;
         if (l != null) {
-            l.closeLocked();
+            lastClose = l.closeLocked();
             written = gathered;
             d.calls.failHeldLocked(cause);
             if (d.hooks != null) {

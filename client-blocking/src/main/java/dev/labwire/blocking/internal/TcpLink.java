@@ -68,6 +68,11 @@ final class TcpLink implements Link {
     }
 
     @Override
+    public boolean callerMayWrite() {
+        return true;
+    }
+
+    @Override
     public void close() {
         closeQuietly(socket);
     }
