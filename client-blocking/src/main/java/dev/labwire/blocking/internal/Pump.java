@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The driver thread and the drain loop: the one place where the machine's outputs go out. After any input (bytes
  * received, a request sent, a timer fired, a link made or lost), with the driver's lock held:
  * <pre>
- *   1. if the writer is idle: gather every pending output chunk (pollTransmit until empty) and hand it to the writer
+ *   1. if no batch is being written: gather every pending output chunk (pollTransmit until empty) and hand it to
+ *      the writer thread (or, for a caller that just sent a request on TCP, to that caller: {@link #drainClaimingLocked})
  *   2. hand out every event (nextEvent until NeedData): end calls, queue callbacks, obey OpenLink/CloseLink
  *   3. repeat while events came; then wake the driver thread if its timer must now fire earlier
  * </pre>
