@@ -2,6 +2,7 @@ package dev.labwire.blocking.internal;
 
 import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
+import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.internal.Deadlines;
@@ -95,8 +96,9 @@ final class Calls {
             heldDeadlines.remove(id);
             heldUntilBatch.remove(id);
             Event.Reply r = held.remove(id);
-            release(id, new Event.Failed(id, r.request(),
-                    new IOException("its bytes did not all go out before the link broke: " + cause, cause)));
+            release(id, new Event.Failed(id, r.request(), d.closed
+                    ? new LocalProtocolException("client " + d.name + " closed before its bytes were out")
+                    : new IOException("its bytes did not all go out before the link broke: " + cause, cause)));
         }
     }
 
