@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.labwire.core.Backoff;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LocalProtocolException;
 import dev.labwire.mock.BlackHole;
 import dev.labwire.mock.FaultProxy;
 import dev.labwire.mock.MockInstrument;
@@ -85,7 +86,8 @@ class LeakTest {
             Await.until(WAIT, LinkFaultsTest::aSocketWriteIsBlocked, "the write blocks on the full window");
             closeQuickly(c);
             Await.until(WAIT, () -> !writer.isAlive(), "the caller of the stuck write returns");
-            assertThat(thrown.get()).as("the stuck write failed").isNotNull();
+            assertThat(thrown.get()).as("the stuck write failed as closed").isInstanceOf(LocalProtocolException.class)
+                    .hasMessageContaining("closed");
             closeQuickly(c);
         }
         try (MockInstrument mock = MockInstrument.tcp().scpi()) {
