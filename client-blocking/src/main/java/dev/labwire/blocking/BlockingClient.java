@@ -121,7 +121,7 @@ public final class BlockingClient implements AutoCloseable {
         request(Request.write(command));
     }
 
-    /** {@link #write(String)} with its own timeout (the wait for a free slot and a live link). */
+    /** {@link #write(String)} with its own timeout: the wait for a free slot and a live link, and for its bytes to go out. */
     public void write(String command, Duration timeout) {
         request(Request.write(command).withTimeout(timeout));
     }

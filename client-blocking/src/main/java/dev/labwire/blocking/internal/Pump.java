@@ -169,7 +169,7 @@ final class Pump implements LinkIo.Sink {
             d.machine.handleTimeout(now);
         }
         if (d.calls.expireLocked(now)) {
-            dropLinkLocked(new IOException("writes to " + d.name + " made no progress until a caller's deadline:"
+            dropStuckLinkLocked(new IOException("writes to " + d.name + " made no progress until a caller's deadline:"
                     + " the instrument stopped reading"), now);
         }
         if (d.hooks != null) {
@@ -218,7 +218,7 @@ final class Pump implements LinkIo.Sink {
         if (c != null && t.written() && io != null && !io.idleLocked() && written <= c.batchAtSubmit()) {
             d.calls.endLocked(t.id(), new Event.Timeout(t.id(), t.request(), true, "its bytes did not all go out: "
                     + d.name + " is not reading (a full TCP window or serial buffer); the link is renewed"), gathered, written);
-            dropLinkLocked(new IOException("a write to " + d.name + " made no progress until the deadline of \""
+            dropStuckLinkLocked(new IOException("a write to " + d.name + " made no progress until the deadline of \""
                     + t.request().text() + "\": the instrument stopped reading"), System.nanoTime());
             return;
         }
@@ -257,6 +257,11 @@ final class Pump implements LinkIo.Sink {
         } finally {
             d.lock.unlock();
         }
+    }
+
+    private void dropStuckLinkLocked(IOException cause, long now) {
+        LOG.warn("{}: {}; renewing the link", d.name, cause.getMessage());
+        dropLinkLocked(cause, now);
     }
 
     private void dropLinkLocked(Throwable cause, long now) {
