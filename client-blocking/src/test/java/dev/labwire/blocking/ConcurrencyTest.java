@@ -43,7 +43,7 @@ class ConcurrencyTest {
             ExecutorService pool = Executors.newFixedThreadPool(50);
             long mismatches = hammer(c, pool, 50, 1000);
             assertThat(mismatches).isZero();
-            assertThat(mock.commandCount()).isEqualTo(50_000); // the command log keeps only the last 10,000
+            assertThat(mock.commandCount()).isEqualTo(50_000);
         }
     }
 
