@@ -1,6 +1,7 @@
 package dev.labwire.blocking;
 
 import dev.labwire.blocking.internal.BlockingDriver;
+import dev.labwire.blocking.internal.DriverOptions;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.BusConfig;
@@ -32,7 +33,10 @@ import java.util.Objects;
  * checksum is a {@link dev.labwire.core.RemoteProtocolException} for that call only, never a reply to another
  * device. With {@link dev.labwire.core.ConnectionConfig.Echo#CHECK_AND_DROP echo} on, a wrong echo fails the call
  * with "echo mismatch". Links reconnect with the config's backoff. There is no on-connect hook on a bus (send
- * configuration per device after {@link #awaitReady}). {@link #close()} is idempotent; calls after it fail at once.
+ * configuration per device after {@link #awaitReady}). Under link faults a bus behaves as {@link BlockingClient}
+ * does: calls end by their own timeout while a connect hangs or the port is not drained, an interrupted call not yet
+ * sent is withdrawn, and {@link #close()} returns within 2 s in every state. {@link #close()} is idempotent; calls
+ * after it fail at once.
  */
 public final class BlockingBus implements AutoCloseable {
     private final BlockingDriver driver;
@@ -59,7 +63,7 @@ public final class BlockingBus implements AutoCloseable {
 
     private static BlockingBus open(Endpoint endpoint, BusConfig config, ConnectionListener listener) {
         Objects.requireNonNull(config, "config");
-        BlockingDriver d = new BlockingDriver(endpoint, config, 1024);
+        BlockingDriver d = new BlockingDriver(endpoint, config, DriverOptions.DEFAULT);
         if (listener != null) {
             d.addStateListener(listener::onStateChanged);
         }

@@ -1,9 +1,11 @@
 package dev.labwire.blocking;
 
 import dev.labwire.blocking.internal.BlockingDriver;
+import dev.labwire.blocking.internal.DriverOptions;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
+import dev.labwire.core.Overflow;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
@@ -50,8 +52,27 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p><b>Pushed frames</b> (status pushes, stream samples; see {@link dev.labwire.core.FrameClassifier})
- * are kept in a bounded queue read by {@link #pollPushed} (oldest dropped when full, counted by
- * {@link #droppedPushed}) and handed to consumers registered with {@link #onPushed}.
+ * are kept in a bounded queue read by {@link #pollPushed} (by default the oldest is dropped when full, counted by
+ * {@link #droppedPushed}) and handed to consumers registered with {@link #onPushed}, each through its own bounded
+ * queue of the same capacity and {@link Overflow} policy ({@link Builder#pushedQueueCapacity}, default 1024;
+ * {@link Builder#pushedOverflow}, default {@link Overflow#DROP_OLDEST}). A consumer or listener slower than the
+ * device never makes memory grow: what its queue drops is counted by {@link #droppedCallbacks} and logged at WARN
+ * at most every 10 s.
+ *
+ * <p><b>Callbacks</b> (listeners, pushed-frame consumers) run on the client's one callback thread, one at a time.
+ * They may call the client, blocking calls included; while one blocks, the others wait (their queues stay bounded).
+ * The on-connect hook runs on its own thread and must use its {@link HookSession}: a call on the client itself from
+ * inside the hook throws {@link IllegalStateException} at once (it would wait for the hook to end).
+ *
+ * <p><b>Writes and peers that stop reading.</b> Bytes are written by a writer thread per link, never by the caller
+ * under a lock: a peer that stops reading (a full TCP window, a serial port nobody drains) delays only the calls
+ * whose bytes cannot go out, which fail at their own deadline ({@link dev.labwire.core.RequestTimeoutException}),
+ * after which the link is renewed. {@link #write} returns once its bytes are out, and throws when they did not go out.
+ * An interrupted call whose bytes have not gone out is withdrawn and never reaches the device.
+ *
+ * <p><b>close()</b> returns within 2 s in every state (connecting, a stuck write, a hook running), whatever the peer
+ * does; it closes the link and every thread the client started (a hook or callback still running user code ends
+ * when that code returns; the hook is interrupted).
  */
 public final class BlockingClient implements AutoCloseable {
     private final BlockingDriver driver;
@@ -90,12 +111,17 @@ public final class BlockingClient implements AutoCloseable {
         return request(Request.query(command).withTimeout(timeout)).text();
     }
 
-    /** Sends {@code command}, expecting no reply; returns once the bytes are written. */
+    /**
+     * Sends {@code command}, expecting no reply; returns once its bytes are out (handed to the OS). Throws
+     * {@link dev.labwire.core.LinkDownException} when the link broke before they were, and
+     * {@link dev.labwire.core.RequestTimeoutException} when they could not go out within the timeout (the link is
+     * then renewed).
+     */
     public void write(String command) {
         request(Request.write(command));
     }
 
-    /** {@link #write(String)} with its own timeout (the wait for a free slot and a live link). */
+    /** {@link #write(String)} with its own timeout: the wait for a free slot and a live link, and for its bytes to go out. */
     public void write(String command, Duration timeout) {
         request(Request.write(command).withTimeout(timeout));
     }
@@ -175,6 +201,14 @@ public final class BlockingClient implements AutoCloseable {
         return driver.droppedPushed();
     }
 
+    /**
+     * Items dropped from the callback queues because a consumer was slower than the device: pushed frames for
+     * {@link #onPushed} consumers and state changes for listeners. Never reset.
+     */
+    public long droppedCallbacks() {
+        return driver.droppedCallbacks();
+    }
+
     /** The link's state now. */
     public State state() {
         return driver.state();
@@ -212,7 +246,9 @@ public final class BlockingClient implements AutoCloseable {
         private ConnectionConfig config = ConnectionConfig.DEFAULT;
         private OnConnectHook hook;
         private ConnectionListener listener;
-        private int pushedCapacity = 1024;
+        private int pushedCapacity = DriverOptions.DEFAULT.pushedCapacity();
+        private Overflow pushedOverflow = DriverOptions.DEFAULT.pushedOverflow();
+        private Duration hookTimeout = DriverOptions.DEFAULT.hookTimeout();
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
@@ -236,12 +272,38 @@ public final class BlockingClient implements AutoCloseable {
             return this;
         }
 
-        /** Capacity of the pushed-frame poll queue (default 1024). */
+        /**
+         * Capacity of the pushed-frame poll queue and of each {@link #onPushed} consumer's queue (default 1024);
+         * when one is full, {@link #pushedOverflow} decides.
+         */
         public Builder pushedQueueCapacity(int capacity) {
             if (capacity < 1) {
                 throw new IllegalArgumentException("pushedQueueCapacity must be at least 1: " + capacity);
             }
             this.pushedCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * What a full pushed-frame queue does (default {@link Overflow#DROP_OLDEST}): {@link Overflow#KEEP_LATEST}
+         * keeps only the newest frame; {@link Overflow#FAIL} makes the next {@link BlockingClient#pollPushed} throw
+         * {@link dev.labwire.core.LocalProtocolException} once (then the stream restarts) and unsubscribes an
+         * {@link BlockingClient#onPushed} consumer that fell {@link #pushedQueueCapacity} frames behind.
+         */
+        public Builder pushedOverflow(Overflow policy) {
+            this.pushedOverflow = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * How long the {@link #onConnect} hook may run (default 10 s). Past it the hook counts as failed: its thread
+         * is interrupted, the link is renewed with backoff, and calls waiting meanwhile fail with a
+         * {@link dev.labwire.core.LinkDownException} caused by a {@link java.util.concurrent.TimeoutException}.
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder hookTimeout(Duration timeout) {
+            this.hookTimeout = dev.labwire.core.internal.Durations.positive("hookTimeout", timeout);
             return this;
         }
 
@@ -264,7 +326,8 @@ public final class BlockingClient implements AutoCloseable {
                     return driver.requestHook(request, gen);
                 }
             });
-            BlockingDriver d = new BlockingDriver(endpoint, config, driverHook, pushedCapacity);
+            BlockingDriver d = new BlockingDriver(endpoint, config, driverHook,
+                    new DriverOptions(pushedCapacity, pushedOverflow, hookTimeout));
             if (listener != null) {
                 ConnectionListener l = listener;
                 d.addStateListener(l::onStateChanged);

@@ -10,10 +10,15 @@ final class Await {
     }
 
     static void until(Duration deadline, BooleanSupplier condition, String what) {
+        until(deadline, condition, () -> what);
+    }
+
+    /** As above, with the failure message made when the deadline passed (so that it can show the last value). */
+    static void until(Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> what) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - end > 0) {
-                throw new AssertionError("not within " + deadline + ": " + what);
+                throw new AssertionError("not within " + deadline + ": " + what.get());
             }
             LockSupport.parkNanos(2_000_000); // poll interval of the condition, not a wait for it
         }

@@ -1,130 +1,103 @@
 package dev.labwire.blocking.internal;
 
 import dev.labwire.core.Connection;
-import dev.labwire.core.LinkMachine;
-import dev.labwire.core.bus.Address;
-import dev.labwire.core.bus.Bus;
-import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LinkMachine;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Request;
-import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
+import dev.labwire.core.bus.Address;
+import dev.labwire.core.bus.Bus;
+import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.internal.Durations;
 import dev.labwire.serial.Endpoint;
-import java.io.EOFException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Drives one {@link Connection} over blocking links. Three kinds of thread touch it, always under
- * {@link #lock}: callers (send a request, then wait on its future outside the lock), one reader thread
- * per link (feeds received bytes), and one driver thread (fires the core's timer and opens links when
- * the core orders it). After every input the lock holder runs the core's drain loop
- * ({@link #drainLocked()}). User callbacks (state listeners, pushed-frame consumers) run on a separate
- * callback thread so that user code never runs under the lock. No {@code synchronized}: virtual
- * threads may call in freely.
+ * Drives one {@link LinkMachine} ({@link Connection}, or a {@link Bus}) over blocking links. Every touch of the
+ * machine is made under {@link #lock}, followed by the drain loop ({@link Pump}). Threads, none of which does I/O
+ * under the lock:
+ * <ul>
+ *   <li>callers: submit a request, write the bytes gathered then themselves (outside the lock), then wait on
+ *       their {@link Calls.Call};</li>
+ *   <li>the driver thread ({@link Pump}): fires the core's timer, the driver's write deadlines and the hook's;</li>
+ *   <li>per connect attempt, a {@link Connector} thread, so timers run while a connect hangs;</li>
+ *   <li>per link, a reader and a writer ({@link LinkIo}) for bytes no caller writes, so a peer that stops reading
+ *       blocks only a writer, until the deadline of the call it holds drops the link;</li>
+ *   <li>per link with an on-connect hook, a hook thread ({@link HookRunner});</li>
+ *   <li>one callback thread ({@link Callbacks}) for listeners and pushed-frame consumers, through bounded queues.</li>
+ * </ul>
+ * No {@code synchronized}: virtual threads may call in freely. {@link #close()} returns within {@link #CLOSE_TIMEOUT}.
  */
 public final class BlockingDriver {
-    private static final Logger LOG = LoggerFactory.getLogger(BlockingDriver.class);
-    private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The longest {@link #close()} waits for the client's threads, whatever the link and user code do. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     /** What the client runs on each new link before user requests; null for none. */
     public interface Hook {
         void run(BlockingDriver driver, long generation) throws Exception;
     }
 
-    private final Endpoint endpoint;
-    private final ConnectionConfig config;
-    private final String name;
-    private final Hook hook;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();          // the driver thread waits here, alone
-    private final Condition stateChanged = lock.newCondition();  // awaitReady callers wait here
-    private final LinkMachine machine;
-    private final Connection conn;      // null on a bus
-    private final Bus bus;              // null on a single-device link
-    private final Map<Long, CompletableFuture<Event>> calls = new HashMap<>();
-    private final PushedFrames pushed;
-    private final List<BiConsumer<State, Throwable>> stateListeners = new CopyOnWriteArrayList<>();
-    private final ExecutorService callbacks;
-    private final Thread driverThread;
-    private final TransmitGather gather = new TransmitGather(); // used under the lock only
+    final String name;
+    final ConnectionConfig config;
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition stateChanged = lock.newCondition();
+    final LinkMachine machine;
+    final Connection conn;      // null on a bus
+    final Calls calls;
+    final Callbacks callbacks;
+    final PushedFrames pushed;
+    final HookRunner hooks;     // null without a hook
+    final Pump pump;
+    State state = State.IDLE;   // guarded by lock, as is every mutable field of the driver's parts
+    Throwable lastDownCause;
+    boolean closed;
+    private final Bus bus;      // null on a single-device link
 
-    private Link link;
-    private Thread reader;
-    private long generation;
-    private boolean openPending;
-    private boolean closed;
-    private State state = State.IDLE;
-    private Throwable lastDownCause;
-    // what the sleeping driver thread waits for, so that a drain wakes it only when it has something new to do
-    // (a wake-up per call cost 2 thread switches a round trip: 0.46x -> 0.60x raw java.net, docs/BENCHMARKS.md)
-    private boolean driverAsleep;
-    private boolean driverAsleepForever; // no deadline armed
-    private long driverDeadline;         // System.nanoTime() it sleeps until, if not forever
-
-    public BlockingDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, int pushedCapacity) {
-        this.endpoint = endpoint;
+    public BlockingDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, DriverOptions options) {
         // the driver runs the hook itself exactly when it has one; externalHook(true) without a hook would stall in ON_CONNECT
-        this.config = config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build();
-        this.name = endpoint.toString();
-        this.hook = hook;
-        this.pushed = new PushedFrames(lock, pushedCapacity, this::callback);
-        this.conn = new Connection(this.config);
-        this.bus = null;
-        this.machine = conn;
-        this.callbacks = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "labwire-callbacks " + name));
-        this.driverThread = Threads.daemon(this::runDriver, "labwire-driver " + name);
+        this(endpoint, config.externalHook() == (hook != null) ? config : config.toBuilder().externalHook(hook != null).build(),
+                null, hook, options);
     }
 
     /** A driver for an addressed bus on {@code endpoint}: no on-connect hook, requests go through {@link #request(Address, Request, Bus.Priority)}. */
-    public BlockingDriver(Endpoint endpoint, BusConfig busConfig, int pushedCapacity) {
-        this.endpoint = endpoint;
-        this.config = busConfig.connection();
+    public BlockingDriver(Endpoint endpoint, BusConfig busConfig, DriverOptions options) {
+        this(endpoint, busConfig.connection(), new Bus(busConfig), null, options);
+    }
+
+    private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
         this.name = endpoint.toString();
-        this.hook = null;
-        this.pushed = new PushedFrames(lock, pushedCapacity, this::callback);
-        this.conn = null;
-        this.bus = new Bus(busConfig);
-        this.machine = bus;
-        this.callbacks = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "labwire-callbacks " + name));
-        this.driverThread = Threads.daemon(this::runDriver, "labwire-driver " + name);
+        this.config = config;
+        this.bus = bus;
+        this.conn = bus == null ? new Connection(config) : null;
+        this.machine = bus == null ? conn : bus;
+        this.calls = new Calls(this);
+        this.callbacks = new Callbacks(name);
+        this.pushed = new PushedFrames(lock, options.pushedCapacity(), options.pushedOverflow(), callbacks);
+        this.hooks = hook == null ? null : new HookRunner(this, hook, options.hookTimeout());
+        this.pump = new Pump(this, new Connector(endpoint, config, name));
     }
 
     public void start() {
         lock.lock();
         try {
             machine.open(System.nanoTime());
-            drainLocked();
+            pump.drainLocked();
         } finally {
             lock.unlock();
         }
-        driverThread.start();
+        pump.start();
     }
 
     public String name() {
@@ -142,7 +115,8 @@ public final class BlockingDriver {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
-        return await(r, submit(r, now -> conn.send(r, now)));
+        refuseInHook();
+        return calls.await(submit(r, now -> conn.send(r, now)));
     }
 
     /** Sends {@code r} to {@code address} on the bus and waits for its ending. */
@@ -150,13 +124,13 @@ public final class BlockingDriver {
         if (bus == null) {
             throw new IllegalStateException("not a bus driver");
         }
-        return await(r, submit(r, now -> bus.send(address, r, priority, now)));
+        return calls.await(submit(r, now -> bus.send(address, r, priority, now)));
     }
 
     /** As {@link #request} but through the on-connect hook of link {@code gen}. */
     public Event.Reply requestHook(Request r, long gen) {
-        return await(r, submit(r, now -> {
-            if (gen != generation || state != State.ON_CONNECT) {
+        return calls.await(submit(r, now -> {
+            if (!hooks.isCurrentLocked(gen) || state != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", lastDownCause);
             }
             return conn.sendHook(r, now);
@@ -175,26 +149,31 @@ public final class BlockingDriver {
         for (Request r : rs) {
             config.checkPayload(r);
         }
-        List<CompletableFuture<Event>> fs = new ArrayList<>(rs.size());
+        refuseInHook();
+        List<Calls.Call> cs = new ArrayList<>(rs.size());
+        Pump.Claim claim = null;
         lock.lock();
         try {
             checkOpenLocked();
             try {
                 long now = System.nanoTime();
                 for (Request r : rs) {
-                    fs.add(trackLocked(conn.send(r, now)));
+                    cs.add(calls.trackLocked(r, conn.send(r, now), now));
                 }
             } finally {
-                drainLocked(); // what was accepted before a refusal (queue full) goes out and ends on its own
+                claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
             }
         } finally {
             lock.unlock();
+            if (claim != null) {
+                claim.write();
+            }
         }
         List<Event.Reply> replies = new ArrayList<>(rs.size());
         RuntimeException first = null;
-        for (int i = 0; i < fs.size(); i++) {
+        for (Calls.Call c : cs) {
             try {
-                replies.add(await(rs.get(i), fs.get(i)));
+                replies.add(calls.await(c));
             } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;
@@ -209,53 +188,36 @@ public final class BlockingDriver {
         return replies;
     }
 
-    private CompletableFuture<Event> submit(Request r, LongUnaryOperator send) {
+    /** Sends through {@code send}; the caller writes the bytes it gathered itself, outside the lock. */
+    private Calls.Call submit(Request r, LongUnaryOperator send) {
+        Calls.Call c;
+        Pump.Claim claim;
         lock.lock();
         try {
             checkOpenLocked();
-            CompletableFuture<Event> f = trackLocked(send.applyAsLong(System.nanoTime()));
-            drainLocked();
-            return f;
+            long now = System.nanoTime();
+            c = calls.trackLocked(r, send.applyAsLong(now), now);
+            claim = pump.drainClaimingLocked();
         } finally {
             lock.unlock();
+        }
+        if (claim != null) {
+            claim.write();
+        }
+        return c;
+    }
+
+    /** A user call from the hook's own thread would wait for the hook to end, which waits for the call. */
+    private void refuseInHook() {
+        if (hooks != null && hooks.isHookThread()) {
+            throw new IllegalStateException("a call on client " + name + " from inside its own on-connect hook would wait for"
+                    + " the hook to end (user calls wait until the hook succeeded): use the HookSession the hook was given");
         }
     }
 
     private void checkOpenLocked() {
         if (closed) {
             throw new LocalProtocolException("client " + name + " is closed");
-        }
-    }
-
-    /** The future the ending event of the request with core id {@code id} completes. */
-    private CompletableFuture<Event> trackLocked(long id) {
-        CompletableFuture<Event> f = new CompletableFuture<>();
-        calls.put(id, f);
-        return f;
-    }
-
-    private Event.Reply await(Request r, CompletableFuture<Event> f) {
-        Duration timeout = r.timeout() != null ? r.timeout() : config.defaultTimeout();
-        Event e;
-        try {
-            e = f.get(Math.min(Long.MAX_VALUE - SLACK_NANOS, dev.labwire.core.internal.Durations.nanos(timeout)) + SLACK_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for the reply to \"" + r.text() + "\"");
-        } catch (TimeoutException te) {
-            LOG.error("{}: no ending event for {} within its timeout plus slack; this is a labwire bug", name, r);
-            throw new RequestTimeoutException(r, timeout, true);
-        } catch (ExecutionException ee) {
-            throw new IllegalStateException(ee.getCause());
-        }
-        if (e instanceof Event.Reply reply) {
-            return reply;
-        }
-        lock.lock();
-        try {
-            throw dev.labwire.core.internal.Outcomes.failure(r, e, timeout, name, state, lastDownCause, closed);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -270,16 +232,14 @@ public final class BlockingDriver {
 
     /** Waits until the link is {@link State#READY}; throws {@link LinkDownException} with the last cause if not within {@code timeout}. */
     public void awaitReady(Duration timeout) {
-        long end = dev.labwire.core.internal.Durations.deadline(System.nanoTime(), timeout);
+        long end = Durations.deadline(System.nanoTime(), timeout);
         lock.lock();
         try {
             while (state != State.READY) {
                 long left = end - System.nanoTime();
-                if (closed) {
-                    throw new LocalProtocolException("client " + name + " is closed");
-                }
+                checkOpenLocked();
                 if (left <= 0) {
-                    throw new LinkDownException("link to " + name + " not ready within " + dev.labwire.core.internal.Durations.show(timeout) + ": " + state
+                    throw new LinkDownException("link to " + name + " not ready within " + Durations.show(timeout) + ": " + state
                             + (lastDownCause == null ? "" : " (" + lastDownCause + ")"), lastDownCause);
                 }
                 stateChanged.awaitNanos(left);
@@ -300,289 +260,48 @@ public final class BlockingDriver {
         return pushed.dropped();
     }
 
+    /** Items dropped from the callback queues (pushed-frame consumers, listeners) because their consumer was slow. */
+    public long droppedCallbacks() {
+        return callbacks.dropped();
+    }
+
     public AutoCloseable onPushed(Consumer<Frame> consumer) {
         return pushed.subscribe(consumer);
     }
 
+    /** Tells {@code listener} of every state change, through a bounded queue (256, the oldest dropped). */
     public void addStateListener(BiConsumer<State, Throwable> listener) {
-        stateListeners.add(listener);
+        pump.addStateListener(callbacks.channel("state listener", 256, dev.labwire.core.Overflow.DROP_OLDEST,
+                (Event.StateChanged s) -> listener.accept(s.state(), s.cause())));
     }
 
-    /** Closes: pending calls fail at once, threads end, the link is closed. Idempotent. */
+    /**
+     * Closes: pending calls fail at once, the link and a connect in progress are closed, the hook is interrupted.
+     * Returns once the client's threads ended, or after {@link #CLOSE_TIMEOUT} at most (a callback or hook still
+     * running user code then ends when that code returns). Idempotent; callable from any thread, callbacks included.
+     */
     public void close() {
-        Thread r;
+        long end = Durations.deadline(System.nanoTime(), CLOSE_TIMEOUT);
+        List<Thread> threads;
         lock.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            machine.close(System.nanoTime());
-            drainLocked();
-            dropLinkLocked(new IOException("client closed"), System.nanoTime());
-            pushed.closeLocked();
-            stateChanged.signalAll();
-            wake.signalAll();
-            r = reader;
-        } finally {
-            lock.unlock();
-        }
-        callbacks.shutdown();
-        Threads.join(driverThread);
-        Threads.join(r);
-        try {
-            callbacks.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // ------------------------------------------------------------------ driver thread
-
-    private void runDriver() {
-        lock.lock();
-        try {
-            while (!closed) {
-                if (openPending) {
-                    openPending = false;
-                    openLinkUnlocked();
-                    continue;
-                }
-                long now = System.nanoTime();
-                OptionalLong t = machine.pollTimeout();
-                if (t.isPresent() && t.getAsLong() - now <= 0) {
-                    machine.handleTimeout(now);
-                    drainLocked();
-                } else {
-                    driverAsleep = true;
-                    driverAsleepForever = t.isEmpty();
-                    driverDeadline = t.orElse(0);
-                    try {
-                        if (t.isPresent()) {
-                            wake.awaitNanos(t.getAsLong() - now);
-                        } else {
-                            wake.await();
-                        }
-                    } finally {
-                        driverAsleep = false;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Called with the lock held; opens the link without it (connecting can take seconds). */
-    private void openLinkUnlocked() {
-        lock.unlock();
-        Link l = null;
-        Throwable err = null;
-        try {
-            l = Link.open(endpoint, config);
-        } catch (IOException | RuntimeException e) {
-            err = e;
-        } finally {
-            lock.lock();
-        }
-        long now = System.nanoTime();
-        if (closed) {
-            if (l != null) {
-                l.close();
-            }
-            return;
-        }
-        if (l == null) {
-            LOG.debug("{}: open failed: {}", name, err.toString());
-            machine.linkFailed(err, now);
-        } else {
-            link = l;
-            generation++;
-            Link mine = l;
-            reader = Threads.daemon(() -> readLoop(mine), "labwire-reader " + name);
-            reader.start();
-            machine.linkUp(now);
-        }
-        drainLocked();
-    }
-
-    private void readLoop(Link l) {
-        byte[] buf = new byte[16 * 1024];
-        try {
-            while (true) {
-                int n = l.read(buf);
-                if (n == 0) {
-                    if (isStale(l)) {
-                        return;
-                    }
-                    continue;
-                }
-                lock.lock();
-                try {
-                    if (link != l) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    if (n < 0) {
-                        machine.receiveEof(now);
-                        dropLinkLocked(new EOFException("end of stream: " + name + " closed the connection"), now);
-                        drainLocked();
-                        return;
-                    }
-                    machine.receive(ByteBuffer.wrap(buf, 0, n), now);
-                    drainLocked();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            lock.lock();
-            try {
-                if (link == l) {
-                    dropLinkLocked(e, System.nanoTime());
-                    drainLocked();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private boolean isStale(Link l) {
-        lock.lock();
-        try {
-            return link != l;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void dropLinkLocked(Throwable cause, long now) {
-        Link l = link;
-        link = null;
-        if (l != null) {
-            l.close();
-            machine.linkDown(cause, now);
-        }
-    }
-
-    // ------------------------------------------------------------------ the drain loop
-
-    /**
-     * Connection's drain loop: transmit, then events, until both are empty; then wakes the driver thread if it
-     * has something new to do: a link to open, a close, or a deadline earlier than the one it sleeps until.
-     */
-    private void drainLocked() {
-        boolean again = true;
-        while (again) {
-            again = false;
-            ByteBuffer out = gather.all(machine); // several requests at once (queryAll, pipelining): one write, not one each
-            if (out != null) {
-                Link l = link;
-                if (l != null) {
-                    try {
-                        l.write(out);
-                    } catch (IOException e) {
-                        dropLinkLocked(e, System.nanoTime());
-                    }
-                }
-            }
-            for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
-                again = true;
-                dispatch(e);
-            }
-        }
-        if (driverAsleep && (openPending || closed || earlierDeadline())) {
-            wake.signal();
-        }
-    }
-
-    private boolean earlierDeadline() {
-        OptionalLong t = machine.pollTimeout();
-        return t.isPresent() && (driverAsleepForever || t.getAsLong() - driverDeadline < 0);
-    }
-
-    private void dispatch(Event e) {
-        if (e instanceof Event.Reply r) {
-            complete(r.id(), e);
-        } else if (e instanceof Event.Timeout t) {
-            complete(t.id(), e);
-        } else if (e instanceof Event.Failed f) {
-            complete(f.id(), e);
-        } else if (e instanceof Event.Pushed p) {
-            pushed.addLocked(p.frame());
-        } else if (e instanceof Event.StateChanged s) {
-            state = s.state();
-            if (s.state() == State.DOWN) {
-                lastDownCause = s.cause();
-            }
-            stateChanged.signalAll();
-            for (BiConsumer<State, Throwable> l : stateListeners) {
-                callback(() -> l.accept(s.state(), s.cause()));
-            }
-            if (s.state() == State.ON_CONNECT && hook != null) {
-                long gen = generation;
-                Threads.daemon(() -> runHook(gen), "labwire-hook " + name).start();
-            }
-        } else if (e instanceof Event.OpenLink) {
-            openPending = true;
-        } else if (e instanceof Event.CloseLink c) {
-            LOG.info("{}: closing the link: {}", name, c.reason());
-            dropLinkLocked(new IOException("link closed by labwire: " + c.reason()), System.nanoTime());
-        } else if (e instanceof Event.Discarded d) {
-            LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
-        } else if (e instanceof Event.ProtocolError pe) {
-            LOG.warn("{}: {}", name, pe.error().getMessage());
-        }
-    }
-
-    private void complete(long id, Event e) {
-        CompletableFuture<Event> f = calls.remove(id);
-        if (f != null) {
-            f.complete(e);
-        }
-    }
-
-    private void callback(Runnable r) {
-        try {
-            callbacks.execute(() -> safely(r));
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{}: callback after close dropped", name);
-        }
-    }
-
-    private void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException ex) {
-            LOG.warn("{}: a listener threw", name, ex);
-        }
-    }
-
-    private void runHook(long gen) {
-        Throwable failure = null;
-        try {
-            hook.run(this, gen);
-        } catch (Exception | LinkageError ex) {
-            failure = ex;
-        }
-        lock.lock();
-        try {
-            if (gen != generation || state != State.ON_CONNECT) {
-                return;
-            }
             long now = System.nanoTime();
-            if (failure == null) {
-                conn.hookDone(now);
-            } else {
-                LOG.warn("{}: on-connect hook failed; the link will be reopened: {}", name, failure.toString());
-                conn.hookFailed(failure, now);
+            machine.close(now);
+            pump.drainLocked();
+            threads = pump.closeLocked(now);
+            pushed.closeLocked();
+            if (hooks != null) {
+                threads.add(hooks.closeLocked());
             }
-            drainLocked();
+            stateChanged.signalAll();
         } finally {
             lock.unlock();
         }
+        threads.add(callbacks.close());
+        Threads.joinAll(end, threads.toArray(new Thread[0]));
     }
 }

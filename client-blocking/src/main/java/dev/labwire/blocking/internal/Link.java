@@ -6,6 +6,7 @@ import dev.labwire.serial.SerialLink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /** One open byte link (a TCP socket or a serial port) as the blocking driver sees it. */
 public interface Link extends Closeable {
@@ -19,14 +20,26 @@ public interface Link extends Closeable {
     /** Writes all remaining bytes of {@code data}. */
     void write(ByteBuffer data) throws IOException;
 
+    /**
+     * Whether a caller may write on its own thread ({@link LinkIo#claimLocked()}): true when {@link #close()} from
+     * another thread ends a blocked {@link #write} at once (a TCP socket). A serial close waits up to a second for a
+     * write stuck in the OS, which would hold the caller past its deadline, so serial bytes go through the writer.
+     */
+    default boolean callerMayWrite() {
+        return false;
+    }
+
     /** Closes; never throws; idempotent. */
     @Override
     void close();
 
-    /** Opens a link to {@code endpoint} with the driver settings of {@code config}. */
-    static Link open(Endpoint endpoint, ConnectionConfig config) throws IOException {
+    /**
+     * Opens a link to {@code endpoint} with the driver settings of {@code config}. A TCP socket is handed to
+     * {@code connecting} before its connect starts, so that another thread can abort a hanging connect by closing it.
+     */
+    static Link open(Endpoint endpoint, ConnectionConfig config, Consumer<Closeable> connecting) throws IOException {
         if (endpoint instanceof Endpoint.Tcp tcp) {
-            return TcpLink.open(tcp, config);
+            return TcpLink.open(tcp, config, connecting);
         }
         return new SerialPortLink(SerialLink.open((Endpoint.Serial) endpoint));
     }

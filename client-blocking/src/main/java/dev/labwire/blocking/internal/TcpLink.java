@@ -2,6 +2,7 @@ package dev.labwire.blocking.internal;
 
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.serial.Endpoint;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,9 @@ final class TcpLink implements Link {
         this.out = socket.getOutputStream();
     }
 
-    static TcpLink open(Endpoint.Tcp tcp, ConnectionConfig config) throws IOException {
+    static TcpLink open(Endpoint.Tcp tcp, ConnectionConfig config, Consumer<Closeable> connecting) throws IOException {
         Socket s = new Socket();
+        connecting.accept(s);
         try {
             s.setTcpNoDelay(config.tcpNoDelay());
             s.setKeepAlive(config.tcpKeepAlive());
@@ -62,6 +65,11 @@ final class TcpLink implements Link {
             data.get(b);
             out.write(b);
         }
+    }
+
+    @Override
+    public boolean callerMayWrite() {
+        return true;
     }
 
     @Override

@@ -14,14 +14,29 @@ final class Threads {
         return t;
     }
 
-    /** Waits up to 3 s for {@code t} to end; nothing for null or the current thread. */
-    static void join(Thread t) {
-        if (t == null || t == Thread.currentThread()) {
-            return;
+    /**
+     * Waits for each of {@code threads} to end until {@code deadlineNanos} ({@link System#nanoTime()} scale) at the
+     * latest; skips nulls and the current thread. Keeps the caller's interrupt status.
+     */
+    static void joinAll(long deadlineNanos, Thread... threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            if (t == null || t == Thread.currentThread()) {
+                continue;
+            }
+            while (t.isAlive()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                } catch (InterruptedException e) {
+                    interrupted = true; // close() still ends its threads; the interrupt is kept for the caller
+                }
+            }
         }
-        try {
-            t.join(TimeUnit.SECONDS.toMillis(3));
-        } catch (InterruptedException e) {
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

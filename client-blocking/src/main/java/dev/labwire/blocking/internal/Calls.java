@@ -1,0 +1,181 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.RequestTimeoutException;
+import dev.labwire.core.internal.Deadlines;
+import dev.labwire.core.internal.Durations;
+import dev.labwire.core.internal.Outcomes;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls callers wait on, by the core's request id, and how they end. Guarded by the driver's lock, except
+ * {@link #await}, which waits outside it.
+ *
+ * <p><b>Writes end when their bytes are out.</b> The core ends a request expecting nothing as soon as its bytes are
+ * handed to the driver; the driver holds that reply until the writer reports the batch holding them written, fails
+ * it if the link breaks first, and times it out at the caller's deadline (then the stuck link is renewed).
+ *
+ * <p><b>An interrupted call is withdrawn</b> when its bytes have not gone out ({@code LinkMachine.cancel}): it never
+ * reaches the device. One already written ends at once; its late reply goes to the stale-reply policy.
+ */
+final class Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+    private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** One caller's request: {@code batchAtSubmit} is the last batch gathered before it was sent. */
+    record Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, CompletableFuture<Event> future) {
+    }
+
+    private final BlockingDriver d;
+    private final Map<Long, Call> byId = new HashMap<>();
+    private final Map<Long, Long> heldUntilBatch = new LinkedHashMap<>(); // write id -> batch that must be out first
+    private final Map<Long, Event.Reply> held = new HashMap<>();
+    private final Deadlines heldDeadlines = new Deadlines();
+
+    Calls(BlockingDriver d) {
+        this.d = d;
+    }
+
+    Call trackLocked(Request r, long id, long now) {
+        Duration timeout = r.timeout() != null ? r.timeout() : d.config.defaultTimeout();
+        Call c = new Call(id, r, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked(), new CompletableFuture<>());
+        byId.put(id, c);
+        return c;
+    }
+
+    Call getLocked(long id) {
+        return byId.get(id);
+    }
+
+    /** Ends call {@code id} with {@code e}; a reply to a write whose batch {@code gathered} is not out yet is held. */
+    void endLocked(long id, Event e, long gathered, long written) {
+        Call c = byId.get(id);
+        if (c == null) {
+            return;
+        }
+        if (e instanceof Event.Reply r && r.frames().isEmpty() && r.request().expect() == Expect.nothing() && written < gathered) {
+            heldUntilBatch.put(id, gathered);
+            held.put(id, r);
+            heldDeadlines.put(id, c.deadline());
+            return;
+        }
+        byId.remove(id);
+        c.future().complete(e);
+    }
+
+    /** Batch {@code seq} is out: writes held for it (or an earlier one) end. */
+    void wroteLocked(long seq) {
+        for (Iterator<Map.Entry<Long, Long>> it = heldUntilBatch.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Long> h = it.next();
+            if (h.getValue() <= seq) {
+                it.remove();
+                heldDeadlines.remove(h.getKey());
+                release(h.getKey(), held.remove(h.getKey()));
+            }
+        }
+    }
+
+    /** The link broke before their bytes were out: every held write fails with {@code cause}. */
+    void failHeldLocked(Throwable cause) {
+        for (Long id : heldUntilBatch.keySet().toArray(new Long[0])) {
+            heldDeadlines.remove(id);
+            heldUntilBatch.remove(id);
+            Event.Reply r = held.remove(id);
+            release(id, new Event.Failed(id, r.request(), d.closed
+                    ? new LocalProtocolException("client " + d.name + " closed before its bytes were out")
+                    : new IOException("its bytes did not all go out before the link broke: " + cause, cause)));
+        }
+    }
+
+    /** The earliest deadline of a held write, {@link Long#MAX_VALUE} when none. */
+    long nextDeadlineLocked() {
+        return heldDeadlines.earliest();
+    }
+
+    /** Times out held writes whose deadline passed; true when any did (the link is then stuck). */
+    boolean expireLocked(long now) {
+        boolean[] any = {false};
+        heldDeadlines.expire(now, id -> {
+            any[0] = true;
+            heldUntilBatch.remove(id);
+            Event.Reply r = held.remove(id);
+            release(id, new Event.Timeout(id, r.request(), true, "its bytes could not go out in time: " + d.name
+                    + " is not reading (a full TCP window or serial buffer); the link is renewed"));
+        });
+        return any[0];
+    }
+
+    private void release(long id, Event e) {
+        Call c = byId.remove(id);
+        if (c != null) {
+            c.future().complete(e);
+        }
+    }
+
+    /** Waits for {@code c} to end, outside the lock; a reply is returned, anything else thrown. */
+    Event.Reply await(Call c) {
+        Event e;
+        try {
+            e = c.future().get(Durations.nanos(c.timeout()) > Long.MAX_VALUE - SLACK_NANOS ? Long.MAX_VALUE
+                    : Durations.nanos(c.timeout()) + SLACK_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw cancel(c);
+        } catch (TimeoutException te) {
+            LOG.error("{}: no ending event for {} within its timeout plus slack; this is a labwire bug", d.name, c.request());
+            throw new RequestTimeoutException(c.request(), c.timeout(), true);
+        } catch (ExecutionException ee) {
+            throw new IllegalStateException(ee.getCause());
+        }
+        if (e instanceof Event.Reply reply) {
+            return reply;
+        }
+        d.lock.lock();
+        try {
+            throw Outcomes.failure(c.request(), e, c.timeout(), d.name, d.state, d.lastDownCause, d.closed);
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    /** The caller of {@code c} was interrupted: withdraws the request if it was not written yet. */
+    private CancellationException cancel(Call c) {
+        String text = "\"" + c.request().text() + "\"";
+        d.lock.lock();
+        try {
+            if (c.future().isDone() && !held.containsKey(c.id())) {
+                return new CancellationException("interrupted after " + text + " had ended");
+            }
+            byId.remove(c.id());
+            if (heldUntilBatch.remove(c.id()) != null) {
+                held.remove(c.id());
+                heldDeadlines.remove(c.id());
+                return new CancellationException("interrupted while " + text + " was being written to " + d.name
+                        + ": it may reach the device");
+            }
+            boolean withdrawn = d.machine.cancel(c.id(), System.nanoTime());
+            d.pump.drainLocked();
+            return new CancellationException(withdrawn
+                    ? "interrupted before " + text + " was sent: withdrawn, it never reaches " + d.name
+                    : "interrupted after " + text + " was sent to " + d.name + ": its reply, if it comes, is discarded"
+                            + " by the stale-reply policy");
+        } finally {
+            d.lock.unlock();
+        }
+    }
+}

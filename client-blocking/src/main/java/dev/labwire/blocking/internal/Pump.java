@@ -1,0 +1,309 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.Event;
+import dev.labwire.core.State;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver thread and the drain loop: the one place where the machine's outputs go out. After any input (bytes
+ * received, a request sent, a timer fired, a link made or lost), with the driver's lock held:
+ * <pre>
+ *   1. if no batch is being written: gather every pending output chunk (pollTransmit until empty) and hand it to
+ *      the writer thread (or, for a caller that just sent a request on TCP, to that caller: {@link #drainClaimingLocked})
+ *   2. hand out every event (nextEvent until NeedData): end calls, queue callbacks, obey OpenLink/CloseLink
+ *   3. repeat while events came; then wake the driver thread if its timer must now fire earlier
+ * </pre>
+ * The driver thread sleeps until the earliest of three deadlines: the core's ({@code pollTimeoutNanos}), a held
+ * write's (see {@link Calls}) and the on-connect hook's. It never does I/O, so timers keep running while a connect
+ * hangs or a write is stuck.
+ */
+final class Pump implements LinkIo.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(Pump.class);
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final BlockingDriver d;
+    private final Connector connector;
+    private final Condition wake;
+    private final Thread thread;
+    private final List<Callbacks.Channel<Event.StateChanged>> listeners = new CopyOnWriteArrayList<>();
+    private LinkIo io;
+    private Thread lastClose; // the last link's close, which the next connect waits for
+    private long gathered; // batches handed to a writer so far
+    private long written;  // the last batch known out (or given up with its link)
+    // what the sleeping driver thread waits for, so that a drain wakes it only when it has something new to do
+    // (a wake-up per call cost 2 thread switches a round trip: 0.46x -> 0.60x raw java.net, docs/BENCHMARKS.md)
+    private boolean asleep;
+    private long asleepUntil;
+
+    Pump(BlockingDriver d, Connector connector) {
+        this.d = d;
+        this.connector = connector;
+        this.wake = d.lock.newCondition();
+        this.thread = Threads.daemon(this::run, "labwire-driver " + d.name);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    long gatheredLocked() {
+        return gathered;
+    }
+
+    void addStateListener(Callbacks.Channel<Event.StateChanged> channel) {
+        listeners.add(channel);
+    }
+
+    /** A batch the calling thread writes itself, after releasing the lock: {@link #write()}. */
+    record Claim(LinkIo io, ByteBuffer batch, long seq) {
+        void write() {
+            io.writeAsCaller(batch, seq);
+        }
+    }
+
+    /**
+     * The drain loop for a caller that just sent a request: a batch gathered now is not handed to the writer thread
+     * but returned, for the caller to write outside the lock ({@link Claim#write()}); null when there is none.
+     */
+    Claim drainClaimingLocked() {
+        Claim claim = null;
+        if (io != null && io.idleLocked() && io.callerMayWrite()) {
+            ByteBuffer out = io.gather(d.machine);
+            if (out != null) {
+                io.claimLocked();
+                claim = new Claim(io, out, ++gathered);
+            }
+        }
+        drainLocked();
+        return claim;
+    }
+
+    /** The drain loop (see the class comment). */
+    void drainLocked() {
+        boolean again = true;
+        while (again) {
+            again = false;
+            if (io != null && io.idleLocked()) {
+                ByteBuffer out = io.gather(d.machine); // several requests at once (queryAll, pipelining): one write
+                if (out != null) {
+                    io.writeLocked(out, ++gathered);
+                }
+            }
+            for (Event e; (e = d.machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
+                again = true;
+                dispatch(e);
+            }
+        }
+        if (asleep && (d.closed || earlier(nextTimerLocked(), asleepUntil) != asleepUntil)) {
+            wake.signal();
+        }
+    }
+
+    /** The client closes: the link and a connect in progress are closed; returns the threads to wait for. */
+    List<Thread> closeLocked(long now) {
+        List<Thread> threads = new ArrayList<>(List.of(thread));
+        LinkIo last = io;
+        dropLinkLocked(new IOException("client " + d.name + " closed"), now);
+        if (last != null) {
+            threads.add(last.closeLocked()); // already closing: its closer thread
+            threads.add(last.reader());
+            threads.add(last.writer());
+        }
+        threads.add(connector.abort());
+        wake.signalAll();
+        return threads;
+    }
+
+    private void run() {
+        d.lock.lock();
+        try {
+            while (!d.closed) {
+                long now = System.nanoTime();
+                long t = nextTimerLocked();
+                if (t != NONE && now - t >= 0) {
+                    fireTimersLocked(now);
+                    drainLocked();
+                    continue;
+                }
+                asleep = true;
+                asleepUntil = t;
+                try {
+                    if (t == NONE) {
+                        wake.awaitUninterruptibly();
+                    } else {
+                        wake.awaitNanos(t - now);
+                    }
+                } finally {
+                    asleep = false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    private long nextTimerLocked() {
+        long t = earlier(d.machine.pollTimeoutNanos(), d.calls.nextDeadlineLocked());
+        return d.hooks == null ? t : earlier(t, d.hooks.deadlineLocked());
+    }
+
+    private static long earlier(long a, long b) {
+        if (a == NONE) {
+            return b;
+        }
+        return b == NONE || a - b <= 0 ? a : b;
+    }
+
+    private void fireTimersLocked(long now) {
+        long core = d.machine.pollTimeoutNanos();
+        if (core != NONE && now - core >= 0) {
+            d.machine.handleTimeout(now);
+        }
+        if (d.calls.expireLocked(now)) {
+            dropStuckLinkLocked(new IOException("writes to " + d.name + " made no progress until a caller's deadline:"
+                    + " the instrument stopped reading"), now);
+        }
+        if (d.hooks != null) {
+            d.hooks.expireLocked(now);
+        }
+    }
+
+    private void dispatch(Event e) {
+        if (e instanceof Event.Reply r) {
+            d.calls.endLocked(r.id(), e, gathered, written);
+        } else if (e instanceof Event.Timeout t) {
+            timedOut(t);
+        } else if (e instanceof Event.Failed f) {
+            d.calls.endLocked(f.id(), e, gathered, written);
+        } else if (e instanceof Event.Pushed p) {
+            d.pushed.addLocked(p.frame());
+        } else if (e instanceof Event.StateChanged s) {
+            d.state = s.state();
+            if (s.state() == State.DOWN) {
+                d.lastDownCause = s.cause();
+            }
+            d.stateChanged.signalAll();
+            for (Callbacks.Channel<Event.StateChanged> l : listeners) {
+                l.offer(s);
+            }
+            if (s.state() == State.ON_CONNECT && d.hooks != null) {
+                d.hooks.startLocked(System.nanoTime());
+            }
+        } else if (e instanceof Event.OpenLink) {
+            connector.start(lastClose, this::opened);
+        } else if (e instanceof Event.CloseLink c) {
+            Throwable hookFailure = d.hooks == null ? null : d.hooks.takeFailureLocked();
+            LOG.info("{}: closing the link: {}", d.name, c.reason());
+            dropLinkLocked(hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason()),
+                    System.nanoTime());
+        } else if (e instanceof Event.Discarded x) {
+            LOG.debug("{}: discarded {} ({})", d.name, x.frame(), x.reason());
+        } else if (e instanceof Event.ProtocolError pe) {
+            LOG.warn("{}: {}", d.name, pe.error().getMessage());
+        }
+    }
+
+    /** A written request timed out while no batch gathered since it was sent is out: the writer is stuck. */
+    private void timedOut(Event.Timeout t) {
+        Calls.Call c = d.calls.getLocked(t.id());
+        if (c != null && t.written() && io != null && !io.idleLocked() && written <= c.batchAtSubmit()) {
+            d.calls.endLocked(t.id(), new Event.Timeout(t.id(), t.request(), true, "its bytes did not all go out: "
+                    + d.name + " is not reading (a full TCP window or serial buffer); the link is renewed"), gathered, written);
+            dropStuckLinkLocked(new IOException("a write to " + d.name + " made no progress until the deadline of \""
+                    + t.request().text() + "\": the instrument stopped reading"), System.nanoTime());
+            return;
+        }
+        d.calls.endLocked(t.id(), t, gathered, written);
+    }
+
+    /** Connect attempt {@code attempt} ended (on the connector's thread). */
+    private void opened(long attempt, Link link, Throwable failure) {
+        if (!openedLocked(attempt, link, failure) && link != null) {
+            link.close(); // the client closed meanwhile; outside the lock (a serial close may wait)
+        }
+    }
+
+    /** False when the client closed meanwhile and {@code link} must be closed. */
+    private boolean openedLocked(long attempt, Link link, Throwable failure) {
+        d.lock.lock();
+        try {
+            if (d.closed) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (link == null) {
+                LOG.debug("{}: open attempt {} failed: {}", d.name, attempt, String.valueOf(failure));
+                d.machine.linkFailed(failure, now);
+            } else {
+                io = new LinkIo(link, d.name, d.lock, this);
+                written = gathered;
+                if (d.hooks != null) {
+                    d.hooks.newLinkLocked();
+                }
+                io.start();
+                d.machine.linkUp(now);
+            }
+            drainLocked();
+            return true;
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    private void dropStuckLinkLocked(IOException cause, long now) {
+        LOG.warn("{}: {}; renewing the link", d.name, cause.getMessage());
+        dropLinkLocked(cause, now);
+    }
+
+    private void dropLinkLocked(Throwable cause, long now) {
+        LinkIo l = io;
+        io = null;
+        if (l != null) {
+            lastClose = l.closeLocked();
+            written = gathered;
+            d.calls.failHeldLocked(cause);
+            if (d.hooks != null) {
+                d.hooks.linkGoneLocked();
+            }
+            d.machine.linkDown(cause, now);
+        }
+    }
+
+    @Override
+    public void receivedLocked(LinkIo from, ByteBuffer data) {
+        if (from == io) {
+            d.machine.receive(data, System.nanoTime());
+            drainLocked();
+        }
+    }
+
+    @Override
+    public void brokeLocked(LinkIo from, Throwable cause) {
+        if (from == io) {
+            long now = System.nanoTime();
+            if (cause instanceof java.io.EOFException) {
+                d.machine.receiveEof(now);
+            }
+            dropLinkLocked(cause, now);
+            drainLocked();
+        }
+    }
+
+    @Override
+    public void wroteLocked(LinkIo from, long seq) {
+        if (from == io) {
+            written = seq;
+            d.calls.wroteLocked(seq);
+            drainLocked();
+        }
+    }
+}
