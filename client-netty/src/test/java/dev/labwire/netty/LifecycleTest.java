@@ -139,13 +139,17 @@ class LifecycleTest {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "user-callbacks"));
         try {
             NettyClient c = NettyClient.builder(refusedEndpoint()).config(fast().build()).callbackExecutor(pool).build();
-            AtomicReference<String> thread = new AtomicReference<>();
-            CompletableFuture<String> f = c.query("*IDN?", Duration.ofMillis(200));
-            f.whenComplete((v, e) -> thread.compareAndSet(null, Thread.currentThread().getName()));
-            assertThatThrownBy(f::join).cause().isInstanceOf(LinkDownException.class);
-            Await.until(WAIT, () -> thread.get() != null, "the callback ran");
-            assertThat(thread.get()).isEqualTo("user-callbacks");
-            c.close().get(5, TimeUnit.SECONDS);
+            try {
+                AtomicReference<String> thread = new AtomicReference<>();
+                // long enough that the callback is registered before the call fails, even on a loaded machine
+                CompletableFuture<String> f = c.query("*IDN?", Duration.ofSeconds(2));
+                f.whenComplete((v, e) -> thread.compareAndSet(null, Thread.currentThread().getName()));
+                assertThatThrownBy(f::join).cause().isInstanceOf(LinkDownException.class);
+                Await.until(WAIT, () -> thread.get() != null, "the callback ran");
+                assertThat(thread.get()).isEqualTo("user-callbacks");
+            } finally {
+                c.close().get(5, TimeUnit.SECONDS);
+            }
         } finally {
             pool.shutdownNow();
         }

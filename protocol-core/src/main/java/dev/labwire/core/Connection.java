@@ -556,7 +556,7 @@ public final class Connection implements LinkMachine {
             return "the link was being renewed";
         }
         if (probe != null) {
-            return "the link was resynchronising: probe " + probe.request.text() + " not answered yet (staleReplyPolicy " + policy + ")";
+            return "the link was resynchronising: probe " + probe.request.shownText() + " not answered yet (staleReplyPolicy " + policy + ")";
         }
         if (matcher.suspect()) {
             Exchange z = null;
@@ -566,7 +566,7 @@ public final class Connection implements LinkMachine {
                     break;
                 }
             }
-            String held = z == null ? "a timed-out request whose echo is still owed" : "timed-out " + z.request.text();
+            String held = z == null ? "a timed-out request whose echo is still owed" : "timed-out " + z.request.shownText();
             return "the link was held by " + held + ": its late reply is awaited before anything else is written, and if it"
                     + " does not come the link is renewed (staleReplyPolicy " + policy + "). A device that never answers such"
                     + " a query costs the grace; to wait less, shorten the grace or use StaleReplyPolicy.scpiResync() or reconnect()";
@@ -579,7 +579,7 @@ public final class Connection implements LinkMachine {
             }
         }
         if (head != null) {
-            return "it waited behind " + head.request.text() + " (in flight; maxInFlight " + config.maxInFlight()
+            return "it waited behind " + head.request.shownText() + " (in flight; maxInFlight " + config.maxInFlight()
                     + ") and " + pending.size() + " queued requests";
         }
         return "it waited behind " + pending.size() + " queued requests";

@@ -234,22 +234,22 @@ final class ReplyMatcher {
         if (e.expect() instanceof Expect.None) {
             owner.end(e, mismatch == null ? new Event.Reply(e.id, e.request, List.of()) : new Event.Failed(e.id, e.request, mismatch));
         } else if (mismatch != null && e.kind == Exchange.Kind.PROBE) {
-            owner.requestClose("resync probe " + e.request.text() + " came back damaged: " + mismatch.getMessage());
+            owner.requestClose("resync probe " + e.request.shownText() + " came back damaged: " + mismatch.getMessage());
         } else if (mismatch != null) {
             endEarly(e, new Event.Failed(e.id, e.request, mismatch), "failed on a damaged echo");
         }
         if (mismatch != null && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply && !inFlight.isEmpty()) {
             // a reply is owed, and the bytes taken for the echo may have held part of it: counting frames cannot find
             // the step again
-            owner.requestClose("the echo of " + e.request.text() + " came back damaged, so the reply stream is out of step: "
+            owner.requestClose("the echo of " + e.request.shownText() + " came back damaged, so the reply stream is out of step: "
                     + mismatch.getMessage());
         }
         if (mismatch != null) {
             // the bytes taken for this echo may have been a reply: no reply in the line can be matched any more
             for (Exchange x : inFlight.toArray(new Exchange[0])) {
                 if (!x.ended && x.kind != Exchange.Kind.PROBE) {
-                    owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.text()
-                            + " cannot be told apart: the echo of " + e.request.text() + " came back damaged, so the bytes"
+                    owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
+                            + " cannot be told apart: the echo of " + e.request.shownText() + " came back damaged, so the bytes"
                             + " taken for it may have been this reply (" + mismatch.getMessage() + ")")));
                     zombify(x);
                 }
@@ -322,7 +322,7 @@ final class ReplyMatcher {
             }
             if (e.kind == Exchange.Kind.PROBE) {
                 removeFromLine(e);
-                owner.probeLost("resync probe " + e.request.text() + " was not answered in time");
+                owner.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
                 continue;
             }
             endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
@@ -411,7 +411,7 @@ final class ReplyMatcher {
         for (Exchange later : inFlight.toArray(new Exchange[0])) {
             if (!later.ended && later.kind != Exchange.Kind.PROBE && later.writeSeq > e.writeSeq) {
                 owner.end(later, new Event.Failed(later.id, later.request, new AmbiguousReplyException(
-                        "reply to " + later.request.text() + " cannot be told apart: " + e.request.text() + " (written before it) "
+                        "reply to " + later.request.shownText() + " cannot be told apart: " + e.request.shownText() + " (written before it) "
                                 + why + " and the device may never answer it; replies are matched by position, so every request"
                                 + " written after it fails and the link is resynchronised (" + config.staleReplyPolicy() + ")")));
                 zombify(later);
@@ -439,8 +439,8 @@ final class ReplyMatcher {
             if (x == e || x.ended) {
                 continue;
             }
-            owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.text()
-                    + " cannot be confirmed: " + e.request.text() + ", written in the same pipelined window, " + why
+            owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
+                    + " cannot be confirmed: " + e.request.shownText() + ", written in the same pipelined window, " + why
                     + "; a reply the device never sent shifts every other reply of the window, so none is handed out"
                     + " (Pipelining.CONFIRM_BY_WINDOW; staleReplyPolicy " + config.staleReplyPolicy() + ")")));
             zombify(x);

@@ -121,6 +121,16 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         return new String(payload, StandardCharsets.ISO_8859_1);
     }
 
+    /** The payload as text for messages: at most {@value #SHOWN} chars, then how many bytes there were. */
+    String shownText() {
+        if (payload.length <= SHOWN) {
+            return text();
+        }
+        return new String(payload, 0, SHOWN, StandardCharsets.ISO_8859_1) + "... (" + payload.length + " bytes)";
+    }
+
+    private static final int SHOWN = 200;
+
     static byte[] encode(String text) {
         Objects.requireNonNull(text, "command is null");
         if (text.isEmpty()) {
@@ -149,7 +159,7 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
 
     @Override
     public String toString() {
-        return "Request[\"" + text() + "\", " + expect + (timeout == null ? "" : ", timeout=" + timeout)
+        return "Request[\"" + shownText() + "\", " + expect + (timeout == null ? "" : ", timeout=" + timeout)
                 + (resend == Resend.NEVER ? "" : ", " + resend) + "]";
     }
 }

@@ -23,7 +23,7 @@ public final class RequestTimeoutException extends RuntimeException {
      * {@link Event.Timeout#detail()}, may be null) says what it waited for: what held the link and what to change.
      */
     public RequestTimeoutException(Request request, Duration timeout, boolean written, String detail) {
-        super("no reply to \"" + request.text() + "\" within " + dev.labwire.core.internal.Durations.show(timeout)
+        super("no reply to \"" + request.shownText() + "\" within " + dev.labwire.core.internal.Durations.show(timeout)
                 + (written ? (detail == null ? "" : " (" + detail + ")")
                         : " (it was never written: " + (detail == null ? "the link was busy or down" : detail) + ")"));
         this.request = request;

@@ -131,7 +131,7 @@ public sealed interface StaleReplyPolicy {
 
         @Override
         public String toString() {
-            return "resync(" + probe.text() + " -> " + new String(answer, StandardCharsets.ISO_8859_1) + ")";
+            return "resync(" + probe.shownText() + " -> " + new String(answer, StandardCharsets.ISO_8859_1) + ")";
         }
     }
 

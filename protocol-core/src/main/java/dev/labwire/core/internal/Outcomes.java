@@ -18,6 +18,12 @@ public final class Outcomes {
     private Outcomes() {
     }
 
+    /** A command's text for a message: at most 200 chars, then how many bytes there were. */
+    public static String shown(Request r) {
+        String t = r.text();
+        return t.length() <= 200 ? t : t.substring(0, 200) + "... (" + t.length() + " bytes)";
+    }
+
     /**
      * The exception for how {@code r} ended, or null for a {@link Event.Reply}.
      *
@@ -32,7 +38,7 @@ public final class Outcomes {
         if (e instanceof Event.Reply) {
             return null;
         }
-        String text = r.text();
+        String text = shown(r);
         if (e instanceof Event.Timeout t) {
             if (!t.written() && state != State.READY) {
                 return new LinkDownException("link to " + name + " is " + state + (lastDown == null ? "" : " (" + lastDown + ")")
