@@ -133,6 +133,10 @@ class BusChaosTest {
                     + " wrong %d, late (> %d ms) %d", kind, seed, 3 * perCaller, (System.nanoTime() - t0) / 1e9, replies.sum(),
                     timeouts.sum(), other.sum(), wrong.size(), TIMEOUT.plus(SLACK).toMillis(), late.sum());
             log.info(figures);
+            java.nio.file.Path target = java.nio.file.Path.of("target");
+            if (java.nio.file.Files.isDirectory(target)) {
+                java.nio.file.Files.writeString(target.resolve("bus-chaos-" + kind + ".txt"), figures + System.lineSeparator());
+            }
         }
         assertThat(wrong).as("replies from another device or call, or undeclared failures; seed " + seed).isEmpty();
         assertThat(late.sum()).as("calls past their timeout + 1 s; seed " + seed).isZero();
