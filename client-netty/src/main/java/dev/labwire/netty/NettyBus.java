@@ -1,5 +1,6 @@
 package dev.labwire.netty;
 
+import dev.labwire.core.Overflow;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.BusConfig;
@@ -220,7 +221,7 @@ public final class NettyBus {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             BusConfig cfg = config;
             return new NettyBus(DriverSetup.start(endpoint, group, callbackExecutor, ls, PUSHED_HIGH_WATER,
-                    DriverSetup.DEFAULT_WRITE_HIGH_WATER,
+                    DriverSetup.DEFAULT_PUSHED_CAPACITY, Overflow.DROP_OLDEST, DriverSetup.DEFAULT_WRITE_HIGH_WATER,
                     setup -> new NettyDriver(endpoint, cfg, setup)), cfg);
         }
     }

@@ -3,6 +3,7 @@ package dev.labwire.netty;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
+import dev.labwire.core.Overflow;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
@@ -215,6 +216,17 @@ public final class NettyClient {
         return driver.hub().droppedUnclaimed();
     }
 
+    /**
+     * Items the client's bounded callback queues dropped so far because their consumer was too slow: frames a
+     * {@link #pushed()} subscriber's queue dropped under {@link Builder#pushedOverflow} (and frames still waiting
+     * for a subscriber that cancelled or failed), frames a {@link #latest()} subscriber never saw, and state changes
+     * a listener on a slow {@link Builder#callbackExecutor} missed. Each queue also logs its drops at WARN at most
+     * once per 10 s ({@link #latest()}: at DEBUG, skipping is its purpose). Calls are never dropped.
+     */
+    public long droppedCallbacks() {
+        return driver.droppedCallbacks();
+    }
+
     /** The link's state now. */
     public State state() {
         return driver.state();
@@ -276,6 +288,8 @@ public final class NettyClient {
         private EventLoopGroup group;
         private Executor callbackExecutor;
         private int pushedBufferSize = 256;
+        private int pushedQueueCapacity = DriverSetup.DEFAULT_PUSHED_CAPACITY;
+        private Overflow pushedOverflow = Overflow.DROP_OLDEST;
         private int writeBufferHighWater = DriverSetup.DEFAULT_WRITE_HIGH_WATER;
         private Duration hookTimeout = NettyDriver.DEFAULT_HOOK_TIMEOUT;
 
@@ -368,6 +382,38 @@ public final class NettyClient {
         }
 
         /**
+         * The most frames one {@link NettyClient#pushed()} subscriber's queue holds (default 4096); at that limit
+         * {@link #pushedOverflow} decides. Reading pauses earlier, at {@link #pushedBufferSize}, so this limit is
+         * reached only by the frames one read brought in after that (up to 64 KiB: with the defaults, nothing is
+         * dropped while frames are 20 bytes or longer), or when it is below {@code pushedBufferSize}: then reading
+         * never pauses for a slow subscriber and the policy drops instead, so that replies keep flowing. Memory: at
+         * most this many frames per subscriber, plus one batch of 64 on a {@link #callbackExecutor}.
+         *
+         * @throws IllegalArgumentException when {@code frames} is below 1
+         */
+        public Builder pushedQueueCapacity(int frames) {
+            if (frames < 1) {
+                throw new IllegalArgumentException("pushedQueueCapacity must be at least 1: " + frames);
+            }
+            this.pushedQueueCapacity = frames;
+            return this;
+        }
+
+        /**
+         * What a full {@link NettyClient#pushed()} subscriber queue ({@link #pushedQueueCapacity}) does with one more
+         * frame (default {@link Overflow#DROP_OLDEST}, as the blocking client): {@link Overflow#DROP_OLDEST} drops
+         * the oldest waiting frame; {@link Overflow#KEEP_LATEST} keeps only the newest (one frame waits, so reading
+         * never pauses: {@link NettyClient#latest()} without the counts); {@link Overflow#FAIL} ends the subscription
+         * with {@code onError(}{@link dev.labwire.core.LocalProtocolException}{@code )} saying how many frames were
+         * lost (subscribe again to go on). Every frame not delivered is counted by
+         * {@link NettyClient#droppedCallbacks()} and logged at WARN at most once per 10 s per subscriber.
+         */
+        public Builder pushedOverflow(Overflow policy) {
+            this.pushedOverflow = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
          * Opens the client: returns at once, the link opens in the background.
          *
          * @throws IllegalArgumentException when a TCP endpoint is given a group that is not NIO
@@ -377,7 +423,8 @@ public final class NettyClient {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
             Duration ht = hookTimeout;
-            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize, writeBufferHighWater,
+            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize,
+                    pushedQueueCapacity, pushedOverflow, writeBufferHighWater,
                     setup -> new NettyDriver(endpoint, config, h, ht, setup)));
         }
 

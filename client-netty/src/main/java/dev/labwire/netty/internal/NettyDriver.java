@@ -67,7 +67,7 @@ public final class NettyDriver {
     private final HookRunner hook;
     private final EventLoop loop;
     private final Callbacks callbacks;
-    private final List<BiConsumer<State, Throwable>> listeners;
+    private final List<Listener> listeners = new ArrayList<>();
     private final Runnable onTerminated;
     private final LinkMachine machine;
     private final Connection conn;      // null on a bus
@@ -117,7 +117,10 @@ public final class NettyDriver {
         this.links = new Links(this, loop, endpoint, config, name, setup.writeHighWater());
         this.callbacks = new Callbacks(loop, setup.callbackExecutor(), name);
         this.hook = hook == null ? null : new HookRunner(hook, this, loop, callbacks, hookTimeout);
-        this.listeners = setup.listeners();
+        for (BiConsumer<State, Throwable> l : setup.listeners()) {
+            listeners.add(new Listener(l, new CallbackQueue<>(callbacks, "state listener #" + (listeners.size() + 1),
+                    DriverSetup.LISTENER_CAPACITY, dev.labwire.core.Overflow.DROP_OLDEST, true)));
+        }
         this.onTerminated = setup.onTerminated();
         this.bus = bus;
         this.conn = bus == null ? new Connection(config) : null;
@@ -125,7 +128,7 @@ public final class NettyDriver {
         this.calls = new Calls(callbacks, config, name);
         this.closeFuture = new Guarded<>(callbacks);
         this.readyWaiters = new ReadyWaiters(loop, callbacks);
-        this.hub = new PushHub(loop, callbacks.userExecutor(), setup.pushedHighWater(), this::updateReading, name);
+        this.hub = new PushHub(callbacks, setup.pushedHighWater(), setup.pushedCapacity(), setup.pushedOverflow(), this::updateReading);
     }
 
     /** Orders the first link; throws {@link IllegalStateException} when the event loop is shut down. */
@@ -153,6 +156,11 @@ public final class NettyDriver {
     /** The pushed-frame streams. */
     public PushHub hub() {
         return hub;
+    }
+
+    /** Items the client's bounded callback queues dropped (pushed-frame subscribers, listeners); any thread. */
+    public long droppedCallbacks() {
+        return callbacks.dropped();
     }
 
     /** The state as of the last event handed out (any thread). */
@@ -518,8 +526,9 @@ public final class NettyDriver {
         if (s.state() == State.DOWN) {
             lastDownCause = s.cause();
         }
-        for (BiConsumer<State, Throwable> l : listeners) {
-            callbacks.deliver(() -> l.accept(s.state(), s.cause()));
+        for (Listener l : listeners) {
+            l.queue.offer(s);
+            l.queue.deliverAll(l.signal);
         }
         if (s.state() == State.READY) {
             readyWaiters.ready();
@@ -566,6 +575,14 @@ public final class NettyDriver {
         } else if (links.readingPaused() && hub.mayResume()) {
             LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
             links.pauseReading(false);
+        }
+    }
+
+    /** A state listener and its bounded queue (which calls it at once when callbacks run on the loop). */
+    private record Listener(BiConsumer<State, Throwable> listener, CallbackQueue<Event.StateChanged> queue,
+                            java.util.function.Function<Event.StateChanged, Runnable> signal) {
+        Listener(BiConsumer<State, Throwable> listener, CallbackQueue<Event.StateChanged> queue) {
+            this(listener, queue, s -> () -> listener.accept(s.state(), s.cause()));
         }
     }
 }
