@@ -103,7 +103,11 @@ import java.util.function.BiConsumer;
  * <h2>Pushed frames</h2>
  * Frames the {@link dev.labwire.core.FrameClassifier} calls pushed (status pushes, stream samples) come out
  * of {@link #pushed()} with real backpressure, and of {@link #latest()} as newest-value samples. Frames
- * that come while neither has a subscriber are dropped and counted ({@link #droppedPushed()}).
+ * that come while neither has a subscriber are dropped and counted ({@link #droppedPushed()}). Every subscriber
+ * and listener has its own bounded queue with an {@link Overflow} policy, as in the blocking client, so a consumer
+ * slower than the device never makes memory grow: what its queue drops is counted by {@link #droppedCallbacks()}
+ * and logged at WARN at most every 10 s. On a {@link Builder#callbackExecutor} at most one batch of 64 items per
+ * subscriber or listener waits there; a listener's queue keeps its last 256 state changes.
  */
 public final class NettyClient {
     private final NettyDriver driver;
@@ -191,9 +195,12 @@ public final class NettyClient {
      * Every pushed frame, in order, to each subscriber, with backpressure. Frames wait in a queue per
      * subscriber until it requests them; when a subscriber has {@link Builder#pushedBufferSize} frames
      * waiting, the client stops reading the link (TCP: auto-read off; serial: the reader pauses) until it
-     * is down to half of that, so the device's flow control or the OS buffer holds the rest and memory
-     * stays bounded. Nothing is lost, but while reading is paused replies wait too: keep requesting, or
-     * use {@link #latest()} for monitoring. Survives reconnects; completes after {@link #close()} once the
+     * is down to half of that, so the device's flow control or the OS buffer holds the rest. The queue holds
+     * at most {@link Builder#pushedQueueCapacity} frames (what one read brought in after the pause); beyond
+     * that {@link Builder#pushedOverflow} decides (default: the oldest is dropped), counted by
+     * {@link #droppedCallbacks()}. With the defaults nothing is lost, but while reading is paused replies wait
+     * too: keep requesting, use {@link #latest()} for monitoring, or a capacity below
+     * {@code pushedBufferSize} to drop instead of pausing. Survives reconnects; completes after {@link #close()} once the
      * subscriber has taken what was buffered. Any number of subscribers; each sees the frames pushed after
      * it subscribed.
      */
