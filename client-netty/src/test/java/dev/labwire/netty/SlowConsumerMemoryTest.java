@@ -141,7 +141,7 @@ class SlowConsumerMemoryTest {
         flood("pushed(), DROP_OLDEST, reading pauses", b -> b, c -> c.pushed().subscribe(slow), slow);
         // the device was held back: it got at most the queue, the executor's batch and a few reads ahead
         assertThat(pushedLines.get() - slow.taken.get()).isLessThan(200_000);
-        assertThat(client.driver().maxPushedBuffered().get(5, TimeUnit.SECONDS)).isLessThanOrEqualTo(4096);
+        assertThat(client.driver().diagnostics().maxPushedBuffered().get(5, TimeUnit.SECONDS)).isLessThanOrEqualTo(4096);
         assertThat(client.droppedCallbacks()).as("nothing lost with the defaults: reading paused in time").isZero();
     }
 
@@ -150,7 +150,7 @@ class SlowConsumerMemoryTest {
         Slow<Frame> slow = new Slow<>();
         flood("pushed(), capacity 64 below pushedBufferSize: never pauses", b -> b.pushedQueueCapacity(64).pushedOverflow(Overflow.DROP_OLDEST),
                 c -> c.pushed().subscribe(slow), slow);
-        assertThat(client.driver().readingPaused().get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(client.driver().diagnostics().readingPaused().get(5, TimeUnit.SECONDS)).isFalse();
         assertThat(client.droppedCallbacks()).isGreaterThan(10L * CONSUMED); // the link really outran the consumer
     }
 
