@@ -134,6 +134,14 @@ public final class NettyBus {
     }
 
     /**
+     * State changes a listener missed because it ran on a {@link Builder#callbackExecutor} that fell 256 changes
+     * behind (its queue drops the oldest; logged at WARN at most every 10 s). Calls are never dropped.
+     */
+    public long droppedCallbacks() {
+        return driver.droppedCallbacks();
+    }
+
+    /**
      * Completes with this bus once the link is ready (at once if it is); fails with
      * {@link dev.labwire.core.LinkDownException} naming the state and the last cause if it is not within
      * {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException} if the bus is closed.

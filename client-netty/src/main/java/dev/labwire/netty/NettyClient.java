@@ -367,7 +367,10 @@ public final class NettyClient {
         /**
          * Where futures complete and listeners, subscribers and the hook run, one at a time in order.
          * Default: the event loop itself (fastest; callbacks must not block). Callbacks run here may block
-         * this client's callbacks but not its I/O.
+         * this client's callbacks but not its I/O, nor make its memory grow: each subscriber and listener hands
+         * the executor at most one batch of 64 items at a time and waits in its own bounded queue
+         * ({@link #pushedOverflow}; listeners keep their last 256 state changes). Completions of calls are never
+         * dropped: each is a future the caller holds.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");
