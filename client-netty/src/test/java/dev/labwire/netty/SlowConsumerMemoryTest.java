@@ -196,4 +196,37 @@ class SlowConsumerMemoryTest {
         }
         assertThat(listenerCalls.get()).isGreaterThanOrEqualTo(2); // CONNECTING, READY
     }
+
+    @Test
+    void aStuckListenerKeepsItsLast256StateChangesAndCountsTheRest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.List<State> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client = NettyClient.builder(mock.endpoint()).config(Configs.fast().build())
+                .eventLoopGroup(group).callbackExecutor(callbackThread)
+                .listener((state, cause) -> {
+                    heard.add(state);
+                    if (heard.size() == 1) {
+                        try {
+                            release.await(); // stuck in user code while the link flaps
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }).build();
+        Await.until(Configs.WAIT, () -> client.state() == State.READY, "the link is ready");
+        int flaps = 100; // each: DOWN, CONNECTING, READY at least
+        for (int i = 0; i < flaps; i++) {
+            int connections = mock.connectionCount();
+            mock.disconnect();
+            Await.until(Configs.WAIT, () -> mock.connectionCount() > connections && client.state() == State.READY,
+                    "the client reconnected");
+        }
+        long dropped = client.droppedCallbacks();
+        release.countDown();
+        Await.until(Configs.WAIT, () -> heard.size() == 1 + 256 && heard.get(heard.size() - 1) == State.READY,
+                () -> "the listener heard the first change and the last 256: " + heard.size());
+        TIMINGS.info("a stuck listener over {} link flaps: heard {} state changes, {} dropped", flaps, heard.size(), dropped);
+        assertThat(dropped).isGreaterThanOrEqualTo(3L * flaps + 2 - 1 - 256);
+        assertThat(client.droppedCallbacks()).isEqualTo(dropped);
+    }
 }
