@@ -186,15 +186,14 @@ class SlowConsumerMemoryTest {
         Await.until(Configs.WAIT, () -> client.state() == State.READY, "the link is ready");
         client.pushed().subscribe(slow);
         long before = heapAfterGc();
-        try (AutoCloseable flood = mock.pushFlood(this::nextLine)) {
-            long target = pushedLines.get() + 50_000L;
-            Await.until(LONG_WAIT, () -> pushedLines.get() >= target, "the device pushed 50,000 lines");
+        try (AutoCloseable flood = mock.pushFlood(this::nextLine); AutoCloseable unstick = release::countDown) {
+            Await.until(LONG_WAIT, () -> client.droppedCallbacks() >= 50_000, () -> "50,000 frames dropped for the stuck "
+                    + "executor; so far " + client.droppedCallbacks() + " of " + pushedLines + " pushed");
             long growth = heapAfterGc() - before;
             TIMINGS.info("listener blocking the executor: device pushed {} lines, consumer took {}, dropped {}, heap growth after GC {} KiB",
                     pushedLines.get(), slow.taken.get(), client.droppedCallbacks(), growth >> 10);
             assertThat(slow.taken).hasValue(0); // onSubscribe itself waits behind the listener
             assertThat(growth).isLessThan(HEAP_BOUND);
-            assertThat(client.droppedCallbacks()).isGreaterThan(40_000);
             release.countDown();
             Await.until(Configs.WAIT, () -> slow.taken.get() > 0, "frames flow again once the listener returns");
         }
@@ -205,32 +204,31 @@ class SlowConsumerMemoryTest {
     void aStuckListenerKeepsItsLast256StateChangesAndCountsTheRest() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         java.util.List<State> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-        client = NettyClient.builder(mock.endpoint()).config(Configs.fast().build())
+        mock.stop(); // connections refused at once: CONNECTING, DOWN, CONNECTING, ... every millisecond
+        client = NettyClient.builder(mock.endpoint())
+                .config(Configs.fast().backoff(new dev.labwire.core.Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0)).build())
                 .eventLoopGroup(group).callbackExecutor(callbackThread)
                 .listener((state, cause) -> {
                     heard.add(state);
                     if (heard.size() == 1) {
                         try {
-                            release.await(); // stuck in user code while the link flaps
+                            release.await(); // stuck in user code while the link keeps failing
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
                     }
                 }).build();
-        Await.until(Configs.WAIT, () -> client.state() == State.READY, "the link is ready");
-        int flaps = 100; // each: DOWN, CONNECTING, READY at least
-        for (int i = 0; i < flaps; i++) {
-            int connections = mock.connectionCount();
-            mock.disconnect();
-            Await.until(Configs.WAIT, () -> mock.connectionCount() > connections && client.state() == State.READY,
-                    "the client reconnected");
+        try {
+            Await.until(Configs.WAIT, () -> client.droppedCallbacks() >= 1_000, () -> "1,000 state changes dropped for the"
+                    + " stuck listener; so far " + client.droppedCallbacks());
+            assertThat(heard).containsExactly(State.CONNECTING); // the rest waits in its queue of 256, or was dropped
+        } finally {
+            release.countDown();
         }
-        long dropped = client.droppedCallbacks();
-        release.countDown();
-        Await.until(Configs.WAIT, () -> heard.size() == 1 + 256 && heard.get(heard.size() - 1) == State.READY,
-                () -> "the listener heard the first change and the last 256: " + heard.size());
-        TIMINGS.info("a stuck listener over {} link flaps: heard {} state changes, {} dropped", flaps, heard.size(), dropped);
-        assertThat(dropped).isGreaterThanOrEqualTo(3L * flaps + 2 - 1 - 256);
-        assertThat(client.droppedCallbacks()).isEqualTo(dropped);
+        Await.until(Configs.WAIT, () -> heard.size() > 256, () -> "the listener hears the waiting changes: " + heard.size());
+        TIMINGS.info("a stuck listener: {} state changes dropped while it was stuck", client.droppedCallbacks());
+        for (int i = 1; i < 256; i++) { // what waited were the newest changes, in order: they alternate
+            assertThat(heard.get(i)).isNotEqualTo(heard.get(i + 1));
+        }
     }
 }

@@ -75,22 +75,24 @@ class CallbackQueueTest {
     }
 
     @Test
-    void batchesKeepTheOrderAndStopWhenClosed() throws Exception {
+    void batchesKeepTheOrderAndAStoppedQueueDeliversNothingMoreNotEvenTheRestOfItsBatch() throws Exception {
         Callbacks callbacks = new Callbacks(loop, slow, "test");
         CallbackQueue<Integer> q = new CallbackQueue<>(callbacks, "state listener #1", 1000, Overflow.DROP_OLDEST, true);
+        Function<Integer, Runnable> recordUntil30 = i -> () -> {
+            seen.add(i);
+            if (i == 30) {
+                q.stop(); // on the executor's thread, in the middle of the batch 1..64
+            }
+        };
         onLoop(() -> {
             for (int i = 0; i < 200; i++) {
                 q.offer(i);
-                q.deliverAll(record);
+                q.deliverAll(recordUntil30);
             }
             return null;
         });
-        slow.tasks.poll().run(); // the first batch: item 0 alone
-        onLoop(() -> null);      // its hop back sends the next batch of 64
-        slow.tasks.poll().run();
-        assertThat(seen).hasSize(65).isSorted();
-        q.stop();
         runAll();
-        assertThat(seen).hasSize(65);
+        assertThat(seen).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, 30).boxed().toList());
+        assertThat(onLoop(() -> q.offer(200))).isFalse();
     }
 }
