@@ -1,5 +1,6 @@
 package dev.labwire.netty;
 
+import dev.labwire.core.Overflow;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.BusConfig;
@@ -133,6 +134,14 @@ public final class NettyBus {
     }
 
     /**
+     * State changes a listener missed because it ran on a {@link Builder#callbackExecutor} that fell 256 changes
+     * behind (its queue drops the oldest; logged at WARN at most every 10 s). Calls are never dropped.
+     */
+    public long droppedCallbacks() {
+        return driver.droppedCallbacks();
+    }
+
+    /**
      * Completes with this bus once the link is ready (at once if it is); fails with
      * {@link dev.labwire.core.LinkDownException} naming the state and the last cause if it is not within
      * {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException} if the bus is closed.
@@ -220,7 +229,7 @@ public final class NettyBus {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             BusConfig cfg = config;
             return new NettyBus(DriverSetup.start(endpoint, group, callbackExecutor, ls, PUSHED_HIGH_WATER,
-                    DriverSetup.DEFAULT_WRITE_HIGH_WATER,
+                    DriverSetup.DEFAULT_PUSHED_CAPACITY, Overflow.DROP_OLDEST, DriverSetup.DEFAULT_WRITE_HIGH_WATER,
                     setup -> new NettyDriver(endpoint, cfg, setup)), cfg);
         }
     }

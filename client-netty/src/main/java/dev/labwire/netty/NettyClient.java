@@ -3,6 +3,7 @@ package dev.labwire.netty;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
+import dev.labwire.core.Overflow;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
@@ -102,7 +103,11 @@ import java.util.function.BiConsumer;
  * <h2>Pushed frames</h2>
  * Frames the {@link dev.labwire.core.FrameClassifier} calls pushed (status pushes, stream samples) come out
  * of {@link #pushed()} with real backpressure, and of {@link #latest()} as newest-value samples. Frames
- * that come while neither has a subscriber are dropped and counted ({@link #droppedPushed()}).
+ * that come while neither has a subscriber are dropped and counted ({@link #droppedPushed()}). Every subscriber
+ * and listener has its own bounded queue with an {@link Overflow} policy, as in the blocking client, so a consumer
+ * slower than the device never makes memory grow: what its queue drops is counted by {@link #droppedCallbacks()}
+ * and logged at WARN at most every 10 s. On a {@link Builder#callbackExecutor} at most one batch of 64 items per
+ * subscriber or listener waits there; a listener's queue keeps its last 256 state changes.
  */
 public final class NettyClient {
     private final NettyDriver driver;
@@ -190,9 +195,12 @@ public final class NettyClient {
      * Every pushed frame, in order, to each subscriber, with backpressure. Frames wait in a queue per
      * subscriber until it requests them; when a subscriber has {@link Builder#pushedBufferSize} frames
      * waiting, the client stops reading the link (TCP: auto-read off; serial: the reader pauses) until it
-     * is down to half of that, so the device's flow control or the OS buffer holds the rest and memory
-     * stays bounded. Nothing is lost, but while reading is paused replies wait too: keep requesting, or
-     * use {@link #latest()} for monitoring. Survives reconnects; completes after {@link #close()} once the
+     * is down to half of that, so the device's flow control or the OS buffer holds the rest. The queue holds
+     * at most {@link Builder#pushedQueueCapacity} frames (what one read brought in after the pause); beyond
+     * that {@link Builder#pushedOverflow} decides (default: the oldest is dropped), counted by
+     * {@link #droppedCallbacks()}. With the defaults nothing is lost, but while reading is paused replies wait
+     * too: keep requesting, use {@link #latest()} for monitoring, or a capacity below
+     * {@code pushedBufferSize} to drop instead of pausing. Survives reconnects; completes after {@link #close()} once the
      * subscriber has taken what was buffered. Any number of subscribers; each sees the frames pushed after
      * it subscribed.
      */
@@ -213,6 +221,17 @@ public final class NettyClient {
     /** Pushed frames dropped because neither {@link #pushed()} nor {@link #latest()} had a subscriber. */
     public long droppedPushed() {
         return driver.hub().droppedUnclaimed();
+    }
+
+    /**
+     * Items the client's bounded callback queues dropped so far because their consumer was too slow: frames a
+     * {@link #pushed()} subscriber's queue dropped under {@link Builder#pushedOverflow} (and frames still waiting
+     * for a subscriber that cancelled or failed), frames a {@link #latest()} subscriber never saw, and state changes
+     * a listener on a slow {@link Builder#callbackExecutor} missed. Each queue also logs its drops at WARN at most
+     * once per 10 s ({@link #latest()}: at DEBUG, skipping is its purpose). Calls are never dropped.
+     */
+    public long droppedCallbacks() {
+        return driver.droppedCallbacks();
     }
 
     /** The link's state now. */
@@ -276,6 +295,8 @@ public final class NettyClient {
         private EventLoopGroup group;
         private Executor callbackExecutor;
         private int pushedBufferSize = 256;
+        private int pushedQueueCapacity = DriverSetup.DEFAULT_PUSHED_CAPACITY;
+        private Overflow pushedOverflow = Overflow.DROP_OLDEST;
         private int writeBufferHighWater = DriverSetup.DEFAULT_WRITE_HIGH_WATER;
         private Duration hookTimeout = NettyDriver.DEFAULT_HOOK_TIMEOUT;
 
@@ -346,7 +367,10 @@ public final class NettyClient {
         /**
          * Where futures complete and listeners, subscribers and the hook run, one at a time in order.
          * Default: the event loop itself (fastest; callbacks must not block). Callbacks run here may block
-         * this client's callbacks but not its I/O.
+         * this client's callbacks but not its I/O, nor make its memory grow: each subscriber and listener hands
+         * the executor at most one batch of 64 items at a time and waits in its own bounded queue
+         * ({@link #pushedOverflow}; listeners keep their last 256 state changes). Completions of calls are never
+         * dropped: each is a future the caller holds.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");
@@ -368,6 +392,38 @@ public final class NettyClient {
         }
 
         /**
+         * The most frames one {@link NettyClient#pushed()} subscriber's queue holds (default 4096); at that limit
+         * {@link #pushedOverflow} decides. Reading pauses earlier, at {@link #pushedBufferSize}, so this limit is
+         * reached only by the frames one read brought in after that (up to 64 KiB: with the defaults, nothing is
+         * dropped while frames are 20 bytes or longer), or when it is below {@code pushedBufferSize}: then reading
+         * never pauses for a slow subscriber and the policy drops instead, so that replies keep flowing. Memory: at
+         * most this many frames per subscriber, plus one batch of 64 on a {@link #callbackExecutor}.
+         *
+         * @throws IllegalArgumentException when {@code frames} is below 1
+         */
+        public Builder pushedQueueCapacity(int frames) {
+            if (frames < 1) {
+                throw new IllegalArgumentException("pushedQueueCapacity must be at least 1: " + frames);
+            }
+            this.pushedQueueCapacity = frames;
+            return this;
+        }
+
+        /**
+         * What a full {@link NettyClient#pushed()} subscriber queue ({@link #pushedQueueCapacity}) does with one more
+         * frame (default {@link Overflow#DROP_OLDEST}, as the blocking client): {@link Overflow#DROP_OLDEST} drops
+         * the oldest waiting frame; {@link Overflow#KEEP_LATEST} keeps only the newest (one frame waits, so reading
+         * never pauses: {@link NettyClient#latest()} without the counts); {@link Overflow#FAIL} ends the subscription
+         * with {@code onError(}{@link dev.labwire.core.LocalProtocolException}{@code )} saying how many frames were
+         * lost (subscribe again to go on). Every frame not delivered is counted by
+         * {@link NettyClient#droppedCallbacks()} and logged at WARN at most once per 10 s per subscriber.
+         */
+        public Builder pushedOverflow(Overflow policy) {
+            this.pushedOverflow = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
          * Opens the client: returns at once, the link opens in the background.
          *
          * @throws IllegalArgumentException when a TCP endpoint is given a group that is not NIO
@@ -377,7 +433,8 @@ public final class NettyClient {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
             Duration ht = hookTimeout;
-            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize, writeBufferHighWater,
+            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize,
+                    pushedQueueCapacity, pushedOverflow, writeBufferHighWater,
                     setup -> new NettyDriver(endpoint, config, h, ht, setup)));
         }
 

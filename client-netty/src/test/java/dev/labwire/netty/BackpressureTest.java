@@ -151,10 +151,10 @@ class BackpressureTest {
         // the server may block for a moment before that, when it simply writes faster than the client reads
         Await.until(Configs.WAIT, () -> paused() && peer.writeBlocked(),
                 () -> "the client stops reading and the server's send buffer fills up: " + state(peer));
-        assertThat(client.driver().linkReading().get(5, TimeUnit.SECONDS)).as("the channel's auto-read, the serial reader").isFalse();
+        assertThat(client.driver().diagnostics().linkReading().get(5, TimeUnit.SECONDS)).as("the channel's auto-read, the serial reader").isFalse();
         assertThat(sub.received).hasValue(10);
         long blockedAt = peer.bytesWritten();
-        int held = client.driver().maxPushedBuffered().get(5, TimeUnit.SECONDS);
+        int held = client.driver().diagnostics().maxPushedBuffered().get(5, TimeUnit.SECONDS);
         int bound = HIGH_WATER + maxReadBytes / FRAME_BYTES + 1;
         TIMINGS.info("backpressure over {}: the server blocked after writing {} KiB; the client held at most {} frames ({} KiB)",
                 serial ? "a pty" : "TCP", blockedAt / 1024, held, held * FRAME_BYTES / 1024);
@@ -167,7 +167,7 @@ class BackpressureTest {
         Await.until(LONG_WAIT, () -> sub.received.get() == 10 + more, "the subscriber gets every frame it asked for");
         assertThat(peer.bytesWritten()).isGreaterThan(blockedAt);
         Await.until(Configs.WAIT, () -> peer.writeBlocked() && paused(), "demand used up: reading stops again");
-        assertThat(client.driver().maxPushedBuffered().get(5, TimeUnit.SECONDS)).isLessThanOrEqualTo(bound);
+        assertThat(client.driver().diagnostics().maxPushedBuffered().get(5, TimeUnit.SECONDS)).isLessThanOrEqualTo(bound);
         assertThat(sub.problems).isEmpty();
         assertThat(client.droppedPushed()).isZero();
 
@@ -178,15 +178,15 @@ class BackpressureTest {
 
     private String state(LineServer.Peer peer) {
         return "server wrote " + peer.bytesWritten() + " bytes, blocked " + peer.timesBlocked() + " times; client reading paused "
-                + paused() + ", link reading " + linkReading() + ", most frames held " + client.driver().maxPushedBuffered().join() + ", server errors " + server.errors();
+                + paused() + ", link reading " + linkReading() + ", most frames held " + client.driver().diagnostics().maxPushedBuffered().join() + ", server errors " + server.errors();
     }
 
     private boolean paused() {
-        return client.driver().readingPaused().join();
+        return client.driver().diagnostics().readingPaused().join();
     }
 
     private boolean linkReading() {
-        return client.driver().linkReading().join();
+        return client.driver().diagnostics().linkReading().join();
     }
 
     @Test
@@ -227,6 +227,6 @@ class BackpressureTest {
             skipped += item.dropped();
         }
         assertThat(skipped).as("the subscriber is slower than the server").isPositive();
-        assertThat(client.driver().maxPushedBuffered().get(5, TimeUnit.SECONDS)).isZero();
+        assertThat(client.driver().diagnostics().maxPushedBuffered().get(5, TimeUnit.SECONDS)).isZero();
     }
 }

@@ -112,7 +112,7 @@ class FdAndThreadLeakTest {
             for (int i = 0; i < 200; i++) {
                 flooded.write(big, Duration.ofMillis(500));
             }
-            Await.until(WAIT, () -> !flooded.driver().writable().join(), "the flooded link stops taking bytes");
+            Await.until(WAIT, () -> !flooded.driver().diagnostics().writable().join(), "the flooded link stops taking bytes");
             Await.until(WAIT, () -> hooked.state() == dev.labwire.core.State.ON_CONNECT, "the hook runs");
             for (NettyClient c : List.of(connecting, hooked, flooded)) {
                 c.close().get(3, TimeUnit.SECONDS);

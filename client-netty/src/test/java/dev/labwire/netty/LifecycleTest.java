@@ -137,20 +137,28 @@ class LifecycleTest {
     @Test
     void failuresCompleteOnTheCallbackExecutor() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "user-callbacks"));
+        NettyClient c = NettyClient.builder(refusedEndpoint()).config(fast().build()).callbackExecutor(pool).build();
         try {
-            NettyClient c = NettyClient.builder(refusedEndpoint()).config(fast().build()).callbackExecutor(pool).build();
-            try {
-                AtomicReference<String> thread = new AtomicReference<>();
-                // long enough that the callback is registered before the call fails, even on a loaded machine
-                CompletableFuture<String> f = c.query("*IDN?", Duration.ofSeconds(2));
-                f.whenComplete((v, e) -> thread.compareAndSet(null, Thread.currentThread().getName()));
-                assertThatThrownBy(f::join).cause().isInstanceOf(LinkDownException.class);
-                Await.until(WAIT, () -> thread.get() != null, "the callback ran");
-                assertThat(thread.get()).isEqualTo("user-callbacks");
-            } finally {
-                c.close().get(5, TimeUnit.SECONDS);
-            }
+            // the callback thread waits until the test registered its callback: else a future that failed first would
+            // run it on the registering thread, as CompletableFuture does
+            java.util.concurrent.CountDownLatch registered = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(() -> {
+                try {
+                    registered.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            AtomicReference<String> thread = new AtomicReference<>();
+            CompletableFuture<String> f = c.query("*IDN?", Duration.ofMillis(200));
+            f.whenComplete((v, e) -> thread.compareAndSet(null, Thread.currentThread().getName()));
+            registered.countDown();
+            // watch before joining: a thread waiting in join() when the future completes may run its callback itself
+            Await.until(WAIT, () -> thread.get() != null, "the callback ran");
+            assertThat(thread.get()).isEqualTo("user-callbacks");
+            assertThatThrownBy(f::join).cause().isInstanceOf(LinkDownException.class);
         } finally {
+            c.close().get(5, TimeUnit.SECONDS);
             pool.shutdownNow();
         }
     }

@@ -76,8 +76,8 @@ class StuckPeerTest {
             writes.add(c.write(command));
         }
         // the client stops handing bytes to the link once it holds its mark
-        Await.until(Configs.WAIT, () -> !c.driver().writable().join(), what + ": the link stops taking bytes");
-        long held = c.driver().unsentBytes().join();
+        Await.until(Configs.WAIT, () -> !c.driver().diagnostics().writable().join(), what + ": the link stops taking bytes");
+        long held = c.driver().diagnostics().unsentBytes().join();
         long directHeld = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - directBefore;
 
         try (MockInstrument neighbourDevice = MockInstrument.tcp().scpi()) {

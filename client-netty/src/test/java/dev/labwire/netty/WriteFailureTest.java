@@ -72,7 +72,7 @@ class WriteFailureTest {
             try (Socket first = server.accept()) {
                 client.ready(Configs.WAIT).get(10, TimeUnit.SECONDS);
                 first.getOutputStream().write("STAT 1\nSTAT 2\nSTAT 3\n".getBytes(ISO_8859_1));
-                Await.until(Configs.WAIT, () -> client.driver().readingPaused().join(), "the client stops reading");
+                Await.until(Configs.WAIT, () -> client.driver().diagnostics().readingPaused().join(), "the client stops reading");
                 first.setSoLinger(true, 0); // close with a reset: the client, not reading, does not see it
             }
 

@@ -19,6 +19,7 @@ final class Callbacks {
     private final EventLoop loop;
     private final SerialExecutor user;
     private final String name;
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param userExecutor where user code runs, or null for the event loop itself */
     Callbacks(EventLoop loop, Executor userExecutor, String name) {
@@ -30,6 +31,16 @@ final class Callbacks {
     /** The serialised user executor, or null when user code runs on the loop. */
     Executor userExecutor() {
         return user;
+    }
+
+    /** Items every {@link CallbackQueue} of the client dropped so far (any thread). */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** A {@link CallbackQueue} dropped {@code n} items. */
+    void countDropped(long n) {
+        dropped.addAndGet(n);
     }
 
     /** The client's name (its endpoint), for messages. */

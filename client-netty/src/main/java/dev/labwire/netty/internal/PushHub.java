@@ -1,30 +1,35 @@
 package dev.labwire.netty.internal;
 
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.Overflow;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.netty.LatestFrame;
-import io.netty.channel.EventLoop;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pushed-frame streams of one client, confined to its event loop (subscriber calls from other threads
- * hop onto it). Two kinds of subscription:
+ * hop onto it). Each subscriber has its own bounded {@link CallbackQueue}; two kinds of subscription:
  * <ul>
- *   <li><b>every frame</b> ({@link #all()}): frames wait in a per-subscriber queue until requested. When
+ *   <li><b>every frame</b> ({@link #all()}): frames wait in the subscriber's queue until requested. When
  *       any queue holds {@code highWater} frames the hub asks the driver to stop reading the link
- *       ({@link #wantsPause()}); it reads again once every queue is down to half of that. So a slow
- *       subscriber costs at most {@code highWater} frames plus what one read brought in, and the device's
- *       flow control or the OS buffer holds the rest.</li>
- *   <li><b>latest value</b> ({@link #latest()}): one slot per subscriber; a newer frame replaces an unseen
- *       one and is counted as dropped. Never pauses reading.</li>
+ *       ({@link #wantsPause()}); it reads again once every queue is down to half of that. So the device's flow
+ *       control or the OS buffer holds the rest. Reading stops between reads only, so what one read brought in
+ *       still comes: the queue holds at most {@code capacity} frames, and at that limit the {@link Overflow}
+ *       policy decides ({@link Overflow#DROP_OLDEST} drops the oldest, {@link Overflow#KEEP_LATEST} keeps one frame
+ *       and so never pauses reading, {@link Overflow#FAIL} ends the subscription with
+ *       {@code onError(LocalProtocolException)}); drops are counted ({@link Callbacks#dropped()}) and logged.</li>
+ *   <li><b>latest value</b> ({@link #latest()}): one slot per subscriber ({@link Overflow#KEEP_LATEST}); a newer
+ *       frame replaces an unseen one and is counted in the item ({@link LatestFrame}) and the client's count, and
+ *       logged at DEBUG only: that is what it is for. Never pauses reading.</li>
  * </ul>
+ * With a callback executor, frames go to it in batches, one batch out per subscriber at a time, so a slow executor
+ * never holds more than a batch beyond the queue ({@link CallbackQueue}).
  * Frames that come while nobody subscribes are dropped and counted ({@link #droppedUnclaimed()}).
  * Signals follow the Reactive Streams rules: serial, {@code onSubscribe} first, {@code request(n <= 0)}
  * is an {@code onError(IllegalArgumentException)} (rule 3.9), a subscriber that throws is cancelled.
@@ -32,36 +37,67 @@ import org.slf4j.LoggerFactory;
 public final class PushHub {
     private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
 
-    private final EventLoop loop;
-    private final Executor callbacks;
+    private final Callbacks callbacks;
     private final int highWater;
+    private final int capacity;
+    private final Overflow policy;
     private final Runnable onBufferChange;
-    private final String name;
     private final List<Sub<?>> subs = new ArrayList<>();
     private boolean completed;
     private int maxBuffered;
+    private int subscriptions; // numbers subscribers for log lines
     private volatile long droppedUnclaimed;
 
     /**
-     * @param callbacks      where subscriber signals run, in order; null to run them on the event loop
+     * @param callbacks      where subscriber signals run, in order (the loop, or the user's executor)
+     * @param highWater      frames an every-frame subscriber may have waiting before reading pauses
+     * @param capacity       the most frames an every-frame subscriber's queue holds; {@code policy} decides beyond
      * @param onBufferChange told (on the loop) when a queue shrank, so that reading may resume
      */
-    PushHub(EventLoop loop, Executor callbacks, int highWater, Runnable onBufferChange, String name) {
-        this.loop = loop;
+    PushHub(Callbacks callbacks, int highWater, int capacity, Overflow policy, Runnable onBufferChange) {
         this.callbacks = callbacks;
         this.highWater = highWater;
+        this.capacity = capacity;
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.onBufferChange = onBufferChange;
-        this.name = name;
     }
 
-    /** Every pushed frame, with backpressure on the link. */
+    /** Every pushed frame, with backpressure on the link and the overflow policy beyond it. */
     public Flow.Publisher<Frame> all() {
-        return subscriber -> subscribe(new AllSub(Objects.requireNonNull(subscriber, "subscriber")));
+        return subscriber -> {
+            Objects.requireNonNull(subscriber, "subscriber");
+            callbacks.onLoop(() -> subscribe(new Sub<Frame>(subscriber, "pushed() subscriber #" + (++subscriptions),
+                    capacity, policy, true) {
+                @Override
+                Frame item(Frame f) {
+                    return f;
+                }
+            }));
+        };
     }
 
     /** The newest pushed frame whenever asked, with a count of those overwritten unseen. */
     public Flow.Publisher<LatestFrame> latest() {
-        return subscriber -> subscribe(new LatestSub(Objects.requireNonNull(subscriber, "subscriber")));
+        return subscriber -> {
+            Objects.requireNonNull(subscriber, "subscriber");
+            callbacks.onLoop(() -> subscribe(new Sub<LatestFrame>(subscriber, "latest() subscriber #" + (++subscriptions),
+                    1, Overflow.KEEP_LATEST, false) {
+                private long droppedBefore;
+
+                @Override
+                LatestFrame item(Frame f) {
+                    long total = items.dropped();
+                    LatestFrame item = new LatestFrame(f, total - droppedBefore, total);
+                    droppedBefore = total;
+                    return item;
+                }
+
+                @Override
+                int buffered() {
+                    return 0;
+                }
+            }));
+        };
     }
 
     /** Pushed frames that came while no stream had a subscriber. */
@@ -70,15 +106,13 @@ public final class PushHub {
     }
 
     private void subscribe(Sub<?> sub) {
-        onLoop(() -> {
-            if (!completed) {
-                subs.add(sub);
-            }
-            sub.signal(() -> sub.subscriber.onSubscribe(sub));
-            if (completed && !sub.cancelled) {
-                sub.terminate();
-            }
-        });
+        if (!completed) {
+            subs.add(sub);
+        }
+        sub.signal(() -> sub.subscriber.onSubscribe(sub));
+        if (completed && !sub.cancelled) {
+            sub.terminate();
+        }
     }
 
     /** A frame was pushed (on the loop). */
@@ -88,7 +122,10 @@ public final class PushHub {
             return;
         }
         for (Sub<?> s : List.copyOf(subs)) {
-            s.offer(frame);
+            if (!s.items.offer(frame) && s.items.failed()) {
+                s.overflowed();
+                continue;
+            }
             s.emit();
             maxBuffered = Math.max(maxBuffered, s.buffered());
         }
@@ -127,45 +164,37 @@ public final class PushHub {
         }
     }
 
-    private void onLoop(Runnable r) {
-        if (loop.inEventLoop()) {
-            r.run();
-            return;
-        }
-        try {
-            loop.execute(r);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{}: event loop shut down; stream signal dropped", name);
-        }
-    }
-
-    /** One subscription; all fields confined to the event loop. */
+    /** One subscription; all fields confined to the event loop, except what {@link CallbackQueue} says. */
     private abstract class Sub<T> implements Flow.Subscription {
         final Flow.Subscriber<? super T> subscriber;
+        final CallbackQueue<Frame> items;
+        private final String what;
+        private final Function<Frame, Runnable> onNext;
         private long demand;
         private boolean cancelled;
         private boolean emitting;
 
-        Sub(Flow.Subscriber<? super T> subscriber) {
+        Sub(Flow.Subscriber<? super T> subscriber, String what, int capacity, Overflow policy, boolean warn) {
             this.subscriber = subscriber;
+            this.what = what;
+            this.items = new CallbackQueue<>(callbacks, what, capacity, policy, warn);
+            this.onNext = f -> {
+                T item = item(f);
+                return guarded(() -> subscriber.onNext(item));
+            };
         }
 
-        abstract void offer(Frame f);
-
-        abstract boolean hasItem();
-
-        abstract T take();
-
-        abstract void clear();
+        /** What the subscriber gets for {@code f}, made on the loop as it leaves the queue. */
+        abstract T item(Frame f);
 
         /** Frames held that count toward the high-water mark. */
         int buffered() {
-            return 0;
+            return items.size();
         }
 
         @Override
         public void request(long n) {
-            onLoop(() -> {
+            callbacks.onLoop(() -> {
                 if (cancelled) {
                     return;
                 }
@@ -182,16 +211,26 @@ public final class PushHub {
 
         @Override
         public void cancel() {
-            onLoop(this::drop);
+            items.stop(); // at once: a batch on the executor delivers nothing more
+            callbacks.onLoop(this::drop);
         }
 
         private void drop() {
             if (!cancelled) {
                 cancelled = true;
                 subs.remove(this);
-                clear();
+                items.close();
                 onBufferChange.run();
             }
+        }
+
+        /** Overflow.FAIL: the subscriber learns it lost frames, and the subscription ends. */
+        void overflowed() {
+            LOG.warn("{}: {} overflowed its queue ({} frames, Overflow.FAIL); ending it with onError", callbacks.name(), what, capacity);
+            drop();
+            signal(() -> subscriber.onError(new LocalProtocolException("pushed frames from " + callbacks.name() + " overflowed the queue of "
+                    + what + " (" + capacity + " frames, Overflow.FAIL; " + items.dropped() + " not delivered): frames were lost; "
+                    + "subscribe again to go on")));
         }
 
         /** Hands out items while there is demand; reentrant calls (request from onNext) just add demand. */
@@ -202,13 +241,11 @@ public final class PushHub {
             emitting = true;
             boolean took = false;
             try {
-                while (!cancelled && demand > 0 && hasItem()) {
-                    demand--;
-                    T item = take();
+                for (long n; !cancelled && demand > 0 && (n = items.deliver(demand, onNext, this::emit)) > 0; ) {
+                    demand -= n;
                     took = true;
-                    signal(() -> subscriber.onNext(item));
                 }
-                if (!cancelled && completed && !hasItem()) {
+                if (!cancelled && completed && items.isEmpty() && !items.busy()) {
                     terminate();
                 }
             } finally {
@@ -225,91 +262,20 @@ public final class PushHub {
             signal(subscriber::onComplete);
         }
 
-        /** Runs a subscriber method on the callback thread; a subscriber that throws is cancelled (rule 2.13). */
+        /** Runs a subscriber method where callbacks run; a subscriber that throws is cancelled (rule 2.13). */
         void signal(Runnable r) {
-            Runnable guarded = () -> {
+            callbacks.deliver(guarded(r));
+        }
+
+        private Runnable guarded(Runnable r) {
+            return () -> {
                 try {
                     r.run();
                 } catch (RuntimeException | Error e) {
-                    LOG.warn("{}: a pushed-frame subscriber threw; cancelling it", name, e);
+                    LOG.warn("{}: {} threw; cancelling it", callbacks.name(), what, e);
                     cancel();
                 }
             };
-            if (callbacks == null) {
-                guarded.run();
-            } else {
-                callbacks.execute(guarded);
-            }
-        }
-    }
-
-    private final class AllSub extends Sub<Frame> {
-        private final ArrayDeque<Frame> queue = new ArrayDeque<>();
-
-        AllSub(Flow.Subscriber<? super Frame> s) {
-            super(s);
-        }
-
-        @Override
-        void offer(Frame f) {
-            queue.addLast(f);
-        }
-
-        @Override
-        boolean hasItem() {
-            return !queue.isEmpty();
-        }
-
-        @Override
-        Frame take() {
-            return queue.pollFirst();
-        }
-
-        @Override
-        void clear() {
-            queue.clear();
-        }
-
-        @Override
-        int buffered() {
-            return queue.size();
-        }
-    }
-
-    private final class LatestSub extends Sub<LatestFrame> {
-        private Frame latest;
-        private long dropped;
-        private long totalDropped;
-
-        LatestSub(Flow.Subscriber<? super LatestFrame> s) {
-            super(s);
-        }
-
-        @Override
-        void offer(Frame f) {
-            if (latest != null) {
-                dropped++;
-                totalDropped++;
-            }
-            latest = f;
-        }
-
-        @Override
-        boolean hasItem() {
-            return latest != null;
-        }
-
-        @Override
-        LatestFrame take() {
-            LatestFrame item = new LatestFrame(latest, dropped, totalDropped);
-            latest = null;
-            dropped = 0;
-            return item;
-        }
-
-        @Override
-        void clear() {
-            latest = null;
         }
     }
 }

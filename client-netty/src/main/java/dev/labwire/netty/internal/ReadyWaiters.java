@@ -1,5 +1,9 @@
 package dev.labwire.netty.internal;
 
+import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.State;
+import dev.labwire.core.internal.Durations;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -7,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -15,22 +20,48 @@ import java.util.function.Supplier;
  */
 final class ReadyWaiters {
     private final List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    private final String name;
     private final EventLoop loop;
     private final Callbacks callbacks;
 
     ReadyWaiters(EventLoop loop, Callbacks callbacks) {
         this.loop = loop;
         this.callbacks = callbacks;
+        this.name = callbacks.name();
+    }
+
+    /**
+     * From any thread: a future that completes when the link is ready (at once when it is), or fails after
+     * {@code timeout} with a {@link LinkDownException} naming the state and the last cause, or at once with a
+     * {@link LocalProtocolException} when the client is closing. The suppliers are read on the loop.
+     */
+    CompletableFuture<Void> await(Duration timeout, Supplier<State> state, Supplier<Throwable> lastDownCause,
+                                  BooleanSupplier closing) {
+        CompletableFuture<Void> f = new Guarded<>(callbacks);
+        callbacks.onLoop(() -> {
+            if (state.get() == State.READY) {
+                callbacks.deliver(() -> f.complete(null));
+            } else if (closing.getAsBoolean()) {
+                callbacks.fail(f, new LocalProtocolException("client " + name + " is closed"));
+            } else {
+                add(f, timeout, () -> {
+                    Throwable cause = lastDownCause.get();
+                    return new LinkDownException("link to " + name + " not ready within " + Durations.show(timeout) + ": "
+                            + state.get() + (cause == null ? "" : " (" + cause + ")"), cause);
+                });
+            }
+        }, f);
+        return f;
     }
 
     /** Waits with {@code f} for {@link #ready()}; after {@code timeout} it fails with what {@code timedOut} makes. */
-    void add(CompletableFuture<Void> f, Duration timeout, Supplier<Throwable> timedOut) {
+    private void add(CompletableFuture<Void> f, Duration timeout, Supplier<Throwable> timedOut) {
         waiting.add(f);
         ScheduledFuture<?> t = loop.schedule(() -> {
             if (waiting.remove(f)) {
                 callbacks.fail(f, timedOut.get());
             }
-        }, dev.labwire.core.internal.Durations.nanos(timeout), TimeUnit.NANOSECONDS);
+        }, Durations.nanos(timeout), TimeUnit.NANOSECONDS);
         f.whenComplete((v, e) -> t.cancel(false));
     }
 

@@ -2,6 +2,7 @@ package dev.labwire.netty.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.labwire.core.Overflow;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.netty.LatestFrame;
 import io.netty.channel.DefaultEventLoop;
@@ -48,7 +49,7 @@ class PushHubTest {
     }
 
     private PushHub hub(int highWater) {
-        return new PushHub(loop, null, highWater, bufferChanges::incrementAndGet, "test");
+        return new PushHub(new Callbacks(loop, null, "test"), highWater, 100_000, Overflow.DROP_OLDEST, bufferChanges::incrementAndGet);
     }
 
     /** Records signals; requests nothing by itself. */
@@ -249,7 +250,7 @@ class PushHubTest {
     void signalsGoThroughTheCallbackExecutorInOrder() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            PushHub hub = new PushHub(loop, new SerialExecutor(pool, "test"), 100_000, () -> { }, "test");
+            PushHub hub = new PushHub(new Callbacks(loop, pool, "test"), 100_000, 100_000, Overflow.DROP_OLDEST, () -> { });
             List<String> seen = new CopyOnWriteArrayList<>();
             List<String> threads = new CopyOnWriteArrayList<>();
             hub.all().subscribe(new Flow.Subscriber<>() {
@@ -287,5 +288,125 @@ class PushHubTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** An executor that runs nothing until the test says: a callback thread as slow as the test likes. */
+    static final class Manual implements java.util.concurrent.Executor {
+        final java.util.Queue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public void execute(Runnable r) {
+            tasks.add(r);
+        }
+    }
+
+    /** Runs the manual executor's tasks and the loop's hops back until neither has anything left. */
+    private void runAll(Manual m) throws Exception {
+        do {
+            for (Runnable r; (r = m.tasks.poll()) != null; ) {
+                r.run();
+            }
+            onLoop(() -> null);
+        } while (!m.tasks.isEmpty());
+    }
+
+    private PushHub hub(Callbacks callbacks, int capacity, Overflow policy) {
+        return new PushHub(callbacks, 1_000_000, capacity, policy, () -> { });
+    }
+
+    @Test
+    void dropOldestKeepsTheNewestFramesAndCountsTheRest() throws Exception {
+        Callbacks callbacks = new Callbacks(loop, null, "test");
+        PushHub hub = hub(callbacks, 3, Overflow.DROP_OLDEST);
+        Probe<Frame> p = new Probe<>();
+        subscribe(hub.all(), p);
+        push(hub, "a", "b", "c", "d", "e");
+        p.subscription.get().request(10);
+        onLoop(() -> null);
+        assertThat(p.signals).containsExactly("subscribed", "c", "d", "e");
+        assertThat(callbacks.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void failEndsTheSubscriptionWithAnErrorSayingFramesWereLost() throws Exception {
+        Callbacks callbacks = new Callbacks(loop, null, "test");
+        PushHub hub = hub(callbacks, 3, Overflow.FAIL);
+        Probe<Frame> p = new Probe<>();
+        subscribe(hub.all(), p);
+        push(hub, "a", "b", "c", "d", "e");
+        assertThat(p.signals).hasSize(2);
+        assertThat(p.signals.get(1)).isInstanceOf(dev.labwire.core.LocalProtocolException.class)
+                .satisfies(t -> assertThat(((Throwable) t).getMessage()).contains("Overflow.FAIL").contains("3 frames"));
+        assertThat(hub.droppedUnclaimed()).isEqualTo(1); // "e": the failed subscriber is gone
+        assertThat(callbacks.dropped()).isEqualTo(4);    // "d" refused, "a" "b" "c" never delivered
+        p.subscription.get().request(5);
+        onLoop(() -> null);
+        assertThat(p.signals).hasSize(2);
+    }
+
+    @Test
+    void aSlowCallbackExecutorHoldsOneBatchAndTheQueueNotATaskPerFrame() throws Exception {
+        Manual slow = new Manual();
+        Callbacks callbacks = new Callbacks(loop, slow, "test");
+        PushHub hub = hub(callbacks, 100, Overflow.DROP_OLDEST);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        hub.all().subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Frame item) {
+                seen.add(item.asString());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                seen.add(t.toString());
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        runAll(slow); // onSubscribe: unbounded demand
+        String[] frames = new String[10_000];
+        java.util.Arrays.setAll(frames, i -> Integer.toString(i));
+        push(hub, frames);
+        assertThat(slow.tasks).hasSize(1); // the serial executor's one batch runner, nothing per frame
+        runAll(slow);
+        // "0" left at once in a batch of its own; then the queue kept the newest 100
+        assertThat(seen).hasSize(101).startsWith("0").endsWith("9999");
+        assertThat(seen.subList(1, 101)).containsExactlyElementsOf(java.util.Arrays.asList(frames).subList(9900, 10_000));
+        assertThat(callbacks.dropped()).isEqualTo(10_000 - 101);
+    }
+
+    @Test
+    void aSlowCallbackExecutorGetsTheLatestFrameWhenItIsFree() throws Exception {
+        Manual slow = new Manual();
+        Callbacks callbacks = new Callbacks(loop, slow, "test");
+        PushHub hub = hub(callbacks, 100, Overflow.DROP_OLDEST);
+        Probe<LatestFrame> p = new Probe<>();
+        subscribe(hub.latest(), p);
+        runAll(slow);
+        p.subscription.get().request(Long.MAX_VALUE);
+        push(hub, "s1", "s2", "s3", "s4");
+        runAll(slow);
+        assertThat(p.signals).containsExactly("subscribed", new LatestFrame(Frame.of("s1"), 0, 0),
+                new LatestFrame(Frame.of("s4"), 2, 2));
+        assertThat(callbacks.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void keepLatestOnEveryFrameStreamNeverAsksForAPause() throws Exception {
+        PushHub hub = new PushHub(new Callbacks(loop, null, "test"), 2, 1024, Overflow.KEEP_LATEST, () -> { });
+        Probe<Frame> p = new Probe<>();
+        subscribe(hub.all(), p);
+        push(hub, "a", "b", "c");
+        assertThat(onLoop(hub::wantsPause)).isFalse();
+        p.subscription.get().request(5);
+        onLoop(() -> null);
+        assertThat(p.signals).containsExactly("subscribed", "c");
     }
 }
