@@ -32,11 +32,14 @@ import java.util.OptionalLong;
  *  [pending: *IDN?, MEAS?] --slot--> "*IDN?\n" on the wire --> "ACME,PSU,1,2\n" --> Reply(#1)
  *                                    [in flight: *IDN?]            (oldest in flight first)
  * </pre>
- * At most {@code maxInFlight} requests are on the wire; replies are matched to them in order. Each
- * request ends exactly once: {@link Event.Reply}, {@link Event.Timeout} or {@link Event.Failed}.
- * A request that timed out after being written keeps its place in the reply line as a "zombie": its
- * late reply is swallowed ({@link Event.Discarded}, {@code LATE_REPLY}) and never reaches a later
- * request. What else happens is the {@link StaleReplyPolicy}.
+ * At most {@code maxInFlight} requests are on the wire; replies are matched to them in order (with
+ * {@code maxInFlight > 1}, handed out per window as {@link ConnectionConfig.Pipelining} says). Each request ends
+ * exactly once: {@link Event.Reply}, {@link Event.Timeout} or {@link Event.Failed}. A request that ended after being
+ * written while still owed its reply (or echo) keeps its place in the reply line as a "zombie": its late reply is
+ * swallowed ({@link Event.Discarded}, {@code LATE_REPLY}) and never reaches a later request, requests written after
+ * it fail with {@link AmbiguousReplyException}, and nothing new is written until the stream is in step again. How
+ * that happens is the {@link StaleReplyPolicy}; who owns each incoming byte is decided in one place
+ * ({@code ReplyMatcher}). {@link #cancel} withdraws a request not yet written.
  *
  * <h2>Lifecycle</h2>
  * {@link #open} orders the first {@link Event.OpenLink}. {@link #linkUp} starts the on-connect hook: its
