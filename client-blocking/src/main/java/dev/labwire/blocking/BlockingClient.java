@@ -9,8 +9,11 @@ import dev.labwire.core.Overflow;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.BinaryValues;
 import dev.labwire.core.scpi.Scpi;
+import dev.labwire.core.scpi.ValueType;
 import dev.labwire.serial.Endpoint;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -153,6 +156,54 @@ public final class BlockingClient implements AutoCloseable {
 
     /** Sends {@code command} and parses its reply as comma-separated SCPI numbers. */
     public double[] queryNumbers(String command) {
+        return Scpi.parseNumbers(query(command));
+    }
+
+    /**
+     * Sends {@code command} and decodes the payload of its IEEE 488.2 block reply as binary numbers
+     * (PyVISA's {@code query_binary_values}). Take the array of the type you asked for:
+     *
+     * <pre>{@code
+     * scope.write("WAV:FORM WORD;:WAV:BYT MSBF");
+     * short[] codes = scope.queryBinaryValues("WAV:DATA?", ValueType.INT16, ByteOrder.BIG_ENDIAN).asShorts();
+     * float[] trace = sa.queryBinaryValues("TRAC? TRACE1", ValueType.FLOAT32, ByteOrder.LITTLE_ENDIAN).asFloats();
+     * }</pre>
+     *
+     * <p>There is no default byte order: SCPI's {@code FORM:BORD NORM} (the usual power-on state) is
+     * {@link ByteOrder#BIG_ENDIAN}, PyVISA's default is little-endian, and a guess would give wrong numbers
+     * without an error. The reply is read as {@link #queryBlock(String)} reads it (the default timeout; a payload
+     * of at most {@link ConnectionConfig#maxFrameLength()} bytes, default 65,536); the values are copied once, from the reply
+     * frame into the array.
+     *
+     * @throws dev.labwire.core.RemoteProtocolException if the reply is not a block, or its payload is not a
+     *         whole number of values (the message names the byte count and the value size); plus the
+     *         failures of every call (see the class comment)
+     */
+    public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order) {
+        return queryBinaryValues(Request.of(command, Expect.block()), type, order);
+    }
+
+    /** {@link #queryBinaryValues(String, ValueType, ByteOrder)} with its own timeout and a payload limit of {@code maxLength} bytes. */
+    public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order, int maxLength, Duration timeout) {
+        return queryBinaryValues(Request.of(command, Expect.block(maxLength)).withTimeout(timeout), type, order);
+    }
+
+    private BinaryValues queryBinaryValues(Request request, ValueType type, ByteOrder order) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(order, "order");
+        return BinaryValues.decode(request(request).frame().asReadOnlyBuffer(), type, order);
+    }
+
+    /**
+     * Sends {@code command} and parses its one-line reply as comma-separated SCPI numbers
+     * ({@code +1.23E+00,-4.5E-03,9.9E37} gives {@code {1.23, -0.0045, Infinity}}; {@code NAN} and
+     * {@code 9.91E37} give NaN), PyVISA's {@code query_ascii_values}. The same as
+     * {@link #queryNumbers(String)}, under the name PyVISA users look for. An empty reply is an empty array.
+     *
+     * @throws dev.labwire.core.RemoteProtocolException naming the index and text of the first element that
+     *         is not a number; plus the failures of every call (see the class comment)
+     */
+    public double[] queryAsciiValues(String command) {
         return Scpi.parseNumbers(query(command));
     }
 

@@ -15,8 +15,11 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.StaleReplyPolicy;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.ValueType;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +95,53 @@ abstract class BlockingClientContract {
         assertThat(c.queryNumbers("MEAS:ARR?")).containsExactly(1.5, 2.5, -0.3, Double.POSITIVE_INFINITY);
         assertThat(c.request(Request.of("DATA? 4", Expect.bytes(8))).frame().toByteArray())
                 .containsExactly('#', '1', '4', 0, 1, 2, 3, '\n');
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
+    @Test
+    void binaryAndAsciiValues() {
+        BlockingClient c = client(fast().build());
+        short[] shorts = {0, 258, -2, Short.MIN_VALUE, Short.MAX_VALUE};
+        ByteBuffer b16 = ByteBuffer.allocate(10).order(ByteOrder.BIG_ENDIAN);
+        for (short s : shorts) {
+            b16.putShort(s);
+        }
+        mock.enqueue(MockReply.block(b16.array()));
+        assertThat(c.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN).asShorts()).containsExactly(shorts);
+        assertThat(mock.commands()).last().isEqualTo("CURV?");
+
+        ByteBuffer f32 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-0.25f).putFloat(Float.NaN);
+        mock.enqueue(MockReply.block(f32.array(), "\r\n"));
+        assertThat(c.queryBinaryValues("TRAC?", ValueType.FLOAT32, ByteOrder.LITTLE_ENDIAN).asFloats())
+                .containsExactly(1.5f, -0.25f, Float.NaN);
+
+        ByteBuffer f64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(1e-300).putDouble(-2.5);
+        mock.enqueue(MockReply.block(f64.array()));
+        assertThat(c.queryBinaryValues("TRAC?", ValueType.FLOAT64, ByteOrder.LITTLE_ENDIAN, 16, Duration.ofSeconds(2)).asDoubles())
+                .containsExactly(1e-300, -2.5);
+
+        ByteBuffer i64 = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN).putLong(Long.MIN_VALUE).putLong(7);
+        mock.enqueue(MockReply.block(i64.array()));
+        assertThat(c.queryBinaryValues("CNT?", ValueType.INT64, ByteOrder.BIG_ENDIAN).asLongs()).containsExactly(Long.MIN_VALUE, 7L);
+
+        // DATA? 300 is the mock's block of bytes 0..255,0..43: INT8, and INT32 read as big-endian words
+        assertThat(c.queryBinaryValues("DATA? 300", ValueType.INT8, ByteOrder.BIG_ENDIAN).asBytes())
+                .hasSize(300).startsWith(0, 1, 2).contains((byte) -1);
+        assertThat(c.queryBinaryValues("DATA? 8", ValueType.INT32, ByteOrder.BIG_ENDIAN).asInts())
+                .containsExactly(0x00010203, 0x04050607);
+
+        mock.enqueue(MockReply.block(new byte[7]));
+        assertThatThrownBy(() -> c.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN))
+                .isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("7 bytes").hasMessageContaining("INT16 values of 2 bytes each");
+        assertThatThrownBy(() -> c.queryBinaryValues("CURV?", ValueType.INT16, null)).isInstanceOf(NullPointerException.class);
+
+        mock.enqueue("+1.23E+00,-4.5E-03,9.9E37,NAN,-9.9E37, 7");
+        assertThat(c.queryAsciiValues("MEAS:ARR?"))
+                .containsExactly(1.23, -0.0045, Double.POSITIVE_INFINITY, Double.NaN, Double.NEGATIVE_INFINITY, 7.0);
+        mock.enqueue("1,OVLD,3");
+        assertThatThrownBy(() -> c.queryAsciiValues("MEAS:ARR?")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("element 1").hasMessageContaining("OVLD");
         assertThat(c.query("*IDN?")).isEqualTo(IDN);
     }
 

@@ -7,13 +7,16 @@ import dev.labwire.core.Overflow;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.BinaryValues;
 import dev.labwire.core.scpi.Scpi;
+import dev.labwire.core.scpi.ValueType;
 import dev.labwire.netty.internal.Call;
 import dev.labwire.netty.internal.DriverSetup;
 import dev.labwire.netty.internal.NettyDriver;
 import dev.labwire.serial.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +186,47 @@ public final class NettyClient {
 
     /** Sends {@code command}; completes with its reply parsed as comma-separated SCPI numbers. */
     public CompletableFuture<double[]> queryNumbers(String command) {
+        return driver.request(Request.query(command), r -> Scpi.parseNumbers(r.text()));
+    }
+
+    /**
+     * Sends {@code command}; completes with the payload of its IEEE 488.2 block reply decoded as binary
+     * numbers (PyVISA's {@code query_binary_values}), e.g.
+     * {@code scope.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN).thenApply(BinaryValues::asShorts)}.
+     *
+     * <p>There is no default byte order: SCPI's {@code FORM:BORD NORM} is {@link ByteOrder#BIG_ENDIAN}, PyVISA's
+     * default little-endian. Decoding reads the reply frame through a typed buffer view, copying the values once,
+     * on the thread that completes the future.
+     *
+     * <p>Fails (exceptionally) with {@link dev.labwire.core.RemoteProtocolException} if the reply is not a block or its
+     * payload is not a whole number of values (naming the byte count and the value size), or as any call does.
+     *
+     * @throws NullPointerException at once if {@code type} or {@code order} is null
+     */
+    public CompletableFuture<BinaryValues> queryBinaryValues(String command, ValueType type, ByteOrder order) {
+        return queryBinaryValues(Request.of(command, Expect.block()), type, order);
+    }
+
+    /** {@link #queryBinaryValues(String, ValueType, ByteOrder)} with its own timeout and a payload limit of {@code maxLength} bytes. */
+    public CompletableFuture<BinaryValues> queryBinaryValues(String command, ValueType type, ByteOrder order, int maxLength,
+            Duration timeout) {
+        return queryBinaryValues(Request.of(command, Expect.block(maxLength)).withTimeout(timeout), type, order);
+    }
+
+    private CompletableFuture<BinaryValues> queryBinaryValues(Request request, ValueType type, ByteOrder order) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(order, "order");
+        return driver.request(request, r -> BinaryValues.decode(r.frame().asReadOnlyBuffer(), type, order));
+    }
+
+    /**
+     * Sends {@code command}; completes with its one-line reply parsed as comma-separated SCPI numbers
+     * ({@code +1.23E+00,9.9E37,NAN} gives {@code {1.23, Infinity, NaN}}), PyVISA's {@code query_ascii_values}.
+     * The same as {@link #queryNumbers(String)}; an empty reply is an empty array. Fails with
+     * {@link dev.labwire.core.RemoteProtocolException} naming the index and text of the first element that is not
+     * a number, or as any call does.
+     */
+    public CompletableFuture<double[]> queryAsciiValues(String command) {
         return driver.request(Request.query(command), r -> Scpi.parseNumbers(r.text()));
     }
 
