@@ -1,5 +1,6 @@
 package dev.labwire.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +17,10 @@ import dev.labwire.core.State;
 import dev.labwire.core.bus.Addressing;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.ValueType;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +61,17 @@ class ReadmeSnippetsTest {
                 assertEquals(5.0012, volts);
                 assertEquals(3, curve.length);
                 assertEquals("1", opc);
+            }
+
+            mock.responder(cmd -> cmd.equals("CURV?") ? MockReply.block(new byte[] {0, 1, (byte) 0xFF, (byte) 0xFE})
+                    : cmd.equals("FETC?") ? MockReply.line("+1.23E+00,9.9E37,NAN") : null);
+            try (BlockingClient scope = BlockingClient.open(mock.endpoint());
+                 BlockingClient dmm = BlockingClient.open(mock.endpoint())) {
+                scope.write("FORM:DATA INT,16");
+                short[] codes = scope.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN).asShorts();
+                double[] readings = dmm.queryAsciiValues("FETC?");
+                assertArrayEquals(new short[] {1, -2}, codes);
+                assertArrayEquals(new double[] {1.23, Double.POSITIVE_INFINITY, Double.NaN}, readings);
             }
 
             List<State> states = new CopyOnWriteArrayList<>();
