@@ -195,8 +195,9 @@ public final class NettyClient {
      * {@code scope.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN).thenApply(BinaryValues::asShorts)}.
      *
      * <p>There is no default byte order: SCPI's {@code FORM:BORD NORM} is {@link ByteOrder#BIG_ENDIAN}, PyVISA's
-     * default little-endian. Decoding reads the reply frame through a typed buffer view, copying the values once,
-     * on the thread that completes the future.
+     * default little-endian. The reply is read as {@link #queryBlock(String)} reads it (the default timeout; a payload
+     * of at most {@link ConnectionConfig#maxFrameLength()} bytes, default 65,536). Decoding reads the reply frame
+     * through a typed buffer view, copying the values once, on the thread that completes the future.
      *
      * <p>Fails (exceptionally) with {@link dev.labwire.core.RemoteProtocolException} if the reply is not a block or its
      * payload is not a whole number of values (naming the byte count and the value size), or as any call does.

@@ -1,7 +1,8 @@
 /**
  * SCPI and IEEE 488.2 helpers: build command text ({@link dev.labwire.core.scpi.Scpi#command}), parse
  * numeric, Boolean, string and list replies, encode and decode arbitrary blocks
- * ({@link dev.labwire.core.scpi.IeeeBlock}), parse {@code SYST:ERR?} answers
+ * ({@link dev.labwire.core.scpi.IeeeBlock}), decode a block of binary numbers into a primitive array
+ * ({@link dev.labwire.core.scpi.BinaryValues}, {@link dev.labwire.core.scpi.ValueType}), parse {@code SYST:ERR?} answers
  * ({@link dev.labwire.core.scpi.ScpiError}) and drain the error queue as a Sans-IO request sequence
  * ({@link dev.labwire.core.scpi.ErrorQueueDrain}).
  *
