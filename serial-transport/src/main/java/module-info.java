@@ -7,4 +7,6 @@ module dev.labwire.serial {
     requires org.slf4j;
 
     exports dev.labwire.serial;
+    // the connect-failure classifier shared by both clients; not API
+    exports dev.labwire.serial.internal to dev.labwire.blocking, dev.labwire.netty;
 }

@@ -91,7 +91,10 @@ public final class BlockingBus implements AutoCloseable {
         return driver.state();
     }
 
-    /** Waits until the link is ready; throws {@link dev.labwire.core.LinkDownException} with the last cause otherwise. */
+    /**
+     * Waits until the link is ready; throws {@link dev.labwire.core.LinkDownException} with the last cause otherwise,
+     * at once when the first connect attempt failed for good (as {@link BlockingClient#awaitReady}).
+     */
     public BlockingBus awaitReady(Duration timeout) {
         driver.awaitReady(timeout);
         return this;

@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  * with backoff whenever it drops (instrument switched off, cable pulled, adapter re-plugged). A call
  * made while the link is down waits for it within its own timeout, then fails with a
  * {@link dev.labwire.core.LinkDownException} naming the link and the last cause. Use
- * {@link #awaitReady} to wait for the first link explicitly.
+ * {@link #awaitReady} (or {@link #openAndAwait}) to wait for the first link explicitly: it fails at once, naming the
+ * endpoint and the cause, when the first connect is refused or the port is missing, busy or not permitted.
  *
  * <p><b>Failures.</b> Every call ends within its timeout (default 5 s, {@link ConnectionConfig}):
  * <ul>
@@ -92,6 +93,28 @@ public final class BlockingClient implements AutoCloseable {
     /** Opens a client to {@code endpoint} with {@code config}. */
     public static BlockingClient open(String endpoint, ConnectionConfig config) {
         return builder(endpoint).config(config).build();
+    }
+
+    /**
+     * Opens a client to {@code endpoint} and waits for its first link, failing fast: the fail-fast counterpart of
+     * {@link #open(String, ConnectionConfig)}, for programs that would rather stop at once than retry in the
+     * background. Returns a {@link State#READY} client, or closes it and throws as {@link #awaitReady} does.
+     *
+     * <pre>{@code
+     * try (BlockingClient psu = BlockingClient.openAndAwait("tcp://192.168.1.50:5025", ConnectionConfig.DEFAULT,
+     *         Duration.ofSeconds(3))) {   // LinkDownException "... not ready: connection refused ..." within 3 s
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for a bad endpoint string, naming the bad part
+     * @throws dev.labwire.core.LinkDownException when the first connect attempt failed for good (connection refused,
+     *         unknown host, no such port, port busy, permission denied: at once, naming the endpoint and the cause),
+     *         or when the link is not ready within {@code timeout} (a connect that hangs, an on-connect hook that
+     *         fails); the client is closed then
+     */
+    public static BlockingClient openAndAwait(String endpoint, ConnectionConfig config, Duration timeout) {
+        return builder(endpoint).config(config).buildAndAwait(timeout);
     }
 
     /** A builder for a client to {@code endpoint}; the string is parsed now and a bad one is refused with {@link IllegalArgumentException}. */
@@ -265,7 +288,22 @@ public final class BlockingClient implements AutoCloseable {
         return driver.state();
     }
 
-    /** Waits until the link is ready; throws {@link dev.labwire.core.LinkDownException} with the last cause otherwise. */
+    /**
+     * Waits until the link is ready ({@link State#READY}: connected, on-connect hook done), up to {@code timeout}.
+     *
+     * <p><b>Fails fast on the first connection.</b> Until the link has been ready once, a connect attempt that failed
+     * for good ends the wait at once instead of after {@code timeout}: connection refused, unknown host, no such
+     * serial port, port busy (open in another client or program), permission denied. The
+     * {@link dev.labwire.core.LinkDownException} says {@code "link to <endpoint> not ready: <why> (<detail>)"}; its
+     * cause is the driver's error ({@link java.net.ConnectException}, a {@link dev.labwire.serial.SerialPortException}
+     * with its {@link dev.labwire.serial.SerialPortException#reason()}). The client keeps retrying in the background
+     * all the same; close it if you give up. A connect that hangs (a black-holed address) fails after the connect
+     * timeout ({@link ConnectionConfig}) and is retried: that wait ends at {@code timeout}. Once the link has been
+     * ready, a later wait rides out reconnects (an instrument rebooting refuses connections for a while).
+     *
+     * @throws dev.labwire.core.LinkDownException as above, naming the endpoint, the state and the last cause
+     * @throws dev.labwire.core.LocalProtocolException when the client is closed
+     */
     public BlockingClient awaitReady(Duration timeout) {
         driver.awaitReady(timeout);
         return this;
@@ -356,6 +394,21 @@ public final class BlockingClient implements AutoCloseable {
         public Builder hookTimeout(Duration timeout) {
             this.hookTimeout = dev.labwire.core.internal.Durations.positive("hookTimeout", timeout);
             return this;
+        }
+
+        /**
+         * Opens the client and waits for its first link, failing fast (see {@link BlockingClient#awaitReady}); on
+         * failure the client is closed and the {@link dev.labwire.core.LinkDownException} thrown.
+         */
+        public BlockingClient buildAndAwait(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            BlockingClient c = build();
+            try {
+                return c.awaitReady(timeout);
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
         }
 
         /** Opens the client: returns at once, the link opens in the background. */

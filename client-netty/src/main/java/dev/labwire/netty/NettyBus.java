@@ -144,7 +144,8 @@ public final class NettyBus {
     /**
      * Completes with this bus once the link is ready (at once if it is); fails with
      * {@link dev.labwire.core.LinkDownException} naming the state and the last cause if it is not within
-     * {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException} if the bus is closed.
+     * {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException} if the bus is closed; at once when the
+     * first connect attempt failed for good (as {@link NettyClient#ready}).
      */
     public CompletableFuture<NettyBus> ready(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");

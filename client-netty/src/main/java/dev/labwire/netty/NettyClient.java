@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.BiConsumer;
@@ -127,6 +128,35 @@ public final class NettyClient {
     /** Opens a client to {@code endpoint} with {@code config}, on the default event loop group. */
     public static NettyClient open(String endpoint, ConnectionConfig config) {
         return builder(endpoint).config(config).build();
+    }
+
+    /**
+     * Opens a client to {@code endpoint} and waits for its first link, failing fast (see {@link #ready}): completes
+     * with a ready client, or fails with the {@link dev.labwire.core.LinkDownException} of {@link #ready} after
+     * closing the client (the failed future completes once the close has).
+     *
+     * <pre>{@code
+     * NettyClient psu = NettyClient.openAndAwait("tcp://192.168.1.50:5025", ConnectionConfig.DEFAULT,
+     *         Duration.ofSeconds(3)).join();   // fails within 3 s; at once when refused
+     * }</pre>
+     *
+     * @throws IllegalArgumentException at once, for a bad endpoint string
+     */
+    public static CompletableFuture<NettyClient> openAndAwait(String endpoint, ConnectionConfig config,
+                                                              Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        NettyClient c = open(endpoint, config);
+        CompletableFuture<NettyClient> result = new CompletableFuture<>();
+        c.ready(timeout).whenComplete((ready, failure) -> {
+            if (failure == null) {
+                result.complete(ready);
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                c.close().whenComplete((v, e) -> result.completeExceptionally(cause));
+            }
+        });
+        return result;
     }
 
     /** A builder for a client to {@code endpoint}; the string is parsed now and a bad one is refused with {@link IllegalArgumentException}. */
@@ -286,9 +316,17 @@ public final class NettyClient {
 
     /**
      * Completes with this client once the link is ready (at once if it is); fails with
-     * {@link dev.labwire.core.LinkDownException} naming the state and the last cause (e.g. connection
-     * refused) if it is not within {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException}
-     * if the client is closed.
+     * {@link dev.labwire.core.LinkDownException} naming the state and the last cause if it is not within
+     * {@code timeout}, or with {@link dev.labwire.core.LocalProtocolException} if the client is closed.
+     *
+     * <p><b>Fails fast on the first connection.</b> Until the link has been ready once, a connect attempt that
+     * failed for good fails the future at once instead of after {@code timeout}: connection refused, unknown host,
+     * no such serial port, port busy (open in another client or program), permission denied. The message says
+     * {@code "link to <endpoint> not ready: <why> (<detail>)"}; the cause is the driver's error (a
+     * {@link java.net.ConnectException}, a {@link dev.labwire.serial.SerialPortException} with its
+     * {@link dev.labwire.serial.SerialPortException#reason()}). The client keeps retrying in the background; close
+     * it if you give up. A connect that hangs fails after the connect timeout and is retried, so that wait ends at
+     * {@code timeout}. Once the link has been ready, a later wait rides out reconnects.
      */
     public CompletableFuture<NettyClient> ready(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");

@@ -47,6 +47,23 @@ class ReadmeSnippetsTest {
     }
 
     @Test
+    void failFastSnippet() throws Exception {
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            String visa = "TCPIP0::127.0.0.1::" + mock.port() + "::SOCKET";   // a VISA string works too
+            try (BlockingClient psu = BlockingClient.openAndAwait(visa, ConnectionConfig.DEFAULT,
+                    Duration.ofSeconds(5))) {
+                assertEquals(State.READY, psu.state());
+                assertEquals("LABWIRE,MOCK-INSTRUMENT,SN0001,1.0", psu.query("*IDN?"));
+            }
+            String endpoint = mock.endpoint();
+            mock.stop();
+            var e = assertThrows(dev.labwire.core.LinkDownException.class, () -> BlockingClient.openAndAwait(endpoint,
+                    ConnectionConfig.DEFAULT, Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().startsWith("link to " + endpoint + " not ready: connection refused"), e.getMessage());
+        }
+    }
+
+    @Test
     void blockingClientSnippets() throws Exception {
         try (MockInstrument mock = MockInstrument.tcp().scpi()) {
             mock.responder(cmd -> cmd.equals("MEAS:VOLT?") ? MockReply.line("+5.0012E+00")

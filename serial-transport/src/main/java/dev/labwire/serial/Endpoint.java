@@ -14,7 +14,29 @@ import java.util.Objects;
  * serial:COM3?baud=9600                     Windows; serial:\\.\COM10 also works
  * serial:usb:0403:6001:A50285BI?baud=9600   by USB identity: survives re-plugging
  * serial:/dev/ttyAMA0?baud=19200&amp;rs485=on&amp;rs485.rts=high&amp;rs485.before=0&amp;rs485.after=500
+ * TCPIP0::192.168.1.5::5025::SOCKET         VISA raw socket: the same as tcp://192.168.1.5:5025
+ * ASRL/dev/ttyUSB0::INSTR                   VISA serial port by path: serial:/dev/ttyUSB0 (9600 8N1)
+ * ASRL3::INSTR                              VISA serial board 3: COM3, on Windows only
  * </pre>
+ *
+ * <h2>VISA resource strings</h2>
+ * The VISA forms labwire can open are accepted wherever an endpoint string is, with VISA's rules (IVI VPP-4.3
+ * section 4.3.1): keywords are case-insensitive ({@code tcpip0::host::5025::socket}), the board number after
+ * {@code TCPIP} or {@code ASRL} is optional. The host and the device path keep their case.
+ * <ul>
+ *   <li>{@code TCPIP[board]::host::port::SOCKET}: a TCP endpoint. The port is required (VISA has no default for
+ *       SOCKET; SCPI instruments listen on 5025). IPv6 literals go in brackets: {@code TCPIP::[fe80::1]::5025::SOCKET}.
+ *       The board number is accepted and ignored (it picks a network interface in VISA).</li>
+ *   <li>{@code ASRL<path>::INSTR}: a serial port by device path, as PyVISA and NI-VISA on Linux write it.</li>
+ *   <li>{@code ASRL<n>::INSTR}: serial board n, which VISA maps to {@code COMn}. Only on Windows; elsewhere there
+ *       are no COM names, and the string is refused naming {@code COMn} and the path form to write instead.</li>
+ *   <li>Serial settings are VISA attributes, not part of the string, so an {@code ASRL} endpoint takes the defaults
+ *       (9600 8N1, as VISA does); as a labwire extension the {@code ?options} below may follow {@code ::INSTR}.</li>
+ *   <li>Refused, each with a message naming what is not supported yet: {@code ::INSTR} over TCPIP (VXI-11, and
+ *       HiSLIP for {@code hislip0}), and the GPIB, GPIB-VXI, USB, VXI, PXI and FIREWIRE interface types.</li>
+ * </ul>
+ * A parsed VISA string is an ordinary {@link Tcp} or {@link Serial}: its {@code toString()} is the canonical
+ * {@code tcp://} or {@code serial:} form.
  *
  * <h2>Serial options</h2>
  * Options follow a {@code ?}, joined by {@code &amp;}; each key at most once; keys and words are case-insensitive.
@@ -49,7 +71,8 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial {
      *
      * @throws IllegalArgumentException for null or blank input, an unknown scheme, a missing host, a bad port,
      *                                  an empty path, a bad USB id, an unknown or duplicate key or a bad value,
-     *                                  naming the bad part and listing what is allowed
+     *                                  a VISA form labwire cannot open yet, naming the bad part and listing what
+     *                                  is allowed
      */
     static Endpoint parse(String text) {
         return EndpointSyntax.parse(text);

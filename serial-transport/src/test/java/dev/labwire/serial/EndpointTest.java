@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EndpointTest {
 
     private static final String FORMS =
-            "allowed: tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options]";
+            "allowed: tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
+            + "TCPIP[board]::host::port::SOCKET, ASRL<n>::INSTR, ASRL<path>::INSTR";
 
     @Test
     void tcpWithHostAndPort() {

@@ -13,6 +13,7 @@ import dev.labwire.core.bus.Bus;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.internal.Durations;
+import dev.labwire.core.internal.FirstConnect;
 import dev.labwire.serial.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class BlockingDriver {
     final Pump pump;
     State state = State.IDLE;   // guarded by lock, as is every mutable field of the driver's parts
     Throwable lastDownCause;
+    final FirstConnect first;   // fails awaitReady at once when the first connect failed for good
     boolean closed;
     private final Bus bus;      // null on a single-device link
 
@@ -79,6 +81,7 @@ public final class BlockingDriver {
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
         this.name = endpoint.toString();
         this.config = config;
+        this.first = new FirstConnect(name);
         this.bus = bus;
         this.conn = bus == null ? new Connection(config) : null;
         this.machine = bus == null ? conn : bus;
@@ -230,7 +233,11 @@ public final class BlockingDriver {
         }
     }
 
-    /** Waits until the link is {@link State#READY}; throws {@link LinkDownException} with the last cause if not within {@code timeout}. */
+    /**
+     * Waits until the link is {@link State#READY}; throws {@link LinkDownException} with the last cause if not within
+     * {@code timeout}, or at once when the link was never ready and the last connect attempt failed for good
+     * ({@link FirstConnect}).
+     */
     public void awaitReady(Duration timeout) {
         long end = Durations.deadline(System.nanoTime(), timeout);
         lock.lock();
@@ -238,6 +245,10 @@ public final class BlockingDriver {
             while (state != State.READY) {
                 long left = end - System.nanoTime();
                 checkOpenLocked();
+                LinkDownException failed = first.failure();
+                if (failed != null) {
+                    throw new LinkDownException(failed.getMessage(), failed.getCause());
+                }
                 if (left <= 0) {
                     throw new LinkDownException("link to " + name + " not ready within " + Durations.show(timeout) + ": " + state
                             + (lastDownCause == null ? "" : " (" + lastDownCause + ")"), lastDownCause);

@@ -2,6 +2,7 @@ package dev.labwire.blocking.internal;
 
 import dev.labwire.core.Event;
 import dev.labwire.core.State;
+import dev.labwire.serial.internal.ConnectFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -191,6 +192,7 @@ final class Pump implements LinkIo.Sink {
             if (s.state() == State.DOWN) {
                 d.lastDownCause = s.cause();
             }
+            d.first.stateChanged(s.state(), s.cause(), s.state() == State.DOWN ? ConnectFailures.definite(s.cause()) : null);
             d.stateChanged.signalAll();
             for (Callbacks.Channel<Event.StateChanged> l : listeners) {
                 l.offer(s);

@@ -1,8 +1,11 @@
 package dev.labwire.netty.internal;
 
 import dev.labwire.core.Event;
+import dev.labwire.core.LinkDownException;
 import dev.labwire.core.Overflow;
 import dev.labwire.core.State;
+import dev.labwire.core.internal.FirstConnect;
+import dev.labwire.serial.internal.ConnectFailures;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,7 @@ final class Dispatch {
     private final HookRunner hook; // null without one
     private final List<Listener> listeners = new ArrayList<>();
     private boolean openPending;
+    private final FirstConnect first; // fails ready() waiters at once when the first connect failed for good
 
     // read from any thread
     private volatile State state = State.IDLE;
@@ -39,6 +43,7 @@ final class Dispatch {
              HookRunner hook, List<BiConsumer<State, Throwable>> listeners) {
         this.driver = driver;
         this.name = callbacks.name();
+        this.first = new FirstConnect(name);
         this.calls = calls;
         this.links = links;
         this.hub = hub;
@@ -53,6 +58,11 @@ final class Dispatch {
     /** The state as of the last event handed out (any thread). */
     State state() {
         return state;
+    }
+
+    /** The failure a {@code ready()} waiter ends with at once ({@link FirstConnect}), or null (event loop only). */
+    LinkDownException firstFailure() {
+        return first.failure();
     }
 
     /** Why the link last went down, or null (any thread). */
@@ -108,8 +118,11 @@ final class Dispatch {
             l.queue.offer(s);
             l.queue.deliverAll(l.signal);
         }
+        first.stateChanged(s.state(), s.cause(), s.state() == State.DOWN ? ConnectFailures.definite(s.cause()) : null);
         if (s.state() == State.READY) {
             readyWaiters.ready();
+        } else if (first.failure() != null) {
+            readyWaiters.fail(first.failure());
         }
         if (hook != null && s.state() == State.ON_CONNECT) {
             hook.start();

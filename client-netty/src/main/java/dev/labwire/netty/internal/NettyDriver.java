@@ -197,9 +197,13 @@ public final class NettyDriver {
         }, convert);
     }
 
-    /** Completes when the link is ready; fails with {@link LinkDownException} and the last cause after {@code timeout}. */
+    /**
+     * Completes when the link is ready; fails with {@link LinkDownException} and the last cause after {@code timeout},
+     * or at once when the link was never ready and the last connect attempt failed for good.
+     */
     public CompletableFuture<Void> ready(Duration timeout) {
-        return readyWaiters.await(timeout, dispatch::state, dispatch::lastDownCause, this::isClosing);
+        return readyWaiters.await(timeout, dispatch::state, dispatch::lastDownCause, this::isClosing,
+                dispatch::firstFailure);
     }
 
     /**

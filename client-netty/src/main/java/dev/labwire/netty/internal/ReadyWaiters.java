@@ -33,16 +33,20 @@ final class ReadyWaiters {
     /**
      * From any thread: a future that completes when the link is ready (at once when it is), or fails after
      * {@code timeout} with a {@link LinkDownException} naming the state and the last cause, or at once with a
-     * {@link LocalProtocolException} when the client is closing. The suppliers are read on the loop.
+     * {@link LocalProtocolException} when the client is closing, or at once with {@code firstFailure}'s exception
+     * when the first connect attempt failed for good. The suppliers are read on the loop.
      */
     CompletableFuture<Void> await(Duration timeout, Supplier<State> state, Supplier<Throwable> lastDownCause,
-                                  BooleanSupplier closing) {
+                                  BooleanSupplier closing, Supplier<LinkDownException> firstFailure) {
         CompletableFuture<Void> f = new Guarded<>(callbacks);
         callbacks.onLoop(() -> {
+            LinkDownException failed = firstFailure.get();
             if (state.get() == State.READY) {
                 callbacks.deliver(() -> f.complete(null));
             } else if (closing.getAsBoolean()) {
                 callbacks.fail(f, new LocalProtocolException("client " + name + " is closed"));
+            } else if (failed != null) {
+                callbacks.fail(f, new LinkDownException(failed.getMessage(), failed.getCause()));
             } else {
                 add(f, timeout, () -> {
                     Throwable cause = lastDownCause.get();
@@ -73,7 +77,7 @@ final class ReadyWaiters {
         waiting.clear();
     }
 
-    /** The client closed: every waiter fails with {@code cause}. */
+    /** The client closed, or its first connect failed for good: every waiter fails with {@code cause}. */
     void fail(Throwable cause) {
         for (CompletableFuture<Void> w : List.copyOf(waiting)) {
             callbacks.fail(w, cause);

@@ -19,7 +19,8 @@ import java.util.Map;
 public final class EndpointSyntax {
 
     static final String ALLOWED_FORMS =
-            "tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options]";
+            "tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
+                    + VisaSyntax.FORMS;
     private static final String TCP_FORM = "tcp://host[:port]";
     private static final String SERIAL_FORMS = "serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options]";
 
@@ -62,6 +63,9 @@ public final class EndpointSyntax {
         }
         if (lower.startsWith("serial:")) {
             return parseSerial(text, text.substring("serial:".length()));
+        }
+        if (VisaSyntax.looksLikeVisa(text)) {
+            return VisaSyntax.parse(text, NativeErrors.WINDOWS);
         }
         int colon = text.indexOf(':');
         if (colon <= 0) {
@@ -206,7 +210,8 @@ public final class EndpointSyntax {
         return Endpoint.Serial.ofPath(target, settings);
     }
 
-    private static SerialSettings parseOptions(String query, String text) {
+    /** The settings of an options string (after {@code ?}), or the defaults when {@code query} is null. */
+    static SerialSettings parseOptions(String query, String text) {
         if (query == null) {
             return SerialSettings.DEFAULT;
         }

@@ -1,0 +1,59 @@
+package dev.labwire.serial.internal;
+
+import dev.labwire.serial.SerialPortException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * Tells a connect attempt that failed for good from one worth retrying at once, for the clients' fail-fast wait
+ * for the first link ({@code awaitReady}, {@code ready}). "For good" means that retrying within a connect
+ * timeout would meet the same answer: nobody listens on the port, the device file does not exist, another
+ * program holds the port, the user may not open it. A connect that timed out, a network that is unreachable or any
+ * other error is not: the next attempt may work.
+ *
+ * <p>It lives here, beside {@link dev.labwire.serial.Endpoint}, because both clients open every link through this
+ * module and the protocol core may not touch {@code java.net}. Exported only to the two client modules.
+ */
+public final class ConnectFailures {
+
+    private ConnectFailures() {}
+
+    /**
+     * A short lower-case phrase for a definite connect failure ({@code "connection refused"}, {@code "no such port"},
+     * {@code "port busy"}, {@code "permission denied"}, ...), or null when {@code failure} may pass on a retry.
+     * Looks through the cause chain, so a driver's wrapper does not hide the reason.
+     */
+    public static String definite(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String what = one(t);
+            if (what != null) {
+                return what;
+            }
+        }
+        return null;
+    }
+
+    private static String one(Throwable t) {
+        if (t instanceof SerialPortException s) {
+            return switch (s.reason()) {
+                case NOT_FOUND -> "no such port";
+                case BUSY -> "port busy";
+                case PERMISSION_DENIED -> "permission denied";
+                case AMBIGUOUS -> "ambiguous USB identity";
+                case UNSUPPORTED_SETTINGS -> "unsupported settings";
+                default -> null;
+            };
+        }
+        if (t instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        // a connect timeout is a ConnectException too in some transports (Netty's ConnectTimeoutException):
+        // only the refusal (RST to our SYN, ECONNREFUSED) is definite
+        if (t instanceof ConnectException && t.getMessage() != null
+                && t.getMessage().toLowerCase(Locale.ROOT).contains("refused")) {
+            return "connection refused";
+        }
+        return null;
+    }
+}
