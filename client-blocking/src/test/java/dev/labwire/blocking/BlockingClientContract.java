@@ -168,6 +168,7 @@ abstract class BlockingClientContract {
         assertThat(mock.commands()).containsSubsequence("*OPC?", "*OPC?;*OPC?", "*IDN?");
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     @Test
     void pushedFramesStreamWhileQueriesRunOnTheSameLink() throws Exception {
         BlockingClient c = client(fast().classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII))).build());

@@ -45,6 +45,7 @@ class CallbackFaultsTest {
         return rt.totalMemory() - rt.freeMemory();
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     @Test
     void aDeviceFloodingASlowConsumerKeepsTheHeapBounded() throws Exception {
         ConnectionConfig cfg = FAST.toBuilder()

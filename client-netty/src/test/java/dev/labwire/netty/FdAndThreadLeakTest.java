@@ -101,6 +101,7 @@ class FdAndThreadLeakTest {
         }
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     private static void stuckRound(dev.labwire.mock.BlackHole hole, MockInstrument mock, java.net.ServerSocket deaf) throws Exception {
         NettyClient connecting = NettyClient.open(hole.endpoint(), ConnectionConfig.builder().connectTimeout(Duration.ofSeconds(30)).build());
         NettyClient hooked = NettyClient.builder(mock.endpoint()).config(FAST)

@@ -230,6 +230,7 @@ abstract class NettyClientContract {
         assertThat(mock.commands()).containsSubsequence("*OPC?", "*OPC?;*OPC?", "*IDN?");
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     @Test
     void pushedFramesStreamWhileQueriesRunOnTheSameLink() throws Exception {
         NettyClient c = client(fast().classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII))).build());

@@ -118,6 +118,7 @@ class SlowConsumerMemoryTest {
      * Opens a client on the slow callback thread, subscribes, floods, and measures the heap once the consumer took
      * {@link #CONSUMED} items; returns the growth in bytes.
      */
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     private long flood(String what, UnaryOperator<NettyClient.Builder> options, Consumer<NettyClient> subscribe, Slow<?> consumer) throws Exception {
         client = options.apply(NettyClient.builder(mock.endpoint())
                 .config(Configs.fast().classifier(FrameClassifier.ALL_PUSHED).build())
@@ -165,6 +166,7 @@ class SlowConsumerMemoryTest {
         assertThat(client.droppedCallbacks()).isGreaterThan(10L * CONSUMED);
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     @Test
     void aListenerThatBlocksTheCallbackExecutorCannotMakeTheQueuesGrow() throws Exception {
         CountDownLatch release = new CountDownLatch(1);

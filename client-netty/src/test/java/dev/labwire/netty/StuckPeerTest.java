@@ -143,6 +143,7 @@ class StuckPeerTest {
         }
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     @Test
     void aPtyNobodyDrainsHoldsTheClientToItsHighWaterMark() throws Exception {
         assumeTrue(SocatPty.available(), "socat is not installed");

@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * One simulated device on a {@link MockInstrument#busDevice(String) bus mock}: it answers the commands that start with its
  * address, and its replies start with the address too ({@code AFLOW?} answered by {@code A+14.70}). The reply
- * is the {@link #responder}'s, else its own {@link ScpiDictionary}'s ({@code SP 50} then {@code SP?} gives
+ * is the {@link #responder(Function) responder}'s, else its own {@link ScpiDictionary}'s ({@code SP 50} then {@code SP?} gives
  * {@code 50}; {@code dictionary().set("FLOW", "+14.70")} for a reading). A device can be made
  * {@link #silent(boolean) silent} (it never answers: a dead address) or {@link #delay(Duration) slow}.
  * Thread-safe.

@@ -194,6 +194,7 @@ class MockInstrumentTcpTest {
         assertThat(mock.commands()).containsExactly("HANG?", "*OPC?", "*OPC?", "*OPC?");
     }
 
+    @SuppressWarnings("try") // a resource held open for the body's duration, never referenced
     @Test
     void pushesGoToEveryConnectionAndNeverInsideAReply() throws Exception {
         MockInstrument mock = track(MockInstrument.tcp());

@@ -8,7 +8,7 @@ package dev.labwire.core;
  *                     ^  |                    |                       |
  *                     |  +--linkFailed--+     +------linkDown---------+
  *                     |                 v                             v
- *                     +---backoff timer-- DOWN <----------------------+
+ *                     +---backoff timer-- DOWN &lt;----------------------+
  *   any state --close--> CLOSED
  * </pre>
  */

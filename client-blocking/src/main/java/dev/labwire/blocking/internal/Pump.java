@@ -204,7 +204,12 @@ final class Pump implements LinkIo.Sink {
             connector.start(lastClose, this::opened);
         } else if (e instanceof Event.CloseLink c) {
             Throwable hookFailure = d.hooks == null ? null : d.hooks.takeFailureLocked();
-            LOG.info("{}: closing the link: {}", d.name, c.reason());
+            // the user's close() is routine; a link renewed by labwire (stale reply, stuck writer, hook) is news
+            if (d.closed) {
+                LOG.debug("{}: closing the link: {}", d.name, c.reason());
+            } else {
+                LOG.info("{}: closing the link: {}", d.name, c.reason());
+            }
             dropLinkLocked(hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason()),
                     System.nanoTime());
         } else if (e instanceof Event.Discarded x) {
