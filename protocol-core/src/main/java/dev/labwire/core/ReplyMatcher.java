@@ -402,8 +402,18 @@ final class ReplyMatcher {
         owner.end(e, ending);
         zombify(e);
         if (windowed) {
-            failWindow(e, why);
+            int others = failWindow(e, why);
             maybeResolveWindow();
+            if (others > 0 && zombies > 0) {
+                // the window's frames may already be shifted (one reply never sent): what the zombies are owed can
+                // no longer be counted. Only the resync probe's answer or a new link puts the stream in step.
+                owner.onStale(e, why);
+                if (!(config.staleReplyPolicy() instanceof StaleReplyPolicy.Resync)) {
+                    owner.requestClose("a pipelined window lost its place: " + e.request.shownText() + " " + why
+                            + ", so the replies still owed cannot be counted (" + config.staleReplyPolicy() + ")");
+                }
+                return;
+            }
         }
         if (!e.zombie) {
             return;
@@ -427,7 +437,8 @@ final class ReplyMatcher {
      * Windowed pipelining: {@code e} ended without its reply, so every reply of its window may be shifted; every other
      * request of the window (replies held, or still awaited, written before or after it) fails as ambiguous.
      */
-    private void failWindow(Exchange e, String why) {
+    private int failWindow(Exchange e, String why) {
+        int failed = 0;
         List<Exchange> window = new ArrayList<>(held);
         held.clear();
         for (Exchange x : inFlight) {
@@ -444,7 +455,9 @@ final class ReplyMatcher {
                     + "; a reply the device never sent shifts every other reply of the window, so none is handed out"
                     + " (Pipelining.CONFIRM_BY_WINDOW; staleReplyPolicy " + config.staleReplyPolicy() + ")")));
             zombify(x);
+            failed++;
         }
+        return failed;
     }
 
     /** Windowed pipelining: every request of the window has its reply (or ended): hand out the held replies in order. */
