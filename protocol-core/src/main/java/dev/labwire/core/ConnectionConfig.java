@@ -88,7 +88,9 @@ public final class ConnectionConfig {
          * is written until every request of the window has its whole reply, and only then are the replies handed
          * out, in order. If any request of the window ends without its reply (a timeout, a bad reply), every other
          * request of the window fails with {@link AmbiguousReplyException}, because a missing reply shifts all the
-         * others. Sound whatever the device leaves unanswered; a caller waits for its window's last reply.
+         * others; the replies still owed can then not be counted either, so the stream is put in step by the
+         * {@link StaleReplyPolicy.Resync} probe, or else by a new link at once. Sound whatever the device leaves
+         * unanswered; a caller waits for its window's last reply.
          */
         CONFIRM_BY_WINDOW,
         /**
