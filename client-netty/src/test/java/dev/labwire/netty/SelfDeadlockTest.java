@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.labwire.mock.MockInstrument;
 import io.netty.util.concurrent.BlockingOperationException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +42,11 @@ class SelfDeadlockTest {
             if (waits.indexOf(wait) == waits.size() - 1) {
                 assertThat(c.query("*IDN?").get(5, TimeUnit.SECONDS)).as("the client still works").isEqualTo(NettyClientContract.IDN);
             }
-            CompletableFuture<Object> inCallback = c.query("*IDN?").thenApply(idn -> wait.apply(c));
+            // the mock holds *ESR? for 100 ms, so the callback is attached before the reply comes and runs on the
+            // client's thread; attached to a future already done, it would run right here on the test thread
+            CompletableFuture<String> slow = c.query("*ESR?");
+            assertThat(slow.isDone()).as("the slow query is still pending when its callback is attached").isFalse();
+            CompletableFuture<Object> inCallback = slow.thenApply(esr -> wait.apply(c));
             // watch, never wait in get(): a thread waiting in get() when the query completes may run the thenApply
             // itself (the JDK lets either thread run it), and then the wait inside is not on the client's thread
             Await.until(Configs.WAIT, inCallback::isDone, "the callback ended");
@@ -50,6 +56,12 @@ class SelfDeadlockTest {
                     .hasMessageContaining("would wait forever").hasMessageContaining("thenCompose");
         }
         c.close().get(5, TimeUnit.SECONDS);
+    }
+
+    private static MockInstrument slowEsr() {
+        MockInstrument mock = MockInstrument.tcp().scpi();
+        mock.dictionary().delay(Pattern.compile("\\*ESR\\?"), Duration.ofMillis(100));
+        return mock;
     }
 
     private static Object get(CompletableFuture<?> f) {
@@ -62,7 +74,7 @@ class SelfDeadlockTest {
 
     @Test
     void waitingOnTheEventLoopThrowsAtOnce() throws Exception {
-        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+        try (MockInstrument mock = slowEsr()) {
             check(NettyClient.open(mock.endpoint(), Configs.fast().build()));
         }
     }
@@ -70,7 +82,7 @@ class SelfDeadlockTest {
     @Test
     void waitingOnTheCallbackExecutorThrowsAtOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+        try (MockInstrument mock = slowEsr()) {
             check(NettyClient.builder(mock.endpoint()).config(Configs.fast().build()).callbackExecutor(pool).build());
         } finally {
             pool.shutdownNow();

@@ -618,7 +618,7 @@ public final class Connection implements LinkMachine {
 
     /** Requests written and awaiting their reply, not counting timed-out ones whose late reply is owed. */
     public int inFlightCount() {
-        return matcher.liveInLine();
+        return matcher.liveInLine().size();
     }
 
     /**

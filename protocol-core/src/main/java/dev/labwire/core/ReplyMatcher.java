@@ -58,12 +58,7 @@ final class ReplyMatcher {
     private Framer bytesFramer;
     private long writeSeq;
     private long now;
-    /** {@link ConnectionConfig.Pipelining#CONFIRM_BY_WINDOW} with {@code maxInFlight > 1}. */
-    private final boolean windowed;
-    /** Windowed: a reply of the current window came, so nothing more is written until the window resolves. */
-    private boolean windowClosing;
-    /** Windowed: requests of the current window whose reply is whole and waits for the rest of the window. */
-    private final ArrayList<Exchange> held = new ArrayList<>();
+    private final PipelineWindow window;
 
     ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Event> events, ReplyFilter filter) {
         this.owner = owner;
@@ -74,7 +69,7 @@ final class ReplyMatcher {
         this.blockFramer = newBlockFramer(config.maxFrameLength());
         this.current = baseFramer;
         this.graceNanos = graceNanos(config.staleReplyPolicy());
-        this.windowed = config.maxInFlight() > 1 && config.pipelining() == ConnectionConfig.Pipelining.CONFIRM_BY_WINDOW;
+        this.window = new PipelineWindow(config);
     }
 
     /** How long a zombie waits for what it is owed: the policy's grace; without one, until the probe or the new link. */
@@ -154,8 +149,7 @@ final class ReplyMatcher {
             e.inLine = false;
         }
         inFlight.clear();
-        held.clear();
-        windowClosing = false;
+        window.reset();
         zombies = 0;
     }
 
@@ -207,18 +201,18 @@ final class ReplyMatcher {
 
     /** Windowed pipelining: a reply of the current window came; nothing more joins it until it resolves. */
     boolean windowClosing() {
-        return windowClosing;
+        return window.closing();
     }
 
-    /** Requests written and awaiting their reply (live, not zombies, not the probe). */
-    int liveInLine() {
-        int n = 0;
+    /** Requests written and awaiting their reply (live, not zombies, not the probe), in write order. */
+    List<Exchange> liveInLine() {
+        List<Exchange> out = new ArrayList<>();
         for (Exchange e : inFlight) {
             if (!e.ended && e.kind != Exchange.Kind.PROBE) {
-                n++;
+                out.add(e);
             }
         }
-        return n;
+        return out;
     }
 
     // ------------------------------------------------------------------ echoes
@@ -246,13 +240,11 @@ final class ReplyMatcher {
         }
         if (mismatch != null) {
             // the bytes taken for this echo may have been a reply: no reply in the line can be matched any more
-            for (Exchange x : inFlight.toArray(new Exchange[0])) {
-                if (!x.ended && x.kind != Exchange.Kind.PROBE) {
-                    owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
-                            + " cannot be told apart: the echo of " + e.request.shownText() + " came back damaged, so the bytes"
-                            + " taken for it may have been this reply (" + mismatch.getMessage() + ")")));
-                    zombify(x);
-                }
+            for (Exchange x : liveInLine()) {
+                owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
+                        + " cannot be told apart: the echo of " + e.request.shownText() + " came back damaged, so the bytes"
+                        + " taken for it may have been this reply (" + mismatch.getMessage() + ")")));
+                zombify(x);
             }
         }
     }
@@ -271,9 +263,7 @@ final class ReplyMatcher {
      */
     long earliestDeadline(boolean monotonic) {
         long t = echo.earliestDeadline();
-        for (int i = 0; i < held.size(); i++) {
-            t = Math.min(t, held.get(i).deadline);
-        }
+        t = window.earliestDeadline(t);
         if (monotonic && zombies == 0) {
             Exchange head = inFlight.peekFirst();
             return head == null ? t : Math.min(t, head.deadline);
@@ -287,12 +277,8 @@ final class ReplyMatcher {
     /** Requests written and not ended: in the reply line (not zombies, not the probe) or awaiting their echo. */
     List<Exchange> onTheWire() {
         List<Exchange> out = echo.awaiting();
-        out.addAll(held);
-        for (Exchange e : inFlight) {
-            if (!e.ended && e.kind != Exchange.Kind.PROBE) {
-                out.add(e);
-            }
-        }
+        window.addHeldTo(out);
+        out.addAll(liveInLine());
         return out;
     }
 
@@ -308,9 +294,8 @@ final class ReplyMatcher {
                 endEarly(e, new Event.Timeout(e.id, e.request, true, "its echo did not come back whole"), "timed out awaiting its echo");
             }
         }
-        for (Exchange e : held.toArray(new Exchange[0])) {
-            if (!e.ended && e.deadline <= nowNanos) {
-                held.remove(e);
+        for (Exchange e : window.takeExpired(nowNanos)) {
+            if (!e.ended) {
                 endEarly(e, new Event.Timeout(e.id, e.request, true, "its reply came, but another request written with it"
                         + " in the same pipelined window was not answered by then, so it could not be confirmed"
                         + " (Pipelining.CONFIRM_BY_WINDOW)"), "timed out with its reply unconfirmed");
@@ -401,7 +386,7 @@ final class ReplyMatcher {
     void endEarly(Exchange e, Event ending, String why) {
         owner.end(e, ending);
         zombify(e);
-        if (windowed) {
+        if (window.on()) {
             int others = failWindow(e, why);
             maybeResolveWindow();
             if (others > 0 && zombies > 0) {
@@ -418,8 +403,8 @@ final class ReplyMatcher {
         if (!e.zombie) {
             return;
         }
-        for (Exchange later : inFlight.toArray(new Exchange[0])) {
-            if (!later.ended && later.kind != Exchange.Kind.PROBE && later.writeSeq > e.writeSeq) {
+        for (Exchange later : liveInLine()) {
+            if (later.writeSeq > e.writeSeq) {
                 owner.end(later, new Event.Failed(later.id, later.request, new AmbiguousReplyException(
                         "reply to " + later.request.shownText() + " cannot be told apart: " + e.request.shownText() + " (written before it) "
                                 + why + " and the device may never answer it; replies are matched by position, so every request"
@@ -439,14 +424,9 @@ final class ReplyMatcher {
      */
     private int failWindow(Exchange e, String why) {
         int failed = 0;
-        List<Exchange> window = new ArrayList<>(held);
-        held.clear();
-        for (Exchange x : inFlight) {
-            if (!x.ended && x.kind != Exchange.Kind.PROBE) {
-                window.add(x);
-            }
-        }
-        for (Exchange x : window) {
+        List<Exchange> members = window.takeHeld();
+        members.addAll(liveInLine());
+        for (Exchange x : members) {
             if (x == e || x.ended) {
                 continue;
             }
@@ -462,18 +442,10 @@ final class ReplyMatcher {
 
     /** Windowed pipelining: every request of the window has its reply (or ended): hand out the held replies in order. */
     private void maybeResolveWindow() {
-        if (!windowed) {
+        if (!window.on() || !liveInLine().isEmpty()) {
             return;
         }
-        for (Exchange x : inFlight) {
-            if (!x.ended && x.kind != Exchange.Kind.PROBE) {
-                return;
-            }
-        }
-        List<Exchange> ready = new ArrayList<>(held);
-        held.clear();
-        windowClosing = false;
-        for (Exchange x : ready) {
+        for (Exchange x : window.resolve()) {
             owner.end(x, new Event.Reply(x.id, x.request, x.frames()));
         }
     }
@@ -619,12 +591,12 @@ final class ReplyMatcher {
         } else if (!marker) {
             head.add(frame);
         }
-        if (windowed && !head.ended) {
-            windowClosing = true;
+        if (!head.ended) {
+            window.replyStarted();
         }
         if (advance(head, marker) && !head.ended) {
-            if (windowed) {
-                held.add(head);
+            if (window.on()) {
+                window.hold(head);
                 maybeResolveWindow();
             } else {
                 owner.end(head, new Event.Reply(head.id, head.request, head.frames()));
@@ -664,7 +636,7 @@ final class ReplyMatcher {
             return;
         }
         boolean whole = countError(head);
-        if (whole && windowed) {
+        if (whole && window.on()) {
             endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "got a bad reply");
         } else if (whole) {
             owner.end(head, new Event.Failed(head.id, head.request, err.exception()));

@@ -121,15 +121,10 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         return new String(payload, StandardCharsets.ISO_8859_1);
     }
 
-    /** The payload as text for messages: at most {@value #SHOWN} chars, then how many bytes there were. */
+    /** The payload as text for messages (see {@link dev.labwire.core.internal.Outcomes#shown(byte[])}). */
     String shownText() {
-        if (payload.length <= SHOWN) {
-            return text();
-        }
-        return new String(payload, 0, SHOWN, StandardCharsets.ISO_8859_1) + "... (" + payload.length + " bytes)";
+        return dev.labwire.core.internal.Outcomes.shown(payload);
     }
-
-    private static final int SHOWN = 200;
 
     static byte[] encode(String text) {
         Objects.requireNonNull(text, "command is null");

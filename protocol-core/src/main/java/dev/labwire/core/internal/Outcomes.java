@@ -7,6 +7,7 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -18,10 +19,20 @@ public final class Outcomes {
     private Outcomes() {
     }
 
-    /** A command's text for a message: at most 200 chars, then how many bytes there were. */
+    /** The most chars of a command a message shows. */
+    private static final int SHOWN = 200;
+
+    /** A command's text for a message: at most {@value #SHOWN} chars (ISO-8859-1), then how many bytes there were. */
+    public static String shown(byte[] payload) {
+        if (payload.length <= SHOWN) {
+            return new String(payload, StandardCharsets.ISO_8859_1);
+        }
+        return new String(payload, 0, SHOWN, StandardCharsets.ISO_8859_1) + "... (" + payload.length + " bytes)";
+    }
+
+    /** {@link #shown(byte[])} of {@code r}'s payload. */
     public static String shown(Request r) {
-        String t = r.text();
-        return t.length() <= 200 ? t : t.substring(0, 200) + "... (" + t.length() + " bytes)";
+        return shown(r.payload());
     }
 
     /**
