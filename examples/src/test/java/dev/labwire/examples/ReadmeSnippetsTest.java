@@ -11,6 +11,7 @@ import dev.labwire.blocking.BlockingClient;
 import dev.labwire.blocking.BusDevice;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.FrameClassifier;
+import dev.labwire.core.Request;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.StaleReplyPolicy;
 import dev.labwire.core.State;
@@ -43,6 +44,20 @@ class ReadmeSnippetsTest {
             mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(600)));
             assertThrows(RequestTimeoutException.class, () -> client.query("*OPC?", Duration.ofMillis(200)));
             assertEquals("LABWIRE,MOCK-INSTRUMENT,SN0001,1.0", client.query("*IDN?"));
+        }
+    }
+
+    @Test
+    void retrySnippet() {
+        try (MockInstrument mock = MockInstrument.tcp().scpi();
+             BlockingClient dmm = BlockingClient.open(mock.endpoint(),
+                     ConnectionConfig.builder().retryQueriesOnLinkDown(true).build());
+             BlockingClient psu = BlockingClient.open(mock.endpoint())) {
+            mock.dictionary().queueError("-222,\"Data out of range\"");
+            assertEquals("-222,\"Data out of range\"",
+                    dmm.request(Request.query("SYST:ERR?").withResend(Request.Resend.NEVER)).text());
+            mock.dictionary().set("MEAS:VOLT", "5");
+            assertEquals("5", psu.request(Request.query("MEAS:VOLT?").withResend(Request.Resend.ON_RECONNECT)).text());
         }
     }
 

@@ -45,7 +45,8 @@ import java.util.OptionalLong;
  * {@link #open} orders the first {@link Event.OpenLink}. {@link #linkUp} starts the on-connect hook: its
  * requests go before any user request, which waits until the hook succeeded ({@link State#READY}).
  * A failing hook request orders {@link Event.CloseLink}. {@link #linkDown} fails requests in flight
- * (except {@link Request.Resend#ON_RECONNECT} ones, sent again) and keeps or fails queued ones
+ * (except those {@link Request.Resend} and {@link ConnectionConfig#retryQueriesOnLinkDown()} say to send again, by
+ * their own deadline) and keeps or fails queued ones
  * ({@link ConnectionConfig.QueuedOnLinkDown}); then the next {@link Event.OpenLink} comes after the
  * {@link Backoff} delay, through {@link #pollTimeout()}.
  *
@@ -277,8 +278,8 @@ public final class Connection implements LinkMachine {
         failures = state == State.READY ? 1 : failures + 1;
         ArrayDeque<Exchange> resend = new ArrayDeque<>();
         for (Exchange e : matcher.onTheWire()) {
-            if (e.kind == Exchange.Kind.USER && e.request.resend() == Request.Resend.ON_RECONNECT) {
-                e.written = false;
+            if (e.kind == Exchange.Kind.USER && config.resends(e.request)) {
+                e.rewind();
                 resend.add(e);
             } else {
                 events.add(new Event.Failed(e.id, e.request, cause));

@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code autoReconnect}</td><td>true</td><td>when false a lost link stays down and queued requests fail</td></tr>
  *   <tr><td>{@code backoff}</td><td>{@link Backoff#DEFAULT}</td><td>-</td></tr>
  *   <tr><td>{@code queuedOnLinkDown}</td><td>{@link QueuedOnLinkDown#KEEP}</td><td>kept requests still end by their own timeout</td></tr>
+ *   <tr><td>{@code retryQueriesOnLinkDown}</td><td>false</td><td>when true a request that expects a reply and was on the wire
+ *       when the link dropped is sent again on the next link, by its own deadline ({@link Request.Resend})</td></tr>
  *   <tr><td>{@code echo}</td><td>{@link Echo#NONE}</td><td>with {@link Echo#CHECK_AND_DROP} a wrong echo fails its request
  *       ({@link RemoteProtocolException}, "echo mismatch") and the stale-reply policy takes over</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
@@ -116,6 +118,7 @@ public final class ConnectionConfig {
     private final List<Request> onConnect;
     private final boolean externalHook;
     private final boolean autoReconnect;
+    private final boolean retryQueriesOnLinkDown;
     private final Backoff backoff;
     private final QueuedOnLinkDown queuedOnLinkDown;
     private final Supplier<JitterSource> jitter;
@@ -138,6 +141,7 @@ public final class ConnectionConfig {
         onConnect = List.copyOf(b.onConnect);
         externalHook = b.externalHook;
         autoReconnect = b.autoReconnect;
+        retryQueriesOnLinkDown = b.retryQueriesOnLinkDown;
         backoff = b.backoff;
         queuedOnLinkDown = b.queuedOnLinkDown;
         jitter = b.jitter;
@@ -168,6 +172,7 @@ public final class ConnectionConfig {
         b.onConnect = onConnect;
         b.externalHook = externalHook;
         b.autoReconnect = autoReconnect;
+        b.retryQueriesOnLinkDown = retryQueriesOnLinkDown;
         b.backoff = backoff;
         b.queuedOnLinkDown = queuedOnLinkDown;
         b.jitter = jitter;
@@ -232,6 +237,23 @@ public final class ConnectionConfig {
 
     public boolean autoReconnect() {
         return autoReconnect;
+    }
+
+    /**
+     * Whether requests with {@link Request.Resend#AS_CONFIGURED} (every factory's default) that expect a reply are sent
+     * again when the link drops while they are on the wire. Default false.
+     */
+    public boolean retryQueriesOnLinkDown() {
+        return retryQueriesOnLinkDown;
+    }
+
+    /** Whether {@code request}, written when the link dropped, is sent again on the next link. */
+    boolean resends(Request request) {
+        return switch (request.resend()) {
+            case ON_RECONNECT -> true;
+            case NEVER -> false;
+            case AS_CONFIGURED -> retryQueriesOnLinkDown && request.expect() != Expect.nothing();
+        };
     }
 
     public Backoff backoff() {
@@ -302,6 +324,7 @@ public final class ConnectionConfig {
         private List<Request> onConnect = List.of();
         private boolean externalHook;
         private boolean autoReconnect = true;
+        private boolean retryQueriesOnLinkDown;
         private Backoff backoff = Backoff.DEFAULT;
         private QueuedOnLinkDown queuedOnLinkDown = QueuedOnLinkDown.KEEP;
         private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
@@ -400,6 +423,22 @@ public final class ConnectionConfig {
 
         public Builder autoReconnect(boolean autoReconnect) {
             this.autoReconnect = autoReconnect;
+            return this;
+        }
+
+        /**
+         * Retry queries after a link drop (default false): a request that expects a reply, was written and had not
+         * ended when the link dropped is sent again on the next link, after the on-connect hook, before the requests
+         * that waited; it still ends by its own deadline, counted from when it was sent first. Only link drops retry,
+         * never timeouts or bad replies; requests that expect nothing are never retried. Turn it on when every query
+         * of the program may run twice; keep one query from being retried with
+         * {@code Request.withResend(Request.Resend.NEVER)} (e.g. {@code SYST:ERR?}, which takes the error it reports
+         * off the device's queue), or retry one query on a connection without this with
+         * {@code withResend(Request.Resend.ON_RECONNECT)}. Retrying needs {@code autoReconnect} and
+         * {@link QueuedOnLinkDown#KEEP} (both defaults): with {@code FAIL} the request fails like the queued ones.
+         */
+        public Builder retryQueriesOnLinkDown(boolean retry) {
+            this.retryQueriesOnLinkDown = retry;
             return this;
         }
 

@@ -70,6 +70,20 @@ final class Exchange {
         return frames == null ? List.of() : frames;
     }
 
+    /** Back to "not written" for a new attempt on the next link: nothing of the last attempt's reply is kept. */
+    void rewind() {
+        written = false;
+        writeSeq = 0;
+        zombie = false;
+        inLine = false;
+        echoOwed = false;
+        discardOwed = false;
+        graceDeadline = NO_DEADLINE;
+        received = 0;
+        blockStarted = false;
+        frames = null;
+    }
+
     /** Something is still owed to it on the wire (a reply in the line, an echo). */
     boolean owesSomething() {
         return inLine || echoOwed;

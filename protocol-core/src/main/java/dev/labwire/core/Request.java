@@ -17,6 +17,7 @@ import java.util.Objects;
  * Request.query("*IDN?")                                  // one line back
  * Request.write("VOLT 5")                                 // nothing back
  * Request.of("CURV?", Expect.block()).withTimeout(Duration.ofSeconds(5))
+ * Request.query("MEAS:VOLT?").withResend(Request.Resend.ON_RECONNECT) // sent again if the link drops
  * }</pre>
  *
  * @param payload the bytes to send, without terminator (copied in and out)
@@ -27,12 +28,24 @@ import java.util.Objects;
  */
 public record Request(byte[] payload, Expect expect, Duration timeout, Resend resend) {
 
-    /** Whether a request that may have reached the device is sent again after a reconnect. */
+    /**
+     * Whether a request that was written (so may have reached the device) when the link dropped is sent again on the
+     * next link. A request sent again keeps its deadline: it still ends by its own timeout, counted from submission,
+     * however many links drop. Only a link drop sends a request again; a timeout or a bad reply never does. A request
+     * not yet written when the link drops is not "sent again": it simply waits (see
+     * {@link ConnectionConfig.QueuedOnLinkDown}). On-connect hook requests are never sent again.
+     */
     public enum Resend {
-        /** Fail it with the link-loss cause (default: a SET command must not run twice). */
+        /** Fail it with the link-loss cause: a command that changes state must not run twice. */
         NEVER,
-        /** Keep it queued and send it again on the next link (only for idempotent queries). */
-        ON_RECONNECT
+        /** Keep it and send it again on the next link: only for idempotent requests (most queries). */
+        ON_RECONNECT,
+        /**
+         * The default of every factory: as {@link ConnectionConfig#retryQueriesOnLinkDown()} says. When that is on,
+         * a request that expects a reply is sent again ({@link #ON_RECONNECT}); otherwise, and for requests that
+         * expect nothing, {@link #NEVER}.
+         */
+        AS_CONFIGURED
     }
 
     /**
@@ -79,7 +92,7 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
                     + " that answer would reach the next query; use query(...) (or Request.of(text, Expect.nothing()) for a"
                     + " device that sends nothing back)");
         }
-        return new Request(p, Expect.nothing(), OWN_ENCODED_PAYLOAD, Resend.NEVER);
+        return new Request(p, Expect.nothing(), OWN_ENCODED_PAYLOAD, Resend.AS_CONFIGURED);
     }
 
     /**
@@ -88,12 +101,12 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
      * @throws IllegalArgumentException when {@code text} is empty or holds a char outside ISO-8859-1
      */
     public static Request of(String text, Expect expect) {
-        return new Request(encode(text), expect, OWN_ENCODED_PAYLOAD, Resend.NEVER);
+        return new Request(encode(text), expect, OWN_ENCODED_PAYLOAD, Resend.AS_CONFIGURED);
     }
 
     /** A binary request expecting {@code expect}. */
     public static Request of(byte[] payload, Expect expect) {
-        return new Request(payload, expect, null, Resend.NEVER);
+        return new Request(payload, expect, null, Resend.AS_CONFIGURED);
     }
 
     /** This request with another whole-exchange timeout. */
@@ -101,7 +114,11 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         return new Request(payload, expect, Objects.requireNonNull(timeout, "timeout"), resend);
     }
 
-    /** This request with another resend policy. */
+    /**
+     * This request with another resend policy: {@code withResend(Resend.ON_RECONNECT)} retries this one idempotent
+     * query after a link drop, {@code withResend(Resend.NEVER)} keeps a query that consumes data (e.g.
+     * {@code SYST:ERR?}) from being retried on a connection that retries queries.
+     */
     public Request withResend(Resend resend) {
         return new Request(payload, expect, timeout, resend);
     }
@@ -155,6 +172,6 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
     @Override
     public String toString() {
         return "Request[\"" + shownText() + "\", " + expect + (timeout == null ? "" : ", timeout=" + timeout)
-                + (resend == Resend.NEVER ? "" : ", " + resend) + "]";
+                + (resend == Resend.AS_CONFIGURED ? "" : ", " + resend) + "]";
     }
 }

@@ -15,8 +15,8 @@ class RequestTest {
         Request q = Request.query("MEAS:VOLT?");
         assertThat(q.payload()).isEqualTo("MEAS:VOLT?".getBytes(ISO_8859_1));
         assertThat(q.timeout()).isNull();
-        assertThat(q.resend()).isEqualTo(Request.Resend.NEVER);
-        assertThat(q).isEqualTo(new Request("MEAS:VOLT?".getBytes(ISO_8859_1), Expect.line(), null, Request.Resend.NEVER));
+        assertThat(q.resend()).isEqualTo(Request.Resend.AS_CONFIGURED);
+        assertThat(q).isEqualTo(new Request("MEAS:VOLT?".getBytes(ISO_8859_1), Expect.line(), null, Request.Resend.AS_CONFIGURED));
         assertThat(q.withTimeout(Duration.ofSeconds(2)).timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(Request.write("VOLT 5").expect()).isEqualTo(Expect.nothing());
     }

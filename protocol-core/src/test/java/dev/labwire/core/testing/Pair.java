@@ -19,6 +19,7 @@ public final class Pair {
     public final Connection conn;
     public final ScriptedInstrument device;
     public final List<Event> events = new ArrayList<>();
+    private final java.util.Map<Long, Long> endedAt = new java.util.HashMap<>();
     private long now = 1_000_000_000L;
     private int refuse;
     private int opens;
@@ -114,6 +115,13 @@ public final class Pair {
             }
             for (Event e = conn.nextEvent(); e != Event.NeedData.INSTANCE; e = conn.nextEvent()) {
                 events.add(e);
+                if (e instanceof Event.Reply r) {
+                    endedAt.putIfAbsent(r.id(), now);
+                } else if (e instanceof Event.Timeout t) {
+                    endedAt.putIfAbsent(t.id(), now);
+                } else if (e instanceof Event.Failed f) {
+                    endedAt.putIfAbsent(f.id(), now);
+                }
                 moved = true;
                 if (e instanceof Event.OpenLink) {
                     opens++;
@@ -181,6 +189,15 @@ public final class Pair {
             throw new AssertionError("request #" + id + " ended with " + e + ", not a reply");
         }
         return r.text();
+    }
+
+    /** The clock when request {@code id} ended; fails the test if it did not end. */
+    public long endedAt(long id) {
+        Long t = endedAt.get(id);
+        if (t == null) {
+            throw new AssertionError("request #" + id + " did not end");
+        }
+        return t;
     }
 
     /** How many ending events request {@code id} got (must be exactly 1 once it ended). */
