@@ -129,9 +129,11 @@ public final class CobsFramer implements Framer {
     }
 
     private FrameResult decodePacket(InputBuffer in, int length) {
+        byte[] a = in.array();
+        int base = in.readIndex(); // the packet is a[base, base + length), all readable
         long decoded = 0;
         for (int i = 0; i < length; ) {
-            int code = in.getUnsigned(i);
+            int code = a[base + i] & 0xFF;
             if (i + code > length) {
                 in.skip(length + 1);
                 return FramingError.of(FramingException.Kind.MALFORMED, "COBS code " + Bytes.hex(code) + " at offset "
@@ -148,12 +150,12 @@ public final class CobsFramer implements Framer {
         byte[] out = new byte[(int) decoded];
         int w = 0;
         for (int i = 0; i < length; ) {
-            int code = in.getUnsigned(i);
-            in.copy(i + 1, out, w, code - 1);
+            int code = a[base + i] & 0xFF;
+            System.arraycopy(a, base + i + 1, out, w, code - 1);
             w += code - 1;
             i += code;
             if (code != 0xFF && i < length) {
-                out[w++] = 0;
+                w++; // the zero the code stands for: new arrays are zeroed
             }
         }
         in.skip(length + 1);

@@ -246,6 +246,16 @@ public final class InputBuffer {
         return Frame.wrap(out);
     }
 
+    /** The backing array, for this package's framers' tight loops: offset 0 is at {@link #readIndex()}. */
+    byte[] array() {
+        return data;
+    }
+
+    /** Index in {@link #array()} of offset 0. */
+    int readIndex() {
+        return read;
+    }
+
     /** Drops every readable byte. */
     public void clear() {
         skipAll();

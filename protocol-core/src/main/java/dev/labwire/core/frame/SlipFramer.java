@@ -91,27 +91,75 @@ public final class SlipFramer implements Framer {
 
     @Override
     public FrameResult decode(InputBuffer in) {
-        int r = in.readableBytes();
-        for (int i = 0; i < r; i++) {
-            byte b = in.get(i);
-            if (b == END) {
-                in.skip(i + 1);
-                r -= i + 1;
-                i = -1;
+        while (!in.isEmpty()) {
+            if (discarding) {
+                int end = in.indexOf(END, 0);
+                if (end < 0) {
+                    in.skipAll();
+                    return FrameResult.NeedData.INSTANCE;
+                }
+                in.skip(end + 1);
+                reset();
+                continue;
+            }
+            if (escaped) {
+                byte b = in.get(0);
+                in.skip(1);
+                FrameResult result = b == END ? endOfPacket() : add(b);
+                if (result != null) {
+                    return result;
+                }
+                continue;
+            }
+            // a run of plain bytes up to the next END or ESC (eight bytes at a time), copied at once
+            int at = in.indexOfEither(END, ESC, 0);
+            int run = at < 0 ? in.readableBytes() : at;
+            if (at > 0 && length == 0 && run <= maxFrameLength && in.get(at) == END) {
+                return in.takeFrame(run, 1); // a whole packet without escapes: one copy, straight from the buffer
+            }
+            if (run > 0) {
+                FramingError error = addRun(in, run);
+                if (error != null) {
+                    return error;
+                }
+            }
+            if (at < 0) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+            byte b = in.get(0); // END or ESC
+            in.skip(1);
+            if (b == ESC) {
+                escaped = true;
+            } else {
                 FrameResult result = endOfPacket();
                 if (result != null) {
                     return result;
                 }
-            } else if (!discarding) {
-                FrameResult error = add(b);
-                if (error != null) {
-                    in.skip(i + 1);
-                    return error;
-                }
             }
         }
-        in.skip(r);
         return FrameResult.NeedData.INSTANCE;
+    }
+
+    /**
+     * Copies and consumes the {@code run} plain bytes at the head of {@code in} into the packet; past
+     * {@code maxFrameLength}, consumes through the first byte too many and starts discarding.
+     */
+    private FramingError addRun(InputBuffer in, int run) {
+        int room = maxFrameLength - length;
+        int n = Math.min(run, room);
+        if (length + n > packet.length) {
+            packet = Arrays.copyOf(packet, (int) Math.min(maxFrameLength, Math.max(Math.max(64L, packet.length * 2L), length + n)));
+        }
+        in.copy(0, packet, length, n);
+        length += n;
+        if (run > room) {
+            in.skip(n + 1);
+            discarding = true;
+            return FramingError.of(FramingException.Kind.TOO_LONG, "packet of at least " + (length + 1)
+                    + " decoded bytes exceeds maxFrameLength " + maxFrameLength);
+        }
+        in.skip(n);
+        return null;
     }
 
     @Override
