@@ -39,6 +39,10 @@ package dev.labwire.core.frame;
  *
  * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds at most
  * {@code 11 + maxFrameLength + terminatorLength} readable bytes (the longest header is {@code #9} and nine digits).
+ * A definite block whose data has not all come when its header is read (with any {@link TrailingTerminator} but
+ * {@code REQUIRED}) is taken out of the buffer as it arrives, into the array of its frame-to-be (its announced
+ * length, at most {@code maxFrameLength}): the buffer then holds no more than one read, and the data is copied
+ * once from the buffer instead of being gathered there and copied whole at the end. {@link #reset()} drops it.
  */
 public final class BlockFramer implements Framer {
 
@@ -72,6 +76,8 @@ public final class BlockFramer implements Framer {
     private boolean afterCr;         // ANY_EOL: the \r of the trailer was consumed, a \n may follow
     private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
     private long scanFrom;           // absolute position of the first byte not yet searched
+    private byte[] body;             // a definite block's data while it arrives (null when none is open)
+    private int bodyFilled;          // data bytes of body received so far
 
     /**
      * A framer for blocks ended (indefinite) or followed (definite, as {@code trailing} says) by
@@ -118,6 +124,8 @@ public final class BlockFramer implements Framer {
         trailingPending = false;
         afterCr = false;
         scanStart = -1;
+        body = null;
+        bodyFilled = 0;
     }
 
     /** True while the end of line or terminator that may follow the last definite block is not settled yet. */
@@ -179,6 +187,9 @@ public final class BlockFramer implements Framer {
 
     @Override
     public FrameResult decode(InputBuffer in) {
+        if (body != null) {
+            return fillBody(in);
+        }
         while (true) {
             if (!settleTrailing(in)) {
                 return FrameResult.NeedData.INSTANCE;
@@ -196,6 +207,14 @@ public final class BlockFramer implements Framer {
     @Override
     public FrameResult decodeAtEof(InputBuffer in) {
         FrameResult r = decode(in);
+        if (r == FrameResult.NeedData.INSTANCE && body != null) {
+            int got = bodyFilled;
+            int of = body.length;
+            reset();
+            in.skipAll();
+            return FramingError.of(FramingException.Kind.TRUNCATED, "end of stream after " + got + " of the " + of
+                    + " data bytes of a definite block");
+        }
         if (r == FrameResult.NeedData.INSTANCE && trailingPending) {
             trailingPending = false;
             afterCr = false;
@@ -255,6 +274,14 @@ public final class BlockFramer implements Framer {
     private FrameResult definiteData(InputBuffer in, int header, int length) {
         int r = in.readableBytes();
         int end = header + length;
+        if (r < end && trailing != TrailingTerminator.REQUIRED) {
+            // the data is still coming: it goes straight into the frame's array as it arrives, so the block is
+            // copied once more only from the last read (not gathered in the buffer and copied whole at the end)
+            in.skip(header);
+            body = new byte[length];
+            bodyFilled = 0;
+            return fillBody(in);
+        }
         if (r < end) {
             return FrameResult.NeedData.INSTANCE;
         }
@@ -277,7 +304,26 @@ public final class BlockFramer implements Framer {
             return in.takeFrame(length, terminator.length);
         }
         in.skip(header);
-        Frame frame = in.takeFrame(length, 0);
+        return ended(in, in.takeFrame(length, 0));
+    }
+
+    /** Moves the data bytes that are there into {@link #body}; the frame once it is whole. */
+    private FrameResult fillBody(InputBuffer in) {
+        int n = Math.min(in.readableBytes(), body.length - bodyFilled);
+        in.copy(0, body, bodyFilled, n);
+        in.skip(n);
+        bodyFilled += n;
+        if (bodyFilled < body.length) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        Frame frame = Frame.wrap(body);
+        body = null;
+        bodyFilled = 0;
+        return ended(in, frame);
+    }
+
+    /** A definite block's frame, its data consumed: what may follow it is owed now, and settled if it is there. */
+    private Frame ended(InputBuffer in, Frame frame) {
         trailingPending = trailing == TrailingTerminator.OPTIONAL || trailing == TrailingTerminator.ANY_EOL;
         afterCr = false;
         settleTrailing(in);

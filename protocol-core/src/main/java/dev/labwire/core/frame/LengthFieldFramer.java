@@ -33,7 +33,10 @@ import java.nio.ByteOrder;
  * </ul>
  *
  * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds fewer than
- * {@code maxFrameLength} readable bytes.
+ * {@code maxFrameLength} readable bytes. A frame whose header (and the bytes to strip) came but whose rest did not is
+ * taken out of the buffer as it arrives, into the array of the frame-to-be (its announced length, at most
+ * {@code maxFrameLength}): the buffer then holds no more than one read, and the bytes are copied once from the buffer
+ * instead of being gathered there and copied whole at the end. {@link #reset()} drops it.
  */
 public final class LengthFieldFramer implements Framer {
     private final int lengthFieldOffset;
@@ -44,6 +47,8 @@ public final class LengthFieldFramer implements Framer {
     private final int maxFrameLength;
 
     private long discardLeft;
+    private byte[] body;    // the frame's bytes while they arrive (null when none is open)
+    private int bodyFilled;
 
     private LengthFieldFramer(Builder b) {
         this.lengthFieldOffset = b.lengthFieldOffset;
@@ -97,10 +102,29 @@ public final class LengthFieldFramer implements Framer {
     @Override
     public void reset() {
         discardLeft = 0;
+        body = null;
+        bodyFilled = 0;
+    }
+
+    @Override
+    public FrameResult decodeAtEof(InputBuffer in) {
+        FrameResult r = decode(in);
+        if (r == FrameResult.NeedData.INSTANCE && body != null) {
+            int got = bodyFilled;
+            int of = body.length;
+            reset();
+            in.skipAll();
+            return FramingError.of(FramingException.Kind.TRUNCATED, "end of stream after " + got + " of the " + of
+                    + " bytes of a frame");
+        }
+        return r == FrameResult.NeedData.INSTANCE ? Framer.super.decodeAtEof(in) : r;
     }
 
     @Override
     public FrameResult decode(InputBuffer in) {
+        if (body != null) {
+            return fillBody(in);
+        }
         if (discardLeft > 0) {
             int n = (int) Math.min(discardLeft, in.readableBytes());
             in.skip(n);
@@ -131,10 +155,32 @@ public final class LengthFieldFramer implements Framer {
         }
         int length = (int) frameLength;
         if (in.readableBytes() < length) {
-            return FrameResult.NeedData.INSTANCE;
+            if (in.readableBytes() < bytesToStrip) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+            // the rest is still coming: the frame's bytes go straight into its array as they arrive
+            in.skip(bytesToStrip);
+            body = new byte[length - bytesToStrip];
+            bodyFilled = 0;
+            return fillBody(in);
         }
         in.skip(bytesToStrip);
         return in.takeFrame(length - bytesToStrip, 0);
+    }
+
+    /** Moves the frame's bytes that are there into {@link #body}; the frame once it is whole. */
+    private FrameResult fillBody(InputBuffer in) {
+        int n = Math.min(in.readableBytes(), body.length - bodyFilled);
+        in.copy(0, body, bodyFilled, n);
+        in.skip(n);
+        bodyFilled += n;
+        if (bodyFilled < body.length) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        Frame frame = Frame.wrap(body);
+        body = null;
+        bodyFilled = 0;
+        return frame;
     }
 
     private FrameResult discard(InputBuffer in, long frameLength, FramingException.Kind kind, String message) {

@@ -251,4 +251,48 @@ class BlockFramerTest {
         assertThat(framer.decodeAtEof(in)).isInstanceOf(FramingError.class);
         assertThat(in.isEmpty()).isTrue();
     }
+
+    @Test
+    void aLargeDefiniteBlockGoesStraightIntoItsFrameAndTheBufferHoldsOneReadAtMost() {
+        int size = 1 << 20;
+        byte[] data = new byte[size];
+        new java.util.Random(7).nextBytes(data);
+        BlockFramer framer = BlockFramer.scpi(size);
+        InputBuffer in = new InputBuffer();
+        in.append(b("#7" + size));
+        FrameResult r = framer.decode(in);
+        int read = 8192;
+        int maxCapacity = 0;
+        for (int off = 0; off < size; off += read) {
+            assertThat(r).as("no frame before the last byte").isSameAs(FrameResult.NeedData.INSTANCE);
+            in.append(data, off, Math.min(read, size - off));
+            maxCapacity = Math.max(maxCapacity, in.capacity());
+            r = framer.decode(in);
+        }
+        assertThat(r).isInstanceOf(Frame.class);
+        assertThat(((Frame) r).toByteArray()).isEqualTo(data);
+        assertThat(maxCapacity).as("the buffer never gathers the block").isLessThanOrEqualTo(2 * read);
+        assertThat(framer.isTrailerOwed()).as("an end of line may still follow").isTrue();
+        in.append(b("\r\n+1\n"));
+        assertThat(framer.settleTrailing(in)).isTrue();
+        assertThat(in.readableBytes()).isEqualTo(3);
+    }
+
+    @Test
+    void endOfStreamInsideAnArrivingBlockIsTruncatedAndResetDropsIt() {
+        BlockFramer framer = BlockFramer.scpi(64);
+        InputBuffer in = new InputBuffer();
+        in.append(b("#210hello"));
+        assertThat(framer.decode(in)).isSameAs(FrameResult.NeedData.INSTANCE);
+        FrameResult eof = framer.decodeAtEof(in);
+        assertThat(eof).isInstanceOf(FramingError.class);
+        assertThat(((FramingError) eof).exception().kind()).isEqualTo(FramingException.Kind.TRUNCATED);
+        assertThat(((FramingError) eof).exception().getMessage()).contains("5 of the 10 data bytes");
+        in.append(b("#210hello"));
+        assertThat(framer.decode(in)).isSameAs(FrameResult.NeedData.INSTANCE);
+        framer.reset();
+        in.clear();
+        in.append(b("#13abc"));
+        assertThat(((Frame) framer.decode(in)).asString()).as("nothing of the dropped block is left").isEqualTo("abc");
+    }
 }

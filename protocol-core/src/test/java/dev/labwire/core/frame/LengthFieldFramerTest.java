@@ -137,4 +137,31 @@ class LengthFieldFramerTest {
         assertThatThrownBy(() -> LengthFieldFramer.builder().lengthFieldOffset(7).lengthFieldWidth(2)
                 .maxFrameLength(8).build()).hasMessageContaining("(9)").hasMessageContaining("8");
     }
+
+    @Test
+    void aLargeFrameGoesStraightIntoItsArrayAndTheBufferHoldsOneReadAtMost() {
+        int size = 1 << 20;
+        byte[] payload = new byte[size];
+        new java.util.Random(11).nextBytes(payload);
+        LengthFieldFramer framer = LengthFieldFramer.builder().lengthFieldOffset(1).lengthFieldWidth(4)
+                .bytesToStrip(3).maxFrameLength(size + 5).build();
+        byte[] wire = concat(new byte[] {(byte) 0xA5, 0, (byte) (size >>> 16), (byte) (size >>> 8), (byte) size}, payload);
+        InputBuffer in = new InputBuffer();
+        FrameResult r = FrameResult.NeedData.INSTANCE;
+        int read = 8192;
+        int maxCapacity = 0;
+        for (int off = 0; off < wire.length; off += read) {
+            assertThat(r).as("no frame before the last byte").isSameAs(FrameResult.NeedData.INSTANCE);
+            in.append(wire, off, Math.min(read, wire.length - off));
+            maxCapacity = Math.max(maxCapacity, in.capacity());
+            r = framer.decode(in);
+        }
+        assertThat(r).isInstanceOf(Frame.class);
+        byte[] got = ((Frame) r).toByteArray();
+        assertThat(Arrays.copyOfRange(got, 0, 2)).as("the length field's last two bytes stay, as bytesToStrip says")
+                .isEqualTo(new byte[] {(byte) (size >>> 8), (byte) size});
+        assertThat(Arrays.copyOfRange(got, 2, got.length)).isEqualTo(payload);
+        assertThat(maxCapacity).as("the buffer never gathers the frame").isLessThanOrEqualTo(2 * read);
+        assertThat(in.readableBytes()).isZero();
+    }
 }
