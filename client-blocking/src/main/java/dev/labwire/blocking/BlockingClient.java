@@ -164,12 +164,12 @@ public final class BlockingClient implements AutoCloseable {
 
     /** Sends {@code command} and returns the payload of its IEEE 488.2 block reply ({@code #3100...}). */
     public byte[] queryBlock(String command) {
-        return request(Request.of(command, Expect.block())).frame().toByteArray();
+        return dev.labwire.core.internal.FrameAccess.take(request(Request.of(command, Expect.block())).frame());
     }
 
     /** {@link #queryBlock(String)} with its own timeout and a payload limit of {@code maxLength} bytes. */
     public byte[] queryBlock(String command, int maxLength, Duration timeout) {
-        return request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout)).frame().toByteArray();
+        return dev.labwire.core.internal.FrameAccess.take(request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout)).frame());
     }
 
     /** Sends {@code command} and parses its reply as one SCPI number ({@code +1.23E+00}, {@code 9.9E37} = infinity). */

@@ -201,12 +201,12 @@ public final class NettyClient {
 
     /** Sends {@code command}; completes with the payload of its IEEE 488.2 block reply ({@code #3100...}). */
     public CompletableFuture<byte[]> queryBlock(String command) {
-        return driver.request(Request.of(command, Expect.block()), r -> r.frame().toByteArray());
+        return driver.request(Request.of(command, Expect.block()), r -> dev.labwire.core.internal.FrameAccess.take(r.frame()));
     }
 
     /** {@link #queryBlock(String)} with its own timeout and a payload limit of {@code maxLength} bytes. */
     public CompletableFuture<byte[]> queryBlock(String command, int maxLength, Duration timeout) {
-        return driver.request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout), r -> r.frame().toByteArray());
+        return driver.request(Request.of(command, Expect.block(maxLength)).withTimeout(timeout), r -> dev.labwire.core.internal.FrameAccess.take(r.frame()));
     }
 
     /** Sends {@code command}; completes with its reply parsed as one SCPI number ({@code 9.9E37} = infinity). */

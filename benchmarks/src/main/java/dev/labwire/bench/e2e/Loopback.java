@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.labwire.bench.e2e.Loopback [tests] [options]
- *   tests:   roundtrip pipeline scale stream serial   (default: all)
+ *   tests:   roundtrip pipeline scale stream serial block   (default: all)
  *   options: --rounds 5  --seconds 2  --warmup 3  --depth 64  --conns 100,1000,10000  --devices 100  --hz 40
  *            --out FILE (the markdown tables, also printed)
  * </pre>
@@ -51,7 +51,7 @@ import org.HdrHistogram.Histogram;
  *       {@code depth} commands at once and reads {@code depth} replies. labwire blocking: {@code depth} threads
  *       sharing one client.</li>
  *   <li>{@code scale}: see {@link ScaleBench}. {@code stream}: see {@link StreamBench}. {@code serial}: see
- *       {@link SerialBench}.</li>
+ *       {@link SerialBench}. {@code block}: see {@link BlockBench}.</li>
  * </ul>
  */
 public final class Loopback {
@@ -64,10 +64,11 @@ public final class Loopback {
     final int[] conns;
     final int devices;
     final int hz;
+    final int[] blockSizes;
     final Report report = new Report();
 
     static final String USAGE = """
-            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [all] [options]   (no test = all)
+            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [block] [all] [options]   (no test = all)
               --rounds N    interleaved measured rounds per contender (5)
               --seconds S   length of one round (2)
               --warmup S    warm-up per contender before the rounds (3)
@@ -75,6 +76,7 @@ public final class Loopback {
               --conns LIST  connection counts of the scale test (100,1000,10000)
               --devices N   streaming devices (100)
               --hz N        frames per second per streaming device (40)
+              --sizes LIST  block sizes in MiB of the block test (1,10,100)
               --out FILE    also write the markdown tables to FILE""";
 
     private Loopback(Map<String, String> o) {
@@ -85,6 +87,7 @@ public final class Loopback {
         conns = Arrays.stream(o.getOrDefault("conns", "100,1000,10000").split(",")).mapToInt(Integer::parseInt).toArray();
         devices = Integer.parseInt(o.getOrDefault("devices", "100"));
         hz = Integer.parseInt(o.getOrDefault("hz", "40"));
+        blockSizes = Arrays.stream(o.getOrDefault("sizes", "1,10,100").split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,7 +109,7 @@ public final class Loopback {
             }
         }
         if (tests.isEmpty() || tests.contains("all")) {
-            tests = List.of("roundtrip", "pipeline", "scale", "stream", "serial");
+            tests = List.of("roundtrip", "pipeline", "scale", "stream", "serial", "block");
         }
         Loopback b = new Loopback(options);
         b.report.line("## labwire loopback benchmarks: " + String.join(", ", tests));
@@ -121,6 +124,7 @@ public final class Loopback {
                 case "scale" -> new ScaleBench(b).run();
                 case "stream" -> new StreamBench(b).run();
                 case "serial" -> new SerialBench(b).run();
+                case "block" -> new BlockBench(b).run(b.blockSizes);
                 default -> throw new IllegalArgumentException("unknown test " + t);
             }
         }

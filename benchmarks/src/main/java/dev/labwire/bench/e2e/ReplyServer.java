@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A line starting with {@code !} is a control command and gets no reply: {@code !STREAM <hz>} makes the
  * server push {@code STAT:+1.234567E+00\n} on that connection {@code hz} times a second (a streaming device),
- * starting at a random phase, until the connection closes.
+ * starting at a random phase, until the connection closes. {@code !BLOCK <n>} is the one control command with a reply:
+ * an IEEE 488.2 definite block of {@code n} bytes followed by {@code \n} (an oscilloscope's {@code CURV?}), the same
+ * bytes every time, written without a copy.
  *
  * <p>{@code java -cp benchmarks.jar dev.labwire.bench.e2e.ReplyServer [threads]} runs it alone: it prints
  * {@code PORT <n>} and serves until its standard input closes.
@@ -72,6 +74,22 @@ public final class ReplyServer implements AutoCloseable {
     public void close() {
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static final java.util.Map<Integer, ByteBuf> BLOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code #<d><n><n bytes>\n}, made once per size; never released. */
+    static ByteBuf block(int n) {
+        return BLOCKS.computeIfAbsent(n, size -> {
+            byte[] header = ("#" + Integer.toString(size).length() + size).getBytes(StandardCharsets.US_ASCII);
+            byte[] all = new byte[header.length + size + 1];
+            System.arraycopy(header, 0, all, 0, header.length);
+            for (int i = 0; i < size; i++) {
+                all[header.length + i] = (byte) (i * 31 + 7);
+            }
+            all[all.length - 1] = '\n';
+            return io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(all));
+        });
     }
 
     /** One per connection: counts line ends, answers them, runs control lines. */
@@ -121,6 +139,10 @@ public final class ReplyServer implements AutoCloseable {
         }
 
         private void control(ChannelHandlerContext ctx, String line) {
+            if (line.startsWith("!BLOCK ")) {
+                ctx.write(block(Integer.parseInt(line.substring(7).trim())).duplicate());
+                return;
+            }
             if (line.startsWith("!STREAM ") && stream == null) {
                 long periodNanos = TimeUnit.SECONDS.toNanos(1) / Integer.parseInt(line.substring(8).trim());
                 stream = ctx.executor().scheduleAtFixedRate(

@@ -16,6 +16,10 @@ import java.util.Arrays;
 public final class Frame implements FrameResult {
     private static final Frame EMPTY = new Frame(new byte[0]);
 
+    static {
+        dev.labwire.core.internal.FrameAccess.register(f -> f == EMPTY ? new byte[0] : f.bytes);
+    }
+
     private final byte[] bytes;
 
     private Frame(byte[] bytes) {
