@@ -53,7 +53,7 @@ import java.util.regex.PatternSyntaxException;
  *   data_type: '-104,"Data type error"'
  * </pre>
  *
- * The same shape in JSON works without any further library ({@code .json}, or text starting with {@code {}).
+ * The same shape in JSON works without any further library ({@code .json}, or text starting with <code>{</code>).
  * YAML ({@code .yaml}, {@code .yml}, anything else) needs {@code org.yaml:snakeyaml} 2.x on the class path, an
  * optional dependency of this module: add it to your test dependencies to load YAML.
  *

@@ -49,6 +49,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>JUnit 5 is an optional dependency of {@code labwire-instrument-mock}: tests that use this class have it anyway.
  */
+@SuppressWarnings("exports") // JUnit is a static (optional) requirement: its users have it
 public final class MockInstrumentExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE =
