@@ -2,6 +2,7 @@ package dev.labwire.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.labwire.blocking.BlockingClient;
 import dev.labwire.core.Backoff;
@@ -34,6 +35,19 @@ class MockInstrumentUsersTest {
     private static ConnectionConfig config() {
         return ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(5))
                 .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 2, 0)).build();
+    }
+
+    /** The README's snippet ("A fresh mock per test, a device from a file"), as written there. */
+    @Test
+    void refusesTooHighAVoltage(MockInstrument mock) {
+        try (BlockingClient client = BlockingClient.open(mock.endpoint())) {
+            client.write("VOLT 31");
+            assertEquals("-222,\"Data out of range\"", client.query("SYST:ERR?"));
+            assertEquals("0.000", client.query("VOLT?"));
+            int n = mock.connectionCount();
+            mock.restart();                                   // drops the client, keeps the port
+            mock.awaitConnections(n + 1, Duration.ofSeconds(5));   // the client is back
+        }
     }
 
     @Test

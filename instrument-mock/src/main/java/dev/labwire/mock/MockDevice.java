@@ -75,7 +75,9 @@ import java.util.regex.PatternSyntaxException;
  * {@code properties} (with {@code default}, {@code getter}, {@code setter}, {@code specs}) read the same. Instead of
  * {@code eom} write {@code terminator} (the reply side; the mock reads commands ended by {@code \n}, a {@code \r}
  * before it dropped); instead of pyvisa-sim's {@code error} section, {@code errors} above ({@code SYST:ERR?} is
- * built in). Format fields follow Python's {@code format} for {@code d f e g s} with sign, zero, width and precision.
+ * built in). Format fields follow Python's {@code format} for {@code d f e g s} with sign, zero, width and precision
+ * (<code>{{</code> and <code>}}</code> for braces); a {@code str} property set to a text its numeric format cannot show is
+ * sent as stored.
  *
  * <h2>Failures</h2>
  * {@link #load}, {@link #parse} and {@link #resource} throw {@link MockDeviceException} naming the file, the line, the
@@ -517,7 +519,14 @@ public final class MockDevice {
         }
         for (Property p : properties.values()) {
             if (p.getter != null && p.getter.equalsIgnoreCase(cmd)) {
-                return dict.lineReply(format(p.getReply, values.getOrDefault(p.name, p.defaultValue), p.type));
+                String value = values.getOrDefault(p.name, p.defaultValue);
+                String text;
+                try {
+                    text = format(p.getReply, value, p.type);
+                } catch (IllegalArgumentException e) { // a str property set to a text its numeric format cannot show
+                    text = value;
+                }
+                return dict.lineReply(text);
             }
         }
         for (Property p : properties.values()) {
