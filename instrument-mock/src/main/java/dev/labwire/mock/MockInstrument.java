@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  * dropped with a warning), records the last 10,000 ({@link #commands()}, {@link #takeCommand()},
  * {@link #commandLogLimit}), and answers each connection's commands in order. The reply to a command is, in this
  * order: the next {@link #enqueue enqueued} reply; else the {@link #responder responder}'s non-null answer; else,
- * when {@link #scpi()} is on, the {@link ScpiDictionary}'s; else nothing. A reply is chosen when its command is
- * read.
+ * when {@link #scpi()} is on, the {@link ScpiDictionary}'s (which serves a {@link #device(Path) device file}'s
+ * dialogues and properties first, when one is loaded); else nothing. A reply is chosen when its command is read.
  *
  * <h2>Faults</h2>
  * Per reply: {@link MockReply} (late, trickled, cut off, garbage, none, stall). Per kind of command: the

@@ -35,6 +35,12 @@ import java.util.regex.Pattern;
  *
  * Headers are case-insensitive (stored upper-cased); a trailing {@code \r} and surrounding blanks are ignored.
  *
+ * <h2>A device from a file</h2>
+ * With a {@link MockDevice} loaded ({@link MockInstrument#device(java.nio.file.Path)}), its dialogues and property
+ * getters and setters answer first, then the commands above; a command neither knows is refused with
+ * {@code -113,"Undefined header"} (unless the file says {@code strict: false}). {@link #property(String)} reads a
+ * property's value, {@link #property(String, String)} sets it from the test.
+ *
  * <h2>Errors, as a real instrument makes them</h2>
  * A query the instrument cannot execute gets <em>no reply at all</em> (the IEEE 488.2 status model: the error
  * sets a bit in the standard event status register, nothing goes on the wire); the error waits in a queue of 32
