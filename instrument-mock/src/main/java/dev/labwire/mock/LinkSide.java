@@ -8,6 +8,9 @@ interface LinkSide {
 
     void stop();
 
+    /** Drops every connection and serves again on the same port or path; starts when stopped. */
+    void restart() throws IOException;
+
     void disconnect() throws IOException;
 
     void dropLink(Session session);

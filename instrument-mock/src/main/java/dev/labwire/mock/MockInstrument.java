@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  * dropped with a warning), records the last 10,000 ({@link #commands()}, {@link #takeCommand()},
  * {@link #commandLogLimit}), and answers each connection's commands in order. The reply to a command is, in this
  * order: the next {@link #enqueue enqueued} reply; else the {@link #responder responder}'s non-null answer; else,
- * when {@link #scpi()} is on, the {@link ScpiDictionary}'s; else nothing. A reply is chosen when its command is
- * read.
+ * when {@link #scpi()} is on, the {@link ScpiDictionary}'s (which serves a {@link #device(Path) device file}'s
+ * dialogues and properties first, when one is loaded); else nothing. A reply is chosen when its command is read.
  *
  * <h2>Faults</h2>
  * Per reply: {@link MockReply} (late, trickled, cut off, garbage, none, stall). Per kind of command: the
@@ -47,8 +47,10 @@ import java.util.function.Supplier;
  * <h2>The link</h2>
  * {@link #disconnect()} drops the current connections (the client sees the link drop and reconnects);
  * {@link #stop()} goes away entirely (TCP: connections refused; pty: the device path vanishes, like an
- * unplugged USB adapter); {@link #restart()} comes back on the same port or path. {@link #push} writes
- * unsolicited frames to every connection, never inside a reply.
+ * unplugged USB adapter); {@link #restart()} drops every connection while running, or comes back after
+ * {@link #stop()}, on the same port or path, and counts ({@link #restartCount()}). Tests wait for a client to
+ * come back with {@link #awaitConnections(int, Duration)}. {@link #push} writes unsolicited frames to every
+ * connection, never inside a reply.
  *
  * <h2>Threads and failures</h2>
  * Thread-safe. Threads are daemons named {@code mock-*} and are all gone when {@link #close()} returns.
@@ -63,6 +65,8 @@ public final class MockInstrument implements AutoCloseable {
     private final List<Session> ended = new ArrayList<>();
     private final CommandLog commandLog = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Object counts = new Object();   // notified when connections or restarts go up
+    private int restarts;                           // guarded by counts
     private final Answers answers = new Answers();
     private volatile boolean echo;
     private volatile Duration echoDelay = Duration.ZERO;
@@ -145,6 +149,31 @@ public final class MockInstrument implements AutoCloseable {
     public MockInstrument scpi() {
         answers.scpi();
         return this;
+    }
+
+    /**
+     * Serves {@code device}, a simulated instrument described by a file ({@link MockDevice}): turns the
+     * {@link #scpi() SCPI dictionary} on, loads the device into it (its properties at their defaults, its
+     * {@code errors.initial} queued, its identity as the {@code *IDN?} answer) and sets the
+     * {@link #replyTerminator(String) reply terminator} to the device's. Enqueued replies and the responder still
+     * come first. Loading another device replaces it. Returns this.
+     */
+    public MockInstrument device(MockDevice device) {
+        Objects.requireNonNull(device, "device");
+        answers.replyTerminator(device.replyTerminator());
+        answers.dictionary().device(device);
+        answers.scpi();
+        return this;
+    }
+
+    /**
+     * Reads the device file {@code file} ({@link MockDevice#load(Path)}: JSON, or YAML with SnakeYAML on the class
+     * path) and serves it, as {@link #device(MockDevice)}; returns this.
+     *
+     * @throws MockDeviceException when the file cannot be read or does not describe a device
+     */
+    public MockInstrument device(Path file) {
+        return device(MockDevice.load(file));
     }
 
     /**
@@ -352,15 +381,87 @@ public final class MockInstrument implements AutoCloseable {
         side.stop();
     }
 
-    /** Comes back after {@link #stop()} on the same port or pty path (no-op while running). */
+    /**
+     * Restarts the instrument's link, as a power cycle or a re-plugged adapter does, on the same TCP port or pty
+     * path. While running, every client connection is dropped at once (TCP: the listener stays bound, so no other
+     * process can take the port and clients reconnect to it; pty: the pair is destroyed and made again under the
+     * same path); after {@link #stop()}, or after a {@link MockReply#closeAfter} that destroyed a pty pair, the
+     * mock serves again. Either way {@link #restartCount()} goes up by one and {@link #awaitRestarts} waiters wake.
+     *
+     * <p>What the instrument holds is kept: scripted replies not yet sent, the responder, the
+     * {@link #dictionary() dictionary}'s settings and error queue, the command log. To wait for a client to come
+     * back: {@code int n = mock.connectionCount(); mock.restart(); mock.awaitConnections(n + 1, timeout);}.
+     *
+     * @throws IllegalStateException when the mock is closed
+     * @throws UncheckedIOException when the link cannot be made again (TCP: the port was taken meanwhile, after
+     *     {@link #stop()}; pty: socat failed)
+     */
     public void restart() {
         if (closed) {
             throw new IllegalStateException("mock instrument is closed");
         }
         try {
-            side.start();
+            side.restart();
         } catch (IOException e) {
             throw new UncheckedIOException("mock instrument did not restart: " + e.getMessage(), e);
+        }
+        synchronized (counts) {
+            restarts++;
+            counts.notifyAll();
+        }
+    }
+
+    /** How many times {@link #restart()} has brought the link back so far (0 for a new mock). */
+    public int restartCount() {
+        synchronized (counts) {
+            return restarts;
+        }
+    }
+
+    /**
+     * Waits until {@link #restartCount()} is at least {@code n}, for a test whose restarts happen on another
+     * thread (a chaos or soak thread).
+     *
+     * @throws IllegalStateException when it is not within {@code timeout} (the message gives the count), or the
+     *     thread was interrupted (its interrupt flag is set again)
+     */
+    public void awaitRestarts(int n, Duration timeout) {
+        await(n, timeout, "restarts", () -> restarts);
+    }
+
+    /**
+     * Waits until {@link #connectionCount()} is at least {@code n}: the client has (re)connected. A TCP connection
+     * counts when it is accepted; a pty counts when its pair is made, whether or not a client has opened it.
+     *
+     * @throws IllegalStateException when it is not within {@code timeout} (the message gives the count), or the
+     *     thread was interrupted (its interrupt flag is set again)
+     */
+    public void awaitConnections(int n, Duration timeout) {
+        await(n, timeout, "connections", connections::get);
+    }
+
+    /** How many connections are open now (a pty: 1 while its pair exists, else 0). */
+    public int openConnections() {
+        return sessions.size();
+    }
+
+    private void await(int n, Duration timeout, String what, java.util.function.IntSupplier count) {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (counts) {
+            while (count.getAsInt() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("mock instrument " + endpoint() + ": " + count.getAsInt() + " "
+                            + what + ", not " + n + ", within " + timeout.toMillis() + " ms");
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(counts, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + n + " " + what, e);
+                }
+            }
         }
     }
 
@@ -405,7 +506,10 @@ public final class MockInstrument implements AutoCloseable {
 
     Session startSession(Session.Wire wire, String name) {
         Session s = new Session(this, wire, name);
-        connections.incrementAndGet();
+        synchronized (counts) {
+            connections.incrementAndGet();
+            counts.notifyAll();
+        }
         synchronized (ended) {
             ended.removeIf(e -> e.isClosed() && !e.isAlive());
             ended.add(s);

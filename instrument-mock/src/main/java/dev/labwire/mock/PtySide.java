@@ -147,6 +147,12 @@ final class PtySide implements LinkSide {
     }
 
     @Override
+    public void restart() throws IOException {
+        stop();
+        start();
+    }
+
+    @Override
     public void disconnect() throws IOException {
         stop();
         start();

@@ -35,6 +35,12 @@ import java.util.regex.Pattern;
  *
  * Headers are case-insensitive (stored upper-cased); a trailing {@code \r} and surrounding blanks are ignored.
  *
+ * <h2>A device from a file</h2>
+ * With a {@link MockDevice} loaded ({@link MockInstrument#device(java.nio.file.Path)}), its dialogues and property
+ * getters and setters answer first, then the commands above; a command neither knows is refused with
+ * {@code -113,"Undefined header"} (unless the file says {@code strict: false}). {@link #property(String)} reads a
+ * property's value, {@link #property(String, String)} sets it from the test.
+ *
  * <h2>Errors, as a real instrument makes them</h2>
  * A query the instrument cannot execute gets <em>no reply at all</em> (the IEEE 488.2 status model: the error
  * sets a bit in the standard event status register, nothing goes on the wire); the error waits in a queue of 32
@@ -82,6 +88,8 @@ public final class ScpiDictionary {
     private volatile String identity = DEFAULT_IDENTITY;
     private volatile String terminator = "\n";
     private volatile Trailer blockTrailer = new Trailer(null, Duration.ZERO);
+    private volatile MockDevice device;
+    private final Map<String, String> values = new ConcurrentHashMap<>();   // the device's property values
 
     ScpiDictionary() {
     }
@@ -100,6 +108,67 @@ public final class ScpiDictionary {
     /** Stores {@code value} under {@code header}, as if the client had sent {@code HEADER value}. */
     public ScpiDictionary set(String header, String value) {
         settings.put(header.toUpperCase(Locale.ROOT), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /**
+     * Serves {@code device} from now on (replacing any earlier one): its dialogues and properties come before the
+     * built-in commands, its properties start at their defaults, its {@code errors.initial} are queued and its
+     * identity, if it has one, becomes the {@code *IDN?} answer. {@code *RST} puts its properties back to their
+     * defaults. The reply terminator is the mock's: {@link MockInstrument#device(MockDevice)} sets it from the
+     * device.
+     */
+    ScpiDictionary device(MockDevice device) {
+        Objects.requireNonNull(device, "device");
+        synchronized (values) {
+            this.device = device;
+            values.clear();
+            values.putAll(device.defaults());
+        }
+        if (device.identity() != null) {
+            identity(device.identity());
+        }
+        for (String e : device.initialErrors()) {
+            queueError(e);
+        }
+        return this;
+    }
+
+    /** The {@link MockDevice} this dictionary serves, or null. */
+    public MockDevice device() {
+        return device;
+    }
+
+    /**
+     * The current value of the {@link #device() device}'s property {@code name}, as its getter's {@code {}} gives it.
+     *
+     * @throws IllegalStateException when no device is loaded
+     * @throws IllegalArgumentException when the device has no such property
+     */
+    public String property(String name) {
+        MockDevice d = device;
+        if (d == null) {
+            throw new IllegalStateException("no device loaded: MockInstrument.device(...) first");
+        }
+        d.defaultValue(name); // checks the name
+        return values.get(name);
+    }
+
+    /**
+     * Sets the {@link #device() device}'s property {@code name} as its setter would, e.g. a simulated measurement
+     * for a getter-only property. The value must meet the property's specs ({@code MIN}, {@code MAX} and
+     * {@code DEF} work too); no error is queued.
+     *
+     * @throws IllegalStateException when no device is loaded
+     * @throws IllegalArgumentException when the device has no such property, or its specs refuse the value
+     */
+    public ScpiDictionary property(String name, String value) {
+        Objects.requireNonNull(value, "value");
+        MockDevice d = device;
+        if (d == null) {
+            throw new IllegalStateException("no device loaded: MockInstrument.device(...) first");
+        }
+        values.put(name, d.checked(name, value));
         return this;
     }
 
@@ -289,7 +358,14 @@ public final class ScpiDictionary {
                 return null;
             }
         }
-        MockReply reply = execute(cmd);
+        MockReply reply = NOT_ANSWERED;
+        MockDevice dev = device;
+        if (dev != null) {
+            reply = dev.answer(cmd, values, this);
+        }
+        if (reply == MockDevice.NOT_MINE || reply == NOT_ANSWERED) {
+            reply = execute(cmd, dev);
+        }
         if (reply == null || reply.kind != MockReply.Kind.BYTES) {
             return reply;
         }
@@ -301,7 +377,9 @@ public final class ScpiDictionary {
         return reply;
     }
 
-    private MockReply execute(String cmd) {
+    private static final MockReply NOT_ANSWERED = MockReply.none();
+
+    private MockReply execute(String cmd, MockDevice device) {
         int space = cmd.indexOf(' ');
         String header = (space < 0 ? cmd : cmd.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : cmd.substring(space + 1).strip();
@@ -310,6 +388,13 @@ public final class ScpiDictionary {
                 return line(identity);
             case "*RST":
                 settings.clear();
+                if (device != null) {
+                    synchronized (values) {
+                        if (this.device == device) {
+                            values.putAll(device.defaults());
+                        }
+                    }
+                }
                 return MockReply.none();
             case "*CLS":
                 synchronized (errors) {
@@ -346,10 +431,19 @@ public final class ScpiDictionary {
             queueError("-113,\"Undefined header\"");
             return null;
         }
+        if (device != null && device.strict()) {
+            queueError("-113,\"Undefined header\"");
+            return null;
+        }
         if (!arg.isEmpty()) {
             settings.put(header, arg);
         }
         return MockReply.none();
+    }
+
+    /** {@code text} and the reply terminator, as a reply. */
+    MockReply lineReply(String text) {
+        return line(text);
     }
 
     private MockReply line(String text) {

@@ -104,6 +104,18 @@ final class TcpSide implements LinkSide {
     }
 
     @Override
+    public void restart() throws IOException {
+        synchronized (this) {
+            if (server == null) {
+                start();
+                return;
+            }
+        }
+        // still listening: the port stays bound (no other process can take it meanwhile); only the clients go
+        owner.closeSessions();
+    }
+
+    @Override
     public void disconnect() {
         owner.closeSessions();
     }
