@@ -11,9 +11,9 @@ import java.nio.ByteBuffer;
  * asks it {@code isTraceEnabled()} and only then calls {@link #sent} or {@link #received} for the line. The lines:
  * <pre>
  *   &gt;&gt; +0.412 ms #1 6 bytes "*IDN?\n"
- *   &lt;&lt; +0.977 ms #1 "*IDN?" 31 bytes "ACME,PSU-3000,SN1234,1.0.2\r\n"
+ *   &lt;&lt; +0.977 ms #1 "*IDN?" 28 bytes "ACME,PSU-3000,SN1234,1.0.2\r\n"
  *   &gt;&gt; +2.130 ms #2..#4 18 bytes "MEAS?\nMEAS?\nMEAS?\n"     several pipelined requests in one write
- *   &lt;&lt; +3.002 ms #5 "CURV?" 1400 bytes "#41388\x00\x7F..."... (1400 bytes)
+ *   &lt;&lt; +3.002 ms #5 "CURV?" 1400 bytes "#41388\x00\x7F\x80"... (1400 bytes)   (200 bytes shown, fewer here)
  *   &lt;&lt; +9.500 ms unsolicited 6 bytes "SRQ 1\n"
  * </pre>
  * {@code >>} is a chunk handed to the link to write, {@code <<} a chunk read from it, as the link cut it (a reply
