@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
  *   every other byte               \xNN           0x00 0xFF   -&gt; \x00\xFF   (two upper-case hex digits)
  * </pre>
  * At most {@code max} bytes are shown; when there were more, {@code ... (N bytes)} follows, N being the whole
- * count. So {@code of("#3500" + 500 bytes..., 8)} is {@code #3500\x00\x01\x02... (505 bytes)}. The quoted forms put
- * the shown bytes between {@code "} and the cut note after the closing quote: {@code "#3500\x00\x01\x02"... (505 bytes)}.
+ * count. So the 505 bytes of a block {@code #3500} whose data starts 0, 1, 2, shown with {@code max} 8, read
+ * {@code #3500\x00\x01\x02... (505 bytes)}. The quoted forms put the shown bytes between {@code "} and the cut note
+ * after the closing quote: {@code "#3500\x00\x01\x02"... (505 bytes)}.
  * The output is unambiguous: every {@code \} it holds starts an escape, and a quoted form never holds a bare
  * {@code "}, so the bytes can be read back from it.
  *
