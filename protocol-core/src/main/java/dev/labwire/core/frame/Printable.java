@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  * above 0xFF, which no byte on an ISO-8859-1 wire can be, is shown as {@code \}{@code uNNNN}, and the cut note
  * counts chars: {@code ... (N chars)}.
  *
- * <p>The methods allocate only the result; none changes the bytes or a buffer's position.
+ * <p>No method changes the bytes or a buffer's position.
  */
 public final class Printable {
     /** The bound of {@link #of(byte[])}: 200 bytes shown. */
