@@ -8,6 +8,7 @@
  * SnakeYAML (JSON device files need nothing more).
  */
 module dev.labwire.mock {
+    requires dev.labwire.core; // Printable, for showing bytes
     requires org.slf4j;
     requires static org.junit.jupiter.api;
     requires static org.yaml.snakeyaml;

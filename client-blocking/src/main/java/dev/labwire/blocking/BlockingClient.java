@@ -77,6 +77,12 @@ import java.util.function.Consumer;
  * <p><b>close()</b> returns within 2 s in every state (connecting, a stuck write, a hook running), whatever the peer
  * does; it closes the link and every thread the client started (a hook or callback still running user code ends
  * when that code returns; the hook is interrupted).
+ *
+ * <p><b>Seeing the bytes.</b> At TRACE, the SLF4J logger {@code dev.labwire.wire.<endpoint>} (the endpoint without its
+ * {@code ?settings}, each run of chars other than letters and digits made one {@code _}: {@code tcp://10.0.0.5:5025}
+ * logs to {@code dev.labwire.wire.tcp_10_0_0_5_5025}) gets a line for every chunk written ({@code >>}) and read
+ * ({@code <<}), with the milliseconds since the link came up, the byte count, the request and the bytes escaped,
+ * at most 200 a line. Set {@code dev.labwire.wire} for every client. A {@link BlockingBus} logs the same way.
  */
 public final class BlockingClient implements AutoCloseable {
     private final BlockingDriver driver;

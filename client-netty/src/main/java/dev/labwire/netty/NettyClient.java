@@ -112,6 +112,13 @@ import java.util.function.BiConsumer;
  * slower than the device never makes memory grow: what its queue drops is counted by {@link #droppedCallbacks()}
  * and logged at WARN at most every 10 s. On a {@link Builder#callbackExecutor} at most one batch of 64 items per
  * subscriber or listener waits there; a listener's queue keeps its last 256 state changes.
+ *
+ * <h2>Seeing the bytes</h2>
+ * At TRACE, the SLF4J logger {@code dev.labwire.wire.<endpoint>} (the endpoint without its {@code ?settings}, each
+ * run of chars other than letters and digits made one {@code _}: {@code tcp://10.0.0.5:5025} logs to
+ * {@code dev.labwire.wire.tcp_10_0_0_5_5025}) gets a line for every chunk written ({@code >>}) and read
+ * ({@code <<}), with the milliseconds since the link came up, the byte count, the request and the bytes escaped,
+ * at most 200 a line. Set {@code dev.labwire.wire} for every client. A {@link NettyBus} logs the same way.
  */
 public final class NettyClient {
     private final NettyDriver driver;

@@ -8,6 +8,7 @@ import dev.labwire.core.Expect;
 import dev.labwire.core.JitterSource;
 import dev.labwire.core.Request;
 import dev.labwire.core.StaleReplyPolicy;
+import dev.labwire.core.frame.Printable;
 import dev.labwire.core.scpi.Scpi;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -181,18 +182,7 @@ public final class SansIoTour {
     }
 
     private void log(String dir, byte[] bytes) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : bytes) {
-            int c = b & 0xFF;
-            if (c == '\n') {
-                sb.append("\\n");
-            } else if (c >= 0x20 && c < 0x7F) {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format("\\x%02X", c));
-            }
-        }
-        out.printf("[%9.3f ms] %s %s%n", now / 1e6, dir, sb);
+        out.printf("[%9.3f ms] %s %s%n", now / 1e6, dir, Printable.of(bytes));
     }
 
     private void section(String title) {

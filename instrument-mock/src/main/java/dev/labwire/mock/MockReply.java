@@ -1,5 +1,6 @@
 package dev.labwire.mock;
 
+import dev.labwire.core.frame.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -212,9 +213,7 @@ public final class MockReply {
 
     @Override
     public String toString() {
-        String text = new String(bytes, 0, Math.min(bytes.length, 40), StandardCharsets.ISO_8859_1)
-                .replace("\r", "\\r").replace("\n", "\\n");
-        return "MockReply[" + kind + (kind == Kind.BYTES ? " \"" + text + (bytes.length > 40 ? "...\"" : "\"") : "")
+        return "MockReply[" + kind + (kind == Kind.BYTES ? " " + Printable.quoted(bytes, 0, bytes.length, 40) : "")
                 + (delay.isZero() ? "" : " delay " + delay.toMillis() + " ms")
                 + (byteGap == null ? "" : " byte gap " + byteGap.toMillis() + " ms")
                 + (closeAfter < 0 ? "" : " closeAfter " + closeAfter)

@@ -433,7 +433,11 @@ public final class Connection implements LinkMachine {
      * first. Nothing while the link is not up or a {@link Event.CloseLink} is pending.
      */
     public ByteBuffer pollTransmit() {
-        return reading() ? transmitter.poll() : null;
+        if (!reading()) {
+            transmitter.idle();
+            return null;
+        }
+        return transmitter.poll();
     }
 
     /**
@@ -450,7 +454,33 @@ public final class Connection implements LinkMachine {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
         }
-        return reading() ? transmitter.poll(dst) : 0;
+        if (!reading()) {
+            transmitter.idle();
+            return 0;
+        }
+        return transmitter.poll(dst);
+    }
+
+    @Override
+    public long transmittedFirstId() {
+        return transmitter.firstId;
+    }
+
+    @Override
+    public long transmittedLastId() {
+        return transmitter.lastId;
+    }
+
+    @Override
+    public long awaitedId() {
+        Exchange e = matcher.awaited();
+        return e == null ? -1 : e.id;
+    }
+
+    @Override
+    public Request awaitedRequest() {
+        Exchange e = matcher.awaited();
+        return e == null ? null : e.request;
     }
 
     /** The next request to write, or null when none may go now (resyncing, no free slot, nothing queued). */

@@ -1,5 +1,6 @@
 package dev.labwire.core;
 
+import dev.labwire.core.frame.Printable;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +48,12 @@ final class EchoCheck {
         return !queue.isEmpty();
     }
 
+    /** The exchange whose echo the next received byte belongs to, or null when no echo is owed. */
+    Exchange head() {
+        Echo e = queue.peekFirst();
+        return e == null ? null : e.exchange;
+    }
+
     /** The first byte of the oldest echo when none of it has come yet, else -1. */
     int firstByteIfNotStarted() {
         Echo echo = queue.peekFirst();
@@ -81,8 +88,10 @@ final class EchoCheck {
     private static RemoteProtocolException mismatch(Echo echo) {
         int i = echo.pos;
         return new RemoteProtocolException("echo mismatch after writing " + echo.exchange.request + ": sent "
-                + show(echo.sent, echo.sent.length) + " (" + echo.sent.length + " bytes), received "
-                + show(echo.got, i + 1) + "; byte " + i + " should be " + hex(echo.sent[i]) + " but is " + hex(echo.got[i]));
+                + Printable.quoted(echo.sent, 0, echo.sent.length, SHOW)
+                + (echo.sent.length > SHOW ? "" : " (" + echo.sent.length + " bytes)") // a cut one says its length
+                + ", received " + Printable.quoted(echo.got, 0, i + 1, SHOW) + "; byte " + i + " should be "
+                + Printable.hex(echo.sent[i]) + " but is " + Printable.hex(echo.got[i]));
     }
 
     /** Live exchanges expecting nothing whose echo has not been reported: they end when it is (or by their deadline). */
@@ -146,29 +155,5 @@ final class EchoCheck {
 
     void clear() {
         queue.clear();
-    }
-
-    private static String hex(byte b) {
-        return String.format("0x%02X", b & 0xFF);
-    }
-
-    /** The first {@code n} bytes quoted, printable ASCII as is, {@code \r \n \t}, others {@code \xNN}. */
-    static String show(byte[] b, int n) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < n; i++) {
-            if (i == SHOW) {
-                sb.append("...");
-                break;
-            }
-            int c = b[i] & 0xFF;
-            switch (c) {
-                case '\r' -> sb.append("\\r");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '"', '\\' -> sb.append('\\').append((char) c);
-                default -> sb.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\x%02X", c));
-            }
-        }
-        return sb.append('"').toString();
     }
 }

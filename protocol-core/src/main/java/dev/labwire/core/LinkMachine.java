@@ -99,4 +99,37 @@ public interface LinkMachine {
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     Event nextEvent();
+
+    // For drivers' wire traces: read-only views that change nothing. A driver asks only when it traces, so they cost
+    // nothing on the untraced path; ids are those {@code send} returned (the connection's own resync probe has one too).
+
+    /**
+     * The id of the request whose bytes the latest {@code pollTransmit} call (either verb) handed out first: the rest
+     * of a split request, else the first request it began; -1 when it handed out nothing (or the machine has no ids).
+     */
+    default long transmittedFirstId() {
+        return -1;
+    }
+
+    /**
+     * The id of the request whose bytes the latest {@code pollTransmit} call handed out last; equal to
+     * {@link #transmittedFirstId()} unless the call handed out several requests (pipelining into one buffer).
+     */
+    default long transmittedLastId() {
+        return -1;
+    }
+
+    /**
+     * The id of the request the next received byte belongs to, as things stand: the oldest written one still owed its
+     * echo, else its reply (also one that ended early, by a timeout, whose late reply is still owed); -1 when none is,
+     * so bytes arriving now are unsolicited. Ask before {@link #receive}, which may end that request.
+     */
+    default long awaitedId() {
+        return -1;
+    }
+
+    /** The request of {@link #awaitedId()} as written to the wire, or null when none is awaited. */
+    default Request awaitedRequest() {
+        return null;
+    }
 }

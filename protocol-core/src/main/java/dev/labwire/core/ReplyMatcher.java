@@ -204,6 +204,12 @@ final class ReplyMatcher {
         return window.closing();
     }
 
+    /** The exchange the next received byte belongs to: the oldest one owed an echo, else a reply; null when none is. */
+    Exchange awaited() {
+        Exchange e = echo.head();
+        return e != null ? e : inFlight.peekFirst();
+    }
+
     /** Requests written and awaiting their reply (live, not zombies, not the probe), in write order. */
     List<Exchange> liveInLine() {
         List<Exchange> out = new ArrayList<>();

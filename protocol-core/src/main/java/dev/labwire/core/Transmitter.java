@@ -23,6 +23,11 @@ final class Transmitter {
     private byte[] payload;
     /** How many of {@code payload ++ terminator} went out. */
     private int pos;
+    /** The id of the split request, while {@code payload} is not null. */
+    private long payloadId;
+    /** The ids of the requests whose bytes the latest poll handed out first and last; -1 when it handed out none. */
+    long firstId = -1;
+    long lastId = -1;
 
     Transmitter(Connection owner, ReplyMatcher matcher, byte[] terminator) {
         this.owner = owner;
@@ -32,6 +37,7 @@ final class Transmitter {
 
     /** The next request's bytes (or the rest of a split one) as a fresh array-backed buffer, or null. */
     ByteBuffer poll() {
+        firstId = lastId = payload != null ? payloadId : -1;
         if (payload != null) {
             ByteBuffer rest = ByteBuffer.allocate(payload.length + terminator.length - pos);
             copyTo(rest);
@@ -44,6 +50,7 @@ final class Transmitter {
     /** Copies what fits of the next requests' bytes into {@code dst}; returns how many bytes it copied. */
     int poll(ByteBuffer dst) {
         int start = dst.position();
+        firstId = lastId = payload != null ? payloadId : -1;
         while (dst.hasRemaining()) {
             if (payload == null) {
                 Exchange e = start();
@@ -51,6 +58,7 @@ final class Transmitter {
                     break;
                 }
                 payload = e.request.payloadNoCopy();
+                payloadId = e.id;
                 pos = 0;
             }
             copyTo(dst);
@@ -58,9 +66,15 @@ final class Transmitter {
         return dst.position() - start;
     }
 
+    /** The latest poll handed out nothing: it was not called (the link is not up). */
+    void idle() {
+        firstId = lastId = -1;
+    }
+
     /** Forgets the rest of a split request: the link it was going to is gone. */
     void reset() {
         payload = null;
+        firstId = lastId = -1;
     }
 
     /** Takes the next request to write and marks it written; null when none may go now. */
@@ -68,6 +82,10 @@ final class Transmitter {
         Exchange e = owner.nextToWrite();
         if (e != null) {
             matcher.written(e);
+            if (firstId < 0) {
+                firstId = e.id;
+            }
+            lastId = e.id;
         }
         return e;
     }

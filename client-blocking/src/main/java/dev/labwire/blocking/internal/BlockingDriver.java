@@ -14,6 +14,7 @@ import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.internal.Durations;
 import dev.labwire.core.internal.FirstConnect;
+import dev.labwire.core.internal.WireTrace;
 import dev.labwire.serial.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives one {@link LinkMachine} ({@link Connection}, or a {@link Bus}) over blocking links. Every touch of the
@@ -61,6 +64,13 @@ public final class BlockingDriver {
     final PushedFrames pushed;
     final HookRunner hooks;     // null without a hook
     final Pump pump;
+    /**
+     * The wire trace: at TRACE, logger {@code dev.labwire.wire.<endpoint>} ({@link WireTrace#loggerName}) gets a line
+     * for every chunk written ({@link TransmitGather}) and read ({@link Pump}); otherwise a chunk costs one
+     * {@code isTraceEnabled()}. The trace is used under {@link #lock}.
+     */
+    final Logger wire;
+    final WireTrace trace = new WireTrace();
     State state = State.IDLE;   // guarded by lock, as is every mutable field of the driver's parts
     Throwable lastDownCause;
     final FirstConnect first;   // fails awaitReady at once when the first connect failed for good
@@ -80,6 +90,7 @@ public final class BlockingDriver {
 
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
         this.name = endpoint.toString();
+        this.wire = LoggerFactory.getLogger(WireTrace.loggerName(name));
         this.config = config;
         this.first = new FirstConnect(name);
         this.bus = bus;

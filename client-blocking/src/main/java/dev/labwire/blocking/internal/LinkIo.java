@@ -100,9 +100,9 @@ final class LinkIo {
         }
     }
 
-    /** Called with the lock held, when idle: everything {@code machine} has to transmit, in one buffer, or null. */
-    ByteBuffer gather(dev.labwire.core.LinkMachine machine) {
-        return gather.all(machine);
+    /** Called with the lock held, when idle: everything the driver's machine has to transmit, in one buffer, or null. */
+    ByteBuffer gather(BlockingDriver d) {
+        return gather.all(d.machine, d.wire, d.trace);
     }
 
     /** Called with the lock held, only when {@link #idleLocked()}: hands {@code batch} (numbered {@code seq}) to the writer. */

@@ -76,7 +76,7 @@ final class Pump implements LinkIo.Sink {
     Claim drainClaimingLocked() {
         Claim claim = null;
         if (io != null && io.idleLocked() && io.callerMayWrite()) {
-            ByteBuffer out = io.gather(d.machine);
+            ByteBuffer out = io.gather(d);
             if (out != null) {
                 io.claimLocked();
                 claim = new Claim(io, out, ++gathered);
@@ -92,7 +92,7 @@ final class Pump implements LinkIo.Sink {
         while (again) {
             again = false;
             if (io != null && io.idleLocked()) {
-                ByteBuffer out = io.gather(d.machine); // several requests at once (queryAll, pipelining): one write
+                ByteBuffer out = io.gather(d); // several requests at once (queryAll, pipelining): one write
                 if (out != null) {
                     io.writeLocked(out, ++gathered);
                 }
@@ -257,6 +257,7 @@ final class Pump implements LinkIo.Sink {
                     d.hooks.newLinkLocked();
                 }
                 io.start();
+                d.trace.linkUp(now);
                 d.machine.linkUp(now);
             }
             drainLocked();
@@ -288,7 +289,11 @@ final class Pump implements LinkIo.Sink {
     @Override
     public void receivedLocked(LinkIo from, ByteBuffer data) {
         if (from == io) {
-            d.machine.receive(data, System.nanoTime());
+            long now = System.nanoTime();
+            if (d.wire.isTraceEnabled()) {
+                d.wire.trace(d.trace.received(d.machine, data, now));
+            }
+            d.machine.receive(data, now);
             drainLocked();
         }
     }

@@ -1,8 +1,10 @@
 package dev.labwire.blocking.internal;
 
 import dev.labwire.core.LinkMachine;
+import dev.labwire.core.internal.WireTrace;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.slf4j.Logger;
 
 /**
  * Gathers everything a machine has to transmit into one reused buffer, so that several requests sent at once
@@ -14,11 +16,17 @@ final class TransmitGather {
     private static final int MAX_KEPT = 64 * 1024; // a bigger buffer (a large upload) is let go after use
     private byte[] buffer = new byte[INITIAL];
 
-    /** All bytes {@code machine.pollTransmit()} hands out now, in order, valid until the next call; null when none. */
-    ByteBuffer all(LinkMachine machine) {
+    /**
+     * All bytes {@code machine.pollTransmit()} hands out now, in order, valid until the next call; null when none.
+     * Each chunk (one request's bytes) is traced to {@code wire} as it comes, when that is at TRACE.
+     */
+    ByteBuffer all(LinkMachine machine, Logger wire, WireTrace trace) {
         byte[] buf = buffer;
         int n = 0;
         for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) {
+            if (wire.isTraceEnabled()) {
+                wire.trace(trace.sent(machine, x, System.nanoTime()));
+            }
             int len = x.remaining();
             if (buf.length - n < len) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + len));

@@ -11,6 +11,7 @@ import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.Bus;
 import dev.labwire.core.bus.BusConfig;
+import dev.labwire.core.internal.WireTrace;
 import dev.labwire.serial.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -77,6 +78,13 @@ public final class NettyDriver {
     private final Dispatch dispatch;
     private final ReadyWaiters readyWaiters;
     private final Shutdown shutdown;
+    /**
+     * The wire trace: at TRACE, logger {@code dev.labwire.wire.<endpoint>} ({@link WireTrace#loggerName}) gets a line
+     * for every chunk a link writes ({@link #traceSent}) and reads ({@link #linkReceived}); otherwise a chunk costs one
+     * {@code isTraceEnabled()}. Used on the event loop only.
+     */
+    final Logger wire;
+    private final WireTrace trace = new WireTrace();
 
     // confined to the event loop
     private boolean draining;
@@ -102,6 +110,7 @@ public final class NettyDriver {
 
     private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Duration hookTimeout, Bus bus, DriverSetup setup) {
         this.name = endpoint.toString();
+        this.wire = LoggerFactory.getLogger(WireTrace.loggerName(name));
         this.config = config;
         this.loop = setup.loop();
         this.links = new Links(this, loop, endpoint, config, name, setup.writeHighWater());
@@ -231,7 +240,9 @@ public final class NettyDriver {
         if (hook != null) {
             hook.newLink();
         }
-        machine.linkUp(System.nanoTime());
+        long now = System.nanoTime();
+        trace.linkUp(now);
+        machine.linkUp(now);
         drain();
     }
 
@@ -245,6 +256,11 @@ public final class NettyDriver {
         drain();
     }
 
+    /** A link took {@code chunk} (position to limit, which stay) from {@code m}'s latest pollTransmit: its trace line. Call when {@link #wire} is at TRACE. */
+    void traceSent(LinkMachine m, ByteBuffer chunk) {
+        wire.trace(trace.sent(m, chunk, System.nanoTime()));
+    }
+
     void linkWritable(Link l) {
         if (links.isOpen(l)) {
             drain();
@@ -256,7 +272,11 @@ public final class NettyDriver {
             return;
         }
         try {
-            machine.receive(data, System.nanoTime());
+            long now = System.nanoTime();
+            if (wire.isTraceEnabled()) {
+                wire.trace(trace.received(machine, data, now));
+            }
+            machine.receive(data, now);
         } catch (RuntimeException e) {
             LOG.warn("{}: the connection refused received bytes; dropping the link", name, e);
             dropLink(e);

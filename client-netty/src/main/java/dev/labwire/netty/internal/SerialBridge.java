@@ -194,6 +194,9 @@ final class SerialBridge implements Link {
             if (out == null) {
                 return wrote;
             }
+            if (driver.wire.isTraceEnabled()) {
+                driver.traceSent(machine, out);
+            }
             unsent.addAndGet(out.remaining());
             pending.add(out); // a fresh array-backed buffer: the writer thread may take it as it is
             wrote = true;

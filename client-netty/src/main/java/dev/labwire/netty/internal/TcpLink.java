@@ -168,6 +168,9 @@ final class TcpLink implements Link {
                 buf.release();
                 return wrote;
             }
+            if (driver.wire.isTraceEnabled()) {
+                driver.traceSent(machine, buf.nioBuffer(buf.writerIndex(), n));
+            }
             buf.writerIndex(buf.writerIndex() + n);
             channel.write(buf, channel.voidPromise()); // a failure goes to exceptionCaught
             wrote = true;

@@ -1,5 +1,6 @@
 package dev.labwire.core.bus;
 
+import dev.labwire.core.frame.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -98,24 +99,6 @@ public final class Address {
     /** {@code "A"} for text, {@code 17 (0x11)} for numbers. */
     @Override
     public String toString() {
-        return numeric ? number() + String.format(" (0x%02X)", bytes[0] & 0xFF) : "\"" + text() + "\"";
-    }
-
-    /** Bytes as quoted printable text: ASCII as is, others as {@code \xNN}, cut after {@code max} bytes. */
-    static String show(byte[] b, int from, int to, int max) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = from; i < to; i++) {
-            if (i - from >= max) {
-                sb.append("...");
-                break;
-            }
-            int c = b[i] & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-                sb.append((char) c);
-            } else {
-                sb.append(String.format("\\x%02X", c));
-            }
-        }
-        return sb.append('"').toString();
+        return numeric ? number() + " (" + Printable.hex(bytes[0]) + ")" : "\"" + text() + "\"";
     }
 }

@@ -2,6 +2,7 @@ package dev.labwire.core.bus;
 
 import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.Printable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -100,7 +101,7 @@ public interface Addressing {
             byte[] f = frame.toByteArray();
             if (!frame.startsWith(a)) {
                 throw new RemoteProtocolException("reply from the wrong address: expected " + address + ", got "
-                        + Address.show(f, 0, Math.min(a.length, f.length), 16) + " in " + frame);
+                        + Printable.quoted(f, 0, Math.min(a.length, f.length), 16) + " in " + frame);
             }
             return Frame.of(Arrays.copyOfRange(f, a.length, f.length));
         }

@@ -10,6 +10,7 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.Printable;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -104,6 +105,12 @@ public final class Bus implements LinkMachine {
     private boolean wireWasBusy;
     /** What {@link #pollTransmit(ByteBuffer)} could not fit of the last request handed out, or null. */
     private ByteBuffer rest;
+    /** For the wire trace: the id of {@code rest}'s request, of the one {@link #nextWrite()} handed out last, and of
+     * those the latest pollTransmit handed out first and last (-1: none, or the connection's own resync probe). */
+    private long restId = -1;
+    private long writeId = -1;
+    private long transmittedFirst = -1;
+    private long transmittedLast = -1;
 
     /** One request waiting for its address's turn, or handed to the connection. */
     private static final class Item {
@@ -221,7 +228,7 @@ public final class Bus implements LinkMachine {
         for (int i = 0; t.length > 0 && i + t.length <= wire.length; i++) {
             if (Arrays.equals(wire, i, i + t.length, t, 0, t.length)) {
                 throw new IllegalArgumentException("request " + request + " to " + address + " contains the write terminator at index "
-                        + i + " of the addressed command " + Address.show(wire, 0, wire.length, 64)
+                        + i + " of the addressed command " + Printable.quoted(wire, 0, wire.length, 64)
                         + "; it would reach the bus as two commands (binary addressing needs writeTerminator \"\")");
             }
         }
@@ -323,7 +330,12 @@ public final class Bus implements LinkMachine {
     public ByteBuffer pollTransmit() {
         ByteBuffer out = rest;
         rest = null;
-        return out != null ? out : nextWrite();
+        if (out == null) {
+            out = nextWrite();
+            restId = writeId;
+        }
+        transmittedFirst = transmittedLast = out == null ? -1 : restId;
+        return out;
     }
 
     /**
@@ -341,10 +353,18 @@ public final class Bus implements LinkMachine {
             throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
         }
         int start = dst.position();
+        transmittedFirst = transmittedLast = -1;
         while (dst.hasRemaining()) {
-            if (rest == null && (rest = nextWrite()) == null) {
-                break;
+            if (rest == null) {
+                if ((rest = nextWrite()) == null) {
+                    break;
+                }
+                restId = writeId;
             }
+            if (transmittedFirst < 0) {
+                transmittedFirst = restId;
+            }
+            transmittedLast = restId;
             int n = Math.min(dst.remaining(), rest.remaining());
             dst.put(rest.array(), rest.arrayOffset() + rest.position(), n); // the connection's buffers are array-backed
             rest.position(rest.position() + n);
@@ -364,12 +384,42 @@ public final class Bus implements LinkMachine {
             submitNext();
         }
         ByteBuffer out = conn.pollTransmit();
+        writeId = out == null ? -1 : busId(conn.transmittedLastId()); // before sync() forgets a write-only one
         if (out != null) {
             sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundNanos));
             wireWasBusy = conn.isWireBusy();
         }
         sync();
         return out;
+    }
+
+    /** The bus id of the connection's request {@code connId}, or -1 when it is none of the bus's requests. */
+    private long busId(long connId) {
+        Item item = submitted.get(connId);
+        return item == null ? -1 : item.id;
+    }
+
+    @Override
+    public long transmittedFirstId() {
+        return transmittedFirst;
+    }
+
+    @Override
+    public long transmittedLastId() {
+        return transmittedLast;
+    }
+
+    /** {@inheritDoc} Here: -1 also for a request that already ended whose late reply is owed (its request still shows). */
+    @Override
+    public long awaitedId() {
+        long id = conn.awaitedId();
+        return id < 0 ? -1 : busId(id);
+    }
+
+    /** {@inheritDoc} Here: with its address, as the bus writes it. */
+    @Override
+    public Request awaitedRequest() {
+        return conn.awaitedRequest();
     }
 
     private void submitNext() {

@@ -231,7 +231,7 @@ public final class BlockFramer implements Framer {
         int first = in.getUnsigned(0);
         if (first != '#') {
             startDiscard(in, Discard.TO_HASH_OR_TERMINATOR);
-            return malformed("block must start with '#' but starts with " + Bytes.hex(first));
+            return malformed("block must start with '#' but starts with " + Printable.hex(first));
         }
         if (r < 2) {
             return FrameResult.NeedData.INSTANCE;
@@ -243,7 +243,7 @@ public final class BlockFramer implements Framer {
         if (digits < 1 || digits > 9) {
             in.skip(1);
             startDiscard(in, Discard.TO_TERMINATOR);
-            return malformed("block header digit count must be 0-9 but is " + Bytes.hex(digits + '0'));
+            return malformed("block header digit count must be 0-9 but is " + Printable.hex(digits + '0'));
         }
         int header = 2 + digits;
         long length = 0;
@@ -255,7 +255,7 @@ public final class BlockFramer implements Framer {
             if (d < 0 || d > 9) {
                 in.skip(i);
                 startDiscard(in, Discard.TO_TERMINATOR);
-                return malformed("block length digit " + (i - 1) + " of " + digits + " is " + Bytes.hex(d + '0')
+                return malformed("block length digit " + (i - 1) + " of " + digits + " is " + Printable.hex(d + '0')
                         + ", not a digit");
             }
             length = length * 10 + d;
@@ -292,9 +292,9 @@ public final class BlockFramer implements Framer {
                     int bad = in.getUnsigned(end + i);
                     in.skip(end);
                     startDiscard(in, Discard.TO_HASH_OR_TERMINATOR);
-                    return malformed("definite block of " + length + " bytes is followed by " + Bytes.hex(bad)
-                            + " where the terminator \"" + Bytes.printable(terminator, 0, terminator.length, 40)
-                            + "\" is required");
+                    return malformed("definite block of " + length + " bytes is followed by " + Printable.hex(bad)
+                            + " where the terminator " + Printable.quoted(terminator, 0, terminator.length, 40)
+                            + " is required");
                 }
             }
             if (n < terminator.length) {
@@ -410,7 +410,7 @@ public final class BlockFramer implements Framer {
 
     @Override
     public String toString() {
-        return "BlockFramer[\"" + Bytes.printable(terminator, 0, terminator.length, 40) + "\", maxFrameLength="
+        return "BlockFramer[" + Printable.quoted(terminator, 0, terminator.length, 40) + ", maxFrameLength="
                 + maxFrameLength + ", trailing=" + trailing + "]";
     }
 }

@@ -136,7 +136,7 @@ public final class CobsFramer implements Framer {
             int code = a[base + i] & 0xFF;
             if (i + code > length) {
                 in.skip(length + 1);
-                return FramingError.of(FramingException.Kind.MALFORMED, "COBS code " + Bytes.hex(code) + " at offset "
+                return FramingError.of(FramingException.Kind.MALFORMED, "COBS code " + Printable.hex(code) + " at offset "
                         + i + " points past the end of the " + length + "-byte packet");
             }
             i += code;

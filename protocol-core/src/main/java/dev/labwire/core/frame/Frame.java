@@ -97,9 +97,9 @@ public final class Frame implements FrameResult {
         return Arrays.hashCode(bytes);
     }
 
-    /** The bytes as printable text, control and non-ASCII bytes escaped, at most 200 chars, with the length. */
+    /** The length and the bytes shown by {@link Printable}: at most 200 of them, quoted. */
     @Override
     public String toString() {
-        return "Frame[" + bytes.length + " bytes: \"" + Bytes.printable(bytes, 0, bytes.length, 200) + "\"]";
+        return "Frame[" + bytes.length + " bytes: " + Printable.quoted(bytes, 0, bytes.length, Printable.DEFAULT_MAX) + "]";
     }
 }

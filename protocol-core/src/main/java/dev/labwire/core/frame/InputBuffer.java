@@ -261,12 +261,6 @@ public final class InputBuffer {
         skipAll();
     }
 
-    /** Printable form of the first bytes, for error messages. */
-    String preview(int offset, int max) {
-        int from = read + Math.max(0, offset);
-        return Bytes.printable(data, Math.min(from, write), write, max);
-    }
-
     @Override
     public String toString() {
         return "InputBuffer[position=" + position() + ", readable=" + readableBytes() + ", capacity=" + data.length + "]";

@@ -177,7 +177,7 @@ public final class LineFramer implements Framer {
             int offset = (int) (firstNonAscii - pos);
             int value = in.getUnsigned(offset);
             in.skip(length + termLength);
-            return FramingError.of(FramingException.Kind.ENCODING, "byte " + Bytes.hex(value) + " at offset "
+            return FramingError.of(FramingException.Kind.ENCODING, "byte " + Printable.hex(value) + " at offset "
                     + offset + " of a " + length + "-byte line is not 7-bit ASCII");
         }
         return in.takeFrame(length, termLength);
@@ -235,7 +235,7 @@ public final class LineFramer implements Framer {
 
     @Override
     public String toString() {
-        String name = anyEol ? "anyEol" : "\"" + Bytes.printable(terminator, 0, terminator.length, 40) + "\"";
+        String name = anyEol ? "anyEol" : Printable.quoted(terminator, 0, terminator.length, 40);
         return "LineFramer[" + name + ", maxFrameLength=" + maxFrameLength + (asciiOnly ? ", asciiOnly" : "") + "]";
     }
 }

@@ -201,7 +201,7 @@ public final class SlipFramer implements Framer {
                 b = ESC;
             } else {
                 discarding = true;
-                return FramingError.of(FramingException.Kind.MALFORMED, "ESC followed by " + Bytes.hex(b)
+                return FramingError.of(FramingException.Kind.MALFORMED, "ESC followed by " + Printable.hex(b)
                         + " after " + length + " decoded bytes; ESC must be followed by ESC_END 0xDC or ESC_ESC 0xDD");
             }
         } else if (b == ESC) {

@@ -7,7 +7,7 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
-import java.nio.charset.StandardCharsets;
+import dev.labwire.core.frame.Printable;
 import java.time.Duration;
 
 /**
@@ -19,15 +19,15 @@ public final class Outcomes {
     private Outcomes() {
     }
 
-    /** The most chars of a command a message shows. */
-    private static final int SHOWN = 200;
+    /** The most bytes of a command a message shows. */
+    private static final int SHOWN = Printable.DEFAULT_MAX;
 
-    /** A command's text for a message: at most {@value #SHOWN} chars (ISO-8859-1), then how many bytes there were. */
+    /**
+     * A command's text for a message, to put between quotes: escaped by {@link Printable}, at most {@value #SHOWN}
+     * bytes, then how many bytes there were.
+     */
     public static String shown(byte[] payload) {
-        if (payload.length <= SHOWN) {
-            return new String(payload, StandardCharsets.ISO_8859_1);
-        }
-        return new String(payload, 0, SHOWN, StandardCharsets.ISO_8859_1) + "... (" + payload.length + " bytes)";
+        return Printable.of(payload, 0, payload.length, SHOWN);
     }
 
     /** {@link #shown(byte[])} of {@code r}'s payload. */

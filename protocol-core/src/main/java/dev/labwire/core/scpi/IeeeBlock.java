@@ -1,6 +1,7 @@
 package dev.labwire.core.scpi;
 
 import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.frame.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -150,8 +151,6 @@ public final class IeeeBlock {
 
     /** The first bytes as text for a message. */
     private static String show(byte[] b) {
-        int n = Math.min(b.length, Text.MAX_QUOTED);
-        return Text.quoted(new String(b, 0, n, StandardCharsets.ISO_8859_1))
-                + (b.length > n ? "... (" + b.length + " bytes)" : "");
+        return Printable.quoted(b, 0, b.length, Text.MAX_QUOTED);
     }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class TextTest {
     @Test
     void quotedEscapesControlCharsQuotesAndBackslashes() {
-        assertThat(Text.quoted("a\tb\\c\"d\re\nf\u0001\u00e9")).isEqualTo("\"a\\tb\\\\c\\\"d\\re\\nf\\u0001\\u00E9\"");
+        // chars of byte values are shown as the bytes (Printable); only chars above 0xFF need a \\u escape
+        assertThat(Text.quoted("a\tb\\c\"d\re\nf\u0001\u00e9\u20ac")).isEqualTo("\"a\\tb\\\\c\\\"d\\re\\nf\\x01\\xE9\\u20AC\"");
     }
 
     @Test

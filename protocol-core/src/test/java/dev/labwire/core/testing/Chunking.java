@@ -2,6 +2,7 @@ package dev.labwire.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.labwire.core.frame.Printable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,13 +91,8 @@ public final class Chunking {
         return sb.append(']').toString();
     }
 
-    /** The bytes as text with \r, \n and non-ASCII escaped, for traces. */
+    /** The bytes quoted as {@link Printable} shows them, all of them, for traces. */
     public static String show(byte[] b) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte x : b) {
-            int c = x & 0xFF;
-            sb.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c >= 0x20 && c < 0x7F ? String.valueOf((char) c) : String.format("\\x%02X", c));
-        }
-        return sb.append('"').toString();
+        return Printable.quoted(b, 0, b.length, Integer.MAX_VALUE);
     }
 }
