@@ -395,13 +395,15 @@ final class ReplyMatcher {
         if (window.on()) {
             int others = failWindow(e, why);
             maybeResolveWindow();
-            if (others > 0 && zombies > 0) {
+            if (others > 0) {
                 // the window's frames may already be shifted (one reply never sent): what the zombies are owed can
-                // no longer be counted. Only the resync probe's answer or a new link puts the stream in step.
+                // no longer be counted, and even with nothing owed (a bad reply taken whole) the bytes that made it
+                // may have been part of another reply whose rest is still coming. Only the resync probe's answer or
+                // a new link puts the stream in step.
                 owner.onStale(e, why);
                 if (!(config.staleReplyPolicy() instanceof StaleReplyPolicy.Resync)) {
                     owner.requestClose("a pipelined window lost its place: " + e.request.shownText() + " " + why
-                            + ", so the replies still owed cannot be counted (" + config.staleReplyPolicy() + ")");
+                            + ", so the replies on the wire may be shifted (" + config.staleReplyPolicy() + ")");
                 }
                 return;
             }

@@ -95,8 +95,7 @@ public final class Bus implements LinkMachine {
     private final TreeSet<Item> byDeadline = new TreeSet<>(Comparator.<Item>comparingLong(i -> i.deadline).thenComparingLong(i -> i.id));
     private final Map<Long, Item> submitted = new HashMap<>();
     /** Addresses whose late reply may still come: no request is written to them before the time given. */
-    private final Map<Address, Long> quietUntil = new HashMap<>();
-    private final long lateReplyGraceNanos;
+    private final QuietDevices quiet;
     private long foreignFrames;
 
     private long nextId;
@@ -147,7 +146,7 @@ public final class Bus implements LinkMachine {
         this.conn = dev.labwire.core.internal.CoreAccess.newConnection(config.connection(), this::isForeign);
         this.addressing = config.addressing();
         this.turnaroundNanos = dev.labwire.core.internal.Durations.nanos(config.turnaround());
-        this.lateReplyGraceNanos = dev.labwire.core.internal.Durations.nanos(config.lateReplyGrace());
+        this.quiet = new QuietDevices(dev.labwire.core.internal.Durations.nanos(config.lateReplyGrace()));
     }
 
     /** The settings. */
@@ -314,7 +313,7 @@ public final class Bus implements LinkMachine {
     /** Timers due at {@code nowNanos} fire: timeouts (queued or on the wire), the grace, the reconnect, the turnaround. */
     public void handleTimeout(long nowNanos) {
         lastNow = nowNanos;
-        quietUntil.values().removeIf(until -> until <= nowNanos);
+        quiet.expire(nowNanos);
         conn.handleTimeout(nowNanos);
         sync();
     }
@@ -457,15 +456,7 @@ public final class Bus implements LinkMachine {
         if (first == null) {
             return false;
         }
-        Long until = quietUntil.get(first.address);
-        if (until == null) {
-            return false;
-        }
-        if (until <= lastNow) {
-            quietUntil.remove(first.address);
-            return false;
-        }
-        return true;
+        return quiet.isQuiet(first.address, lastNow);
     }
 
     /** The connection asks whether a reply frame for the request {@code id} names another device. */
@@ -483,12 +474,6 @@ public final class Bus implements LinkMachine {
         return foreignFrames;
     }
 
-    /** The device at {@code address} may still answer a request that ended early: it gets nothing for the grace. */
-    private void quiet(Address address) {
-        if (lateReplyGraceNanos > 0) {
-            quietUntil.put(address, saturatedAdd(lastNow, lateReplyGraceNanos));
-        }
-    }
 
     private void dequeued(Item item) {
         byDeadline.remove(item);
@@ -519,12 +504,8 @@ public final class Bus implements LinkMachine {
         if (lastNow < sendAt && waiting) {
             t = Math.min(t, sendAt);
         }
-        if (!quietUntil.isEmpty() && !byDeadline.isEmpty()) {
-            for (Map.Entry<Address, Long> q : quietUntil.entrySet()) {
-                if (q.getValue() > lastNow && lines.containsKey(q.getKey())) {
-                    t = Math.min(t, q.getValue());
-                }
-            }
+        if (!quiet.isEmpty() && !byDeadline.isEmpty()) {
+            t = quiet.earliestEnd(lastNow, t, lines::containsKey);
         }
         return t;
     }
@@ -607,7 +588,7 @@ public final class Bus implements LinkMachine {
             Item item = submitted.remove(t.id());
             if (item != null) {
                 if (t.written()) {
-                    quiet(item.address);
+                    quiet.quiet(item.address, lastNow);
                 }
                 events.add(new Event.Timeout(item.id, item.request, t.written(), t.detail()));
             }
@@ -615,7 +596,7 @@ public final class Bus implements LinkMachine {
             Item item = submitted.remove(f.id());
             if (item != null) {
                 if (f.cause() instanceof RemoteProtocolException) {
-                    quiet(item.address); // its reply broke off or came damaged: the rest may still come
+                    quiet.quiet(item.address, lastNow); // its reply broke off or came damaged: the rest may still come
                 }
                 events.add(new Event.Failed(item.id, item.request, f.cause()));
             }
@@ -653,8 +634,7 @@ public final class Bus implements LinkMachine {
         if (conn.state() != State.READY) {
             return "the bus link is " + conn.state();
         }
-        Long until = quietUntil.get(item.address);
-        if (until != null && until > lastNow) {
+        if (quiet.isQuiet(item.address, lastNow)) {
             return "device " + item.address + " was kept quiet: an earlier request to it ended without its whole reply, which"
                     + " may still come, so nothing is sent to it for lateReplyGrace " + dev.labwire.core.internal.Durations.show(config.lateReplyGrace())
                     + " (BusConfig); other devices were served meanwhile";
