@@ -76,8 +76,7 @@ public final class BlockFramer implements Framer {
     private boolean afterCr;         // ANY_EOL: the \r of the trailer was consumed, a \n may follow
     private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
     private long scanFrom;           // absolute position of the first byte not yet searched
-    private byte[] body;             // a definite block's data while it arrives (null when none is open)
-    private int bodyFilled;          // data bytes of body received so far
+    private ArrivingFrame body;      // a definite block's data while it arrives (null when none is open)
 
     /**
      * A framer for blocks ended (indefinite) or followed (definite, as {@code trailing} says) by
@@ -125,7 +124,6 @@ public final class BlockFramer implements Framer {
         afterCr = false;
         scanStart = -1;
         body = null;
-        bodyFilled = 0;
     }
 
     /** True while the end of line or terminator that may follow the last definite block is not settled yet. */
@@ -208,12 +206,10 @@ public final class BlockFramer implements Framer {
     public FrameResult decodeAtEof(InputBuffer in) {
         FrameResult r = decode(in);
         if (r == FrameResult.NeedData.INSTANCE && body != null) {
-            int got = bodyFilled;
-            int of = body.length;
+            FramingError truncated = body.truncated("data bytes of a definite block");
             reset();
             in.skipAll();
-            return FramingError.of(FramingException.Kind.TRUNCATED, "end of stream after " + got + " of the " + of
-                    + " data bytes of a definite block");
+            return truncated;
         }
         if (r == FrameResult.NeedData.INSTANCE && trailingPending) {
             trailingPending = false;
@@ -278,8 +274,7 @@ public final class BlockFramer implements Framer {
             // the data is still coming: it goes straight into the frame's array as it arrives, so the block is
             // copied once more only from the last read (not gathered in the buffer and copied whole at the end)
             in.skip(header);
-            body = new byte[length];
-            bodyFilled = 0;
+            body = new ArrivingFrame(length);
             return fillBody(in);
         }
         if (r < end) {
@@ -309,16 +304,11 @@ public final class BlockFramer implements Framer {
 
     /** Moves the data bytes that are there into {@link #body}; the frame once it is whole. */
     private FrameResult fillBody(InputBuffer in) {
-        int n = Math.min(in.readableBytes(), body.length - bodyFilled);
-        in.copy(0, body, bodyFilled, n);
-        in.skip(n);
-        bodyFilled += n;
-        if (bodyFilled < body.length) {
+        Frame frame = body.fill(in);
+        if (frame == null) {
             return FrameResult.NeedData.INSTANCE;
         }
-        Frame frame = Frame.wrap(body);
         body = null;
-        bodyFilled = 0;
         return ended(in, frame);
     }
 

@@ -47,8 +47,7 @@ public final class LengthFieldFramer implements Framer {
     private final int maxFrameLength;
 
     private long discardLeft;
-    private byte[] body;    // the frame's bytes while they arrive (null when none is open)
-    private int bodyFilled;
+    private ArrivingFrame body; // the frame's bytes while they arrive (null when none is open)
 
     private LengthFieldFramer(Builder b) {
         this.lengthFieldOffset = b.lengthFieldOffset;
@@ -103,19 +102,16 @@ public final class LengthFieldFramer implements Framer {
     public void reset() {
         discardLeft = 0;
         body = null;
-        bodyFilled = 0;
     }
 
     @Override
     public FrameResult decodeAtEof(InputBuffer in) {
         FrameResult r = decode(in);
         if (r == FrameResult.NeedData.INSTANCE && body != null) {
-            int got = bodyFilled;
-            int of = body.length;
+            FramingError truncated = body.truncated("bytes of a frame");
             reset();
             in.skipAll();
-            return FramingError.of(FramingException.Kind.TRUNCATED, "end of stream after " + got + " of the " + of
-                    + " bytes of a frame");
+            return truncated;
         }
         return r == FrameResult.NeedData.INSTANCE ? Framer.super.decodeAtEof(in) : r;
     }
@@ -160,8 +156,7 @@ public final class LengthFieldFramer implements Framer {
             }
             // the rest is still coming: the frame's bytes go straight into its array as they arrive
             in.skip(bytesToStrip);
-            body = new byte[length - bytesToStrip];
-            bodyFilled = 0;
+            body = new ArrivingFrame(length - bytesToStrip);
             return fillBody(in);
         }
         in.skip(bytesToStrip);
@@ -170,16 +165,11 @@ public final class LengthFieldFramer implements Framer {
 
     /** Moves the frame's bytes that are there into {@link #body}; the frame once it is whole. */
     private FrameResult fillBody(InputBuffer in) {
-        int n = Math.min(in.readableBytes(), body.length - bodyFilled);
-        in.copy(0, body, bodyFilled, n);
-        in.skip(n);
-        bodyFilled += n;
-        if (bodyFilled < body.length) {
+        Frame frame = body.fill(in);
+        if (frame == null) {
             return FrameResult.NeedData.INSTANCE;
         }
-        Frame frame = Frame.wrap(body);
         body = null;
-        bodyFilled = 0;
         return frame;
     }
 
