@@ -14,7 +14,7 @@ import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.internal.Durations;
 import dev.labwire.core.internal.FirstConnect;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +79,7 @@ public final class BlockingDriver {
     }
 
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
+        SerialGate.check(endpoint); // serial-transport is optional: a serial endpoint without it fails here, clearly
         this.name = endpoint.toString();
         this.config = config;
         this.first = new FirstConnect(name);

@@ -12,7 +12,7 @@ import java.util.Locale;
  * program holds the port, the user may not open it. A connect that timed out, a network that is unreachable or any
  * other error is not: the next attempt may work.
  *
- * <p>It lives here, beside {@link dev.labwire.serial.Endpoint}, because both clients open every link through this
+ * <p>It lives here, beside {@link dev.labwire.core.endpoint.Endpoint}, because both clients open every link through this
  * module and the protocol core may not touch {@code java.net}. Exported only to the two client modules.
  */
 public final class ConnectFailures {
