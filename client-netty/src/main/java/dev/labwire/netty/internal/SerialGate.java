@@ -13,9 +13,12 @@ public final class SerialGate {
     /** The artifact a serial endpoint needs, as a user adds it. */
     public static final String ARTIFACT = "dev.labwire:labwire-serial-transport";
 
-    private static final boolean PRESENT = present();
-
     private SerialGate() {}
+
+    /** Looked up on the first serial endpoint only: even a lookup loads a class of the module when it is there. */
+    private static final class Presence {
+        static final boolean PRESENT = present();
+    }
 
     /** True when {@code dev.labwire.serial} can be loaded (and, on the module path, is read by this module). */
     public static boolean present() {
@@ -35,7 +38,7 @@ public final class SerialGate {
      *                               artifact to add
      */
     public static void check(Endpoint endpoint) {
-        if (endpoint instanceof Endpoint.Serial && !PRESENT) {
+        if (endpoint instanceof Endpoint.Serial && !Presence.PRESENT) {
             throw new IllegalStateException(missing(endpoint));
         }
     }
