@@ -4,7 +4,9 @@
  */
 module dev.labwire.blocking {
     requires transitive dev.labwire.core;
-    requires transitive dev.labwire.serial;
+    // optional (labwire-serial-transport, which brings jSerialComm): only serial endpoints need it, and a serial
+    // endpoint without it fails with a message naming the artifact (internal.SerialGate)
+    requires static dev.labwire.serial;
     requires org.slf4j;
 
     exports dev.labwire.blocking;

@@ -8,7 +8,9 @@
  */
 module dev.labwire.netty {
     requires transitive dev.labwire.core;
-    requires transitive dev.labwire.serial;
+    // optional (labwire-serial-transport, which brings jSerialComm): only serial endpoints need it, and a serial
+    // endpoint without it fails with a message naming the artifact (internal.SerialGate)
+    requires static dev.labwire.serial;
     requires transitive io.netty.transport;
     requires transitive io.netty.common;
     requires io.netty.buffer;

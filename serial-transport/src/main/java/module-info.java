@@ -3,6 +3,7 @@
  * documentation.
  */
 module dev.labwire.serial {
+    requires transitive dev.labwire.core; // SerialSettings, Endpoint.Serial and UsbId are in its endpoint package
     requires com.fazecast.jSerialComm;
     requires org.slf4j;
 

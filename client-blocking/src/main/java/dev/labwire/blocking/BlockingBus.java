@@ -5,7 +5,7 @@ import dev.labwire.blocking.internal.DriverOptions;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.BusConfig;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -12,7 +12,7 @@ import dev.labwire.core.frame.Frame;
 import dev.labwire.core.scpi.BinaryValues;
 import dev.labwire.core.scpi.Scpi;
 import dev.labwire.core.scpi.ValueType;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;

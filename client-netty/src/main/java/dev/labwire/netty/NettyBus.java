@@ -6,7 +6,7 @@ import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.netty.internal.DriverSetup;
 import dev.labwire.netty.internal.NettyDriver;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.labwire.core.scpi.ValueType;
 import dev.labwire.netty.internal.Call;
 import dev.labwire.netty.internal.DriverSetup;
 import dev.labwire.netty.internal.NettyDriver;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.nio.ByteOrder;

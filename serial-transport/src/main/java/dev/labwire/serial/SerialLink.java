@@ -1,5 +1,9 @@
 package dev.labwire.serial;
 
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.endpoint.SerialSettings;
+import dev.labwire.core.endpoint.StopBits;
+import dev.labwire.core.endpoint.UsbId;
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import dev.labwire.serial.SerialPortException.Reason;

@@ -1,5 +1,6 @@
 package dev.labwire.serial;
 
+import dev.labwire.core.endpoint.UsbId;
 import java.util.Objects;
 import java.util.Optional;
 

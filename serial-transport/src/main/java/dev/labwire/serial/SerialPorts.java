@@ -1,5 +1,6 @@
 package dev.labwire.serial;
 
+import dev.labwire.core.endpoint.UsbId;
 import com.fazecast.jSerialComm.SerialPort;
 import dev.labwire.serial.SerialPortException.Reason;
 import java.util.ArrayList;

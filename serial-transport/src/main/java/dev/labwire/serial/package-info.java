@@ -1,10 +1,12 @@
 /**
- * Serial links for lab instruments: jSerialComm behind a small API, settings as records of enums, port listing
- * with USB identity, and the {@link dev.labwire.serial.Endpoint} strings that name any link.
+ * Serial links for lab instruments: jSerialComm behind a small API and port listing with USB identity. The settings
+ * ({@link dev.labwire.core.endpoint.SerialSettings}) and the {@link dev.labwire.core.endpoint.Endpoint} strings that
+ * name any link live in the protocol core's {@code dev.labwire.core.endpoint} package (since 0.2.0), so that TCP
+ * users need neither this module nor jSerialComm.
  *
  * <h2>Overview</h2>
  * <ul>
- *   <li>{@link dev.labwire.serial.SerialSettings}: baud rate, data bits, parity, stop bits, flow control, RS485,
+ *   <li>{@link dev.labwire.core.endpoint.SerialSettings}: baud rate, data bits, parity, stop bits, flow control, RS485,
  *       immutable, with a builder; {@code SerialSettings.DEFAULT} is 9600 8N1.</li>
  *   <li>{@link dev.labwire.serial.SerialLink}: one open port. {@code read} is a short OS read (at most ~100 ms,
  *       0 when idle), {@code write} writes everything, {@code close} always returns. Protocol timeouts belong to
@@ -14,7 +16,7 @@
  *       -1.</li>
  *   <li>{@link dev.labwire.serial.SerialPorts}: {@code list()} and {@code find(UsbId)}, so
  *       {@code serial:usb:0403:6001:A50285BI} finds the same adapter after re-plugging.</li>
- *   <li>{@link dev.labwire.serial.Endpoint}: {@code tcp://host[:port]} and
+ *   <li>{@link dev.labwire.core.endpoint.Endpoint}: {@code tcp://host[:port]} and
  *       {@code serial:<path>[?options]} strings, as VISA resource strings do.</li>
  * </ul>
  *

@@ -1,5 +1,14 @@
 package dev.labwire.serial;
 
+import dev.labwire.core.endpoint.DataBits;
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.endpoint.FlowControl;
+import dev.labwire.core.endpoint.Parity;
+import dev.labwire.core.endpoint.Rs485;
+import dev.labwire.core.endpoint.RtsPolarity;
+import dev.labwire.core.endpoint.SerialSettings;
+import dev.labwire.core.endpoint.StopBits;
+import dev.labwire.core.endpoint.UsbId;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package dev.labwire.serial;
 
+import dev.labwire.core.endpoint.UsbId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

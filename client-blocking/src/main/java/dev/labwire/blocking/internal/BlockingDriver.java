@@ -14,8 +14,8 @@ import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.internal.Durations;
 import dev.labwire.core.internal.FirstConnect;
+import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.internal.WireTrace;
-import dev.labwire.serial.Endpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +89,7 @@ public final class BlockingDriver {
     }
 
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
+        SerialGate.check(endpoint); // serial-transport is optional: a serial endpoint without it fails here, clearly
         this.name = endpoint.toString();
         this.wire = LoggerFactory.getLogger(WireTrace.loggerName(name));
         this.config = config;

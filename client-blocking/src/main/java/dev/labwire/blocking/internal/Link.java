@@ -1,8 +1,7 @@
 package dev.labwire.blocking.internal;
 
 import dev.labwire.core.ConnectionConfig;
-import dev.labwire.serial.Endpoint;
-import dev.labwire.serial.SerialLink;
+import dev.labwire.core.endpoint.Endpoint;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,6 +40,6 @@ public interface Link extends Closeable {
         if (endpoint instanceof Endpoint.Tcp tcp) {
             return TcpLink.open(tcp, config, connecting);
         }
-        return new SerialPortLink(SerialLink.open((Endpoint.Serial) endpoint));
+        return SerialSupport.open((Endpoint.Serial) endpoint);
     }
 }

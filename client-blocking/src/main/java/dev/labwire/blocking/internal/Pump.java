@@ -2,7 +2,6 @@ package dev.labwire.blocking.internal;
 
 import dev.labwire.core.Event;
 import dev.labwire.core.State;
-import dev.labwire.serial.internal.ConnectFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

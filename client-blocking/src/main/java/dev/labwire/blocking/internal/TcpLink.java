@@ -1,7 +1,7 @@
 package dev.labwire.blocking.internal;
 
 import dev.labwire.core.ConnectionConfig;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,6 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.Overflow;
 import dev.labwire.core.State;
 import dev.labwire.core.internal.FirstConnect;
-import dev.labwire.serial.internal.ConnectFailures;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

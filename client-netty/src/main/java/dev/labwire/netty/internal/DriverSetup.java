@@ -2,7 +2,7 @@ package dev.labwire.netty.internal;
 
 import dev.labwire.core.Overflow;
 import dev.labwire.core.State;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
@@ -51,11 +51,13 @@ public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiCons
      * {@code make} and starts it. When that fails the default group is released again.
      *
      * @throws IllegalArgumentException when a TCP endpoint is given a group that is not NIO
-     * @throws IllegalStateException    when the group is shut down
+     * @throws IllegalStateException    when the group is shut down, or for a serial endpoint without
+     *                                  labwire-serial-transport on the class path
      */
     public static NettyDriver start(Endpoint endpoint, EventLoopGroup group, Executor callbackExecutor,
                                     List<BiConsumer<State, Throwable>> listeners, int pushedHighWater, int pushedCapacity,
                                     Overflow pushedOverflow, int writeHighWater, Function<DriverSetup, NettyDriver> make) {
+        SerialGate.check(endpoint); // serial-transport is optional: a serial endpoint without it fails here, clearly
         EventLoopGroup g = group != null ? group : DefaultGroup.acquire();
         Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
         try {

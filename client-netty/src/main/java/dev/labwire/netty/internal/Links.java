@@ -3,7 +3,7 @@ package dev.labwire.netty.internal;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.LinkMachine;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +51,7 @@ final class Links {
     void startOpening() {
         Link l = endpoint instanceof Endpoint.Tcp tcp
                 ? new TcpLink(driver, loop, tcp, config, highWater)
-                : new SerialBridge(driver, loop, (Endpoint.Serial) endpoint, name, lastEnd, highWater);
+                : SerialSupport.bridge(driver, loop, (Endpoint.Serial) endpoint, name, lastEnd, highWater);
         opening = l;
         l.start();
     }

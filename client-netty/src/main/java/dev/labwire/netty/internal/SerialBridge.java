@@ -1,7 +1,7 @@
 package dev.labwire.netty.internal;
 
 import dev.labwire.core.LinkMachine;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.serial.SerialLink;
 import io.netty.channel.EventLoop;
 import java.io.IOException;

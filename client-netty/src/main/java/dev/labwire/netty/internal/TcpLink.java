@@ -2,7 +2,7 @@ package dev.labwire.netty.internal;
 
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkMachine;
-import dev.labwire.serial.Endpoint;
+import dev.labwire.core.endpoint.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

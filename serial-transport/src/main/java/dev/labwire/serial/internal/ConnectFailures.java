@@ -12,8 +12,9 @@ import java.util.Locale;
  * program holds the port, the user may not open it. A connect that timed out, a network that is unreachable or any
  * other error is not: the next attempt may work.
  *
- * <p>It lives here, beside {@link dev.labwire.serial.Endpoint}, because both clients open every link through this
- * module and the protocol core may not touch {@code java.net}. Exported only to the two client modules.
+ * <p>It knows {@link SerialPortException}, so it lives here. This module is optional for the clients: they classify a
+ * TCP failure themselves and ask this class only about a failure that holds a {@code dev.labwire.serial} exception
+ * (their {@code internal.ConnectFailures}). Exported only to the two client modules.
  */
 public final class ConnectFailures {
 

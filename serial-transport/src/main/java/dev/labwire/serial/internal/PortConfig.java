@@ -1,12 +1,12 @@
 package dev.labwire.serial.internal;
 
 import com.fazecast.jSerialComm.SerialPort;
-import dev.labwire.serial.FlowControl;
-import dev.labwire.serial.Parity;
-import dev.labwire.serial.Rs485;
-import dev.labwire.serial.RtsPolarity;
-import dev.labwire.serial.SerialSettings;
-import dev.labwire.serial.StopBits;
+import dev.labwire.core.endpoint.FlowControl;
+import dev.labwire.core.endpoint.Parity;
+import dev.labwire.core.endpoint.Rs485;
+import dev.labwire.core.endpoint.RtsPolarity;
+import dev.labwire.core.endpoint.SerialSettings;
+import dev.labwire.core.endpoint.StopBits;
 
 /** {@link SerialSettings} in jSerialComm's integer constants. */
 public final class PortConfig {

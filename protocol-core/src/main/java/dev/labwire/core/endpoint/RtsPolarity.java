@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 /** The RTS line level that enables an RS485 transceiver's driver while sending. */
 public enum RtsPolarity {

@@ -1,10 +1,10 @@
-package dev.labwire.serial.internal;
+package dev.labwire.core.endpoint.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.labwire.serial.Endpoint;
-import dev.labwire.serial.SerialSettings;
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.endpoint.SerialSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class VisaSyntaxTest {
                 .isEqualTo(Endpoint.Serial.ofPath("/dev/serial/by-id/usb-FTDI_A50285BI-if00", SerialSettings.DEFAULT));
         assertThat(Endpoint.parse("ASRL/dev/ttyUSB0::INSTR?baud=115200&parity=even"))
                 .isEqualTo(Endpoint.Serial.ofPath("/dev/ttyUSB0", SerialSettings.builder().baudRate(115200)
-                        .parity(dev.labwire.serial.Parity.EVEN).build()));
+                        .parity(dev.labwire.core.endpoint.Parity.EVEN).build()));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 import java.util.Objects;
 
@@ -11,7 +11,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Any positive baud rate is accepted here; whether the driver can do it is known only at
- * {@link SerialLink#open}, which fails with {@link SerialPortException.Reason#UNSUPPORTED_SETTINGS} if not. On
+ * {@code SerialLink.open} (labwire-serial-transport), which fails with {@code SerialPortException.Reason.UNSUPPORTED_SETTINGS} if not. On
  * Linux non-standard rates go through {@code termios2}/{@code BOTHER}.
  *
  * @param baudRate    bits per second, greater than zero; default 9600

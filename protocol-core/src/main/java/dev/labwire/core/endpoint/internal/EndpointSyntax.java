@@ -1,14 +1,14 @@
-package dev.labwire.serial.internal;
+package dev.labwire.core.endpoint.internal;
 
-import dev.labwire.serial.DataBits;
-import dev.labwire.serial.Endpoint;
-import dev.labwire.serial.FlowControl;
-import dev.labwire.serial.Parity;
-import dev.labwire.serial.Rs485;
-import dev.labwire.serial.RtsPolarity;
-import dev.labwire.serial.SerialSettings;
-import dev.labwire.serial.StopBits;
-import dev.labwire.serial.UsbId;
+import dev.labwire.core.endpoint.DataBits;
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.endpoint.FlowControl;
+import dev.labwire.core.endpoint.Parity;
+import dev.labwire.core.endpoint.Rs485;
+import dev.labwire.core.endpoint.RtsPolarity;
+import dev.labwire.core.endpoint.SerialSettings;
+import dev.labwire.core.endpoint.StopBits;
+import dev.labwire.core.endpoint.UsbId;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +17,10 @@ import java.util.Map;
 
 /** Parsing and canonical formatting of endpoint strings; the grammar is documented on {@link Endpoint}. */
 public final class EndpointSyntax {
+
+    /** VISA's {@code ASRLn::INSTR} means {@code COMn}, which exists only on Windows. */
+    private static final boolean WINDOWS =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     static final String ALLOWED_FORMS =
             "tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
@@ -65,7 +69,7 @@ public final class EndpointSyntax {
             return parseSerial(text, text.substring("serial:".length()));
         }
         if (VisaSyntax.looksLikeVisa(text)) {
-            return VisaSyntax.parse(text, NativeErrors.WINDOWS);
+            return VisaSyntax.parse(text, WINDOWS);
         }
         int colon = text.indexOf(':');
         if (colon <= 0) {

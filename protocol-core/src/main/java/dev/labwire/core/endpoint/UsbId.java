@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

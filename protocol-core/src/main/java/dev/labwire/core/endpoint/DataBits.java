@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 /** Data bits per character. Almost every instrument uses {@link #EIGHT}; some old RS232 devices use 7 with parity. */
 public enum DataBits {

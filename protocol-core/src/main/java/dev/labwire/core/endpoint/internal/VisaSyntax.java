@@ -1,7 +1,7 @@
-package dev.labwire.serial.internal;
+package dev.labwire.core.endpoint.internal;
 
-import dev.labwire.serial.Endpoint;
-import dev.labwire.serial.SerialSettings;
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.endpoint.SerialSettings;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 import java.time.Duration;
 import java.util.Objects;

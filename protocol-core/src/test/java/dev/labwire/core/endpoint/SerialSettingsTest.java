@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,6 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
-import dev.labwire.serial.internal.EndpointSyntax;
+import dev.labwire.core.endpoint.internal.EndpointSyntax;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 /** Flow control. Lab instruments mostly use none; some use hardware RTS/CTS, a few software XON/XOFF. */
 public enum FlowControl {

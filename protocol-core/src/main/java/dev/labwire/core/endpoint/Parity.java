@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.core.endpoint;
 
 /**
  * The parity bit. {@link #MARK} and {@link #SPACE} are a parity bit that is always 1 or always 0 (on Linux the
