@@ -15,7 +15,7 @@ if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
 fi
 mkdir -p "$OUT"
 # one heap size and one collector for both runs (a JVM pinned to one CPU would pick Serial GC by itself)
-JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC)
+JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED)  # the serial test loads jSerialComm
 echo "uptime: $(uptime); ulimit -n: $(ulimit -n)"
 for mode in pinned unpinned; do
   pin=()
