@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.labwire.bench.e2e.Loopback [tests] [options]
- *   tests:   roundtrip pipeline scale stream serial block   (default: all)
+ *   tests:   roundtrip pipeline scale stream serial block pyvisa   (default: all but pyvisa)
  *   options: --rounds 5  --seconds 2  --warmup 3  --depth 64  --conns 100,1000,10000  --devices 100  --hz 40
  *            --out FILE (the markdown tables, also printed)
  * </pre>
@@ -51,7 +51,7 @@ import org.HdrHistogram.Histogram;
  *       {@code depth} commands at once and reads {@code depth} replies. labwire blocking: {@code depth} threads
  *       sharing one client.</li>
  *   <li>{@code scale}: see {@link ScaleBench}. {@code stream}: see {@link StreamBench}. {@code serial}: see
- *       {@link SerialBench}. {@code block}: see {@link BlockBench}.</li>
+ *       {@link SerialBench}. {@code block}: see {@link BlockBench}. {@code pyvisa}: see {@link PyVisaBench}.</li>
  * </ul>
  */
 public final class Loopback {
@@ -68,7 +68,7 @@ public final class Loopback {
     final Report report = new Report();
 
     static final String USAGE = """
-            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [block] [all] [options]   (no test = all)
+            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [block] [pyvisa] [all] [options]   (no test = all but pyvisa)
               --rounds N    interleaved measured rounds per contender (5)
               --seconds S   length of one round (2)
               --warmup S    warm-up per contender before the rounds (3)
@@ -77,6 +77,8 @@ public final class Loopback {
               --devices N   streaming devices (100)
               --hz N        frames per second per streaming device (40)
               --sizes LIST  block sizes in MiB of the block test (1,10,100)
+              --python P    the Python with PyVISA and pyvisa-py, for the pyvisa test (/usr/bin/python3)
+              --pyvisa-script F   (benchmarks/scripts/pyvisa_client.py)
               --out FILE    also write the markdown tables to FILE""";
 
     private Loopback(Map<String, String> o) {
@@ -125,6 +127,8 @@ public final class Loopback {
                 case "stream" -> new StreamBench(b).run();
                 case "serial" -> new SerialBench(b).run();
                 case "block" -> new BlockBench(b).run(b.blockSizes);
+                case "pyvisa" -> new PyVisaBench(b, options.getOrDefault("python", "/usr/bin/python3"),
+                        options.getOrDefault("pyvisa-script", "benchmarks/scripts/pyvisa_client.py")).run();
                 default -> throw new IllegalArgumentException("unknown test " + t);
             }
         }
