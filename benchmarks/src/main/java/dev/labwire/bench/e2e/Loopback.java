@@ -34,7 +34,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.labwire.bench.e2e.Loopback [tests] [options]
- *   tests:   roundtrip pipeline scale stream serial block pyvisa   (default: all but pyvisa)
+ *   tests:   roundtrip pipeline scale stream serial block paced pyvisa   (default: all but pyvisa)
  *   options: --rounds 5  --seconds 2  --warmup 3  --depth 64  --conns 100,1000,10000  --devices 100  --hz 40
  *            --out FILE (the markdown tables, also printed)
  * </pre>
@@ -51,7 +51,7 @@ import org.HdrHistogram.Histogram;
  *       {@code depth} commands at once and reads {@code depth} replies. labwire blocking: {@code depth} threads
  *       sharing one client.</li>
  *   <li>{@code scale}: see {@link ScaleBench}. {@code stream}: see {@link StreamBench}. {@code serial}: see
- *       {@link SerialBench}. {@code block}: see {@link BlockBench}. {@code pyvisa}: see {@link PyVisaBench}.</li>
+ *       {@link SerialBench}. {@code block}: see {@link BlockBench}. {@code paced}: see {@link PacedSerialBench}. {@code pyvisa}: see {@link PyVisaBench}.</li>
  * </ul>
  */
 public final class Loopback {
@@ -68,7 +68,7 @@ public final class Loopback {
     final Report report = new Report();
 
     static final String USAGE = """
-            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [block] [pyvisa] [all] [options]   (no test = all but pyvisa)
+            usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [block] [paced] [pyvisa] [all] [options]   (no test = all but pyvisa)
               --rounds N    interleaved measured rounds per contender (5)
               --seconds S   length of one round (2)
               --warmup S    warm-up per contender before the rounds (3)
@@ -111,7 +111,7 @@ public final class Loopback {
             }
         }
         if (tests.isEmpty() || tests.contains("all")) {
-            tests = List.of("roundtrip", "pipeline", "scale", "stream", "serial", "block");
+            tests = List.of("roundtrip", "pipeline", "scale", "stream", "serial", "block", "paced");
         }
         Loopback b = new Loopback(options);
         b.report.line("## labwire loopback benchmarks: " + String.join(", ", tests));
@@ -127,6 +127,7 @@ public final class Loopback {
                 case "stream" -> new StreamBench(b).run();
                 case "serial" -> new SerialBench(b).run();
                 case "block" -> new BlockBench(b).run(b.blockSizes);
+                case "paced" -> new PacedSerialBench(b).run();
                 case "pyvisa" -> new PyVisaBench(b, options.getOrDefault("python", "/usr/bin/python3"),
                         options.getOrDefault("pyvisa-script", "benchmarks/scripts/pyvisa_client.py")).run();
                 default -> throw new IllegalArgumentException("unknown test " + t);

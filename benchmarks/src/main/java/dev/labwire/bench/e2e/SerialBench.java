@@ -111,7 +111,7 @@ final class SerialBench {
     }
 
     /** A socat pty pair: {@code device} for the client, {@code far} answered by {@link #answer()}. */
-    private static final class Pty implements AutoCloseable {
+    static final class Pty implements AutoCloseable {
         private final Path dir;
         private final Process socat;
         private FileChannel in;
@@ -148,6 +148,11 @@ final class SerialBench {
 
         Path device() {
             return dir.resolve("device");
+        }
+
+        /** The far end, for a test that plays the instrument itself (instead of {@link #answer()}). */
+        Path far() {
+            return dir.resolve("far");
         }
 
         void answer() throws IOException {
