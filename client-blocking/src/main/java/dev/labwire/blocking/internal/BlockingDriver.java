@@ -64,6 +64,7 @@ public final class BlockingDriver {
     final PushedFrames pushed;
     final HookRunner hooks;     // null without a hook
     final Pump pump;
+    final ReadRole role;        // who reads a TCP link: callers waiting for replies, or the reader thread
     /**
      * The wire trace: at TRACE, logger {@code dev.labwire.wire.<endpoint>} ({@link WireTrace#loggerName}) gets a line
      * for every chunk written ({@link TransmitGather}) and read ({@link Pump}); otherwise a chunk costs one
@@ -97,6 +98,7 @@ public final class BlockingDriver {
         this.conn = bus == null ? new Connection(config) : null;
         this.machine = bus == null ? conn : bus;
         this.calls = new Calls(this);
+        this.role = new ReadRole(this, endpoint instanceof Endpoint.Tcp);
         this.callbacks = new Callbacks(name);
         this.pushed = new PushedFrames(lock, options.pushedCapacity(), options.pushedOverflow(), callbacks);
         this.hooks = hook == null ? null : new HookRunner(this, hook, options.hookTimeout());
