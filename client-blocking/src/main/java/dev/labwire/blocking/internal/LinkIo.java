@@ -249,6 +249,7 @@ final class LinkIo {
             }
             lock.lock();
             try {
+                role.readerReadLocked();
                 if (!deliverLocked(n, err)) {
                     return;
                 }

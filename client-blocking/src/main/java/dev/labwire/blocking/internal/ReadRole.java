@@ -52,10 +52,31 @@ final class ReadRole {
     private final boolean tcp;
     private final ArrayDeque<Calls.Call> queue = new ArrayDeque<>(); // parked callers that may read, first come first
     private int blind; // callers waiting for a reply that may not read (virtual threads)
+    private long callerReads; // reads by callers, reads by reader threads, roles handed to a queued caller (tests, logs)
+    private long readerReads;
+    private long handOffs;
 
     ReadRole(BlockingDriver d, boolean tcp) {
         this.d = d;
         this.tcp = tcp;
+    }
+
+    /** What this driver's links were read by so far. */
+    record Stats(long callerReads, long readerReads, long handOffs) {
+    }
+
+    Stats stats() {
+        d.lock.lock();
+        try {
+            return new Stats(callerReads, readerReads, handOffs);
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    /** With the lock held: a reader thread read once. */
+    void readerReadLocked() {
+        readerReads++;
     }
 
     /** Whether the calling thread may read the link while it waits for {@code c}: a platform thread, on TCP, for a reply. */
@@ -103,6 +124,7 @@ final class ReadRole {
         Calls.Call next = queue.poll();
         if (next != null) {
             next.queued = false;
+            handOffs++;
             io.grantLocked(next);
             LockSupport.unpark(next.parked);
         } else if (blind > 0) {
@@ -206,6 +228,7 @@ final class ReadRole {
         }
         d.lock.lock();
         try {
+            callerReads++;
             boolean open = io.deliverLocked(n, err);
             if (open && !c.future().isDone()) {
                 return true; // keep reading: a slice ended, or other callers' replies came
