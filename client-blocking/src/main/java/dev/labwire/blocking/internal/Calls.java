@@ -189,7 +189,7 @@ final class Calls {
 
     /** Waits for the ending of {@code c} without reading (a virtual thread, a serial link, a write). */
     private Event awaitEnding(Call c) {
-        boolean counted = d.role.blindWaitLocking(c);
+        boolean counted = !c.future().isDone() && d.role.blindWaitLocking(c);
         try {
             long slack = Durations.nanos(c.timeout()) > Long.MAX_VALUE - SLACK_NANOS ? Long.MAX_VALUE
                     : Durations.nanos(c.timeout()) + SLACK_NANOS;
