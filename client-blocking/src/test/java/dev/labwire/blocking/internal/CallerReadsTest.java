@@ -142,18 +142,22 @@ class CallerReadsTest {
         assertThat(d.role.stats().readerReads()).isGreaterThan(readerBefore);
     }
 
-    /** Two callers pipelining on one link take the read role in turn; each gets its own replies. */
+    /**
+     * Two callers on one strict link (one request on the wire at a time) take the read role in turn: while one reads
+     * its reply the other's request waits in the core, its caller queued for the role, which it gets handed when the
+     * first call ends. Each gets its own replies.
+     */
     @Test
     void twoCallersAlternateTheReadRoleAndEachGetsItsOwnReplies() throws Exception {
         MockInstrument mock = mock();
-        BlockingDriver d = open(mock, ConnectionConfig.builder().maxInFlight(2).build());
+        BlockingDriver d = open(mock, ConnectionConfig.builder().maxInFlight(1).build());
         AtomicLong wrong = new AtomicLong();
         List<AtomicReference<Throwable>> failures = List.of(new AtomicReference<>(), new AtomicReference<>());
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
             String me = "t" + t;
             threads.add(spawn("caller " + me, failures.get(t), () -> {
-                for (int i = 0; i < 2_000; i++) {
+                for (int i = 0; i < 1_000; i++) {
                     if (!query(d, "ECHO? " + me + ":" + i).equals(me + ":" + i)) {
                         wrong.incrementAndGet();
                     }
