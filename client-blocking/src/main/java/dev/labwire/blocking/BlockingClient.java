@@ -68,6 +68,16 @@ import java.util.function.Consumer;
  * The on-connect hook runs on its own thread and must use its {@link HookSession}: a call on the client itself from
  * inside the hook throws {@link IllegalStateException} at once (it would wait for the hook to end).
  *
+ * <p><b>Who reads the link.</b> Over TCP a caller waiting for its reply reads the socket itself while no other thread
+ * does, as a hand-written java.net client would (one thread wake-up per round trip, not two): the bytes go to the
+ * protocol core the same way whoever reads them, so replies of other callers read meanwhile reach their own callers,
+ * and pushed frames their queue. Other callers wait; when the reading caller's call ends it hands the read role to one
+ * of them at once. Its reads are bounded by its own deadline ({@code SO_TIMEOUT}), and by 20 ms slices in which it
+ * checks its interrupt: an interrupted reading caller is cancelled as any other, at most 20 ms later. The link's reader
+ * thread reads when no caller has read for 2 ms (pushed frames and a closed connection are seen then), and for
+ * virtual threads, which never read themselves (an interrupted virtual thread blocked in a java.net read would close
+ * the socket). A serial link is always read by its reader thread.
+ *
  * <p><b>Writes and peers that stop reading.</b> Bytes are written by a writer thread per link, never by the caller
  * under a lock: a peer that stops reading (a full TCP window, a serial port nobody drains) delays only the calls
  * whose bytes cannot go out, which fail at their own deadline ({@link dev.labwire.core.RequestTimeoutException}),

@@ -34,11 +34,15 @@ import org.slf4j.LoggerFactory;
  * under the lock:
  * <ul>
  *   <li>callers: submit a request, write the bytes gathered then themselves (outside the lock), then wait on
- *       their {@link Calls.Call};</li>
+ *       their {@link Calls.Call}; on TCP a platform-thread caller waiting for a reply reads the socket itself while
+ *       nobody else does ({@link ReadRole}: it holds the link's read role, and feeds what it reads to the machine
+ *       exactly as the reader thread does, under the lock);</li>
  *   <li>the driver thread ({@link Pump}): fires the core's timer, the driver's write deadlines and the hook's;</li>
  *   <li>per connect attempt, a {@link Connector} thread, so timers run while a connect hangs;</li>
- *   <li>per link, a reader and a writer ({@link LinkIo}) for bytes no caller writes, so a peer that stops reading
- *       blocks only a writer, until the deadline of the call it holds drops the link;</li>
+ *   <li>per link, a reader and a writer ({@link LinkIo}) for bytes no caller writes or reads, so a peer that stops
+ *       reading blocks only a writer, until the deadline of the call it holds drops the link. On a serial link the
+ *       reader always reads; on TCP it reads only when no caller has held the read role for 2 ms
+ *       ({@link ReadRole#IDLE_NANOS}: pushed frames, end of stream) or a virtual thread waits for a reply;</li>
  *   <li>per link with an on-connect hook, a hook thread ({@link HookRunner});</li>
  *   <li>one callback thread ({@link Callbacks}) for listeners and pushed-frame consumers, through bounded queues.</li>
  * </ul>
@@ -64,6 +68,7 @@ public final class BlockingDriver {
     final PushedFrames pushed;
     final HookRunner hooks;     // null without a hook
     final Pump pump;
+    final ReadRole role;        // who reads a TCP link: callers waiting for replies, or the reader thread
     /**
      * The wire trace: at TRACE, logger {@code dev.labwire.wire.<endpoint>} ({@link WireTrace#loggerName}) gets a line
      * for every chunk written ({@link TransmitGather}) and read ({@link Pump}); otherwise a chunk costs one
@@ -98,6 +103,7 @@ public final class BlockingDriver {
         this.conn = bus == null ? new Connection(config) : null;
         this.machine = bus == null ? conn : bus;
         this.calls = new Calls(this);
+        this.role = new ReadRole(this, endpoint instanceof Endpoint.Tcp);
         this.callbacks = new Callbacks(name);
         this.pushed = new PushedFrames(lock, options.pushedCapacity(), options.pushedOverflow(), callbacks);
         this.hooks = hook == null ? null : new HookRunner(this, hook, options.hookTimeout());

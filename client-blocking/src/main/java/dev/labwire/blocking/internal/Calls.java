@@ -38,7 +38,48 @@ final class Calls {
     private static final long SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** One caller's request: {@code batchAtSubmit} is the last batch gathered before it was sent. */
-    record Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, CompletableFuture<Event> future) {
+    static final class Call {
+        private final long id;
+        private final Request request;
+        private final Duration timeout;
+        private final long deadline;
+        private final long batchAtSubmit;
+        private final CompletableFuture<Event> future = new CompletableFuture<>();
+        // guarded by the driver's lock, kept by ReadRole: the caller parked waiting for the read role or its ending
+        Thread parked;
+        boolean queued; // in ReadRole's queue of callers that may read
+
+        Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit) {
+            this.id = id;
+            this.request = request;
+            this.timeout = timeout;
+            this.deadline = deadline;
+            this.batchAtSubmit = batchAtSubmit;
+        }
+
+        long id() {
+            return id;
+        }
+
+        Request request() {
+            return request;
+        }
+
+        Duration timeout() {
+            return timeout;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        long batchAtSubmit() {
+            return batchAtSubmit;
+        }
+
+        CompletableFuture<Event> future() {
+            return future;
+        }
     }
 
     private final BlockingDriver d;
@@ -53,7 +94,7 @@ final class Calls {
 
     Call trackLocked(Request r, long id, long now) {
         Duration timeout = r.timeout() != null ? r.timeout() : d.config.defaultTimeout();
-        Call c = new Call(id, r, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked(), new CompletableFuture<>());
+        Call c = new Call(id, r, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked());
         byId.put(id, c);
         return c;
     }
@@ -76,6 +117,7 @@ final class Calls {
         }
         byId.remove(id);
         c.future().complete(e);
+        d.role.endedLocked(c);
     }
 
     /** Batch {@code seq} is out: writes held for it (or an earlier one) end. */
@@ -124,24 +166,16 @@ final class Calls {
         Call c = byId.remove(id);
         if (c != null) {
             c.future().complete(e);
+            d.role.endedLocked(c);
         }
     }
 
-    /** Waits for {@code c} to end, outside the lock; a reply is returned, anything else thrown. */
+    /**
+     * Waits for {@code c} to end, outside the lock; a reply is returned, anything else thrown. A caller that may read
+     * the link ({@link ReadRole#mayRead}) reads it itself while nobody else does; others wait for the ending.
+     */
     Event.Reply await(Call c) {
-        Event e;
-        try {
-            e = c.future().get(Durations.nanos(c.timeout()) > Long.MAX_VALUE - SLACK_NANOS ? Long.MAX_VALUE
-                    : Durations.nanos(c.timeout()) + SLACK_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw cancel(c);
-        } catch (TimeoutException te) {
-            LOG.error("{}: no ending event for {} within its timeout plus slack; this is a labwire bug", d.name, c.request());
-            throw new RequestTimeoutException(c.request(), c.timeout(), true);
-        } catch (ExecutionException ee) {
-            throw new IllegalStateException(ee.getCause());
-        }
+        Event e = d.role.mayRead(c) ? d.role.awaitReading(c) : awaitEnding(c);
         if (e instanceof Event.Reply reply) {
             return reply;
         }
@@ -153,8 +187,40 @@ final class Calls {
         }
     }
 
+    /** Waits for the ending of {@code c} without reading (a virtual thread, a serial link, a write). */
+    private Event awaitEnding(Call c) {
+        boolean counted = !c.future().isDone() && d.role.blindWaitLocking(c);
+        try {
+            long slack = Durations.nanos(c.timeout()) > Long.MAX_VALUE - SLACK_NANOS ? Long.MAX_VALUE
+                    : Durations.nanos(c.timeout()) + SLACK_NANOS;
+            return c.future().get(slack, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw cancel(c);
+        } catch (TimeoutException te) {
+            throw noEnding(c);
+        } catch (ExecutionException ee) {
+            throw new IllegalStateException(ee.getCause());
+        } finally {
+            if (counted) {
+                d.role.blindDoneLocking();
+            }
+        }
+    }
+
+    /** The call's ending did not come within its timeout plus {@link #SLACK_NANOS}. */
+    RuntimeException noEnding(Call c) {
+        LOG.error("{}: no ending event for {} within its timeout plus slack; this is a labwire bug", d.name, c.request());
+        return new RequestTimeoutException(c.request(), c.timeout(), true);
+    }
+
+    /** How long past its deadline a caller waits for an ending before {@link #noEnding}. */
+    static long slackNanos() {
+        return SLACK_NANOS;
+    }
+
     /** The caller of {@code c} was interrupted: withdraws the request if it was not written yet. */
-    private CancellationException cancel(Call c) {
+    CancellationException cancel(Call c) {
         String text = "\"" + c.request().text() + "\"";
         d.lock.lock();
         try {

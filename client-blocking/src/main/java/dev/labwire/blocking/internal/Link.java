@@ -16,6 +16,24 @@ public interface Link extends Closeable {
      */
     int read(byte[] buf) throws IOException;
 
+    /**
+     * Reads into {@code buf}, waiting at most {@code timeoutMillis} (at least 1) for the first byte; returns the count,
+     * 0 when nothing arrived in that time, or -1 at end of stream. The link stays usable after a read that timed out.
+     * Only links whose {@link #callerMayRead()} is true support it.
+     */
+    default int read(byte[] buf, int timeoutMillis) throws IOException {
+        throw new UnsupportedOperationException("timed reads are for links a caller may read: " + this);
+    }
+
+    /**
+     * Whether a caller waiting for its reply may read the link on its own thread ({@link ReadRole}): true when a
+     * read can be bounded by the caller's deadline ({@link #read(byte[], int)}) and {@link #close()} from another
+     * thread ends it at once (a TCP socket). A serial link keeps its reader thread.
+     */
+    default boolean callerMayRead() {
+        return false;
+    }
+
     /** Writes all remaining bytes of {@code data}. */
     void write(ByteBuffer data) throws IOException;
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two threads of one open link: a reader that feeds received bytes to the driver, and a writer that writes
@@ -14,6 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * timers keep running, and {@link #close()} (closing the link) ends both threads. One batch of bytes is written at
  * a time; the drain loop gathers the next only when the writer is idle, so requests behind a stuck write stay
  * unwritten in the core, where a timeout or a cancel withdraws them cleanly.
+ *
+ * <p><b>Who reads.</b> On a serial link, always the reader thread. On a TCP link ({@link Link#callerMayRead()}) one
+ * thread at a time holds the <em>read role</em>: a caller waiting for its reply, or the reader thread; see
+ * {@link ReadRole} for when each takes it. Whoever holds it hands what it read to the driver the same way
+ * ({@link #deliverLocked}), under the lock, so the driver cannot tell who read. The reader thread takes the role when
+ * it was free for {@link ReadRole#IDLE_NANOS} (nobody calls: pushed frames and end of stream are still seen), or at
+ * once when a caller that may not read (a virtual thread) waits for a reply.
  */
 final class LinkIo {
     /** What the driver does with the link's input; every call is made with the driver's lock held. */
@@ -27,11 +36,17 @@ final class LinkIo {
         void wroteLocked(LinkIo io, long seq);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(LinkIo.class);
+
     private final Link link;
     private final String name;
     private final ReentrantLock lock;
     private final Condition writeReady;
+    private final Condition readerTurn; // the reader thread waits here for the read role (TCP)
     private final Sink sink;
+    private final ReadRole role;
+    private final boolean shared;      // callers may read this link (TCP)
+    private final byte[] readBuf = new byte[16 * 1024]; // used only by the holder of the read role
     private final Thread reader;
     private final Thread writer;
     private final TransmitGather gather = new TransmitGather(); // per link: a stuck old writer keeps its own buffer
@@ -40,13 +55,19 @@ final class LinkIo {
     private boolean closed;
     private boolean callerWriting; // a caller writes a batch itself (claimLocked .. writeAsCaller)
     private Thread closer;
+    private Object reading;        // the read role: null when free, the reader thread, or the Calls.Call whose caller reads
+    private long freedAt;          // when the role was last given back
 
-    LinkIo(Link link, String name, ReentrantLock lock, Sink sink) {
+    LinkIo(Link link, String name, ReentrantLock lock, Sink sink, ReadRole role) {
         this.link = link;
         this.name = name;
         this.lock = lock;
         this.writeReady = lock.newCondition();
+        this.readerTurn = lock.newCondition();
         this.sink = sink;
+        this.role = role;
+        this.shared = link.callerMayRead();
+        this.freedAt = System.nanoTime() - ReadRole.IDLE_NANOS; // nobody called yet: the reader reads at once
         this.reader = Threads.daemon(this::readLoop, "labwire-reader " + name);
         this.writer = Threads.daemon(this::writeLoop, "labwire-writer " + name);
     }
@@ -100,6 +121,84 @@ final class LinkIo {
         }
     }
 
+    /** Whether callers may take the read role of this link ({@link Link#callerMayRead()}). */
+    boolean callerMayRead() {
+        return shared;
+    }
+
+    /** With the lock held: {@code who} holds the read role, taking it if it was free; false when another has it. */
+    boolean takeLocked(Object who) {
+        if (closed || !shared) {
+            return false;
+        }
+        if (reading == null) {
+            reading = who;
+        }
+        return reading == who;
+    }
+
+    /** With the lock held: whether the read role is free (nobody reads) on this open link. */
+    boolean freeLocked() {
+        return shared && !closed && reading == null;
+    }
+
+    /** With the lock held, when {@link #freeLocked()}: hands the role to the caller of {@code c} (who must be woken). */
+    void grantLocked(Calls.Call c) {
+        reading = c;
+    }
+
+    /** With the lock held, when {@link #freeLocked()}: hands the role to the reader thread at once. */
+    void grantReaderLocked() {
+        reading = reader;
+        readerTurn.signal();
+    }
+
+    /**
+     * With the lock held: {@code who} gives the read role back, if it holds it; true when it did (the caller then
+     * offers it on: {@link ReadRole#offerLocked()}). The reader thread is not woken: it takes a free role after
+     * {@link ReadRole#IDLE_NANOS}, so callers taking turns never wake it.
+     */
+    boolean releaseLocked(Object who) {
+        if (reading != who) {
+            return false;
+        }
+        reading = null;
+        freedAt = System.nanoTime();
+        return true;
+    }
+
+    /**
+     * Reads on the calling thread, without the lock, while it holds the read role; waits at most {@code timeoutMillis}
+     * for the first byte. Returns the count (0: nothing came in that time, -1: end of stream), for
+     * {@link #deliverLocked}.
+     */
+    int readAsCaller(int timeoutMillis) throws IOException {
+        return link.read(readBuf, timeoutMillis);
+    }
+
+    /**
+     * With the lock held, after a read by the role holder (reader thread or caller): {@code n} bytes of the read
+     * buffer (-1: end of stream) or the read's error go to the driver, exactly as from the reader thread. False when
+     * the link is finished with (closed, end of stream, a read error): nobody reads it any more.
+     */
+    boolean deliverLocked(int n, Throwable err) {
+        if (closed) {
+            return false;
+        }
+        if (err != null) {
+            sink.brokeLocked(this, err);
+            return false;
+        }
+        if (n < 0) {
+            sink.brokeLocked(this, new EOFException("end of stream: " + name + " closed the connection"));
+            return false;
+        }
+        if (n > 0) {
+            sink.receivedLocked(this, ByteBuffer.wrap(readBuf, 0, n));
+        }
+        return !closed;
+    }
+
     /** Called with the lock held, when idle: everything the driver's machine has to transmit, in one buffer, or null. */
     ByteBuffer gather(BlockingDriver d) {
         return gather.all(d.machine, d.wire, d.trace);
@@ -121,6 +220,7 @@ final class LinkIo {
         if (!closed) {
             closed = true;
             writeReady.signal();
+            readerTurn.signal();
             closer = Threads.daemon(link::close, "labwire-close " + name);
             closer.start();
         }
@@ -136,31 +236,65 @@ final class LinkIo {
     }
 
     private void readLoop() {
-        byte[] buf = new byte[16 * 1024];
-        Throwable cause;
+        while (true) {
+            if (shared && !awaitReaderTurn()) {
+                return;
+            }
+            int n = 0;
+            Throwable err = null;
+            try {
+                n = link.read(readBuf);
+            } catch (IOException | RuntimeException e) {
+                err = e;
+            }
+            lock.lock();
+            try {
+                role.readerReadLocked();
+                if (!deliverLocked(n, err)) {
+                    return;
+                }
+                if (shared && releaseLocked(reader)) {
+                    role.offerLocked(); // to a caller waiting for it, or back to this thread for one that may not read
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The reader thread waits for the read role (TCP); false when the link closed meanwhile. */
+    private boolean awaitReaderTurn() {
+        lock.lock();
         try {
             while (true) {
-                int n = link.read(buf);
-                if (n < 0) {
-                    cause = new EOFException("end of stream: " + name + " closed the connection");
-                    break;
+                if (closed) {
+                    return false;
                 }
-                lock.lock();
+                long wait = ReadRole.IDLE_NANOS;
+                if (reading == null) {
+                    role.offerLocked();
+                    if (reading == null) {
+                        long idle = System.nanoTime() - freedAt;
+                        if (idle >= ReadRole.IDLE_NANOS) {
+                            reading = reader;
+                        } else {
+                            wait = ReadRole.IDLE_NANOS - idle;
+                        }
+                    }
+                }
+                if (reading == reader) {
+                    return true;
+                }
                 try {
-                    if (closed) {
-                        return;
-                    }
-                    if (n > 0) {
-                        sink.receivedLocked(this, ByteBuffer.wrap(buf, 0, n));
-                    }
-                } finally {
-                    lock.unlock();
+                    // while callers hold the role this wakes every IDLE_NANOS at most, never once per call
+                    readerTurn.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    LOG.debug("{}: the reader thread was interrupted; it ends with its link", name);
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            cause = e;
+        } finally {
+            lock.unlock();
         }
-        broke(cause);
     }
 
     private void writeLoop() {
@@ -193,17 +327,6 @@ final class LinkIo {
                     return;
                 }
                 sink.wroteLocked(this, seq);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void broke(Throwable cause) {
-        lock.lock();
-        try {
-            if (!closed) {
-                sink.brokeLocked(this, cause);
             }
         } finally {
             lock.unlock();

@@ -57,6 +57,11 @@ final class Pump implements LinkIo.Sink {
         return gathered;
     }
 
+    /** The current link's I/O, or null while the link is down. */
+    LinkIo ioLocked() {
+        return io;
+    }
+
     void addStateListener(Callbacks.Channel<Event.StateChanged> channel) {
         listeners.add(channel);
     }
@@ -250,7 +255,7 @@ final class Pump implements LinkIo.Sink {
                 LOG.debug("{}: open attempt {} failed: {}", d.name, attempt, String.valueOf(failure));
                 d.machine.linkFailed(failure, now);
             } else {
-                io = new LinkIo(link, d.name, d.lock, this);
+                io = new LinkIo(link, d.name, d.lock, this, d.role);
                 written = gathered;
                 if (d.hooks != null) {
                     d.hooks.newLinkLocked();
@@ -260,6 +265,7 @@ final class Pump implements LinkIo.Sink {
                 d.machine.linkUp(now);
             }
             drainLocked();
+            d.role.offerLocked(); // callers queued while the link was down read the new one
             return true;
         } finally {
             d.lock.unlock();

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ final class TcpLink implements Link {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private int soTimeout; // the socket's SO_TIMEOUT; only the thread holding the read role reads or sets it
 
     private TcpLink(Socket socket) throws IOException {
         this.socket = socket;
@@ -52,7 +54,37 @@ final class TcpLink implements Link {
 
     @Override
     public int read(byte[] buf) throws IOException {
+        timeout(0);
         return in.read(buf);
+    }
+
+    /**
+     * A read bounded by {@code SO_TIMEOUT}: on a java.net socket a {@link SocketTimeoutException} leaves the socket
+     * usable, so a caller can read until its own deadline and give the read role back ({@link ReadRole}).
+     */
+    @Override
+    public int read(byte[] buf, int timeoutMillis) throws IOException {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("timeoutMillis must be at least 1 (0 would wait forever): " + timeoutMillis);
+        }
+        timeout(timeoutMillis);
+        try {
+            return in.read(buf);
+        } catch (SocketTimeoutException e) {
+            return 0;
+        }
+    }
+
+    private void timeout(int millis) throws SocketException {
+        if (soTimeout != millis) {
+            socket.setSoTimeout(millis);
+            soTimeout = millis;
+        }
+    }
+
+    @Override
+    public boolean callerMayRead() {
+        return true;
     }
 
     @Override

@@ -1,0 +1,258 @@
+package dev.labwire.blocking.internal;
+
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Who reads a TCP link: callers read their own replies (leader/follower), the reader thread reads when nobody calls.
+ *
+ * <p>Theory of operation. A reply read by the reader thread and handed to the waiting caller costs two thread
+ * wake-ups per round trip (the reader, then the caller) where a hand-written java.net client has one: it is blocked
+ * in {@code read} itself (docs/BENCHMARKS.md, "Causes and fixes"). So on a TCP link one thread at a time holds the
+ * link's <em>read role</em> ({@link LinkIo}), and a caller waiting for its reply takes it when it is free:
+ * <pre>
+ *   caller: submit, write its own request, then until its call ended:
+ *     role free (or handed to it)  -> read the socket itself, SO_TIMEOUT = min(left to its deadline, 20 ms);
+ *                                     bytes go to the driver under the lock exactly as from the reader thread,
+ *                                     which ends its call and those of other callers (pipelined replies)
+ *     role held by another         -> park, queued; woken by its call's ending or by the role handed to it
+ *   its call ended, or its deadline passed, or it was interrupted: gives the role back, and it is offered on at
+ *   once ({@link #offerLocked}): to the first queued caller, else to the reader thread if a caller that may not
+ *   read waits, else nobody (the reader thread takes it after IDLE_NANOS)
+ * </pre>
+ * Callers that may not read wait for their ending as before: virtual threads (an interrupted virtual thread blocked
+ * in a java.net read closes the socket, JDK 21+), serial links (their reader thread always reads), and calls that
+ * expect no reply (a write ends when its bytes are out, which a reading caller would not see until its read ends).
+ *
+ * <p>Bounds. A reading caller's read ends by its own deadline (its call is ended then by the driver thread), and at
+ * least every {@link #SLICE_NANOS}, when it checks its interrupt: an interrupted platform thread cancels its call as
+ * before, at most 20 ms later than a waiting one. A read error or end of stream drops the link through the same
+ * sink calls as on the reader thread; {@code close()} closes the socket, which ends the read at once. Every caller
+ * is queued at most once, and leaves the queue when its call ends: the queue is bounded by the callers waiting.
+ *
+ * <p>Everything here is guarded by the driver's lock, except the waiting and reading in {@link #awaitReading}.
+ */
+final class ReadRole {
+    /**
+     * How long the read role stays free before the reader thread takes it: 2 ms. Long enough that a caller sending
+     * its next request right after the last reply (within microseconds) finds the role free and never wakes the reader
+     * thread; short enough that a pushed frame or an end of stream arriving when nobody calls is seen within about
+     * 2 ms. While callers hold the role, the reader thread checks at most this often (not once per call).
+     */
+    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /** The longest single read of a caller: how late an interrupt of a reading platform thread is seen (20 ms). */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final BlockingDriver d;
+    private final boolean tcp;
+    private final ArrayDeque<Calls.Call> queue = new ArrayDeque<>(); // parked callers that may read, first come first
+    private int blind; // callers waiting for a reply that may not read (virtual threads)
+    private long callerReads; // reads by callers, reads by reader threads, roles handed to a queued caller (tests, logs)
+    private long readerReads;
+    private long handOffs;
+
+    ReadRole(BlockingDriver d, boolean tcp) {
+        this.d = d;
+        this.tcp = tcp;
+    }
+
+    /** What this driver's links were read by so far. */
+    record Stats(long callerReads, long readerReads, long handOffs) {
+    }
+
+    Stats stats() {
+        d.lock.lock();
+        try {
+            return new Stats(callerReads, readerReads, handOffs);
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    /** With the lock held: a reader thread read once. */
+    void readerReadLocked() {
+        readerReads++;
+    }
+
+    /** Whether the calling thread may read the link while it waits for {@code c}: a platform thread, on TCP, for a reply. */
+    boolean mayRead(Calls.Call c) {
+        return tcp && c.request().expect() != Expect.nothing() && !Threads.isVirtual(Thread.currentThread());
+    }
+
+    /**
+     * A caller that may not read starts waiting for {@code c} (takes the lock): while it waits, a free role goes to
+     * the reader thread at once. False when it need not be counted (not TCP, or no reply expected).
+     */
+    boolean blindWaitLocking(Calls.Call c) {
+        if (!tcp || c.request().expect() == Expect.nothing()) {
+            return false;
+        }
+        d.lock.lock();
+        try {
+            blind++;
+            offerLocked();
+        } finally {
+            d.lock.unlock();
+        }
+        return true;
+    }
+
+    /** The caller counted by {@link #blindWaitLocking} stopped waiting. */
+    void blindDoneLocking() {
+        d.lock.lock();
+        try {
+            blind--;
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    /**
+     * With the lock held: if the current link's role is free, hands it to the first queued caller (woken), else to
+     * the reader thread when a caller that may not read waits; else leaves it free.
+     */
+    void offerLocked() {
+        LinkIo io = d.pump.ioLocked();
+        if (io == null || !io.freeLocked()) {
+            return;
+        }
+        Calls.Call next = queue.poll();
+        if (next != null) {
+            next.queued = false;
+            handOffs++;
+            io.grantLocked(next);
+            LockSupport.unpark(next.parked);
+        } else if (blind > 0) {
+            io.grantReaderLocked();
+        }
+    }
+
+    /** With the lock held, when call {@code c} ended: its caller leaves the queue and is woken if parked. */
+    void endedLocked(Calls.Call c) {
+        if (c.queued) {
+            queue.remove(c);
+            c.queued = false;
+        }
+        Thread t = c.parked;
+        if (t != null) {
+            c.parked = null;
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Waits for {@code c} to end, reading the link whenever this caller holds the read role; returns the ending
+     * event, or throws as {@link Calls#await} does (cancelled when interrupted, a labwire bug past the slack).
+     */
+    Event awaitReading(Calls.Call c) {
+        Thread me = Thread.currentThread();
+        boolean holding = false; // this caller holds the role of some link (it gives it back before it returns)
+        boolean parkedEver = false;
+        try {
+            while (true) {
+                if (c.future().isDone()) {
+                    return c.future().getNow(null);
+                }
+                LinkIo io;
+                long left;
+                d.lock.lock();
+                try {
+                    if (c.future().isDone()) {
+                        return c.future().getNow(null);
+                    }
+                    if (me.isInterrupted()) {
+                        throw d.calls.cancel(c); // the finally gives the role back
+                    }
+                    left = c.deadline() - System.nanoTime();
+                    io = d.pump.ioLocked();
+                    if (left > 0 && io != null && io.takeLocked(c)) {
+                        holding = true;
+                        leaveQueueLocked(c);
+                    } else {
+                        if (io != null && io.releaseLocked(c)) { // past its deadline: the driver thread ends the call
+                            offerLocked();
+                        }
+                        io = null;
+                        c.parked = me;
+                        parkedEver = true;
+                        if (left <= 0) {
+                            leaveQueueLocked(c); // it only waits for its ending now
+                            c.parked = me;
+                        } else if (!c.queued) {
+                            queue.add(c);
+                            c.queued = true;
+                        }
+                    }
+                } finally {
+                    d.lock.unlock();
+                }
+                if (io == null) {
+                    if (left <= -Calls.slackNanos()) {
+                        throw d.calls.noEnding(c);
+                    }
+                    LockSupport.parkNanos(this, left > 0 ? left : left + Calls.slackNanos());
+                    continue;
+                }
+                holding = readOnce(c, io, left);
+            }
+        } finally {
+            if (holding || parkedEver) {
+                d.lock.lock();
+                try {
+                    leaveQueueLocked(c);
+                    c.parked = null;
+                    LinkIo io = d.pump.ioLocked();
+                    if (io != null && io.releaseLocked(c)) {
+                        offerLocked();
+                    }
+                } finally {
+                    d.lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** One read by the caller of {@code c} holding the role of {@code io}; true while it still holds the role. */
+    private boolean readOnce(Calls.Call c, LinkIo io, long left) {
+        int n = 0;
+        Throwable err = null;
+        try {
+            n = io.readAsCaller(millis(Math.min(left, SLICE_NANOS)));
+        } catch (IOException | RuntimeException e) {
+            err = e;
+        }
+        d.lock.lock();
+        try {
+            callerReads++;
+            boolean open = io.deliverLocked(n, err);
+            if (open && !c.future().isDone()) {
+                return true; // keep reading: a slice ended, or other callers' replies came
+            }
+            if (io.releaseLocked(c)) {
+                offerLocked();
+            }
+            return false;
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    private void leaveQueueLocked(Calls.Call c) {
+        c.parked = null;
+        if (c.queued) {
+            queue.remove(c);
+            c.queued = false;
+        }
+    }
+
+    /** {@code nanos} (positive) in whole milliseconds, rounded up: a read never ends before the deadline it serves. */
+    private static int millis(long nanos) {
+        long ms = (nanos + 999_999) / 1_000_000;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
+    }
+}
