@@ -74,7 +74,8 @@ import java.util.function.Consumer;
  * and pushed frames their queue. Other callers wait; when the reading caller's call ends it hands the read role to one
  * of them at once. Its reads are bounded by its own deadline ({@code SO_TIMEOUT}), and by 20 ms slices in which it
  * checks its interrupt: an interrupted reading caller is cancelled as any other, at most 20 ms later. The link's reader
- * thread reads when no caller has read for 2 ms (pushed frames and a closed connection are seen then), and for
+ * thread reads when no caller has read for 2 ms (it looks every 20 ms while callers read, so pushed frames and a
+ * closed connection are seen within about 22 ms of the last call), and for
  * virtual threads, which never read themselves (an interrupted virtual thread blocked in a java.net read would close
  * the socket). A serial link is always read by its reader thread.
  *

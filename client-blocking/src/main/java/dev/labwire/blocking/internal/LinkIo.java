@@ -270,7 +270,7 @@ final class LinkIo {
                 if (closed) {
                     return false;
                 }
-                long wait = ReadRole.IDLE_NANOS;
+                long wait = ReadRole.HELD_RECHECK_NANOS;
                 if (reading == null) {
                     role.offerLocked();
                     if (reading == null) {
@@ -286,7 +286,7 @@ final class LinkIo {
                     return true;
                 }
                 try {
-                    // while callers hold the role this wakes every IDLE_NANOS at most, never once per call
+                    // while callers hold the role this wakes every HELD_RECHECK_NANOS, never once per call
                     readerTurn.awaitNanos(wait);
                 } catch (InterruptedException e) {
                     LOG.debug("{}: the reader thread was interrupted; it ends with its link", name);
