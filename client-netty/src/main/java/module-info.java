@@ -9,7 +9,7 @@
 module dev.labwire.netty {
     requires transitive dev.labwire.core;
     // optional (labwire-serial-transport, which brings jSerialComm): only serial endpoints need it, and a serial
-    // endpoint without it fails with a message naming the artifact (internal.SerialGate)
+    // endpoint without it fails with a message naming the artifact (dev.labwire.core.internal.SerialGate)
     requires static dev.labwire.serial;
     requires transitive io.netty.transport;
     requires transitive io.netty.common;

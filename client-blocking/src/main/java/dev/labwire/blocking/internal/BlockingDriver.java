@@ -94,7 +94,8 @@ public final class BlockingDriver {
     }
 
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
-        SerialGate.check(endpoint); // serial-transport is optional: a serial endpoint without it fails here, clearly
+        // serial-transport is optional: a serial endpoint without it fails here, clearly
+        dev.labwire.core.internal.SerialGate.check(endpoint, BlockingDriver.class);
         this.name = endpoint.toString();
         this.wire = LoggerFactory.getLogger(WireTrace.loggerName(name));
         this.config = config;

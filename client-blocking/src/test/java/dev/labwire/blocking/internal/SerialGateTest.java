@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.internal.SerialGate;
 import org.junit.jupiter.api.Test;
 
 /** The optional serial transport: present in this module's tests; a TCP endpoint never asks. */
@@ -11,9 +12,9 @@ class SerialGateTest {
 
     @Test
     void tcpAndSerialPassWhenTheSerialTransportIsThere() {
-        assertThat(SerialGate.present()).isTrue();
-        assertThatCode(() -> SerialGate.check(Endpoint.parse("tcp://127.0.0.1:5025"))).doesNotThrowAnyException();
-        assertThatCode(() -> SerialGate.check(Endpoint.parse("serial:/dev/ttyUSB0"))).doesNotThrowAnyException();
+        assertThat(SerialGate.present(SerialGateTest.class)).isTrue();
+        assertThatCode(() -> SerialGate.check(Endpoint.parse("tcp://127.0.0.1:5025"), SerialGateTest.class)).doesNotThrowAnyException();
+        assertThatCode(() -> SerialGate.check(Endpoint.parse("serial:/dev/ttyUSB0"), SerialGateTest.class)).doesNotThrowAnyException();
     }
 
     @Test

@@ -57,7 +57,8 @@ public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiCons
     public static NettyDriver start(Endpoint endpoint, EventLoopGroup group, Executor callbackExecutor,
                                     List<BiConsumer<State, Throwable>> listeners, int pushedHighWater, int pushedCapacity,
                                     Overflow pushedOverflow, int writeHighWater, Function<DriverSetup, NettyDriver> make) {
-        SerialGate.check(endpoint); // serial-transport is optional: a serial endpoint without it fails here, clearly
+        // serial-transport is optional: a serial endpoint without it fails here, clearly
+        dev.labwire.core.internal.SerialGate.check(endpoint, DriverSetup.class);
         EventLoopGroup g = group != null ? group : DefaultGroup.acquire();
         Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
         try {

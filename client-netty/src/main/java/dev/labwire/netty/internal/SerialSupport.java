@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The serial-only code of the Netty client, apart so that a TCP endpoint never loads a class of the optional
- * {@code dev.labwire.serial} module (or jSerialComm). Reached only for serial endpoints, which {@link SerialGate}
+ * {@code dev.labwire.serial} module (or jSerialComm). Reached only for serial endpoints, which {@code core.internal.SerialGate}
  * let through.
  */
 final class SerialSupport {
