@@ -269,6 +269,17 @@ public final class NettyClient {
         return driver.request(Request.query(command), r -> Scpi.parseNumbers(r.text()));
     }
 
+    /**
+     * Calls {@code listener} with the status byte each time the instrument requests service (IEEE 488.1 SRQ): VXI-11's
+     * interrupt channel or HiSLIP's AsyncServiceRequest, or, on a raw SCPI link, a rise of the status byte's MSS bit
+     * (6) found by polling {@code *STB?} every {@link ConnectionConfig#serviceRequestPolling()} (off by default: set it
+     * to get events there). Runs where listeners run (the callback executor, else the event loop), through a bounded
+     * queue (256, the oldest dropped and counted by {@link #droppedCallbacks()}). Close the handle to stop.
+     */
+    public AutoCloseable onServiceRequest(java.util.function.IntConsumer listener) {
+        return driver.onServiceRequest(Objects.requireNonNull(listener, "listener"));
+    }
+
     // ------------------------------------------------------------------ session-protocol operations
 
     /**

@@ -56,6 +56,59 @@ class OperationsOnRawLinksTest {
         assertThat(mock.dictionary().triggerCount()).isEqualTo(1);
     }
 
+    private static ConnectionConfig polling() {
+        return ConnectionConfig.builder().serviceRequestPolling(Duration.ofMillis(20)).build();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll interval of the condition, not a wait for it
+        }
+    }
+
+    @Test
+    void serviceRequestsByPollingReachTheBlockingListenerOncePerRise() throws Exception {
+        java.util.List<Integer> srq = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (BlockingClient c = BlockingClient.openAndAwait(endpoint(), polling(), WAIT);
+             AutoCloseable h = c.onServiceRequest(srq::add)) {
+            c.write("*ESE 1");
+            c.write("*SRE 32");
+            c.write("*OPC");
+            await(() -> srq.size() == 1, "the service request");
+            assertThat(srq).containsExactly(96);
+            assertThat(c.query("*IDN?")).as("calls go on between polls").contains("LABWIRE");
+            c.write("*CLS");
+            // polling sees a rise only if a poll finds MSS clear in between: wait for one after *CLS
+            await(() -> {
+                java.util.List<String> log = mock.commands();
+                return log.subList(log.lastIndexOf("*CLS"), log.size()).contains("*STB?");
+            }, "a poll after *CLS");
+            c.write("*OPC");
+            await(() -> srq.size() == 2, "the second rise");
+            assertThat(srq).containsExactly(96, 96);
+        }
+    }
+
+    @Test
+    void serviceRequestsByPollingReachTheNettyListener() throws Exception {
+        java.util.List<Integer> srq = new java.util.concurrent.CopyOnWriteArrayList<>();
+        NettyClient c = NettyClient.open(endpoint(), polling());
+        try (AutoCloseable h = c.onServiceRequest(srq::add)) {
+            c.ready(WAIT).get(10, TimeUnit.SECONDS);
+            c.write("*ESE 32").get(10, TimeUnit.SECONDS);
+            c.write("*SRE 36").get(10, TimeUnit.SECONDS);
+            mock.dictionary().queueError("-113,\"Undefined header\"");
+            await(() -> !srq.isEmpty(), "the service request");
+            assertThat(srq.get(0)).as("EAV, ESB and MSS").isEqualTo(100);
+        } finally {
+            c.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void netty() throws Exception {
         NettyClient c = NettyClient.open(endpoint());

@@ -70,6 +70,7 @@ public final class Connection implements SessionMachine {
     private final ArrayDeque<Exchange> inFlight;
     private final Transmitter transmitter;
     private final java.util.List<Request> onConnect; // config's, with operations as raw SCPI requests
+    private final ServicePoll srq;                    // null unless serviceRequestPolling is set
 
     private State state = State.IDLE;
     private long nextId;
@@ -104,6 +105,7 @@ public final class Connection implements SessionMachine {
         this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
+        this.srq = config.serviceRequestPolling() == null ? null : new ServicePoll(config.serviceRequestPolling());
         this.onConnect = config.onConnect().stream().map(r -> r.expect() instanceof Expect.Operate op
                 ? dev.labwire.core.internal.Operations.onRawLink(r, op.operation()) : r).toList();
     }
@@ -524,7 +526,8 @@ public final class Connection implements SessionMachine {
     /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
     @Override
     public long pollTimeoutNanos() {
-        return Math.min(reconnectAt, earliestDeadline());
+        long t = Math.min(reconnectAt, earliestDeadline());
+        return srq == null ? t : Math.min(t, srq.due());
     }
 
     private long earliestDeadline() {
@@ -569,6 +572,9 @@ public final class Connection implements SessionMachine {
         if (probe != null && !probe.written && probe.deadline <= nowNanos) {
             probe = null;
             requestClose("resync probe could not be sent in time");
+        }
+        if (srq != null && state == State.READY) {
+            srq.maybePoll(this, nowNanos);
         }
     }
 
@@ -654,6 +660,13 @@ public final class Connection implements SessionMachine {
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     public Event nextEvent() {
         Event e = events.pollFirst();
+        while (srq != null && e != null) { // the service-request polls' own endings never reach the driver
+            Event shown = srq.filter(e);
+            if (shown != null) {
+                return shown;
+            }
+            e = events.pollFirst();
+        }
         return e == null ? Event.NeedData.INSTANCE : e;
     }
 
@@ -700,6 +713,13 @@ public final class Connection implements SessionMachine {
             throw new IllegalStateException("illegal transition " + state + " -> " + to);
         }
         state = to;
+        if (srq != null) {
+            if (to == State.READY) {
+                srq.ready(lastNow);
+            } else {
+                srq.notReady();
+            }
+        }
         events.add(new Event.StateChanged(to, cause));
     }
 }

@@ -33,6 +33,10 @@ import java.util.function.Supplier;
  *   <tr><td>{@code queuedOnLinkDown}</td><td>{@link QueuedOnLinkDown#KEEP}</td><td>kept requests still end by their own timeout</td></tr>
  *   <tr><td>{@code retryQueriesOnLinkDown}</td><td>false</td><td>when true a request that expects a reply and was on the wire
  *       when the link dropped is sent again on the next link, by its own deadline ({@link Request.Resend})</td></tr>
+ *   <tr><td>{@code serviceRequestPolling}</td><td>off (null)</td><td>when set, a raw SCPI link reads the status byte
+ *       ({@code *STB?}) that often while it is ready and reports each rise of MSS (bit 6) as an
+ *       {@link Event.ServiceRequest}; a poll that fails or times out is dropped (the stale-reply policy handles a late
+ *       answer) and the next comes a period later</td></tr>
  *   <tr><td>{@code echo}</td><td>{@link Echo#NONE}</td><td>with {@link Echo#CHECK_AND_DROP} a wrong echo fails its request
  *       ({@link RemoteProtocolException}, "echo mismatch") and the stale-reply policy takes over</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
@@ -119,6 +123,7 @@ public final class ConnectionConfig {
     private final boolean externalHook;
     private final boolean autoReconnect;
     private final boolean retryQueriesOnLinkDown;
+    private final Duration serviceRequestPolling;
     private final Backoff backoff;
     private final QueuedOnLinkDown queuedOnLinkDown;
     private final Supplier<JitterSource> jitter;
@@ -142,6 +147,7 @@ public final class ConnectionConfig {
         externalHook = b.externalHook;
         autoReconnect = b.autoReconnect;
         retryQueriesOnLinkDown = b.retryQueriesOnLinkDown;
+        serviceRequestPolling = b.serviceRequestPolling;
         backoff = b.backoff;
         queuedOnLinkDown = b.queuedOnLinkDown;
         jitter = b.jitter;
@@ -173,6 +179,7 @@ public final class ConnectionConfig {
         b.externalHook = externalHook;
         b.autoReconnect = autoReconnect;
         b.retryQueriesOnLinkDown = retryQueriesOnLinkDown;
+        b.serviceRequestPolling = serviceRequestPolling;
         b.backoff = backoff;
         b.queuedOnLinkDown = queuedOnLinkDown;
         b.jitter = jitter;
@@ -245,6 +252,14 @@ public final class ConnectionConfig {
      */
     public boolean retryQueriesOnLinkDown() {
         return retryQueriesOnLinkDown;
+    }
+
+    /**
+     * How often a raw SCPI link polls the status byte to emulate service requests ({@link Event.ServiceRequest}), or
+     * null when it does not (the default). VXI-11 and HiSLIP report service requests themselves and ignore it.
+     */
+    public Duration serviceRequestPolling() {
+        return serviceRequestPolling;
     }
 
     /** Whether {@code request}, written when the link dropped, is sent again on the next link. */
@@ -325,6 +340,7 @@ public final class ConnectionConfig {
         private boolean externalHook;
         private boolean autoReconnect = true;
         private boolean retryQueriesOnLinkDown;
+        private Duration serviceRequestPolling;
         private Backoff backoff = Backoff.DEFAULT;
         private QueuedOnLinkDown queuedOnLinkDown = QueuedOnLinkDown.KEEP;
         private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
@@ -439,6 +455,27 @@ public final class ConnectionConfig {
          */
         public Builder retryQueriesOnLinkDown(boolean retry) {
             this.retryQueriesOnLinkDown = retry;
+            return this;
+        }
+
+        /**
+         * Emulates service requests on a raw SCPI link (default off): while the link is ready, {@code *STB?} is sent
+         * every {@code period} (each poll with {@code period} as its timeout, never retried after a link drop), and
+         * each time the status byte's MSS bit (6) is found set after it was clear (or on a new link) an
+         * {@link Event.ServiceRequest} reports the status byte. A poll waits its turn like any request, so with
+         * {@code maxInFlight} 1 a call may wait for one poll's round trip. Enable the events that should request
+         * service on the instrument as usual ({@code *ESE}, {@code *SRE}). {@code null} turns it off.
+         *
+         * @throws IllegalArgumentException when {@code period} is zero, negative or under 1 ms
+         */
+        public Builder serviceRequestPolling(Duration period) {
+            if (period != null) {
+                dev.labwire.core.internal.Durations.positive("serviceRequestPolling", period);
+                if (period.compareTo(Duration.ofMillis(1)) < 0) {
+                    throw new IllegalArgumentException("serviceRequestPolling must be at least 1 ms: " + period);
+                }
+            }
+            this.serviceRequestPolling = period;
             return this;
         }
 

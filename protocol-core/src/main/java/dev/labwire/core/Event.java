@@ -173,6 +173,21 @@ public sealed interface Event {
     }
 
     /**
+     * The instrument requests service (IEEE 488.1 SRQ): VXI-11's interrupt channel or HiSLIP's AsyncServiceRequest
+     * said so, or, on a raw SCPI link with {@link ConnectionConfig#serviceRequestPolling()}, a poll found the status
+     * byte's MSS bit (6) newly set.
+     *
+     * @param statusByte the status byte (0..255) read with it
+     */
+    record ServiceRequest(int statusByte) implements Event {
+        public ServiceRequest {
+            if (statusByte < 0 || statusByte > 255) {
+                throw new IllegalArgumentException("status byte " + statusByte + " is out of range 0..255");
+            }
+        }
+    }
+
+    /**
      * Order, for protocols that use more than one TCP connection (HiSLIP's asynchronous channel, VXI-11's portmapper
      * and abort channels): open TCP connection number {@code channel} to the link's host at {@code port}. Answer with
      * {@link LinkMachine#channelUp} or {@link LinkMachine#channelFailed}, within the configured connect timeout. A

@@ -308,6 +308,12 @@ public final class BlockingDriver {
         return pushed.subscribe(consumer);
     }
 
+    /** Tells {@code listener} the status byte of every service request, through a bounded queue (256, the oldest dropped). */
+    public AutoCloseable onServiceRequest(java.util.function.IntConsumer listener) {
+        return pump.addServiceRequestListener(callbacks.channel("service-request listener", 256,
+                dev.labwire.core.Overflow.DROP_OLDEST, (Integer stb) -> listener.accept(stb)));
+    }
+
     /** Tells {@code listener} of every state change, through a bounded queue (256, the oldest dropped). */
     public void addStateListener(BiConsumer<State, Throwable> listener) {
         pump.addStateListener(callbacks.channel("state listener", 256, dev.labwire.core.Overflow.DROP_OLDEST,

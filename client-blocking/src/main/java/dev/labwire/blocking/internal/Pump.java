@@ -34,6 +34,7 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     private final Condition wake;
     private final Thread thread;
     private final List<Callbacks.Channel<Event.StateChanged>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Callbacks.Channel<Integer>> srqListeners = new CopyOnWriteArrayList<>();
     private final Channels channels;
     private LinkIo io;
     private Thread lastClose; // the last link's close, which the next connect waits for
@@ -67,6 +68,15 @@ final class Pump implements LinkIo.Sink, Channels.Host {
 
     void addStateListener(Callbacks.Channel<Event.StateChanged> channel) {
         listeners.add(channel);
+    }
+
+    /** Adds a service-request listener's channel; the returned handle removes and closes it. */
+    AutoCloseable addServiceRequestListener(Callbacks.Channel<Integer> channel) {
+        srqListeners.add(channel);
+        return () -> {
+            srqListeners.remove(channel);
+            channel.close();
+        };
     }
 
     /** A batch the calling thread writes itself, after releasing the lock: {@link #write()}. */
@@ -221,6 +231,10 @@ final class Pump implements LinkIo.Sink, Channels.Host {
             }
             dropLinkLocked(hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason()),
                     System.nanoTime());
+        } else if (e instanceof Event.ServiceRequest sr) {
+            for (Callbacks.Channel<Integer> l : srqListeners) {
+                l.offer(sr.statusByte());
+            }
         } else if (channels.orderLocked(e)) {
             return;
         } else if (e instanceof Event.Discarded x) {

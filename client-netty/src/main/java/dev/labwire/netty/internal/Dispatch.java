@@ -31,6 +31,8 @@ final class Dispatch {
     private final ReadyWaiters readyWaiters;
     private final HookRunner hook; // null without one
     private final List<Listener> listeners = new ArrayList<>();
+    private final List<SrqListener> srqListeners = new ArrayList<>();
+    private final Callbacks callbacks;
     private boolean openPending;
     private final FirstConnect first; // fails ready() waiters at once when the first connect failed for good
 
@@ -42,6 +44,7 @@ final class Dispatch {
              HookRunner hook, List<BiConsumer<State, Throwable>> listeners) {
         this.driver = driver;
         this.name = callbacks.name();
+        this.callbacks = callbacks;
         this.first = new FirstConnect(name);
         this.calls = calls;
         this.links = links;
@@ -101,6 +104,11 @@ final class Dispatch {
             Throwable hookFailure = hook == null ? null : hook.takeFailure();
             // after a failed hook, its failure is the cause callers see
             driver.dropLink(hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason()));
+        } else if (e instanceof Event.ServiceRequest sr) {
+            for (SrqListener l : srqListeners) {
+                l.queue.offer(sr.statusByte());
+                l.queue.deliverAll(stb -> () -> l.listener.accept(stb));
+            }
         } else if (e instanceof Event.Discarded d) {
             LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
         } else if (e instanceof Event.ProtocolError pe) {
@@ -139,6 +147,23 @@ final class Dispatch {
             LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
             links.pauseReading(false);
         }
+    }
+
+    /**
+     * Adds a service-request listener (event loop only): each {@link Event.ServiceRequest}'s status byte reaches it
+     * through its own bounded queue (256, the oldest dropped). The returned action removes it (event loop only).
+     */
+    Runnable addServiceRequestListener(java.util.function.IntConsumer listener) {
+        SrqListener l = new SrqListener(new CallbackQueue<>(callbacks, "service-request listener #" + (srqListeners.size() + 1),
+                DriverSetup.LISTENER_CAPACITY, Overflow.DROP_OLDEST, true), listener);
+        srqListeners.add(l);
+        return () -> {
+            srqListeners.remove(l);
+            l.queue.stop();
+        };
+    }
+
+    private record SrqListener(CallbackQueue<Integer> queue, java.util.function.IntConsumer listener) {
     }
 
     /** A state listener and its bounded queue (which calls it at once when callbacks run on the loop). */

@@ -138,6 +138,28 @@ public final class NettyDriver {
         return endpoint;
     }
 
+    /**
+     * Calls {@code listener} (on the callback executor, or the loop) with the status byte of every service request
+     * ({@link Event.ServiceRequest}); close the handle to stop.
+     */
+    public AutoCloseable onServiceRequest(java.util.function.IntConsumer listener) {
+        java.util.concurrent.CompletableFuture<Runnable> remove = new java.util.concurrent.CompletableFuture<>();
+        runOnLoop(() -> remove.complete(dispatch.addServiceRequestListener(listener)));
+        return () -> remove.thenAccept(r -> runOnLoop(r));
+    }
+
+    private void runOnLoop(Runnable r) {
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            try {
+                loop.execute(r);
+            } catch (RejectedExecutionException e) {
+                // the loop is gone, and every listener with it
+            }
+        }
+    }
+
     /** The extra TCP connections of the session machine; closed with the client. */
     NettyChannels channels() {
         return channels;
