@@ -221,48 +221,10 @@ final class Vxi11Device {
         if (p.end()) {
             String message = link.input.toString(StandardCharsets.ISO_8859_1);
             link.input.reset();
-            execute(link, message);
+            link.execute(owner, message);
+            notifyAll();
         }
         return new DeviceWriteResp(0, data.length);
-    }
-
-    /** Runs each {@code \n}-separated command of a message, queuing its answer as a response message. */
-    private void execute(Vxi11Link link, String message) {
-        String[] commands = message.split("\n", -1);
-        for (int i = 0; i < commands.length; i++) {
-            String c = commands[i].endsWith("\r") ? commands[i].substring(0, commands[i].length() - 1) : commands[i];
-            if (c.isEmpty()) {
-                continue;
-            }
-            runCommand(link, c);
-        }
-        notifyAll();
-    }
-
-    private void runCommand(Vxi11Link link, String command) {
-        long now = System.nanoTime();
-        owner.record(command);
-        if (link.stalled) {
-            return;
-        }
-        MockReply reply = owner.replyFor(command);
-        if (reply.kind == MockReply.Kind.STALL) {
-            link.stalled = true;
-            return;
-        }
-        List<byte[]> parts = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        long at = now;
-        for (MockReply r = reply; r != null; r = r.next) {
-            at += r.delay.toNanos();
-            if (r.kind == MockReply.Kind.BYTES) {
-                parts.add(r.raw());
-                times.add(at);
-            }
-        }
-        for (int i = 0; i < parts.size(); i++) {
-            link.queue(parts.get(i), times.get(i), i == parts.size() - 1);
-        }
     }
 
     private synchronized DeviceReadResp read(DeviceReadParms p) throws InterruptedException {
@@ -346,7 +308,7 @@ final class Vxi11Device {
             link.clear();
             owner.record(Vxi11Options.DEVICE_CLEAR_COMMAND);
         } else if (procedure == Vxi11.DEVICE_TRIGGER) {
-            runCommand(link, "*TRG");
+            link.runCommand(owner, "*TRG");
             notifyAll();
         }
         return new DeviceError(0);

@@ -15,7 +15,7 @@ final class Vxi11Link {
     private static final class Part {
         final byte[] bytes;
         final long availableNanos;
-        final boolean end;
+        boolean end;
         int taken;
 
         Part(byte[] bytes, long availableNanos, boolean end) {
@@ -43,9 +43,39 @@ final class Vxi11Link {
         this.connection = connection;
     }
 
-    /** Queues a reply part. */
-    void queue(byte[] bytes, long availableNanos, boolean end) {
-        output.add(new Part(bytes, availableNanos, end));
+    /** Runs each {@code \n}-separated command of a message, queuing each answer as one response message. */
+    void execute(MockInstrument owner, String message) {
+        for (String command : message.split("\n", -1)) {
+            String c = command.endsWith("\r") ? command.substring(0, command.length() - 1) : command;
+            if (!c.isEmpty()) {
+                runCommand(owner, c);
+            }
+        }
+    }
+
+    /** Records {@code command} and queues its answer (the mock's scripted reply, responder or dictionary). */
+    void runCommand(MockInstrument owner, String command) {
+        long at = System.nanoTime();
+        owner.record(command);
+        if (stalled) {
+            return;
+        }
+        MockReply reply = owner.replyFor(command);
+        if (reply.kind == MockReply.Kind.STALL) {
+            stalled = true;
+            return;
+        }
+        Part last = null;
+        for (MockReply r = reply; r != null; r = r.next) {
+            at += r.delay.toNanos();
+            if (r.kind == MockReply.Kind.BYTES) {
+                last = new Part(r.raw(), at, false);
+                output.add(last);
+            }
+        }
+        if (last != null) {
+            last.end = true;
+        }
     }
 
     /** Whether reply bytes are queued (readable now or later): the status byte's MAV. */

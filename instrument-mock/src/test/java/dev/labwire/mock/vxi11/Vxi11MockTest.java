@@ -293,6 +293,35 @@ class Vxi11MockTest {
     }
 
     @Test
+    void triggerExecutesStarTrgAndRemoteLocalAreAccepted() throws IOException {
+        try (RpcTestClient c = core()) {
+            int lid = link(c);
+            DeviceGenericParms g = new DeviceGenericParms(lid, 0, 0, 1000);
+            for (int proc : new int[] {Vxi11.DEVICE_TRIGGER, Vxi11.DEVICE_REMOTE, Vxi11.DEVICE_LOCAL}) {
+                assertThat(DeviceError.decode(c.call(proc, g)).error()).as("procedure %d", proc).isZero();
+            }
+            assertThat(mock.commands()).containsExactly("*TRG");
+            assertThat(DeviceError.decode(c.call(Vxi11.DEVICE_TRIGGER, new DeviceGenericParms(lid + 1, 0, 0, 1000)))
+                    .error()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void stalledDeviceAnswersNothingUntilDeviceClear() throws IOException {
+        mock.enqueue(MockReply.stall());
+        try (RpcTestClient c = core()) {
+            int lid = link(c);
+            write(c, lid, "MEAS?\n", Vxi11.FLAG_END);
+            write(c, lid, "*IDN?\n", Vxi11.FLAG_END);
+            assertThat(read(c, lid, 100, 100, 0, 0).error()).isEqualTo(15);
+            c.call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, 0, 0, 1000));
+            write(c, lid, "*IDN?\n", Vxi11.FLAG_END);
+            assertThat(text(read(c, lid, 100, 2000, 0, 0))).isEqualTo(IDN + "\n");
+            assertThat(mock.commands()).containsExactly("MEAS?", "*IDN?", Vxi11Options.DEVICE_CLEAR_COMMAND, "*IDN?");
+        }
+    }
+
+    @Test
     void badCallsGetTheirRpcOutcome() throws IOException {
         try (RpcTestClient c = core()) {
             assertThat(c.callRaw(99, new byte[0]).status()).isEqualTo(RpcReply.Status.PROC_UNAVAIL);
