@@ -6,6 +6,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
 import dev.labwire.core.Overflow;
+import dev.labwire.core.Operation;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
@@ -245,6 +246,49 @@ public final class BlockingClient implements AutoCloseable {
      */
     public double[] queryAsciiValues(String command) {
         return Scpi.parseNumbers(query(command));
+    }
+
+    // ------------------------------------------------------------------ session-protocol operations
+
+    /**
+     * Reads the instrument's status byte (IEEE 488.2 STB; bit 6, {@code 0x40}, is RQS/MSS: it requests service). On
+     * VXI-11 and HiSLIP this is the protocol's own status read, which reaches the instrument even while its parser is
+     * busy; on a raw SCPI link it is the {@code *STB?} query. See {@link Operation} for what each transport does.
+     *
+     * @throws dev.labwire.core.RemoteProtocolException when the reply is not a number 0..255
+     */
+    public int readStatusByte() {
+        return dev.labwire.core.internal.Operations.statusByte(request(Request.operation(Operation.READ_STATUS_BYTE)));
+    }
+
+    /**
+     * Device clear (IEEE 488.1 DCL/SDC): the instrument drops its input and output buffers. VXI-11 and HiSLIP only.
+     *
+     * @throws UnsupportedOperationException on a raw SCPI link or a bus, naming the transports that have it
+     */
+    public void clear() {
+        request(Request.operation(Operation.CLEAR));
+    }
+
+    /** Triggers the instrument (IEEE 488.1 GET on VXI-11 and HiSLIP, {@code *TRG} on a raw SCPI link). */
+    public void trigger() {
+        request(Request.operation(Operation.TRIGGER));
+    }
+
+    /**
+     * Takes the instrument's exclusive lock, waiting for it up to {@code timeout}; other clients' requests then wait
+     * or fail until {@link #unlock()}. VXI-11 and HiSLIP only.
+     *
+     * @throws dev.labwire.core.RequestTimeoutException when another client held the lock for all of {@code timeout}
+     * @throws UnsupportedOperationException on a raw SCPI link, naming the transports that have it
+     */
+    public void lock(Duration timeout) {
+        request(Request.operation(Operation.LOCK).withTimeout(timeout));
+    }
+
+    /** Releases this client's lock. VXI-11 and HiSLIP only ({@link UnsupportedOperationException} elsewhere). */
+    public void unlock() {
+        request(Request.operation(Operation.UNLOCK));
     }
 
     /** Runs any request of the core and returns its reply. */

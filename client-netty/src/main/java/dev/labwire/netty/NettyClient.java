@@ -4,6 +4,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
 import dev.labwire.core.Overflow;
+import dev.labwire.core.Operation;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
@@ -266,6 +267,44 @@ public final class NettyClient {
      */
     public CompletableFuture<double[]> queryAsciiValues(String command) {
         return driver.request(Request.query(command), r -> Scpi.parseNumbers(r.text()));
+    }
+
+    // ------------------------------------------------------------------ session-protocol operations
+
+    /**
+     * Reads the instrument's status byte (IEEE 488.2 STB; bit 6, {@code 0x40}, is RQS/MSS). On VXI-11 and HiSLIP this
+     * is the protocol's own status read; on a raw SCPI link the {@code *STB?} query ({@link Operation}). Fails with
+     * {@link dev.labwire.core.RemoteProtocolException} when the reply is not a number 0..255.
+     */
+    public CompletableFuture<Integer> readStatusByte() {
+        return driver.request(Request.operation(Operation.READ_STATUS_BYTE), dev.labwire.core.internal.Operations::statusByte);
+    }
+
+    /**
+     * Device clear (IEEE 488.1 DCL/SDC): the instrument drops its input and output buffers. VXI-11 and HiSLIP only:
+     * elsewhere the future fails with {@link UnsupportedOperationException} naming the transports that have it.
+     */
+    public CompletableFuture<Void> clear() {
+        return driver.request(Request.operation(Operation.CLEAR), r -> null);
+    }
+
+    /** Triggers the instrument (IEEE 488.1 GET on VXI-11 and HiSLIP, {@code *TRG} on a raw SCPI link). */
+    public CompletableFuture<Void> trigger() {
+        return driver.request(Request.operation(Operation.TRIGGER), r -> null);
+    }
+
+    /**
+     * Takes the instrument's exclusive lock, waiting for it up to {@code timeout} (then the future fails with
+     * {@link dev.labwire.core.RequestTimeoutException}). VXI-11 and HiSLIP only ({@link UnsupportedOperationException}
+     * elsewhere).
+     */
+    public CompletableFuture<Void> lock(Duration timeout) {
+        return driver.request(Request.operation(Operation.LOCK).withTimeout(timeout), r -> null);
+    }
+
+    /** Releases this client's lock. VXI-11 and HiSLIP only ({@link UnsupportedOperationException} elsewhere). */
+    public CompletableFuture<Void> unlock() {
+        return driver.request(Request.operation(Operation.UNLOCK), r -> null);
     }
 
     /** Runs any request of the core; completes with its reply. */

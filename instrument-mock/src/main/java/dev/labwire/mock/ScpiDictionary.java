@@ -20,9 +20,16 @@ import java.util.regex.Pattern;
  *   <caption>Commands</caption>
  *   <tr><td>{@code *IDN?}</td><td>{@code LABWIRE,MOCK-INSTRUMENT,SN0001,1.0} ({@link #identity(String)})</td></tr>
  *   <tr><td>{@code *RST}</td><td>forgets every stored setting; no reply</td></tr>
- *   <tr><td>{@code *CLS}</td><td>empties the error queue; no reply</td></tr>
+ *   <tr><td>{@code *CLS}</td><td>empties the error queue and the event status register; no reply</td></tr>
  *   <tr><td>{@code *OPC?}</td><td>{@code 1}</td></tr>
- *   <tr><td>{@code *ESR?}</td><td>{@code 0}</td></tr>
+ *   <tr><td>{@code *OPC}</td><td>sets the event status register's OPC bit (bit 0); no reply</td></tr>
+ *   <tr><td>{@code *ESR?}</td><td>the event status register (IEEE 488.2: 1 OPC, 4 QYE, 8 DDE, 16 EXE, 32 CME,
+ *       set by queued errors of that class), then cleared</td></tr>
+ *   <tr><td>{@code *ESE n}, {@code *ESE?}</td><td>the event status enable mask</td></tr>
+ *   <tr><td>{@code *SRE n}, {@code *SRE?}</td><td>the service request enable mask; when the status byte and it
+ *       share a bit, MSS (bit 6) is set and the instrument requests service ({@link #onServiceRequest})</td></tr>
+ *   <tr><td>{@code *STB?}</td><td>the status byte: 4 EAV (an error is queued), 32 ESB (ESR &amp; ESE), 64 MSS</td></tr>
+ *   <tr><td>{@code *TRG}</td><td>counts a trigger ({@link #triggerCount()}); no reply</td></tr>
  *   <tr><td>{@code SYST:ERR?}</td><td>the oldest queued error, or {@code +0,"No error"}</td></tr>
  *   <tr><td>{@code ECHO? text}</td><td>{@code text}</td></tr>
  *   <tr><td>{@code DATA? n}</td><td>an IEEE 488.2 block of {@code n} bytes, byte i = i mod 256, then the
@@ -83,6 +90,7 @@ public final class ScpiDictionary {
 
     private final Map<String, String> settings = new ConcurrentHashMap<>();
     private final Deque<String> errors = new ArrayDeque<>();
+    private final StatusRegisters status = new StatusRegisters();
     private final List<Reject> rejects = new CopyOnWriteArrayList<>();
     private final List<Delay> delays = new CopyOnWriteArrayList<>();
     private volatile String identity = DEFAULT_IDENTITY;
@@ -179,6 +187,7 @@ public final class ScpiDictionary {
     public ScpiDictionary queueError(String error) {
         Objects.requireNonNull(error, "error");
         synchronized (errors) {
+            status.error(error);
             if (errors.size() < MAX_ERRORS) {
                 errors.add(error);
             } else if (!QUEUE_OVERFLOW.equals(errors.peekLast())) {
@@ -399,18 +408,44 @@ public final class ScpiDictionary {
             case "*CLS":
                 synchronized (errors) {
                     errors.clear();
+                    status.clear();
                 }
                 return MockReply.none();
             case "*OPC?":
                 return line("1");
+            case "*OPC":
+                status.opc();
+                return MockReply.none();
             case "*ESR?":
+                return line(Integer.toString(status.readEsr()));
             case "*STB?":
-                return line("0");
+                return line(Integer.toString(statusByte(false)));
+            case "*ESE?":
+                return line(Integer.toString(status.ese()));
+            case "*SRE?":
+                return line(Integer.toString(status.sre()));
+            case "*ESE":
+            case "*SRE":
+                Integer mask = mask(arg);
+                if (mask == null) {
+                    queueError("-224,\"Illegal parameter value\"");
+                } else if (header.equals("*ESE")) {
+                    status.ese(mask);
+                } else {
+                    status.sre(mask);
+                }
+                return MockReply.none();
+            case "*TRG":
+                status.trigger();
+                return MockReply.none();
             case "SYST:ERR?":
             case "SYSTEM:ERROR?":
             case "SYST:ERR:NEXT?":
                 synchronized (errors) {
                     String e = errors.poll();
+                    if (errors.isEmpty()) {
+                        status.errorsEmpty();
+                    }
                     return line(e == null ? "+0,\"No error\"" : e);
                 }
             case "ECHO?":
@@ -439,6 +474,43 @@ public final class ScpiDictionary {
             settings.put(header, arg);
         }
         return MockReply.none();
+    }
+
+    /**
+     * The status byte now (IEEE 488.2: 4 EAV, 16 MAV, 32 ESB, 64 MSS), as {@code *STB?} answers it and as the
+     * VXI-11 and HiSLIP personalities read it; {@code messageAvailable} is the MAV bit, which only a personality that
+     * holds replies knows ({@code *STB?} itself passes false).
+     */
+    public int statusByte(boolean messageAvailable) {
+        return status.statusByte(messageAvailable);
+    }
+
+    /**
+     * Calls {@code listener} with the status byte each time the instrument starts requesting service (MSS, bit 6, rises:
+     * a status event enabled by {@code *ESE}/{@code *SRE}, e.g. {@code *ESE 1;*SRE 32;*OPC}). Called on the thread that
+     * caused it. Close the handle to stop.
+     */
+    public AutoCloseable onServiceRequest(java.util.function.IntConsumer listener) {
+        return status.onServiceRequest(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** How many triggers ({@code *TRG}, or a protocol's trigger) the instrument has seen. */
+    public int triggerCount() {
+        return status.triggers();
+    }
+
+    /** A protocol's trigger (VXI-11 device_trigger, HiSLIP Trigger), counted as {@code *TRG} is. */
+    public void trigger() {
+        status.trigger();
+    }
+
+    private static Integer mask(String arg) {
+        try {
+            int v = Integer.parseInt(arg.strip().startsWith("+") ? arg.strip().substring(1) : arg.strip());
+            return v >= 0 && v <= 255 ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** {@code text} and the reply terminator, as a reply. */

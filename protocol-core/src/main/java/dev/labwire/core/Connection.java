@@ -57,7 +57,7 @@ import java.util.OptionalLong;
  *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
-public final class Connection implements LinkMachine {
+public final class Connection implements SessionMachine {
     static final int CHUNK = 8192;
     private static final long NONE = Long.MAX_VALUE;
 
@@ -69,6 +69,7 @@ public final class Connection implements LinkMachine {
     private final ReplyMatcher matcher;
     private final ArrayDeque<Exchange> inFlight;
     private final Transmitter transmitter;
+    private final java.util.List<Request> onConnect; // config's, with operations as raw SCPI requests
 
     private State state = State.IDLE;
     private long nextId;
@@ -88,7 +89,11 @@ public final class Connection implements LinkMachine {
         dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new);
     }
 
-    /** A connection in state {@link State#IDLE}; call {@link #open} to start. */
+    /**
+     * A connection in state {@link State#IDLE}; call {@link #open} to start.
+     *
+     * @throws UnsupportedOperationException when the on-connect hook holds an {@link Operation} a raw link lacks
+     */
     public Connection(ConnectionConfig config) {
         this(config, dev.labwire.core.internal.ReplyFilter.NONE);
     }
@@ -99,6 +104,8 @@ public final class Connection implements LinkMachine {
         this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
+        this.onConnect = config.onConnect().stream().map(r -> r.expect() instanceof Expect.Operate op
+                ? dev.labwire.core.internal.Operations.onRawLink(r, op.operation()) : r).toList();
     }
 
     /** The settings. */
@@ -121,9 +128,14 @@ public final class Connection implements LinkMachine {
      *         {@code autoReconnect} off, or {@code maxQueued} requests are already waiting
      * @throws IllegalArgumentException when the payload contains the write terminator (it would be
      *         split into two commands on the wire)
+     * @throws UnsupportedOperationException for an {@link Operation} a raw SCPI link does not have (see there);
+     *         {@link Operation#READ_STATUS_BYTE} goes out as {@code *STB?} and {@link Operation#TRIGGER} as {@code *TRG}
      */
     public long send(Request request, long nowNanos) {
         java.util.Objects.requireNonNull(request, "request");
+        if (request.expect() instanceof Expect.Operate op) {
+            request = dev.labwire.core.internal.Operations.onRawLink(request, op.operation());
+        }
         lastNow = nowNanos;
         if (state == State.CLOSED) {
             throw new LocalProtocolException("connection is closed; cannot send " + request);
@@ -154,6 +166,9 @@ public final class Connection implements LinkMachine {
      */
     public long sendHook(Request request, long nowNanos) {
         lastNow = nowNanos;
+        if (request.expect() instanceof Expect.Operate op) {
+            request = dev.labwire.core.internal.Operations.onRawLink(request, op.operation());
+        }
         if (state != State.ON_CONNECT || !externalHookOpen) {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + state);
         }
@@ -242,7 +257,7 @@ public final class Connection implements LinkMachine {
         transmitter.reset();
         closeRequested = false;
         transition(State.ON_CONNECT, null);
-        for (Request r : config.onConnect()) {
+        for (Request r : onConnect) {
             hookQueue.addLast(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
             hookOutstanding++;
         }

@@ -60,6 +60,18 @@ public sealed interface Expect {
         return new Bytes(count);
     }
 
+    /**
+     * The outcome of a session-protocol {@link Operation} (made by {@link Request#operation(Operation)}): the request
+     * carries no bytes of its own; the session machine runs the operation the way its protocol does.
+     *
+     * @param operation the operation
+     */
+    record Operate(Operation operation) implements Expect {
+        public Operate {
+            java.util.Objects.requireNonNull(operation, "operation");
+        }
+    }
+
     /** No reply. */
     enum None implements Expect {
         /** The only value. */

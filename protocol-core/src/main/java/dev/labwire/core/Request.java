@@ -104,6 +104,15 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         return new Request(encode(text), expect, OWN_ENCODED_PAYLOAD, Resend.AS_CONFIGURED);
     }
 
+    /**
+     * A session-protocol operation ({@link Operation}: status byte, device clear, trigger, lock, unlock, remote,
+     * local), run the way the link's protocol does it. Its payload is empty; for {@link Operation#LOCK} the
+     * request's timeout is how long to wait for the lock.
+     */
+    public static Request operation(Operation operation) {
+        return new Request(new byte[0], new Expect.Operate(operation), null, Resend.AS_CONFIGURED);
+    }
+
     /** A binary request expecting {@code expect}. */
     public static Request of(byte[] payload, Expect expect) {
         return new Request(payload, expect, null, Resend.AS_CONFIGURED);
@@ -171,6 +180,10 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
 
     @Override
     public String toString() {
+        if (expect instanceof Expect.Operate o) {
+            return "Request[" + o.operation() + (timeout == null ? "" : ", timeout=" + timeout)
+                    + (resend == Resend.AS_CONFIGURED ? "" : ", " + resend) + "]";
+        }
         return "Request[\"" + shownText() + "\", " + expect + (timeout == null ? "" : ", timeout=" + timeout)
                 + (resend == Resend.AS_CONFIGURED ? "" : ", " + resend) + "]";
     }

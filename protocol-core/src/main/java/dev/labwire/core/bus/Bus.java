@@ -181,6 +181,9 @@ public final class Bus implements LinkMachine {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(priority, "priority");
+        if (request.expect() instanceof dev.labwire.core.Expect.Operate op) {
+            throw dev.labwire.core.internal.Operations.unsupported(op.operation(), "a bus of addressed devices");
+        }
         lastNow = nowNanos;
         ConnectionConfig cc = config.connection();
         if (conn.state() == State.CLOSED) {
