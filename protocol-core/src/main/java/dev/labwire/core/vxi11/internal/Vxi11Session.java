@@ -45,7 +45,10 @@ import java.util.OptionalLong;
  *
  * <p>Stale replies. When a request's deadline passes with its call on the wire, it ends with
  * {@link Event.Timeout}, the machine calls device_abort(lid) on the abort channel (channel 2, opened on first use at
- * abortPort), and the call's reply, when it comes, is dropped by its xid: the next request starts only after it.
+ * abortPort), and the call's reply, when it comes, is dropped by its xid; for a request that expected a reply a
+ * device_clear follows (its answer may still sit in the device's output queue), and only then does the next
+ * request start. A device that produces the answer only after that clear could still hand it to the next read:
+ * VXI-11 has no message ids to tell them apart (HiSLIP has).
  * If it has not come {@value #OWED_GRACE_MS} ms later, the link is closed and made again. A reply whose xid answers
  * no call is a {@link Event.ProtocolError}. Bytes that break record marking or RPC end the link the same way.
  *
@@ -102,6 +105,7 @@ public final class Vxi11Session implements SessionMachine {
     private int callXid;             // the call on the link, 0: none
     private int callProc;
     private boolean owed;            // the call on the link belongs to a request that ended
+    private boolean clearOwed;       // that request expected a reply: device_clear before the next request
     private long owedDeadline = Long.MAX_VALUE;
     private long retryAt = Long.MAX_VALUE;
     private int attempt;
@@ -303,6 +307,7 @@ public final class Vxi11Session implements SessionMachine {
         hookRunning = false;
         callXid = 0;
         owed = false;
+        clearOwed = false;
         owedDeadline = Long.MAX_VALUE;
         lid = -1;
         if (abortOrdered) {
@@ -509,8 +514,11 @@ public final class Vxi11Session implements SessionMachine {
 
     /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
     private void giveUpActive(long now) {
+        boolean replyOwed = active.request.expect() != Expect.nothing()
+                && !(active.request.expect() instanceof Expect.Operate);
         active = null;
         if (callXid != 0) {
+            clearOwed |= replyOwed;
             owed = true;
             owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
             if (abortPort == 0) {
@@ -559,8 +567,14 @@ public final class Vxi11Session implements SessionMachine {
         int proc = callProc;
         callXid = 0;
         if (owed) {   // the reply of a request that already ended: dropped by its xid
-            owed = false;
             owedDeadline = Long.MAX_VALUE;
+            if (clearOwed) {   // its answer may still wait in the device's output queue: clear it out
+                clearOwed = false;
+                call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS));
+                owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
+                return;
+            }
+            owed = false;
             pump(now);
             return;
         }
