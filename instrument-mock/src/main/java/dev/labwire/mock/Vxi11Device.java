@@ -117,7 +117,7 @@ final class Vxi11Device {
         int error;
         synchronized (this) {
             Vxi11Link link = links.get(lid);
-            if (link != null) {
+            if (link != null && link.reading) {   // device_abort ends a call in progress, nothing later
                 link.aborted = true;
                 notifyAll();
             }
@@ -236,13 +236,23 @@ final class Vxi11Device {
         if (e != 0) {
             return new DeviceReadResp(e, 0, new byte[0]);
         }
+        link.aborted = false;
+        link.reading = true;
+        try {
+            return readWhileLocked(link, p);
+        } finally {
+            link.reading = false;
+            link.aborted = false;
+        }
+    }
+
+    private DeviceReadResp readWhileLocked(Vxi11Link link, DeviceReadParms p) throws InterruptedException {
         long deadline = System.nanoTime() + p.ioTimeout() * 1_000_000L;
         int termChar = p.termCharSet() ? p.termChar() : -1;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long requestSize = p.requestSize();
         while (true) {
             if (link.aborted) {
-                link.aborted = false;
                 return new DeviceReadResp(Vxi11Error.ABORT.code(), 0, out.toByteArray());
             }
             if (closed || links.get(link.lid) != link) {

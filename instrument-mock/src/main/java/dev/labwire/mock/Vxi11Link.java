@@ -34,7 +34,8 @@ final class Vxi11Link {
     final ByteArrayOutputStream input = new ByteArrayOutputStream();
     private final Deque<Part> output = new ArrayDeque<>();
     boolean stalled;        // a MockReply.stall(): later commands are not answered until device_clear
-    boolean aborted;        // device_abort arrived: the read in progress (or the next) ends with error 23
+    boolean reading;        // a device_read is in progress (device_abort applies only then)
+    boolean aborted;        // device_abort arrived: the read in progress ends with error 23
     boolean srqEnabled;
     byte[] srqHandle = new byte[0];
 

@@ -45,9 +45,9 @@ import java.util.OptionalLong;
  *
  * <p>Stale replies. When a request's deadline passes with its call on the wire, it ends with
  * {@link Event.Timeout}, the machine calls device_abort(lid) on the abort channel (channel 2, opened on first use at
- * abortPort), and the call's reply, when it comes, is dropped by its xid; for a request that expected a reply a
- * device_clear follows (its answer may still sit in the device's output queue), and only then does the next
- * request start. A device that produces the answer only after that clear could still hand it to the next read:
+ * abortPort), and the call's reply, when it comes, is dropped by its xid. Whenever a request that expected an
+ * answer ends without it (our timeout, the device's I/O timeout, an error), a device_clear goes before the next
+ * request (the answer may still sit in the device's output queue; its reply is dropped by xid too). A device that produces the answer only after that clear could still hand it to the next read:
  * VXI-11 has no message ids to tell them apart (HiSLIP has).
  * If it has not come {@value #OWED_GRACE_MS} ms later, the link is closed and made again. A reply whose xid answers
  * no call is a {@link Event.ProtocolError}. Bytes that break record marking or RPC end the link the same way.
@@ -446,6 +446,13 @@ public final class Vxi11Session implements SessionMachine {
         if (phase != Phase.UP || active != null || callXid != 0) {
             return;
         }
+        if (clearOwed) {   // a query ended without its answer, which may still wait in the device: clear it out
+            clearOwed = false;
+            call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS));
+            owed = true;
+            owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
+            return;
+        }
         Pending next = hookQueue.poll();
         if (next == null && !hookRunning) {
             if (state == State.ON_CONNECT) {
@@ -514,11 +521,9 @@ public final class Vxi11Session implements SessionMachine {
 
     /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
     private void giveUpActive(long now) {
-        boolean replyOwed = active.request.expect() != Expect.nothing()
-                && !(active.request.expect() instanceof Expect.Operate);
+        clearOwed |= expectsAnswer(active);
         active = null;
         if (callXid != 0) {
-            clearOwed |= replyOwed;
             owed = true;
             owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
             if (abortPort == 0) {
@@ -568,12 +573,6 @@ public final class Vxi11Session implements SessionMachine {
         callXid = 0;
         if (owed) {   // the reply of a request that already ended: dropped by its xid
             owedDeadline = Long.MAX_VALUE;
-            if (clearOwed) {   // its answer may still wait in the device's output queue: clear it out
-                clearOwed = false;
-                call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS));
-                owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
-                return;
-            }
             owed = false;
             pump(now);
             return;
@@ -658,8 +657,15 @@ public final class Vxi11Session implements SessionMachine {
         }
     }
 
+    private static boolean expectsAnswer(Pending p) {
+        return p.request.expect() != Expect.nothing() && !(p.request.expect() instanceof Expect.Operate);
+    }
+
     private void end(Pending p, Event e, long now) {
         active = null;
+        if (!(e instanceof Event.Reply) && expectsAnswer(p)) {
+            clearOwed = true;
+        }
         if (p.internal && !(e instanceof Event.Reply)) {
             events.add(new Event.CloseLink("on-connect request " + p.request + " did not succeed"));
             attemptFailed(new LinkDownException("on-connect request " + p.request + " did not succeed: " + e, null), now);
