@@ -16,9 +16,11 @@ inst.write('*IDN?')
 show("STB_WITH_ANSWER_WAITING", inst.read_stb())
 show("READ", inst.read())
 show("STB_AFTER_READ", inst.read_stb())
-inst.write('SRQ:TRIGGER')
+inst.write('*ESE 1;*SRE 32;*OPC')   # IEEE 488.2: operation complete -> ESB -> MSS: the device requests service
 show("STB_AFTER_SRQ", inst.read_stb())
 show("STB_AFTER_POLL", inst.read_stb())
+inst.write('*CLS')
+show("STB_AFTER_CLS", inst.read_stb())
 inst.write('*IDN?')
 inst.clear()
 inst.timeout = 300

@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * <p>Device names {@code inst0}..{@code instN} are accepted (any case); others get error 3. Locks are device wide.
  * Calls that touch the device (write, read, readstb, trigger, clear, remote, local) wait for another link's lock
  * up to lock_timeout when waitlock is set, else fail at once with error 11. device_docmd is not supported (8).
- * device_trigger executes {@code *TRG} (IEEE 488.2: equivalent to GET). When a client connection ends, its links go
+ * device_trigger executes {@code *TRG} (IEEE 488.2: equivalent to GET). device_readstb is the dictionary's status
+ * byte with this link's MAV, and RQS (bit 6) when service was requested (the dictionary's MSS rising, or
+ * {@link MockInstrument#requestService()}) since the last poll, which clears it. When a client connection ends, its links go
  * and their locks are released.
  */
 final class Vxi11Device {
@@ -44,7 +46,6 @@ final class Vxi11Device {
     static final int MAX_MESSAGE = 1 << 20;
 
     private static final Pattern DEVICE_NAME = Pattern.compile("(?i)inst\\d+");
-    private static final int STB_MAV = 0x10;
     private static final int STB_RQS = 0x40;
 
     private final MockInstrument owner;
@@ -56,9 +57,13 @@ final class Vxi11Device {
     private boolean closed;
     private int abortPort;
 
+    private final AutoCloseable srqListener;
+
     Vxi11Device(MockInstrument owner, Vxi11Options options) {
         this.owner = owner;
         this.options = options;
+        // the dictionary's IEEE 488.2 status model (e.g. *ESE 1;*SRE 32;*OPC) requests service: RQS and device_intr_srq
+        this.srqListener = owner.dictionary().onServiceRequest(stb -> requestService());
     }
 
     synchronized void abortPort(int port) {
@@ -66,9 +71,16 @@ final class Vxi11Device {
     }
 
     /** Wakes every waiting call; later calls fail. */
-    synchronized void close() {
-        closed = true;
-        notifyAll();
+    void close() {
+        try {
+            srqListener.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop listening for service requests", e);
+        }
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
     }
 
     // ---- the core channel ----
@@ -281,28 +293,12 @@ final class Vxi11Device {
         if (e != 0) {
             return new DeviceReadStbResp(e, 0);
         }
-        int stb = dictionaryStb() & ~(STB_MAV | STB_RQS);
-        if (link.hasOutput()) {
-            stb |= STB_MAV;
-        }
+        int stb = owner.dictionary().statusByte(link.hasOutput()) & ~STB_RQS;   // MAV from this link's replies
         if (serviceRequested) {
             stb |= STB_RQS;
             serviceRequested = false;   // a serial poll clears RQS (IEEE 488.2 11.2.2)
         }
         return new DeviceReadStbResp(0, stb);
-    }
-
-    /** The dictionary's {@code *STB?} answer as a number (0 when it has none). */
-    private int dictionaryStb() {
-        MockReply r = owner.dictionary().answer("*STB?");
-        if (r == null || r.kind != MockReply.Kind.BYTES) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(new String(r.raw(), StandardCharsets.ISO_8859_1).strip()) & 0xFF;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private synchronized DeviceError generic(int procedure, DeviceGenericParms p) throws InterruptedException {

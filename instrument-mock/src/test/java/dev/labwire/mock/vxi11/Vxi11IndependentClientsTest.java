@@ -135,8 +135,9 @@ class Vxi11IndependentClientsTest {
                 .containsEntry("STB_WITH_ANSWER_WAITING", "16")    // MAV
                 .containsEntry("READ", idn)
                 .containsEntry("STB_AFTER_READ", "0")
-                .containsEntry("STB_AFTER_SRQ", "64")               // RQS
-                .containsEntry("STB_AFTER_POLL", "0")               // cleared by the poll
+                .containsEntry("STB_AFTER_SRQ", "96")               // RQS + ESB after *ESE 1;*SRE 32;*OPC
+                .containsEntry("STB_AFTER_POLL", "32")              // RQS cleared by the poll, ESB stays
+                .containsEntry("STB_AFTER_CLS", "0")
                 .containsEntry("READ_AFTER_CLEAR_FAILED", "-1073807339")   // VI_ERROR_TMO: the answer was cleared
                 .containsEntry("OTHER_WHILE_LOCKED_FAILED", "-1073807298")  // VI_ERROR_IO: PyVISA-py's report of error 11
                 .containsEntry("OTHER_AFTER_UNLOCK", idn)
@@ -155,7 +156,7 @@ class Vxi11IndependentClientsTest {
         int at = mockOut.indexOf("COMMANDS");
         assertThat(at).as("mock output: %s", mockOut).isPositive();
         List<String> commands = new ArrayList<>(mockOut.subList(at + 1, mockOut.size()));
-        assertThat(commands).contains("*IDN?", "SRQ:TRIGGER", dev.labwire.mock.Vxi11Options.DEVICE_CLEAR_COMMAND);
+        assertThat(commands).contains("*IDN?", "*ESE 1;*SRE 32;*OPC", "*CLS", dev.labwire.mock.Vxi11Options.DEVICE_CLEAR_COMMAND);
         assertThat(commands.stream().filter(c -> c.startsWith("ECHO? ")).toList())
                 .as("the 3006-byte command arrived as one command").hasSize(1)
                 .allMatch(c -> c.length() == 3006);

@@ -8,8 +8,7 @@ import java.io.InputStream;
 /**
  * A VXI-11 mock with its portmapper on port 111, for independent clients run in a network namespace of its own
  * ({@link Vxi11IndependentClientsTest}). Prints {@code READY <core port>} on stdout when serving, then serves until
- * stdin ends, then prints every command it received, one per line after {@code COMMANDS}. {@code SRQ:TRIGGER} makes
- * the device request service ({@link MockInstrument#requestService()}).
+ * stdin ends, then prints every command it received, one per line after {@code COMMANDS}.
  */
 public final class Vxi11MockMain {
 
@@ -21,12 +20,6 @@ public final class Vxi11MockMain {
     public static void main(String[] args) throws IOException {
         try (MockInstrument mock = MockInstrument.vxi11(Vxi11Options.defaults().maxRecvSize(1024)).scpi()) {
             mock.dictionary().identity(IDN);
-            mock.responder(command -> {
-                if (command.strip().equalsIgnoreCase("SRQ:TRIGGER")) {
-                    mock.requestService();
-                }
-                return null;
-            });
             System.out.println("READY " + mock.port());
             System.out.flush();
             InputStream in = System.in;

@@ -266,12 +266,19 @@ class Vxi11MockTest {
                 byte[] handle = {1, 2, 3, 4, 5};
                 assertThat(DeviceError.decode(c.call(Vxi11.DEVICE_ENABLE_SRQ, new DeviceEnableSrqParms(lid, true,
                         handle))).error()).isZero();
-                assertThat(mock.requestService()).isEqualTo(1);
+                for (String cmd : new String[] {"*ESE 1\n", "*SRE 32\n", "*OPC\n"}) {   // OPC -> ESB -> MSS rises
+                    assertThat(write(c, lid, cmd, Vxi11.FLAG_END)).isEqualTo(cmd.length());
+                }
                 back.setSoTimeout(10_000);
                 RpcCall srq = RpcCall.decode(readRecord(back.getInputStream()));
                 assertThat(srq.program()).isEqualTo(Vxi11.INTR_PROGRAM);
                 assertThat(srq.procedure()).isEqualTo(Vxi11.DEVICE_INTR_SRQ);
                 assertThat(DeviceSrqParms.decode(srq.arguments()).handle()).isEqualTo(handle);
+                assertThat(mock.requestService()).as("the test's own trigger calls back too").isEqualTo(1);
+                RpcCall again = RpcCall.decode(readRecord(back.getInputStream()));
+                assertThat(again.xid()).isNotEqualTo(srq.xid());
+                assertThat(DeviceReadStbResp.decode(c.call(Vxi11.DEVICE_READSTB, new DeviceGenericParms(lid, 0, 0, 100)))
+                        .stb()).isEqualTo(0x60);   // RQS and ESB
             }
             assertThat(DeviceError.decode(c.call(Vxi11.DESTROY_INTR_CHAN, new byte[0])).error()).isZero();
             assertThat(DeviceError.decode(c.call(Vxi11.DESTROY_INTR_CHAN, new byte[0])).error()).isEqualTo(6);
