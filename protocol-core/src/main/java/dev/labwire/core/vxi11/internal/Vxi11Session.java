@@ -12,7 +12,6 @@ import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.frame.Frame;
-import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceLockParms;
@@ -70,36 +69,17 @@ public final class Vxi11Session implements SessionMachine {
 
     private enum Phase { IDLE, PORTMAP, LINK_ORDERED, CREATE_LINK, UP, DOWN, CLOSED }
 
-    /** A request and where it is. */
-    private static final class Pending {
-        final long id;
-        final Request request;
-        final long deadline;
-        final boolean hook;
-        boolean internal;   // a request of config.onConnect(): no caller sees its events
-        byte[] out;
-        int written;
-        final ByteArrayOutputStream in = new ByteArrayOutputStream();
-
-        Pending(long id, Request request, long deadline, boolean hook) {
-            this.id = id;
-            this.request = request;
-            this.deadline = deadline;
-            this.hook = hook;
-        }
-    }
-
     private final Endpoint.Vxi11 endpoint;
     private final ConnectionConfig config;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final ArrayDeque<Pending> hookQueue = new ArrayDeque<>();
-    private final Wire link = new Wire(MAX_READ + 1024);
-    private final Wire portmap = new Wire(1024);
-    private final Wire abort = new Wire(1024);
+    private final ArrayDeque<RequestRun> queue = new ArrayDeque<>();
+    private final ArrayDeque<RequestRun> hookQueue = new ArrayDeque<>();
+    private final CallWire link = new CallWire(MAX_READ + 1024);
+    private final CallWire portmap = new CallWire(1024);
+    private final CallWire abort = new CallWire(1024);
     private State state = State.IDLE;
     private Phase phase = Phase.IDLE;
-    private Pending active;
+    private RequestRun active;
     private long nextId = 1;
     private int xid;
     private int callXid;             // the call on the link, 0: none
@@ -300,7 +280,7 @@ public final class Vxi11Session implements SessionMachine {
             events.add(new Event.Failed(active.id, active.request, down));
             active = null;
         }
-        for (Pending p : hookQueue) {
+        for (RequestRun p : hookQueue) {
             events.add(new Event.Failed(p.id, p.request, down));
         }
         hookQueue.clear();
@@ -326,7 +306,7 @@ public final class Vxi11Session implements SessionMachine {
     }
 
     private void failQueued(Throwable cause) {
-        for (Pending p : queue) {
+        for (RequestRun p : queue) {
             events.add(new Event.Failed(p.id, p.request, cause));
         }
         queue.clear();
@@ -342,7 +322,7 @@ public final class Vxi11Session implements SessionMachine {
             events.add(new Event.Failed(active.id, active.request, closed));
             active = null;
         }
-        for (Pending p : hookQueue) {
+        for (RequestRun p : hookQueue) {
             events.add(new Event.Failed(p.id, p.request, closed));
         }
         hookQueue.clear();
@@ -382,7 +362,7 @@ public final class Vxi11Session implements SessionMachine {
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        Pending p = new Pending(nextId++, request, deadline(request, nowNanos), false);
+        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), false);
         queue.add(p);
         pump(nowNanos);
         return p.id;
@@ -393,7 +373,7 @@ public final class Vxi11Session implements SessionMachine {
         if (!hookRunning || !config.externalHook()) {
             throw new LocalProtocolException("sendHook outside a running external on-connect hook (state " + state + ")");
         }
-        Pending p = new Pending(nextId++, request, deadline(request, nowNanos), true);
+        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), true);
         hookQueue.add(p);
         pump(nowNanos);
         return p.id;
@@ -425,8 +405,8 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public boolean cancel(long id, long nowNanos) {
-        for (ArrayDeque<Pending> q : List.of(queue, hookQueue)) {
-            for (Iterator<Pending> it = q.iterator(); it.hasNext(); ) {
+        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
+            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
                 if (it.next().id == id) {
                     it.remove();
                     return true;
@@ -453,7 +433,7 @@ public final class Vxi11Session implements SessionMachine {
             owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
             return;
         }
-        Pending next = hookQueue.poll();
+        RequestRun next = hookQueue.poll();
         if (next == null && !hookRunning) {
             if (state == State.ON_CONNECT) {
                 state(State.READY, null);
@@ -464,53 +444,15 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         active = next;
-        Expect x = next.request.expect();
-        if (x instanceof Expect.Operate o) {
-            operate(o.operation(), now);
+        apply(next.start(lid, maxRecvSize, config, now), now);
+    }
+
+    private void apply(RequestRun.Step step, long now) {
+        if (step instanceof RequestRun.Call c) {
+            call(c.procedure(), c.args());
         } else {
-            byte[] payload = next.request.payload();
-            byte[] term = config.writeTerminator();
-            next.out = new byte[payload.length + term.length];
-            System.arraycopy(payload, 0, next.out, 0, payload.length);
-            System.arraycopy(term, 0, next.out, payload.length, term.length);
-            writeNext(now);
+            end(active, ((RequestRun.End) step).event(), now);
         }
-    }
-
-    private long msLeft(long now) {
-        long left = active.deadline - now;
-        return Math.max(0, Math.min(0xFFFF_FFFFL, left / 1_000_000L));
-    }
-
-    private void operate(Operation op, long now) {
-        long ms = msLeft(now);
-        DeviceGenericParms g = new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, ms, ms);
-        switch (op) {
-            case READ_STATUS_BYTE -> call(Vxi11.DEVICE_READSTB, g);
-            case CLEAR -> call(Vxi11.DEVICE_CLEAR, g);
-            case TRIGGER -> call(Vxi11.DEVICE_TRIGGER, g);
-            case REMOTE -> call(Vxi11.DEVICE_REMOTE, g);
-            case LOCAL -> call(Vxi11.DEVICE_LOCAL, g);
-            case LOCK -> call(Vxi11.DEVICE_LOCK, new DeviceLockParms(lid, Vxi11.FLAG_WAITLOCK, ms));
-            case UNLOCK -> call(Vxi11.DEVICE_UNLOCK, w -> w.putInt(lid));
-            default -> throw new IllegalArgumentException("unknown operation " + op);
-        }
-    }
-
-    private void writeNext(long now) {
-        int n = (int) Math.min(maxRecvSize, active.out.length - active.written);
-        boolean last = active.written + n == active.out.length;
-        byte[] chunk = java.util.Arrays.copyOfRange(active.out, active.written, active.written + n);
-        long ms = msLeft(now);
-        call(Vxi11.DEVICE_WRITE, new DeviceWriteParms(lid, ms, ms,
-                Vxi11.FLAG_WAITLOCK | (last ? Vxi11.FLAG_END : 0), chunk));
-    }
-
-    private void readNext(long now) {
-        long room = ReplyFrames.maxBytes(active.request.expect(), config) - active.in.size();
-        long size = Math.max(1, Math.min(room, MAX_READ));
-        long ms = msLeft(now);
-        call(Vxi11.DEVICE_READ, new DeviceReadParms(lid, size, ms, ms, Vxi11.FLAG_WAITLOCK, 0));
     }
 
     private void call(int procedure, XdrStruct args) {
@@ -521,7 +463,7 @@ public final class Vxi11Session implements SessionMachine {
 
     /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
     private void giveUpActive(long now) {
-        clearOwed |= expectsAnswer(active);
+        clearOwed |= active.expectsAnswer();
         active = null;
         if (callXid != 0) {
             owed = true;
@@ -589,7 +531,7 @@ public final class Vxi11Session implements SessionMachine {
             attempt = 0;
             state(State.ON_CONNECT, null);
             for (Request h : config.onConnect()) {
-                Pending hp = new Pending(nextId++, h, deadline(h, now), true);
+                RequestRun hp = new RequestRun(nextId++, h, deadline(h, now), true);
                 hp.internal = true;
                 hookQueue.add(hp);
             }
@@ -600,70 +542,12 @@ public final class Vxi11Session implements SessionMachine {
         if (active == null) {   // destroy_link after close
             return;
         }
-        Pending p = active;
-        switch (proc) {
-            case Vxi11.DEVICE_WRITE -> {
-                DeviceWriteResp w = DeviceWriteResp.decode(r);
-                if (w.error() != 0) {
-                    end(p, new Event.Failed(p.id, p.request, new Vxi11Exception(name, w.error())), now);
-                    return;
-                }
-                p.written += (int) Math.min(w.size(), p.out.length - p.written);
-                if (p.written < p.out.length) {
-                    writeNext(now);
-                } else if (p.request.expect() == Expect.nothing()) {
-                    end(p, new Event.Reply(p.id, p.request, List.of()), now);
-                } else {
-                    readNext(now);
-                }
-            }
-            case Vxi11.DEVICE_READ -> {
-                DeviceReadResp d = DeviceReadResp.decode(r, MAX_READ);
-                if (d.error() == 15) {
-                    end(p, new Event.Timeout(p.id, p.request, true, p.in.size() + " reply bytes came (device_read: I/O timeout)"), now);
-                    return;
-                }
-                if (d.error() != 0) {
-                    end(p, new Event.Failed(p.id, p.request, new Vxi11Exception(name, d.error())), now);
-                    return;
-                }
-                p.in.writeBytes(d.data());
-                List<Frame> frames;
-                try {
-                    frames = ReplyFrames.frames(p.request.expect(), p.in.toByteArray(), d.end(), config);
-                } catch (RemoteProtocolException e) {
-                    end(p, new Event.Failed(p.id, p.request, e), now);
-                    return;
-                }
-                if (frames != null) {
-                    end(p, new Event.Reply(p.id, p.request, frames), now);
-                } else if (p.in.size() >= ReplyFrames.maxBytes(p.request.expect(), config)) {
-                    end(p, new Event.Failed(p.id, p.request, new RemoteProtocolException("reply exceeds "
-                            + ReplyFrames.maxBytes(p.request.expect(), config) + " bytes without completing")), now);
-                } else {
-                    readNext(now);
-                }
-            }
-            case Vxi11.DEVICE_READSTB -> {
-                DeviceReadStbResp s = DeviceReadStbResp.decode(r);
-                end(p, s.error() != 0 ? new Event.Failed(p.id, p.request, new Vxi11Exception(name, s.error()))
-                        : new Event.Reply(p.id, p.request, List.of(Frame.of(Integer.toString(s.stb())))), now);
-            }
-            default -> {
-                DeviceError e = DeviceError.decode(r);
-                end(p, e.error() != 0 ? new Event.Failed(p.id, p.request, new Vxi11Exception(name, e.error()))
-                        : new Event.Reply(p.id, p.request, List.of()), now);
-            }
-        }
+        apply(active.result(proc, r, now), now);
     }
 
-    private static boolean expectsAnswer(Pending p) {
-        return p.request.expect() != Expect.nothing() && !(p.request.expect() instanceof Expect.Operate);
-    }
-
-    private void end(Pending p, Event e, long now) {
+    private void end(RequestRun p, Event e, long now) {
         active = null;
-        if (!(e instanceof Event.Reply) && expectsAnswer(p)) {
+        if (!(e instanceof Event.Reply) && p.expectsAnswer()) {
             clearOwed = true;
         }
         if (p.internal && !(e instanceof Event.Reply)) {
@@ -684,9 +568,9 @@ public final class Vxi11Session implements SessionMachine {
         if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
             connect();
         }
-        for (ArrayDeque<Pending> q : List.of(queue, hookQueue)) {
-            for (Iterator<Pending> it = q.iterator(); it.hasNext(); ) {
-                Pending p = it.next();
+        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
+            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
+                RequestRun p = it.next();
                 if (p.deadline - nowNanos <= 0) {
                     it.remove();
                     if (!p.internal) {
@@ -696,14 +580,14 @@ public final class Vxi11Session implements SessionMachine {
             }
         }
         if (active != null && active.deadline - nowNanos <= 0) {
-            Pending p = active;
+            RequestRun p = active;
             giveUpActive(nowNanos);
             if (p.internal) {
                 events.add(new Event.CloseLink("on-connect request " + p.request + " timed out"));
                 attemptFailed(new LinkDownException("on-connect request " + p.request + " timed out", null), nowNanos);
                 return;
             }
-            events.add(new Event.Timeout(p.id, p.request, true, p.in.size() + " reply bytes came"));
+            events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
         }
         if (owed && owedDeadline - nowNanos <= 0) {
             events.add(new Event.CloseLink("no reply to a timed-out call " + OWED_GRACE_MS + " ms after device_abort"));
@@ -717,10 +601,10 @@ public final class Vxi11Session implements SessionMachine {
         if (active != null) {
             t = Math.min(t, active.deadline);
         }
-        for (Pending p : queue) {
+        for (RequestRun p : queue) {
             t = Math.min(t, p.deadline);
         }
-        for (Pending p : hookQueue) {
+        for (RequestRun p : hookQueue) {
             t = Math.min(t, p.deadline);
         }
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
@@ -757,53 +641,5 @@ public final class Vxi11Session implements SessionMachine {
     public Event nextEvent() {
         Event e = events.poll();
         return e == null ? Event.NeedData.INSTANCE : e;
-    }
-
-    /** Bytes to send on one connection (record-marked RPC calls) and the record reassembler of what comes back. */
-    private static final class Wire {
-        final int maxRecord;
-        RecordMarking records;
-        private final ArrayDeque<byte[]> out = new ArrayDeque<>();
-        private int offset;   // of the head's bytes already copied out
-
-        Wire(int maxRecord) {
-            this.maxRecord = maxRecord;
-            this.records = new RecordMarking(maxRecord);
-        }
-
-        void reset() {
-            out.clear();
-            offset = 0;
-            records = new RecordMarking(maxRecord);
-        }
-
-        void send(RpcCall call) {
-            out.add(RecordMarking.frame(call.encode()));
-        }
-
-        byte[] poll() {
-            byte[] head = out.poll();
-            if (head != null && offset > 0) {
-                head = java.util.Arrays.copyOfRange(head, offset, head.length);
-                offset = 0;
-            }
-            return head;
-        }
-
-        int copy(ByteBuffer dst) {
-            int n = 0;
-            while (!out.isEmpty() && dst.hasRemaining()) {
-                byte[] head = out.peek();
-                int k = Math.min(dst.remaining(), head.length - offset);
-                dst.put(head, offset, k);
-                offset += k;
-                n += k;
-                if (offset == head.length) {
-                    out.poll();
-                    offset = 0;
-                }
-            }
-            return n;
-        }
     }
 }
