@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.labwire.blocking.BlockingClient;
 import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.LinkDownException;
 import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.internal.Sessions;
 import dev.labwire.core.vxi11.internal.Vxi11Session;
@@ -15,6 +16,7 @@ import dev.labwire.netty.NettyClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +69,13 @@ class Vxi11ClientsTest {
             mock.enqueue(MockReply.line("late").delay(Duration.ofMillis(700)));
             assertThatThrownBy(() -> c.query("MEAS?", Duration.ofMillis(200))).hasMessageContaining("MEAS?");
             assertThat(c.query("*IDN?")).as("the late answer went nowhere").isEqualTo(IDN);
+            mock.disconnect();   // the instrument drops the core channel: portmapper, create_link again
+            try {
+                c.query("*IDN?");
+            } catch (LinkDownException e) {
+                // on the wire as the link dropped (it may also have gone out after the reconnect)
+            }
+            assertThat(c.query("*IDN?")).as("after a reconnect").isEqualTo(IDN);
         } else {
             NettyClient c = NettyClient.open(endpoint, cfg);
             open.add(c::close);
@@ -86,6 +95,13 @@ class Vxi11ClientsTest {
             assertThatThrownBy(() -> c.query("MEAS?", Duration.ofMillis(200)).get(10, TimeUnit.SECONDS))
                     .hasMessageContaining("MEAS?");
             assertThat(c.query("*IDN?").get(10, TimeUnit.SECONDS)).as("the late answer went nowhere").isEqualTo(IDN);
+            mock.disconnect();
+            try {
+                c.query("*IDN?").get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(LinkDownException.class);
+            }
+            assertThat(c.query("*IDN?").get(10, TimeUnit.SECONDS)).as("after a reconnect").isEqualTo(IDN);
         }
         assertThat(mock.commands()).contains("*IDN?", "VOLT 5", "VOLT?", "ECHO? " + longText, "*TRG", "MEAS?",
                 Vxi11Options.DEVICE_CLEAR_COMMAND);

@@ -255,13 +255,10 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public void linkDown(Throwable cause, long nowNanos) {
-        if (phase == Phase.CLOSED) {
-            return;
+        if (phase == Phase.CREATE_LINK || phase == Phase.UP) {
+            attemptFailed(cause, nowNanos);
         }
-        if (phase != Phase.CREATE_LINK && phase != Phase.UP) {
-            throw new LocalProtocolException("linkDown in state " + state + " without a live link");
-        }
-        attemptFailed(cause, nowNanos);
+        // else: the machine already dropped the link itself (CloseLink) and the driver confirms it
     }
 
     @Override
