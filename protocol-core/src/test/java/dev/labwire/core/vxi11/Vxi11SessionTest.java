@@ -295,4 +295,24 @@ class Vxi11SessionTest {
         assertThat(((Event.Failed) ev.get(0)).id()).isEqualTo(id);
         assertThat(ev).contains(new Event.CloseLink("closed"), new Event.StateChanged(State.CLOSED, null));
     }
+
+    @Test
+    void refusedCreateLinkNamesTheDeviceAndTheError() {
+        m = new Vxi11Session(new Endpoint.Vxi11("192.0.2.7", 111, "inst9"), ConnectionConfig.DEFAULT);
+        m.open(now);
+        m.channelUp(1, now);
+        RpcCall get = calls(1).get(0);
+        m.receive(1, ByteBuffer.wrap(RecordMarking.frame(RpcReply.success(get.xid(), Portmap.encodePort(755)).encode())),
+                now);
+        m.linkUp(now);
+        RpcCall create = calls(0).get(0);
+        m.receive(ByteBuffer.wrap(reply(create.xid(), new CreateLinkResp(3, 0, 0, 0))), now);
+        List<Event> ev = events();
+        assertThat(ev).contains(new Event.CloseLink("create_link refused"));
+        Event.StateChanged down = (Event.StateChanged) ev.get(ev.size() - 1);
+        assertThat(down.state()).isEqualTo(State.DOWN);
+        assertThat(down.cause()).hasMessage("the device refused create_link for \"inst9\": create_link: VXI-11 error 3"
+                + " (device not accessible)");
+        assertThat(m.pollTimeoutNanos()).as("a retry is scheduled").isGreaterThan(now);
+    }
 }

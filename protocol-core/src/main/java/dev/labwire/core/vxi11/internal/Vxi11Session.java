@@ -12,6 +12,7 @@ import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceLockParms;
@@ -520,7 +521,13 @@ public final class Vxi11Session implements SessionMachine {
         String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc);
         if (phase == Phase.CREATE_LINK) {
             CreateLinkResp c = CreateLinkResp.decode(r);
-            Vxi11Results.check(name, c.error());
+            if (c.error() != 0) {   // e.g. 3: no such device name; the device may come up later: back off, retry
+                Vxi11Exception refused = new Vxi11Exception(name, c.error());
+                events.add(new Event.CloseLink("create_link refused"));
+                attemptFailed(new LinkDownException("the device refused create_link for \"" + endpoint.device()
+                        + "\": " + refused.getMessage(), refused), now);
+                return;
+            }
             lid = c.lid();
             abortPort = c.abortPort();
             maxRecvSize = Math.max(1, Math.min(c.maxRecvSize(), 64L << 20));
