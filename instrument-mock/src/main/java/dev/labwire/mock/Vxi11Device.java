@@ -92,6 +92,9 @@ final class Vxi11Device {
             if (refused != null) {
                 return refused;
             }
+            if (call.procedure() == 0) {   // NULL, which every ONC RPC program answers (RFC 5531 section 12.1)
+                return RpcReply.success(call.xid(), new byte[0]);
+            }
             XdrStruct result;
             try {
                 result = dispatch(call, from);
@@ -116,6 +119,9 @@ final class Vxi11Device {
         RpcReply refused = PortmapService.misdirected(call, Vxi11.ABORT_PROGRAM, Vxi11.VERSION);
         if (refused != null) {
             return refused;
+        }
+        if (call.procedure() == 0) {
+            return RpcReply.success(call.xid(), new byte[0]);
         }
         if (call.procedure() != Vxi11.DEVICE_ABORT) {
             return RpcReply.error(call.xid(), RpcReply.Status.PROC_UNAVAIL);

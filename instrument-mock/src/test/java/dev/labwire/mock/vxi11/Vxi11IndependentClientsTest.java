@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The VXI-11 mock against independent VXI-11 clients from Debian: {@code lxi} (lxi-tools, liblxi over libtirpc)
- * and PyVISA-py. Both ask the portmapper on port 111, so the mock runs (as a child JVM, {@link Vxi11MockMain}) in a
+ * The VXI-11 mock against independent VXI-11 clients from Debian: {@code lxi} (lxi-tools, liblxi over libtirpc),
+ * PyVISA-py, and {@code rpcinfo} (rpcbind's portmapper client: DUMP and NULL calls). Both ask the portmapper on port 111, so the mock runs (as a child JVM, {@link Vxi11MockMain}) in a
  * network namespace made for this test that holds only {@code lo}, and the clients run in the same namespace.
  * Skipped, saying why, when the namespace cannot be made (not root, no {@code ip}) or a client is not installed
  * ({@code apt-get install lxi-tools python3-pyvisa-py iproute2}).
@@ -106,6 +106,25 @@ class Vxi11IndependentClientsTest {
 
     @Test
     @Order(2)
+    void rpcinfoListsAndPingsThePrograms() throws Exception {
+        assumeTrue(onPath("rpcinfo"), "rpcinfo (Debian rpcbind) is not installed");
+        String port = mockOut.stream().filter(l -> l.startsWith("READY ")).findFirst().orElseThrow().substring(6);
+        Result dump = run(List.of("ip", "netns", "exec", namespace, "rpcinfo", "-p", "127.0.0.1"));   // PMAPPROC_DUMP
+        assertThat(dump.code).as("rpcinfo -p: %s", dump.output).isZero();
+        assertThat(dump.output.lines().map(l -> l.trim().replaceAll("\\s+", " ")))
+                .contains("395183 1 tcp " + port, "100000 2 tcp 111 portmapper", "100000 2 udp 111 portmapper");
+        for (List<String> ping : List.of(List.of("-t", "127.0.0.1", "395183", "1"),     // NULL on the core channel
+                List.of("-u", "127.0.0.1", "100000", "2"))) {                            // NULL to the UDP portmapper
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "rpcinfo"));
+            cmd.addAll(ping);
+            Result r = run(cmd);
+            assertThat(r.code).as("rpcinfo %s: %s", ping, r.output).isZero();
+            assertThat(r.output).contains("program " + ping.get(2) + " version " + ping.get(3) + " ready and waiting");
+        }
+    }
+
+    @Test
+    @Order(3)
     void pyvisaPyDrivesQueryStatusClearAndLocks() throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "/usr/bin/python3 is not installed");
@@ -147,7 +166,7 @@ class Vxi11IndependentClientsTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theMockSawEveryCommandWhole() throws Exception {
         assumeTrue(onPath("lxi") || Files.isExecutable(Path.of("/usr/bin/python3")), "no independent client ran");
         mock.getOutputStream().close();

@@ -332,6 +332,9 @@ class Vxi11MockTest {
     void badCallsGetTheirRpcOutcome() throws IOException {
         try (RpcTestClient c = core()) {
             assertThat(c.callRaw(99, new byte[0]).status()).isEqualTo(RpcReply.Status.PROC_UNAVAIL);
+            RpcReply ping = c.callRaw(0, new byte[0]);   // NULL
+            assertThat(ping.status()).isEqualTo(RpcReply.Status.SUCCESS);
+            assertThat(ping.results()).isEmpty();
             assertThat(c.callRaw(Vxi11.CREATE_LINK, new byte[] {0, 0, 0, 1}).status())
                     .isEqualTo(RpcReply.Status.GARBAGE_ARGS);
             assertThat(c.callRaw(new RpcCall(5, 3, Vxi11.CORE_PROGRAM, 1, 10, 0, new byte[0])).status())
