@@ -11,19 +11,10 @@ import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
-import dev.labwire.core.frame.Frame;
 import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceLockParms;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceReadParms;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceWriteParms;
 import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
-import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceError;
-import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceReadResp;
-import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceReadStbResp;
-import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceWriteResp;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -45,12 +36,13 @@ import java.util.OptionalLong;
  *
  * <p>Stale replies. When a request's deadline passes with its call on the wire, it ends with
  * {@link Event.Timeout}, the machine calls device_abort(lid) on the abort channel (channel 2, opened on first use at
- * abortPort), and the call's reply, when it comes, is dropped by its xid. Whenever a request that expected an
- * answer ends without it (our timeout, the device's I/O timeout, an error), a device_clear goes before the next
- * request (the answer may still sit in the device's output queue; its reply is dropped by xid too). A device that produces the answer only after that clear could still hand it to the next read:
- * VXI-11 has no message ids to tell them apart (HiSLIP has).
- * If it has not come {@value #OWED_GRACE_MS} ms later, the link is closed and made again. A reply whose xid answers
- * no call is a {@link Event.ProtocolError}. Bytes that break record marking or RPC end the link the same way.
+ * abortPort), and the call's reply, when it comes, is dropped by its xid; if it has not come {@value #OWED_GRACE_MS}
+ * ms later, the link is closed and made again. Whenever a request that expected an answer ends without it (our
+ * timeout, the device's I/O timeout, an error), a device_clear goes before the next request: the answer may still
+ * sit in the device's output queue (the clear's own reply is dropped by xid too). A device that produces the answer
+ * only after that clear could still hand it to the next read: VXI-11 has no message ids to tell them apart (HiSLIP
+ * has). A reply whose xid answers no call is a {@link Event.ProtocolError}; bytes that break record marking or RPC
+ * fail the request on the wire and end the link.
  *
  * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
  * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
