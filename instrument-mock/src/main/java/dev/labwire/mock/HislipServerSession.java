@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * the same answers as the raw-socket mock). The replies of one message go back as Data ... DataEnd, in pieces that
  * fit the client's maximum message size, every one carrying the id of the DataEnd that asked. A reply's
  * {@link MockReply#delay delay} is honoured by the answer thread; a {@link MockReply#stall() stall} silences the
- * session until a device clear. Synchronized mode (3.1): a client message arriving while a reply is still owed
- * drops the reply and sends Interrupted (sync) and AsyncInterrupted (async) with the new message's id. Overlapped
- * mode: replies are queued and sent in order.
+ * session until a device clear. Synchronized mode (3.1): a client message arriving while a reply is still owed,
+ * or was sent but not acknowledged (the message does not say RMT-delivered), drops the reply and sends Interrupted
+ * (sync) and AsyncInterrupted (async) with the new message's id. Overlapped mode: replies are queued and sent in
+ * order.
  *
  * <p>Async channel: AsyncMaximumMessageSize, AsyncLock / AsyncLockInfo (shared {@link HislipLocks}),
  * AsyncStatusQuery (status byte: device bits, MAV while a reply is owed or not yet acknowledged by RMT-delivered,
@@ -129,9 +130,10 @@ final class HislipServerSession {
             if (m.flag()) {
                 unacknowledged = false; // RMT-delivered: the client has the last whole reply
             }
-            if (!overlapped && owedCount > 0) {
+            if (!overlapped && (owedCount > 0 || unacknowledged)) {
                 generation++;
                 owedCount = 0;
+                unacknowledged = false;
                 owed.clear();
                 sync.send(HislipMessage.interrupted(m.messageId()));
                 HislipChannel a = async;

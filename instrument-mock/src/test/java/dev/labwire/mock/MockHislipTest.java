@@ -68,6 +68,7 @@ class MockHislipTest {
             assertThat(m.headerHex()).isEqualTo("48 53 07 00 FF FF FF 00 00 00 00 00 00 00 00 "
                     + String.format("%02X", IDN.length()));
             assertThat(m.text()).isEqualTo(IDN);
+            c.rmtDelivered = true; // read by hand: the next message says RMT-delivered
             assertThat(mock.takeCommand(Duration.ofSeconds(5))).isEqualTo("*IDN?");
             // a message in two parts, two commands; the reply carries the id of the DataEnd
             c.sendDataPart("VOLT ");
@@ -119,6 +120,20 @@ class MockHislipTest {
             // the third reply is due after the first would have been: the next sync message must be the third
             int third = c.sendDataEnd("MEAS?\n");
             assertThat(c.readReply(third)).isEqualTo("third\n");
+        }
+    }
+
+    @Test
+    void synchronizedModeInterruptsAnUnreadReplyWhenTheNextMessageDoesNotSayRmtDelivered() throws IOException {
+        try (SpecHislipClient c = SpecHislipClient.open(server.port(), 1 << 20)) {
+            c.sendDataEnd("*IDN?\n");
+            c.readSync();                               // whole reply on the wire, but not acknowledged
+            int next = c.sendDataEnd("*IDN?\n");       // RMT-delivered 0
+            assertThat(c.readSync().headerHex()).isEqualTo("48 53 0D 00 FF FF FF 02 " + ZERO8);
+            assertThat(c.readAsync().headerHex()).isEqualTo("48 53 0E 00 FF FF FF 02 " + ZERO8);
+            assertThat(c.readReply(next)).isEqualTo(IDN);
+            int third = c.sendDataEnd("*IDN?\n");      // RMT-delivered 1: no interrupt
+            assertThat(c.readReply(third)).isEqualTo(IDN);
         }
     }
 

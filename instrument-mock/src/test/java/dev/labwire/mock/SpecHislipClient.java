@@ -56,7 +56,7 @@ final class SpecHislipClient implements AutoCloseable {
     private DataInputStream asyncIn;
     int sessionId = -1;
     private int nextId = 0xFFFFFF00;
-    private boolean rmtDelivered;
+    boolean rmtDelivered;
     int lastSentId = 0xFFFFFEFE;
 
     private SpecHislipClient(int port) throws IOException {
