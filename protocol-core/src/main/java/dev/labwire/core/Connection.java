@@ -57,7 +57,7 @@ import java.util.OptionalLong;
  *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
-public final class Connection implements LinkMachine {
+public final class Connection implements SessionMachine {
     static final int CHUNK = 8192;
     private static final long NONE = Long.MAX_VALUE;
 

@@ -173,6 +173,61 @@ public sealed interface Event {
     }
 
     /**
+     * Order, for protocols that use more than one TCP connection (HiSLIP's asynchronous channel, VXI-11's portmapper
+     * and abort channels): open TCP connection number {@code channel} to the link's host at {@code port}. Answer with
+     * {@link LinkMachine#channelUp} or {@link LinkMachine#channelFailed}, within the configured connect timeout. A
+     * channel lives until the machine orders {@link CloseChannel}, the driver reports {@link LinkMachine#channelDown},
+     * or the machine is closed; a lost link does not close it. Single-stream machines ({@link Connection},
+     * {@link dev.labwire.core.bus.Bus}) never order it. See docs/CHANNELS.md for the whole contract.
+     *
+     * @param channel the channel's number, 1 or more (0 is the link itself); not in use when ordered
+     * @param port    the TCP port, 1..65535
+     */
+    record OpenChannel(int channel, int port) implements Event {
+        public OpenChannel {
+            checkChannel(channel);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("channel " + channel + ": TCP port " + port + " is out of range 1..65535");
+            }
+        }
+    }
+
+    /**
+     * Order: listen for one TCP connection from the instrument (VXI-11's interrupt channel, over which the instrument
+     * reports service requests): open a listening socket on the local address of the link's socket, any free port,
+     * report it with {@link LinkMachine#channelListening}, and when the instrument connects, report
+     * {@link LinkMachine#channelUp} (the listening socket then closes: one connection per order). A listening socket
+     * that cannot be opened is reported with {@link LinkMachine#channelFailed}.
+     *
+     * @param channel the channel's number, 1 or more; not in use when ordered
+     */
+    record ListenChannel(int channel) implements Event {
+        public ListenChannel {
+            checkChannel(channel);
+        }
+    }
+
+    /**
+     * Order: close channel {@code channel} (or stop listening for it). No report follows; bytes it still delivers are
+     * dropped by the driver.
+     *
+     * @param channel the channel's number, 1 or more
+     * @param reason  why, for logs
+     */
+    record CloseChannel(int channel, String reason) implements Event {
+        public CloseChannel {
+            checkChannel(channel);
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    private static void checkChannel(int channel) {
+        if (channel < 1) {
+            throw new IllegalArgumentException("channel " + channel + ": channels are numbered from 1 (0 is the link)");
+        }
+    }
+
+    /**
      * The connection's {@link State} changed.
      *
      * @param state the new state

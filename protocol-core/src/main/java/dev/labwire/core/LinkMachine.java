@@ -132,4 +132,59 @@ public interface LinkMachine {
     default Request awaitedRequest() {
         return null;
     }
+
+    // Channels: extra TCP connections of protocols that use more than one (docs/CHANNELS.md). Single-stream machines
+    // never order one, so these defaults refuse every report: a driver calls them only for a channel it was ordered.
+
+    /**
+     * The TCP port the driver connects the link to when {@link Event.OpenLink} comes, or 0 for the endpoint's own
+     * port. A machine that learns its port first (VXI-11 asks the portmapper on a channel) returns it here.
+     */
+    default int linkPort() {
+        return 0;
+    }
+
+    /** Channel {@code channel}, ordered by {@link Event.OpenChannel} or {@link Event.ListenChannel}, is connected. */
+    default void channelUp(int channel, long nowNanos) {
+        throw noChannels(channel);
+    }
+
+    /** Channel {@code channel} could not be connected (or its listening socket not opened); it is gone. */
+    default void channelFailed(int channel, Throwable cause, long nowNanos) {
+        throw noChannels(channel);
+    }
+
+    /**
+     * The listening socket of {@link Event.ListenChannel} is open at {@code address} (the link's local address: 4
+     * bytes IPv4 or 16 bytes IPv6) and {@code port}: what the machine tells the instrument to connect to.
+     */
+    default void channelListening(int channel, byte[] address, int port, long nowNanos) {
+        throw noChannels(channel);
+    }
+
+    /** The connected channel {@code channel} ended: end of stream ({@code cause} says so) or an I/O error; it is gone. */
+    default void channelDown(int channel, Throwable cause, long nowNanos) {
+        throw noChannels(channel);
+    }
+
+    /** Bytes read from channel {@code channel} (consumed from position to limit). */
+    default void receive(int channel, ByteBuffer data, long nowNanos) {
+        throw noChannels(channel);
+    }
+
+    /**
+     * The next bytes to write to channel {@code channel}, copied into {@code dst} as {@link #pollTransmit(ByteBuffer)}
+     * copies the link's: the driver calls it after every input for every connected channel, writes what it got, in
+     * order, and calls again while a call filled {@code dst}.
+     *
+     * @return how many bytes were copied: 0 when there are none now (always, for a machine without channels)
+     */
+    default int pollTransmit(int channel, ByteBuffer dst) {
+        return 0;
+    }
+
+    private LocalProtocolException noChannels(int channel) {
+        return new LocalProtocolException(getClass().getSimpleName() + " uses no channels, so channel " + channel
+                + " was never ordered");
+    }
 }

@@ -7,6 +7,7 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LinkMachine;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Request;
+import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.Bus;
@@ -14,6 +15,7 @@ import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.internal.Durations;
 import dev.labwire.core.internal.FirstConnect;
+import dev.labwire.core.internal.Sessions;
 import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.internal.WireTrace;
 import java.time.Duration;
@@ -62,7 +64,7 @@ public final class BlockingDriver {
     final ReentrantLock lock = new ReentrantLock();
     final Condition stateChanged = lock.newCondition();
     final LinkMachine machine;
-    final Connection conn;      // null on a bus
+    final SessionMachine conn;  // null on a bus
     final Calls calls;
     final Callbacks callbacks;
     final PushedFrames pushed;
@@ -90,7 +92,7 @@ public final class BlockingDriver {
 
     /** A driver for an addressed bus on {@code endpoint}: no on-connect hook, requests go through {@link #request(Address, Request, Bus.Priority)}. */
     public BlockingDriver(Endpoint endpoint, BusConfig busConfig, DriverOptions options) {
-        this(endpoint, busConfig.connection(), new Bus(busConfig), null, options);
+        this(busEndpoint(endpoint), busConfig.connection(), new Bus(busConfig), null, options);
     }
 
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
@@ -101,14 +103,21 @@ public final class BlockingDriver {
         this.config = config;
         this.first = new FirstConnect(name);
         this.bus = bus;
-        this.conn = bus == null ? new Connection(config) : null;
+        this.conn = bus == null ? Sessions.create(endpoint, config) : null;
         this.machine = bus == null ? conn : bus;
         this.calls = new Calls(this);
-        this.role = new ReadRole(this, endpoint instanceof Endpoint.Tcp);
+        this.role = new ReadRole(this, !(endpoint instanceof Endpoint.Serial));
         this.callbacks = new Callbacks(name);
         this.pushed = new PushedFrames(lock, options.pushedCapacity(), options.pushedOverflow(), callbacks);
         this.hooks = hook == null ? null : new HookRunner(this, hook, options.hookTimeout());
         this.pump = new Pump(this, new Connector(endpoint, config, name));
+    }
+
+    private static Endpoint busEndpoint(Endpoint endpoint) {
+        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)) {
+            throw new IllegalArgumentException("a bus runs on a tcp:// or serial: link, not on " + endpoint);
+        }
+        return endpoint;
     }
 
     public void start() {

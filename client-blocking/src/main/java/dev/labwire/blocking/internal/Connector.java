@@ -33,19 +33,24 @@ final class Connector {
         this.name = name;
     }
 
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
     /**
      * Starts attempt n+1 on its own thread; returns its number. Called with the driver's lock held. The attempt first
      * waits (up to 2 s) for {@code previousClose}, the close of the last link, if any: a serial port cannot be opened
-     * again while its close is still running.
+     * again while its close is still running. {@code target} is where the link goes: the endpoint, or for a session
+     * machine that chose its port ({@code linkPort()}) the endpoint's host at that port.
      */
-    long start(Thread previousClose, Result result) {
+    long start(Thread previousClose, Endpoint target, Result result) {
         long attempt = ++attempts;
         Thread t = Threads.daemon(() -> {
             Threads.joinAll(System.nanoTime() + CLOSE_WAIT_NANOS, previousClose);
             Link l = null;
             Throwable failure = null;
             try {
-                l = Link.open(endpoint, config, c -> connecting = c);
+                l = Link.open(target, config, c -> connecting = c);
             } catch (IOException | RuntimeException e) {
                 failure = e;
             } finally {

@@ -46,6 +46,16 @@ public interface Link extends Closeable {
         return false;
     }
 
+    /** The peer's address of a TCP link, else null. */
+    default java.net.InetAddress remoteAddress() {
+        return null;
+    }
+
+    /** This end's address of a TCP link, else null. */
+    default java.net.InetAddress localAddress() {
+        return null;
+    }
+
     /** Closes; never throws; idempotent. */
     @Override
     void close();

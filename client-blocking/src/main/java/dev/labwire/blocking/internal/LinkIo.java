@@ -227,6 +227,10 @@ final class LinkIo {
         return closer;
     }
 
+    Link link() {
+        return link;
+    }
+
     Thread reader() {
         return reader;
     }

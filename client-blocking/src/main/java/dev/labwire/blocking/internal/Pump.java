@@ -2,6 +2,7 @@ package dev.labwire.blocking.internal;
 
 import dev.labwire.core.Event;
 import dev.labwire.core.State;
+import dev.labwire.core.internal.Sessions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * write's (see {@link Calls}) and the on-connect hook's. It never does I/O, so timers keep running while a connect
  * hangs or a write is stuck.
  */
-final class Pump implements LinkIo.Sink {
+final class Pump implements LinkIo.Sink, Channels.Host {
     private static final Logger LOG = LoggerFactory.getLogger(Pump.class);
     private static final long NONE = Long.MAX_VALUE;
 
@@ -33,6 +34,7 @@ final class Pump implements LinkIo.Sink {
     private final Condition wake;
     private final Thread thread;
     private final List<Callbacks.Channel<Event.StateChanged>> listeners = new CopyOnWriteArrayList<>();
+    private final Channels channels;
     private LinkIo io;
     private Thread lastClose; // the last link's close, which the next connect waits for
     private long gathered; // batches handed to a writer so far
@@ -47,6 +49,7 @@ final class Pump implements LinkIo.Sink {
         this.connector = connector;
         this.wake = d.lock.newCondition();
         this.thread = Threads.daemon(this::run, "labwire-driver " + d.name);
+        this.channels = new Channels(this, d.name, Sessions.host(connector.endpoint()));
     }
 
     void start() {
@@ -91,7 +94,7 @@ final class Pump implements LinkIo.Sink {
     }
 
     /** The drain loop (see the class comment). */
-    void drainLocked() {
+    public void drainLocked() {
         boolean again = true;
         while (again) {
             again = false;
@@ -105,6 +108,7 @@ final class Pump implements LinkIo.Sink {
                 again = true;
                 dispatch(e);
             }
+            channels.transmitLocked();
         }
         if (asleep && (d.closed || earlier(nextTimerLocked(), asleepUntil) != asleepUntil)) {
             wake.signal();
@@ -122,6 +126,7 @@ final class Pump implements LinkIo.Sink {
             threads.add(last.writer());
         }
         threads.add(connector.abort());
+        threads.addAll(channels.closeLocked());
         wake.signalAll();
         return threads;
     }
@@ -205,7 +210,7 @@ final class Pump implements LinkIo.Sink {
                 d.hooks.startLocked(System.nanoTime());
             }
         } else if (e instanceof Event.OpenLink) {
-            connector.start(lastClose, this::opened);
+            connector.start(lastClose, Sessions.linkEndpoint(connector.endpoint(), d.machine.linkPort()), this::opened);
         } else if (e instanceof Event.CloseLink c) {
             Throwable hookFailure = d.hooks == null ? null : d.hooks.takeFailureLocked();
             // the user's close() is routine; a link renewed by labwire (stale reply, stuck writer, hook) is news
@@ -216,6 +221,8 @@ final class Pump implements LinkIo.Sink {
             }
             dropLinkLocked(hookFailure != null ? hookFailure : new IOException("link closed by labwire: " + c.reason()),
                     System.nanoTime());
+        } else if (channels.orderLocked(e)) {
+            return;
         } else if (e instanceof Event.Discarded x) {
             LOG.debug("{}: discarded {} ({})", d.name, x.frame(), x.reason());
         } else if (e instanceof Event.ProtocolError pe) {
@@ -290,6 +297,35 @@ final class Pump implements LinkIo.Sink {
             d.machine.linkDown(cause, now);
         }
     }
+
+    // ------------------------------------------------------------------ Channels.Host
+
+    @Override
+    public dev.labwire.core.LinkMachine machine() {
+        return d.machine;
+    }
+
+    @Override
+    public dev.labwire.core.ConnectionConfig config() {
+        return d.config;
+    }
+
+    @Override
+    public java.util.concurrent.locks.ReentrantLock lock() {
+        return d.lock;
+    }
+
+    @Override
+    public java.net.InetAddress remoteLocked() {
+        return io == null ? null : io.link().remoteAddress();
+    }
+
+    @Override
+    public java.net.InetAddress localLocked() {
+        return io == null ? null : io.link().localAddress();
+    }
+
+    // ------------------------------------------------------------------ LinkIo.Sink
 
     @Override
     public void receivedLocked(LinkIo from, ByteBuffer data) {

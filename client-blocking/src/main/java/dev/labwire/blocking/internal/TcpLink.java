@@ -105,6 +105,16 @@ final class TcpLink implements Link {
     }
 
     @Override
+    public java.net.InetAddress remoteAddress() {
+        return socket.getInetAddress();
+    }
+
+    @Override
+    public java.net.InetAddress localAddress() {
+        return socket.getLocalAddress();
+    }
+
+    @Override
     public void close() {
         closeQuietly(socket);
     }

@@ -49,4 +49,14 @@ interface Link {
      * @return completes when every resource of the link (channel, port, threads) is released
      */
     CompletableFuture<Void> close();
+
+    /** The peer's address of a TCP link, else null. */
+    default java.net.InetSocketAddress remote() {
+        return null;
+    }
+
+    /** This end's address of a TCP link, else null. */
+    default java.net.InetSocketAddress local() {
+        return null;
+    }
 }

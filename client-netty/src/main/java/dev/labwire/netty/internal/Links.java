@@ -48,8 +48,9 @@ final class Links {
     }
 
     /** Starts a new link attempt (a serial one first waits for the last link to let go of the port). */
-    void startOpening() {
-        Link l = endpoint instanceof Endpoint.Tcp tcp
+    void startOpening(LinkMachine machine) {
+        Endpoint target = dev.labwire.core.internal.Sessions.linkEndpoint(endpoint, machine.linkPort());
+        Link l = target instanceof Endpoint.Tcp tcp
                 ? new TcpLink(driver, loop, tcp, config, highWater)
                 : SerialSupport.bridge(driver, loop, (Endpoint.Serial) endpoint, name, lastEnd, highWater);
         opening = l;
@@ -132,6 +133,18 @@ final class Links {
 
     boolean readingPaused() {
         return readingPaused;
+    }
+
+    /** The open link's peer address (channels go there too), or null without one. */
+    java.net.InetAddress remoteAddress() {
+        java.net.InetSocketAddress a = open == null ? null : open.remote();
+        return a == null ? null : a.getAddress();
+    }
+
+    /** The open link's local address (a listening channel listens there), or null without one. */
+    java.net.InetAddress localAddress() {
+        java.net.InetSocketAddress a = open == null ? null : open.local();
+        return a == null ? null : a.getAddress();
     }
 
     /** Whether the open link reads now; false without one. */

@@ -7,6 +7,8 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LinkMachine;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Request;
+import dev.labwire.core.SessionMachine;
+import dev.labwire.core.internal.Sessions;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.Bus;
@@ -69,11 +71,12 @@ public final class NettyDriver {
     private final EventLoop loop;
     private final Callbacks callbacks;
     private final LinkMachine machine;
-    private final Connection conn;      // null on a bus
+    private final SessionMachine conn;  // null on a bus
     private final Bus bus;              // null on a single-instrument link
     private final HookRunner hook;      // null without one
     private final PushHub hub;
     private final Links links;
+    private final NettyChannels channels;
     private final Requests requests;
     private final Dispatch dispatch;
     private final ReadyWaiters readyWaiters;
@@ -105,7 +108,7 @@ public final class NettyDriver {
 
     /** A driver for an addressed bus: no on-connect hook; requests go through {@link #request(Address, Request, Bus.Priority, Function)}. */
     public NettyDriver(Endpoint endpoint, BusConfig busConfig, DriverSetup setup) {
-        this(endpoint, busConfig.connection(), null, null, new Bus(busConfig), setup);
+        this(busEndpoint(endpoint), busConfig.connection(), null, null, new Bus(busConfig), setup);
     }
 
     private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Duration hookTimeout, Bus bus, DriverSetup setup) {
@@ -117,14 +120,27 @@ public final class NettyDriver {
         this.callbacks = new Callbacks(loop, setup.callbackExecutor(), name);
         this.hook = hook == null ? null : new HookRunner(hook, this, loop, callbacks, hookTimeout);
         this.bus = bus;
-        this.conn = bus == null ? new Connection(config) : null;
+        this.conn = bus == null ? Sessions.create(endpoint, config) : null;
         this.machine = bus == null ? conn : bus;
         Calls calls = new Calls(callbacks, config, name);
+        this.channels = new NettyChannels(this, machine, loop, config, name, Sessions.host(endpoint));
         this.requests = new Requests(this, machine, loop, callbacks, calls);
         this.readyWaiters = new ReadyWaiters(loop, callbacks);
         this.hub = new PushHub(callbacks, setup.pushedHighWater(), setup.pushedCapacity(), setup.pushedOverflow(), this::updateReading);
         this.dispatch = new Dispatch(this, callbacks, calls, links, hub, readyWaiters, this.hook, setup.listeners());
         this.shutdown = new Shutdown(this, machine, loop, links, callbacks, hub, readyWaiters, this.hook, setup.onTerminated());
+    }
+
+    private static Endpoint busEndpoint(Endpoint endpoint) {
+        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)) {
+            throw new IllegalArgumentException("a bus runs on a tcp:// or serial: link, not on " + endpoint);
+        }
+        return endpoint;
+    }
+
+    /** The extra TCP connections of the session machine; closed with the client. */
+    NettyChannels channels() {
+        return channels;
     }
 
     /** Orders the first link; throws {@link IllegalStateException} when the event loop is shut down. */
@@ -340,15 +356,18 @@ public final class NettyDriver {
                 links.transmit(machine);
                 for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
                     drainAgain = true;
-                    dispatch.dispatch(e);
+                    if (!channels.order(e, links)) {
+                        dispatch.dispatch(e);
+                    }
                 }
+                channels.transmit();
             } while (drainAgain);
             armTimer();
         } finally {
             draining = false;
         }
         if (dispatch.takeOpenPending() && !isClosing()) { // after the drain: a link may report a failed open at once
-            links.startOpening();
+            links.startOpening(machine);
         }
     }
 

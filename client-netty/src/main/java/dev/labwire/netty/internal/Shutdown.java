@@ -77,6 +77,7 @@ final class Shutdown {
         machine.close(System.nanoTime());
         driver.drain();
         links.abandonOpening();
+        driver.channels().closeAll();
         driver.cancelTimer();
         if (hook != null) {
             hook.stop();

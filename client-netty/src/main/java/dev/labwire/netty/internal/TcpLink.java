@@ -87,17 +87,29 @@ final class TcpLink implements Link {
             }
             return;
         }
+        resolve(endpoint.host(), endpoint.port(), addr -> {
+            if (closed) {
+                terminated.complete(null);
+            } else if (addr.isUnresolved()) {
+                openFailed(new UnknownHostException("cannot resolve " + endpoint.host() + " for " + endpoint));
+            } else {
+                connect(addr);
+            }
+        }, loop);
+    }
+
+    /**
+     * Resolves {@code host} on the shared resolver pool, never on the event loop, and hands the address (unresolved
+     * when the lookup failed) to {@code then} on {@code loop}; a loop already shut down gets nothing.
+     */
+    static void resolve(String host, int port, java.util.function.Consumer<InetSocketAddress> then, EventLoop loop) {
         RESOLVER.execute(() -> {
-            InetSocketAddress addr = new InetSocketAddress(endpoint.host(), endpoint.port());
-            onLoop(() -> {
-                if (closed) {
-                    terminated.complete(null);
-                } else if (addr.isUnresolved()) {
-                    openFailed(new UnknownHostException("cannot resolve " + endpoint.host() + " for " + endpoint));
-                } else {
-                    connect(addr);
-                }
-            });
+            InetSocketAddress addr = new InetSocketAddress(host, port);
+            try {
+                loop.execute(() -> then.accept(addr));
+            } catch (RejectedExecutionException e) {
+                // the loop is gone, and with it whoever waited
+            }
         });
     }
 
@@ -179,6 +191,16 @@ final class TcpLink implements Link {
             }
         }
         return wrote; // the channel holds its high-water mark: the rest waits in the core
+    }
+
+    @Override
+    public InetSocketAddress remote() {
+        return channel == null ? null : (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress local() {
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
     @Override

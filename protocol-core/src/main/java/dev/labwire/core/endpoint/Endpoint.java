@@ -14,7 +14,12 @@ import java.util.Objects;
  * serial:COM3?baud=9600                     Windows; serial:\\.\COM10 also works
  * serial:usb:0403:6001:A50285BI?baud=9600   by USB identity: survives re-plugging
  * serial:/dev/ttyAMA0?baud=19200&amp;rs485=on&amp;rs485.rts=high&amp;rs485.before=0&amp;rs485.after=500
+ * vxi11://192.168.1.5                       VXI-11 device inst0, port found by the portmapper
+ * vxi11://192.168.1.5/gpib0,5               VXI-11 to GPIB address 5 behind a LAN/GPIB gateway
+ * hislip://192.168.1.6                      HiSLIP, port 4880, sub-address hislip0
  * TCPIP0::192.168.1.5::5025::SOCKET         VISA raw socket: the same as tcp://192.168.1.5:5025
+ * TCPIP::192.168.1.5::INSTR                 VISA VXI-11: the same as vxi11://192.168.1.5/inst0
+ * TCPIP::192.168.1.6::hislip0,4880::INSTR   VISA HiSLIP: the same as hislip://192.168.1.6:4880/hislip0
  * ASRL/dev/ttyUSB0::INSTR                   VISA serial port by path: serial:/dev/ttyUSB0 (9600 8N1)
  * ASRL3::INSTR                              VISA serial board 3: COM3, on Windows only
  * </pre>
@@ -32,11 +37,13 @@ import java.util.Objects;
  *       are no COM names, and the string is refused naming {@code COMn} and the path form to write instead.</li>
  *   <li>Serial settings are VISA attributes, not part of the string, so an {@code ASRL} endpoint takes the defaults
  *       (9600 8N1, as VISA does); as a labwire extension the {@code ?options} below may follow {@code ::INSTR}.</li>
- *   <li>Refused, each with a message naming what is not supported yet: {@code ::INSTR} over TCPIP (VXI-11, and
- *       HiSLIP for {@code hislip0}), and the GPIB, GPIB-VXI, USB, VXI, PXI and FIREWIRE interface types.</li>
+ *   <li>{@code TCPIP[board]::host[::device]::INSTR}: a {@link Vxi11} endpoint (device {@code inst0} when none is
+ *       given), or a {@link Hislip} one when the device is {@code hislip<n>} or {@code hislip<n>,<port>}.</li>
+ *   <li>Refused, each with a message naming what is not supported yet: the GPIB, GPIB-VXI, USB, VXI, PXI and
+ *       FIREWIRE interface types.</li>
  * </ul>
- * A parsed VISA string is an ordinary {@link Tcp} or {@link Serial}: its {@code toString()} is the canonical
- * {@code tcp://} or {@code serial:} form.
+ * A parsed VISA string is an ordinary {@link Tcp}, {@link Serial}, {@link Vxi11} or {@link Hislip}: its
+ * {@code toString()} is the canonical {@code tcp://}, {@code serial:}, {@code vxi11://} or {@code hislip://} form.
  *
  * <h2>Serial options</h2>
  * Options follow a {@code ?}, joined by {@code &amp;}; each key at most once; keys and words are case-insensitive.
@@ -61,7 +68,7 @@ import java.util.Objects;
  * TCP always with its port, serial with every option in the order above (the {@code rs485.*} keys only when
  * RS485 is on).
  */
-public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial {
+public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint.Vxi11, Endpoint.Hislip {
 
     /** The SCPI raw socket port (IEEE 488.2 over TCP, "LXI raw"), used when a tcp endpoint gives none. */
     int DEFAULT_TCP_PORT = 5025;
@@ -134,6 +141,72 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial {
         @Override
         public String toString() {
             return EndpointSyntax.format(this);
+        }
+    }
+
+    /**
+     * A VXI-11 instrument (ONC RPC over TCP): {@code vxi11://host[:portmapper-port][/device]}, or VISA's
+     * {@code TCPIP::host::INSTR} / {@code TCPIP::host::inst0::INSTR}. The client asks the host's portmapper (port 111
+     * unless given) for the core channel's port, then opens a link to {@code device} ({@code inst0} unless given;
+     * {@code gpib0,5} names a GPIB instrument behind a LAN/GPIB gateway). {@code toString()} is
+     * {@code vxi11://host:port/device}.
+     *
+     * @param host           a host name, IPv4 or IPv6 address (no brackets)
+     * @param portmapperPort the portmapper's TCP port, 1..65535 ({@value #PORTMAPPER_PORT} on every instrument)
+     * @param device         the device name: letters, digits, '_', ',' and '.', at most 64 characters
+     * @throws IllegalArgumentException naming the bad part
+     */
+    record Vxi11(String host, int portmapperPort, String device) implements Endpoint {
+        /** The portmapper's port (RFC 1833). */
+        public static final int PORTMAPPER_PORT = 111;
+        /** The device name when none is given. */
+        public static final String DEFAULT_DEVICE = "inst0";
+
+        public Vxi11 {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(device, "device");
+            EndpointSyntax.checkHost(host, host);
+            if (portmapperPort < 1 || portmapperPort > 65535) {
+                throw new IllegalArgumentException("portmapper port " + portmapperPort + " is out of range 1..65535");
+            }
+            dev.labwire.core.endpoint.internal.LanSyntax.checkDevice(device, device);
+        }
+
+        @Override
+        public String toString() {
+            return dev.labwire.core.endpoint.internal.LanSyntax.format(this);
+        }
+    }
+
+    /**
+     * A HiSLIP instrument (IVI-6.1): {@code hislip://host[:port][/hislip<n>]}, or VISA's
+     * {@code TCPIP::host::hislip0::INSTR} / {@code TCPIP::host::hislip0,4880::INSTR}. Both of its channels connect to
+     * {@code port} ({@value #DEFAULT_PORT} unless given). {@code toString()} is {@code hislip://host:port/hislip0}.
+     *
+     * @param host       a host name, IPv4 or IPv6 address (no brackets)
+     * @param port       the TCP port, 1..65535
+     * @param subAddress {@code hislip} and a number, sent in the Initialize message
+     * @throws IllegalArgumentException naming the bad part
+     */
+    record Hislip(String host, int port, String subAddress) implements Endpoint {
+        /** HiSLIP's registered port. */
+        public static final int DEFAULT_PORT = 4880;
+        /** The sub-address when none is given. */
+        public static final String DEFAULT_SUB_ADDRESS = "hislip0";
+
+        public Hislip {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(subAddress, "subAddress");
+            EndpointSyntax.checkHost(host, host);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("HiSLIP port " + port + " is out of range 1..65535");
+            }
+            dev.labwire.core.endpoint.internal.LanSyntax.checkSubAddress(subAddress, subAddress);
+        }
+
+        @Override
+        public String toString() {
+            return dev.labwire.core.endpoint.internal.LanSyntax.format(this);
         }
     }
 }

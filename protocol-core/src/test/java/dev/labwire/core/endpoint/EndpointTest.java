@@ -12,8 +12,49 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EndpointTest {
 
     private static final String FORMS =
-            "allowed: tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
-            + "TCPIP[board]::host::port::SOCKET, ASRL<n>::INSTR, ASRL<path>::INSTR";
+            "allowed: tcp://host[:port], vxi11://host[:portmapper-port][/device], hislip://host[:port][/hislip<n>], "
+            + "serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
+            + "TCPIP[board]::host::port::SOCKET, TCPIP[board]::host[::inst0]::INSTR (VXI-11), "
+            + "TCPIP[board]::host::hislip0[,port]::INSTR (HiSLIP), ASRL<n>::INSTR, ASRL<path>::INSTR";
+
+    @Test
+    void vxi11Endpoints() {
+        assertThat(Endpoint.parse("vxi11://scope.lab")).isEqualTo(new Endpoint.Vxi11("scope.lab", 111, "inst0"));
+        assertThat(Endpoint.parse("VXI11://10.0.0.5:40111/gpib0,7"))
+                .isEqualTo(new Endpoint.Vxi11("10.0.0.5", 40111, "gpib0,7"));
+        assertThat(Endpoint.parse("vxi11://[::1]/inst2")).isEqualTo(new Endpoint.Vxi11("::1", 111, "inst2"));
+        for (String s : new String[] {"vxi11://scope.lab:111/inst0", "vxi11://[::1]:111/inst2", "vxi11://h:7/gpib0,7"}) {
+            assertThat(Endpoint.parse(s)).hasToString(s);
+        }
+    }
+
+    @Test
+    void hislipEndpoints() {
+        assertThat(Endpoint.parse("hislip://scope.lab")).isEqualTo(new Endpoint.Hislip("scope.lab", 4880, "hislip0"));
+        assertThat(Endpoint.parse("hislip://10.0.0.6:4990/hislip3"))
+                .isEqualTo(new Endpoint.Hislip("10.0.0.6", 4990, "hislip3"));
+        assertThat(Endpoint.parse("hislip://[fe80::2]")).hasToString("hislip://[fe80::2]:4880/hislip0");
+        assertThat(Endpoint.parse("hislip://[fe80::2]:4880/hislip0")).isEqualTo(new Endpoint.Hislip("fe80::2", 4880, "hislip0"));
+    }
+
+    @Test
+    void badLanEndpointsNameTheBadPart() {
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://")).hasMessageContaining("missing host in 'vxi11://'");
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://h:0")).hasMessageContaining("bad port '0'")
+                .hasMessageContaining("or none for 111");
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://h/")).hasMessageContaining("empty name after '/'");
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://h/in st0")).hasMessageContaining("bad device 'in st0'")
+                .hasMessageContaining("character ' ' at index 2");
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://h/hislip0")).hasMessageContaining("HiSLIP sub-address")
+                .hasMessageContaining("hislip://");
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://h?x=1")).hasMessageContaining("unexpected '?x=1'");
+        assertThatThrownBy(() -> Endpoint.parse("vxi11://::1/inst0")).hasMessageContaining("needs brackets, e.g. vxi11://[::1]");
+        assertThatThrownBy(() -> Endpoint.parse("hislip://h/inst0")).hasMessageContaining("bad HiSLIP sub-address 'inst0'");
+        assertThatThrownBy(() -> Endpoint.parse("hislip://h:70000")).hasMessageContaining("bad port '70000'")
+                .hasMessageContaining("or none for 4880");
+        assertThatThrownBy(() -> new Endpoint.Vxi11("h", 111, "x".repeat(65))).hasMessageContaining("longer than 64");
+        assertThatThrownBy(() -> new Endpoint.Hislip("h", 0, "hislip0")).hasMessageContaining("HiSLIP port 0");
+    }
 
     @Test
     void tcpWithHostAndPort() {

@@ -23,7 +23,8 @@ public final class EndpointSyntax {
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     static final String ALLOWED_FORMS =
-            "tcp://host[:port], serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
+            "tcp://host[:port], " + LanSyntax.VXI11_FORM + ", " + LanSyntax.HISLIP_FORM
+                    + ", serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
                     + VisaSyntax.FORMS;
     private static final String TCP_FORM = "tcp://host[:port]";
     private static final String SERIAL_FORMS = "serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options]";
@@ -64,6 +65,12 @@ public final class EndpointSyntax {
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.startsWith("tcp://")) {
             return parseTcp(text, text.substring("tcp://".length()));
+        }
+        if (lower.startsWith("vxi11://")) {
+            return LanSyntax.parseVxi11(text, text.substring("vxi11://".length()));
+        }
+        if (lower.startsWith("hislip://")) {
+            return LanSyntax.parseHislip(text, text.substring("hislip://".length()));
         }
         if (lower.startsWith("serial:")) {
             return parseSerial(text, text.substring("serial:".length()));
@@ -150,46 +157,53 @@ public final class EndpointSyntax {
                         + text + "'; allowed: " + TCP_FORM);
             }
         }
+        String[] hp = hostAndPort(text, rest, "tcp");
+        return new Endpoint.Tcp(hp[0], hp[1] == null ? Endpoint.DEFAULT_TCP_PORT
+                : parsePort(hp[1], text, Endpoint.DEFAULT_TCP_PORT));
+    }
+
+    /** {@code host[:port]} or {@code [ipv6][:port]} after {@code scheme://}: the host (checked) and the port text or null. */
+    static String[] hostAndPort(String text, String rest, String scheme) {
         String host;
         String port = null;
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException("unclosed '[' in '" + text + "'; allowed: tcp://[ipv6]:port");
+                throw new IllegalArgumentException("unclosed '[' in '" + text + "'; allowed: " + scheme + "://[ipv6]:port");
             }
             host = rest.substring(1, close);
             if (!host.isEmpty() && host.indexOf(':') < 0) {
                 throw new IllegalArgumentException("brackets in '" + text + "' hold a non-IPv6 host '" + host
-                        + "'; write tcp://" + host + "[:port]");
+                        + "'; write " + scheme + "://" + host + "[:port]");
             }
             String after = rest.substring(close + 1);
             if (after.startsWith(":")) {
                 port = after.substring(1);
             } else if (!after.isEmpty()) {
                 throw new IllegalArgumentException("unexpected '" + after + "' after ']' in '" + text
-                        + "'; allowed: tcp://[ipv6]:port");
+                        + "'; allowed: " + scheme + "://[ipv6]:port");
             }
         } else {
             int first = rest.indexOf(':');
             if (first >= 0 && rest.indexOf(':', first + 1) >= 0) {
                 throw new IllegalArgumentException("IPv6 address in '" + text
-                        + "' needs brackets, e.g. tcp://[::1]:5025");
+                        + "' needs brackets, e.g. " + scheme + "://[::1]" + ("tcp".equals(scheme) ? ":5025" : ""));
             }
             host = first < 0 ? rest : rest.substring(0, first);
             port = first < 0 ? null : rest.substring(first + 1);
         }
         checkHost(host, text);
-        return new Endpoint.Tcp(host, port == null ? Endpoint.DEFAULT_TCP_PORT : parsePort(port, text));
+        return new String[] {host, port};
     }
 
-    private static int parsePort(String port, String text) {
+    static int parsePort(String port, String text, int defaultPort) {
         int value = -1;
         if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
             value = Integer.parseInt(port);
         }
         if (value < 1 || value > 65535) {
             throw new IllegalArgumentException("bad port '" + port + "' in '" + text
-                    + "'; allowed: 1..65535, or none for " + Endpoint.DEFAULT_TCP_PORT);
+                    + "'; allowed: 1..65535, or none for " + defaultPort);
         }
         return value;
     }

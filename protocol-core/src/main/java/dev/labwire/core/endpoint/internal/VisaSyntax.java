@@ -9,13 +9,15 @@ import java.util.Locale;
  * VISA resource strings (IVI VPP-4.3, section 4.3.1 "Address String Grammar"), the forms labwire can open: raw
  * sockets ({@code TCPIP[board]::host::port::SOCKET}) and serial ports ({@code ASRL[board]::INSTR} and the
  * {@code ASRL/dev/ttyUSB0::INSTR} form that PyVISA and NI-VISA on Linux accept). Keywords are case-insensitive as in
- * VISA; the host and the device path keep their case (Linux paths are case-sensitive). The other interface types
- * and {@code ::INSTR} over TCPIP (VXI-11, HiSLIP) are refused with a message saying so. The grammar is documented on
+ * VISA; the host and the device path keep their case (Linux paths are case-sensitive). {@code TCPIP::host[::name]::INSTR}
+ * is VXI-11, or HiSLIP for a {@code hislip<n>} name ({@link LanSyntax}). The other interface types are refused with a
+ * message saying so. The grammar is documented on
  * {@link Endpoint}.
  */
 final class VisaSyntax {
 
-    static final String FORMS = "TCPIP[board]::host::port::SOCKET, ASRL<n>::INSTR, ASRL<path>::INSTR";
+    static final String INSTR_FORMS = "TCPIP[board]::host[::inst0]::INSTR (VXI-11), TCPIP[board]::host::hislip0[,port]::INSTR (HiSLIP)";
+    static final String FORMS = "TCPIP[board]::host::port::SOCKET, " + INSTR_FORMS + ", ASRL<n>::INSTR, ASRL<path>::INSTR";
     private static final String SOCKET_FORM = "TCPIP[board]::host::port::SOCKET";
     private static final String ASRL_FORMS = "ASRL<n>::INSTR (COM<n> on Windows), ASRL<path>::INSTR[?options]";
     /** VISA interface types labwire knows by name but cannot open yet, longest first so GPIB-VXI wins over GPIB. */
@@ -58,7 +60,7 @@ final class VisaSyntax {
         throw new IllegalArgumentException("not a VISA resource string: '" + text + "'; supported VISA forms: " + FORMS);
     }
 
-    private static Endpoint.Tcp parseTcpip(String text) {
+    private static Endpoint parseTcpip(String text) {
         int sep = text.indexOf("::");
         board(text, text.substring("TCPIP".length(), sep), SOCKET_FORM);
         String rest = text.substring(sep + 2);
@@ -93,12 +95,11 @@ final class VisaSyntax {
             return new Endpoint.Tcp(host, port(parts[0], text));
         }
         if (last.equalsIgnoreCase("INSTR") || parts.length == 0) {
-            String device = parts.length > 1 ? parts[0] : "";
-            boolean hislip = device.toLowerCase(Locale.ROOT).startsWith("hislip");
-            throw new IllegalArgumentException("'" + (parts.length == 0 ? "INSTR" : last) + "' over TCPIP in '" + text
-                    + "' is not supported yet: it means " + (hislip ? "HiSLIP" : "VXI-11")
-                    + ", which labwire cannot speak yet; for the instrument's raw SCPI socket write TCPIP::" + host
-                    + "::5025::SOCKET (or tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":5025)");
+            if (parts.length > 2) {
+                throw new IllegalArgumentException("unexpected '" + String.join("::", List.of(parts).subList(1,
+                        parts.length - 1)) + "' after the device name in '" + text + "'; allowed: " + INSTR_FORMS);
+            }
+            return LanSyntax.visaInstr(text, host, parts.length == 2 ? parts[0] : null);
         }
         throw new IllegalArgumentException("unknown resource class '" + last + "' in '" + text + "'; allowed: "
                 + SOCKET_FORM);

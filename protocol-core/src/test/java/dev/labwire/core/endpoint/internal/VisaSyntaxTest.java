@@ -55,10 +55,6 @@ class VisaSyntaxTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         // the bad string | a part of the message that names what is wrong
-        "TCPIP0::192.168.1.5::INSTR              | 'INSTR' over TCPIP",
-        "TCPIP0::192.168.1.5::inst0::INSTR       | VXI-11",
-        "TCPIP0::192.168.1.5::hislip0::INSTR     | HiSLIP",
-        "TCPIP0::192.168.1.5                     | not supported yet",
         "TCPIP0::192.168.1.5::SOCKET             | missing port",
         "TCPIP0::192.168.1.5::5025::6000::SOCKET | unexpected '6000' after the port",
         "TCPIP0::192.168.1.5::50x25::SOCKET      | bad port '50x25'",
@@ -76,6 +72,10 @@ class VisaSyntaxTest {
         "ASRLx3::INSTR                           | bad board number 'x3'",
         "ASRL0::INSTR                            | 'ASRL0' in 'ASRL0::INSTR' names no serial port",
         "ASRL/dev/ttyUSB0::INSTR?baud=fast       | bad value 'fast' for key 'baud'",
+        "TCPIP0::192.168.1.5::hislip::INSTR      | bad HiSLIP sub-address 'hislip'",
+        "TCPIP0::192.168.1.5::hislip0,99999::INSTR | bad port '99999'",
+        "TCPIP0::192.168.1.5::in st0::INSTR      | bad device 'in st0'",
+        "TCPIP0::192.168.1.5::inst0::x::INSTR    | unexpected 'x' after the device name",
         "GPIB0::5::INSTR                         | VISA interface type 'GPIB'",
         "GPIB-VXI0::5::INSTR                     | VISA interface type 'GPIB-VXI'",
         "USB0::0x0957::0x1755::MY123::INSTR      | VISA interface type 'USB'",
@@ -87,9 +87,18 @@ class VisaSyntaxTest {
     }
 
     @Test
-    void unsupportedTcpipInstrSaysWhatToWriteInstead() {
-        assertThatThrownBy(() -> Endpoint.parse("TCPIP::10.0.0.7::INSTR"))
-                .hasMessageContaining("TCPIP::10.0.0.7::5025::SOCKET").hasMessageContaining("tcp://10.0.0.7:5025");
+    void tcpipInstrIsVxi11OrHislip() {
+        assertThat(Endpoint.parse("TCPIP::10.0.0.7::INSTR")).isEqualTo(new Endpoint.Vxi11("10.0.0.7", 111, "inst0"));
+        assertThat(Endpoint.parse("tcpip0::10.0.0.7::inst1::instr")).isEqualTo(new Endpoint.Vxi11("10.0.0.7", 111, "inst1"));
+        assertThat(Endpoint.parse("TCPIP::gw.lab::gpib0,5::INSTR")).isEqualTo(new Endpoint.Vxi11("gw.lab", 111, "gpib0,5"));
+        assertThat(Endpoint.parse("TCPIP::[fe80::1]::INSTR")).isEqualTo(new Endpoint.Vxi11("fe80::1", 111, "inst0"));
+        assertThat(Endpoint.parse("TCPIP::10.0.0.8::hislip0::INSTR")).isEqualTo(new Endpoint.Hislip("10.0.0.8", 4880, "hislip0"));
+        assertThat(Endpoint.parse("TCPIP0::10.0.0.8::HiSLIP1,4881::INSTR"))
+                .isEqualTo(new Endpoint.Hislip("10.0.0.8", 4881, "HiSLIP1"));
+        assertThat(Endpoint.parse("TCPIP0::10.0.0.7")).as("INSTR is optional in VISA").isEqualTo(
+                new Endpoint.Vxi11("10.0.0.7", 111, "inst0"));
+        assertThat(Endpoint.parse("TCPIP::10.0.0.7::INSTR")).hasToString("vxi11://10.0.0.7:111/inst0");
+        assertThat(Endpoint.parse("TCPIP::10.0.0.8::hislip0,4880::INSTR")).hasToString("hislip://10.0.0.8:4880/hislip0");
     }
 
     @Test
