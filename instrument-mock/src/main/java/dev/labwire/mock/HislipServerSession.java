@@ -8,8 +8,6 @@ import dev.labwire.core.hislip.MessageType;
 import dev.labwire.core.hislip.RemoteLocal;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +181,7 @@ final class HislipServerSession {
         ByteArrayOutputStream reply = new ByteArrayOutputStream();
         long delay = 0;
         boolean any = false;
-        for (String command : commands(message)) {
+        for (String command : HislipReplies.commands(message)) {
             instrument.record(command);
             if (stalled) {
                 continue;
@@ -213,19 +211,6 @@ final class HislipServerSession {
         }
     }
 
-    private static List<String> commands(String message) {
-        List<String> out = new ArrayList<>();
-        int from = 0;
-        while (from < message.length()) {
-            int nl = message.indexOf('\n', from);
-            int to = nl < 0 ? message.length() : nl;
-            int end = to > from && message.charAt(to - 1) == '\r' ? to - 1 : to;
-            out.add(message.substring(from, end));
-            from = to + 1;
-        }
-        return out;
-    }
-
     private void answerLoop() {
         try {
             while (true) {
@@ -241,7 +226,7 @@ final class HislipServerSession {
                     if (o.generation != generation) {
                         continue; // interrupted or cleared while it was owed
                     }
-                    if (!sync.sendAll(pieces(o))) {
+                    if (!sync.sendAll(HislipReplies.pieces(o.messageId, o.bytes, clientMaxMessageSize))) {
                         return;
                     }
                     owedCount = Math.max(0, owedCount - 1);
@@ -251,19 +236,6 @@ final class HislipServerSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The reply as Data ... DataEnd, each at most the client's maximum message size. */
-    private HislipMessage[] pieces(Owed o) {
-        int max = (int) Math.min(Integer.MAX_VALUE - 64, clientMaxMessageSize - HislipMessage.HEADER_LENGTH);
-        int n = Math.max(1, (o.bytes.length + max - 1) / max);
-        HislipMessage[] out = new HislipMessage[n];
-        for (int i = 0; i < n; i++) {
-            byte[] part = java.util.Arrays.copyOfRange(o.bytes, i * max, Math.min(o.bytes.length, (i + 1) * max));
-            out[i] = i == n - 1 ? HislipMessage.dataEnd(false, o.messageId, part)
-                    : HislipMessage.data(false, o.messageId, part);
-        }
-        return out;
     }
 
     private void finishClear(boolean clientPrefersOverlap) {

@@ -75,6 +75,8 @@ public final class HislipSession implements SessionMachine {
     private int attempt;
     private long reconnectAt = Long.MAX_VALUE;
     private boolean hookRunning;
+    private boolean openedAsync;                                   // channel 1 ordered on this link
+    private final java.util.HashSet<Long> hookIds = new java.util.HashSet<>(); // on-connect requests not ended
 
     /** Where the session goes: the HiSLIP port and the sub-address ({@code "hislip0"}). */
     public record Endpoint(int port, String subAddress) {
@@ -137,8 +139,11 @@ public final class HislipSession implements SessionMachine {
         gathered.reset();
         handshake = new ClientHandshake("LW", endpointInfo.subAddress(), ours, config.connectTimeout().toNanos());
         handshake.start(nowNanos);
+        openedAsync = false;
+        hookIds.clear();
+        hookRunning = false;
         state(State.ON_CONNECT, null);
-        pumpHandshake();
+        pumpHandshake(nowNanos);
     }
 
     @Override
@@ -159,9 +164,10 @@ public final class HislipSession implements SessionMachine {
 
     /** Both channels are gone (or going): fail what was on the wire, then reconnect or stop. */
     private void down(Throwable cause, long nowNanos, boolean linkWasUp) {
-        if (linkWasUp) {
+        if (linkWasUp && openedAsync) {
             events.add(new Event.CloseChannel(ASYNC, "HiSLIP session ended: " + cause));
         }
+        openedAsync = false;
         syncOut.clear();
         asyncOut.clear();
         LinkDownException e = new LinkDownException("HiSLIP session lost: " + cause, cause);
@@ -200,7 +206,9 @@ public final class HislipSession implements SessionMachine {
         }
         failQueued(e);
         if (state != State.IDLE && state != State.DOWN) {
-            events.add(new Event.CloseChannel(ASYNC, "closed"));
+            if (openedAsync) {
+                events.add(new Event.CloseChannel(ASYNC, "closed"));
+            }
             events.add(new Event.CloseLink("closed"));
         }
         state(State.CLOSED, null);
@@ -225,7 +233,7 @@ public final class HislipSession implements SessionMachine {
         checkChannel(channel);
         if (handshake != null && handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL) {
             handshake.asyncChannelUp(nowNanos);
-            pumpHandshake();
+            pumpHandshake(nowNanos);
         }
     }
 
@@ -422,10 +430,6 @@ public final class HislipSession implements SessionMachine {
 
     // ---- handshake ----
 
-    private void pumpHandshake() {
-        pumpHandshake(0);
-    }
-
     /** Moves the handshake's output on; false when it failed (the session is down then). */
     private boolean pumpHandshake(long nowNanos) {
         boolean needAsync = handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL;
@@ -460,9 +464,6 @@ public final class HislipSession implements SessionMachine {
         }
         return true;
     }
-
-    private boolean openedAsync;
-    private final java.util.HashSet<Long> hookIds = new java.util.HashSet<>();
 
     // ---- requests ----
 
@@ -574,9 +575,6 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void handleTimeout(long nowNanos) {
         if (state == State.DOWN && nowNanos - reconnectAt >= 0 && reconnectAt != Long.MAX_VALUE) {
-            openedAsync = false;
-            hookIds.clear();
-            hookRunning = false;
             connect();
         }
         if (handshake != null && state == State.ON_CONNECT) {
