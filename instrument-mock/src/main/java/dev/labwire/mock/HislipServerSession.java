@@ -383,6 +383,16 @@ final class HislipServerSession {
         }
     }
 
+    /** Sends {@code fatalError} on both channels, then closes them (IVI-6.1 6.2). */
+    void fatal(HislipMessage fatalError) {
+        sync.send(fatalError);
+        HislipChannel a = async;
+        if (a != null) {
+            a.send(fatalError);
+        }
+        close();
+    }
+
     void close() {
         if (!closing.compareAndSet(false, true)) {
             return;

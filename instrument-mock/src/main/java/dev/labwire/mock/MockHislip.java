@@ -174,6 +174,17 @@ public final class MockHislip implements AutoCloseable {
         return locks.exclusiveHolder();
     }
 
+    /**
+     * A device that gives up mid-session: FatalError {@code code} (with the spec's wording as its text) on both
+     * channels of every session, then both connections closed, as IVI-6.1 6.2 has the sender do.
+     */
+    public void fatalError(FatalErrorCode code) {
+        HislipMessage m = HislipMessage.fatalError(code);
+        for (HislipServerSession s : sessions.values()) {
+            s.fatal(m);
+        }
+    }
+
     /** Drops every session's connections (clients see both channels close). */
     public void disconnect() {
         for (HislipServerSession s : sessions.values()) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.labwire.blocking.BlockingClient;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.hislip.FatalErrorCode;
 import dev.labwire.mock.MockHislip;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
@@ -125,6 +126,30 @@ class HislipClientsTest {
             mock.enqueue(MockReply.line("fresh").delay(Duration.ofMillis(800)));
             assertThat(c.query("MEAS?")).as("the late reply came first, with the old id").isEqualTo("fresh");
             assertThat(c.query("*IDN?")).isEqualTo("LABWIRE,MOCK-INSTRUMENT,SN0001,1.0");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void afterAFatalErrorMidSessionTheClientStartsANewSession(Kind kind) throws Exception {
+        try (Client c = open(kind, new LinkedBlockingQueue<>())) {
+            assertThat(c.query("*IDN?")).startsWith("LABWIRE");
+            int before = server.connectionCount();
+            server.fatalError(FatalErrorCode.UNIDENTIFIED);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String idn = null;
+            while (idn == null) {  // calls fail while the session is down; the next one after the reconnect works
+                try {
+                    idn = c.query("*IDN?", Duration.ofSeconds(2));
+                } catch (Exception e) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw e;
+                    }
+                }
+            }
+            assertThat(idn).startsWith("LABWIRE");
+            assertThat(server.connectionCount()).as("a new sync and async connection").isGreaterThanOrEqualTo(before + 2);
+            assertThat(server.sessionCount()).isEqualTo(1);
         }
     }
 }
