@@ -171,10 +171,13 @@ public final class HislipSession implements SessionMachine {
         syncOut.clear();
         asyncOut.clear();
         LinkDownException e = new LinkDownException("HiSLIP session lost: " + cause, cause);
-        if (inFlight != null) {
+        if (inFlight != null && !hookIds.contains(inFlight.id)) {
             events.add(new Event.Failed(inFlight.id, inFlight.request, e));
-            inFlight = null;
         }
+        inFlight = null;
+        queue.removeIf(p -> hookIds.contains(p.id)); // the on-connect requests run again on the next link
+        hookIds.clear();
+        hookRunning = false;
         if (!config.autoReconnect()) {
             failQueued(e);
         }
@@ -416,15 +419,34 @@ public final class HislipSession implements SessionMachine {
             RemoteProtocolException e = new RemoteProtocolException("HiSLIP response longer than maxFrameLength "
                     + config.maxFrameLength());
             events.add(new Event.ProtocolError(e));
-            events.add(new Event.Failed(p.id, p.request, e));
+            ended(p, new Event.Failed(p.id, p.request, e), e, nowNanos);
             return;
         }
         try {
             List<Frame> frames = ReplyCutter.cut(response, p.request.expect(), config.maxFrameLength());
-            events.add(new Event.Reply(p.id, p.request, frames));
+            ended(p, new Event.Reply(p.id, p.request, frames), null, nowNanos);
         } catch (RemoteProtocolException e) {
             events.add(new Event.ProtocolError(e));
-            events.add(new Event.Failed(p.id, p.request, e));
+            ended(p, new Event.Failed(p.id, p.request, e), e, nowNanos);
+        }
+    }
+
+    /**
+     * Request {@code p} ended with {@code e} ({@code failure} null on success). A user request's event is handed
+     * out; an on-connect request's is not: its success may make the session READY, its failure closes the link and
+     * starts again after the backoff.
+     */
+    private void ended(Pending p, Event e, Throwable failure, long nowNanos) {
+        if (!hookIds.remove(p.id)) {
+            events.add(e);
+            return;
+        }
+        if (failure != null) {
+            events.add(new Event.CloseLink("HiSLIP on-connect request " + p.request + " failed: " + failure));
+            down(failure, nowNanos, true);
+        } else if (hookIds.isEmpty() && state == State.ON_CONNECT) {
+            hookRunning = false;
+            state(State.READY, null);
         }
     }
 
@@ -514,18 +536,10 @@ public final class HislipSession implements SessionMachine {
             queue.poll();
             write(p.request);
             if (p.request.expect() instanceof Expect.None) {
-                events.add(new Event.Reply(p.id, p.request, List.of()));
-                hookEnded(p.id);
+                ended(p, new Event.Reply(p.id, p.request, List.of()), null, nowNanos);
             } else {
                 inFlight = p;
             }
-        }
-    }
-
-    private void hookEnded(long id) {
-        if (hookIds.remove(id) && hookIds.isEmpty() && state == State.ON_CONNECT) {
-            hookRunning = false;
-            state(State.READY, null);
         }
     }
 
@@ -554,20 +568,19 @@ public final class HislipSession implements SessionMachine {
             }
         }
         if (inFlight != null && inFlight.id == id) {
-            events.add(new Event.Failed(id, inFlight.request, new LocalProtocolException("request " + id
-                    + " cancelled by the caller")));
-            abandonInFlight(nowNanos);
+            Pending p = inFlight;
+            abandonInFlight();
+            ended(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
+                    + " cancelled by the caller")), null, nowNanos);
+            pump(nowNanos);
         }
         return false;
     }
 
-    private void abandonInFlight(long nowNanos) {
-        long id = inFlight.id;
+    private void abandonInFlight() {
         inFlight = null;
         ids.abandon();
         gathered.reset();
-        hookEnded(id);
-        pump(nowNanos);
     }
 
     // ---- time ----
@@ -588,15 +601,21 @@ public final class HislipSession implements SessionMachine {
             Pending p = it.next();
             if (nowNanos - p.deadline >= 0) {
                 it.remove();
-                events.add(new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was "
-                        + state + (inFlight != null ? " with request " + inFlight.id + " in flight" : "")));
-                hookEnded(p.id);
+                Event.Timeout t = new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was "
+                        + state + (inFlight != null ? " with request " + inFlight.id + " in flight" : ""));
+                ended(p, t, new LocalProtocolException("on-connect request timed out"), nowNanos);
+                if (state == State.DOWN) {
+                    return;
+                }
             }
         }
         if (inFlight != null && nowNanos - inFlight.deadline >= 0) {
-            events.add(new Event.Timeout(inFlight.id, inFlight.request, true, "no DataEnd with message id 0x"
-                    + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id"));
-            abandonInFlight(nowNanos);
+            Pending p = inFlight;
+            Event.Timeout t = new Event.Timeout(p.id, p.request, true, "no DataEnd with message id 0x"
+                    + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id");
+            abandonInFlight();
+            ended(p, t, new LocalProtocolException("on-connect request timed out"), nowNanos);
+            pump(nowNanos);
         }
     }
 

@@ -225,4 +225,72 @@ class HislipSessionTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void onConnectRequestsRunFirstAndTheirEventsStayInside() {
+        HislipSession h = new HislipSession(ConnectionConfig.builder().defaultTimeout(Duration.ofMillis(500))
+                .onConnect(Request.write("SYST:REM"), Request.query("*IDN?")).build(),
+                new HislipSession.Endpoint(4880, "hislip0"));
+        h.open(now);
+        h.linkUp(now);
+        h.receive(ByteBuffer.wrap(HislipMessage.initializeResponse(false, 0x0100, 3).encode()), now);
+        h.channelUp(1, now);
+        h.receive(1, ByteBuffer.wrap(HislipMessage.asyncInitializeResponse("XY").encode()), now);
+        h.receive(1, ByteBuffer.wrap(HislipMessage.asyncMaximumMessageSizeResponse(1 << 20).encode()), now);
+        long user = h.send(Request.query("VOLT?"), now);
+        ByteBuffer out = ByteBuffer.allocate(4096);
+        while (h.pollTransmit(out) > 0) {
+            // collect
+        }
+        out.flip();
+        HislipDecoder d = new HislipDecoder("peer");
+        d.receive(out);
+        List<String> texts = new ArrayList<>();
+        for (Decoded r = d.next(); r instanceof Decoded.Message m; r = d.next()) {
+            if (m.message().type() == MessageType.DATA_END) {
+                texts.add(m.message().text());
+            }
+        }
+        assertThat(texts).as("the hook's requests, and not the user's yet").containsExactly("SYST:REM\n", "*IDN?\n");
+        assertThat(h.state()).isEqualTo(State.ON_CONNECT);
+        h.receive(ByteBuffer.wrap(HislipMessage.dataEnd(false, 0xFFFFFF02, "ID\n".getBytes()).encode()), now);
+        List<Event> ev = new ArrayList<>();
+        for (Event e = h.nextEvent(); e != Event.NeedData.INSTANCE; e = h.nextEvent()) {
+            ev.add(e);
+        }
+        assertThat(ev).noneMatch(e -> e instanceof Event.Reply);
+        assertThat(ev).contains(new Event.StateChanged(State.READY, null));
+        assertThat(h.state()).isEqualTo(State.READY);
+        ByteBuffer next = h.pollTransmit();
+        assertThat(next).isNotNull();
+        d.receive(next);
+        HislipMessage q = ((Decoded.Message) d.next()).message();
+        assertThat(q.text()).isEqualTo("VOLT?\n");
+        assertThat(q.flag()).as("RMT-delivered: the hook's reply was whole").isTrue();
+        assertThat(user).isPositive();
+    }
+
+    @Test
+    void aFailedOnConnectRequestClosesTheLinkAndTriesAgain() {
+        HislipSession h = new HislipSession(ConnectionConfig.builder().defaultTimeout(Duration.ofMillis(500))
+                .onConnect(Request.query("*IDN?")).build(), new HislipSession.Endpoint(4880, "hislip0"));
+        h.open(now);
+        h.linkUp(now);
+        h.receive(ByteBuffer.wrap(HislipMessage.initializeResponse(false, 0x0100, 3).encode()), now);
+        h.channelUp(1, now);
+        h.receive(1, ByteBuffer.wrap(HislipMessage.asyncInitializeResponse("XY").encode()), now);
+        h.receive(1, ByteBuffer.wrap(HislipMessage.asyncMaximumMessageSizeResponse(1 << 20).encode()), now);
+        now += 500 * MS;
+        h.handleTimeout(now);
+        List<Event> ev = new ArrayList<>();
+        for (Event e = h.nextEvent(); e != Event.NeedData.INSTANCE; e = h.nextEvent()) {
+            ev.add(e);
+        }
+        assertThat(ev).noneMatch(e -> e instanceof Event.Timeout);
+        assertThat(ev).anyMatch(e -> e instanceof Event.CloseLink c && c.reason().contains("*IDN?"));
+        assertThat(h.state()).isEqualTo(State.DOWN);
+        h.handleTimeout(h.pollTimeout().getAsLong());
+        h.linkUp(now);
+        assertThat(h.state()).isEqualTo(State.ON_CONNECT);
+    }
 }
