@@ -31,7 +31,7 @@ class HislipWiresharkTest {
     @Test
     @SuppressWarnings("unchecked")
     void wiresharkDecodesEveryMessageOfARealSessionAsTheSpecSays() throws Exception {
-        Assumptions.assumeTrue(onPath("tshark"), "tshark not installed (apt-get install tshark)");
+        Assumptions.assumeTrue(HislipWiresharkTestSupport.onPath("tshark"), "tshark not installed (apt-get install tshark)");
         try (MockInstrument mock = MockInstrument.tcp().scpi(); MockHislip server = MockHislip.serve(mock, 0)) {
             int port = server.port();
             java.nio.file.Path pcap = java.nio.file.Files.createTempFile("hislip", ".pcapng");
@@ -161,14 +161,5 @@ class HislipWiresharkTest {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // poll interval of the condition
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (new java.io.File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
     }
 }
