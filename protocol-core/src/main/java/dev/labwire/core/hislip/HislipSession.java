@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  *  AsyncMaximumMessageSizeResponse -> on-connect hook -> READY
  *  request  -> DataEnd(RMT-delivered, message id, payload + write terminator)   (Data parts first when it is
  *              larger than the server's maximum message size)
- *  reply    <- Data ... DataEnd carrying that message id, cut per {@link Expect} (lines at \n, a block, n bytes)
+ *  reply    &lt;- Data ... DataEnd carrying that message id, cut per {@link Expect} (lines at \n, a block, n bytes)
  * </pre>
  *
  * <p>One request is on the wire at a time (synchronized mode). Stale replies are HiSLIP's to settle: a request that

@@ -13,12 +13,12 @@ import java.util.OptionalLong;
  *
  * <pre>
  *  sync:   Initialize(version, vendor, sub-address)  ->
- *          <- InitializeResponse(overlap bit, server version, session id)
+ *          &lt;- InitializeResponse(overlap bit, server version, session id)
  *  (driver opens the asynchronous connection: {@link #asyncChannelUp})
  *  async:  AsyncInitialize(session id)               ->
- *          <- AsyncInitializeResponse(server vendor id)
+ *          &lt;- AsyncInitializeResponse(server vendor id)
  *  async:  AsyncMaximumMessageSize(our maximum)      ->
- *          <- AsyncMaximumMessageSizeResponse(server's maximum)           => {@link State#READY}
+ *          &lt;- AsyncMaximumMessageSizeResponse(server's maximum)           => {@link State#READY}
  * </pre>
  *
  * Each step must finish before {@code timeoutNanos} after {@link #start}: {@link #handleTimeout} fails the

@@ -9,10 +9,10 @@ import dev.labwire.core.hislip.MessageType;
  *
  * <pre>
  *  async: AsyncDeviceClear                   ->
- *         <- AsyncDeviceClearAcknowledge(server's feature preference: bit 0 overlapped)
+ *         &lt;- AsyncDeviceClearAcknowledge(server's feature preference: bit 0 overlapped)
  *  (from here every Data/DataEnd on the sync channel belongs to cleared requests: discarded)
  *  sync:  DeviceClearComplete(our feature preference) ->
- *         <- DeviceClearAcknowledge(the features now in force)
+ *         &lt;- DeviceClearAcknowledge(the features now in force)
  *  message ids restart at 0xFFFFFF00 ({@link MessageIds#reset()})
  * </pre>
  *
