@@ -21,10 +21,10 @@ public final class Sessions {
     private Sessions() {}
 
     /**
-     * The session machine for {@code endpoint}: a {@link Connection} for {@code tcp://} and {@code serial:}.
+     * The session machine for {@code endpoint}: a {@link Connection} for {@code tcp://} and {@code serial:}, the
+     * VXI-11 machine for {@code vxi11://}, the HiSLIP machine for {@code hislip://}.
      *
-     * @throws IllegalArgumentException for an endpoint whose protocol this version cannot speak yet, naming it and
-     *                                  what to use instead
+     * @throws IllegalArgumentException when {@code config} asks for what the protocol's machine cannot do, named
      */
     public static SessionMachine create(Endpoint endpoint, ConnectionConfig config) {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -43,10 +43,10 @@ public final class Sessions {
             return new dev.labwire.core.hislip.HislipSession(config,
                     new dev.labwire.core.hislip.HislipSession.Endpoint(h.port(), h.subAddress()));
         }
-        String protocol = endpoint instanceof Endpoint.Vxi11 ? "VXI-11" : "HiSLIP";
-        throw new IllegalArgumentException(protocol + " endpoint " + endpoint + " cannot be opened yet: this labwire "
-                + "version parses it but has no " + protocol + " session machine; for the instrument's raw SCPI socket "
-                + "use tcp://" + bracket(host(endpoint)) + ":5025");
+        if (endpoint instanceof Endpoint.Vxi11 v) {
+            return new dev.labwire.core.vxi11.internal.Vxi11Session(v, config);
+        }
+        throw new IllegalArgumentException("no session machine for endpoint " + endpoint);
     }
 
     /**
@@ -96,7 +96,4 @@ public final class Sessions {
         return new Endpoint.Tcp(host(endpoint), port);
     }
 
-    private static String bracket(String host) {
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    }
 }
