@@ -124,7 +124,7 @@ class ModbusBusTest {
     }
 
     @Test
-    void aReplyBrokenOffBySilenceFailsNamingTheLengths() {
+    void aReplyBrokenOffBySilenceIsDiscardedAndTheCallEndsByItsTimeout() {
         BusConfig cfg = Modbus.rtu(9600);
         BusRig rig = BusRig.open(cfg, w -> null);
         long id = send(rig, 7, ModbusCall.readHoldingRegisters(0, 2), cfg);
@@ -132,7 +132,11 @@ class ModbusBusTest {
         rig.deliver(Arrays.copyOf(whole, 5));
         rig.advance(Duration.ofMillis(50));
         rig.deliver(rtu(8, new byte[] {3, 2, 0, 1})); // another unit's frame after the silence
-        assertThat(((Event.Failed) last(rig, id)).cause()).hasMessageContaining("broke off after 5 bytes of the 9 its header announces");
+        assertThat(rig.events).contains(new Event.Discarded(dev.labwire.core.frame.Frame.of(Arrays.copyOf(whole, 5)),
+                Event.DiscardReason.FOREIGN));
+        assertThat(last(rig, id)).isNull();
+        rig.advanceThroughTimers(Duration.ofSeconds(10));
+        assertThat(last(rig, id)).isInstanceOf(Event.Timeout.class);
     }
 
     @Test

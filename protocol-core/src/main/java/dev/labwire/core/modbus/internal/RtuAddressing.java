@@ -10,9 +10,11 @@ import java.util.Arrays;
 
 /**
  * Modbus RTU on a {@link dev.labwire.core.bus.Bus}: {@code unit pdu crc-lo crc-hi} (Serial Line v1.02 section 2.5.1).
- * A frame whose first byte names another unit is foreign (discarded; the request keeps waiting): a late reply of
- * another unit, or noise that a silence cut off. A frame from the awaited unit that is short of its length rule or
- * fails its CRC fails the request, naming both numbers.
+ * A frame is foreign (discarded as {@code Event.Discarded FOREIGN} with its bytes; the request keeps waiting, and ends by
+ * its timeout if nothing better comes) when its first byte names another unit (a late reply of another unit), or when
+ * the length rule says it is not whole or gives no length: bytes that a silence cut off, which cannot be told from
+ * noise, as the Serial Line spec's master discards a damaged frame and waits. A whole frame from the awaited unit whose
+ * CRC is wrong fails the request at once, naming the expected and the received CRC.
  *
  * @param broadcastDelay the quiet time after a broadcast
  */
@@ -59,7 +61,11 @@ public record RtuAddressing(Duration broadcastDelay) implements SerialAddressing
 
     @Override
     public boolean isForeign(Address address, Frame frame) {
-        return frame.length() > 0 && (frame.byteAt(0) & 0xFF) != address.number();
+        if (frame.length() > 0 && (frame.byteAt(0) & 0xFF) != address.number()) {
+            return true;
+        }
+        int expected = RtuLengths.reply(frame.toByteArray());
+        return expected < 0 || frame.length() < Math.max(4, expected);
     }
 
     @Override
