@@ -20,11 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Both clients against an independent Modbus RTU server: Debian's python3-pymodbus (3.0.0rc1) on the other end of a
- * socat pty pair, seeded by {@code pymodbus_rtu_server.py}. Asserts the values the Python side was seeded with, writes
+ * Both clients against an independent Modbus server: Debian's python3-pymodbus (3.0.0rc1), as an RTU or ASCII server on
+ * the other end of a socat pty pair and as a TCP server on loopback, seeded by {@code pymodbus_server.py}. Asserts the values the Python side was seeded with, writes
  * read back, an exception response, and a unit that never answers while the served one still does.
  */
 class ModbusPymodbusTest {
@@ -45,18 +44,59 @@ class ModbusPymodbusTest {
         }
     }
 
+    enum Mode { RTU, ASCII, TCP }
+
+    /** Waits, with a deadline, until the Python server accepts TCP connections on {@code port}. */
+    static void awaitListening(int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("pymodbus did not listen on port " + port + " within 20 s", e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // a connect retry interval, not a wait for a condition we could observe otherwise
+            }
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+        java.util.List<org.junit.jupiter.params.provider.Arguments> all = new java.util.ArrayList<>();
+        for (ModbusClients.Kind k : ModbusClients.Kind.values()) {
+            for (Mode m : Mode.values()) {
+                all.add(org.junit.jupiter.params.provider.Arguments.of(k, m));
+            }
+        }
+        return all.stream();
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(ModbusClients.Kind.class)
-    void readsAndWritesAPymodbusServer(ModbusClients.Kind kind) throws Exception {
-        assumeTrue(MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");
+    @org.junit.jupiter.params.provider.MethodSource("cases")
+    void readsAndWritesAPymodbusServer(ModbusClients.Kind kind, Mode mode) throws Exception {
+        assumeTrue(mode == Mode.TCP || MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");
         assumeTrue(pymodbusAvailable(), "/usr/bin/python3 with pymodbus is not installed (apt-get install -y python3-pymodbus)");
-        Path script = Files.createTempFile("pymodbus_rtu_server", ".py");
-        try (var in = ModbusPymodbusTest.class.getResourceAsStream("/modbus/pymodbus_rtu_server.py")) {
+        Path script = Files.createTempFile("pymodbus_server", ".py");
+        try (var in = ModbusPymodbusTest.class.getResourceAsStream("/modbus/pymodbus_server.py")) {
             Files.write(script, in.readAllBytes());
         }
-        try (PtyPair pty = PtyPair.open()) {
-            Process server = new ProcessBuilder(PYTHON.toString(), script.toString(), pty.peerPath().toString(), "7", "9600")
-                    .redirectErrorStream(true).start();
+        try (PtyPair pty = mode == Mode.TCP ? null : PtyPair.open()) {
+            int port = freePort();
+            String where = mode == Mode.TCP ? String.valueOf(port) : pty.peerPath().toString();
+            Process server = new ProcessBuilder(PYTHON.toString(), script.toString(), mode.name().toLowerCase(java.util.Locale.ROOT),
+                    where, "7", "9600").redirectErrorStream(true).start();
+            String endpoint = mode == Mode.TCP ? "tcp://127.0.0.1:" + port : "serial:" + pty.clientPath() + "?baud=9600";
+            dev.labwire.core.bus.BusConfig config = switch (mode) {
+                case RTU -> Modbus.rtu(9600);
+                case ASCII -> Modbus.ascii();
+                case TCP -> Modbus.tcp();
+            };
             StringBuffer serverLog = new StringBuffer();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -64,7 +104,10 @@ class ModbusPymodbusTest {
                 Thread drain = new Thread(() -> out.lines().forEach(l -> serverLog.append(l).append('\n')), "pymodbus-log");
                 drain.setDaemon(true);
                 drain.start();
-                try (ModbusClients.Bus bus = ModbusClients.open(kind, "serial:" + pty.clientPath() + "?baud=9600", Modbus.rtu(9600))) {
+                if (mode == Mode.TCP) {
+                    awaitListening(port);
+                }
+                try (ModbusClients.Bus bus = ModbusClients.open(kind, endpoint, config)) {
                     ModbusClients.Unit unit = bus.unit(7);
                     // the server opens its port after printing READY: poll until it answers, within a deadline
                     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -100,7 +143,7 @@ class ModbusPymodbusTest {
                             .isInstanceOf(ModbusException.class)
                             .hasMessage("unit 7 answered READ_HOLDING_REGISTERS (0x03) with exception 0x02 ILLEGAL DATA ADDRESS");
 
-                    // unit 3 is not on this bus: it times out alone, and unit 7 answers the next call
+                    // unit 3 is not on this bus (pymodbus ignores it): it times out alone, and unit 7 answers the next call
                     long t0 = System.nanoTime();
                     assertThatThrownBy(() -> bus.unit(3).call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofMillis(300)))
                             .isInstanceOf(RequestTimeoutException.class);
