@@ -52,6 +52,46 @@ class ModbusPropertiesTest {
         assertThat(c.decode(unit, stripped.toByteArray())).containsExactly(regs);
     }
 
+    enum Transport { RTU, ASCII, TCP }
+
+    @Property(tries = 1000)
+    void everyTransportDeliversTheRegistersWhateverTheSplit(@ForAll Transport transport,
+            @ForAll @IntRange(min = 1, max = 247) int unit,
+            @ForAll @Size(min = 1, max = 125) List<@IntRange(min = 0, max = 65535) Integer> values, @ForAll long seed) {
+        int[] regs = values.stream().mapToInt(Integer::intValue).toArray();
+        BusConfig cfg = switch (transport) {
+            case RTU -> Modbus.rtu(9600);
+            case ASCII -> Modbus.ascii();
+            case TCP -> Modbus.tcp();
+        };
+        BusRig rig = BusRig.open(cfg, w -> null);
+        ModbusCall<int[]> c = ModbusCall.readHoldingRegisters(7, regs.length);
+        long id = rig.send(Address.of(unit), c.request(unit, cfg.addressing()), Bus.Priority.NORMAL);
+        byte[] pdu = new byte[2 + 2 * regs.length];
+        pdu[0] = 3;
+        pdu[1] = (byte) (2 * regs.length);
+        for (int i = 0; i < regs.length; i++) {
+            pdu[2 + 2 * i] = (byte) (regs[i] >> 8);
+            pdu[3 + 2 * i] = (byte) regs[i];
+        }
+        byte[] reply = cfg.addressing().encode(Address.of(unit), pdu, 1);
+        if (transport == Transport.ASCII) {
+            reply = Arrays.copyOf(reply, reply.length + 2);
+            reply[reply.length - 2] = '\r';
+            reply[reply.length - 1] = '\n';
+        }
+        if (transport == Transport.TCP) {
+            byte[] written = rig.wire.get(0).bytes();
+            reply[0] = written[0];
+            reply[1] = written[1];
+        }
+        for (byte[] chunk : Chunking.randomSplit(reply, new Random(seed))) {
+            rig.deliver(chunk);
+        }
+        Event e = rig.events.stream().filter(x -> x instanceof Event.Reply r && r.id() == id).findFirst().orElseThrow();
+        assertThat(c.result(unit, (Event.Reply) e)).containsExactly(regs);
+    }
+
     @Property(tries = 1000)
     void garbageOnTheBusEndsTheCallOnceByItsDeadlineAndNeverGrowsMemory(@ForAll @Size(max = 600) byte[] garbage,
             @ForAll long seed) {
