@@ -151,6 +151,20 @@ class ModbusBusTest {
     }
 
     @Test
+    void aLateReplyOfTheSameUnitForAnotherFunctionIsForeign() {
+        BusConfig cfg = Modbus.rtu(9600);
+        BusRig rig = BusRig.open(cfg, w -> null);
+        ModbusCall<Void> c = ModbusCall.writeSingleRegister(1, 5);
+        long id = send(rig, 7, c, cfg);
+        rig.deliver(rtu(7, new byte[] {3, 2, 0, 1})); // an FC 3 reply, late from an earlier request
+        assertThat(last(rig, id)).isNull();
+        rig.deliver(rtu(7, new byte[] {6, 0, 1, 0, 5}));
+        assertThat(last(rig, id)).isInstanceOf(Event.Reply.class);
+        assertThat(c.result(7, (Event.Reply) last(rig, id))).isNull();
+        assertThat(rig.bus.foreignFrames()).isEqualTo(1);
+    }
+
+    @Test
     void aBroadcastIsWrittenNeverAnsweredAndTheTurnaroundDelayPassesBeforeTheNextWrite() {
         BusConfig cfg = Modbus.rtu(9600);
         BusRig rig = BusRig.open(cfg, rtuUnit(1));

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * its timeout if nothing better comes) when its first byte names another unit (a late reply of another unit), or when
  * the length rule says it is not whole or gives no length: bytes that a silence cut off, which cannot be told from
  * noise, as the Serial Line spec's master discards a damaged frame and waits. A whole frame from the awaited unit whose
- * CRC is wrong fails the request at once, naming the expected and the received CRC.
+ * CRC is wrong fails the request at once, naming the expected and the received CRC. A whole, good frame of this unit for
+ * another function code is foreign too (a late reply to an earlier request of another function).
  *
  * @param broadcastDelay the quiet time after a broadcast
  */
@@ -66,6 +67,20 @@ public record RtuAddressing(Duration broadcastDelay) implements SerialAddressing
         }
         int expected = RtuLengths.reply(frame.toByteArray());
         return expected < 0 || frame.length() < Math.max(4, expected);
+    }
+
+    /**
+     * Also foreign: a whole frame with a good CRC whose function code (exception bit aside) is not the request's, such
+     * as a late FC 3 reply of this unit while its FC 6 is awaited.
+     */
+    @Override
+    public boolean isForeign(Address address, byte[] command, Frame frame) {
+        if (isForeign(address, frame)) {
+            return true;
+        }
+        byte[] f = frame.toByteArray();
+        return command.length >= 2 && CRC.compute(f, 0, f.length - 2) == CRC.read(f, f.length - 2)
+                && (f[1] & 0x7F) != (command[1] & 0x7F);
     }
 
     @Override
