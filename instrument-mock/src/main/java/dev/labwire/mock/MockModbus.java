@@ -55,6 +55,7 @@ public final class MockModbus implements AutoCloseable {
     private final AtomicInteger corruptNext = new AtomicInteger();
     private final AtomicLong badFrames = new AtomicLong();
     private volatile Duration delay = Duration.ZERO;
+    private final java.util.Map<Integer, Duration> unitDelays = new ConcurrentHashMap<>();
     private volatile byte[] garbage;
     private volatile Duration garbageGap = Duration.ZERO;
     private volatile boolean closed;
@@ -136,6 +137,21 @@ public final class MockModbus implements AutoCloseable {
     /** Every reply comes {@code delay} after its request was read (default zero). */
     public MockModbus delay(Duration delay) {
         this.delay = Objects.requireNonNull(delay, "delay");
+        return this;
+    }
+
+    /**
+     * Replies of {@code unit} come {@code delay} after their request was read, added to {@link #delay(Duration)};
+     * zero removes it. The mock answers in request order, so on RTU a slow unit holds back the replies after it, as
+     * on a real line.
+     */
+    public MockModbus delay(int unit, Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isZero()) {
+            unitDelays.remove(unit);
+        } else {
+            unitDelays.put(unit, delay);
+        }
         return this;
     }
 
@@ -227,7 +243,7 @@ public final class MockModbus implements AutoCloseable {
                         if (corruptNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             wire[wire.length - 1] ^= 0x5A;
                         }
-                        send(b -> out.write(ByteBuffer.wrap(b)), wire);
+                        send(unit, b -> out.write(ByteBuffer.wrap(b)), wire);
                     }
                 }
             }
@@ -275,7 +291,7 @@ public final class MockModbus implements AutoCloseable {
                     if (corruptNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         wire[3] = 1;
                     }
-                    send(b -> {
+                    send(head[6] & 0xFF, b -> {
                         out.write(b);
                         out.flush();
                     }, wire);
@@ -305,8 +321,8 @@ public final class MockModbus implements AutoCloseable {
         void write(byte[] b) throws IOException;
     }
 
-    private void send(Writer w, byte[] wire) throws IOException {
-        pause(delay);
+    private void send(int unit, Writer w, byte[] wire) throws IOException {
+        pause(delay.plus(unitDelays.getOrDefault(unit, Duration.ZERO)));
         byte[] noise = garbage;
         if (noise != null) {
             w.write(noise);
