@@ -7,6 +7,7 @@ module dev.labwire.core {
     exports dev.labwire.core.bus;
     exports dev.labwire.core.endpoint;
     exports dev.labwire.core.frame;
+    exports dev.labwire.core.rfc2217;
     exports dev.labwire.core.scpi;
     // shared by both drivers so that a fix lands once; not API
     exports dev.labwire.core.internal to dev.labwire.blocking, dev.labwire.netty;

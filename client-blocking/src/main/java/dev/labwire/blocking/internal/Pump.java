@@ -239,6 +239,8 @@ final class Pump implements LinkIo.Sink, Channels.Host {
             return;
         } else if (e instanceof Event.Discarded x) {
             LOG.debug("{}: discarded {} ({})", d.name, x.frame(), x.reason());
+        } else if (e instanceof Event.PortState ps) {
+            LOG.debug("{}: RFC 2217 port state: line {}, modem {}", d.name, ps.lineState(), ps.modemState());
         } else if (e instanceof Event.ProtocolError pe) {
             LOG.warn("{}: {}", d.name, pe.error().getMessage());
         }

@@ -111,6 +111,8 @@ final class Dispatch {
             }
         } else if (e instanceof Event.Discarded d) {
             LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
+        } else if (e instanceof Event.PortState ps) {
+            LOG.debug("{}: RFC 2217 port state: line {}, modem {}", name, ps.lineState(), ps.modemState());
         } else if (e instanceof Event.ProtocolError pe) {
             LOG.warn("{}: {}", name, pe.error().getMessage());
         }
