@@ -94,9 +94,7 @@ public final class TelnetDecoder {
                     }
                     break;
                 case IAC:
-                    if (command(b, out)) {
-                        return true;
-                    }
+                    command(b, out);
                     break;
                 case VERB:
                     st = St.DATA;
@@ -110,14 +108,16 @@ public final class TelnetDecoder {
                 case SB_DATA:
                     if (b == Telnet.IAC) {
                         st = St.SB_IAC;
-                    } else {
-                        keep(b, sink);
+                    } else if (!keep(b, sink)) {
+                        return true;
                     }
                     break;
                 case SB_IAC:
                     if (b == Telnet.IAC) {
                         st = St.SB_DATA;
-                        keep(b, sink);
+                        if (!keep(b, sink)) {
+                            return true;
+                        }
                     } else if (b == Telnet.SE) {
                         st = St.DATA;
                         sink.subnegotiation(sbOption, sb, sbLen);
@@ -125,9 +125,8 @@ public final class TelnetDecoder {
                     } else {
                         sink.malformed("IAC " + Telnet.command(b) + " inside the subnegotiation of option " + sbOption
                                 + " (expected IAC SE or IAC IAC); the subnegotiation is dropped");
-                        if (command(b, out)) {
-                            return true;
-                        }
+                        command(b, out);
+                        return true;
                     }
                     break;
                 case SB_SKIP:
@@ -146,7 +145,7 @@ public final class TelnetDecoder {
     }
 
     /** After IAC outside a subnegotiation. */
-    private boolean command(int b, ByteBuffer out) {
+    private void command(int b, ByteBuffer out) {
         switch (b) {
             case Telnet.IAC -> {
                 out.put((byte) 0xFF);
@@ -159,16 +158,17 @@ public final class TelnetDecoder {
             case Telnet.SB -> st = St.SB_OPTION;
             default -> st = St.DATA; // NOP, GA, DM, BRK, ..., a stray SE: no data, nothing to answer
         }
-        return false;
     }
 
-    private void keep(int b, Sink sink) {
+    /** Keeps a payload byte; false when the payload was too long (reported, and skipped from now on). */
+    private boolean keep(int b, Sink sink) {
         if (sbLen == sb.length) {
             sink.malformed("subnegotiation of option " + sbOption + " is longer than " + sb.length
                     + " bytes; skipped to its IAC SE");
             st = St.SB_SKIP;
-            return;
+            return false;
         }
         sb[sbLen++] = (byte) b;
+        return true;
     }
 }
