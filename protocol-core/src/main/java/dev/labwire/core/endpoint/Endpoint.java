@@ -224,8 +224,8 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint
      *
      * @param host     a host name, IPv4 or IPv6 address (no brackets)
      * @param port     the TCP port, 1..65535
-     * @param settings the line settings to send; RS485 must be off
-     * @throws IllegalArgumentException naming the bad part
+     * @param settings the line settings to send; RS485 must be off (a bad part is refused with an
+     *                 {@link IllegalArgumentException} naming it)
      */
     record Rfc2217(String host, int port, SerialSettings settings) implements Endpoint {
         public Rfc2217 {

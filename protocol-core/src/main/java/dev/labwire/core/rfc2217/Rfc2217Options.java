@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param purgeOnConnect send PURGE-DATA (both buffers) after the settings, so bytes the device sent before the link
  *                       was made do not reach the first request; default true
  * @param raiseDtrRts    send SET-CONTROL DTR ON, and RTS ON unless flow control is RTS/CTS; default true
- * @throws IllegalArgumentException when {@code ackTimeout} is not positive
+ * <p>A non-positive {@code ackTimeout} is refused with an {@link IllegalArgumentException}.
  */
 public record Rfc2217Options(Duration ackTimeout, boolean purgeOnConnect, boolean raiseDtrRts) {
     /** 1 s to answer, purge on connect, DTR and RTS raised. */

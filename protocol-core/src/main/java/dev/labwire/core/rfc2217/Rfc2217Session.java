@@ -30,13 +30,13 @@ import java.util.OptionalLong;
  *   driver                 Rfc2217Session                         inner machine
  *   linkUp  -------------> IAC WILL BINARY, IAC DO BINARY,
  *                          IAC WILL SGA, IAC DO SGA, IAC WILL 44 -->  (still CONNECTING)
- *           <------------- server: IAC DO 44
+ *           &lt;------------- server: IAC DO 44
  *                          IAC SB 44 1 [baud, 4 bytes big-endian] IAC SE, SET-DATASIZE, SET-PARITY,
  *                          SET-STOPSIZE, SET-CONTROL flow, DTR ON, RTS ON, SET-LINESTATE-MASK, PURGE-DATA 3
- *           <------------- server: IAC SB 44 101 ... IAC SE (one answer per setting)
+ *           &lt;------------- server: IAC SB 44 101 ... IAC SE (one answer per setting)
  *                          all answered (or the deadline, below) --> linkUp: on-connect hook, requests
  *   receive 'A' FF FF 'B'  -------------------------------------->  receive 'A' FF 'B'
- *   pollTransmit           <--------------------------------------  'x' FF 'y'  sent as  'x' FF FF 'y'
+ *   pollTransmit           &lt;--------------------------------------  'x' FF 'y'  sent as  'x' FF FF 'y'
  * </pre>
  *
  * <h2>Negotiation (RFC 854, 855, 856, 858, 2217)</h2>
