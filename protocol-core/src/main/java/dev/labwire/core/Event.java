@@ -192,7 +192,8 @@ public sealed interface Event {
      * NOTIFY-MODEMSTATE, RFC 2217 section 4): each event carries the latest of both, -1 for one not reported yet on
      * this link. Bits as RFC 2217 (those of a 16550 UART's LSR and MSR). Which changes the server reports is its
      * mask: labwire asks for the error bits of the line state (break, framing, parity, overrun) and leaves the modem
-     * mask at the server's default. Only {@code rfc2217://} links give it; both clients log it at DEBUG.
+     * mask at the server's default. Only {@code rfc2217://} links give it; both clients hand it to their {@code onPortState} listeners
+     * and log it at DEBUG.
      *
      * <pre>
      * lineState:  bit 7 time-out error, 6 transfer shift register empty, 5 transfer holding register empty,

@@ -315,6 +315,12 @@ public final class BlockingDriver {
                 dev.labwire.core.Overflow.DROP_OLDEST, (Integer stb) -> listener.accept(stb)));
     }
 
+    /** Tells {@code listener} every RFC 2217 port state notification, through a bounded queue (256, the oldest dropped). */
+    public AutoCloseable onPortState(Consumer<Event.PortState> listener) {
+        return pump.addPortStateListener(callbacks.channel("port-state listener", 256,
+                dev.labwire.core.Overflow.DROP_OLDEST, (Event.PortState ps) -> listener.accept(ps)));
+    }
+
     /** Tells {@code listener} of every state change, through a bounded queue (256, the oldest dropped). */
     public void addStateListener(BiConsumer<State, Throwable> listener) {
         pump.addStateListener(callbacks.channel("state listener", 256, dev.labwire.core.Overflow.DROP_OLDEST,

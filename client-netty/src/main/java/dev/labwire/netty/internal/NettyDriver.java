@@ -149,6 +149,13 @@ public final class NettyDriver {
         return () -> remove.thenAccept(r -> runOnLoop(r));
     }
 
+    /** Calls {@code listener} (on the callback executor, or the loop) with every RFC 2217 port state notification. */
+    public AutoCloseable onPortState(java.util.function.Consumer<Event.PortState> listener) {
+        java.util.concurrent.CompletableFuture<Runnable> remove = new java.util.concurrent.CompletableFuture<>();
+        runOnLoop(() -> remove.complete(dispatch.addPortStateListener(listener)));
+        return () -> remove.thenAccept(r -> runOnLoop(r));
+    }
+
     private void runOnLoop(Runnable r) {
         if (loop.inEventLoop()) {
             r.run();
