@@ -10,6 +10,7 @@ import dev.labwire.core.bus.Addressing;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import dev.labwire.mock.PyserialRfc2217;
 import dev.labwire.mock.Ser2net;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,5 +146,21 @@ class Rfc2217Ser2netTest {
         Await.until(WAIT, () -> causes.stream().anyMatch(t -> String.valueOf(t.getMessage()).contains("COM-PORT-OPTION")),
                 () -> "a failure naming COM-PORT-OPTION; got " + causes);
         assertThat(r.state()).isNotEqualTo(State.READY);
+    }
+
+    /** A second, independent server: pyserial's PortManager answers every setting, DTR and RTS included. */
+    @Test
+    void pyserialsRfc2217ServerSetsThePortToo() {
+        assumeTrue(PyserialRfc2217.available(), "python3-serial is not installed");
+        try (PyserialRfc2217 py = PyserialRfc2217.start(mock.devicePath())) {
+            long start = System.nanoTime();
+            BlockingClient c = client(py.endpoint() + "?baud=4800&stop=2", new CopyOnWriteArrayList<>());
+            assertThat(Ser2net.stty(mock.devicePath())).contains("speed 4800 baud").contains(" cstopb");
+            assertThat(c.query("*IDN?")).isEqualTo("LABWIRE,MOCK,0,1");
+            assertThat(c.query("BIN\u00ff?")).isEqualTo("A\u00ffB");
+            assertThat(c.queryBlock("ALL?")).containsExactly(all256());
+            assertThat(System.nanoTime() - start).as("every setting answered: no deadline wait").isLessThan(900_000_000L);
+            c.close();
+        }
     }
 }

@@ -54,9 +54,9 @@ import java.util.OptionalLong;
  *       then the inner machine's backoff and reconnect as for a failed connect).</li>
  *   <li>The server answers a setting with another value than asked (a baud rate it cannot do): the attempt fails the
  *       same way, naming both values.</li>
- *   <li>Fallback: servers that never answer SET-CONTROL DTR/RTS (ser2net on a pty does not) or the masks or
- *       PURGE-DATA: at the deadline the inner machine goes up anyway and those are taken as applied; the link waits
- *       the whole deadline for them. If SET-BAUDRATE, -DATASIZE, -PARITY, -STOPSIZE or the flow control is the one
+ *   <li>Fallback: servers that never answer SET-CONTROL DTR/RTS (ser2net on a pty does not) or PURGE-DATA: at the
+ *       deadline the inner machine goes up anyway and those are taken as applied; the link waits the whole deadline
+ *       for them. SET-LINESTATE-MASK's answer is not waited for (pyserial's server never sends one). If SET-BAUDRATE, -DATASIZE, -PARITY, -STOPSIZE or the flow control is the one
  *       unanswered, it also goes up, with an {@link Event.ProtocolError} naming the setting (logged at WARN).</li>
  * </ul>
  *

@@ -20,7 +20,8 @@ import java.util.List;
  *   answers:          IAC SB 44 (code + 100) value IAC SE
  * </pre>
  * A value byte 255 is doubled inside the subnegotiation (RFC 855). The first five are required: an answer with another
- * value fails the link; the rest are taken as applied when unanswered (ser2net on a pty never answers DTR/RTS).
+ * value fails the link; the rest are taken as applied when unanswered (ser2net on a pty never answers DTR/RTS), and
+ * SET-LINESTATE-MASK's answer is not waited for at all (pyserial's server never sends it).
  */
 public final class ComPortSetup {
     /** Line state bits asked for: break (4), framing (3), parity (2), overrun (1). */
@@ -46,7 +47,9 @@ public final class ComPortSetup {
                 add(Telnet.SET_CONTROL, false, "SET-CONTROL RTS ON", (byte) Telnet.RTS_ON);
             }
         }
-        add(Telnet.SET_LINESTATE_MASK, false, "SET-LINESTATE-MASK", (byte) LINESTATE_MASK);
+        // sent, but its answer is not waited for: it only shapes later notifications, and pyserial's PortManager
+        // (3.5) never answers it
+        commands.add(TelnetEncoder.comPort(Telnet.SET_LINESTATE_MASK, (byte) LINESTATE_MASK));
         if (purge) {
             add(Telnet.PURGE_DATA, false, "PURGE-DATA", (byte) Telnet.PURGE_BOTH);
         }
