@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fake Prologix GPIB-ETHERNET adapter on loopback TCP (port 0 instead of 1234) with simulated GPIB instruments
- * behind it, built from the Prologix user manual; no real adapter runs here, so this is what labwire's Prologix
+ * A fake Prologix GPIB adapter with simulated GPIB instruments behind it, built from the Prologix user manual: a
+ * GPIB-ETHERNET on loopback TCP ({@link #tcp()}, port 0 instead of 1234) or a GPIB-USB as a serial port
+ * ({@link #pty()}, a pty pair made by {@code socat}). No real adapter runs here, so this is what labwire's Prologix
  * bytes are tested against, together with the manual's own examples.
  *
  * <p>What it does, in controller mode, as the manual describes:
@@ -48,7 +49,9 @@ public final class MockPrologix implements AutoCloseable {
     private static final int ESC = 27;
     private static final int MAX_LINE = 64 * 1024;
 
-    private final ServerSocket server;
+    private final ServerSocket server;   // null for a pty
+    private final Process socat;         // null for TCP
+    private final java.nio.file.Path dir;
     private final Map<Integer, Instrument> instruments = new ConcurrentHashMap<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -66,29 +69,84 @@ public final class MockPrologix implements AutoCloseable {
         }
     }
 
-    private MockPrologix() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "mock-prologix " + server.getLocalPort());
+    private MockPrologix(boolean pty) throws IOException {
+        if (!pty) {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            socat = null;
+            dir = null;
+            Thread t = new Thread(this::acceptLoop, "mock-prologix " + server.getLocalPort());
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        server = null;
+        dir = java.nio.file.Files.createTempDirectory("labwire-prologix-");
+        java.nio.file.Path mock = dir.resolve("mock");
+        socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + devicePath(),
+                "pty,raw,echo=0,link=" + mock).redirectErrorStream(true).start();
+        StringBuilder socatLog = new StringBuilder();
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(socat.getInputStream(),
+                StandardCharsets.UTF_8));
+        for (String l; (l = r.readLine()) != null && !l.contains("starting data transfer loop"); ) {
+            socatLog.append(l).append('\n');   // socat logs the pty names, then this line once both exist
+        }
+        if (!socat.isAlive()) {
+            throw new IOException("socat could not make the pty pair:\n" + socatLog);
+        }
+        Thread drain = new Thread(() -> {
+            try {
+                socat.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // socat ended
+            }
+        }, "mock-prologix-socat-log");
+        drain.setDaemon(true);
+        drain.start();
+        InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(mock.toFile()));
+        OutputStream out = new java.io.FileOutputStream(mock.toFile());
+        Thread t = new Thread(() -> serve(in, out, () -> { }), "mock-prologix " + devicePath());
         t.setDaemon(true);
         t.start();
     }
 
-    /** An adapter listening on a free loopback port. */
+    /** An adapter listening on a free loopback port, as a GPIB-ETHERNET does on 1234. */
     public static MockPrologix tcp() {
         try {
-            return new MockPrologix();
+            return new MockPrologix(false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** {@code tcp://127.0.0.1:<port>}. */
-    public String endpoint() {
-        return "tcp://127.0.0.1:" + port();
+    /**
+     * An adapter behind a serial port, as a GPIB-USB is: the client opens {@link #devicePath()}.
+     *
+     * @throws IllegalStateException when socat is not installed
+     */
+    public static MockPrologix pty() {
+        if (!MockInstrument.socatAvailable()) {
+            throw new IllegalStateException("MockPrologix.pty() needs socat: apt-get install -y socat");
+        }
+        try {
+            return new MockPrologix(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
+    /** {@code tcp://127.0.0.1:<port>}, or {@code serial:<device path>} for a pty. */
+    public String endpoint() {
+        return server != null ? "tcp://127.0.0.1:" + port() : "serial:" + devicePath();
+    }
+
+    /** The TCP port; -1 for a pty. */
     public int port() {
-        return server.getLocalPort();
+        return server != null ? server.getLocalPort() : -1;
+    }
+
+    /** The serial device a client opens; null for TCP. */
+    public java.nio.file.Path devicePath() {
+        return dir == null ? null : dir.resolve("device");
     }
 
     /**
@@ -133,7 +191,15 @@ public final class MockPrologix implements AutoCloseable {
                 Socket s = server.accept();
                 s.setTcpNoDelay(true);
                 sockets.add(s);
-                Thread t = new Thread(() -> serve(s), "mock-prologix-conn " + s.getPort());
+                Thread t = new Thread(() -> {
+                    try {
+                        serve(s.getInputStream(), s.getOutputStream(), s);
+                    } catch (IOException e) {
+                        log.debug("mock Prologix connection failed: {}", e.toString());
+                    } finally {
+                        sockets.remove(s);
+                    }
+                }, "mock-prologix-conn " + s.getPort());
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -145,12 +211,12 @@ public final class MockPrologix implements AutoCloseable {
     }
 
     /** One connection's adapter state: settings persist per connection here (the real one keeps them in EEPROM). */
-    private void serve(Socket s) {
+    private void serve(InputStream input, OutputStream output, java.io.Closeable link) {
         int addr = 0;
         int eos = 0;
         boolean eoi = true;
         boolean auto = false;
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (link; InputStream in = input; OutputStream out = output) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             boolean escaped = false;
             boolean startsEscaped = false;
@@ -241,11 +307,7 @@ public final class MockPrologix implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (!server.isClosed()) {
-                log.debug("mock Prologix connection ended: {}", e.toString());
-            }
-        } finally {
-            sockets.remove(s);
+            log.debug("mock Prologix connection ended: {}", e.toString());
         }
     }
 
@@ -313,6 +375,15 @@ public final class MockPrologix implements AutoCloseable {
     /** Closes the listener and every connection. */
     @Override
     public void close() {
+        if (socat != null) {
+            socat.destroy();
+            try {
+                socat.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         try {
             server.close();
         } catch (IOException e) {

@@ -129,4 +129,26 @@ class MockPrologixTest {
         send(sel.query(5, "*IDN?\n".getBytes(StandardCharsets.US_ASCII)));
         assertThat(readLine()).isEqualTo("ACME,DMM,5\n");
     }
+
+    /** A GPIB-USB is a serial port: the same bytes through a pty pair (a blocking read: bounded by the timeout). */
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void asAGpibUsbOnAPty() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MockInstrument.socatAvailable(), "socat is not installed");
+        try (MockPrologix usb = MockPrologix.pty().instrument(22, cmd -> cmd.equals("*IDN?") ? MockReply.line("ACME,SCOPE,22") : null);
+             java.io.FileOutputStream out = new java.io.FileOutputStream(usb.devicePath().toFile());
+             java.io.FileInputStream pin = new java.io.FileInputStream(usb.devicePath().toFile())) {
+            assertThat(usb.endpoint()).isEqualTo("serial:" + usb.devicePath());
+            Prologix.Selector sel = new Prologix.Selector();
+            out.write(Prologix.setup(Duration.ofMillis(200)));
+            out.write(sel.query(22, "*IDN?\n".getBytes(StandardCharsets.US_ASCII)));
+            out.flush();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            for (int b; got.size() < 14 && (b = pin.read()) >= 0; ) {
+                got.write(b);
+            }
+            assertThat(got.toString(StandardCharsets.ISO_8859_1)).isEqualTo("ACME,SCOPE,22\n");
+            assertThat(usb.log()).contains("++addr 22", "22 < *IDN?\n");
+        }
+    }
 }
