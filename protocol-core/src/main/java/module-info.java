@@ -9,6 +9,7 @@ module dev.labwire.core {
     exports dev.labwire.core.frame;
     exports dev.labwire.core.hislip;
     exports dev.labwire.core.modbus;
+    exports dev.labwire.core.rfc2217;
     exports dev.labwire.core.scpi;
     exports dev.labwire.core.vxi11;
     // shared by both drivers so that a fix lands once; not API
