@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * One instrument (or port) that {@link Discovery} found.
  *
  * <p>{@link #endpoint()} is a string that {@link Endpoint#parse} accepts and the clients open:
- * {@code tcp://192.168.1.50:5025}, {@code tcp://[fe80::1%eth0]:5025}, {@code vxi11://192.168.1.50/inst0},
+ * {@code tcp://192.168.1.50:5025}, {@code tcp://[fe80::1%eth0]:5025}, {@code vxi11://192.168.1.50:111/inst0},
  * {@code hislip://192.168.1.50:4880/hislip0}, {@code serial:/dev/ttyUSB0}. Manufacturer, model, serial number and
  * firmware come from the service's DNS-SD TXT record (the LXI keys {@code Manufacturer}, {@code Model},
  * {@code SerialNumber}, {@code FirmwareVersion}), from the USB descriptor for a serial port, or from the

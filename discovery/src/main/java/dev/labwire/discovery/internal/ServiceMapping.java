@@ -20,8 +20,8 @@ import java.util.Optional;
  * <pre>
  *   _scpi-raw._tcp  SCPI raw socket       tcp://addr:port
  *   _hislip._tcp    HiSLIP (IVI-6.1)      hislip://addr:port/hislip0
- *   _vxi-11._tcp    VXI-11 portmapper     vxi11://addr/inst0       (vxi11://addr:port/inst0 off port 111)
- *   _lxi._tcp       the LXI web page      vxi11://addr/inst0       (LXI devices serve VXI-11; "via" says so)
+ *   _vxi-11._tcp    VXI-11 portmapper     vxi11://addr:111/inst0   (the SRV port: the portmapper's)
+ *   _lxi._tcp       the LXI web page      vxi11://addr:111/inst0    (LXI devices serve VXI-11; "via" says so)
  * </pre>
  * The address is an IPv4 one when the service has any (a global one before a link-local one), else an IPv6 one
  * (global first; a link-local one keeps its scope, {@code fe80::1%eth0}).
