@@ -14,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceEvent;
@@ -32,7 +37,16 @@ public final class MdnsBrowser implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MdnsBrowser.class);
 
+    /** How long a service resolved without a TXT record waits for one before it is handed out anyway. */
+    static final long TXT_GRACE_MS = 750;
+
     private final List<JmDNS> instances = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> emitted = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "labwire-mdns-txt-wait");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
 
     /**
@@ -113,6 +127,42 @@ public final class MdnsBrowser implements AutoCloseable {
             if (closed || info == null) {
                 return;
             }
+            String key = event.getDNS().getName() + "|" + event.getType() + "|" + event.getName();
+            if (emitted.contains(key)) {
+                return;
+            }
+            Optional<FoundInstrument> found = map(event.getType(), event.getName(), info);
+            if (found.isEmpty()) {
+                return;
+            }
+            if (!found.get().properties().isEmpty()) {
+                if (emitted.add(key)) {
+                    sink.accept(found.get());
+                }
+                return;
+            }
+            // JmDNS may call this before the TXT record is in (seen with python-zeroconf announcing): give the TXT
+            // record TXT_GRACE_MS to come, then hand out what is known (a service may have no TXT at all)
+            JmDNS dns = event.getDNS();
+            String type = event.getType();
+            String name = event.getName();
+            try {
+                timer.schedule(() -> {
+                    if (closed || !emitted.add(key)) {
+                        return;
+                    }
+                    ServiceInfo latest = dns.getServiceInfo(type, name, false, 1);
+                    Optional<FoundInstrument> now = latest == null ? Optional.empty() : map(type, name, latest);
+                    sink.accept(now.orElse(found.get()));
+                }, TXT_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    private static Optional<FoundInstrument> map(String type, String name, ServiceInfo info) {
+        {
             List<InetAddress> addresses = new ArrayList<>();
             addresses.addAll(Arrays.asList(info.getInet4Addresses()));
             addresses.addAll(Arrays.asList(info.getInet6Addresses()));
@@ -123,16 +173,17 @@ public final class MdnsBrowser implements AutoCloseable {
                 String v = info.getPropertyString(k);
                 txt.put(k, v == null ? "" : v);
             }
-            Optional<FoundInstrument> found = ServiceMapping.map(event.getType(), event.getName(), info.getServer(),
-                    info.getPort(), addresses, txt);
-            log.debug("mDNS: resolved {} {} -> {}", event.getType(), event.getName(), found);
-            found.ifPresent(sink);
+            Optional<FoundInstrument> found = ServiceMapping.map(type, name, info.getServer(), info.getPort(),
+                    addresses, txt);
+            log.debug("mDNS: resolved {} {} -> {}", type, name, found);
+            return found;
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        timer.shutdownNow();
         List<JmDNS> copy;
         synchronized (instances) {
             copy = new ArrayList<>(instances);
