@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,23 +24,35 @@ import picocli.CommandLine.Spec;
 final class MockCommand implements Callable<Integer> {
 
     /**
-     * What the mock simulates. Adding one is one line: a name and what to do to a fresh mock. (VXI-11, HiSLIP and
-     * Modbus personalities are being built on other branches; they come here when they land.)
+     * What the mock simulates. Adding one is one line: a name, a description and how to start it from the
+     * {@link Launch} options. (VXI-11, HiSLIP and Modbus personalities are being built on other branches; each comes
+     * here as one line when it lands.)
      */
     enum Personality {
-        scpi("an IEEE 488.2/SCPI instrument", MockInstrument::scpi),
-        bus("an RS485 bus with devices A and B", m -> {
-            m.busDevice("A").dictionary().set("FLOW", "+14.70");
-            m.busDevice("B").dictionary().set("FLOW", "+3.20");
-        });
+        scpi("an IEEE 488.2/SCPI instrument", l -> l.stream().scpi()),
+        bus("an RS485 bus with devices A and B", l -> withBus(l.stream()));
 
         final String description;
-        final Consumer<MockInstrument> setUp;
+        final Function<Launch, MockInstrument> start;
 
-        Personality(String description, Consumer<MockInstrument> setUp) {
+        Personality(String description, Function<Launch, MockInstrument> start) {
             this.description = description;
-            this.setUp = setUp;
+            this.start = start;
         }
+    }
+
+    /** The command line's choices, for a personality to start its mock with. */
+    record Launch(int port, boolean pty) {
+        /** A byte-stream mock: loopback TCP on {@code port}, or a socat pty pair. */
+        MockInstrument stream() {
+            return pty ? MockInstrument.pty() : MockInstrument.tcp(port);
+        }
+    }
+
+    private static MockInstrument withBus(MockInstrument m) {
+        m.busDevice("A").dictionary().set("FLOW", "+14.70");
+        m.busDevice("B").dictionary().set("FLOW", "+3.20");
+        return m;
     }
 
     @Spec
@@ -67,8 +79,7 @@ final class MockCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (MockInstrument mock = pty ? MockInstrument.pty() : MockInstrument.tcp(port)) {
-            personality.setUp.accept(mock);
+        try (MockInstrument mock = personality.start.apply(new Launch(port, pty))) {
             if (device != null) {
                 mock.device(device);
             }
