@@ -55,6 +55,13 @@ final class DiscoverCommand implements Callable<Integer> {
         if (!types.isEmpty()) {
             b.serviceTypes(types);
         }
+        if (!json && !noMdns) {
+            var addresses = Discovery.multicastAddresses();
+            spec.commandLine().getErr().println(addresses.isEmpty()
+                    ? "no multicast-capable network interface is up: mDNS cannot see any instrument"
+                    : "browsing mDNS on " + addresses.stream().map(a -> a.getHostAddress()).toList() + " for "
+                            + Durations.format(timeout));
+        }
         long start = System.nanoTime();
         int n = 0;
         try (Stream<FoundInstrument> found = b.build().stream(timeout)) {

@@ -81,6 +81,15 @@ public final class Discovery {
         return builder().build().stream(timeout);
     }
 
+    /**
+     * The local addresses mDNS browses on by default: every address of every interface that is up and
+     * multicast-capable (not point-to-point), its IPv4 ones or, without any, its IPv6 ones. Empty when the machine has
+     * no such interface (then nothing is announced to this machine either).
+     */
+    public static List<InetAddress> multicastAddresses() {
+        return MdnsBrowser.defaultAddresses();
+    }
+
     /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
