@@ -7,7 +7,11 @@ module dev.labwire.core {
     exports dev.labwire.core.bus;
     exports dev.labwire.core.endpoint;
     exports dev.labwire.core.frame;
+    exports dev.labwire.core.hislip;
     exports dev.labwire.core.scpi;
+    exports dev.labwire.core.vxi11;
     // shared by both drivers so that a fix lands once; not API
     exports dev.labwire.core.internal to dev.labwire.blocking, dev.labwire.netty;
+    // the VXI-11 wire codecs: for the drivers and for MockInstrument's VXI-11 server; not API
+    exports dev.labwire.core.vxi11.internal to dev.labwire.blocking, dev.labwire.netty, dev.labwire.mock;
 }

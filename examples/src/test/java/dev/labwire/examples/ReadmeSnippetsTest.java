@@ -32,6 +32,23 @@ import org.junit.jupiter.api.Test;
 class ReadmeSnippetsTest {
 
     @Test
+    void serviceRequestSnippet() throws Exception {
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            java.util.concurrent.BlockingQueue<Integer> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+            BlockingClient dmm = BlockingClient.openAndAwait(mock.endpoint(), ConnectionConfig.builder()
+                    .serviceRequestPolling(Duration.ofMillis(100))
+                    .build(), Duration.ofSeconds(5));
+            try (dmm; AutoCloseable srq = dmm.onServiceRequest(heard::add)) {
+                dmm.write("*ESE 1;*SRE 32");
+                dmm.write("INIT;*OPC");
+                assertEquals(96, heard.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+                int stb = dmm.readStatusByte();
+                assertEquals(96, stb);
+            }
+        }
+    }
+
+    @Test
     void mockInstrumentSnippet() {
         try (MockInstrument mock = MockInstrument.tcp().scpi();
              BlockingClient client = BlockingClient.open(mock.endpoint())) {

@@ -109,6 +109,56 @@ public final class MockInstrument implements AutoCloseable {
         }));
     }
 
+    /**
+     * A VXI-11 instrument (VXI-11 rev 1.0, ONC RPC over TCP) on 127.0.0.1: its own portmapper (TCP and UDP
+     * GETPORT, on {@link Vxi11Options#portmapperPort}, 111 by default), the core channel and the abort channel.
+     * Commands written with END are split at {@code \n} and answered exactly as on {@link #tcp()}: scripted replies,
+     * the responder, the {@link #scpi() dictionary} (turn it on as usual); device_read returns each answer as one
+     * response message with END on its last byte, honouring requestSize and termChar. device_readstb gives the
+     * dictionary's {@code *STB?} with MAV (0x10) while an answer waits and RQS (0x40) after {@link #requestService()};
+     * locks, device_clear, device_trigger ({@code *TRG}), remote/local, the interrupt channel and device_abort work as
+     * the specification says. Faults: a {@link MockReply#delay late} reply makes device_read wait (error 15 when
+     * io_timeout runs out first); {@link MockReply#stall()} leaves every later read unanswered until device_clear.
+     * {@link #endpoint()} is {@code TCPIP::127.0.0.1::inst0::INSTR}; {@link #port()} the core channel's port.
+     *
+     * @throws java.io.UncheckedIOException when a port cannot be bound (111 needs root and a free port)
+     */
+    public static MockInstrument vxi11(Vxi11Options options) {
+        Objects.requireNonNull(options, "options");
+        return started(new MockInstrument(m -> new Vxi11Side(m, options)));
+    }
+
+    /** The VXI-11 mock's portmapper port (TCP and UDP). @throws IllegalStateException for another kind of mock */
+    public int portmapperPort() {
+        return vxi11Side().portmapperPort();
+    }
+
+    /** The VXI-11 mock's abort channel port. @throws IllegalStateException for another kind of mock */
+    public int abortPort() {
+        return vxi11Side().abortPort();
+    }
+
+    /**
+     * VXI-11: the device requests service: RQS (0x40) is set in the status byte until the next device_readstb, and
+     * device_intr_srq is called on the interrupt channel of every link that enabled SRQ. Returns how many
+     * device_intr_srq calls went out. @throws IllegalStateException for another kind of mock
+     */
+    public int requestService() {
+        return vxi11Side().requestService();
+    }
+
+    /** VXI-11: how many links (create_link) are open now. @throws IllegalStateException for another kind of mock */
+    public int vxi11Links() {
+        return vxi11Side().linkCount();
+    }
+
+    private Vxi11Side vxi11Side() {
+        if (side instanceof Vxi11Side v) {
+            return v;
+        }
+        throw new IllegalStateException("not a VXI-11 mock: " + side.endpoint());
+    }
+
     /** Whether a {@code socat} executable is on the PATH (needed by {@link #pty()}). */
     public static boolean socatAvailable() {
         return PtySide.socatAvailable();
@@ -133,6 +183,9 @@ public final class MockInstrument implements AutoCloseable {
     public int port() {
         if (side instanceof TcpSide t) {
             return t.port();
+        }
+        if (side instanceof Vxi11Side v) {
+            return v.corePort();
         }
         throw new IllegalStateException("a pty mock has no port; use devicePath()");
     }

@@ -149,12 +149,11 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint
      * {@code TCPIP::host::INSTR} / {@code TCPIP::host::inst0::INSTR}. The client asks the host's portmapper (port 111
      * unless given) for the core channel's port, then opens a link to {@code device} ({@code inst0} unless given;
      * {@code gpib0,5} names a GPIB instrument behind a LAN/GPIB gateway). {@code toString()} is
-     * {@code vxi11://host:port/device}.
+     * {@code vxi11://host:port/device}. The constructor throws {@link IllegalArgumentException} naming the bad part.
      *
      * @param host           a host name, IPv4 or IPv6 address (no brackets)
      * @param portmapperPort the portmapper's TCP port, 1..65535 ({@value #PORTMAPPER_PORT} on every instrument)
      * @param device         the device name: letters, digits, '_', ',' and '.', at most 64 characters
-     * @throws IllegalArgumentException naming the bad part
      */
     record Vxi11(String host, int portmapperPort, String device) implements Endpoint {
         /** The portmapper's port (RFC 1833). */
@@ -182,11 +181,11 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint
      * A HiSLIP instrument (IVI-6.1): {@code hislip://host[:port][/hislip<n>]}, or VISA's
      * {@code TCPIP::host::hislip0::INSTR} / {@code TCPIP::host::hislip0,4880::INSTR}. Both of its channels connect to
      * {@code port} ({@value #DEFAULT_PORT} unless given). {@code toString()} is {@code hislip://host:port/hislip0}.
+     * The constructor throws {@link IllegalArgumentException} naming the bad part.
      *
      * @param host       a host name, IPv4 or IPv6 address (no brackets)
      * @param port       the TCP port, 1..65535
      * @param subAddress {@code hislip} and a number, sent in the Initialize message
-     * @throws IllegalArgumentException naming the bad part
      */
     record Hislip(String host, int port, String subAddress) implements Endpoint {
         /** HiSLIP's registered port. */

@@ -39,6 +39,10 @@ public final class Sessions {
         if (endpoint instanceof Endpoint.Tcp || endpoint instanceof Endpoint.Serial) {
             return new Connection(config);
         }
+        if (endpoint instanceof Endpoint.Hislip h) {
+            return new dev.labwire.core.hislip.HislipSession(config,
+                    new dev.labwire.core.hislip.HislipSession.Endpoint(h.port(), h.subAddress()));
+        }
         String protocol = endpoint instanceof Endpoint.Vxi11 ? "VXI-11" : "HiSLIP";
         throw new IllegalArgumentException(protocol + " endpoint " + endpoint + " cannot be opened yet: this labwire "
                 + "version parses it but has no " + protocol + " session machine; for the instrument's raw SCPI socket "

@@ -1,0 +1,99 @@
+package dev.labwire.mock;
+
+/**
+ * How a {@link MockInstrument#vxi11(Vxi11Options) VXI-11 mock} listens. Immutable; each setter returns a copy.
+ *
+ * <ul>
+ *   <li>{@link #portmapperPort(int)}: the portmapper's TCP and UDP port, default {@value #DEFAULT_PORTMAPPER_PORT}
+ *       (what every VXI-11 client asks). Binding 111 needs root or CAP_NET_BIND_SERVICE and clashes with a running
+ *       rpcbind: tests use 0 (a free port) or 111 inside a network namespace of their own.</li>
+ *   <li>{@link #corePort(int)}, {@link #abortPort(int)}: the core and abort channels' TCP ports, default 0 (free
+ *       ports; clients find the core port through the portmapper and the abort port in create_link's reply).</li>
+ *   <li>{@link #maxRecvSize(int)}: the largest device_write the device takes, told to the client by create_link,
+ *       default {@value #DEFAULT_MAX_RECV_SIZE} bytes; a larger write gets error 5, so clients must cut long
+ *       messages into chunks and set END on the last.</li>
+ * </ul>
+ * Everything listens on 127.0.0.1 only.
+ */
+public final class Vxi11Options {
+
+    /** The portmapper's well-known port. */
+    public static final int DEFAULT_PORTMAPPER_PORT = 111;
+    /** The default maxRecvSize. */
+    public static final int DEFAULT_MAX_RECV_SIZE = 4096;
+    /** What the {@link MockInstrument#commands() command log} shows for a device_clear. */
+    public static final String DEVICE_CLEAR_COMMAND = "<device_clear>";
+
+    private final int portmapperPort;
+    private final int corePort;
+    private final int abortPort;
+    private final int maxRecvSize;
+
+    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize) {
+        this.portmapperPort = portmapperPort;
+        this.corePort = corePort;
+        this.abortPort = abortPort;
+        this.maxRecvSize = maxRecvSize;
+    }
+
+    /** Portmapper on 111, core and abort channels on free ports, maxRecvSize 4096. */
+    public static Vxi11Options defaults() {
+        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE);
+    }
+
+    private static int port(int port, String what) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(what + " must be 0..65535: " + port);
+        }
+        return port;
+    }
+
+    /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
+    public Vxi11Options portmapperPort(int port) {
+        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize);
+    }
+
+    /** The core channel's port (0: a free one). */
+    public Vxi11Options corePort(int port) {
+        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize);
+    }
+
+    /** The abort channel's port (0: a free one). */
+    public Vxi11Options abortPort(int port) {
+        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize);
+    }
+
+    /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */
+    public Vxi11Options maxRecvSize(int bytes) {
+        if (bytes < 1 || bytes > Vxi11Device.MAX_MESSAGE) {
+            throw new IllegalArgumentException("maxRecvSize must be 1.." + Vxi11Device.MAX_MESSAGE + ": " + bytes);
+        }
+        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes);
+    }
+
+    /** The portmapper's port as configured. */
+    public int portmapperPort() {
+        return portmapperPort;
+    }
+
+    /** The core channel's port as configured. */
+    public int corePort() {
+        return corePort;
+    }
+
+    /** The abort channel's port as configured. */
+    public int abortPort() {
+        return abortPort;
+    }
+
+    /** The largest device_write accepted. */
+    public int maxRecvSize() {
+        return maxRecvSize;
+    }
+
+    @Override
+    public String toString() {
+        return "Vxi11Options[portmapper " + portmapperPort + ", core " + corePort + ", abort " + abortPort
+                + ", maxRecvSize " + maxRecvSize + "]";
+    }
+}

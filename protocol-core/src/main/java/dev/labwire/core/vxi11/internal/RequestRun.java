@@ -1,0 +1,182 @@
+package dev.labwire.core.vxi11.internal;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import dev.labwire.core.Operation;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.vxi11.Vxi11Exception;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceLockParms;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceReadParms;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceWriteParms;
+import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceError;
+import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceReadResp;
+import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceReadStbResp;
+import dev.labwire.core.vxi11.internal.Vxi11Results.DeviceWriteResp;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One request of a {@link Vxi11Session} as VXI-11 calls: device_write chunks (payload and write terminator, at most
+ * maxRecvSize each, END on the last; a short write resumes where the device stopped), then device_read calls until
+ * the reply's frames are whole; or, for an {@link Operation}, its one call. Each step returns the next call to make
+ * or the request's ending event. io_timeout and lock_timeout are the request's time left, with waitlock.
+ */
+final class RequestRun {
+
+    /** What to do next: a call on the link, or the end of the request. */
+    sealed interface Step {
+    }
+
+    /** Make this call. */
+    record Call(int procedure, XdrStruct args) implements Step {
+    }
+
+    /** The request ends with this event. */
+    record End(Event event) implements Step {
+    }
+
+    final long id;
+    final Request request;
+    final long deadline;
+    final boolean hook;
+    boolean internal;   // a request of config.onConnect(): no caller sees its events
+    private ConnectionConfig config;
+    private int lid;
+    private long maxRecvSize;
+    private byte[] out;
+    private int written;
+    private final ByteArrayOutputStream in = new ByteArrayOutputStream();
+
+    RequestRun(long id, Request request, long deadline, boolean hook) {
+        this.id = id;
+        this.request = request;
+        this.deadline = deadline;
+        this.hook = hook;
+    }
+
+    /** Whether it waits for an answer from the device's output queue (a query, not a write or an operation). */
+    boolean expectsAnswer() {
+        return request.expect() != Expect.nothing() && !(request.expect() instanceof Expect.Operate);
+    }
+
+    /** Reply bytes gathered so far. */
+    int received() {
+        return in.size();
+    }
+
+    /** The first call. */
+    Step start(int lid, long maxRecvSize, ConnectionConfig config, long now) {
+        this.lid = lid;
+        this.maxRecvSize = maxRecvSize;
+        this.config = config;
+        if (request.expect() instanceof Expect.Operate o) {
+            return operate(o.operation(), now);
+        }
+        byte[] payload = request.payload();
+        byte[] term = config.writeTerminator();
+        out = Arrays.copyOf(payload, payload.length + term.length);
+        System.arraycopy(term, 0, out, payload.length, term.length);
+        return writeNext(now);
+    }
+
+    private long msLeft(long now) {
+        return Math.max(0, Math.min(0xFFFF_FFFFL, (deadline - now) / 1_000_000L));
+    }
+
+    private Step operate(Operation op, long now) {
+        long ms = msLeft(now);
+        DeviceGenericParms g = new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, ms, ms);
+        switch (op) {
+            case READ_STATUS_BYTE: return new Call(Vxi11.DEVICE_READSTB, g);
+            case CLEAR: return new Call(Vxi11.DEVICE_CLEAR, g);
+            case TRIGGER: return new Call(Vxi11.DEVICE_TRIGGER, g);
+            case REMOTE: return new Call(Vxi11.DEVICE_REMOTE, g);
+            case LOCAL: return new Call(Vxi11.DEVICE_LOCAL, g);
+            case LOCK: return new Call(Vxi11.DEVICE_LOCK, new DeviceLockParms(lid, Vxi11.FLAG_WAITLOCK, ms));
+            case UNLOCK: return new Call(Vxi11.DEVICE_UNLOCK, w -> w.putInt(lid));
+            default: throw new IllegalArgumentException("unknown operation " + op);
+        }
+    }
+
+    private Step writeNext(long now) {
+        int n = (int) Math.min(maxRecvSize, out.length - written);
+        boolean last = written + n == out.length;
+        long ms = msLeft(now);
+        return new Call(Vxi11.DEVICE_WRITE, new DeviceWriteParms(lid, ms, ms,
+                Vxi11.FLAG_WAITLOCK | (last ? Vxi11.FLAG_END : 0), Arrays.copyOfRange(out, written, written + n)));
+    }
+
+    private Step readNext(long now) {
+        long room = ReplyFrames.maxBytes(request.expect(), config) - in.size();
+        long size = Math.max(1, Math.min(room, Vxi11Session.MAX_READ));
+        long ms = msLeft(now);
+        return new Call(Vxi11.DEVICE_READ, new DeviceReadParms(lid, size, ms, ms, Vxi11.FLAG_WAITLOCK, 0));
+    }
+
+    private End failed(String procedure, int error) {
+        return new End(new Event.Failed(id, request, new Vxi11Exception(procedure, error)));
+    }
+
+    /**
+     * The next step after the SUCCESS results {@code r} of {@code procedure}.
+     *
+     * @throws RemoteProtocolException when the results do not decode
+     */
+    Step result(int procedure, XdrReader r, long now) {
+        String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, procedure);
+        switch (procedure) {
+            case Vxi11.DEVICE_WRITE: {
+                DeviceWriteResp w = DeviceWriteResp.decode(r);
+                if (w.error() != 0) {
+                    return failed(name, w.error());
+                }
+                written += (int) Math.min(w.size(), out.length - written);
+                if (written < out.length) {
+                    return writeNext(now);
+                }
+                return request.expect() == Expect.nothing()
+                        ? new End(new Event.Reply(id, request, List.of())) : readNext(now);
+            }
+            case Vxi11.DEVICE_READ: {
+                DeviceReadResp d = DeviceReadResp.decode(r, Vxi11Session.MAX_READ);
+                if (d.error() == dev.labwire.core.vxi11.Vxi11Error.IO_TIMEOUT.code()) {
+                    return new End(new Event.Timeout(id, request, true,
+                            in.size() + " reply bytes came (device_read: I/O timeout)"));
+                }
+                if (d.error() != 0) {
+                    return failed(name, d.error());
+                }
+                in.writeBytes(d.data());
+                List<Frame> frames;
+                try {
+                    frames = ReplyFrames.frames(request.expect(), in.toByteArray(), d.end(), config);
+                } catch (RemoteProtocolException e) {
+                    return new End(new Event.Failed(id, request, e));
+                }
+                long max = ReplyFrames.maxBytes(request.expect(), config);
+                if (frames != null) {
+                    return new End(new Event.Reply(id, request, frames));
+                }
+                if (in.size() >= max) {
+                    return new End(new Event.Failed(id, request, new RemoteProtocolException("the reply to "
+                            + request + " passed " + max + " bytes without completing")));
+                }
+                return readNext(now);
+            }
+            case Vxi11.DEVICE_READSTB: {
+                DeviceReadStbResp s = DeviceReadStbResp.decode(r);
+                return s.error() != 0 ? failed(name, s.error())
+                        : new End(new Event.Reply(id, request, List.of(Frame.of(Integer.toString(s.stb())))));
+            }
+            default: {
+                DeviceError e = DeviceError.decode(r);
+                return e.error() != 0 ? failed(name, e.error()) : new End(new Event.Reply(id, request, List.of()));
+            }
+        }
+    }
+}

@@ -1,0 +1,641 @@
+package dev.labwire.core.vxi11.internal;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import dev.labwire.core.LinkDownException;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.Operation;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.SessionMachine;
+import dev.labwire.core.State;
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.vxi11.Vxi11Exception;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
+import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The VXI-11 session machine (docs/CHANNELS.md): {@link Request}s in, {@link Event}s out, over ONC RPC.
+ *
+ * <p>Theory of operation. {@code open} orders channel 1 to the portmapper ({@code Endpoint.Vxi11#portmapperPort},
+ * 111) and asks GETPORT for the core program 0x0607AF v1 over TCP; the answer becomes {@link #linkPort()} and the
+ * link is ordered ({@link Event.OpenLink}). On {@code linkUp} the machine calls create_link for the endpoint's device
+ * name, learns lid, abortPort and maxRecvSize, runs the on-connect hook, and is READY. One RPC call is on the link at
+ * a time (VXI-11 calls on a link are serial): a request is device_write calls (the payload plus the write
+ * terminator, cut at maxRecvSize, END on the last) then, unless it expects nothing, device_read calls until the
+ * reply's frames are whole ({@link ReplyFrames}); an {@link Operation} is its one call (device_readstb,
+ * device_clear, device_trigger, device_lock, device_unlock, device_remote, device_local). io_timeout and
+ * lock_timeout are the request's time left (waitlock set), so the device gives up when the caller does.
+ *
+ * <p>Stale replies. When a request's deadline passes with its call on the wire, it ends with
+ * {@link Event.Timeout}, the machine calls device_abort(lid) on the abort channel (channel 2, opened on first use at
+ * abortPort), and the call's reply, when it comes, is dropped by its xid; if it has not come {@value #OWED_GRACE_MS}
+ * ms later, the link is closed and made again. Whenever a request that expected an answer ends without it (our
+ * timeout, the device's I/O timeout, an error), a device_clear goes before the next request: the answer may still
+ * sit in the device's output queue (the clear's own reply is dropped by xid too). A device that produces the answer
+ * only after that clear could still hand it to the next read: VXI-11 has no message ids to tell them apart (HiSLIP
+ * has). A reply whose xid answers no call is a {@link Event.ProtocolError}; bytes that break record marking or RPC
+ * fail the request on the wire and end the link.
+ *
+ * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
+ * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
+ * at a time, as {@link dev.labwire.core.LinkMachine} says.
+ */
+public final class Vxi11Session implements SessionMachine {
+
+    /** Channel 1: the portmapper. */
+    public static final int PORTMAP_CHANNEL = 1;
+    /** Channel 2: the abort channel. */
+    public static final int ABORT_CHANNEL = 2;
+    /** The most bytes asked for by one device_read. */
+    static final int MAX_READ = 1 << 20;
+    /** How long a timed-out call's reply is waited for after device_abort before the link is made again. */
+    static final long OWED_GRACE_MS = 2000;
+    private static final int CLIENT_ID = 0x4C57;   // "LW": implementation specific, VXI-11 B.6.1
+
+    private enum Phase { IDLE, PORTMAP, LINK_ORDERED, CREATE_LINK, UP, DOWN, CLOSED }
+
+    private final Endpoint.Vxi11 endpoint;
+    private final ConnectionConfig config;
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private final ArrayDeque<RequestRun> queue = new ArrayDeque<>();
+    private final ArrayDeque<RequestRun> hookQueue = new ArrayDeque<>();
+    private final CallWire link = new CallWire(MAX_READ + 1024);
+    private final CallWire portmap = new CallWire(1024);
+    private final CallWire abort = new CallWire(1024);
+    private State state = State.IDLE;
+    private Phase phase = Phase.IDLE;
+    private RequestRun active;
+    private long nextId = 1;
+    private int xid;
+    private int callXid;             // the call on the link, 0: none
+    private int callProc;
+    private boolean owed;            // the call on the link belongs to a request that ended
+    private boolean clearOwed;       // that request expected a reply: device_clear before the next request
+    private long owedDeadline = Long.MAX_VALUE;
+    private long retryAt = Long.MAX_VALUE;
+    private int attempt;
+    private int portmapXid;
+    private int corePort;
+    private int lid = -1;
+    private int abortPort;
+    private long maxRecvSize = 1024;
+    private boolean abortOrdered;
+    private boolean abortUp;
+    private boolean hookRunning;
+
+    /** A machine for {@code endpoint}; the link's framing, timeouts, hook and reconnect come from {@code config}. */
+    public Vxi11Session(Endpoint.Vxi11 endpoint, ConnectionConfig config) {
+        this.endpoint = java.util.Objects.requireNonNull(endpoint, "endpoint");
+        this.config = java.util.Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public int linkPort() {
+        return corePort;
+    }
+
+    /** The link id create_link gave, or -1 before. */
+    public int linkId() {
+        return lid;
+    }
+
+    private void state(State s, Throwable cause) {
+        if (state != s) {
+            state = s;
+            events.add(new Event.StateChanged(s, cause));
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void open(long nowNanos) {
+        if (phase != Phase.IDLE) {
+            throw new LocalProtocolException("open() in state " + state + ": already opened");
+        }
+        connect();
+    }
+
+    /** Starts an attempt: the portmapper first. */
+    private void connect() {
+        attempt++;
+        retryAt = Long.MAX_VALUE;
+        phase = Phase.PORTMAP;
+        state(State.CONNECTING, null);
+        portmap.reset();
+        events.add(new Event.OpenChannel(PORTMAP_CHANNEL, endpoint.portmapperPort()));
+    }
+
+    @Override
+    public void channelUp(int channel, long nowNanos) {
+        if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
+            portmapXid = ++xid;
+            portmap.send(Portmap.getPortCall(portmapXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, Portmap.IPPROTO_TCP));
+        } else if (channel == ABORT_CHANNEL && abortOrdered) {
+            abortUp = true;
+        }
+    }
+
+    @Override
+    public void channelFailed(int channel, Throwable cause, long nowNanos) {
+        if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
+            attemptFailed(new LinkDownException("VXI-11 portmapper at " + endpoint.host() + ":"
+                    + endpoint.portmapperPort() + " cannot be reached: " + cause, cause), nowNanos);
+        } else if (channel == ABORT_CHANNEL) {
+            abortOrdered = false;
+            abortUp = false;
+            abort.reset();
+        }
+    }
+
+    @Override
+    public void channelListening(int channel, byte[] address, int port, long nowNanos) {
+        throw new LocalProtocolException("VXI-11 session never listens on channel " + channel);
+    }
+
+    @Override
+    public void channelDown(int channel, Throwable cause, long nowNanos) {
+        if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
+            attemptFailed(new LinkDownException("the VXI-11 portmapper closed the connection before answering", cause),
+                    nowNanos);
+        } else if (channel == ABORT_CHANNEL) {
+            abortOrdered = false;
+            abortUp = false;
+            abort.reset();
+        }
+    }
+
+    @Override
+    public void receive(int channel, ByteBuffer data, long nowNanos) {
+        if (channel == ABORT_CHANNEL) {
+            drainAbortReplies(data);
+            return;
+        }
+        if (channel != PORTMAP_CHANNEL || phase != Phase.PORTMAP) {
+            data.position(data.limit());
+            return;
+        }
+        try {
+            for (byte[] rec; (rec = portmap.records.receive(data)) != null; ) {
+                int port = Portmap.decodePort(RpcReply.decode(rec), portmapXid);
+                events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "the core channel's port is known"));
+                if (port == 0) {
+                    attemptFailed(new LinkDownException("the portmapper at " + endpoint.host() + ":"
+                            + endpoint.portmapperPort() + " has no VXI-11 core channel (program 0x0607af v1, TCP)",
+                            null), nowNanos);
+                    return;
+                }
+                corePort = port;
+                phase = Phase.LINK_ORDERED;
+                events.add(new Event.OpenLink(attempt));
+                return;
+            }
+        } catch (RemoteProtocolException e) {
+            events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "bad portmapper reply"));
+            attemptFailed(new LinkDownException("VXI-11 portmapper reply: " + e.getMessage(), e), nowNanos);
+        }
+    }
+
+    private void drainAbortReplies(ByteBuffer data) {
+        try {
+            for (byte[] rec; (rec = abort.records.receive(data)) != null; ) {
+                RpcReply.decode(rec);   // device_abort's Device_Error: nothing depends on it
+            }
+        } catch (RemoteProtocolException e) {
+            events.add(new Event.ProtocolError(e));
+            data.position(data.limit());
+        }
+    }
+
+    @Override
+    public void linkUp(long nowNanos) {
+        if (phase != Phase.LINK_ORDERED) {
+            throw new LocalProtocolException("linkUp in state " + state + " without an OpenLink order");
+        }
+        phase = Phase.CREATE_LINK;
+        link.reset();
+        callXid = 0;
+        owed = false;
+        owedDeadline = Long.MAX_VALUE;
+        call(Vxi11.CREATE_LINK, new CreateLinkParms(CLIENT_ID, false, 0, endpoint.device()));
+    }
+
+    @Override
+    public void linkFailed(Throwable cause, long nowNanos) {
+        if (phase != Phase.LINK_ORDERED) {
+            throw new LocalProtocolException("linkFailed in state " + state + " without an OpenLink order");
+        }
+        attemptFailed(cause, nowNanos);
+    }
+
+    @Override
+    public void linkDown(Throwable cause, long nowNanos) {
+        if (phase == Phase.CREATE_LINK || phase == Phase.UP) {
+            attemptFailed(cause, nowNanos);
+        }
+        // else: the machine already dropped the link itself (CloseLink) and the driver confirms it
+    }
+
+    @Override
+    public void receiveEof(long nowNanos) {
+        if (phase == Phase.CREATE_LINK || phase == Phase.UP) {
+            events.add(new Event.CloseLink("the device closed the VXI-11 core channel"));
+            attemptFailed(new LinkDownException("the device closed the VXI-11 core channel", null), nowNanos);
+        }
+    }
+
+    /** The link (or the way to it) is gone: fail what was on it, back off, try again if allowed. */
+    private void attemptFailed(Throwable cause, long nowNanos) {
+        Throwable down = cause instanceof LinkDownException ? cause
+                : new LinkDownException("VXI-11 link to " + endpoint + " lost: " + cause, cause);
+        if (active != null) {
+            events.add(new Event.Failed(active.id, active.request, down));
+            active = null;
+        }
+        for (RequestRun p : hookQueue) {
+            events.add(new Event.Failed(p.id, p.request, down));
+        }
+        hookQueue.clear();
+        hookRunning = false;
+        callXid = 0;
+        owed = false;
+        clearOwed = false;
+        owedDeadline = Long.MAX_VALUE;
+        lid = -1;
+        if (abortOrdered) {
+            events.add(new Event.CloseChannel(ABORT_CHANNEL, "the link is down"));
+            abortOrdered = false;
+            abortUp = false;
+            abort.reset();
+        }
+        phase = Phase.DOWN;
+        state(State.DOWN, down);
+        if (config.autoReconnect()) {
+            retryAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
+        } else {
+            failQueued(down);
+        }
+    }
+
+    private void failQueued(Throwable cause) {
+        for (RequestRun p : queue) {
+            events.add(new Event.Failed(p.id, p.request, cause));
+        }
+        queue.clear();
+    }
+
+    @Override
+    public void close(long nowNanos) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        LocalProtocolException closed = new LocalProtocolException("the VXI-11 session was closed");
+        if (active != null) {
+            events.add(new Event.Failed(active.id, active.request, closed));
+            active = null;
+        }
+        for (RequestRun p : hookQueue) {
+            events.add(new Event.Failed(p.id, p.request, closed));
+        }
+        hookQueue.clear();
+        failQueued(closed);
+        if (phase == Phase.UP && lid >= 0) {
+            call(Vxi11.DESTROY_LINK, w -> w.putInt(lid));   // written before the link closes (drain order)
+        }
+        if (phase == Phase.PORTMAP) {
+            events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "closed"));
+        }
+        if (abortOrdered) {
+            events.add(new Event.CloseChannel(ABORT_CHANNEL, "closed"));
+        }
+        if (phase == Phase.LINK_ORDERED || phase == Phase.CREATE_LINK || phase == Phase.UP) {
+            events.add(new Event.CloseLink("closed"));
+        }
+        phase = Phase.CLOSED;
+        retryAt = Long.MAX_VALUE;
+        owedDeadline = Long.MAX_VALUE;
+        state(State.CLOSED, null);
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    @Override
+    public long send(Request request, long nowNanos) {
+        java.util.Objects.requireNonNull(request, "request");
+        if (phase == Phase.CLOSED) {
+            throw new LocalProtocolException("send on a closed VXI-11 session: " + request);
+        }
+        if (phase == Phase.DOWN && !config.autoReconnect()) {
+            throw new LocalProtocolException("the VXI-11 link is down and autoReconnect is off: " + request);
+        }
+        if (queue.size() >= config.maxQueued()) {
+            throw new LocalProtocolException(config.maxQueued() + " requests already wait (maxQueued): " + request);
+        }
+        if (!(request.expect() instanceof Expect.Operate)) {
+            config.checkPayload(request);
+        }
+        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), false);
+        queue.add(p);
+        pump(nowNanos);
+        return p.id;
+    }
+
+    @Override
+    public long sendHook(Request request, long nowNanos) {
+        if (!hookRunning || !config.externalHook()) {
+            throw new LocalProtocolException("sendHook outside a running external on-connect hook (state " + state + ")");
+        }
+        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), true);
+        hookQueue.add(p);
+        pump(nowNanos);
+        return p.id;
+    }
+
+    @Override
+    public void hookDone(long nowNanos) {
+        if (!hookRunning) {
+            throw new LocalProtocolException("hookDone outside a running on-connect hook (state " + state + ")");
+        }
+        hookRunning = false;
+        pump(nowNanos);
+    }
+
+    @Override
+    public void hookFailed(Throwable cause, long nowNanos) {
+        if (!hookRunning) {
+            throw new LocalProtocolException("hookFailed outside a running on-connect hook (state " + state + ")");
+        }
+        events.add(new Event.CloseLink("on-connect hook failed: " + cause));
+        attemptFailed(new LinkDownException("on-connect hook failed", cause), nowNanos);
+    }
+
+    private long deadline(Request r, long now) {
+        java.time.Duration t = r.timeout() == null ? config.defaultTimeout() : r.timeout();
+        long n = t.toNanos();
+        return n >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + n;
+    }
+
+    @Override
+    public boolean cancel(long id, long nowNanos) {
+        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
+            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
+                if (it.next().id == id) {
+                    it.remove();
+                    return true;
+                }
+            }
+        }
+        if (active != null && active.id == id) {
+            events.add(new Event.Failed(id, active.request,
+                    new LocalProtocolException("request " + id + " was cancelled while on the wire")));
+            giveUpActive(nowNanos);
+        }
+        return false;
+    }
+
+    /** Starts the next request when the link is free. */
+    private void pump(long now) {
+        if (phase != Phase.UP || active != null || callXid != 0) {
+            return;
+        }
+        if (clearOwed) {   // a query ended without its answer, which may still wait in the device: clear it out
+            clearOwed = false;
+            call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS));
+            owed = true;
+            owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
+            return;
+        }
+        RequestRun next = hookQueue.poll();
+        if (next == null && !hookRunning) {
+            if (state == State.ON_CONNECT) {
+                state(State.READY, null);
+            }
+            next = queue.poll();
+        }
+        if (next == null) {
+            return;
+        }
+        active = next;
+        apply(next.start(lid, maxRecvSize, config, now), now);
+    }
+
+    private void apply(RequestRun.Step step, long now) {
+        if (step instanceof RequestRun.Call c) {
+            call(c.procedure(), c.args());
+        } else {
+            end(active, ((RequestRun.End) step).event(), now);
+        }
+    }
+
+    private void call(int procedure, XdrStruct args) {
+        callXid = ++xid;
+        callProc = procedure;
+        link.send(RpcCall.of(callXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, procedure, args.encode()));
+    }
+
+    /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
+    private void giveUpActive(long now) {
+        clearOwed |= active.expectsAnswer();
+        active = null;
+        if (callXid != 0) {
+            owed = true;
+            owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
+            if (abortPort == 0) {
+                return;   // the device gave no abort channel: wait for the reply (or the grace) only
+            }
+            if (!abortOrdered) {
+                abortOrdered = true;
+                events.add(new Event.OpenChannel(ABORT_CHANNEL, abortPort));
+            }
+            abort.send(RpcCall.of(++xid, Vxi11.ABORT_PROGRAM, Vxi11.VERSION, Vxi11.DEVICE_ABORT,
+                    Vxi11Calls.encodeLink(lid)));
+        }
+    }
+
+    // ------------------------------------------------------------------ replies on the link
+
+    @Override
+    public void receive(ByteBuffer data, long nowNanos) {
+        if (phase != Phase.CREATE_LINK && phase != Phase.UP) {
+            data.position(data.limit());
+            return;
+        }
+        try {
+            for (byte[] rec; phase != Phase.DOWN && (rec = link.records.receive(data)) != null; ) {
+                reply(RpcReply.decode(rec), nowNanos);
+            }
+        } catch (RemoteProtocolException e) {
+            data.position(data.limit());
+            if (active != null) {
+                events.add(new Event.Failed(active.id, active.request, e));
+                active = null;
+            } else {
+                events.add(new Event.ProtocolError(e));
+            }
+            events.add(new Event.CloseLink("bad RPC from the device: " + e.getMessage()));
+            attemptFailed(new LinkDownException("bad RPC from the device", e), nowNanos);
+        }
+    }
+
+    private void reply(RpcReply reply, long now) {
+        if (callXid == 0 || reply.xid() != callXid) {
+            events.add(new Event.ProtocolError(new RemoteProtocolException("RPC reply xid " + Rpc.hex(reply.xid())
+                    + " answers no call on the VXI-11 link" + (callXid == 0 ? "" : " (awaiting " + Rpc.hex(callXid) + ")"))));
+            return;
+        }
+        int proc = callProc;
+        callXid = 0;
+        if (owed) {   // the reply of a request that already ended: dropped by its xid
+            owedDeadline = Long.MAX_VALUE;
+            owed = false;
+            pump(now);
+            return;
+        }
+        XdrReader r = reply.results(reply.xid());
+        String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc);
+        if (phase == Phase.CREATE_LINK) {
+            CreateLinkResp c = CreateLinkResp.decode(r);
+            if (c.error() != 0) {   // e.g. 3: no such device name; the device may come up later: back off, retry
+                Vxi11Exception refused = new Vxi11Exception(name, c.error());
+                events.add(new Event.CloseLink("create_link refused"));
+                attemptFailed(new LinkDownException("the device refused create_link for \"" + endpoint.device()
+                        + "\": " + refused.getMessage(), refused), now);
+                return;
+            }
+            lid = c.lid();
+            abortPort = c.abortPort();
+            maxRecvSize = Math.max(1, Math.min(c.maxRecvSize(), 64L << 20));
+            phase = Phase.UP;
+            attempt = 0;
+            state(State.ON_CONNECT, null);
+            for (Request h : config.onConnect()) {
+                RequestRun hp = new RequestRun(nextId++, h, deadline(h, now), true);
+                hp.internal = true;
+                hookQueue.add(hp);
+            }
+            hookRunning = config.externalHook();
+            pump(now);
+            return;
+        }
+        if (active == null) {   // destroy_link after close
+            return;
+        }
+        apply(active.result(proc, r, now), now);
+    }
+
+    private void end(RequestRun p, Event e, long now) {
+        active = null;
+        if (!(e instanceof Event.Reply) && p.expectsAnswer()) {
+            clearOwed = true;
+        }
+        if (p.internal && !(e instanceof Event.Reply)) {
+            events.add(new Event.CloseLink("on-connect request " + p.request + " did not succeed"));
+            attemptFailed(new LinkDownException("on-connect request " + p.request + " did not succeed: " + e, null), now);
+            return;
+        }
+        if (!p.internal) {
+            events.add(e);
+        }
+        pump(now);
+    }
+
+    // ------------------------------------------------------------------ time
+
+    @Override
+    public void handleTimeout(long nowNanos) {
+        if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
+            connect();
+        }
+        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
+            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
+                RequestRun p = it.next();
+                if (p.deadline - nowNanos <= 0) {
+                    it.remove();
+                    if (!p.internal) {
+                        events.add(new Event.Timeout(p.id, p.request, false, "the VXI-11 link was " + state));
+                    }
+                }
+            }
+        }
+        if (active != null && active.deadline - nowNanos <= 0) {
+            RequestRun p = active;
+            giveUpActive(nowNanos);
+            if (p.internal) {
+                events.add(new Event.CloseLink("on-connect request " + p.request + " timed out"));
+                attemptFailed(new LinkDownException("on-connect request " + p.request + " timed out", null), nowNanos);
+                return;
+            }
+            events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
+        }
+        if (owed && owedDeadline - nowNanos <= 0) {
+            events.add(new Event.CloseLink("no reply to a timed-out call " + OWED_GRACE_MS + " ms after device_abort"));
+            attemptFailed(new LinkDownException("the device did not answer after device_abort", null), nowNanos);
+        }
+    }
+
+    @Override
+    public OptionalLong pollTimeout() {
+        long t = Math.min(retryAt, owedDeadline);
+        if (active != null) {
+            t = Math.min(t, active.deadline);
+        }
+        for (RequestRun p : queue) {
+            t = Math.min(t, p.deadline);
+        }
+        for (RequestRun p : hookQueue) {
+            t = Math.min(t, p.deadline);
+        }
+        return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
+    }
+
+    // ------------------------------------------------------------------ output
+
+    @Override
+    public ByteBuffer pollTransmit() {
+        byte[] b = link.poll();
+        return b == null ? null : ByteBuffer.wrap(b);
+    }
+
+    @Override
+    public int pollTransmit(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("dst is read-only");
+        }
+        return link.copy(dst);
+    }
+
+    @Override
+    public int pollTransmit(int channel, ByteBuffer dst) {
+        if (channel == PORTMAP_CHANNEL) {
+            return portmap.copy(dst);
+        }
+        if (channel == ABORT_CHANNEL && abortUp) {
+            return abort.copy(dst);
+        }
+        return 0;
+    }
+
+    @Override
+    public Event nextEvent() {
+        Event e = events.poll();
+        return e == null ? Event.NeedData.INSTANCE : e;
+    }
+}
