@@ -3,6 +3,7 @@ package dev.labwire.discovery;
 import dev.labwire.discovery.internal.DiscoveryRun;
 import dev.labwire.discovery.internal.MdnsBrowser;
 import dev.labwire.discovery.internal.ServiceMapping;
+import dev.labwire.discovery.internal.Vxi11Broadcast;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,12 @@ import java.util.stream.StreamSupport;
  *       vendor/product id and serial number, as {@code serial:/dev/ttyUSB0}. Only when
  *       {@code labwire-serial-transport} is on the class or module path (an optional dependency); without it,
  *       or without jSerialComm's native library, none are listed.</li>
- *   <li>Not yet: the VXI-11 portmapper broadcast ({@link Source#VXI11_BROADCAST} is reserved for it).</li>
+ *   <li>The VXI-11 portmapper broadcast ({@link Builder#vxi11Broadcast}): one ONC RPC GETPORT call for the VXI-11
+ *       core program (0x0607AF version 1, TCP) in a UDP datagram to port 111 of every IPv4 broadcast address
+ *       (RFC 1833; what NI-MAX and {@code lxi discover} send), sent three times (at 0, 250 ms and 1 s). Each
+ *       portmapper that answers with a port other than 0 is a VXI-11 instrument, given as
+ *       {@code vxi11://address:111/inst0}; a portmapper without VXI-11 (a PC running rpcbind) answers 0 and is left
+ *       out.</li>
  * </ul>
  *
  * <h2>Streaming and the deadline</h2>
@@ -61,6 +67,9 @@ import java.util.stream.StreamSupport;
 public final class Discovery {
 
     private final boolean mdns;
+    private final boolean vxi11;
+    private final List<InetAddress> broadcastAddresses;
+    private final int portmapperPort;
     private final boolean serial;
     private final boolean identify;
     private final Duration identifyTimeout;
@@ -69,6 +78,9 @@ public final class Discovery {
 
     private Discovery(Builder b) {
         this.mdns = b.mdns;
+        this.vxi11 = b.vxi11;
+        this.broadcastAddresses = b.broadcastAddresses;
+        this.portmapperPort = b.portmapperPort;
         this.serial = b.serial;
         this.identify = b.identify;
         this.identifyTimeout = b.identifyTimeout;
@@ -76,7 +88,10 @@ public final class Discovery {
         this.addresses = b.addresses;
     }
 
-    /** Finds with the defaults (mDNS on every multicast interface, serial ports, no identifying) until the deadline. */
+    /**
+     * Finds with the defaults (mDNS on every multicast interface, the VXI-11 broadcast, serial ports, no identifying)
+     * until the deadline.
+     */
     public static Stream<FoundInstrument> find(Duration timeout) {
         return builder().build().stream(timeout);
     }
@@ -105,7 +120,9 @@ public final class Discovery {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         }
-        DiscoveryRun run = new DiscoveryRun(mdns, serial, identify, identifyTimeout, serviceTypes,
+        DiscoveryRun run = new DiscoveryRun(mdns, vxi11,
+                broadcastAddresses == null ? Vxi11Broadcast.defaultTargets() : broadcastAddresses, portmapperPort,
+                serial, identify, identifyTimeout, serviceTypes,
                 addresses == null ? MdnsBrowser.defaultAddresses() : addresses, System.nanoTime() + timeout.toNanos());
         run.start();
         return StreamSupport.stream(run, false).onClose(run::close);
@@ -121,6 +138,9 @@ public final class Discovery {
     /** Settings for a {@link Discovery}; every setting has a default. */
     public static final class Builder {
         private boolean mdns = true;
+        private boolean vxi11 = true;
+        private List<InetAddress> broadcastAddresses;
+        private int portmapperPort = 111;
         private boolean serial = true;
         private boolean identify;
         private Duration identifyTimeout = Duration.ofSeconds(2);
@@ -132,6 +152,35 @@ public final class Discovery {
         /** Browse mDNS/DNS-SD (default on). */
         public Builder mdns(boolean on) {
             this.mdns = on;
+            return this;
+        }
+
+        /** Broadcast the VXI-11 portmapper probe (default on). */
+        public Builder vxi11Broadcast(boolean on) {
+            this.vxi11 = on;
+            return this;
+        }
+
+        /**
+         * Where the VXI-11 probe is sent; default the broadcast address of every IPv4 interface that is up, and
+         * 255.255.255.255. Unicast addresses work too (one instrument behind a router).
+         */
+        public Builder broadcastAddresses(List<InetAddress> addresses) {
+            this.broadcastAddresses = List.copyOf(Objects.requireNonNull(addresses, "addresses"));
+            return this;
+        }
+
+        /**
+         * The portmapper's UDP port the probe goes to; default 111 (what every VXI-11 device listens on; other
+         * values are for tests).
+         *
+         * @throws IllegalArgumentException when not 1..65535
+         */
+        public Builder portmapperPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("portmapper port must be 1..65535: " + port);
+            }
+            this.portmapperPort = port;
             return this;
         }
 

@@ -9,15 +9,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The run's deadline and arguments. No multicast here (the test JVM is on the host's network): mDNS runs on no
- * address, or is off; {@link DiscoveryNamespaceTest} browses for real inside a namespace.
+ * The run's deadline and arguments. No multicast or broadcast here (the test JVM is on the host's network): mDNS runs on no
+ * address or is off, the VXI-11 broadcast is off; the namespace tests do both for real.
  */
 class DiscoveryTest {
 
     @Test
     void aRunEndsAtItsDeadline() {
         long t0 = System.nanoTime();
-        try (Stream<FoundInstrument> s = Discovery.builder().serial(false).addresses(List.of()).build()
+        try (Stream<FoundInstrument> s = Discovery.builder().serial(false).vxi11Broadcast(false).addresses(List.of()).build()
                 .stream(Duration.ofMillis(400))) {
             assertThat(s.toList()).isEmpty();
         }
@@ -28,7 +28,7 @@ class DiscoveryTest {
     @Test
     void onlyFiniteSourcesEndAsSoonAsTheyAnswered() {
         long t0 = System.nanoTime();
-        List<FoundInstrument> found = Discovery.builder().mdns(false).build().findAll(Duration.ofSeconds(30));
+        List<FoundInstrument> found = Discovery.builder().mdns(false).vxi11Broadcast(false).build().findAll(Duration.ofSeconds(30));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(ms).isLessThan(10_000);
         assertThat(found).allSatisfy(f -> {

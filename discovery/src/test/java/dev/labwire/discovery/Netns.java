@@ -68,6 +68,23 @@ final class Netns implements AutoCloseable {
         run("ip", "netns", "delete", name);
     }
 
+    /** Runs {@code cmd} inside the namespace to its end: null when it exited 0, else what went wrong. */
+    String exec(String... cmd) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(cmd));
+        return run(full.toArray(String[]::new));
+    }
+
+    /** Runs {@code cmd} inside the namespace to its end and returns what it printed (stdout and stderr). */
+    String output(String... cmd) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
     /** null when {@code cmd} ran and exited 0, else what went wrong. */
     static String run(String... cmd) {
         try {

@@ -31,6 +31,9 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
     static final int MAX_HELD = 10_000;
 
     private final boolean mdns;
+    private final boolean vxi11;
+    private final List<InetAddress> broadcastTargets;
+    private final int portmapperPort;
     private final boolean serial;
     private final boolean identify;
     private final Duration identifyTimeout;
@@ -47,9 +50,13 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
     private volatile ExecutorService identifier;
     private volatile boolean closed;
 
-    public DiscoveryRun(boolean mdns, boolean serial, boolean identify, Duration identifyTimeout, List<String> types,
+    public DiscoveryRun(boolean mdns, boolean vxi11, List<InetAddress> broadcastTargets, int portmapperPort,
+                        boolean serial, boolean identify, Duration identifyTimeout, List<String> types,
                         List<InetAddress> addresses, long deadlineNanos) {
         this.mdns = mdns;
+        this.vxi11 = vxi11;
+        this.broadcastTargets = broadcastTargets;
+        this.portmapperPort = portmapperPort;
         this.serial = serial;
         this.identify = identify;
         this.identifyTimeout = identifyTimeout;
@@ -74,6 +81,12 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
                     for (FoundInstrument f : SerialSource.list()) {
                         found(f);
                     }
+                }
+                if (vxi11 && !closed) {
+                    Thread b = new Thread(() -> Vxi11Broadcast.run(broadcastTargets, portmapperPort, deadline,
+                            () -> closed, this::found), "labwire-discovery-vxi11");
+                    b.setDaemon(true);
+                    b.start();
                 }
                 if (mdns && !closed) {
                     browser.start(addresses, types, this::found);
@@ -151,7 +164,7 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
                 close(); // a stream nobody closes must not leave JmDNS running
                 return false;
             }
-            if (!mdns && finiteSourcesRunning.get() == 0 && identifying.isEmpty() && ready.isEmpty()) {
+            if (!mdns && !vxi11 && finiteSourcesRunning.get() == 0 && identifying.isEmpty() && ready.isEmpty()) {
                 close(); // only finite sources, all done
                 return false;
             }
