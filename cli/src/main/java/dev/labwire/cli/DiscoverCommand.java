@@ -16,11 +16,12 @@ import picocli.CommandLine.Spec;
 /** {@code labwire discover}: instruments announced on the LAN (mDNS/DNS-SD) and the local serial ports. */
 @Command(name = "discover", mixinStandardHelpOptions = true,
         description = {"Find instruments: mDNS/DNS-SD services (_lxi._tcp, _scpi-raw._tcp, _vxi-11._tcp, "
-                + "_hislip._tcp) on every multicast-capable interface, and the serial ports of this machine.",
+                + "_hislip._tcp) on every multicast-capable interface, VXI-11 portmappers answering a broadcast "
+                + "GETPORT (what NI-MAX and lxi discover send), and the serial ports of this machine.",
                 "Each line starts with an endpoint to paste into query or shell. Results are printed as they "
                         + "arrive; the run ends after --timeout.",
-                "Not found? mDNS does not cross routers: the instrument must be on your subnet, and a firewall "
-                        + "must let UDP port 5353 in."},
+                "Not found? mDNS and broadcasts do not cross routers: the instrument must be on your subnet, and "
+                        + "a firewall must let UDP port 5353 (mDNS) and the portmappers' answers from port 111 in."},
         footer = {"", "Examples:", "  labwire discover", "  labwire discover --identify --timeout 5s --json"})
 final class DiscoverCommand implements Callable<Integer> {
 
@@ -41,8 +42,11 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--no-serial", negatable = false, description = "leave serial ports out")
     boolean noSerial;
 
-    @Option(names = "--no-mdns", negatable = false, description = "leave mDNS out (serial ports only)")
+    @Option(names = "--no-mdns", negatable = false, description = "leave mDNS out")
     boolean noMdns;
+
+    @Option(names = "--no-vxi11", negatable = false, description = "leave the VXI-11 broadcast out")
+    boolean noVxi11;
 
     @Option(names = "--type", paramLabel = "SERVICE", description = "browse this DNS-SD type instead of the four "
             + "defaults (repeatable), e.g. _scpi-raw._tcp")
@@ -51,7 +55,8 @@ final class DiscoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Discovery.Builder b = Discovery.builder().identify(identify).serial(!noSerial).mdns(!noMdns);
+        Discovery.Builder b = Discovery.builder().identify(identify).serial(!noSerial).mdns(!noMdns)
+                .vxi11Broadcast(!noVxi11);
         if (!types.isEmpty()) {
             b.serviceTypes(types);
         }
@@ -82,7 +87,7 @@ final class DiscoverCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder(f.endpoint()).append("  ");
         b.append(switch (f.source()) {
             case MDNS -> "mDNS ";
-            case VXI11_BROADCAST -> "VXI-11 ";
+            case VXI11_BROADCAST -> "";
             case SERIAL -> "";
         }).append(f.via());
         String who = String.join(" ", Stream.of(f.manufacturer(), f.model(), f.serialNumber())

@@ -1,6 +1,9 @@
 package dev.labwire.cli;
 
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.mock.MockHislip;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.Vxi11Options;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,23 +22,26 @@ import picocli.CommandLine.Spec;
         footer = {"", "Personalities:", "  scpi  an IEEE 488.2/SCPI instrument: *IDN?, *OPC?, SYST:ERR?, VOLT 5 / VOLT?, "
                 + "ECHO? text, DATA? n (an n-byte block), *STB?",
                 "  bus   an RS485-style bus with devices A and B (AFLOW? gives A+14.70, ASP 50 / ASP?)",
+                "  vxi11 the scpi instrument over VXI-11 (its own portmapper; --port 111 as root for VISA tools)",
+                "  hislip the scpi instrument over HiSLIP (IVI-6.1)",
                 "", "Examples:", "  labwire mock --port 5025", "  labwire mock --pty        (a serial port, needs socat)",
                 "  labwire mock --device psu.json"})
 final class MockCommand implements Callable<Integer> {
 
     /**
      * What the mock simulates. Adding one is one line: a name, a description and how to start it from the
-     * {@link Launch} options. (VXI-11, HiSLIP and Modbus personalities are being built on other branches; each comes
-     * here as one line when it lands.)
+     * {@link Launch} options. (A Modbus personality is being built on another branch; it comes here as one line.)
      */
     enum Personality {
-        scpi("an IEEE 488.2/SCPI instrument", l -> l.stream().scpi()),
-        bus("an RS485 bus with devices A and B", l -> withBus(l.stream()));
+        scpi("an IEEE 488.2/SCPI instrument", l -> Served.of(l.stream().scpi())),
+        bus("an RS485 bus with devices A and B", l -> Served.of(withBus(l.stream()))),
+        vxi11("a VXI-11 instrument (--port: its portmapper's, 111 needs root)", l -> vxi11(l.port())),
+        hislip("a HiSLIP instrument (--port: 4880 is HiSLIP's own)", l -> hislip(l.port()));
 
         final String description;
-        final Function<Launch, MockInstrument> start;
+        final Function<Launch, Served> start;
 
-        Personality(String description, Function<Launch, MockInstrument> start) {
+        Personality(String description, Function<Launch, Served> start) {
             this.description = description;
             this.start = start;
         }
@@ -46,6 +52,40 @@ final class MockCommand implements Callable<Integer> {
         /** A byte-stream mock: loopback TCP on {@code port}, or a socat pty pair. */
         MockInstrument stream() {
             return pty ? MockInstrument.pty() : MockInstrument.tcp(port);
+        }
+    }
+
+    /** A running mock: the instrument, the endpoint that opens it, and what else to close with it. */
+    record Served(MockInstrument instrument, String endpoint, AutoCloseable also) implements AutoCloseable {
+        static Served of(MockInstrument m) {
+            return new Served(m, m.endpoint(), () -> { });
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                also.close();
+            } finally {
+                instrument.close();
+            }
+        }
+    }
+
+    private static Served vxi11(int portmapperPort) {
+        MockInstrument m = MockInstrument.vxi11(Vxi11Options.defaults().portmapperPort(portmapperPort)).scpi();
+        return new Served(m, new Endpoint.Vxi11("127.0.0.1", m.portmapperPort(), Endpoint.Vxi11.DEFAULT_DEVICE)
+                .toString(), () -> { });
+    }
+
+    private static Served hislip(int port) {
+        MockInstrument m = MockInstrument.tcp().scpi();
+        try {
+            MockHislip h = MockHislip.serve(m, port);
+            return new Served(m, new Endpoint.Hislip("127.0.0.1", h.port(), Endpoint.Hislip.DEFAULT_SUB_ADDRESS)
+                    .toString(), h);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
         }
     }
 
@@ -79,14 +119,18 @@ final class MockCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (MockInstrument mock = personality.start.apply(new Launch(port, pty))) {
+        if (pty && (personality == Personality.vxi11 || personality == Personality.hislip)) {
+            throw new IllegalArgumentException("--pty serves a byte stream: the scpi or bus personality, not "
+                    + personality);
+        }
+        try (Served served = personality.start.apply(new Launch(port, pty))) {
             if (device != null) {
-                mock.device(device);
+                served.instrument().device(device);
             }
-            out.println(mock.endpoint());
-            out.println("labwire mock: " + personality.description + " at " + mock.endpoint()
+            out.println(served.endpoint());
+            out.println("labwire mock: " + personality.description + " at " + served.endpoint()
                     + (stopOnStdin ? " (until standard input ends)" : " (Ctrl-C to stop)"));
-            out.println("try: labwire shell " + mock.endpoint());
+            out.println("try: labwire shell " + served.endpoint());
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "labwire-mock-stop"));

@@ -148,6 +148,31 @@ class CliProcessTest {
     }
 
     @Test
+    void theShellTalksHislip() throws Exception {
+        try (MockInstrument m = MockInstrument.tcp().scpi();
+             dev.labwire.mock.MockHislip h = dev.labwire.mock.MockHislip.serve(m, 0)) {
+            Cli.Result r = cli.run("*IDN?\nVOLT 4\nVOLT?\n", "shell", "hislip://127.0.0.1:" + h.port() + "/hislip0");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).isEqualTo(IDN + "\n4\n");
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    // Fails on this build: over HiSLIP, BlockingClient.readStatusByte() and clear() time out ("no DataEnd with message
+    // id 0xffffff02"), against MockHislip. Reported to the lead (the HiSLIP session machine or its mock); enable then.
+    @org.junit.jupiter.api.Disabled("HiSLIP readStatusByte()/clear() time out against MockHislip on this build")
+    @Test
+    void overHislipTheShellReadsTheStatusByteAndClears() throws Exception {
+        try (MockInstrument m = MockInstrument.tcp().scpi();
+             dev.labwire.mock.MockHislip h = dev.labwire.mock.MockHislip.serve(m, 0)) {
+            Cli.Result r = cli.run("*IDN?\n:stb\n:clear\n*IDN?\n", "shell", "hislip://127.0.0.1:" + h.port() + "/hislip0");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out().lines().toList()).hasSize(4).startsWith(IDN).endsWith("cleared", IDN);
+            assertThat(r.out().lines().toList().get(1)).matches("\\d+  \\(bits: .*\\)");
+        }
+    }
+
+    @Test
     void shellExitsZeroWhenEveryLineWorked() throws Exception {
         Cli.Result r = cli.run("*IDN?\n:timeout 1s\n:quit\nVOLT 99\n", "shell", mock.endpoint());
         assertThat(r.exit()).as(r.toString()).isZero();

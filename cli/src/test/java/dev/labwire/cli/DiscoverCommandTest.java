@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code labwire discover} end to end: inside a network namespace holding only {@code lo}, python3-zeroconf (an
- * independent mDNS responder) announces a SCPI raw socket where {@code labwire mock} listens, and the CLI, run as a
- * process in the same namespace, prints it as JSON, identified.
+ * independent mDNS responder) announces a SCPI raw socket and a HiSLIP server of one host, where two
+ * {@code labwire mock}s listen, and the CLI, run as a process in the same namespace, prints both as JSON, identified.
  */
 class DiscoverCommandTest {
 
@@ -32,12 +32,16 @@ class DiscoverCommandTest {
             mockCmd.addAll(List.of("mock", "--port", "5025", "--stdin"));
             Netns.Child mock = ns.start(mockCmd.toArray(String[]::new));
             mock.await(l -> l.equals("tcp://127.0.0.1:5025"), 20_000, "mock endpoint");
+            List<String> hislipCmd = new java.util.ArrayList<>(cli);
+            hislipCmd.addAll(List.of("mock", "--personality", "hislip", "--port", "4880", "--stdin"));
+            Netns.Child hislipMock = ns.start(hislipCmd.toArray(String[]::new));
+            hislipMock.await(l -> l.equals("hislip://127.0.0.1:4880/hislip0"), 20_000, "HiSLIP mock endpoint");
             Netns.Child pub = ns.start("/usr/bin/python3",
                     Path.of("src/test/resources/publish_services.py").toAbsolutePath().toString(), services);
             pub.await(l -> l.equals("registered 2"), 20_000, "services registered");
 
             List<String> discover = new java.util.ArrayList<>(cli);
-            discover.addAll(List.of("discover", "--json", "--identify", "--no-serial", "--timeout", "6s"));
+            discover.addAll(List.of("discover", "--json", "--identify", "--no-serial", "--no-vxi11", "--timeout", "6s"));
             Netns.Child d = ns.start(discover.toArray(String[]::new));
             String psu = d.await(l -> l.contains("\"endpoint\":\"tcp://127.0.0.1:5025\""), 20_000, "the PSU");
             assertThat(psu).startsWith("{\"endpoint\":\"tcp://127.0.0.1:5025\",\"source\":\"MDNS\","
@@ -49,11 +53,12 @@ class DiscoverCommandTest {
             assertThat(d.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(d.process.exitValue()).isZero();
             assertThat(d.all).hasSize(2);
-            // HiSLIP has no session machine yet: found, and identifying it says why it could not
+            // the HiSLIP service of the same host is its own result, identified over HiSLIP
             assertThat(d.all).anySatisfy(l -> assertThat(l).startsWith("{\"endpoint\":\"hislip://127.0.0.1:4880/hislip0\"")
-                    .contains("\"identifyError\":\"IllegalArgumentException: HiSLIP endpoint"));
+                    .contains("\"identity\":\"" + CliProcessTest.IDN + "\""));
             pub.closeInput();
             mock.closeInput();
+            hislipMock.closeInput();
         }
     }
 }
