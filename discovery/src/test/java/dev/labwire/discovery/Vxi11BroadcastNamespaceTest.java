@@ -76,6 +76,13 @@ class Vxi11BroadcastNamespaceTest {
                 assertThat(f[3]).isEqualTo("-");
             }
             assertThat(Long.parseLong(f[0])).isLessThan(3000);
+
+            // cross-check: lxi-tools' own VXI-11 discovery (liblxi, an independent client) broadcasts on lo too and
+            // finds the same instrument through rpcbind
+            if (Files.isExecutable(Path.of("/usr/bin/lxi"))) {
+                String lxi = ns.output("timeout", "15", "lxi", "discover");
+                assertThat(lxi).as("lxi discover").contains("127.0.0.1").contains(Vxi11MockMain.IDN.split(",")[1]);
+            }
             mock.closeInput();
         }
     }
