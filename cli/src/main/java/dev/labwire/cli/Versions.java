@@ -12,8 +12,10 @@ final class Versions {
 
     /** The version of {@code groupId:artifactId} on the class path, from its {@code pom.properties}. */
     static Optional<String> of(String groupId, String artifactId) {
-        String path = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
-        try (InputStream in = Versions.class.getResourceAsStream(path)) {
+        // through the class loader: META-INF is no package, so this also finds it in other modules' jars
+        String path = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+        ClassLoader loader = Versions.class.getClassLoader();
+        try (InputStream in = loader == null ? null : loader.getResourceAsStream(path)) {
             if (in == null) {
                 return Optional.empty();
             }

@@ -64,6 +64,28 @@ class CliJarTest {
     }
 
     @Test
+    void theThinJarRunsOnTheModulePath() throws Exception {
+        // the module path: the thin jar and the dependency jars of this test run (not the build folders)
+        Path thin = jar.resolveSibling(jar.getFileName().toString().replace("-all.jar", ".jar"));
+        java.util.List<String> path = new java.util.ArrayList<>(java.util.List.of(thin.toString()));
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (e.endsWith(".jar") && !e.contains("junit") && !e.contains("assertj") && !e.contains("opentest4j")
+                    && !e.contains("apiguardian")) {
+                path.add(e);
+            }
+        }
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            Process p = new ProcessBuilder(Cli.java(), "-p", String.join(java.io.File.pathSeparator, path),
+                    "-m", "dev.labwire.cli/" + Main.class.getName(), "query", mock.endpoint(), "*IDN?").start();
+            CompletableFuture<String> out = Cli.drain(p, true);
+            CompletableFuture<String> err = Cli.drain(p, false);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(err.join()).isZero();
+            assertThat(out.join()).isEqualTo(CliProcessTest.IDN + "\n");
+        }
+    }
+
+    @Test
     void theShellOnATerminalCompletesKeepsHistoryAndAnswers(@TempDir Path home) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) (util-linux) for a terminal");
         try (MockInstrument mock = MockInstrument.tcp().scpi()) {
