@@ -107,7 +107,11 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
         }
         if (identify && f.isNetwork()) {
             identifying.put(f.endpoint(), f);
-            identifier.execute(() -> identifyNow(f));
+            try {
+                identifier.execute(() -> identifyNow(f));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                identifying.remove(f.endpoint()); // the run was closed meanwhile
+            }
         } else {
             offer(f);
         }
