@@ -14,6 +14,7 @@ module dev.labwire.core {
     exports dev.labwire.core.vxi11;
     // shared by both drivers so that a fix lands once; not API
     exports dev.labwire.core.internal to dev.labwire.blocking, dev.labwire.netty;
-    // the VXI-11 wire codecs: for the drivers and for MockInstrument's VXI-11 server; not API
-    exports dev.labwire.core.vxi11.internal to dev.labwire.blocking, dev.labwire.netty, dev.labwire.mock;
+    // the VXI-11 wire codecs: for the drivers, MockInstrument's VXI-11 server and discovery; not API
+    exports dev.labwire.core.vxi11.internal to dev.labwire.blocking, dev.labwire.netty, dev.labwire.mock,
+            dev.labwire.discovery;   // the portmapper GETPORT probe of VXI-11 discovery
 }
