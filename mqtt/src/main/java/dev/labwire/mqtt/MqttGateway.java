@@ -1,0 +1,7 @@
+package dev.labwire.mqtt;
+
+/** Placeholder. */
+public final class MqttGateway {
+    private MqttGateway() {
+    }
+}
