@@ -97,7 +97,7 @@ public final class MqttGateway implements AutoCloseable {
         for (InstrumentSpec s : b.instruments) {
             hosts.put(s.name(), new InstrumentHost(s, broker, gatewayId, scheduler, b.maxPending));
         }
-        this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe());
+        this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed::get);
         // registered once; subscriptions are (re)made on every connection, so a restarted broker gets them again
         requests.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onRequest);
     }
@@ -224,6 +224,7 @@ public final class MqttGateway implements AutoCloseable {
     }
 
     private void reply(String topic, ByteBuffer correlation, String payload, long expirySeconds) {
+        if (!MqttClients.canPublish(requests)) return;
         var b = requests.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .qos(MqttQos.AT_LEAST_ONCE).contentType("application/json");
         if (correlation != null) b = b.correlationData(correlation);

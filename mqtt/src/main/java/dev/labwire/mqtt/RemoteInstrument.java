@@ -3,6 +3,7 @@ package dev.labwire.mqtt;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
@@ -57,6 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RemoteInstrument implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The {@link RemoteInstrumentException#kind()} when the broker refused to take the request (PUBACK reason code). */
+    public static final String NOT_AUTHORIZED_OR_REFUSED = "broker_refused";
 
     private final String name;
     private final String requestTopic;
@@ -67,13 +70,14 @@ public final class RemoteInstrument implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final long instance = RANDOM.nextLong();
     private final AtomicLong strayReplies = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RemoteInstrument(Builder b) {
         this.name = b.instrument;
         this.requestTopic = b.broker.prefix() + "/" + b.instrument + "/req";
         this.replyTopic = b.broker.prefix() + "/reply/" + b.clientId;
         this.defaultTimeout = b.defaultTimeout;
-        this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe());
+        this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed::get);
         mqtt.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onReply);
     }
 
@@ -147,6 +151,10 @@ public final class RemoteInstrument implements AutoCloseable {
         if (ms < 1) throw new IllegalArgumentException("timeout " + timeout + " is shorter than 1 ms");
         long margin = Math.min(ms / 4, 500);
         ByteBuffer corr = ByteBuffer.allocate(16).putLong(instance).putLong(sequence.incrementAndGet()).flip();
+        if (closed.get()) throw new LocalProtocolException("RemoteInstrument " + name + " is closed");
+        if (!MqttClients.canPublish(mqtt)) {
+            return CompletableFuture.failedFuture(new LinkDownException("not connected to the broker (" + mqtt.getState() + ")", null));
+        }
         CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
         pending.put(corr.asReadOnlyBuffer(), f);
         String payload = Payloads.request(op, command, ms - margin, System.currentTimeMillis() + ms);
@@ -154,10 +162,17 @@ public final class RemoteInstrument implements AutoCloseable {
                 .qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTopic).correlationData(corr.asReadOnlyBuffer())
                 .messageExpiryInterval((ms + 999) / 1000).contentType("application/json").send()
                 .whenComplete((r, e) -> {
-                    if (e != null) {
-                        pending.remove(corr);
-                        f.completeExceptionally(new LinkDownException("request to " + name + " not published on the broker: "
-                                + ErrorKinds.unwrap(e), ErrorKinds.unwrap(e)));
+                    Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+                    if (err == null) return;
+                    pending.remove(corr);
+                    if (err instanceof Mqtt5PubAckException ack) {
+                        // the broker refused the request (an ACL, a quota): it never reached the gateway
+                        f.completeExceptionally(new RemoteInstrumentException(NOT_AUTHORIZED_OR_REFUSED,
+                                "the broker refused the request to " + requestTopic + ": "
+                                        + ack.getMqttMessage().getReasonCode()));
+                    } else {
+                        f.completeExceptionally(new LinkDownException("request to " + name
+                                + " not published on the broker: " + err, err));
                     }
                 });
         Request asLocal = op == Payloads.Op.WRITE ? Request.write(command) : Request.query(command);
@@ -251,6 +266,7 @@ public final class RemoteInstrument implements AutoCloseable {
     /** Disconnects from the broker; calls still waiting fail with {@link LocalProtocolException}. */
     @Override
     public void close() {
+        closed.set(true);
         pending.values().forEach(f -> f.completeExceptionally(new LocalProtocolException("RemoteInstrument " + name + " closed")));
         pending.clear();
         try {

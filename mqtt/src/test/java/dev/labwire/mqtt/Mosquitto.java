@@ -43,6 +43,9 @@ final class Mosquitto implements AutoCloseable {
     /** A broker with users ({"name","password",...}) and an ACL file's text; anonymous clients refused. */
     static Mosquitto start(String[] users, String acl) throws Exception {
         Path dir = Files.createTempDirectory("mosquitto");
+        // started as root, mosquitto drops to the "mosquitto" user once it has read its config: it must still be able to
+        // write its log here
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();

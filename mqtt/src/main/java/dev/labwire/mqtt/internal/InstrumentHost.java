@@ -62,7 +62,8 @@ public final class InstrumentHost implements AutoCloseable {
         statusPayload.set(Payloads.status(spec.name(), "connecting", spec.endpoint(), "gateway starting", Instant.now()));
         String will = Payloads.status(spec.name(), "offline", spec.endpoint(),
                 "gateway " + gatewayId + " lost its broker connection", null);
-        this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish());
+        this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish(),
+                closed::get);
         ConnectionConfig config = spec.config();
         if (!spec.streams().isEmpty()) {
             List<byte[]> prefixes = spec.streams().stream().map(s -> s.prefix().getBytes(StandardCharsets.UTF_8)).toList();
@@ -126,6 +127,7 @@ public final class InstrumentHost implements AutoCloseable {
     }
 
     private void publishRetained(String topic, String payload) {
+        if (!MqttClients.canPublish(mqtt)) return; // kept, and published on (re)connection
         mqtt.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE)
                 .retain(true).contentType("application/json").send()
                 .whenComplete((r, e) -> {
@@ -202,6 +204,7 @@ public final class InstrumentHost implements AutoCloseable {
         String off = Payloads.status(spec.name(), "offline", spec.endpoint(), "gateway stopped", Instant.now());
         statusPayload.set(off);
         try {
+            if (mqtt.getState() != com.hivemq.client.mqtt.MqttClientState.CONNECTED) throw new IllegalStateException("not connected");
             mqtt.publishWith().topic(base + "/status").payload(off.getBytes(StandardCharsets.UTF_8))
                     .qos(MqttQos.AT_LEAST_ONCE).retain(true).contentType("application/json").send()
                     .get(2, TimeUnit.SECONDS);

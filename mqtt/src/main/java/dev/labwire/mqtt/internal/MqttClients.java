@@ -8,7 +8,9 @@ import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
 import dev.labwire.mqtt.Broker;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import com.hivemq.client.mqtt.MqttClientState;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Builds HiveMQ MQTT 5 async clients for a {@link Broker}: credentials, TLS, automatic reconnect, an optional will. */
@@ -21,7 +23,7 @@ public final class MqttClients {
      * every (re)connection, where the caller subscribes again and republishes what the broker may have lost.
      */
     public static Mqtt5AsyncClient build(Broker broker, String clientId, String willTopic, String willPayload,
-                                         Consumer<Mqtt5ClientConnectedContext> onConnected) {
+                                         Consumer<Mqtt5ClientConnectedContext> onConnected, BooleanSupplier closed) {
         Mqtt5ClientBuilder b = MqttClient.builder().useMqttVersion5()
                 .identifier(clientId)
                 .serverHost(broker.host())
@@ -42,6 +44,21 @@ public final class MqttClients {
         if (onConnected != null) {
             b = b.addConnectedListener(ctx -> onConnected.accept((Mqtt5ClientConnectedContext) ctx));
         }
+        // once closed, no more reconnects (a gateway that failed to start must not retry in the background forever)
+        b = b.addDisconnectedListener(ctx -> {
+            if (closed.getAsBoolean()) ctx.getReconnector().reconnect(false);
+        });
         return b.buildAsync();
+    }
+
+    /**
+     * True when a publish may be handed to the client: connected, or reconnecting after having been connected
+     * (HiveMQ queues it then). While the very first connection is being made, HiveMQ blocks the publishing thread:
+     * never do that on an event loop.
+     */
+    public static boolean canPublish(Mqtt5AsyncClient c) {
+        MqttClientState s = c.getState();
+        return s == MqttClientState.CONNECTED || s == MqttClientState.DISCONNECTED_RECONNECT
+                || s == MqttClientState.CONNECTING_RECONNECT;
     }
 }
