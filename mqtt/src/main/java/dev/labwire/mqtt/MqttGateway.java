@@ -256,6 +256,11 @@ public final class MqttGateway implements AutoCloseable {
         return hosts.values().stream().mapToLong(InstrumentHost::valuesPublished).sum();
     }
 
+    /** Pushed frames the instruments sent for {@link Stream}s (each is published, or coalesced by minInterval). */
+    public long streamFrames() {
+        return hosts.values().stream().mapToLong(InstrumentHost::streamFrames).sum();
+    }
+
     /** The names of the instruments, in the order they were given. */
     public List<String> instruments() {
         return List.copyOf(hosts.keySet());

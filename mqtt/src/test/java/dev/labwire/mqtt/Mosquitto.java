@@ -53,6 +53,7 @@ final class Mosquitto implements AutoCloseable {
         StringBuilder conf = new StringBuilder();
         conf.append("listener ").append(port).append(" 127.0.0.1\n");
         conf.append("persistence false\n");
+        conf.append("set_tcp_nodelay true\n");
         conf.append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n');
         conf.append("log_type all\n");
         if (users == null) {

@@ -51,6 +51,7 @@ public final class InstrumentHost implements AutoCloseable {
     private final List<ScheduledFuture<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong pollFailures = new AtomicLong();
     private final AtomicLong valuesPublished = new AtomicLong();
+    private final AtomicLong streamFrames = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public InstrumentHost(InstrumentSpec spec, Broker broker, String gatewayId, ScheduledExecutorService scheduler,
@@ -100,6 +101,10 @@ public final class InstrumentHost implements AutoCloseable {
 
     public long valuesPublished() {
         return valuesPublished.get();
+    }
+
+    public long streamFrames() {
+        return streamFrames.get();
     }
 
     private void onState(State state, Throwable cause) {
@@ -237,6 +242,7 @@ public final class InstrumentHost implements AutoCloseable {
 
         @Override
         public void onNext(Frame frame) {
+            streamFrames.incrementAndGet();
             String text = frame.asString(StandardCharsets.UTF_8);
             for (Stream st : spec.streams()) {
                 if (!text.startsWith(st.prefix())) continue;
