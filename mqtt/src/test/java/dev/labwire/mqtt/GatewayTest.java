@@ -63,7 +63,8 @@ class GatewayTest {
         gateway = MqttGateway.builder(broker.broker()).gatewayId("gw-test")
                 .instrument(InstrumentSpec.of("psu", psu.endpoint())
                         .withPoll(new Poll("idn", "*IDN?", Duration.ofMillis(200), null))
-                        .withPoll(new Poll("voltage", "VOLT?", Duration.ofMillis(200), "V")))
+                        .withPoll(new Poll("voltage", "VOLT?", Duration.ofMillis(200), "V"))
+                        .withStream(new Stream("temp", "TEMP:", Duration.ofMillis(100), "degC")))
                 .instrument(InstrumentSpec.of("silent", silent.endpoint()).withConfig(ConnectionConfig.builder()
                         .defaultTimeout(Duration.ofSeconds(1)).build()))
                 .maxPayloadBytes(1024)
@@ -150,6 +151,57 @@ class GatewayTest {
         Map<String, Object> idn = retained("labwire/psu/value/idn");
         assertThat((String) idn.get("text")).startsWith("LABWIRE,MOCK");
         assertThat(idn).doesNotContainKey("value").doesNotContainKey("unit");
+    }
+
+    @Test
+    void pushedFramesArePublishedAsRetainedValuesAtMostOncePerMinInterval() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        try (AutoCloseable pushing = psu.pushEvery(Duration.ofMillis(5), () -> "TEMP:" + (20 + n.incrementAndGet() % 10))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Map<String, Object> v = null;
+            while (System.nanoTime() < deadline && (v == null || !"temp".equals(v.get("name")))) {
+                List<String> lines = broker.sub("labwire/psu/value/temp", 1, 3).stream().filter(l -> l.startsWith("{")).toList();
+                if (!lines.isEmpty()) v = Json.parseObject(lines.get(0));
+            }
+            assertThat(v).isNotNull().containsEntry("unit", "degC").containsEntry("source", "stream:TEMP:");
+            assertThat(((Number) v.get("value")).doubleValue()).isBetween(20.0, 29.0);
+            // while frames arrive every 5 ms, replies still flow: the pushed frames never answer a query
+            try (RemoteInstrument r = RemoteInstrument.builder(broker.broker(), "psu").build()) {
+                assertThat(r.query("ECHO? during-stream")).isEqualTo("during-stream");
+            }
+            // coalesced: fewer publications than frames (100 ms minInterval against a frame every 5 ms)
+            long frames0 = gateway.streamFrames();
+            long values0 = gateway.valuesPublished();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (gateway.streamFrames() - frames0 < 100 && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+            long frames = gateway.streamFrames() - frames0;
+            long values = gateway.valuesPublished() - values0;
+            assertThat(frames).isGreaterThanOrEqualTo(100);
+            // 100 frames take >= 500 ms: the polls publish ~2 values per 200 ms, the stream at most one per 100 ms
+            assertThat(values).isLessThan(frames / 3);
+        }
+    }
+
+    @Test
+    void beyondMaxPendingRequestsGetBusy() throws Exception {
+        MockInstrument slow = MockInstrument.tcp().scpi();
+        slow.responder(cmd -> cmd.startsWith("WAIT?") ? MockReply.none() : null);
+        Broker lab3 = broker.broker().withPrefix("lab3");
+        try (MqttGateway gw = MqttGateway.builder(lab3).gatewayId("gw-busy").maxPendingPerInstrument(1)
+                .instrument(InstrumentSpec.of("slow", slow.endpoint())).start(Duration.ofSeconds(10));
+             RemoteInstrument r = RemoteInstrument.builder(lab3, "slow").build()) {
+            awaitStatus("lab3", "slow", "online");
+            CompletableFuture<String> first = r.queryAsync("WAIT? 1", Duration.ofSeconds(3));
+            // the first is in the gateway's hands once the instrument has its command
+            assertThat(slow.takeCommand(Duration.ofSeconds(5))).isEqualTo("WAIT? 1");
+            assertThatThrownBy(() -> r.query("WAIT? 2", Duration.ofSeconds(3))).isInstanceOf(RemoteInstrumentException.class)
+                    .satisfies(e -> assertThat(((RemoteInstrumentException) e).kind()).isEqualTo("busy"));
+            assertThatThrownBy(first::join).hasCauseInstanceOf(RequestTimeoutException.class);
+        } finally {
+            slow.close();
+        }
     }
 
     @Test
