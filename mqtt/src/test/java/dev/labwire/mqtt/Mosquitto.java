@@ -42,6 +42,11 @@ final class Mosquitto implements AutoCloseable {
 
     /** A broker with users ({"name","password",...}) and an ACL file's text; anonymous clients refused. */
     static Mosquitto start(String[] users, String acl) throws Exception {
+        return start(users, acl, dir -> "");
+    }
+
+    /** As {@link #start(String[], String)}, with more listener settings (e.g. TLS) made from the broker's directory. */
+    static Mosquitto start(String[] users, String acl, ConfigExtra extra) throws Exception {
         Path dir = Files.createTempDirectory("mosquitto");
         // started as root, mosquitto drops to the "mosquitto" user once it has read its config: it must still be able to
         // write its log here
@@ -54,6 +59,7 @@ final class Mosquitto implements AutoCloseable {
         conf.append("listener ").append(port).append(" 127.0.0.1\n");
         conf.append("persistence false\n");
         conf.append("set_tcp_nodelay true\n");
+        conf.append(extra.lines(dir));
         conf.append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n');
         conf.append("log_type all\n");
         if (users == null) {
@@ -100,6 +106,11 @@ final class Mosquitto implements AutoCloseable {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         }
+    }
+
+    /** Listener settings added to the generated config. */
+    interface ConfigExtra {
+        String lines(Path dir) throws Exception;
     }
 
     Broker broker() {
