@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * instrument is down), {@link RemoteProtocolException} (the instrument sent something labwire refused),
  * {@link LocalProtocolException} (the gateway's client refused: closed), {@link IllegalArgumentException} (a bad
  * command, e.g. {@code write} of a query), and {@link RemoteInstrumentException} for the gateway's own refusals
- * ({@code unknown_instrument}, {@code busy}, ...). Thread-safe; any number of threads may share one.
+ * ({@code unknown_instrument}, {@code busy}, ...). Thread-safe; any number of threads may share one. The
+ * {@code *Async} futures complete on the MQTT client's callback thread: continuations must not block (use the
+ * {@code *Async} variants of {@code CompletableFuture} with your executor to do slow work).
  */
 public final class RemoteInstrument implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -53,6 +53,7 @@ public final class InstrumentHost implements AutoCloseable {
     private final AtomicLong valuesPublished = new AtomicLong();
     private final AtomicLong streamFrames = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean offline; // written on the client's callback thread only (one call at a time)
 
     public InstrumentHost(InstrumentSpec spec, Broker broker, String gatewayId, ScheduledExecutorService scheduler,
                           int maxPending) {
@@ -115,6 +116,10 @@ public final class InstrumentHost implements AutoCloseable {
             default -> s = "offline";
         }
         if (closed.get()) return;
+        // after a loss, reconnect attempts (CONNECTING, DOWN, CONNECTING, ... with backoff) stay "offline" until the
+        // link is READY again: a dashboard should not flicker between offline and connecting every backoff step
+        if (s.equals("connecting") && offline) return;
+        offline = s.equals("offline");
         String detail = cause == null ? state.name().toLowerCase(java.util.Locale.ROOT)
                 : state.name().toLowerCase(java.util.Locale.ROOT) + ": " + cause;
         publishStatus(Payloads.status(spec.name(), s, spec.endpoint(), detail, Instant.now()));
