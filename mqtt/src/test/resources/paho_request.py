@@ -1,6 +1,7 @@
 """An independent MQTT 5 requester (paho-mqtt 1.6): subscribes to its response topic, then sends one request with
 the MQTT 5 Response Topic and Correlation Data properties, prints one JSON line per reply:
-{"topic":..., "correlation":<hex>, "payload":<the reply text>}.
+{"topic":..., "correlation":<text>, "payload":<the reply text>}. With COUNT > 1 it sends COUNT requests at once,
+"{i}" in CORRELATION and PAYLOAD replaced by the request's index.
 usage: paho_request.py PORT REQUEST_TOPIC RESPONSE_TOPIC CORRELATION PAYLOAD [COUNT] [TIMEOUT_S]"""
 import json
 import sys
@@ -16,7 +17,7 @@ timeout = float(sys.argv[7]) if len(sys.argv) > 7 else 10.0
 done = threading.Event()
 got = []
 
-c = mqtt.Client(client_id="paho-req-" + corr, protocol=mqtt.MQTTv5)
+c = mqtt.Client(client_id="paho-req-" + corr.replace("{i}", "n"), protocol=mqtt.MQTTv5)
 
 
 def on_connect(client, userdata, flags, rc, properties=None):
@@ -24,10 +25,10 @@ def on_connect(client, userdata, flags, rc, properties=None):
 
 
 def on_subscribe(client, userdata, mid, reason_codes, properties=None):
-    props = Properties(PacketTypes.PUBLISH)
-    props.ResponseTopic = resp_topic
-    props.CorrelationData = corr.encode()
     for i in range(count):
+        props = Properties(PacketTypes.PUBLISH)
+        props.ResponseTopic = resp_topic
+        props.CorrelationData = corr.replace("{i}", str(i)).encode()
         client.publish(req_topic, payload.replace("{i}", str(i)), qos=1, properties=props)
 
 

@@ -123,6 +123,24 @@ class GatewayTest {
     }
 
     @Test
+    void pahoSendsFiftyRequestsAtOnceAndEachReplyCarriesItsOwnCorrelationAndAnswer() throws Exception {
+        String out = Mosquitto.run(List.of("/usr/bin/python3", Path.of("src/test/resources/paho_request.py").toString(),
+                String.valueOf(broker.port), "labwire/psu/req", "paho/replies/many", "c-{i}",
+                "{\"v\":1,\"op\":\"query\",\"cmd\":\"ECHO? paho-{i}\"}", "50", "30"), Duration.ofSeconds(40));
+        List<String> lines = out.lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(lines).as(out).hasSize(50);
+        Set<String> correlations = new HashSet<>();
+        for (String line : lines) {
+            Map<String, Object> msg = Json.parseObject(line);
+            String corr = (String) msg.get("correlation");
+            assertThat(correlations.add(corr)).as("one reply per correlation").isTrue();
+            Map<String, Object> reply = Json.parseObject((String) msg.get("payload"));
+            assertThat(reply).containsEntry("ok", true);
+            assertThat(reply.get("text")).isEqualTo("paho-" + corr.substring(2));
+        }
+    }
+
+    @Test
     void mosquittoPubRequestReachesTheInstrumentAndTheReplyCarriesTheCorrelation() throws Exception {
         String out = Mosquitto.run(List.of("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-p",
                 String.valueOf(broker.port), "-q", "1", "-t", "labwire/psu/req",
