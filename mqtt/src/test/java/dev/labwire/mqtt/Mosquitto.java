@@ -126,8 +126,13 @@ final class Mosquitto implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 
     /** mosquitto_sub for {@code count} messages within {@code seconds}: the payloads, one a line. */
