@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
  */
 public sealed interface Expect {
 
+    /** The largest {@link Block#maxLength()} and {@link Bytes#count()}: 1 GiB, the framers' own limit. */
+    int MAX_LENGTH = 1 << 30;
+
     /** No reply: the request is done once written. */
     static Expect nothing() {
         return None.INSTANCE;
@@ -87,8 +90,8 @@ public sealed interface Expect {
         static final Frames ONE = new Frames(1);
 
         public Frames {
-            if (count < 1) {
-                throw new IllegalArgumentException("count must be at least 1: " + count);
+            if (count < 1 || count > MAX_LENGTH) {
+                throw new IllegalArgumentException("count must be 1.." + MAX_LENGTH + " (1 GiB): " + count);
             }
         }
     }
@@ -144,8 +147,9 @@ public sealed interface Expect {
      */
     record Block(int maxLength) implements Expect {
         public Block {
-            if (maxLength < 0) {
-                throw new IllegalArgumentException("maxLength must be 0 (connection default) or positive: " + maxLength);
+            if (maxLength < 0 || maxLength > MAX_LENGTH) {
+                throw new IllegalArgumentException("maxLength must be 0 (connection default) or 1.." + MAX_LENGTH
+                        + " (1 GiB): " + maxLength);
             }
         }
     }
@@ -157,8 +161,8 @@ public sealed interface Expect {
      */
     record Bytes(int count) implements Expect {
         public Bytes {
-            if (count < 1) {
-                throw new IllegalArgumentException("count must be at least 1: " + count);
+            if (count < 1 || count > MAX_LENGTH) {
+                throw new IllegalArgumentException("count must be 1.." + MAX_LENGTH + " (1 GiB): " + count);
             }
         }
     }
