@@ -173,7 +173,9 @@ final class Vxi11Device {
             case Vxi11.DESTROY_LINK:
                 return destroyLink(Vxi11Calls.decodeLink(args));
             case Vxi11.CREATE_INTR_CHAN:
-                return new DeviceError(Vxi11Interrupts.create(from, Vxi11Calls.DeviceRemoteFunc.decode(args)));
+                Vxi11Calls.DeviceRemoteFunc f = Vxi11Calls.DeviceRemoteFunc.decode(args);
+                return new DeviceError(options.interruptChannel() ? Vxi11Interrupts.create(from, f)
+                        : Vxi11Error.INVALID_ADDRESS.code());
             case Vxi11.DESTROY_INTR_CHAN:
                 if (args.length != 0) {
                     throw new RemoteProtocolException("destroy_intr_chan takes no arguments, got " + args.length);

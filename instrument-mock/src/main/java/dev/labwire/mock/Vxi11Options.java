@@ -12,6 +12,8 @@ package dev.labwire.mock;
  *   <li>{@link #maxRecvSize(int)}: the largest device_write the device takes, told to the client by create_link,
  *       default {@value #DEFAULT_MAX_RECV_SIZE} bytes; a larger write gets error 5, so clients must cut long
  *       messages into chunks and set END on the last.</li>
+ *   <li>{@link #interruptChannel(boolean)}: whether create_intr_chan is served (default true): false refuses it with
+ *       error 21, as an instrument that cannot reach the host does.</li>
  * </ul>
  * Everything listens on 127.0.0.1 only.
  */
@@ -28,17 +30,19 @@ public final class Vxi11Options {
     private final int corePort;
     private final int abortPort;
     private final int maxRecvSize;
+    private final boolean interruptChannel;
 
-    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize) {
+    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel) {
         this.portmapperPort = portmapperPort;
         this.corePort = corePort;
         this.abortPort = abortPort;
         this.maxRecvSize = maxRecvSize;
+        this.interruptChannel = interruptChannel;
     }
 
     /** Portmapper on 111, core and abort channels on free ports, maxRecvSize 4096. */
     public static Vxi11Options defaults() {
-        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE);
+        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE, true);
     }
 
     private static int port(int port, String what) {
@@ -50,17 +54,17 @@ public final class Vxi11Options {
 
     /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
     public Vxi11Options portmapperPort(int port) {
-        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize);
+        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel);
     }
 
     /** The core channel's port (0: a free one). */
     public Vxi11Options corePort(int port) {
-        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize);
+        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel);
     }
 
     /** The abort channel's port (0: a free one). */
     public Vxi11Options abortPort(int port) {
-        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize);
+        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel);
     }
 
     /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */
@@ -68,7 +72,21 @@ public final class Vxi11Options {
         if (bytes < 1 || bytes > Vxi11Device.MAX_MESSAGE) {
             throw new IllegalArgumentException("maxRecvSize must be 1.." + Vxi11Device.MAX_MESSAGE + ": " + bytes);
         }
-        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel);
+    }
+
+    /**
+     * Whether create_intr_chan is served (default true). False plays an instrument that cannot call the host back
+     * (behind NAT or a firewall, or without interrupt support): create_intr_chan fails with error 21 (invalid address)
+     * and no connection is made.
+     */
+    public Vxi11Options interruptChannel(boolean served) {
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served);
+    }
+
+    /** Whether create_intr_chan is served. */
+    public boolean interruptChannel() {
+        return interruptChannel;
     }
 
     /** The portmapper's port as configured. */
@@ -94,6 +112,6 @@ public final class Vxi11Options {
     @Override
     public String toString() {
         return "Vxi11Options[portmapper " + portmapperPort + ", core " + corePort + ", abort " + abortPort
-                + ", maxRecvSize " + maxRecvSize + "]";
+                + ", maxRecvSize " + maxRecvSize + (interruptChannel ? "" : ", no interrupt channel") + "]";
     }
 }

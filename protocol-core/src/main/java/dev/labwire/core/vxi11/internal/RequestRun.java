@@ -119,7 +119,9 @@ final class RequestRun {
             case REMOTE: return new Call(Vxi11.DEVICE_REMOTE, g);
             case LOCAL: return new Call(Vxi11.DEVICE_LOCAL, g);
             case LOCK:
-                sentLockMs = lockMs >= 0 ? lockMs : ms;
+                // the device answers error 11 after lock_timeout: leave a quarter (at most 1 s) for that answer to
+                // come back before the caller's deadline, so a locked device reads as locked, not as a timeout
+                sentLockMs = lockMs >= 0 ? lockMs : ms - Math.min(ms / 4, 1000);
                 return new Call(Vxi11.DEVICE_LOCK, new DeviceLockParms(lid, Vxi11.FLAG_WAITLOCK, sentLockMs));
             case UNLOCK: return new Call(Vxi11.DEVICE_UNLOCK, w -> w.putInt(lid));
             default: throw new IllegalArgumentException("unknown operation " + op);

@@ -1,0 +1,224 @@
+package dev.labwire.examples.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.labwire.blocking.BlockingClient;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.internal.Sessions;
+import dev.labwire.core.vxi11.internal.Vxi11Session;
+import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockReply;
+import dev.labwire.mock.Vxi11Options;
+import dev.labwire.netty.NettyClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * VXI-11 faults with both real clients against MockInstrument's VXI-11 personality over loopback: service requests on
+ * the interrupt channel after {@code *ESE 1;*SRE 32;*OPC}; an instrument that refuses the interrupt channel; a reply
+ * later than its timeout and a read the device never answers (device_abort, device_clear, nothing reaches the next
+ * call); a restart in the middle of a call (reconnect with backoff, the hook run again, the lock re-taken, the query
+ * on the wire sent again, service requests back).
+ */
+class Vxi11FaultsTest {
+    enum Kind { BLOCKING, NETTY }
+
+    private static final String IDN = "ACME,VXI-FAULTS,1,0.1";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+    /** The calls both tests make, on either client; a Netty failure surfaces as its cause, as the blocking one's. */
+    interface Client extends AutoCloseable {
+        String query(String command, Duration timeout);
+
+        void write(String command);
+
+        void lock(Duration timeout);
+
+        AutoCloseable onServiceRequest(IntConsumer listener);
+    }
+
+    private static <T> T get(CompletableFuture<T> f) {
+        try {
+            return f.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Client connect(Kind kind, String endpoint, ConnectionConfig cfg) {
+        Client c;
+        if (kind == Kind.BLOCKING) {
+            BlockingClient b = BlockingClient.openAndAwait(endpoint, cfg, WAIT);
+            c = new Client() {
+                public String query(String command, Duration timeout) {
+                    return b.query(command, timeout);
+                }
+
+                public void write(String command) {
+                    b.write(command);
+                }
+
+                public void lock(Duration timeout) {
+                    b.lock(timeout);
+                }
+
+                public AutoCloseable onServiceRequest(IntConsumer listener) {
+                    return b.onServiceRequest(listener);
+                }
+
+                public void close() {
+                    b.close();
+                }
+            };
+        } else {
+            NettyClient n = NettyClient.open(endpoint, cfg);
+            get(n.ready(WAIT));
+            c = new Client() {
+                public String query(String command, Duration timeout) {
+                    return get(n.query(command, timeout));
+                }
+
+                public void write(String command) {
+                    get(n.write(command));
+                }
+
+                public void lock(Duration timeout) {
+                    get(n.lock(timeout));
+                }
+
+                public AutoCloseable onServiceRequest(IntConsumer listener) {
+                    return n.onServiceRequest(listener);
+                }
+
+                public void close() {
+                    n.close();
+                }
+            };
+        }
+        open.add(c);
+        return c;
+    }
+
+    private MockInstrument mock(Vxi11Options options) {
+        MockInstrument mock = MockInstrument.vxi11(options.portmapperPort(0)).scpi();
+        open.add(mock);
+        mock.dictionary().identity(IDN);
+        return mock;
+    }
+
+    private static String endpoint(MockInstrument mock) {
+        return "vxi11://127.0.0.1:" + mock.portmapperPort() + "/inst0";
+    }
+
+    private static ConnectionConfig.Builder config() {
+        return ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(5)).serviceRequestChannel(true)
+                .backoff(dev.labwire.core.Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(400)));
+    }
+
+    @BeforeEach
+    void vxi11Sessions() {
+        open.add(Sessions.override((endpoint, config) ->
+                endpoint instanceof Endpoint.Vxi11 v ? new Vxi11Session(v, config) : null));
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void serviceRequestReachesOnServiceRequestAfterOpc(Kind kind) throws Exception {
+        MockInstrument mock = mock(Vxi11Options.defaults());
+        Client c = connect(kind, endpoint(mock), config().build());
+        BlockingQueue<Integer> srq = new LinkedBlockingQueue<>();
+        open.add(c.onServiceRequest(srq::add));
+        c.write("*ESE 1;*SRE 32;*OPC");
+        Integer stb = srq.poll(10, TimeUnit.SECONDS);
+        assertThat(stb).as("a service request came over the interrupt channel").isNotNull();
+        assertThat(stb & 0x40).as("RQS").isEqualTo(0x40);
+        assertThat(stb & 0x20).as("ESB: *OPC set the event status register's bit 0, enabled by *ESE 1").isEqualTo(0x20);
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void instrumentThatRefusesTheInterruptChannelStillServesEveryCall(Kind kind) {
+        MockInstrument mock = mock(Vxi11Options.defaults().interruptChannel(false));
+        Client c = connect(kind, endpoint(mock), config().build());
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+        c.write("VOLT 3");
+        assertThat(c.query("VOLT?", WAIT)).isEqualTo("3");
+        assertThat(mock.vxi11Links()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void lateReplyAndStalledReadNeverReachTheNextCall(Kind kind) {
+        MockInstrument mock = mock(Vxi11Options.defaults());
+        Client c = connect(kind, endpoint(mock), config().build());
+        mock.enqueue(MockReply.line("late").delay(Duration.ofMillis(800)));
+        assertThatThrownBy(() -> c.query("MEAS?", Duration.ofMillis(250))).hasMessageContaining("MEAS?");
+        assertThat(c.query("*IDN?", WAIT)).as("the late answer went nowhere").isEqualTo(IDN);
+        c.write("VOLT 2");
+        mock.enqueue(MockReply.stall());   // a hung instrument: nothing answered until device_clear
+        assertThatThrownBy(() -> c.query("CURV?", Duration.ofMillis(250))).hasMessageContaining("CURV?");
+        assertThat(c.query("VOLT?", WAIT)).as("device_clear unhung it; nothing stale came").isEqualTo("2");
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+        assertThat(mock.vxi11Links()).as("abort and clear, not a new link").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void restartMidCallReconnectsRerunsTheHookRetakesTheLockAndResendsTheQuery(Kind kind) throws Exception {
+        MockInstrument mock = mock(Vxi11Options.defaults());
+        ConnectionConfig cfg = config().retryQueriesOnLinkDown(true)
+                .onConnect(List.of(Request.write("SYST:REM"))).build();
+        Client c = connect(kind, endpoint(mock), cfg);
+        BlockingQueue<Integer> srq = new LinkedBlockingQueue<>();
+        open.add(c.onServiceRequest(srq::add));
+        c.lock(Duration.ofSeconds(3));
+        mock.enqueue(MockReply.line("never seen").delay(Duration.ofSeconds(3)));
+        CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> c.query("*IDN?", Duration.ofSeconds(15)));
+        while (!"*IDN?".equals(mock.takeCommand(WAIT))) {
+            // the hook's SYST:REM came first
+        }
+        int restarts = mock.restartCount();
+        mock.restart();   // the core channel drops in the middle of the query: its link and its lock are gone
+        mock.awaitRestarts(restarts + 1, WAIT);
+        assertThat(inFlight.get(20, TimeUnit.SECONDS)).as("sent again on the new link").isEqualTo(IDN);
+        assertThat(mock.commands().stream().filter("SYST:REM"::equals).count()).as("the hook ran again").isEqualTo(2);
+        try (BlockingClient other = BlockingClient.openAndAwait(endpoint(mock),
+                ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(3)).build(), WAIT)) {
+            assertThatThrownBy(() -> other.lock(Duration.ofMillis(300))).as("our lock was re-taken on the new link")
+                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("device_lock: VXI-11 error 11");
+        }
+        c.write("*ESE 1;*SRE 32;*OPC");
+        Integer stb = srq.poll(10, TimeUnit.SECONDS);
+        assertThat(stb).as("service requests on the new link's interrupt channel").isNotNull();
+        assertThat(stb & 0x40).isEqualTo(0x40);
+    }
+}
