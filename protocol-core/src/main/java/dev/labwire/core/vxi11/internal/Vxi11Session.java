@@ -48,6 +48,27 @@ import java.util.OptionalLong;
  * has). A reply whose xid answers no call is a {@link Event.ProtocolError}; bytes that break record marking or RPC
  * fail the request on the wire and end the link.
  *
+ * <p>A new link. After create_link, before the on-connect hook and any user request: device_lock again when this
+ * client held the lock (a LOCK succeeded, no UNLOCK since; the device let go of it with the old link), with the
+ * lock_timeout that LOCK sent; not getting it fails the link like a failing hook (CloseLink, backoff, try again), so
+ * no request ever runs unlocked on a client that believes it holds the lock. Then, with
+ * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel: {@link Event.ListenChannel} (channel 3) on
+ * the link's local address, create_intr_chan with that IPv4 address (an IPv4-mapped IPv6 address is unwrapped; a
+ * true IPv6 link cannot be named in {@code hostAddr}) and port, program 0x0607B1 v1 over TCP, then
+ * device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives there is answered (a void
+ * SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an RPC library that waits
+ * for one gets it), then device_readstb goes at the link's next free turn (one per device_intr_srq, ahead of queued
+ * requests) and its status byte is an {@link Event.ServiceRequest}. When the instrument refuses or cannot call back,
+ * or the set-up does not answer in {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for
+ * the rest of this machine's life, one {@link Event.ProtocolError} says so, and the link goes on.
+ *
+ * <p>A lost link. The request on the wire fails with the link-loss cause unless
+ * {@link ConnectionConfig#retryQueriesOnLinkDown()} or {@link Request.Resend} says to send it again: then it goes
+ * first on the next link, from its first device_write, by its own deadline. Queued requests wait
+ * ({@link ConnectionConfig.QueuedOnLinkDown#KEEP}) or fail at once ({@code FAIL}, or autoReconnect off), as for
+ * {@code Connection}. The wire-trace ids ({@link #transmittedFirstId()}, {@link #awaitedId()}) name the request of
+ * each call; the machine's own calls (create_link, device_clear, the set-up above, destroy_link) name none.
+ *
  * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
  * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
  * at a time, as {@link dev.labwire.core.LinkMachine} says.
