@@ -31,18 +31,21 @@ public final class Vxi11Options {
     private final int abortPort;
     private final int maxRecvSize;
     private final boolean interruptChannel;
+    private final boolean interruptCallback;
 
-    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel) {
+    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel,
+            boolean interruptCallback) {
         this.portmapperPort = portmapperPort;
         this.corePort = corePort;
         this.abortPort = abortPort;
         this.maxRecvSize = maxRecvSize;
         this.interruptChannel = interruptChannel;
+        this.interruptCallback = interruptCallback;
     }
 
     /** Portmapper on 111, core and abort channels on free ports, maxRecvSize 4096. */
     public static Vxi11Options defaults() {
-        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE, true);
+        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE, true, true);
     }
 
     private static int port(int port, String what) {
@@ -54,17 +57,17 @@ public final class Vxi11Options {
 
     /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
     public Vxi11Options portmapperPort(int port) {
-        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel);
+        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback);
     }
 
     /** The core channel's port (0: a free one). */
     public Vxi11Options corePort(int port) {
-        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel);
+        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel, interruptCallback);
     }
 
     /** The abort channel's port (0: a free one). */
     public Vxi11Options abortPort(int port) {
-        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel);
+        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel, interruptCallback);
     }
 
     /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */
@@ -72,7 +75,7 @@ public final class Vxi11Options {
         if (bytes < 1 || bytes > Vxi11Device.MAX_MESSAGE) {
             throw new IllegalArgumentException("maxRecvSize must be 1.." + Vxi11Device.MAX_MESSAGE + ": " + bytes);
         }
-        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel, interruptCallback);
     }
 
     /**
@@ -81,12 +84,27 @@ public final class Vxi11Options {
      * and no connection is made.
      */
     public Vxi11Options interruptChannel(boolean served) {
-        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served, interruptCallback);
     }
 
     /** Whether create_intr_chan is served. */
     public boolean interruptChannel() {
         return interruptChannel;
+    }
+
+    /**
+     * Whether the mock itself connects back on create_intr_chan (default true). False accepts create_intr_chan without
+     * connecting and keeps where it was asked to connect and device_enable_srq's handle
+     * ({@link MockInstrument#vxi11InterruptTarget()}), so that a test lets another RPC implementation play the
+     * instrument's side of the interrupt channel; {@link MockInstrument#requestService()} then calls nobody.
+     */
+    public Vxi11Options interruptCallback(boolean connect) {
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, connect);
+    }
+
+    /** Whether the mock connects back on create_intr_chan. */
+    public boolean interruptCallback() {
+        return interruptCallback;
     }
 
     /** The portmapper's port as configured. */
@@ -112,6 +130,7 @@ public final class Vxi11Options {
     @Override
     public String toString() {
         return "Vxi11Options[portmapper " + portmapperPort + ", core " + corePort + ", abort " + abortPort
-                + ", maxRecvSize " + maxRecvSize + (interruptChannel ? "" : ", no interrupt channel") + "]";
+                + ", maxRecvSize " + maxRecvSize + (interruptChannel ? "" : ", no interrupt channel")
+                + (interruptCallback ? "" : ", no interrupt callback") + "]";
     }
 }

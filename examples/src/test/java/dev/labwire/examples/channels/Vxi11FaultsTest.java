@@ -2,6 +2,7 @@ package dev.labwire.examples.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.labwire.blocking.BlockingClient;
 import dev.labwire.core.ConnectionConfig;
@@ -12,8 +13,11 @@ import dev.labwire.core.internal.Sessions;
 import dev.labwire.core.vxi11.internal.Vxi11Session;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import dev.labwire.mock.Vxi11InterruptTarget;
 import dev.labwire.mock.Vxi11Options;
 import dev.labwire.netty.NettyClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -161,6 +165,52 @@ class Vxi11FaultsTest {
         assertThat(stb).as("a service request came over the interrupt channel").isNotNull();
         assertThat(stb & 0x40).as("RQS").isEqualTo(0x40);
         assertThat(stb & 0x20).as("ESB: *OPC set the event status register's bit 0, enabled by *ESE 1").isEqualTo(0x20);
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+    }
+
+    /**
+     * An independent ONC RPC implementation plays the instrument's side of the interrupt channel: PyVISA-py's
+     * {@code RawTCPClient} (its own record marking and XDR) connects where create_intr_chan said, calls NULL and then
+     * device_intr_srq twice with the handle device_enable_srq gave, and, unlike most instruments, waits for each
+     * reply and checks its xid and accept status. Each call must come back answered and become a service request.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void pyvisaPyRpcClientCallsDeviceIntrSrqAndGetsEachReply(Kind kind) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "/usr/bin/python3 is not installed");
+        Process probe = new ProcessBuilder(python.toString(), "-c", "from pyvisa_py.protocols import rpc")
+                .redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "PyVISA-py is not installed for /usr/bin/python3 (Debian python3-pyvisa-py)");
+        MockInstrument mock = mock(Vxi11Options.defaults().interruptCallback(false));
+        Client c = connect(kind, endpoint(mock), config().build());
+        BlockingQueue<Integer> srq = new LinkedBlockingQueue<>();
+        open.add(c.onServiceRequest(srq::add));
+        Vxi11InterruptTarget t = mock.vxi11InterruptTarget();
+        assertThat(t).as("create_intr_chan came").isNotNull();
+        assertThat(t.host()).isEqualTo("127.0.0.1");
+        assertThat(t.program()).isEqualTo(0x0607B1);
+        assertThat(t.version()).isEqualTo(1);
+        assertThat(t.handle()).as("device_enable_srq came before the link was ready").isNotEmpty();
+        String script = String.join("\n",
+                "import sys",
+                "from pyvisa_py.protocols import rpc",
+                "host, port, handle = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3])",
+                "c = rpc.RawTCPClient(host, 0x0607B1, 1, port)",
+                "c.packer, c.unpacker = rpc.Packer(), rpc.Unpacker(b'')",
+                "c.call_0()",
+                "for i in range(2):",
+                "    c.make_call(30, handle, c.packer.pack_opaque, None)",
+                "print('answered', c.lastxid)");
+        Process p = new ProcessBuilder(python.toString(), "-c", script, t.host(), Integer.toString(t.port()),
+                t.handleHex()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the python RPC client ended").isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("python output: %s", out).isZero();
+        assertThat(out).contains("answered 3");
+        assertThat(srq.poll(10, TimeUnit.SECONDS)).as("first service request").isNotNull();
+        assertThat(srq.poll(10, TimeUnit.SECONDS)).as("second service request").isNotNull();
         assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
     }
 
