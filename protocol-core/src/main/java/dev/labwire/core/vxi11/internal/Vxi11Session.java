@@ -57,8 +57,8 @@ import java.util.OptionalLong;
  * true IPv6 link cannot be named in {@code hostAddr}) and port, program 0x0607B1 v1 over TCP, then
  * device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives there is answered (a void
  * SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an RPC library that waits
- * for one gets it), then device_readstb goes at the link's next free turn (one per device_intr_srq, ahead of queued
- * requests) and its status byte is an {@link Event.ServiceRequest}. When the instrument refuses or cannot call back,
+ * for one gets it), then device_readstb goes at the link's next free turn (ahead of queued requests; calls that come
+ * while one read already waits share it, so at most one waits) and its status byte is an {@link Event.ServiceRequest}. When the instrument refuses or cannot call back,
  * or the set-up does not answer in {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for
  * the rest of this machine's life, one {@link Event.ProtocolError} says so, and the link goes on.
  *
