@@ -831,9 +831,10 @@ public final class Vxi11Session implements SessionMachine {
         pump(now);
     }
 
-    /** Keeps {@link #lockHeld} as the device sees it, from the caller's LOCK and UNLOCK operations. */
+    /** Keeps {@link #lockHeld} as the device sees it, from the callers' LOCK and UNLOCK operations. */
     private void trackLock(RequestRun p, Event e) {
-        if (!(p.request.expect() instanceof Expect.Operate o)) {
+        if (p.kind != RequestRun.Kind.USER || !(p.request.expect() instanceof Expect.Operate o)) {
+            // an on-connect hook that locks takes its lock again itself on every link
             return;
         }
         if (o.operation() == Operation.LOCK && e instanceof Event.Reply) {
