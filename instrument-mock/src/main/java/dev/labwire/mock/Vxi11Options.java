@@ -57,17 +57,20 @@ public final class Vxi11Options {
 
     /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
     public Vxi11Options portmapperPort(int port) {
-        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback);
+        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel,
+                interruptCallback);
     }
 
     /** The core channel's port (0: a free one). */
     public Vxi11Options corePort(int port) {
-        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel, interruptCallback);
+        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel,
+                interruptCallback);
     }
 
     /** The abort channel's port (0: a free one). */
     public Vxi11Options abortPort(int port) {
-        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel, interruptCallback);
+        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel,
+                interruptCallback);
     }
 
     /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */

@@ -58,9 +58,10 @@ import java.util.OptionalLong;
  * device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives there is answered (a void
  * SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an RPC library that waits
  * for one gets it), then device_readstb goes at the link's next free turn (ahead of queued requests; calls that come
- * while one read already waits share it, so at most one waits) and its status byte is an {@link Event.ServiceRequest}. When the instrument refuses or cannot call back,
- * or the set-up does not answer in {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for
- * the rest of this machine's life, one {@link Event.ProtocolError} says so, and the link goes on.
+ * while one read already waits share it, so at most one waits) and its status byte is an
+ * {@link Event.ServiceRequest}. When the instrument refuses or cannot call back, or the set-up does not answer in
+ * {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for the rest of this machine's life,
+ * one {@link Event.ProtocolError} says so, and the link goes on.
  *
  * <p>A lost link. The request on the wire fails with the link-loss cause unless
  * {@link ConnectionConfig#retryQueriesOnLinkDown()} or {@link Request.Resend} says to send it again: then it goes
@@ -239,7 +240,7 @@ public final class Vxi11Session implements SessionMachine {
                 after(nowNanos, config.connectTimeout().toNanos() + OWED_GRACE_MS * 1_000_000L));
         create.fixed = new RequestRun.Call(Vxi11.CREATE_INTR_CHAN,
                 new DeviceRemoteFunc(host, port, Vxi11.INTR_PROGRAM, Vxi11.VERSION, Vxi11.FAMILY_TCP));
-        setupQueue.addFirst(create);
+        setupQueue.add(create);   // after a re-lock that may still wait
         pump(nowNanos);
     }
 
@@ -696,7 +697,7 @@ public final class Vxi11Session implements SessionMachine {
     private void call(int procedure, XdrStruct args, RequestRun owner) {
         callXid = ++xid;
         callProc = procedure;
-        boolean named = owner != null && owner.kind != RequestRun.Kind.HOOK;
+        boolean named = owner != null && !owner.internal;   // a caller's (or an external hook's) request
         callId = named ? owner.id : -1;
         callRequest = named ? owner.request : null;
         link.send(RpcCall.of(callXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, procedure, args.encode()), callId);
