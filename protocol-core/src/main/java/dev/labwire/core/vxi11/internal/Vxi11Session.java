@@ -392,6 +392,7 @@ public final class Vxi11Session implements SessionMachine {
                 if (intr.pending() < MAX_INTR_REPLIES) {
                     intr.sendMessage(reply.encode(), -1);
                 }
+                pump(now);   // a read for this call now if the link is free; the calls after it share the next
             }
         } catch (RemoteProtocolException e) {
             data.position(data.limit());
