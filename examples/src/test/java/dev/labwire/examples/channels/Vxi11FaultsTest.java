@@ -253,8 +253,8 @@ class Vxi11FaultsTest {
         c.lock(Duration.ofSeconds(3));
         mock.enqueue(MockReply.line("never seen").delay(Duration.ofSeconds(3)));
         CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> c.query("*IDN?", Duration.ofSeconds(15)));
-        while (!"*IDN?".equals(mock.takeCommand(WAIT))) {
-            // the hook's SYST:REM came first
+        for (String cmd = mock.takeCommand(WAIT); !"*IDN?".equals(cmd); cmd = mock.takeCommand(WAIT)) {
+            assertThat(cmd).as("*IDN? reached the mock (the hook's SYST:REM came first)").isNotNull();
         }
         int restarts = mock.restartCount();
         mock.restart();   // the core channel drops in the middle of the query: its link and its lock are gone
