@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the interrupt channel after {@code *ESE 1;*SRE 32;*OPC}; an instrument that refuses the interrupt channel; a reply
  * later than its timeout and a read the device never answers (device_abort, device_clear, nothing reaches the next
  * call); a restart in the middle of a call (reconnect with backoff, the hook run again, the lock re-taken, the query
- * on the wire sent again, service requests back).
+ * on the wire sent again, service requests back); PyVISA-py's RPC client calling device_intr_srq and waiting for each
+ * reply; the wire trace naming requests.
  */
 class Vxi11FaultsTest {
     enum Kind { BLOCKING, NETTY }
@@ -214,6 +215,39 @@ class Vxi11FaultsTest {
         assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
     }
 
+    /**
+     * Both clients' wire trace (the endpoint's logger at TRACE, slf4j-simple writing to System.err) names the request
+     * of each VXI-11 call they write and of each reply they read.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void wireTraceNamesTheRequestOfEachCallAndReply(Kind kind) throws Exception {
+        MockInstrument mock = mock(Vxi11Options.defaults());
+        String endpoint = endpoint(mock);
+        String logger = dev.labwire.core.internal.WireTrace.loggerName(endpoint);
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        System.setProperty("org.slf4j.simpleLogger.log." + logger, "trace");
+        System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Client c = connect(kind, endpoint, config().serviceRequestChannel(false).build());
+            assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+            c.close();
+        } finally {
+            System.setErr(err);
+            System.clearProperty("org.slf4j.simpleLogger.log." + logger);
+        }
+        List<String> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains(" TRACE ") && l.contains(" " + logger + " - ")).toList();
+        java.util.regex.Pattern write = java.util.regex.Pattern.compile(">> \\+\\d+\\.\\d{3} ms #(\\d+) \\d+ bytes .*\\*IDN\\?.*");
+        String id = lines.stream().map(write::matcher).filter(java.util.regex.Matcher::find).map(m -> m.group(1))
+                .findFirst().orElseThrow(() -> new AssertionError("no >> line naming the device_write of *IDN?: " + lines));
+        assertThat(lines).as("the replies to device_write and device_read name the query")
+                .filteredOn(l -> l.contains("<< ") && l.contains(" #" + id + " \"*IDN?\" ")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(lines).as("create_link is the machine's own: its reply names no request")
+                .anyMatch(l -> l.contains("<< ") && l.contains(" unsolicited "));
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void instrumentThatRefusesTheInterruptChannelStillServesEveryCall(Kind kind) {
@@ -239,6 +273,8 @@ class Vxi11FaultsTest {
         assertThat(c.query("VOLT?", WAIT)).as("device_clear unhung it; nothing stale came").isEqualTo("2");
         assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
         assertThat(mock.vxi11Links()).as("abort and clear, not a new link").isEqualTo(1);
+        assertThat(mock.commands().stream().filter(Vxi11Options.DEVICE_CLEAR_COMMAND::equals).count())
+                .as("a device_clear after each query that ended without its answer").isEqualTo(2);
     }
 
     @ParameterizedTest
