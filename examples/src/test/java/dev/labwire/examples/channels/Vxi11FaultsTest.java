@@ -8,9 +8,6 @@ import dev.labwire.blocking.BlockingClient;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
-import dev.labwire.core.endpoint.Endpoint;
-import dev.labwire.core.internal.Sessions;
-import dev.labwire.core.vxi11.internal.Vxi11Session;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
 import dev.labwire.mock.Vxi11InterruptTarget;
@@ -28,7 +25,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -139,12 +135,6 @@ class Vxi11FaultsTest {
     private static ConnectionConfig.Builder config() {
         return ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(5)).serviceRequestChannel(true)
                 .backoff(dev.labwire.core.Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(400)));
-    }
-
-    @BeforeEach
-    void vxi11Sessions() {
-        open.add(Sessions.override((endpoint, config) ->
-                endpoint instanceof Endpoint.Vxi11 v ? new Vxi11Session(v, config) : null));
     }
 
     @AfterEach
