@@ -147,6 +147,15 @@ public final class MockInstrument implements AutoCloseable {
         return vxi11Side().requestService();
     }
 
+    /**
+     * VXI-11 with {@link Vxi11Options#interruptCallback(boolean) interruptCallback(false)}: where the latest
+     * create_intr_chan asked the instrument to call device_intr_srq, and the handle device_enable_srq gave; null before.
+     * @throws IllegalStateException for another kind of mock
+     */
+    public Vxi11InterruptTarget vxi11InterruptTarget() {
+        return vxi11Side().interruptTarget();
+    }
+
     /** VXI-11: how many links (create_link) are open now. @throws IllegalStateException for another kind of mock */
     public int vxi11Links() {
         return vxi11Side().linkCount();

@@ -50,6 +50,8 @@ final class Vxi11Device {
 
     private final MockInstrument owner;
     private final Vxi11Options options;
+    private volatile Vxi11Calls.DeviceRemoteFunc interruptTarget;   // with interruptCallback(false)
+    private volatile byte[] srqHandle = new byte[0];
     private final Map<Integer, Vxi11Link> links = new LinkedHashMap<>();
     private int nextLid;
     private Vxi11Link lockOwner;
@@ -173,7 +175,16 @@ final class Vxi11Device {
             case Vxi11.DESTROY_LINK:
                 return destroyLink(Vxi11Calls.decodeLink(args));
             case Vxi11.CREATE_INTR_CHAN:
-                return new DeviceError(Vxi11Interrupts.create(from, Vxi11Calls.DeviceRemoteFunc.decode(args)));
+                Vxi11Calls.DeviceRemoteFunc f = Vxi11Calls.DeviceRemoteFunc.decode(args);
+                if (!options.interruptChannel()) {
+                    return new DeviceError(Vxi11Error.INVALID_ADDRESS.code());
+                }
+                if (!options.interruptCallback()) {
+                    interruptTarget = f;   // a test connects in the instrument's place
+                    return new DeviceError(f.progFamily() == Vxi11.FAMILY_TCP ? 0
+                            : Vxi11Error.OPERATION_NOT_SUPPORTED.code());
+                }
+                return new DeviceError(Vxi11Interrupts.create(from, f));
             case Vxi11.DESTROY_INTR_CHAN:
                 if (args.length != 0) {
                     throw new RemoteProtocolException("destroy_intr_chan takes no arguments, got " + args.length);
@@ -358,7 +369,19 @@ final class Vxi11Device {
         }
         link.srqEnabled = p.enable();
         link.srqHandle = p.handle();
+        srqHandle = p.handle();
         return new DeviceError(0);
+    }
+
+    /** Where the latest create_intr_chan asked to be called, with the latest device_enable_srq handle; or null. */
+    Vxi11InterruptTarget interruptTarget() {
+        Vxi11Calls.DeviceRemoteFunc f = interruptTarget;
+        if (f == null) {
+            return null;
+        }
+        long a = f.hostAddr();
+        String host = ((a >>> 24) & 0xFF) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + "." + (a & 0xFF);
+        return new Vxi11InterruptTarget(host, f.hostPort(), f.progNum(), f.progVers(), srqHandle);
     }
 
     private synchronized DeviceError destroyLink(int lid) {

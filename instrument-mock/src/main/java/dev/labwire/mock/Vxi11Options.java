@@ -12,6 +12,8 @@ package dev.labwire.mock;
  *   <li>{@link #maxRecvSize(int)}: the largest device_write the device takes, told to the client by create_link,
  *       default {@value #DEFAULT_MAX_RECV_SIZE} bytes; a larger write gets error 5, so clients must cut long
  *       messages into chunks and set END on the last.</li>
+ *   <li>{@link #interruptChannel(boolean)}: whether create_intr_chan is served (default true): false refuses it with
+ *       error 21, as an instrument that cannot reach the host does.</li>
  * </ul>
  * Everything listens on 127.0.0.1 only.
  */
@@ -28,17 +30,22 @@ public final class Vxi11Options {
     private final int corePort;
     private final int abortPort;
     private final int maxRecvSize;
+    private final boolean interruptChannel;
+    private final boolean interruptCallback;
 
-    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize) {
+    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel,
+            boolean interruptCallback) {
         this.portmapperPort = portmapperPort;
         this.corePort = corePort;
         this.abortPort = abortPort;
         this.maxRecvSize = maxRecvSize;
+        this.interruptChannel = interruptChannel;
+        this.interruptCallback = interruptCallback;
     }
 
     /** Portmapper on 111, core and abort channels on free ports, maxRecvSize 4096. */
     public static Vxi11Options defaults() {
-        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE);
+        return new Vxi11Options(DEFAULT_PORTMAPPER_PORT, 0, 0, DEFAULT_MAX_RECV_SIZE, true, true);
     }
 
     private static int port(int port, String what) {
@@ -50,17 +57,20 @@ public final class Vxi11Options {
 
     /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
     public Vxi11Options portmapperPort(int port) {
-        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize);
+        return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel,
+                interruptCallback);
     }
 
     /** The core channel's port (0: a free one). */
     public Vxi11Options corePort(int port) {
-        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize);
+        return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel,
+                interruptCallback);
     }
 
     /** The abort channel's port (0: a free one). */
     public Vxi11Options abortPort(int port) {
-        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize);
+        return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel,
+                interruptCallback);
     }
 
     /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */
@@ -68,7 +78,36 @@ public final class Vxi11Options {
         if (bytes < 1 || bytes > Vxi11Device.MAX_MESSAGE) {
             throw new IllegalArgumentException("maxRecvSize must be 1.." + Vxi11Device.MAX_MESSAGE + ": " + bytes);
         }
-        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel, interruptCallback);
+    }
+
+    /**
+     * Whether create_intr_chan is served (default true). False plays an instrument that cannot call the host back
+     * (behind NAT or a firewall, or without interrupt support): create_intr_chan fails with error 21 (invalid address)
+     * and no connection is made.
+     */
+    public Vxi11Options interruptChannel(boolean served) {
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served, interruptCallback);
+    }
+
+    /** Whether create_intr_chan is served. */
+    public boolean interruptChannel() {
+        return interruptChannel;
+    }
+
+    /**
+     * Whether the mock itself connects back on create_intr_chan (default true). False accepts create_intr_chan without
+     * connecting and keeps where it was asked to connect and device_enable_srq's handle
+     * ({@link MockInstrument#vxi11InterruptTarget()}), so that a test lets another RPC implementation play the
+     * instrument's side of the interrupt channel; {@link MockInstrument#requestService()} then calls nobody.
+     */
+    public Vxi11Options interruptCallback(boolean connect) {
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, connect);
+    }
+
+    /** Whether the mock connects back on create_intr_chan. */
+    public boolean interruptCallback() {
+        return interruptCallback;
     }
 
     /** The portmapper's port as configured. */
@@ -94,6 +133,7 @@ public final class Vxi11Options {
     @Override
     public String toString() {
         return "Vxi11Options[portmapper " + portmapperPort + ", core " + corePort + ", abort " + abortPort
-                + ", maxRecvSize " + maxRecvSize + "]";
+                + ", maxRecvSize " + maxRecvSize + (interruptChannel ? "" : ", no interrupt channel")
+                + (interruptCallback ? "" : ", no interrupt callback") + "]";
     }
 }

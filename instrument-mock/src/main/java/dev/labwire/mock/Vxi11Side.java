@@ -126,6 +126,14 @@ final class Vxi11Side implements LinkSide {
         return portmapper == null ? options.portmapperPort() : portmapper.port();
     }
 
+    Vxi11InterruptTarget interruptTarget() {
+        Vxi11Device d;
+        synchronized (this) {
+            d = device;
+        }
+        return d == null ? null : d.interruptTarget();
+    }
+
     int requestService() {
         Vxi11Device d;
         synchronized (this) {

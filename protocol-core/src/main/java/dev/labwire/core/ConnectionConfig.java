@@ -37,6 +37,10 @@ import java.util.function.Supplier;
  *       ({@code *STB?}) that often while it is ready and reports each rise of MSS (bit 6) as an
  *       {@link Event.ServiceRequest}; a poll that fails or times out is dropped (the stale-reply policy handles a late
  *       answer) and the next comes a period later</td></tr>
+ *   <tr><td>{@code serviceRequestChannel}</td><td>false</td><td>when true a VXI-11 link opens its interrupt channel
+ *       (create_intr_chan, device_enable_srq) and reports each device_intr_srq as an {@link Event.ServiceRequest}; an
+ *       instrument that cannot call back (NAT, firewall, IPv6) is said once as an {@link Event.ProtocolError} and the
+ *       link works without it</td></tr>
  *   <tr><td>{@code echo}</td><td>{@link Echo#NONE}</td><td>with {@link Echo#CHECK_AND_DROP} a wrong echo fails its request
  *       ({@link RemoteProtocolException}, "echo mismatch") and the stale-reply policy takes over</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
@@ -124,6 +128,7 @@ public final class ConnectionConfig {
     private final boolean autoReconnect;
     private final boolean retryQueriesOnLinkDown;
     private final Duration serviceRequestPolling;
+    private final boolean serviceRequestChannel;
     private final Backoff backoff;
     private final QueuedOnLinkDown queuedOnLinkDown;
     private final Supplier<JitterSource> jitter;
@@ -148,6 +153,7 @@ public final class ConnectionConfig {
         autoReconnect = b.autoReconnect;
         retryQueriesOnLinkDown = b.retryQueriesOnLinkDown;
         serviceRequestPolling = b.serviceRequestPolling;
+        serviceRequestChannel = b.serviceRequestChannel;
         backoff = b.backoff;
         queuedOnLinkDown = b.queuedOnLinkDown;
         jitter = b.jitter;
@@ -180,6 +186,7 @@ public final class ConnectionConfig {
         b.autoReconnect = autoReconnect;
         b.retryQueriesOnLinkDown = retryQueriesOnLinkDown;
         b.serviceRequestPolling = serviceRequestPolling;
+        b.serviceRequestChannel = serviceRequestChannel;
         b.backoff = backoff;
         b.queuedOnLinkDown = queuedOnLinkDown;
         b.jitter = jitter;
@@ -262,6 +269,14 @@ public final class ConnectionConfig {
         return serviceRequestPolling;
     }
 
+    /**
+     * Whether a protocol whose instrument calls the host back to request service sets that channel up on every link:
+     * VXI-11's interrupt channel. Default false; see {@link Builder#serviceRequestChannel(boolean)}.
+     */
+    public boolean serviceRequestChannel() {
+        return serviceRequestChannel;
+    }
+
     /** Whether {@code request}, written when the link dropped, is sent again on the next link. */
     boolean resends(Request request) {
         return switch (request.resend()) {
@@ -341,6 +356,7 @@ public final class ConnectionConfig {
         private boolean autoReconnect = true;
         private boolean retryQueriesOnLinkDown;
         private Duration serviceRequestPolling;
+        private boolean serviceRequestChannel;
         private Backoff backoff = Backoff.DEFAULT;
         private QueuedOnLinkDown queuedOnLinkDown = QueuedOnLinkDown.KEEP;
         private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
@@ -476,6 +492,23 @@ public final class ConnectionConfig {
                 }
             }
             this.serviceRequestPolling = period;
+            return this;
+        }
+
+        /**
+         * Service requests over VXI-11's interrupt channel (default false). When true, each new VXI-11 link (before its
+         * on-connect hook) listens on the link's local address, calls create_intr_chan with that address and port
+         * (program 0x0607B1 v1, TCP) and device_enable_srq; each device_intr_srq the instrument then calls is answered,
+         * followed by a device_readstb, and reported as an {@link Event.ServiceRequest} with that status byte.
+         * Off by default, as VISA opens the channel only when service-request events are enabled: the instrument must
+         * reach this host by its own connection, which NAT and firewalls often prevent, and the set-up costs a round
+         * trip per link. When the instrument refuses or cannot call back (or the link is IPv6, which VXI-11's
+         * {@code hostAddr} cannot carry) the link works on without service requests, says so once as an
+         * {@link Event.ProtocolError}, and later links of the same client do not try again. Raw SCPI links ignore it
+         * (see {@link #serviceRequestPolling}); HiSLIP always reports service requests.
+         */
+        public Builder serviceRequestChannel(boolean open) {
+            this.serviceRequestChannel = open;
             return this;
         }
 

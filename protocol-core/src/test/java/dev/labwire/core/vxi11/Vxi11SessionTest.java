@@ -184,7 +184,7 @@ class Vxi11SessionTest {
             assertThat(c.procedure()).as("%s", ops[i]).isEqualTo(procs[i]);
             if (ops[i] == Operation.LOCK) {
                 assertThat(Vxi11Calls.DeviceLockParms.decode(c.arguments()))
-                        .isEqualTo(new Vxi11Calls.DeviceLockParms(7, Vxi11.FLAG_WAITLOCK, 700));
+                        .isEqualTo(new Vxi11Calls.DeviceLockParms(7, Vxi11.FLAG_WAITLOCK, 525));   // 700 less a quarter for the answer
             }
             m.receive(ByteBuffer.wrap(reply(c.xid(), new DeviceError(ops[i] == Operation.LOCK ? 11 : 0))), now);
             Event e = events().get(0);

@@ -40,11 +40,29 @@ final class RequestRun {
     record End(Event event) implements Step {
     }
 
+    /** Whose run it is: what its ending does. */
+    enum Kind {
+        /** A caller's request (or an external hook's): its ending event goes out. */
+        USER,
+        /** A request of config.onConnect(): no caller sees it; not succeeding fails the link. */
+        HOOK,
+        /** device_lock re-taking the lock this client held, on a new link: not succeeding fails the link. */
+        RELOCK,
+        /** create_intr_chan or device_enable_srq: not succeeding turns service requests off, the link stays. */
+        INTR,
+        /** device_readstb after device_intr_srq: its status byte becomes an Event.ServiceRequest. */
+        SRQ_STB
+    }
+
     final long id;
     final Request request;
     final long deadline;
     final boolean hook;
-    boolean internal;   // a request of config.onConnect(): no caller sees its events
+    boolean internal;   // not a caller's: no caller sees its events (kind != USER)
+    Kind kind = Kind.USER;
+    Call fixed;         // the one call of an INTR run
+    long lockMs = -1;   // device_lock's lock_timeout when set (RELOCK), else the time left
+    long sentLockMs;    // the lock_timeout the LOCK operation sent
     private ConnectionConfig config;
     private int lid;
     private long maxRecvSize;
@@ -74,6 +92,9 @@ final class RequestRun {
         this.lid = lid;
         this.maxRecvSize = maxRecvSize;
         this.config = config;
+        if (fixed != null) {
+            return fixed;
+        }
         if (request.expect() instanceof Expect.Operate o) {
             return operate(o.operation(), now);
         }
@@ -97,7 +118,11 @@ final class RequestRun {
             case TRIGGER: return new Call(Vxi11.DEVICE_TRIGGER, g);
             case REMOTE: return new Call(Vxi11.DEVICE_REMOTE, g);
             case LOCAL: return new Call(Vxi11.DEVICE_LOCAL, g);
-            case LOCK: return new Call(Vxi11.DEVICE_LOCK, new DeviceLockParms(lid, Vxi11.FLAG_WAITLOCK, ms));
+            case LOCK:
+                // the device answers error 11 after lock_timeout: leave a quarter (at most 1 s) for that answer to
+                // come back before the caller's deadline, so a locked device reads as locked, not as a timeout
+                sentLockMs = lockMs >= 0 ? lockMs : ms - Math.min(ms / 4, 1000);
+                return new Call(Vxi11.DEVICE_LOCK, new DeviceLockParms(lid, Vxi11.FLAG_WAITLOCK, sentLockMs));
             case UNLOCK: return new Call(Vxi11.DEVICE_UNLOCK, w -> w.putInt(lid));
             default: throw new IllegalArgumentException("unknown operation " + op);
         }

@@ -13,10 +13,14 @@ import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceEnableSrqParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceRemoteFunc;
+import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceSrqParms;
 import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -44,6 +48,28 @@ import java.util.OptionalLong;
  * has). A reply whose xid answers no call is a {@link Event.ProtocolError}; bytes that break record marking or RPC
  * fail the request on the wire and end the link.
  *
+ * <p>A new link. After create_link, before the on-connect hook and any user request: device_lock again when this
+ * client held the lock (a LOCK succeeded, no UNLOCK since; the device let go of it with the old link), with the
+ * lock_timeout that LOCK sent; not getting it fails the link like a failing hook (CloseLink, backoff, try again), so
+ * no request ever runs unlocked on a client that believes it holds the lock. Then, with
+ * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel: {@link Event.ListenChannel} (channel 3) on
+ * the link's local address, create_intr_chan with that IPv4 address (an IPv4-mapped IPv6 address is unwrapped; a
+ * true IPv6 link cannot be named in {@code hostAddr}) and port, program 0x0607B1 v1 over TCP, then
+ * device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives there is answered (a void
+ * SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an RPC library that waits
+ * for one gets it), then device_readstb goes at the link's next free turn (ahead of queued requests; calls that come
+ * while one read already waits share it, so at most one waits) and its status byte is an
+ * {@link Event.ServiceRequest}. When the instrument refuses or cannot call back, or the set-up does not answer in
+ * {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for the rest of this machine's life,
+ * one {@link Event.ProtocolError} says so, and the link goes on.
+ *
+ * <p>A lost link. The request on the wire fails with the link-loss cause unless
+ * {@link ConnectionConfig#retryQueriesOnLinkDown()} or {@link Request.Resend} says to send it again: then it goes
+ * first on the next link, from its first device_write, by its own deadline. Queued requests wait
+ * ({@link ConnectionConfig.QueuedOnLinkDown#KEEP}) or fail at once ({@code FAIL}, or autoReconnect off), as for
+ * {@code Connection}. The wire-trace ids ({@link #transmittedFirstId()}, {@link #awaitedId()}) name the request of
+ * each call; the machine's own calls (create_link, device_clear, the set-up above, destroy_link) name none.
+ *
  * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
  * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
  * at a time, as {@link dev.labwire.core.LinkMachine} says.
@@ -54,6 +80,10 @@ public final class Vxi11Session implements SessionMachine {
     public static final int PORTMAP_CHANNEL = 1;
     /** Channel 2: the abort channel. */
     public static final int ABORT_CHANNEL = 2;
+    /** Channel 3: the interrupt channel (the machine listens; the instrument connects). */
+    public static final int INTR_CHANNEL = 3;
+    /** The most replies to device_intr_srq calls waiting to be written before more are dropped (a peer not reading). */
+    static final int MAX_INTR_REPLIES = 64;
     /** The most bytes asked for by one device_read. */
     static final int MAX_READ = 1 << 20;
     /** How long a timed-out call's reply is waited for after device_abort before the link is made again. */
@@ -62,14 +92,19 @@ public final class Vxi11Session implements SessionMachine {
 
     private enum Phase { IDLE, PORTMAP, LINK_ORDERED, CREATE_LINK, UP, DOWN, CLOSED }
 
+    /** The interrupt channel of the current link. */
+    private enum Intr { OFF, LISTENING, SETTING_UP, ON }
+
     private final Endpoint.Vxi11 endpoint;
     private final ConnectionConfig config;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final ArrayDeque<RequestRun> queue = new ArrayDeque<>();
     private final ArrayDeque<RequestRun> hookQueue = new ArrayDeque<>();
+    private final ArrayDeque<RequestRun> setupQueue = new ArrayDeque<>();   // relock, create_intr_chan, enable_srq
     private final CallWire link = new CallWire(MAX_READ + 1024);
     private final CallWire portmap = new CallWire(1024);
     private final CallWire abort = new CallWire(1024);
+    private final CallWire intr = new CallWire(1024);
     private State state = State.IDLE;
     private Phase phase = Phase.IDLE;
     private RequestRun active;
@@ -90,6 +125,17 @@ public final class Vxi11Session implements SessionMachine {
     private boolean abortOrdered;
     private boolean abortUp;
     private boolean hookRunning;
+    private long callId = -1;        // the request whose call is on the link (-1: an internal call)
+    private Request callRequest;
+    private Intr intrState = Intr.OFF;
+    private boolean intrOrdered;     // INTR_CHANNEL ordered and not gone
+    private boolean intrUp;          // the instrument connected to it
+    private boolean intrRefused;     // the instrument could not or would not: no later link tries again
+    private byte[] srqHandle = new byte[0];
+    private int linkGeneration;
+    private boolean srqPending;      // device_intr_srq came: device_readstb at the next free turn
+    private boolean lockHeld;        // a LOCK succeeded and no UNLOCK since: re-taken on a new link
+    private long lockHeldMs;
 
     /** A machine for {@code endpoint}; the link's framing, timeouts, hook and reconnect come from {@code config}. */
     public Vxi11Session(Endpoint.Vxi11 endpoint, ConnectionConfig config) {
@@ -151,6 +197,8 @@ public final class Vxi11Session implements SessionMachine {
             portmap.send(Portmap.getPortCall(portmapXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, Portmap.IPPROTO_TCP));
         } else if (channel == ABORT_CHANNEL && abortOrdered) {
             abortUp = true;
+        } else if (channel == INTR_CHANNEL && intrOrdered) {
+            intrUp = true;
         }
     }
 
@@ -163,12 +211,89 @@ public final class Vxi11Session implements SessionMachine {
             abortOrdered = false;
             abortUp = false;
             abort.reset();
+        } else if (channel == INTR_CHANNEL && intrOrdered) {
+            intrOrdered = false;
+            intrUp = false;
+            intrGiveUp("no listening socket for the interrupt channel could be opened: " + cause, nowNanos);
         }
     }
 
     @Override
     public void channelListening(int channel, byte[] address, int port, long nowNanos) {
-        throw new LocalProtocolException("VXI-11 session never listens on channel " + channel);
+        if (channel != INTR_CHANNEL) {
+            throw new LocalProtocolException("VXI-11 session never listens on channel " + channel);
+        }
+        if (!intrOrdered || intrState != Intr.LISTENING) {
+            return;   // a link that is gone
+        }
+        long host;
+        if (address.length == 4) {
+            host = ipv4(address, 0);
+        } else if (address.length == 16 && isV4Mapped(address)) {
+            host = ipv4(address, 12);
+        } else {
+            intrGiveUp("the link is IPv6 and create_intr_chan's hostAddr holds an IPv4 address only", nowNanos);
+            return;
+        }
+        intrState = Intr.SETTING_UP;
+        RequestRun create = internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
+                after(nowNanos, config.connectTimeout().toNanos() + OWED_GRACE_MS * 1_000_000L));
+        create.fixed = new RequestRun.Call(Vxi11.CREATE_INTR_CHAN,
+                new DeviceRemoteFunc(host, port, Vxi11.INTR_PROGRAM, Vxi11.VERSION, Vxi11.FAMILY_TCP));
+        setupQueue.add(create);   // after a re-lock that may still wait
+        pump(nowNanos);
+    }
+
+    private static long ipv4(byte[] a, int at) {
+        return ((a[at] & 0xFFL) << 24) | ((a[at + 1] & 0xFFL) << 16) | ((a[at + 2] & 0xFFL) << 8) | (a[at + 3] & 0xFFL);
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF;
+    }
+
+    private static long after(long now, long nanos) {
+        return nanos >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + nanos;
+    }
+
+    private RequestRun internal(RequestRun.Kind kind, Request request, long deadline) {
+        RequestRun r = new RequestRun(nextId++, request, deadline, false);
+        r.internal = true;
+        r.kind = kind;
+        return r;
+    }
+
+    /**
+     * The instrument will not call back (refused, timed out, IPv6, no local socket): service requests are off for this
+     * machine; the link goes on. Said once, as a ProtocolError.
+     */
+    private void intrGiveUp(String why, long now) {
+        if (intrOrdered) {
+            events.add(new Event.CloseChannel(INTR_CHANNEL, "service requests are off"));
+        }
+        intrOrdered = false;
+        intrUp = false;
+        intr.reset();
+        boolean wasSettingUp = intrState != Intr.OFF;
+        intrState = Intr.OFF;
+        for (Iterator<RequestRun> it = setupQueue.iterator(); it.hasNext(); ) {
+            if (it.next().kind == RequestRun.Kind.INTR) {
+                it.remove();
+            }
+        }
+        if (!intrRefused) {
+            intrRefused = true;
+            events.add(new Event.ProtocolError(new RemoteProtocolException("VXI-11 service requests are off for "
+                    + endpoint + ": " + why + "; the link works on without them (no further link tries again)")));
+        }
+        if (wasSettingUp) {
+            pump(now);
+        }
     }
 
     @Override
@@ -180,6 +305,16 @@ public final class Vxi11Session implements SessionMachine {
             abortOrdered = false;
             abortUp = false;
             abort.reset();
+        } else if (channel == INTR_CHANNEL && intrOrdered) {
+            intrOrdered = false;
+            intrUp = false;
+            intr.reset();
+            if (intrState == Intr.ON) {
+                intrState = Intr.OFF;
+                events.add(new Event.ProtocolError(new RemoteProtocolException("the instrument closed the VXI-11 "
+                        + "interrupt channel: no service requests until the next link (" + cause + ")")));
+            }
+            // while setting up: create_intr_chan's or device_enable_srq's answer decides
         }
     }
 
@@ -187,6 +322,10 @@ public final class Vxi11Session implements SessionMachine {
     public void receive(int channel, ByteBuffer data, long nowNanos) {
         if (channel == ABORT_CHANNEL) {
             drainAbortReplies(data);
+            return;
+        }
+        if (channel == INTR_CHANNEL) {
+            interruptCalls(data, nowNanos);
             return;
         }
         if (channel != PORTMAP_CHANNEL || phase != Phase.PORTMAP) {
@@ -225,6 +364,67 @@ public final class Vxi11Session implements SessionMachine {
         }
     }
 
+    /** Calls from the instrument on the interrupt channel: device_intr_srq (and the RPC NULL procedure). */
+    private void interruptCalls(ByteBuffer data, long now) {
+        if (!intrOrdered) {
+            data.position(data.limit());
+            return;
+        }
+        try {
+            for (byte[] rec; (rec = intr.records.receive(data)) != null; ) {
+                RpcCall c = RpcCall.decode(rec);
+                RpcReply reply;
+                if (c.rpcVersion() != Rpc.RPC_VERSION) {
+                    reply = RpcReply.mismatch(c.xid(), RpcReply.Status.RPC_MISMATCH, Rpc.RPC_VERSION, Rpc.RPC_VERSION);
+                } else if (c.program() != Vxi11.INTR_PROGRAM) {
+                    reply = RpcReply.error(c.xid(), RpcReply.Status.PROG_UNAVAIL);
+                } else if (c.version() != Vxi11.VERSION) {
+                    reply = RpcReply.mismatch(c.xid(), RpcReply.Status.PROG_MISMATCH, Vxi11.VERSION, Vxi11.VERSION);
+                } else if (c.procedure() == 0) {
+                    reply = RpcReply.success(c.xid(), new byte[0]);
+                } else if (c.procedure() != Vxi11.DEVICE_INTR_SRQ) {
+                    reply = RpcReply.error(c.xid(), RpcReply.Status.PROC_UNAVAIL);
+                } else {
+                    reply = serviceRequest(c);
+                }
+                // device_intr_srq is a one-way RPC (VXI-11 B.5): most instruments never read this reply (their RPC
+                // library drops it), some wait for it; so it is sent, but never more than MAX_INTR_REPLIES unwritten
+                if (intr.pending() < MAX_INTR_REPLIES) {
+                    intr.sendMessage(reply.encode(), -1);
+                }
+                pump(now);   // a read for this call now if the link is free; the calls after it share the next
+            }
+        } catch (RemoteProtocolException e) {
+            data.position(data.limit());
+            events.add(new Event.ProtocolError(new RemoteProtocolException("bad RPC on the VXI-11 interrupt channel: "
+                    + e.getMessage() + "; it is closed, no service requests until the next link", e)));
+            events.add(new Event.CloseChannel(INTR_CHANNEL, "bad RPC"));
+            intrOrdered = false;
+            intrUp = false;
+            intr.reset();
+            intrState = Intr.OFF;
+        }
+        pump(now);
+    }
+
+    private RpcReply serviceRequest(RpcCall c) {
+        DeviceSrqParms p;
+        try {
+            p = DeviceSrqParms.decode(c.arguments());
+        } catch (RemoteProtocolException e) {
+            events.add(new Event.ProtocolError(new RemoteProtocolException("device_intr_srq arguments: "
+                    + e.getMessage(), e)));
+            return RpcReply.error(c.xid(), RpcReply.Status.GARBAGE_ARGS);
+        }
+        if (!Arrays.equals(p.handle(), srqHandle)) {
+            events.add(new Event.ProtocolError(new RemoteProtocolException("device_intr_srq with handle "
+                    + Arrays.toString(p.handle()) + ", not the one device_enable_srq gave for this link: ignored")));
+        } else if (phase == Phase.UP) {
+            srqPending = true;
+        }
+        return RpcReply.success(c.xid(), new byte[0]);
+    }
+
     @Override
     public void linkUp(long nowNanos) {
         if (phase != Phase.LINK_ORDERED) {
@@ -235,7 +435,7 @@ public final class Vxi11Session implements SessionMachine {
         callXid = 0;
         owed = false;
         owedDeadline = Long.MAX_VALUE;
-        call(Vxi11.CREATE_LINK, new CreateLinkParms(CLIENT_ID, false, 0, endpoint.device()));
+        call(Vxi11.CREATE_LINK, new CreateLinkParms(CLIENT_ID, false, 0, endpoint.device()), null);
     }
 
     @Override
@@ -266,14 +466,33 @@ public final class Vxi11Session implements SessionMachine {
     private void attemptFailed(Throwable cause, long nowNanos) {
         Throwable down = cause instanceof LinkDownException ? cause
                 : new LinkDownException("VXI-11 link to " + endpoint + " lost: " + cause, cause);
-        if (active != null) {
-            events.add(new Event.Failed(active.id, active.request, down));
-            active = null;
+        RequestRun resend = null;
+        if (active != null && active.kind == RequestRun.Kind.USER) {
+            if (!active.hook && resends(active.request) && config.autoReconnect()) {
+                resend = new RequestRun(active.id, active.request, active.deadline, false);   // from its first call again
+            } else {
+                events.add(new Event.Failed(active.id, active.request, down));
+            }
         }
+        active = null;
         for (RequestRun p : hookQueue) {
-            events.add(new Event.Failed(p.id, p.request, down));
+            if (!p.internal) {
+                events.add(new Event.Failed(p.id, p.request, down));
+            }
         }
         hookQueue.clear();
+        setupQueue.clear();
+        srqPending = false;
+        if (intrOrdered) {
+            events.add(new Event.CloseChannel(INTR_CHANNEL, "the link is down"));
+        }
+        intrOrdered = false;
+        intrUp = false;
+        intr.reset();
+        intrState = Intr.OFF;
+        if (resend != null) {
+            queue.addFirst(resend);
+        }
         hookRunning = false;
         callXid = 0;
         owed = false;
@@ -288,11 +507,21 @@ public final class Vxi11Session implements SessionMachine {
         }
         phase = Phase.DOWN;
         state(State.DOWN, down);
-        if (config.autoReconnect()) {
-            retryAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
-        } else {
+        if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
             failQueued(down);
         }
+        if (config.autoReconnect()) {
+            retryAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
+        }
+    }
+
+    /** Whether {@code request}, on the wire when the link dropped, goes again on the next link (as Connection). */
+    private boolean resends(Request request) {
+        return switch (request.resend()) {
+            case ON_RECONNECT -> true;
+            case NEVER -> false;
+            case AS_CONFIGURED -> config.retryQueriesOnLinkDown() && request.expect() != Expect.nothing();
+        };
     }
 
     private void failQueued(Throwable cause) {
@@ -308,17 +537,26 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         LocalProtocolException closed = new LocalProtocolException("the VXI-11 session was closed");
-        if (active != null) {
+        if (active != null && !active.internal) {
             events.add(new Event.Failed(active.id, active.request, closed));
-            active = null;
         }
+        active = null;
         for (RequestRun p : hookQueue) {
-            events.add(new Event.Failed(p.id, p.request, closed));
+            if (!p.internal) {
+                events.add(new Event.Failed(p.id, p.request, closed));
+            }
         }
         hookQueue.clear();
+        setupQueue.clear();
+        srqPending = false;
         failQueued(closed);
         if (phase == Phase.UP && lid >= 0) {
-            call(Vxi11.DESTROY_LINK, w -> w.putInt(lid));   // written before the link closes (drain order)
+            call(Vxi11.DESTROY_LINK, w -> w.putInt(lid), null);   // written before the link closes (drain order)
+        }
+        if (intrOrdered) {
+            events.add(new Event.CloseChannel(INTR_CHANNEL, "closed"));
+            intrOrdered = false;
+            intrUp = false;
         }
         if (phase == Phase.PORTMAP) {
             events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "closed"));
@@ -418,12 +656,23 @@ public final class Vxi11Session implements SessionMachine {
         }
         if (clearOwed) {   // a query ended without its answer, which may still wait in the device: clear it out
             clearOwed = false;
-            call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS));
+            call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS), null);
             owed = true;
             owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
             return;
         }
-        RequestRun next = hookQueue.poll();
+        RequestRun next = setupQueue.poll();
+        if (next == null && intrState == Intr.LISTENING) {
+            return;   // the interrupt channel's address comes first (channelListening), then create_intr_chan
+        }
+        if (next == null && srqPending) {
+            srqPending = false;
+            next = internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
+                    after(now, config.defaultTimeout().toNanos()));
+        }
+        if (next == null) {
+            next = hookQueue.poll();
+        }
         if (next == null && !hookRunning) {
             if (state == State.ON_CONNECT) {
                 state(State.READY, null);
@@ -439,16 +688,20 @@ public final class Vxi11Session implements SessionMachine {
 
     private void apply(RequestRun.Step step, long now) {
         if (step instanceof RequestRun.Call c) {
-            call(c.procedure(), c.args());
+            call(c.procedure(), c.args(), active);
         } else {
             end(active, ((RequestRun.End) step).event(), now);
         }
     }
 
-    private void call(int procedure, XdrStruct args) {
+    /** Puts a call on the link for {@code owner} (null: the machine's own, e.g. create_link). */
+    private void call(int procedure, XdrStruct args, RequestRun owner) {
         callXid = ++xid;
         callProc = procedure;
-        link.send(RpcCall.of(callXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, procedure, args.encode()));
+        boolean named = owner != null && !owner.internal;   // a caller's (or an external hook's) request
+        callId = named ? owner.id : -1;
+        callRequest = named ? owner.request : null;
+        link.send(RpcCall.of(callXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, procedure, args.encode()), callId);
     }
 
     /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
@@ -525,10 +778,26 @@ public final class Vxi11Session implements SessionMachine {
             maxRecvSize = Math.max(1, Math.min(c.maxRecvSize(), 64L << 20));
             phase = Phase.UP;
             attempt = 0;
+            linkGeneration++;
             state(State.ON_CONNECT, null);
+            if (lockHeld) {   // the device let go of our lock with the old link: take it again before anything else
+                RequestRun relock = internal(RequestRun.Kind.RELOCK, Request.operation(Operation.LOCK),
+                        after(now, (lockHeldMs + OWED_GRACE_MS) * 1_000_000L));
+                relock.lockMs = lockHeldMs;
+                setupQueue.add(relock);
+            }
+            if (config.serviceRequestChannel() && !intrRefused) {
+                srqHandle = new byte[] {'L', 'W', 'S', 'Q', (byte) (linkGeneration >>> 24),
+                    (byte) (linkGeneration >>> 16), (byte) (linkGeneration >>> 8), (byte) linkGeneration};
+                intrState = Intr.LISTENING;
+                intrOrdered = true;
+                intr.reset();
+                events.add(new Event.ListenChannel(INTR_CHANNEL));
+            }
             for (Request h : config.onConnect()) {
                 RequestRun hp = new RequestRun(nextId++, h, deadline(h, now), true);
                 hp.internal = true;
+                hp.kind = RequestRun.Kind.HOOK;
                 hookQueue.add(hp);
             }
             hookRunning = config.externalHook();
@@ -546,6 +815,13 @@ public final class Vxi11Session implements SessionMachine {
         if (!(e instanceof Event.Reply) && p.expectsAnswer()) {
             clearOwed = true;
         }
+        if (p.kind != RequestRun.Kind.USER && p.kind != RequestRun.Kind.HOOK) {
+            if (internalEnded(p, e, now)) {
+                pump(now);
+            }
+            return;
+        }
+        trackLock(p, e);
         if (p.internal && !(e instanceof Event.Reply)) {
             events.add(new Event.CloseLink("on-connect request " + p.request + " did not succeed"));
             attemptFailed(new LinkDownException("on-connect request " + p.request + " did not succeed: " + e, null), now);
@@ -555,6 +831,74 @@ public final class Vxi11Session implements SessionMachine {
             events.add(e);
         }
         pump(now);
+    }
+
+    /** Keeps {@link #lockHeld} as the device sees it, from the callers' LOCK and UNLOCK operations. */
+    private void trackLock(RequestRun p, Event e) {
+        if (p.kind != RequestRun.Kind.USER || !(p.request.expect() instanceof Expect.Operate o)) {
+            // an on-connect hook that locks takes its lock again itself on every link
+            return;
+        }
+        if (o.operation() == Operation.LOCK && e instanceof Event.Reply) {
+            lockHeld = true;
+            lockHeldMs = p.sentLockMs;
+        } else if (o.operation() == Operation.UNLOCK && (e instanceof Event.Reply
+                || e instanceof Event.Failed f && f.cause() instanceof Vxi11Exception x
+                        && x.code() == dev.labwire.core.vxi11.Vxi11Error.NO_LOCK_HELD_BY_THIS_LINK.code())) {
+            lockHeld = false;
+        }
+    }
+
+    /**
+     * A run of the machine's own ended with {@code e}. Returns false when that failed the link (nothing more to do).
+     */
+    private boolean internalEnded(RequestRun p, Event e, long now) {
+        boolean ok = e instanceof Event.Reply;
+        switch (p.kind) {
+            case RELOCK:
+                if (!ok) {
+                    events.add(new Event.CloseLink("could not re-take the lock this client held"));
+                    attemptFailed(new LinkDownException("the lock this client held could not be re-taken on the new "
+                            + "link (device_lock, " + lockHeldMs + " ms): " + outcome(e), null), now);
+                    return false;
+                }
+                return true;
+            case INTR:
+                int proc = p.fixed.procedure();
+                String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc);
+                if (!ok) {
+                    intrGiveUp(name + " did not succeed: " + outcome(e), now);
+                } else if (proc == Vxi11.CREATE_INTR_CHAN) {
+                    RequestRun enable = internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
+                            after(now, config.defaultTimeout().toNanos()));
+                    enable.fixed = new RequestRun.Call(Vxi11.DEVICE_ENABLE_SRQ,
+                            new DeviceEnableSrqParms(lid, true, srqHandle));
+                    setupQueue.addFirst(enable);
+                } else {
+                    intrState = Intr.ON;
+                }
+                return true;
+            case SRQ_STB:
+                if (ok) {
+                    events.add(new Event.ServiceRequest(Integer.parseInt(((Event.Reply) e).text())));
+                } else {
+                    events.add(new Event.ProtocolError(new RemoteProtocolException("device_readstb after "
+                            + "device_intr_srq did not succeed: " + outcome(e) + "; that service request is lost")));
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static String outcome(Event e) {
+        if (e instanceof Event.Failed f) {
+            return f.cause().getMessage();
+        }
+        if (e instanceof Event.Timeout t) {
+            return "no answer in time (" + t.detail() + ")";
+        }
+        return e.toString();
     }
 
     // ------------------------------------------------------------------ time
@@ -575,15 +919,31 @@ public final class Vxi11Session implements SessionMachine {
                 }
             }
         }
+        for (Iterator<RequestRun> it = setupQueue.iterator(); it.hasNext(); ) {
+            RequestRun p = it.next();
+            if (p.deadline - nowNanos <= 0) {
+                it.remove();
+                if (!internalEnded(p, new Event.Timeout(p.id, p.request, false, "never sent"), nowNanos)) {
+                    return;
+                }
+                break;   // internalEnded may change setupQueue: the rest wait for the next timer
+            }
+        }
         if (active != null && active.deadline - nowNanos <= 0) {
             RequestRun p = active;
             giveUpActive(nowNanos);
-            if (p.internal) {
+            if (p.kind != RequestRun.Kind.USER && p.kind != RequestRun.Kind.HOOK) {
+                if (!internalEnded(p, new Event.Timeout(p.id, p.request, true, "the device did not answer " + Vxi11
+                        .procedureName(Vxi11.CORE_PROGRAM, callProc)), nowNanos)) {
+                    return;
+                }
+            } else if (p.internal) {
                 events.add(new Event.CloseLink("on-connect request " + p.request + " timed out"));
                 attemptFailed(new LinkDownException("on-connect request " + p.request + " timed out", null), nowNanos);
                 return;
+            } else {
+                events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
             }
-            events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
         }
         if (owed && owedDeadline - nowNanos <= 0) {
             events.add(new Event.CloseLink("no reply to a timed-out call " + OWED_GRACE_MS + " ms after device_abort"));
@@ -601,6 +961,9 @@ public final class Vxi11Session implements SessionMachine {
             t = Math.min(t, p.deadline);
         }
         for (RequestRun p : hookQueue) {
+            t = Math.min(t, p.deadline);
+        }
+        for (RequestRun p : setupQueue) {
             t = Math.min(t, p.deadline);
         }
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
@@ -630,7 +993,32 @@ public final class Vxi11Session implements SessionMachine {
         if (channel == ABORT_CHANNEL && abortUp) {
             return abort.copy(dst);
         }
+        if (channel == INTR_CHANNEL && intrUp) {
+            return intr.copy(dst);
+        }
         return 0;
+    }
+
+    // ------------------------------------------------------------------ wire trace
+
+    @Override
+    public long transmittedFirstId() {
+        return link.firstId;
+    }
+
+    @Override
+    public long transmittedLastId() {
+        return link.lastId;
+    }
+
+    @Override
+    public long awaitedId() {
+        return callXid != 0 ? callId : -1;
+    }
+
+    @Override
+    public Request awaitedRequest() {
+        return callXid != 0 ? callRequest : null;
     }
 
     @Override
