@@ -107,8 +107,10 @@ final class HislipServerSession {
             case DATA_END:
             case TRIGGER:
                 try {
-                    if (!server.locks().awaitAccess(id, closing::get)) {
-                        return;   // the session ended while another held the lock
+                    // held while another session holds the exclusive lock; a device clear of this session (or its
+                    // end) meanwhile throws the held message away, so the clear is never stuck behind the lock
+                    if (!server.locks().awaitAccess(id, () -> closing.get() || clearing)) {
+                        return;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

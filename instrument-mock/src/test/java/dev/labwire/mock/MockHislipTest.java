@@ -253,6 +253,30 @@ class MockHislipTest {
     }
 
     @Test
+    void aDeviceClearIsNotStuckBehindAnotherSessionsLock() throws Exception {
+        try (SpecHislipClient a = SpecHislipClient.open(server.port(), 1 << 20);
+             SpecHislipClient b = SpecHislipClient.open(server.port(), 1 << 20)) {
+            a.sendAsync(SpecHislipClient.header(4, 1, 0, new byte[0]));            // exclusive lock
+            assertThat(a.readAsync().control()).isEqualTo(1);
+            b.sendDataEnd("*IDN?");                                                // held
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.heldSessions() != 1) {
+                assertThat(System.nanoTime() - deadline).as("b's message held").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll interval of the condition
+            }
+            b.sendAsync(SpecHislipClient.header(19, 0, 0, new byte[0]));           // AsyncDeviceClear
+            assertThat(b.readAsync().type()).as("AsyncDeviceClearAcknowledge").isEqualTo(23);
+            b.sendSync(SpecHislipClient.header(8, 0, 0, new byte[0]));             // DeviceClearComplete
+            assertThat(b.readSync().type()).as("DeviceClearAcknowledge while a still holds the lock").isEqualTo(9);
+            assertThat(server.exclusiveLockHolder()).isEqualTo(a.sessionId);
+            b.resetIds();
+            a.sendAsync(SpecHislipClient.header(4, 0, a.lastSentId, new byte[0])); // release
+            assertThat(a.readAsync().control()).isEqualTo(1);
+            assertThat(b.readReply(b.sendDataEnd("*IDN?"))).as("only the new query is answered").isEqualTo(IDN);
+        }
+    }
+
+    @Test
     void statusQueryReadsTheStatusModelAndMssRisingIsAnAsyncServiceRequest() throws IOException {
         try (SpecHislipClient c = SpecHislipClient.open(server.port(), 1 << 20)) {
             c.sendDataEnd("*ESE 1;*SRE 32;*OPC");

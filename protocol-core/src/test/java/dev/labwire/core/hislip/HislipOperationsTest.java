@@ -351,6 +351,30 @@ class HislipOperationsTest {
     }
 
     @Test
+    void aNewLinkPutsTheInstrumentBackInRemoteAfterTheLock() {
+        ready(ConnectionConfig.builder());
+        s.send(Request.operation(Operation.LOCK), now);
+        sent(1);
+        async(HislipMessage.asyncLockResponse(LockResult.SUCCESS));
+        s.send(Request.operation(Operation.REMOTE), now);
+        sent(1);
+        async(HislipMessage.asyncRemoteLocalResponse());
+        events();
+        s.linkDown(new IOException("reset"), now);
+        now = s.pollTimeout().getAsLong();
+        s.handleTimeout(now);
+        handshake(8);
+        assertThat(sent(1)).containsExactly(HislipMessage.asyncLockRequest(1800, ""));
+        async(HislipMessage.asyncLockResponse(LockResult.SUCCESS));
+        assertThat(s.state()).isEqualTo(State.CONNECTING);
+        assertThat(sent(1)).containsExactly(HislipMessage.asyncRemoteLocalControl(
+                RemoteLocal.ENABLE_REMOTE_GO_TO_REMOTE, FIRST - 2));
+        async(HislipMessage.asyncRemoteLocalResponse());
+        assertThat(events()).contains(new Event.StateChanged(State.READY, null))
+                .noneMatch(e -> e instanceof Event.Reply);   // the restore's own endings stay inside
+    }
+
+    @Test
     void aLockThatCannotBeRetakenFailsTheLinkAndUserRequestsNeverRunWithoutIt() {
         ready(ConnectionConfig.builder());
         s.send(Request.operation(Operation.LOCK), now);
