@@ -67,6 +67,8 @@ class HislipOperationsClientsTest {
 
         void unlock() throws Exception;
 
+        void operate(dev.labwire.core.Operation op) throws Exception;
+
         @Override
         void close();
     }
@@ -102,6 +104,7 @@ class HislipOperationsClientsTest {
                 public void trigger() { c.trigger(); }
                 public void lock(Duration t) { c.lock(t); }
                 public void unlock() { c.unlock(); }
+                public void operate(dev.labwire.core.Operation op) { c.request(dev.labwire.core.Request.operation(op)); }
                 public void close() { c.close(); }
             };
         }
@@ -123,6 +126,9 @@ class HislipOperationsClientsTest {
             public void trigger() throws Exception { get(n.trigger()); }
             public void lock(Duration t) throws Exception { get(n.lock(t)); }
             public void unlock() throws Exception { get(n.unlock()); }
+            public void operate(dev.labwire.core.Operation op) throws Exception {
+                get(n.request(dev.labwire.core.Request.operation(op)));
+            }
             public void close() { n.close(); }
         };
     }
@@ -185,6 +191,18 @@ class HislipOperationsClientsTest {
             c.trigger();
             assertThat(c.query("*IDN?", Duration.ofSeconds(5))).startsWith("LABWIRE"); // after both on the sync channel
             assertThat(mock.dictionary().triggerCount()).isEqualTo(before + 2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void remoteAndLocalReachTheServer(Kind kind) throws Exception {
+        try (Client c = open(kind, new LinkedBlockingQueue<>(), null)) {
+            c.operate(dev.labwire.core.Operation.REMOTE);
+            int session = 1;   // the first session of a fresh server
+            assertThat(server.remoteLocal(session)).isEqualTo(dev.labwire.core.hislip.RemoteLocal.ENABLE_REMOTE_GO_TO_REMOTE);
+            c.operate(dev.labwire.core.Operation.LOCAL);
+            assertThat(server.remoteLocal(session)).isEqualTo(dev.labwire.core.hislip.RemoteLocal.DISABLE_REMOTE_GO_TO_LOCAL);
         }
     }
 
