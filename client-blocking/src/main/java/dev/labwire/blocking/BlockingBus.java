@@ -81,6 +81,16 @@ public final class BlockingBus implements AutoCloseable {
         return new BusDevice(driver, Address.of(address));
     }
 
+    /**
+     * The Modbus handle for unit {@code unit} (0 broadcast and 1..247 on RTU/ASCII, 0..255 on TCP); the bus must have
+     * been opened with a {@link dev.labwire.core.modbus.Modbus} config.
+     *
+     * @throws IllegalArgumentException when the config's addressing cannot use {@code unit}
+     */
+    public ModbusUnit modbusUnit(int unit) {
+        return new ModbusUnit(driver, config, unit);
+    }
+
     /** The bus settings. */
     public BusConfig config() {
         return config;

@@ -259,6 +259,16 @@ public final class BlockingClient implements AutoCloseable {
         return driver.onServiceRequest(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Calls {@code listener} with each line or modem state notification of an {@code rfc2217://} terminal server
+     * (RFC 2217 NOTIFY-LINESTATE / NOTIFY-MODEMSTATE: break, framing, parity and overrun errors; CTS, DSR, RI, DCD);
+     * other links never give one. Runs on the client's callback thread through a bounded queue (256, the oldest
+     * dropped and counted by {@link #droppedCallbacks()}). Close the handle to stop.
+     */
+    public AutoCloseable onPortState(java.util.function.Consumer<Event.PortState> listener) {
+        return driver.onPortState(Objects.requireNonNull(listener, "listener"));
+    }
+
     // ------------------------------------------------------------------ session-protocol operations
 
     /**

@@ -123,6 +123,16 @@ public final class NettyBus {
         return new NettyBusDevice(driver, address);
     }
 
+    /**
+     * The Modbus handle for unit {@code unit} (0 broadcast and 1..247 on RTU/ASCII, 0..255 on TCP); the bus must have
+     * been opened with a {@link dev.labwire.core.modbus.Modbus} config.
+     *
+     * @throws IllegalArgumentException when the config's addressing cannot use {@code unit}
+     */
+    public NettyModbusUnit modbusUnit(int unit) {
+        return new NettyModbusUnit(driver, config, unit);
+    }
+
     /** The bus settings. */
     public BusConfig config() {
         return config;

@@ -85,7 +85,8 @@ class OperationsOnRawLinksTest {
             // polling sees a rise only if a poll finds MSS clear in between: wait for one after *CLS
             await(() -> {
                 java.util.List<String> log = mock.commands();
-                return log.subList(log.lastIndexOf("*CLS"), log.size()).contains("*STB?");
+                int cls = log.lastIndexOf("*CLS"); // -1 until the mock has logged the write
+                return cls >= 0 && log.subList(cls, log.size()).contains("*STB?");
             }, "a poll after *CLS");
             c.write("*OPC");
             await(() -> srq.size() == 2, "the second rise");

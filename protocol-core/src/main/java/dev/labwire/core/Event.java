@@ -188,6 +188,62 @@ public sealed interface Event {
     }
 
     /**
+     * The serial port behind an RFC 2217 terminal server reported its line or modem state (NOTIFY-LINESTATE,
+     * NOTIFY-MODEMSTATE, RFC 2217 section 4): each event carries the latest of both, -1 for one not reported yet on
+     * this link. Bits as RFC 2217 (those of a 16550 UART's LSR and MSR). Which changes the server reports is its
+     * mask: labwire asks for the error bits of the line state (break, framing, parity, overrun) and leaves the modem
+     * mask at the server's default. Only {@code rfc2217://} links give it; both clients hand it to their {@code onPortState} listeners
+     * and log it at DEBUG.
+     *
+     * <pre>
+     * lineState:  bit 7 time-out error, 6 transfer shift register empty, 5 transfer holding register empty,
+     *             4 break detected, 3 framing error, 2 parity error, 1 overrun error, 0 data ready
+     * modemState: bit 7 carrier detect (DCD), 6 ring indicator, 5 data set ready (DSR), 4 clear to send (CTS),
+     *             3 delta DCD, 2 trailing edge ring, 1 delta DSR, 0 delta CTS
+     * </pre>
+     *
+     * @param lineState  0..255, or -1
+     * @param modemState 0..255, or -1
+     */
+    record PortState(int lineState, int modemState) implements Event {
+        public PortState {
+            if (lineState < -1 || lineState > 255 || modemState < -1 || modemState > 255) {
+                throw new IllegalArgumentException("line state " + lineState + " or modem state " + modemState
+                        + " is out of range -1..255");
+            }
+        }
+
+        /** Clear to send (modem state bit 4). */
+        public boolean cts() {
+            return bit(modemState, 4);
+        }
+
+        /** Data set ready (modem state bit 5). */
+        public boolean dsr() {
+            return bit(modemState, 5);
+        }
+
+        /** Ring indicator (modem state bit 6). */
+        public boolean ring() {
+            return bit(modemState, 6);
+        }
+
+        /** Carrier detect (modem state bit 7). */
+        public boolean carrierDetect() {
+            return bit(modemState, 7);
+        }
+
+        /** A break, framing, parity or overrun error (line state bits 1 to 4). */
+        public boolean lineError() {
+            return lineState > 0 && (lineState & 0x1E) != 0;
+        }
+
+        private static boolean bit(int value, int bit) {
+            return value >= 0 && (value & (1 << bit)) != 0;
+        }
+    }
+
+    /**
      * Order, for protocols that use more than one TCP connection (HiSLIP's asynchronous channel, VXI-11's portmapper
      * and abort channels): open TCP connection number {@code channel} to the link's host at {@code port}. Answer with
      * {@link LinkMachine#channelUp} or {@link LinkMachine#channelFailed}, within the configured connect timeout. A

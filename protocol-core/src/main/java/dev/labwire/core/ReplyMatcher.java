@@ -109,6 +109,7 @@ final class ReplyMatcher {
             if (head != null && head.zombie && graceNanos > 0 && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply) {
                 head.graceDeadline = Math.max(head.graceDeadline, dev.labwire.core.internal.Durations.deadline(nowNanos, graceNanos));
             }
+            baseFramer.receiving(input, nowNanos);
             input.append(data, chunk);
             decode(false);
         }

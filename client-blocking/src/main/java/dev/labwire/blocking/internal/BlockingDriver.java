@@ -104,7 +104,7 @@ public final class BlockingDriver {
         this.first = new FirstConnect(name);
         this.bus = bus;
         this.conn = bus == null ? Sessions.create(endpoint, config) : null;
-        this.machine = bus == null ? conn : bus;
+        this.machine = bus == null ? conn : Sessions.busMachine(endpoint, bus);
         this.calls = new Calls(this);
         this.role = new ReadRole(this, !(endpoint instanceof Endpoint.Serial));
         this.callbacks = new Callbacks(name);
@@ -114,8 +114,9 @@ public final class BlockingDriver {
     }
 
     private static Endpoint busEndpoint(Endpoint endpoint) {
-        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)) {
-            throw new IllegalArgumentException("a bus runs on a tcp:// or serial: link, not on " + endpoint);
+        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)
+                && !(endpoint instanceof Endpoint.Rfc2217)) {
+            throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
         }
         return endpoint;
     }
@@ -312,6 +313,12 @@ public final class BlockingDriver {
     public AutoCloseable onServiceRequest(java.util.function.IntConsumer listener) {
         return pump.addServiceRequestListener(callbacks.channel("service-request listener", 256,
                 dev.labwire.core.Overflow.DROP_OLDEST, (Integer stb) -> listener.accept(stb)));
+    }
+
+    /** Tells {@code listener} every RFC 2217 port state notification, through a bounded queue (256, the oldest dropped). */
+    public AutoCloseable onPortState(Consumer<Event.PortState> listener) {
+        return pump.addPortStateListener(callbacks.channel("port-state listener", 256,
+                dev.labwire.core.Overflow.DROP_OLDEST, (Event.PortState ps) -> listener.accept(ps)));
     }
 
     /** Tells {@code listener} of every state change, through a bounded queue (256, the oldest dropped). */

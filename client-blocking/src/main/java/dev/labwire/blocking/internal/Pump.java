@@ -35,6 +35,7 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     private final Thread thread;
     private final List<Callbacks.Channel<Event.StateChanged>> listeners = new CopyOnWriteArrayList<>();
     private final List<Callbacks.Channel<Integer>> srqListeners = new CopyOnWriteArrayList<>();
+    private final List<Callbacks.Channel<Event.PortState>> portListeners = new CopyOnWriteArrayList<>();
     private final Channels channels;
     private LinkIo io;
     private Thread lastClose; // the last link's close, which the next connect waits for
@@ -68,6 +69,15 @@ final class Pump implements LinkIo.Sink, Channels.Host {
 
     void addStateListener(Callbacks.Channel<Event.StateChanged> channel) {
         listeners.add(channel);
+    }
+
+    /** Adds an RFC 2217 port-state listener's channel; the returned handle removes and closes it. */
+    AutoCloseable addPortStateListener(Callbacks.Channel<Event.PortState> channel) {
+        portListeners.add(channel);
+        return () -> {
+            portListeners.remove(channel);
+            channel.close();
+        };
     }
 
     /** Adds a service-request listener's channel; the returned handle removes and closes it. */
@@ -239,6 +249,11 @@ final class Pump implements LinkIo.Sink, Channels.Host {
             return;
         } else if (e instanceof Event.Discarded x) {
             LOG.debug("{}: discarded {} ({})", d.name, x.frame(), x.reason());
+        } else if (e instanceof Event.PortState ps) {
+            LOG.debug("{}: RFC 2217 port state: line {}, modem {}", d.name, ps.lineState(), ps.modemState());
+            for (Callbacks.Channel<Event.PortState> l : portListeners) {
+                l.offer(ps);
+            }
         } else if (e instanceof Event.ProtocolError pe) {
             LOG.warn("{}: {}", d.name, pe.error().getMessage());
         }

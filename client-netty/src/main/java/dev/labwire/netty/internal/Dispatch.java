@@ -32,6 +32,7 @@ final class Dispatch {
     private final HookRunner hook; // null without one
     private final List<Listener> listeners = new ArrayList<>();
     private final List<SrqListener> srqListeners = new ArrayList<>();
+    private final List<PortListener> portListeners = new ArrayList<>();
     private final Callbacks callbacks;
     private boolean openPending;
     private final FirstConnect first; // fails ready() waiters at once when the first connect failed for good
@@ -111,6 +112,12 @@ final class Dispatch {
             }
         } else if (e instanceof Event.Discarded d) {
             LOG.debug("{}: discarded {} ({})", name, d.frame(), d.reason());
+        } else if (e instanceof Event.PortState ps) {
+            LOG.debug("{}: RFC 2217 port state: line {}, modem {}", name, ps.lineState(), ps.modemState());
+            for (PortListener l : portListeners) {
+                l.queue.offer(ps);
+                l.queue.deliverAll(v -> () -> l.listener.accept(v));
+            }
         } else if (e instanceof Event.ProtocolError pe) {
             LOG.warn("{}: {}", name, pe.error().getMessage());
         }
@@ -164,6 +171,23 @@ final class Dispatch {
     }
 
     private record SrqListener(CallbackQueue<Integer> queue, java.util.function.IntConsumer listener) {
+    }
+
+    /**
+     * Adds an RFC 2217 port-state listener (event loop only), with its own bounded queue (256, the oldest dropped). The
+     * returned action removes it (event loop only).
+     */
+    Runnable addPortStateListener(java.util.function.Consumer<Event.PortState> listener) {
+        PortListener l = new PortListener(new CallbackQueue<>(callbacks, "port-state listener #" + (portListeners.size() + 1),
+                DriverSetup.LISTENER_CAPACITY, Overflow.DROP_OLDEST, true), listener);
+        portListeners.add(l);
+        return () -> {
+            portListeners.remove(l);
+            l.queue.stop();
+        };
+    }
+
+    private record PortListener(CallbackQueue<Event.PortState> queue, java.util.function.Consumer<Event.PortState> listener) {
     }
 
     /** A state listener and its bounded queue (which calls it at once when callbacks run on the loop). */

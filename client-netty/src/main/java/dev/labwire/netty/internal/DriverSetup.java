@@ -63,7 +63,7 @@ public record DriverSetup(EventLoop loop, Executor callbackExecutor, List<BiCons
         Runnable release = group != null ? () -> { } : () -> DefaultGroup.release(g);
         try {
             EventLoop loop = g.next();
-            if (endpoint instanceof Endpoint.Tcp && !(loop instanceof IoEventLoop io && io.isCompatible(NioIoHandle.class))) {
+            if (!(endpoint instanceof Endpoint.Serial) && !(loop instanceof IoEventLoop io && io.isCompatible(NioIoHandle.class))) {
                 throw new IllegalArgumentException("TCP endpoint " + endpoint + " needs an NIO event loop group "
                         + "(MultiThreadIoEventLoopGroup with NioIoHandler), got " + loop.getClass().getName());
             }

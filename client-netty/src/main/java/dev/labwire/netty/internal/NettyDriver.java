@@ -121,7 +121,7 @@ public final class NettyDriver {
         this.hook = hook == null ? null : new HookRunner(hook, this, loop, callbacks, hookTimeout);
         this.bus = bus;
         this.conn = bus == null ? Sessions.create(endpoint, config) : null;
-        this.machine = bus == null ? conn : bus;
+        this.machine = bus == null ? conn : Sessions.busMachine(endpoint, bus);
         Calls calls = new Calls(callbacks, config, name);
         this.channels = new NettyChannels(this, machine, loop, config, name, Sessions.host(endpoint));
         this.requests = new Requests(this, machine, loop, callbacks, calls);
@@ -132,8 +132,9 @@ public final class NettyDriver {
     }
 
     private static Endpoint busEndpoint(Endpoint endpoint) {
-        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)) {
-            throw new IllegalArgumentException("a bus runs on a tcp:// or serial: link, not on " + endpoint);
+        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)
+                && !(endpoint instanceof Endpoint.Rfc2217)) {
+            throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
         }
         return endpoint;
     }
@@ -145,6 +146,13 @@ public final class NettyDriver {
     public AutoCloseable onServiceRequest(java.util.function.IntConsumer listener) {
         java.util.concurrent.CompletableFuture<Runnable> remove = new java.util.concurrent.CompletableFuture<>();
         runOnLoop(() -> remove.complete(dispatch.addServiceRequestListener(listener)));
+        return () -> remove.thenAccept(r -> runOnLoop(r));
+    }
+
+    /** Calls {@code listener} (on the callback executor, or the loop) with every RFC 2217 port state notification. */
+    public AutoCloseable onPortState(java.util.function.Consumer<Event.PortState> listener) {
+        java.util.concurrent.CompletableFuture<Runnable> remove = new java.util.concurrent.CompletableFuture<>();
+        runOnLoop(() -> remove.complete(dispatch.addPortStateListener(listener)));
         return () -> remove.thenAccept(r -> runOnLoop(r));
     }
 

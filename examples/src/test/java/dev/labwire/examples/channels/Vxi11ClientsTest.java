@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.labwire.blocking.BlockingClient;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkDownException;
-import dev.labwire.core.endpoint.Endpoint;
-import dev.labwire.core.internal.Sessions;
-import dev.labwire.core.vxi11.internal.Vxi11Session;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
 import dev.labwire.mock.Vxi11Options;
@@ -23,10 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Vxi11Session driven by both real clients over loopback against MockInstrument's VXI-11 personality (its portmapper
+ * The VXI-11 session machine driven by both real clients over loopback against MockInstrument's VXI-11 personality (its portmapper
  * on a free port): queries, a write longer than maxRecvSize, the status byte, clear, trigger, lock, and a timed-out
- * query whose late answer never reaches the next one. Until Sessions.create picks Vxi11Session for vxi11:// (the
- * lead's wiring), the test installs it with Sessions.override.
+ * query whose late answer never reaches the next one. The clients pick it from the endpoint alone.
  */
 class Vxi11ClientsTest {
     enum Kind { BLOCKING, NETTY }
@@ -47,8 +43,6 @@ class Vxi11ClientsTest {
         MockInstrument mock = MockInstrument.vxi11(Vxi11Options.defaults().portmapperPort(0).maxRecvSize(16)).scpi();
         open.add(mock);
         mock.dictionary().identity(IDN);
-        open.add(Sessions.override((endpoint, config) ->
-                endpoint instanceof Endpoint.Vxi11 v ? new Vxi11Session(v, config) : null));
         String endpoint = "vxi11://127.0.0.1:" + mock.portmapperPort() + "/inst0";
         ConnectionConfig cfg = ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(5)).build();
         String longText = "x".repeat(100);

@@ -74,6 +74,35 @@ public interface Addressing {
         return false;
     }
 
+    /**
+     * The command as it goes on the wire, for the bus request numbered {@code requestId} (1, 2, 3, ... per bus; 0
+     * when the bus only checks a request). Protocols that tag each request (the Modbus TCP transaction id) take the
+     * tag from it; by default {@link #encode(Address, byte[])}.
+     *
+     * @throws IllegalArgumentException when this addressing cannot use {@code address}
+     */
+    default byte[] encode(Address address, byte[] payload, long requestId) {
+        return encode(address, payload);
+    }
+
+    /**
+     * True when {@code frame} cannot answer {@code command}, the bytes the bus wrote for the request awaiting a reply:
+     * protocols that tag requests compare the tags (a late reply to an earlier request carries the earlier tag). By
+     * default {@link #isForeign(Address, Frame)}.
+     */
+    default boolean isForeign(Address address, byte[] command, Frame frame) {
+        return isForeign(address, frame);
+    }
+
+    /**
+     * The quiet time after a request to {@code address} that expects no reply, before the next write, when it must
+     * differ from {@link BusConfig#turnaround()}: a Modbus broadcast (address 0) is followed by the spec's
+     * "turnaround delay" so that every unit can act on it. Empty (the default) means the config's turnaround.
+     */
+    default java.util.Optional<java.time.Duration> turnaroundAfterWrite(Address address) {
+        return java.util.Optional.empty();
+    }
+
     /** A reply frame holding {@code payload} from {@code address}, as it is on the wire; by default {@link #encode}. */
     default byte[] encodeReply(Address address, byte[] payload) {
         return encode(address, payload);

@@ -196,7 +196,8 @@ public final class Bus implements LinkMachine {
             throw new LocalProtocolException("queue is full: " + cc.maxQueued() + " requests wait (maxQueued); cannot send "
                     + request + " to " + address);
         }
-        Request wire = new Request(addressed(address, request), wireExpect(address, request), null, request.resend());
+        long id = nextId + 1;
+        Request wire = new Request(addressed(address, request, id), wireExpect(address, request), null, request.resend());
         long t = dev.labwire.core.internal.Durations.nanos(request.timeout() != null ? request.timeout() : cc.defaultTimeout());
         Item item = new Item(++nextId, address, request, wire, priority, saturatedAdd(nowNanos, t));
         Line line = lines.computeIfAbsent(address, a -> new Line());
@@ -221,11 +222,11 @@ public final class Bus implements LinkMachine {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
         wireExpect(address, request);
-        addressed(address, request);
+        addressed(address, request, 0);
     }
 
-    private byte[] addressed(Address address, Request request) {
-        byte[] wire = addressing.encode(address, request.payload());
+    private byte[] addressed(Address address, Request request, long id) {
+        byte[] wire = addressing.encode(address, request.payload(), id);
         byte[] t = config.connection().writeTerminator();
         for (int i = 0; t.length > 0 && i + t.length <= wire.length; i++) {
             if (Arrays.equals(wire, i, i + t.length, t, 0, t.length)) {
@@ -388,11 +389,19 @@ public final class Bus implements LinkMachine {
         ByteBuffer out = conn.pollTransmit();
         writeId = out == null ? -1 : busId(conn.transmittedLastId()); // before sync() forgets a write-only one
         if (out != null) {
-            sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundNanos));
+            sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundAfter(submitted.get(conn.transmittedLastId()))));
             wireWasBusy = conn.isWireBusy();
         }
         sync();
         return out;
+    }
+
+    /** The turnaround after writing {@code item}: its addressing's own for a request that expects no reply. */
+    private long turnaroundAfter(Item item) {
+        if (item == null || !(item.wire.expect() instanceof Expect.None)) {
+            return turnaroundNanos;
+        }
+        return addressing.turnaroundAfterWrite(item.address).map(dev.labwire.core.internal.Durations::nanos).orElse(turnaroundNanos);
     }
 
     /** The bus id of the connection's request {@code connId}, or -1 when it is none of the bus's requests. */
@@ -465,7 +474,7 @@ public final class Bus implements LinkMachine {
     /** The connection asks whether a reply frame for the request {@code id} names another device. */
     private boolean isForeign(long id, Frame frame) {
         Item item = submitted.get(id);
-        if (item == null || !addressing.isForeign(item.address, frame)) {
+        if (item == null || !addressing.isForeign(item.address, item.wire.payload(), frame)) {
             return false;
         }
         foreignFrames++;

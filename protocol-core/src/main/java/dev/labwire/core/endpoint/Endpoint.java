@@ -17,6 +17,7 @@ import java.util.Objects;
  * vxi11://192.168.1.5                       VXI-11 device inst0, port found by the portmapper
  * vxi11://192.168.1.5/gpib0,5               VXI-11 to GPIB address 5 behind a LAN/GPIB gateway
  * hislip://192.168.1.6                      HiSLIP, port 4880, sub-address hislip0
+ * rfc2217://ts.lab:7001?baud=9600&amp;parity=even  a serial port behind an RFC 2217 terminal server (ser2net)
  * TCPIP0::192.168.1.5::5025::SOCKET         VISA raw socket: the same as tcp://192.168.1.5:5025
  * TCPIP::192.168.1.5::INSTR                 VISA VXI-11: the same as vxi11://192.168.1.5/inst0
  * TCPIP::192.168.1.6::hislip0,4880::INSTR   VISA HiSLIP: the same as hislip://192.168.1.6:4880/hislip0
@@ -68,7 +69,7 @@ import java.util.Objects;
  * TCP always with its port, serial with every option in the order above (the {@code rs485.*} keys only when
  * RS485 is on).
  */
-public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint.Vxi11, Endpoint.Hislip {
+public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint.Vxi11, Endpoint.Hislip, Endpoint.Rfc2217 {
 
     /** The SCPI raw socket port (IEEE 488.2 over TCP, "LXI raw"), used when a tcp endpoint gives none. */
     int DEFAULT_TCP_PORT = 5025;
@@ -206,6 +207,42 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint
         @Override
         public String toString() {
             return dev.labwire.core.endpoint.internal.LanSyntax.format(this);
+        }
+    }
+
+    /**
+     * A serial port behind a terminal server that speaks RFC 2217 (Telnet Com Port Control: ser2net's
+     * {@code telnet(rfc2217)} accepter, Moxa/Digi/Lantronix device servers in "RFC 2217" mode):
+     * {@code rfc2217://host:port[?options]}, with the serial options of {@link Serial} except the {@code rs485}
+     * keys (a terminal server's RS485 mode is its own configuration, not something RFC 2217 can set). The client
+     * opens TCP to {@code host:port}, negotiates the Telnet options, sends {@code settings} (baud, data bits,
+     * parity, stop bits, flow control) and only then lets requests flow; it sends them again on every reconnect.
+     * The port is required: terminal servers have no standard one. {@code toString()} is
+     * {@code rfc2217://host:port?baud=..&data=..&parity=..&stop=..&flow=..}. For a raw TCP port of the same server
+     * (no Telnet), use {@link Tcp}.
+     *
+     * @param host     a host name, IPv4 or IPv6 address (no brackets)
+     * @param port     the TCP port, 1..65535
+     * @param settings the line settings to send; RS485 must be off (a bad part is refused with an
+     *                 {@link IllegalArgumentException} naming it)
+     */
+    record Rfc2217(String host, int port, SerialSettings settings) implements Endpoint {
+        public Rfc2217 {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(settings, "settings");
+            EndpointSyntax.checkHost(host, host);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("RFC 2217 port " + port + " is out of range 1..65535");
+            }
+            if (settings.rs485().isEnabled()) {
+                throw new IllegalArgumentException("RS485 mode cannot be set over RFC 2217 (" + settings.rs485()
+                        + "); configure it on the terminal server");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return dev.labwire.core.endpoint.internal.Rfc2217Syntax.format(this);
         }
     }
 }

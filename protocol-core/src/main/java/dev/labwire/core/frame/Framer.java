@@ -57,6 +57,16 @@ public interface Framer {
         return true;
     }
 
+    /**
+     * Bytes are about to be appended to {@code in}, having arrived at {@code nowNanos} (the driver's
+     * {@code System.nanoTime()} when it read them). Framers whose frame boundary is a silence on the line
+     * (Modbus RTU's 3.5 character times) note it here; the bytes readable in {@code in} now all arrived
+     * earlier. Called by a connection before every append of received bytes to the framer it was built with;
+     * the default ignores time.
+     */
+    default void receiving(InputBuffer in, long nowNanos) {
+    }
+
     /** True while the rest of a bad frame is being discarded up to the next boundary. */
     boolean isDiscarding();
 

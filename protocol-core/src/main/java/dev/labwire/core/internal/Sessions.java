@@ -2,8 +2,12 @@ package dev.labwire.core.internal;
 
 import dev.labwire.core.Connection;
 import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.LinkMachine;
 import dev.labwire.core.SessionMachine;
+import dev.labwire.core.bus.Bus;
 import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.rfc2217.Rfc2217Options;
+import dev.labwire.core.rfc2217.Rfc2217Session;
 import java.util.Objects;
 import java.util.function.BiFunction;
 
@@ -21,10 +25,11 @@ public final class Sessions {
     private Sessions() {}
 
     /**
-     * The session machine for {@code endpoint}: a {@link Connection} for {@code tcp://} and {@code serial:}.
+     * The session machine for {@code endpoint}: a {@link Connection} for {@code tcp://} and {@code serial:}, for
+     * {@code rfc2217://} a {@link Connection} inside an {@link Rfc2217Session} (the Telnet link codec), the VXI-11
+     * machine for {@code vxi11://}, the HiSLIP machine for {@code hislip://}.
      *
-     * @throws IllegalArgumentException for an endpoint whose protocol this version cannot speak yet, naming it and
-     *                                  what to use instead
+     * @throws IllegalArgumentException when {@code config} asks for what the protocol's machine cannot do, named
      */
     public static SessionMachine create(Endpoint endpoint, ConnectionConfig config) {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -39,14 +44,34 @@ public final class Sessions {
         if (endpoint instanceof Endpoint.Tcp || endpoint instanceof Endpoint.Serial) {
             return new Connection(config);
         }
+        if (endpoint instanceof Endpoint.Rfc2217 r) {
+            return new Rfc2217Session(new Connection(config), r.settings(), Rfc2217Options.DEFAULT);
+        }
         if (endpoint instanceof Endpoint.Hislip h) {
             return new dev.labwire.core.hislip.HislipSession(config,
                     new dev.labwire.core.hislip.HislipSession.Endpoint(h.port(), h.subAddress()));
         }
-        String protocol = endpoint instanceof Endpoint.Vxi11 ? "VXI-11" : "HiSLIP";
-        throw new IllegalArgumentException(protocol + " endpoint " + endpoint + " cannot be opened yet: this labwire "
-                + "version parses it but has no " + protocol + " session machine; for the instrument's raw SCPI socket "
-                + "use tcp://" + bracket(host(endpoint)) + ":5025");
+        if (endpoint instanceof Endpoint.Vxi11 v) {
+            return new dev.labwire.core.vxi11.internal.Vxi11Session(v, config);
+        }
+        throw new IllegalArgumentException("no session machine for endpoint " + endpoint);
+    }
+
+    /**
+     * The machine a driver runs for a bus on {@code endpoint}: the bus itself on {@code tcp://} and {@code serial:}, the
+     * bus inside an {@link Rfc2217Session} on {@code rfc2217://}; requests still go to the bus.
+     *
+     * @throws IllegalArgumentException for an endpoint a bus cannot run on (VXI-11, HiSLIP)
+     */
+    public static LinkMachine busMachine(Endpoint endpoint, Bus bus) {
+        Objects.requireNonNull(bus, "bus");
+        if (endpoint instanceof Endpoint.Tcp || endpoint instanceof Endpoint.Serial) {
+            return bus;
+        }
+        if (endpoint instanceof Endpoint.Rfc2217 r) {
+            return new Rfc2217Session(bus, r.settings(), Rfc2217Options.DEFAULT);
+        }
+        throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
     }
 
     /**
@@ -70,6 +95,9 @@ public final class Sessions {
         if (endpoint instanceof Endpoint.Hislip h) {
             return h.host();
         }
+        if (endpoint instanceof Endpoint.Rfc2217 r) {
+            return r.host();
+        }
         return null;
     }
 
@@ -90,13 +118,13 @@ public final class Sessions {
         if (port == 0 && endpoint instanceof Endpoint.Hislip h) {
             port = h.port();
         }
+        if (port == 0 && endpoint instanceof Endpoint.Rfc2217 r) {
+            port = r.port();
+        }
         if (port == 0) {
             throw new IllegalStateException("the session machine of " + endpoint + " ordered its link without a port");
         }
         return new Endpoint.Tcp(host(endpoint), port);
     }
 
-    private static String bracket(String host) {
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    }
 }

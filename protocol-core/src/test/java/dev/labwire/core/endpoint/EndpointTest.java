@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EndpointTest {
 
     private static final String FORMS =
-            "allowed: tcp://host[:port], vxi11://host[:portmapper-port][/device], hislip://host[:port][/hislip<n>], "
+            "allowed: tcp://host[:port], vxi11://host[:portmapper-port][/device], hislip://host[:port][/hislip<n>], rfc2217://host:port[?options], "
             + "serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
             + "TCPIP[board]::host::port::SOCKET, TCPIP[board]::host[::inst0]::INSTR (VXI-11), "
             + "TCPIP[board]::host::hislip0[,port]::INSTR (HiSLIP), ASRL<n>::INSTR, ASRL<path>::INSTR";

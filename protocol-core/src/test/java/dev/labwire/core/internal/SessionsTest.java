@@ -22,11 +22,11 @@ class SessionsTest {
     }
 
     @Test
-    void lanProtocolsWithoutAMachineYetFailClearly() {
-        assertThatThrownBy(() -> Sessions.create(Endpoint.parse("TCPIP::10.0.0.5::INSTR"), cfg))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("VXI-11 endpoint vxi11://10.0.0.5:111/inst0 cannot be opened yet")
-                .hasMessageContaining("tcp://10.0.0.5:5025");
+    void lanProtocolsGetTheirOwnMachines() {
+        assertThat(Sessions.create(Endpoint.parse("TCPIP::10.0.0.5::INSTR"), cfg))
+                .isInstanceOf(dev.labwire.core.vxi11.internal.Vxi11Session.class);
+        assertThat(Sessions.create(Endpoint.parse("TCPIP::10.0.0.5::hislip0::INSTR"), cfg))
+                .isInstanceOf(dev.labwire.core.hislip.HislipSession.class);
     }
 
     @Test

@@ -23,7 +23,7 @@ public final class EndpointSyntax {
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     static final String ALLOWED_FORMS =
-            "tcp://host[:port], " + LanSyntax.VXI11_FORM + ", " + LanSyntax.HISLIP_FORM
+            "tcp://host[:port], " + LanSyntax.VXI11_FORM + ", " + LanSyntax.HISLIP_FORM + ", " + Rfc2217Syntax.FORM
                     + ", serial:<path>[?options], serial:usb:<vid>:<pid>[:<serial>][?options], "
                     + VisaSyntax.FORMS;
     private static final String TCP_FORM = "tcp://host[:port]";
@@ -72,6 +72,9 @@ public final class EndpointSyntax {
         if (lower.startsWith("hislip://")) {
             return LanSyntax.parseHislip(text, text.substring("hislip://".length()));
         }
+        if (lower.startsWith("rfc2217://")) {
+            return Rfc2217Syntax.parse(text, text.substring("rfc2217://".length()));
+        }
         if (lower.startsWith("serial:")) {
             return parseSerial(text, text.substring("serial:".length()));
         }
@@ -99,11 +102,23 @@ public final class EndpointSyntax {
         SerialSettings s = serial.settings();
         StringBuilder b = new StringBuilder("serial:");
         b.append(serial.path() != null ? serial.path() : "usb:" + serial.usbId());
+        appendOptions(b, s, true);
+        return b.toString();
+    }
+
+    /**
+     * {@code ?baud=..&data=..&parity=..&stop=..&flow=..}, then {@code &rs485=..} when {@code withRs485} (the
+     * rs485.* keys only when RS485 is on).
+     */
+    static void appendOptions(StringBuilder b, SerialSettings s, boolean withRs485) {
         b.append('?').append(BAUD).append('=').append(s.baudRate());
         b.append('&').append(DATA).append('=').append(word(DATA_WORDS, s.dataBits()));
         b.append('&').append(PARITY).append('=').append(word(PARITY_WORDS, s.parity()));
         b.append('&').append(STOP).append('=').append(word(STOP_WORDS, s.stopBits()));
         b.append('&').append(FLOW).append('=').append(word(FLOW_WORDS, s.flowControl()));
+        if (!withRs485) {
+            return;
+        }
         Rs485 rs = s.rs485();
         b.append('&').append(RS485).append('=').append(rs.isEnabled() ? "on" : "off");
         if (rs.isEnabled()) {
@@ -111,7 +126,6 @@ public final class EndpointSyntax {
             b.append('&').append(RS485_BEFORE).append('=').append(rs.delayBefore().toNanos() / 1000);
             b.append('&').append(RS485_AFTER).append('=').append(rs.delayAfter().toNanos() / 1000);
         }
-        return b.toString();
     }
 
     /** Rejects a host that a tcp endpoint string could not carry. */

@@ -1,0 +1,132 @@
+package dev.labwire.cli;
+
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A network namespace of the test's own holding only {@code lo}, with multicast on and a 224.0.0.0/4 route, so mDNS
+ * never leaves it. Processes are started inside with {@code ip netns exec}. {@link #close()} ends them and deletes
+ * the namespace. When the namespace cannot be made (no root, no {@code ip}), the test is aborted with the reason.
+ */
+final class Netns implements AutoCloseable {
+    private static final AtomicInteger seq = new AtomicInteger();
+
+    final String name = "labwire-t" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
+    private final List<Child> children = new ArrayList<>();
+
+    Netns() {
+        String why = run("ip", "netns", "add", name);
+        if (why != null) {
+            abort("cannot make a network namespace for the multicast test (needs root and iproute2): " + why);
+        }
+        for (String[] cmd : List.of(new String[] {"ip", "link", "set", "lo", "up"},
+                new String[] {"ip", "link", "set", "lo", "multicast", "on"},
+                new String[] {"ip", "route", "add", "224.0.0.0/4", "dev", "lo"})) {
+            String[] full = new String[cmd.length + 4];
+            full[0] = "ip";
+            full[1] = "netns";
+            full[2] = "exec";
+            full[3] = name;
+            System.arraycopy(cmd, 0, full, 4, cmd.length);
+            why = run(full);
+            if (why != null) {
+                close();
+                abort("cannot set up lo for multicast in the test's namespace: " + why);
+            }
+        }
+    }
+
+    /** Starts {@code cmd} inside the namespace; its stdout lines are collected. */
+    Child start(String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(cmd));
+        Child c = new Child(new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        children.add(c);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        for (Child c : children) {
+            c.process.destroyForcibly();
+            try {
+                c.process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        run("ip", "netns", "delete", name);
+    }
+
+    /** null when {@code cmd} ran and exited 0, else what went wrong. */
+    static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return String.join(" ", cmd) + ": did not end";
+            }
+            return p.exitValue() == 0 ? null : String.join(" ", cmd) + ": exit " + p.exitValue() + " " + out;
+        } catch (IOException e) {
+            return String.join(" ", cmd) + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** A process in the namespace and the lines it printed. */
+    static final class Child {
+        final Process process;
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Child(Process p) {
+            this.process = p;
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        all.add(l);
+                        lines.add(l);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            }, "netns-child-stdout");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** The first line (not yet taken) that matches, waiting until {@code timeoutMs}; fails naming what came. */
+        String await(Predicate<String> match, long timeoutMs, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String l = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (l == null) {
+                    throw new AssertionError("no " + what + " within " + timeoutMs + " ms; the process printed "
+                            + all + (process.isAlive() ? "" : " and exited " + process.exitValue()));
+                }
+                if (match.test(l)) {
+                    return l;
+                }
+            }
+        }
+
+        void closeInput() throws IOException {
+            process.getOutputStream().close();
+        }
+    }
+}

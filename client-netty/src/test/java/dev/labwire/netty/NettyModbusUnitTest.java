@@ -1,0 +1,82 @@
+package dev.labwire.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.labwire.core.modbus.Modbus;
+import dev.labwire.core.modbus.ModbusException;
+import dev.labwire.core.modbus.WordOrder;
+import dev.labwire.mock.MockModbus;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The typed calls of {@link NettyModbusUnit} over Modbus TCP on loopback against {@link MockModbus}. */
+class NettyModbusUnitTest {
+
+    @Test
+    void typedCallsReadAndWriteTheUnit() throws Exception {
+        try (MockModbus mock = MockModbus.tcp();
+             Closing bus = new Closing(NettyBus.open(mock.endpoint(), Modbus.tcp()))) {
+            mock.setHoldingRegisters(0, 1, 2).setInputRegisters(0, 3).setCoils(0, true).setDiscreteInputs(0, false, true);
+            NettyModbusUnit u = bus.bus.modbusUnit(1);
+            assertThat(u.unit()).isEqualTo(1);
+            assertThat(u.readHoldingRegisters(0, 2).get()).containsExactly(1, 2);
+            assertThat(u.readInputRegisters(0, 1).get()).containsExactly(3);
+            assertThat(u.readCoils(0, 1).get()).containsExactly(true);
+            assertThat(u.readDiscreteInputs(0, 2).get()).containsExactly(false, true);
+            u.writeSingleCoil(3, true).get();
+            u.writeMultipleCoils(4, true, false, true).get();
+            assertThat(mock.coil(3)).isTrue();
+            assertThat(u.readCoils(3, 4).get()).containsExactly(true, true, false, true);
+            u.writeSingleRegister(9, -2).get();
+            assertThat(mock.holdingRegister(9)).isEqualTo(0xFFFE);
+            u.writeFloat(10, 12.5f, WordOrder.BADC).get();
+            assertThat(u.readFloat(10, WordOrder.BADC).get()).isEqualTo(12.5f);
+            assertThat(WordOrder.ABCD.toFloat(u.readHoldingRegisters(10, 2).get(), 0)).isNotEqualTo(12.5f);
+            u.writeInt32(12, -123456, WordOrder.DCBA).get();
+            assertThat(u.readInt32(12, WordOrder.DCBA).get()).isEqualTo(-123456);
+            assertThat(u.readWriteMultipleRegisters(20, 2, 21, 5).get()).containsExactly(0, 5);
+            assertThatThrownBy(() -> u.readInputRegisters(MockModbus.DEFAULT_SIZE, 1).get()).isInstanceOf(ExecutionException.class).cause().isInstanceOf(ModbusException.class)
+                    .hasMessage("unit 1 answered READ_INPUT_REGISTERS (0x04) with exception 0x02 ILLEGAL DATA ADDRESS");
+        }
+    }
+
+    @Test
+    void badArgumentsAreRefusedAtTheCallAndNothingIsSent() throws Exception {
+        try (MockModbus mock = MockModbus.tcp();
+             Closing bus = new Closing(NettyBus.open(mock.endpoint(), Modbus.tcp()))) {
+            NettyModbusUnit u = bus.bus.modbusUnit(1);
+            assertThatThrownBy(() -> u.readHoldingRegisters(0, 126)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("126");
+            assertThatThrownBy(() -> u.writeMultipleRegisters(0, new int[124])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("124");
+            assertThatThrownBy(() -> u.readCoils(65535, 2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+            assertThat(u.readHoldingRegisters(0, 1).get()).containsExactly(0);
+            assertThat(mock.requests()).containsExactly("unit 1: 03 00 00 00 01");
+            assertThatThrownBy(() -> bus.bus.modbusUnit(256)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+        }
+        try (Closing c = new Closing(NettyBus.open("serial:/dev/ttyLABWIRE-NOPE", Modbus.rtu(9600)))) {
+            NettyBus rtu = c.bus;
+            assertThatThrownBy(() -> rtu.modbusUnit(248)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved): 248");
+            assertThatThrownBy(() -> rtu.modbusUnit(0).readHoldingRegisters(0, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("broadcast");
+        }
+    }
+
+    /** Closes the bus when the test ends, waiting for it. */
+    private static final class Closing implements AutoCloseable {
+        final NettyBus bus;
+
+        Closing(NettyBus bus) throws Exception {
+            this.bus = bus;
+            if (!bus.endpoint().contains("NOPE")) {
+                bus.ready(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            bus.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.labwire.examples.modbus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.RequestTimeoutException;
+import dev.labwire.core.bus.BusConfig;
+import dev.labwire.core.modbus.Modbus;
+import dev.labwire.core.modbus.ModbusCall;
+import dev.labwire.core.modbus.ModbusException;
+import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockModbus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fault model on Modbus RTU (socat pty) and TCP (loopback), both clients, against {@link MockModbus}: a silent
+ * unit, a late reply, a damaged reply, garbage between frames, an exception response, a broadcast. No reply reaches the
+ * wrong call and every call ends by its deadline.
+ */
+class ModbusFaultsTest {
+    enum Link { RTU, TCP }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> all = new ArrayList<>();
+        for (ModbusClients.Kind k : ModbusClients.Kind.values()) {
+            for (Link l : Link.values()) {
+                all.add(Arguments.of(k, l));
+            }
+        }
+        return all.stream();
+    }
+
+    static MockModbus mock(Link link) {
+        if (link == Link.RTU) {
+            assumeTrue(MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");
+            return MockModbus.rtu();
+        }
+        return MockModbus.tcp();
+    }
+
+    static BusConfig config(Link link) {
+        return link == Link.RTU ? Modbus.rtu(9600) : Modbus.tcp();
+    }
+
+    /** Runs {@code call}, asserting it ends (either way) within {@code limit}. */
+    static void endsWithin(Duration limit, Runnable call) {
+        long t0 = System.nanoTime();
+        try {
+            call.run();
+        } finally {
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the call ends by its deadline").isLessThan(limit);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void valuesWritesExceptionsAndBroadcast(ModbusClients.Kind kind, Link link) {
+        try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
+            mock.setHoldingRegisters(0, 10, 20, 30).setInputRegisters(3, 99).setCoils(5, true);
+            ModbusClients.Unit u = bus.unit(1);
+            assertThat(u.call(ModbusCall.readHoldingRegisters(0, 3))).containsExactly(10, 20, 30);
+            assertThat(u.call(ModbusCall.readInputRegisters(3, 1))).containsExactly(99);
+            assertThat(u.call(ModbusCall.readCoils(4, 2))).containsExactly(false, true);
+            u.call(ModbusCall.writeMultipleRegisters(100, new int[] {1, 2}));
+            assertThat(u.call(ModbusCall.readWriteMultipleRegisters(100, 3, 102, new int[] {3}))).containsExactly(1, 2, 3);
+            assertThatThrownBy(() -> u.call(ModbusCall.readHoldingRegisters(MockModbus.DEFAULT_SIZE - 1, 2)))
+                    .isInstanceOf(ModbusException.class)
+                    .hasMessage("unit 1 answered READ_HOLDING_REGISTERS (0x03) with exception 0x02 ILLEGAL DATA ADDRESS");
+            if (link == Link.RTU) {
+                assertThat(bus.unit(0).call(ModbusCall.writeSingleRegister(200, 77))).isNull(); // returns once written
+                // the next exchange goes after the broadcast delay; by then the mock has acted on it
+                assertThat(u.call(ModbusCall.readHoldingRegisters(200, 1))).containsExactly(77);
+                assertThatThrownBy(() -> bus.unit(0).call(ModbusCall.readHoldingRegisters(0, 1)))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("broadcast");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void aSilentUnitTimesOutAloneAndTheBusMovesOn(ModbusClients.Kind kind, Link link) {
+        try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
+            mock.unit(2).silent(2, true).setHoldingRegisters(0, 5);
+            endsWithin(Duration.ofSeconds(3), () -> assertThatThrownBy(
+                    () -> bus.unit(2).call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofMillis(300)))
+                    .isInstanceOf(RequestTimeoutException.class));
+            endsWithin(Duration.ofSeconds(3), () -> assertThat(bus.unit(1).call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofSeconds(2)))
+                    .containsExactly(5));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void aLateReplyNeverAnswersTheNextCall(ModbusClients.Kind kind, Link link) {
+        try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
+            ModbusClients.Unit u = bus.unit(1);
+            mock.setHoldingRegisters(0, 1).delay(Duration.ofMillis(600));
+            endsWithin(Duration.ofSeconds(3), () -> assertThatThrownBy(() -> u.call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofMillis(300)))
+                    .isInstanceOf(RequestTimeoutException.class));
+            mock.delay(Duration.ZERO).setHoldingRegisters(0, 2);
+            // the stale reply (value 1) comes while this call waits or before it is sent: it must not be its answer
+            endsWithin(Duration.ofSeconds(5), () -> assertThat(u.call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofSeconds(4)))
+                    .containsExactly(2));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void aDamagedReplyFailsItsCallClearlyAndTheNextOneWorks(ModbusClients.Kind kind, Link link) {
+        try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
+            ModbusClients.Unit u = bus.unit(1);
+            mock.setHoldingRegisters(0, 3).corruptNextReplies(1);
+            endsWithin(Duration.ofSeconds(3), () -> assertThatThrownBy(() -> u.call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofSeconds(2)))
+                    .isInstanceOf(RemoteProtocolException.class)
+                    .hasMessageContaining(link == Link.RTU ? "bad CRC-16/MODBUS in the reply from unit 1: expected 0x" : "protocol id 1"));
+            endsWithin(Duration.ofSeconds(5), () -> assertThat(u.call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofSeconds(4)))
+                    .containsExactly(3));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void garbageBetweenFramesLosesNothing(ModbusClients.Kind kind, Link link) {
+        assumeTrue(link == Link.RTU, "garbage between frames is a serial-line fault; a TCP stream has no frame gaps");
+        try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
+            ModbusClients.Unit u = bus.unit(1);
+            mock.setHoldingRegisters(0, 8, 9).garbageBeforeReplies(new byte[] {0x55, 0x03, 0x02, (byte) 0xAA}, Duration.ofMillis(60));
+            for (int i = 0; i < 5; i++) {
+                mock.setHoldingRegisters(1, i);
+                assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofSeconds(2))).containsExactly(8, i);
+            }
+        }
+    }
+}

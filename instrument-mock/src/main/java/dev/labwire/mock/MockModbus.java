@@ -1,0 +1,372 @@
+package dev.labwire.mock;
+
+import dev.labwire.core.bus.Checksum;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.FrameResult;
+import dev.labwire.core.frame.InputBuffer;
+import dev.labwire.core.modbus.RtuFramer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fake Modbus server (slave): Modbus RTU on one end of a socat pty pair ({@link #rtu()}, the other end is
+ * {@link #devicePath()}) or Modbus TCP on a loopback port ({@link #tcp()}). It answers function codes 1..6, 15, 16,
+ * 23 from its own coils, discrete inputs, holding and input registers ({@value #DEFAULT_SIZE} of each, all zero at
+ * first; an address past them gets exception 2, a bad quantity exception 3, another function exception 1), for unit 1
+ * and any unit added with {@link #unit(int)}. On RTU, a request with a bad CRC is ignored (counted by {@link #badFrames()})
+ * and unit 0 is a broadcast: served, never answered; other units are ignored, as on a real bus.
+ *
+ * <p>Faults are data: {@link #silent} units never answer, {@link #delay} answers late, {@link #corruptNextReplies}
+ * damages the CRC (RTU) or the protocol id (TCP) of the next replies, {@link #garbageBeforeReplies} writes noise and a
+ * silence before each reply. Thread-safe; {@link #close()} ends everything.
+ */
+public final class MockModbus implements AutoCloseable {
+    /** Registers and bits of each kind: {@value}. */
+    public static final int DEFAULT_SIZE = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(MockModbus.class);
+    private static final Checksum CRC = Checksum.crc16Modbus();
+
+    private final boolean tcp;
+    private final ModbusMemory memory = new ModbusMemory(DEFAULT_SIZE);
+    private final Set<Integer> units = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> silent = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+    private final CommandLog requests = new CommandLog();
+    private final AtomicInteger corruptNext = new AtomicInteger();
+    private final AtomicLong badFrames = new AtomicLong();
+    private volatile Duration delay = Duration.ZERO;
+    private final java.util.Map<Integer, Duration> unitDelays = new ConcurrentHashMap<>();
+    private volatile byte[] garbage;
+    private volatile Duration garbageGap = Duration.ZERO;
+    private volatile boolean closed;
+    private PtyPair pty;
+    private ServerSocket server;
+
+    private MockModbus(boolean tcp) {
+        this.tcp = tcp;
+        units.add(1);
+    }
+
+    /** Modbus RTU on a new pty pair; labwire (or mbpoll) opens {@link #devicePath()}. */
+    public static MockModbus rtu() {
+        MockModbus m = new MockModbus(false);
+        m.pty = PtyPair.open();
+        try {
+            FileChannel in = FileChannel.open(m.pty.peerPath(), StandardOpenOption.READ);
+            FileChannel out = FileChannel.open(m.pty.peerPath(), StandardOpenOption.WRITE);
+            m.open.add(in);
+            m.open.add(out);
+            m.thread("mock-modbus-rtu", () -> m.serveRtu(in, out));
+        } catch (IOException e) {
+            m.close();
+            throw new UncheckedIOException("cannot open the mock end " + m.pty.peerPath() + ": " + e.getMessage(), e);
+        }
+        return m;
+    }
+
+    /** Modbus TCP on 127.0.0.1, a free port ({@link #port()}). */
+    public static MockModbus tcp() {
+        MockModbus m = new MockModbus(true);
+        try {
+            m.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        m.open.add(m.server);
+        m.thread("mock-modbus-accept", m::accept);
+        return m;
+    }
+
+    /** The client's end of the pty pair (RTU). @throws IllegalStateException on TCP */
+    public Path devicePath() {
+        if (tcp) {
+            throw new IllegalStateException("a TCP mock has no device path; use port()");
+        }
+        return pty.clientPath();
+    }
+
+    /** The loopback port (TCP). @throws IllegalStateException on RTU */
+    public int port() {
+        if (!tcp) {
+            throw new IllegalStateException("an RTU mock has no port; use devicePath()");
+        }
+        return server.getLocalPort();
+    }
+
+    /** {@code serial:<devicePath>?baud=9600} or {@code tcp://127.0.0.1:<port>}. */
+    public String endpoint() {
+        return tcp ? "tcp://127.0.0.1:" + port() : "serial:" + devicePath() + "?baud=9600";
+    }
+
+    /** Serves unit {@code unit} (1..247; 0..255 on TCP) too. */
+    public MockModbus unit(int unit) {
+        units.add(unit);
+        return this;
+    }
+
+    /** A silent unit reads its requests and never answers. */
+    public MockModbus silent(int unit, boolean silent) {
+        if (silent) {
+            this.silent.add(unit);
+        } else {
+            this.silent.remove(unit);
+        }
+        return this;
+    }
+
+    /** Every reply comes {@code delay} after its request was read (default zero). */
+    public MockModbus delay(Duration delay) {
+        this.delay = Objects.requireNonNull(delay, "delay");
+        return this;
+    }
+
+    /**
+     * Replies of {@code unit} come {@code delay} after their request was read, added to {@link #delay(Duration)};
+     * zero removes it. The mock answers in request order, so on RTU a slow unit holds back the replies after it, as
+     * on a real line.
+     */
+    public MockModbus delay(int unit, Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isZero()) {
+            unitDelays.remove(unit);
+        } else {
+            unitDelays.put(unit, delay);
+        }
+        return this;
+    }
+
+    /** The next {@code n} replies go out damaged: a CRC byte flipped (RTU), the protocol id made 1 (TCP). */
+    public MockModbus corruptNextReplies(int n) {
+        corruptNext.set(n);
+        return this;
+    }
+
+    /** Before each reply, writes {@code noise}, then waits {@code gap}; null turns it off. */
+    public MockModbus garbageBeforeReplies(byte[] noise, Duration gap) {
+        this.garbage = noise == null ? null : noise.clone();
+        this.garbageGap = Objects.requireNonNull(gap, "gap");
+        return this;
+    }
+
+    /** Sets holding registers from {@code address}. */
+    public MockModbus setHoldingRegisters(int address, int... values) {
+        memory.setHolding(address, values);
+        return this;
+    }
+
+    /** Sets input registers from {@code address}. */
+    public MockModbus setInputRegisters(int address, int... values) {
+        memory.setInput(address, values);
+        return this;
+    }
+
+    /** Sets coils from {@code address}. */
+    public MockModbus setCoils(int address, boolean... values) {
+        memory.setCoils(address, values);
+        return this;
+    }
+
+    /** Sets discrete inputs from {@code address}. */
+    public MockModbus setDiscreteInputs(int address, boolean... values) {
+        memory.setDiscreteInputs(address, values);
+        return this;
+    }
+
+    /** The holding register at {@code address}. */
+    public int holdingRegister(int address) {
+        return memory.holding(address);
+    }
+
+    /** The coil at {@code address}. */
+    public boolean coil(int address) {
+        return memory.coil(address);
+    }
+
+    /** Requests read so far, oldest first, as {@code "unit 1: 03 00 00 00 04"} (the PDU in hex); the last 10,000. */
+    public List<String> requests() {
+        return requests.all();
+    }
+
+    /** RTU frames ignored for a bad CRC. */
+    public long badFrames() {
+        return badFrames.get();
+    }
+
+    // ------------------------------------------------------------------ serving
+
+    private void serveRtu(FileChannel in, FileChannel out) {
+        RtuFramer framer = RtuFramer.forRequests(Duration.ofMillis(20));
+        InputBuffer buf = new InputBuffer(512);
+        ByteBuffer chunk = ByteBuffer.allocate(512);
+        try {
+            while (!closed) {
+                chunk.clear();
+                if (in.read(chunk) < 0) {
+                    return;
+                }
+                chunk.flip();
+                framer.receiving(buf, System.nanoTime());
+                buf.append(chunk);
+                for (FrameResult r; (r = framer.decode(buf)) instanceof Frame f; ) {
+                    byte[] adu = f.toByteArray();
+                    if (adu.length < 4 || CRC.compute(adu, 0, adu.length - 2) != CRC.read(adu, adu.length - 2)) {
+                        badFrames.incrementAndGet();
+                        continue;
+                    }
+                    int unit = adu[0] & 0xFF;
+                    byte[] reply = serve(unit, Arrays.copyOfRange(adu, 1, adu.length - 2), unit == 0);
+                    if (reply != null) {
+                        byte[] raw = new byte[1 + reply.length];
+                        raw[0] = (byte) unit;
+                        System.arraycopy(reply, 0, raw, 1, reply.length);
+                        byte[] wire = CRC.append(raw);
+                        if (corruptNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            wire[wire.length - 1] ^= 0x5A;
+                        }
+                        send(unit, b -> out.write(ByteBuffer.wrap(b)), wire);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                log.debug("mock modbus rtu ended: {}", e.toString());
+            }
+        }
+    }
+
+    private void accept() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                open.add(s);
+                thread("mock-modbus-tcp " + s.getPort(), () -> serveTcp(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serveTcp(Socket s) {
+        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            while (!closed) {
+                byte[] head = in.readNBytes(7);
+                if (head.length < 7) {
+                    return;
+                }
+                int len = (head[4] & 0xFF) << 8 | (head[5] & 0xFF);
+                if (len < 2 || len > 254) {
+                    return; // not Modbus: drop the connection, as servers do
+                }
+                byte[] pdu = in.readNBytes(len - 1);
+                if (pdu.length < len - 1) {
+                    return;
+                }
+                byte[] reply = serve(head[6] & 0xFF, pdu, false);
+                if (reply != null) {
+                    byte[] wire = new byte[7 + reply.length];
+                    System.arraycopy(head, 0, wire, 0, 7);
+                    wire[4] = (byte) ((1 + reply.length) >> 8);
+                    wire[5] = (byte) (1 + reply.length);
+                    System.arraycopy(reply, 0, wire, 7, reply.length);
+                    if (corruptNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        wire[3] = 1;
+                    }
+                    send(head[6] & 0xFF, b -> {
+                        out.write(b);
+                        out.flush();
+                    }, wire);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("mock modbus tcp connection ended: {}", e.toString());
+        } finally {
+            open.remove(s);
+        }
+    }
+
+    /** The reply PDU for {@code unit}, or null when none goes out. */
+    private byte[] serve(int unit, byte[] pdu, boolean broadcast) {
+        requests.add("unit " + unit + ": " + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(pdu));
+        if (broadcast) {
+            memory.answer(pdu);
+            return null;
+        }
+        if ((!units.contains(unit) && !tcp) || silent.contains(unit)) {
+            return null;
+        }
+        return memory.answer(pdu);
+    }
+
+    private interface Writer {
+        void write(byte[] b) throws IOException;
+    }
+
+    private void send(int unit, Writer w, byte[] wire) throws IOException {
+        pause(delay.plus(unitDelays.getOrDefault(unit, Duration.ZERO)));
+        byte[] noise = garbage;
+        if (noise != null) {
+            w.write(noise);
+            pause(garbageGap);
+        }
+        w.write(wire);
+    }
+
+    /** The fake device takes its time: a real wait, in the mock's own thread. */
+    private void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void thread(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Stops serving, closes every connection and the pty pair; idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        if (pty != null) {
+            pty.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MockModbus[" + (tcp ? "tcp" : "rtu") + ", " + (closed ? "closed" : endpoint()) + "]";
+    }
+}

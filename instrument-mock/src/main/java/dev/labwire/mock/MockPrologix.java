@@ -1,0 +1,405 @@
+package dev.labwire.mock;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fake Prologix GPIB adapter with simulated GPIB instruments behind it, built from the Prologix user manual: a
+ * GPIB-ETHERNET on loopback TCP ({@link #tcp()}, port 0 instead of 1234) or a GPIB-USB as a serial port
+ * ({@link #pty()}, a pty pair made by {@code socat}). No real adapter runs here, so this is what labwire's Prologix
+ * bytes are tested against, together with the manual's own examples.
+ *
+ * <p>What it does, in controller mode, as the manual describes:
+ * <ul>
+ *   <li>The host stream is cut into lines at an unescaped CR or LF; ESC makes the next byte literal (CR, LF, ESC,
+ *       '+'). Empty lines are ignored. A line starting with an unescaped {@code ++} is an adapter command; any other
+ *       line is data for the instrument at the current address, with the {@code ++eos} terminator appended
+ *       (0 CR LF, the power-on default; 1 CR; 2 LF; 3 nothing) and EOI on the last byte when {@code ++eoi} is 1
+ *       (default 1).</li>
+ *   <li>An instrument takes a message when EOI comes or it ends with LF; its responder (ISO-8859-1 text without the
+ *       trailing CR/LF) may queue a reply, which it talks when addressed to: {@code ++read eoi} (until EOI: the whole
+ *       reply), {@code ++read <char>} (up to that byte), {@code ++read} (the whole reply), or after each data line
+ *       with {@code ++auto 1}. Nothing queued: nothing is sent (the real adapter gives up after
+ *       {@code ++read_tmo_ms}).</li>
+ *   <li>{@code ++addr [pad [sad]]}, {@code ++auto}, {@code ++eoi}, {@code ++eos}, {@code ++mode},
+ *       {@code ++read_tmo_ms}, {@code ++spoll [pad]} (the status byte in decimal, then CR LF), {@code ++ver}; with no
+ *       argument the settings answer their value. Other commands are logged and ignored.</li>
+ *   <li>An address with no instrument: data goes nowhere, {@code ++read} and {@code ++spoll} answer nothing.</li>
+ * </ul>
+ * Every line, as the adapter understood it, is in {@link #log()}: commands as sent, data as {@code "<pad> < text"}.
+ * Assumed where the manual is silent: answers to queries end with CR LF.
+ */
+public final class MockPrologix implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MockPrologix.class);
+    private static final int ESC = 27;
+    private static final int MAX_LINE = 64 * 1024;
+
+    private final ServerSocket server;   // null for a pty
+    private final Process socat;         // null for TCP
+    private final java.nio.file.Path dir;
+    private final Map<Integer, Instrument> instruments = new ConcurrentHashMap<>();
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    /** A simulated GPIB instrument. */
+    private static final class Instrument {
+        final Function<String, MockReply> responder;
+        final List<byte[]> messages = new CopyOnWriteArrayList<>();
+        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        volatile byte[] output = new byte[0];
+        volatile int statusByte;
+
+        Instrument(Function<String, MockReply> responder) {
+            this.responder = responder;
+        }
+    }
+
+    private MockPrologix(boolean pty) throws IOException {
+        if (!pty) {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            socat = null;
+            dir = null;
+            Thread t = new Thread(this::acceptLoop, "mock-prologix " + server.getLocalPort());
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        server = null;
+        dir = java.nio.file.Files.createTempDirectory("labwire-prologix-");
+        java.nio.file.Path mock = dir.resolve("mock");
+        socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + devicePath(),
+                "pty,raw,echo=0,link=" + mock).redirectErrorStream(true).start();
+        StringBuilder socatLog = new StringBuilder();
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(socat.getInputStream(),
+                StandardCharsets.UTF_8));
+        for (String l; (l = r.readLine()) != null && !l.contains("starting data transfer loop"); ) {
+            socatLog.append(l).append('\n');   // socat logs the pty names, then this line once both exist
+        }
+        if (!socat.isAlive()) {
+            throw new IOException("socat could not make the pty pair:\n" + socatLog);
+        }
+        Thread drain = new Thread(() -> {
+            try {
+                socat.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // socat ended
+            }
+        }, "mock-prologix-socat-log");
+        drain.setDaemon(true);
+        drain.start();
+        InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(mock.toFile()));
+        OutputStream out = new java.io.FileOutputStream(mock.toFile());
+        Thread t = new Thread(() -> serve(in, out, () -> { }), "mock-prologix " + devicePath());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** An adapter listening on a free loopback port, as a GPIB-ETHERNET does on 1234. */
+    public static MockPrologix tcp() {
+        try {
+            return new MockPrologix(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An adapter behind a serial port, as a GPIB-USB is: the client opens {@link #devicePath()}.
+     *
+     * @throws IllegalStateException when socat is not installed
+     */
+    public static MockPrologix pty() {
+        if (!MockInstrument.socatAvailable()) {
+            throw new IllegalStateException("MockPrologix.pty() needs socat: apt-get install -y socat");
+        }
+        try {
+            return new MockPrologix(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code tcp://127.0.0.1:<port>}, or {@code serial:<device path>} for a pty. */
+    public String endpoint() {
+        return server != null ? "tcp://127.0.0.1:" + port() : "serial:" + devicePath();
+    }
+
+    /** The TCP port; -1 for a pty. */
+    public int port() {
+        return server != null ? server.getLocalPort() : -1;
+    }
+
+    /** The serial device a client opens; null for TCP. */
+    public java.nio.file.Path devicePath() {
+        return dir == null ? null : dir.resolve("device");
+    }
+
+    /**
+     * Puts an instrument at primary address {@code pad} (0..30): {@code responder} gets each message it receives and
+     * returns its reply, or null for none.
+     */
+    public MockPrologix instrument(int pad, Function<String, MockReply> responder) {
+        if (pad < 0 || pad > 30) {
+            throw new IllegalArgumentException("GPIB primary address " + pad + " is out of range 0..30");
+        }
+        instruments.put(pad, new Instrument(responder));
+        return this;
+    }
+
+    /** Sets the status byte {@code ++spoll} reads from the instrument at {@code pad}. */
+    public MockPrologix statusByte(int pad, int statusByte) {
+        instrument(pad).statusByte = statusByte & 0xFF;
+        return this;
+    }
+
+    /** The messages the instrument at {@code pad} received, exactly as on the GPIB (terminators included). */
+    public List<byte[]> received(int pad) {
+        return new ArrayList<>(instrument(pad).messages);
+    }
+
+    /** Every line the adapter took, in order: commands as sent ({@code "++addr 5"}), data as {@code "5 < *IDN?"}. */
+    public List<String> log() {
+        return new ArrayList<>(lines);
+    }
+
+    private Instrument instrument(int pad) {
+        Instrument i = instruments.get(pad);
+        if (i == null) {
+            throw new IllegalArgumentException("no instrument at GPIB address " + pad);
+        }
+        return i;
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                s.setTcpNoDelay(true);
+                sockets.add(s);
+                Thread t = new Thread(() -> {
+                    try {
+                        serve(s.getInputStream(), s.getOutputStream(), s);
+                    } catch (IOException e) {
+                        log.debug("mock Prologix connection failed: {}", e.toString());
+                    } finally {
+                        sockets.remove(s);
+                    }
+                }, "mock-prologix-conn " + s.getPort());
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    log.warn("mock Prologix: accept failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** One connection's adapter state: settings persist per connection here (the real one keeps them in EEPROM). */
+    private void serve(InputStream input, OutputStream output, java.io.Closeable link) {
+        int addr = 0;
+        int eos = 0;
+        boolean eoi = true;
+        boolean auto = false;
+        try (link; InputStream in = input; OutputStream out = output) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            boolean escaped = false;
+            boolean startsEscaped = false;
+            for (int b; (b = in.read()) >= 0; ) {
+                if (escaped) {
+                    escaped = false;
+                    line.write(b);
+                    continue;
+                }
+                if (b == ESC) {
+                    escaped = true;
+                    if (line.size() < 2) {
+                        startsEscaped = true;   // "++" only counts when unescaped
+                    }
+                    continue;
+                }
+                if (b != '\r' && b != '\n') {
+                    if (line.size() < MAX_LINE) {
+                        line.write(b);
+                    }
+                    continue;
+                }
+                byte[] l = line.toByteArray();
+                boolean command = !startsEscaped && l.length >= 2 && l[0] == '+' && l[1] == '+';
+                line.reset();
+                startsEscaped = false;
+                if (l.length == 0) {
+                    continue;
+                }
+                if (command) {
+                    String c = new String(l, StandardCharsets.ISO_8859_1).trim();
+                    lines.add(c);
+                    String[] w = c.substring(2).trim().split("\\s+");
+                    String arg = w.length > 1 ? w[1] : null;
+                    switch (w[0]) {
+                        case "addr" -> {
+                            if (arg == null) {
+                                answer(out, Integer.toString(addr));
+                            } else {
+                                addr = Integer.parseInt(arg);
+                            }
+                        }
+                        case "eos" -> {
+                            if (arg == null) {
+                                answer(out, Integer.toString(eos));
+                            } else {
+                                eos = Integer.parseInt(arg);
+                            }
+                        }
+                        case "eoi" -> {
+                            if (arg == null) {
+                                answer(out, eoi ? "1" : "0");
+                            } else {
+                                eoi = arg.equals("1");
+                            }
+                        }
+                        case "auto" -> {
+                            if (arg == null) {
+                                answer(out, auto ? "1" : "0");
+                            } else {
+                                auto = arg.equals("1");
+                            }
+                        }
+                        case "read" -> talk(out, addr, arg);
+                        case "spoll" -> {
+                            Instrument i = instruments.get(arg == null ? addr : Integer.parseInt(arg));
+                            if (i != null) {
+                                answer(out, Integer.toString(i.statusByte));
+                            }
+                        }
+                        case "ver" -> answer(out, "Prologix GPIB-ETHERNET Controller version 01.06.06.00 (labwire mock)");
+                        default -> { } // mode, read_tmo_ms, ifc, clr, ...: nothing to simulate
+                    }
+                    continue;
+                }
+                byte[] term = switch (eos) {
+                    case 0 -> new byte[] {'\r', '\n'};
+                    case 1 -> new byte[] {'\r'};
+                    case 2 -> new byte[] {'\n'};
+                    default -> new byte[0];
+                };
+                byte[] data = java.util.Arrays.copyOf(l, l.length + term.length);
+                System.arraycopy(term, 0, data, l.length, term.length);
+                lines.add(addr + " < " + new String(l, StandardCharsets.ISO_8859_1));
+                listen(addr, data, eoi);
+                if (auto) {
+                    talk(out, addr, null);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("mock Prologix connection ended: {}", e.toString());
+        }
+    }
+
+    /** The instrument at {@code pad} receives {@code data}; a message ends at EOI or at a final LF. */
+    private void listen(int pad, byte[] data, boolean eoi) {
+        Instrument i = instruments.get(pad);
+        if (i == null) {
+            return;
+        }
+        synchronized (i) {
+            i.pending.writeBytes(data);
+            boolean end = eoi || (data.length > 0 && data[data.length - 1] == '\n');
+            if (!end) {
+                return;
+            }
+            byte[] message = i.pending.toByteArray();
+            i.pending.reset();
+            i.messages.add(message);
+            int n = message.length;
+            while (n > 0 && (message[n - 1] == '\n' || message[n - 1] == '\r')) {
+                n--;
+            }
+            MockReply r = i.responder.apply(new String(message, 0, n, StandardCharsets.ISO_8859_1));
+            if (r != null) {
+                byte[] old = i.output;
+                byte[] add = r.bytes();
+                byte[] both = java.util.Arrays.copyOf(old, old.length + add.length);
+                System.arraycopy(add, 0, both, old.length, add.length);
+                i.output = both;
+            }
+        }
+    }
+
+    /** The instrument at {@code pad} talks: all it has (until EOI), or up to the byte {@code until}. */
+    private void talk(OutputStream out, int pad, String until) throws IOException {
+        Instrument i = instruments.get(pad);
+        if (i == null) {
+            return;
+        }
+        byte[] send;
+        synchronized (i) {
+            byte[] o = i.output;
+            int n = o.length;
+            if (until != null && !until.equals("eoi")) {
+                int stop = Integer.parseInt(until);
+                for (int k = 0; k < o.length; k++) {
+                    if ((o[k] & 0xFF) == stop) {
+                        n = k + 1;
+                        break;
+                    }
+                }
+            }
+            send = java.util.Arrays.copyOf(o, n);
+            i.output = java.util.Arrays.copyOfRange(o, n, o.length);
+        }
+        out.write(send);
+        out.flush();
+    }
+
+    private static void answer(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Closes the listener and every connection. */
+    @Override
+    public void close() {
+        if (socat != null) {
+            socat.destroy();
+            try {
+                socat.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MockPrologix " + endpoint() + ", instruments at " + instruments.keySet();
+    }
+}

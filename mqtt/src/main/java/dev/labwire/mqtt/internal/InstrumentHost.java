@@ -1,0 +1,284 @@
+package dev.labwire.mqtt.internal;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.FrameClassifier;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.scpi.Scpi;
+import dev.labwire.mqtt.Broker;
+import dev.labwire.mqtt.InstrumentSpec;
+import dev.labwire.mqtt.Poll;
+import dev.labwire.mqtt.Stream;
+import dev.labwire.netty.NettyClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One published instrument: its labwire client (whose queue serialises every caller: remote requests and polls
+ * never interleave on the wire), its own MQTT connection whose Last Will is the retained "offline" status, its polls
+ * and streams. Requests come in through the gateway's request connection and are handed to {@link #call}.
+ */
+public final class InstrumentHost implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InstrumentHost.class);
+
+    private final InstrumentSpec spec;
+    private final String base;
+    private final NettyClient client;
+    private final Mqtt5AsyncClient mqtt;
+    private final ScheduledExecutorService scheduler;
+    private final int maxPending;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicReference<String> statusPayload = new AtomicReference<>();
+    private final Map<String, String> latestValues = new ConcurrentHashMap<>();
+    private final List<ScheduledFuture<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong pollFailures = new AtomicLong();
+    private final AtomicLong valuesPublished = new AtomicLong();
+    private final AtomicLong streamFrames = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean offline; // written on the client's callback thread only (one call at a time)
+
+    public InstrumentHost(InstrumentSpec spec, Broker broker, String gatewayId, ScheduledExecutorService scheduler,
+                          int maxPending) {
+        this.spec = spec;
+        this.base = broker.prefix() + "/" + spec.name();
+        this.scheduler = scheduler;
+        this.maxPending = maxPending;
+        statusPayload.set(Payloads.status(spec.name(), "connecting", spec.endpoint(), "gateway starting", Instant.now()));
+        String will = Payloads.status(spec.name(), "offline", spec.endpoint(),
+                "gateway " + gatewayId + " lost its broker connection", null);
+        this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish(),
+                closed::get);
+        ConnectionConfig config = spec.config();
+        if (!spec.streams().isEmpty()) {
+            List<byte[]> prefixes = spec.streams().stream().map(s -> s.prefix().getBytes(StandardCharsets.UTF_8)).toList();
+            FrameClassifier user = config.classifier();
+            config = config.toBuilder().classifier(f -> {
+                for (byte[] p : prefixes) {
+                    if (f.startsWith(p)) return FrameClassifier.Kind.PUSHED;
+                }
+                return user.classify(f);
+            }).build();
+        }
+        this.client = NettyClient.builder(spec.endpoint()).config(config).listener(this::onState).build();
+    }
+
+    /** Connects to the broker (the future ends at the first CONNACK), then starts polls and streams. */
+    public CompletableFuture<Void> start() {
+        return mqtt.connect().thenRun(() -> {
+            for (Poll p : spec.polls()) {
+                AtomicBoolean running = new AtomicBoolean();
+                long ms = p.period().toMillis();
+                timers.add(scheduler.scheduleAtFixedRate(() -> poll(p, running), 0, ms, TimeUnit.MILLISECONDS));
+            }
+            if (!spec.streams().isEmpty()) client.pushed().subscribe(new StreamSubscriber());
+        });
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public long pollFailures() {
+        return pollFailures.get();
+    }
+
+    public long valuesPublished() {
+        return valuesPublished.get();
+    }
+
+    public long streamFrames() {
+        return streamFrames.get();
+    }
+
+    private void onState(State state, Throwable cause) {
+        String s;
+        switch (state) {
+            case READY -> s = "online";
+            case CONNECTING, ON_CONNECT -> s = "connecting";
+            default -> s = "offline";
+        }
+        if (closed.get()) return;
+        // after a loss, reconnect attempts (CONNECTING, DOWN, CONNECTING, ... with backoff) stay "offline" until the
+        // link is READY again: a dashboard should not flicker between offline and connecting every backoff step
+        if (s.equals("connecting") && offline) return;
+        offline = s.equals("offline");
+        String detail = cause == null ? state.name().toLowerCase(java.util.Locale.ROOT)
+                : state.name().toLowerCase(java.util.Locale.ROOT) + ": " + cause;
+        publishStatus(Payloads.status(spec.name(), s, spec.endpoint(), detail, Instant.now()));
+    }
+
+    private void publishStatus(String payload) {
+        statusPayload.set(payload);
+        publishRetained(base + "/status", payload);
+    }
+
+    /** On every broker (re)connection: what a restarted broker may have lost, and what the Will may have replaced. */
+    private void republish() {
+        publishRetained(base + "/status", statusPayload.get());
+        latestValues.forEach((name, payload) -> publishRetained(base + "/value/" + name, payload));
+    }
+
+    private void publishRetained(String topic, String payload) {
+        if (!MqttClients.canPublish(mqtt)) return; // kept, and published on (re)connection
+        mqtt.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true).contentType("application/json").send()
+                .whenComplete((r, e) -> {
+                    if (e != null) log.debug("{}: publish on {} failed: {}", spec.name(), topic, e.toString());
+                });
+    }
+
+    private void publishValue(String name, String payload) {
+        latestValues.put(name, payload);
+        valuesPublished.incrementAndGet();
+        publishRetained(base + "/value/" + name, payload);
+    }
+
+    private void poll(Poll p, AtomicBoolean running) {
+        if (!running.compareAndSet(false, true)) return; // the last one still waits in the queue: skip
+        CompletableFuture<String> f;
+        try {
+            f = client.query(p.command());
+        } catch (RuntimeException e) {
+            running.set(false);
+            pollFailures.incrementAndGet();
+            return;
+        }
+        f.whenComplete((text, e) -> {
+            running.set(false);
+            if (e != null) {
+                pollFailures.incrementAndGet();
+                log.debug("{}: poll {} failed: {}", spec.name(), p.name(), e.toString());
+                return;
+            }
+            publishValue(p.name(), Payloads.value(spec.name(), p.name(), p.command(), text, number(text), p.unit(),
+                    Instant.now()));
+        });
+    }
+
+    private static Double number(String text) {
+        try {
+            return Scpi.parseNumber(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs one request on the instrument: the future gives the reply text (query), null (write) or the bytes
+     * (queryBlock), or fails with labwire's exceptions, or a
+     * {@link LocalProtocolException} "busy" when more than {@code maxPending} requests already wait.
+     */
+    public CompletableFuture<Object> call(Payloads.Op op, String command, Duration timeout, boolean[] busy) {
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            busy[0] = true;
+            return CompletableFuture.failedFuture(new LocalProtocolException(spec.name() + " has " + maxPending
+                    + " requests waiting (the gateway's maxPending)"));
+        }
+        CompletableFuture<Object> f;
+        try {
+            f = switch (op) {
+                case QUERY -> (timeout == null ? client.query(command) : client.query(command, timeout)).thenApply(t -> (Object) t);
+                case WRITE -> (timeout == null ? client.write(command) : client.write(command, timeout)).thenApply(v -> (Object) null);
+                case QUERY_BLOCK -> client.queryBlock(command, spec.config().maxFrameLength(),
+                        timeout == null ? spec.config().defaultTimeout() : timeout).thenApply(b -> (Object) b);
+            };
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((r, e) -> pending.decrementAndGet());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        timers.forEach(t -> t.cancel(false));
+        String off = Payloads.status(spec.name(), "offline", spec.endpoint(), "gateway stopped", Instant.now());
+        statusPayload.set(off);
+        try {
+            if (mqtt.getState() != com.hivemq.client.mqtt.MqttClientState.CONNECTED) throw new IllegalStateException("not connected");
+            mqtt.publishWith().topic(base + "/status").payload(off.getBytes(StandardCharsets.UTF_8))
+                    .qos(MqttQos.AT_LEAST_ONCE).retain(true).contentType("application/json").send()
+                    .get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("{}: could not publish the final status: {}", spec.name(), e.toString());
+        }
+        try {
+            mqtt.disconnect().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("{}: disconnect: {}", spec.name(), e.toString());
+        }
+        try {
+            client.close().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("{}: client close: {}", spec.name(), e.toString());
+        }
+    }
+
+    /** Latest frame per stream, published at most once per minInterval. */
+    private final class StreamSubscriber implements Flow.Subscriber<Frame> {
+        private final Map<String, Long> lastPublished = new ConcurrentHashMap<>();
+        private final Map<String, String> waiting = new ConcurrentHashMap<>();
+        private Flow.Subscription subscription;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE); // the client's pushed buffer is bounded; we keep one frame per stream
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            streamFrames.incrementAndGet();
+            String text = frame.asString(StandardCharsets.UTF_8);
+            for (Stream st : spec.streams()) {
+                if (!text.startsWith(st.prefix())) continue;
+                String payload = Payloads.value(spec.name(), st.name(), "stream:" + st.prefix(), text,
+                        number(text.substring(st.prefix().length()).trim()), st.unit(), Instant.now());
+                long now = System.nanoTime();
+                Long last = lastPublished.get(st.name());
+                long gap = st.minInterval().toNanos();
+                if (last == null || now - last >= gap) {
+                    lastPublished.put(st.name(), now);
+                    publishValue(st.name(), payload);
+                } else if (waiting.put(st.name(), payload) == null) {
+                    scheduler.schedule(() -> {
+                        String p = waiting.remove(st.name());
+                        if (p != null) {
+                            lastPublished.put(st.name(), System.nanoTime());
+                            publishValue(st.name(), p);
+                        }
+                    }, gap - (now - last), TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            log.debug("{}: stream ended: {}", spec.name(), t.toString());
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+}

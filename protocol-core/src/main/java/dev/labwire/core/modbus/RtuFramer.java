@@ -1,0 +1,131 @@
+package dev.labwire.core.modbus;
+
+import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.FrameResult;
+import dev.labwire.core.frame.Framer;
+import dev.labwire.core.frame.InputBuffer;
+import dev.labwire.core.internal.Durations;
+import dev.labwire.core.modbus.internal.RtuLengths;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Cuts Modbus RTU frames ({@code unit pdu crc-lo crc-hi}) out of a serial byte stream, by two rules.
+ *
+ * <pre>
+ *  length rule   01 03 04 00 0A 00 0B 7B F6 | 01 ...      the header announces 9 bytes: a frame the moment
+ *                \___ FC 3, byte count 4 __/              the 9th arrives, no waiting for the silence
+ *  silence rule  55 AA ... (silence &ge; frameGap) ... 01 03 04 ...
+ *                \_ a frame of its own _/                  bytes before a silence never join the bytes after it
+ * </pre>
+ *
+ * <p><b>Which rule wins.</b> The Serial Line spec (v1.02 section 2.5.1.1) ends a frame by a silence of 3.5
+ * character times and calls a gap of more than 1.5 inside a frame an error. Pseudo-terminals and USB adapters do not
+ * keep that timing (an adapter delivers what it buffered every few milliseconds; a driver stamps bytes when it reads
+ * them), so here:
+ * <ol>
+ *   <li>the <b>length rule ends a frame</b>: once the function code (and byte count) tell the length, the frame is
+ *       delivered when its last byte arrives, without waiting for a silence (which costs a 4 ms wait per reply at
+ *       9600 baud and which ptys do not keep anyway);</li>
+ *   <li>the <b>silence rule starts one</b>: when bytes arrive at least {@code frameGap} after the previous ones while
+ *       a partial frame is buffered, the partial frame is delivered as it is (a reply broken off, or noise) and the new
+ *       bytes start a new frame. Whoever reads the frames judges them: the RTU addressing of a bus discards noise
+ *       naming another unit and fails a broken reply of the awaited unit with its CRC or length;</li>
+ *   <li>when no rule gives the length (an unknown function code, a byte count past the 256-byte RTU limit) the bytes
+ *       buffered are delivered as one frame at once, for the reader to refuse.</li>
+ * </ol>
+ * The 1.5-character rule is not enforced: with reading-time stamps a gap inside a frame cannot be told from a driver
+ * that read late. Arrival times come from {@link #receiving}, which a connection calls before every append; a framer
+ * never told any time (or with {@code frameGap} zero) uses the length rule alone.
+ *
+ * <p>{@link #forReplies} frames what units answer (a master's side); {@link #forRequests} frames what a master asks
+ * (a unit's side, e.g. a mock device). Frames keep unit and CRC; checking the CRC is the reader's job. Memory: at most
+ * 256 bytes are held for one frame ({@link #maxFrameLength()}); a frame is never rescanned. Not thread-safe.
+ */
+public final class RtuFramer implements Framer {
+    private final boolean replies;
+    private final long gapNanos;
+    private boolean timed;
+    private long lastArrival;
+    /** Absolute buffer position where a silence fell, or -1. */
+    private long cutAt = -1;
+
+    private RtuFramer(boolean replies, Duration frameGap) {
+        this.replies = replies;
+        this.gapNanos = Durations.nanos(Durations.notNegative("frameGap", Objects.requireNonNull(frameGap, "frameGap")));
+    }
+
+    /** A framer of units' replies (FC 1..6, 15, 16, 23 and exception responses); {@code frameGap} zero or positive. */
+    public static RtuFramer forReplies(Duration frameGap) {
+        return new RtuFramer(true, frameGap);
+    }
+
+    /** A framer of masters' requests (FC 1..6, 15, 16, 23); {@code frameGap} zero or positive. */
+    public static RtuFramer forRequests(Duration frameGap) {
+        return new RtuFramer(false, frameGap);
+    }
+
+    @Override
+    public void receiving(InputBuffer in, long nowNanos) {
+        if (gapNanos > 0 && timed && !in.isEmpty() && nowNanos - lastArrival >= gapNanos) {
+            cutAt = in.position() + in.readableBytes();
+        }
+        timed = true;
+        lastArrival = nowNanos;
+    }
+
+    @Override
+    public FrameResult decode(InputBuffer in) {
+        int avail = in.readableBytes();
+        if (avail == 0) {
+            return FrameResult.NeedData.INSTANCE;
+        }
+        int limit = avail;
+        boolean cut = false;
+        if (cutAt >= 0) {
+            long rel = cutAt - in.position();
+            if (rel <= 0) {
+                cutAt = -1;
+            } else {
+                limit = (int) Math.min(rel, avail);
+                cut = true;
+            }
+        }
+        int len = replies ? RtuLengths.reply(in, limit) : RtuLengths.request(in, limit);
+        if (len > 0 && len <= limit) {
+            if (cut && len == limit) {
+                cutAt = -1;
+            }
+            return Frame.of(in.take(len));
+        }
+        if (cut) {
+            cutAt = -1;
+            return Frame.of(in.take(limit));
+        }
+        if (len == RtuLengths.UNKNOWN) {
+            return Frame.of(in.take(avail));
+        }
+        return FrameResult.NeedData.INSTANCE;
+    }
+
+    @Override
+    public boolean isDiscarding() {
+        return false;
+    }
+
+    @Override
+    public void reset() {
+        cutAt = -1;
+        timed = false;
+    }
+
+    @Override
+    public int maxFrameLength() {
+        return RtuLengths.MAX_ADU;
+    }
+
+    @Override
+    public String toString() {
+        return "RtuFramer[" + (replies ? "replies" : "requests") + ", frameGap=" + gapNanos + " ns]";
+    }
+}
