@@ -10,13 +10,16 @@ import java.util.Set;
  * take the exclusive lock when no other session holds the exclusive lock or the shared lock, and the shared lock
  * (of the same name as its current holders) when no other session holds the exclusive lock. A request that
  * cannot be granted waits up to its timeout; asking again for a lock already held, or releasing a lock not held,
- * is an error. A session that ends drops its locks.
+ * is an error. A session that ends drops its locks. While a session holds the exclusive lock, the Data, DataEnd and
+ * Trigger messages of every other session are held until it is released ({@link #awaitAccess}); a shared lock holds
+ * nobody back.
  */
 final class HislipLocks {
 
     private int exclusive = -1;                       // session id, -1: none
     private String sharedName;                        // null: no shared lock
     private final Set<Integer> shared = new HashSet<>();
+    private int held;                                 // sessions waiting in awaitAccess
 
     /** Asks for the exclusive lock ({@code name} empty) or the shared lock {@code name}; waits up to the timeout. */
     synchronized LockResult request(int session, String name, long timeoutMillis) throws InterruptedException {
@@ -64,6 +67,31 @@ final class HislipLocks {
             return LockResult.SUCCESS_SHARED;
         }
         return LockResult.ERROR;
+    }
+
+    /**
+     * Waits while another session holds the exclusive lock (IVI-6.1 6.5: the server does not act on a client's
+     * Data, DataEnd or Trigger while another client holds the exclusive lock; they are held, not refused, until it is
+     * released). Returns false when {@code gone} says the waiting session ended meanwhile.
+     */
+    synchronized boolean awaitAccess(int session, java.util.function.BooleanSupplier gone) throws InterruptedException {
+        while (exclusive >= 0 && exclusive != session) {
+            if (gone.getAsBoolean()) {
+                return false;
+            }
+            held++;
+            try {
+                wait(50);
+            } finally {
+                held--;
+            }
+        }
+        return !gone.getAsBoolean();
+    }
+
+    /** Sessions whose sync messages wait for another session's exclusive lock now. */
+    synchronized int heldSessions() {
+        return held;
     }
 
     /** Drops every lock of an ended session. */

@@ -106,6 +106,16 @@ final class HislipServerSession {
             case DATA:
             case DATA_END:
             case TRIGGER:
+                try {
+                    // held while another session holds the exclusive lock; a device clear of this session (or its
+                    // end) meanwhile throws the held message away, so the clear is never stuck behind the lock
+                    if (!server.locks().awaitAccess(id, () -> closing.get() || clearing)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
                 if (clearing) {
                     return; // part of what the device clear throws away
                 }
@@ -154,6 +164,7 @@ final class HislipServerSession {
     private void gather(HislipMessage m, long arrivedIn) {
         if (m.type() == MessageType.TRIGGER) {
             server.triggered();
+            instrument.dictionary().trigger();   // GET: counted as *TRG is
             return;
         }
         if (!gatherOverflow) {
@@ -356,7 +367,9 @@ final class HislipServerSession {
             if (rmtDelivered) {
                 unacknowledged = false;
             }
-            int stb = server.deviceStatus() & ~0x50;
+            // the device's bits: set by hand (MockHislip.deviceStatus) and the dictionary's IEEE 488.2 status model
+            // (ESB, EAV; its MSS is replaced by RQS, which a poll clears, as IEEE 488.2 11.2.2 has it)
+            int stb = (server.deviceStatus() | instrument.dictionary().statusByte(false)) & ~0x50;
             if (owedCount > 0 || unacknowledged) {
                 stb |= 0x10;
             }

@@ -44,14 +44,23 @@ import org.slf4j.LoggerFactory;
  * by default). Synchronized mode by default; {@link #overlapped(boolean)} switches new sessions to overlapped
  * mode. Details per message: {@link HislipServerSession}.
  *
- * <h2>Service requests</h2>
- * {@link #requestService(int)} is the trigger: it sets the device's RQS bit and sends AsyncServiceRequest with the
+ * <h2>Locks</h2>
+ * Exclusive and shared locks are shared by all sessions ({@code HislipLocks}); while one session holds the exclusive
+ * lock, the Data, DataEnd and Trigger messages of the others are held, not acted on, until it is released (or its
+ * session ends): their queries are answered late, never refused. {@link #heldSessions()} counts the sessions held.
+ *
+ * <h2>Service requests and the status byte</h2>
+ * AsyncStatusQuery reports the dictionary's IEEE 488.2 status byte ({@code *ESE}, {@code *SRE}, {@code *OPC},
+ * errors), MAV of the session's replies, and RQS instead of MSS; when MSS rises (e.g. {@code *ESE 1;*SRE 32;*OPC}) every
+ * session gets AsyncServiceRequest and its next status query reports RQS (96 after that example), later ones do not
+ * (32). Trigger messages count as {@code *TRG} in the dictionary ({@code dictionary().triggerCount()}).
+ * {@link #requestService(int)} is the trigger by hand: it sets the device's RQS bit and sends AsyncServiceRequest with the
  * status byte (RQS, 0x40, set) on every session's async channel; the next AsyncStatusQuery of each session
  * reports RQS, later ones do not (as a serial poll clears it). {@link #deviceStatus(int)} sets the other bits.
  *
  * <h2>Not done</h2>
- * Locks are granted, waited for, released and reported, but a session not holding the lock is still answered
- * (the server does not hold its messages back). HiSLIP 2.0 (TLS, SASL, GetDescriptors) is answered with Error 1.
+ * A shared lock holds nobody back (only the exclusive lock holds other sessions' Data, DataEnd and Trigger until it
+ * is released); asynchronous requests of a session without the lock are answered at once. HiSLIP 2.0 (TLS, SASL, GetDescriptors) is answered with Error 1.
  * Per-reply faults: a reply's delay is honoured, a stall silences the session until a device clear; byte gaps,
  * cut-offs and half-closes of {@link MockReply} apply to the raw-socket mock only.
  *
@@ -75,6 +84,7 @@ public final class MockHislip implements AutoCloseable {
     private volatile long maxMessageSize = HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE;
     private volatile int deviceStatus;
     private volatile boolean closed;
+    private final AutoCloseable srqListener;
 
     private MockHislip(MockInstrument instrument, int port) throws IOException {
         this.instrument = Objects.requireNonNull(instrument, "instrument");
@@ -82,6 +92,9 @@ public final class MockHislip implements AutoCloseable {
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         this.listener = s;
+        // the dictionary's IEEE 488.2 status model (e.g. *ESE 1;*SRE 32;*OPC) requests service: RQS and
+        // AsyncServiceRequest on every session
+        this.srqListener = instrument.dictionary().onServiceRequest(this::deviceRequestsService);
         this.acceptor = new Thread(this::acceptLoop, "mock-hislip-accept 127.0.0.1:" + s.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
@@ -148,6 +161,22 @@ public final class MockHislip implements AutoCloseable {
         }
     }
 
+    /** MSS rose in the dictionary's status model: RQS for every session's next poll, AsyncServiceRequest now. */
+    private void deviceRequestsService(int statusByte) {
+        int stb = (statusByte | 0x40) & 0xFF;
+        for (HislipServerSession s : sessions.values()) {
+            synchronized (serviceRequested) {
+                serviceRequested.add(s.id);
+            }
+            s.serviceRequest(stb);
+        }
+    }
+
+    /** Sessions whose Data/DataEnd/Trigger are held now because another session holds the exclusive lock. */
+    public int heldSessions() {
+        return locks.heldSessions();
+    }
+
     /** Sessions whose both channels are up. */
     public int sessionCount() {
         return (int) sessions.values().stream().filter(HislipServerSession::hasAsync).count();
@@ -195,6 +224,11 @@ public final class MockHislip implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        try {
+            srqListener.close();
+        } catch (Exception e) {
+            log.debug("stopping the service-request listener: {}", e.toString());
+        }
         try {
             listener.close();
         } catch (IOException e) {

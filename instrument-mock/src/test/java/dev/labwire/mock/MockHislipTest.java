@@ -229,6 +229,70 @@ class MockHislipTest {
     }
 
     @Test
+    void theExclusiveLockHoldsAnotherSessionsDataAndTriggerUntilItIsReleased() throws Exception {
+        try (SpecHislipClient a = SpecHislipClient.open(server.port(), 1 << 20);
+             SpecHislipClient b = SpecHislipClient.open(server.port(), 1 << 20)) {
+            a.sendAsync(SpecHislipClient.header(4, 1, 0, new byte[0]));            // exclusive lock
+            assertThat(a.readAsync().control()).isEqualTo(1);
+            int triggers = mock.dictionary().triggerCount();
+            b.sendTrigger();
+            int q = b.sendDataEnd("*IDN?");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.heldSessions() != 1) {
+                assertThat(System.nanoTime() - deadline).as("b's messages held").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll interval of the condition
+            }
+            assertThat(a.readReply(a.sendDataEnd("*IDN?"))).as("the holder is answered").isEqualTo(IDN);
+            assertThat(mock.dictionary().triggerCount()).as("b's trigger not acted on yet").isEqualTo(triggers);
+            a.sendAsync(SpecHislipClient.header(4, 0, a.lastSentId, new byte[0])); // release
+            assertThat(a.readAsync().control()).isEqualTo(1);
+            assertThat(b.readReply(q)).as("held, then answered").isEqualTo(IDN);
+            assertThat(mock.dictionary().triggerCount()).isEqualTo(triggers + 1);
+            assertThat(server.heldSessions()).isZero();
+        }
+    }
+
+    @Test
+    void aDeviceClearIsNotStuckBehindAnotherSessionsLock() throws Exception {
+        try (SpecHislipClient a = SpecHislipClient.open(server.port(), 1 << 20);
+             SpecHislipClient b = SpecHislipClient.open(server.port(), 1 << 20)) {
+            a.sendAsync(SpecHislipClient.header(4, 1, 0, new byte[0]));            // exclusive lock
+            assertThat(a.readAsync().control()).isEqualTo(1);
+            b.sendDataEnd("*IDN?");                                                // held
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.heldSessions() != 1) {
+                assertThat(System.nanoTime() - deadline).as("b's message held").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll interval of the condition
+            }
+            b.sendAsync(SpecHislipClient.header(19, 0, 0, new byte[0]));           // AsyncDeviceClear
+            assertThat(b.readAsync().type()).as("AsyncDeviceClearAcknowledge").isEqualTo(23);
+            b.sendSync(SpecHislipClient.header(8, 0, 0, new byte[0]));             // DeviceClearComplete
+            assertThat(b.readSync().type()).as("DeviceClearAcknowledge while a still holds the lock").isEqualTo(9);
+            assertThat(server.exclusiveLockHolder()).isEqualTo(a.sessionId);
+            b.resetIds();
+            a.sendAsync(SpecHislipClient.header(4, 0, a.lastSentId, new byte[0])); // release
+            assertThat(a.readAsync().control()).isEqualTo(1);
+            assertThat(b.readReply(b.sendDataEnd("*IDN?"))).as("only the new query is answered").isEqualTo(IDN);
+        }
+    }
+
+    @Test
+    void statusQueryReadsTheStatusModelAndMssRisingIsAnAsyncServiceRequest() throws IOException {
+        try (SpecHislipClient c = SpecHislipClient.open(server.port(), 1 << 20)) {
+            c.sendDataEnd("*ESE 1;*SRE 32;*OPC");
+            Msg srq = c.readAsync();
+            assertThat(srq.type()).as("AsyncServiceRequest").isEqualTo(20);
+            assertThat(srq.control()).isEqualTo(0x60);
+            c.sendAsync(SpecHislipClient.header(21, 0, c.lastSentId, new byte[0])); // AsyncStatusQuery
+            Msg stb = c.readAsync();
+            assertThat(stb.type()).as("AsyncStatusResponse").isEqualTo(22);
+            assertThat(stb.control()).as("RQS and ESB").isEqualTo(96);
+            c.sendAsync(SpecHislipClient.header(21, 0, c.lastSentId, new byte[0]));
+            assertThat(c.readAsync().control()).as("the poll cleared RQS").isEqualTo(32);
+        }
+    }
+
+    @Test
     void tooLargeIsErrorFourAndTheSessionGoesOn() throws IOException {
         server.maxMessageSize(64);
         try (SpecHislipClient c = SpecHislipClient.open(server.port(), 1 << 20)) {

@@ -45,6 +45,16 @@ class HislipWiresharkTest {
                         "tshark capturing: " + err);
                 Assumptions.assumeFalse(err.stream().anyMatch(l -> l.contains("permission")),
                         "tshark may not capture on lo here (needs root or the wireshark group): " + err);
+                // tshark says "Capturing on" a moment before packets are really captured (under load the session's
+                // first messages were missed): wait until the capture holds a probe connection's SYN
+                long live = System.nanoTime() + WAIT.toNanos();
+                while (frames(pcap, "tcp.flags.syn==1") == 0) {
+                    assertThat(System.nanoTime() - live).as("the capture sees a probe connection").isNegative();
+                    try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                        probe.setSoLinger(true, 0);
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000); // poll interval of the condition
+                }
                 ConnectionConfig cfg = ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(5)).build();
                 try (BlockingClient c = BlockingClient.openAndAwait("hislip://127.0.0.1:" + port + "/hislip0", cfg,
                         Duration.ofSeconds(10))) {
@@ -129,6 +139,20 @@ class HislipWiresharkTest {
             Thread.currentThread().interrupt();
             return List.of();
         }
+    }
+
+    /** How many frames of the capture so far match the display filter {@code filter}. */
+    private static int frames(java.nio.file.Path pcap, String filter) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-Y", filter, "-T", "fields", "-e",
+                "frame.number").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int n = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                n += l.isBlank() ? 0 : 1;
+            }
+        }
+        p.waitFor(30, TimeUnit.SECONDS);
+        return n;
     }
 
     /** A tshark line with one message (segments holding several messages are split on the aggregator). */

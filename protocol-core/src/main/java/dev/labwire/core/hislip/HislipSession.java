@@ -5,6 +5,7 @@ import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.Operation;
 import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
@@ -12,6 +13,7 @@ import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.hislip.internal.AsyncExchanges;
 import dev.labwire.core.hislip.internal.ClientHandshake;
+import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
 import dev.labwire.core.hislip.internal.ReplyCutter;
 import java.nio.ByteBuffer;
@@ -29,37 +31,111 @@ import java.util.OptionalLong;
  * <pre>
  *  open  -> OpenLink ; linkUp -> Initialize ; InitializeResponse -> OpenChannel(1, port)
  *  channelUp(1) -> AsyncInitialize(session id) ; AsyncInitializeResponse -> AsyncMaximumMessageSize
- *  AsyncMaximumMessageSizeResponse -> on-connect hook -> READY
+ *  AsyncMaximumMessageSizeResponse -> restore (lock, remote) -> ON_CONNECT: on-connect hook -> READY
  *  request  -> DataEnd(RMT-delivered, message id, payload + write terminator)   (Data parts first when it is
  *              larger than the server's maximum message size)
  *  reply    &lt;- Data ... DataEnd carrying that message id, cut per {@link Expect} (lines at \n, a block, n bytes)
  * </pre>
  *
- * <p>One request is on the wire at a time (synchronized mode). Stale replies are HiSLIP's to settle: a request that
- * times out is abandoned and its reply, whenever it comes, carries an old message id and is discarded (or the
- * server, in synchronized mode, interrupts it: Interrupted/AsyncInterrupted are honoured as IVI-6.1 3.1.2 says), so
- * the next request goes out at once. AsyncServiceRequest is handed out as {@link Event.Pushed} with the frame
- * {@code "SRQ <status byte>"}. A FatalError from the server, a decoding failure that is fatal, or a channel lost ends
- * the session: both connections close and, with {@code autoReconnect}, the session starts again after the backoff.
- * The handshake must finish within {@code connectTimeout}.
+ * <h2>Requests</h2>
+ * One request is on the wire at a time (synchronized mode), in the order sent; the state stays
+ * {@link State#CONNECTING} until the handshake and the restore are done. Stale replies are HiSLIP's to settle: a
+ * request that times out is abandoned and its reply, whenever it comes, carries an old message id and is discarded
+ * (or the server, in synchronized mode, interrupts it: Interrupted/AsyncInterrupted are honoured as IVI-6.1 3.1.2
+ * says), so the next request goes out at once.
  *
- * <p>Not done yet: device clear, locks, status queries and remote/local as calls (the core pieces exist in
- * {@code hislip.internal}); overlapped mode (a server announcing it is used one request at a time, which is valid);
- * an external on-connect hook ({@code externalHook(true)} is refused). Not thread-safe: drivers call it under one
- * lock.
+ * <h2>Operations ({@link Request#operation})</h2>
+ * <ul>
+ *   <li>{@link Operation#READ_STATUS_BYTE}: AsyncStatusQuery (RMT-delivered, the last message id sent); the reply is one
+ *       frame, the status byte of AsyncStatusResponse in decimal.</li>
+ *   <li>{@link Operation#TRIGGER}: a Trigger message on the synchronous channel with the next message id; ends when
+ *       written, as a write does.</li>
+ *   <li>{@link Operation#LOCK}: AsyncLock request for the exclusive lock; its timeout parameter is the request's time
+ *       left minus a margin for the round trip ({@link #lockWaitMillis}). Granted: a reply; not granted in time
+ *       (AsyncLockResponse 0): {@link Event.Timeout}; error (3): {@link Event.Failed} with a
+ *       {@link LocalProtocolException}. A lock granted after the request ended (timeout, cancel) is released at once,
+ *       so the session never holds a lock its user does not know of.</li>
+ *   <li>{@link Operation#UNLOCK}: AsyncLock release carrying the last message id sent (the server releases after
+ *       acting on it).</li>
+ *   <li>{@link Operation#REMOTE}: AsyncRemoteLocalControl 3 (enable remote, go to remote); {@link Operation#LOCAL}: 2
+ *       (disable remote, go to local).</li>
+ *   <li>{@link Operation#CLEAR}: the device clear transaction (IVI-6.1 6.12): AsyncDeviceClear,
+ *       AsyncDeviceClearAcknowledge, DeviceClearComplete on the synchronous channel, DeviceClearAcknowledge; message
+ *       ids start again. A clear does not wait behind a query on the wire: that query ends at once with
+ *       {@link Event.Failed} (a {@link LocalProtocolException} naming the clear) and every Data/DataEnd until
+ *       DeviceClearAcknowledge is dropped, so no stale reply reaches anybody; requests queued behind go out after
+ *       the clear. It does wait for an asynchronous operation in flight (the server answers those in order). A clear
+ *       that does not complete by its deadline ends with a timeout and the session is made again (the synchronous
+ *       channel's state is unknown then).</li>
+ * </ul>
+ * Asynchronous requests the server answers with Error end with {@link Event.Failed}
+ * ({@link RemoteProtocolException} naming the code). AsyncServiceRequest is {@link Event.ServiceRequest} with its
+ * control code, the status byte.
+ *
+ * <h2>On-connect hook, link loss, reconnect</h2>
+ * The config's on-connect requests run first on every link (their events stay inside; one that fails closes the link
+ * and the session starts again after the backoff); with {@code externalHook(true)} the driver's hook runs too
+ * ({@link #sendHook}, {@link #hookDone}, {@link #hookFailed}, as for {@link dev.labwire.core.Connection}). Before
+ * either, on a new link after a lost one, the session restores what its user set: the exclusive lock, when this
+ * client held it (AsyncLock request waiting up to {@code connectTimeout}), then remote state, when {@link Operation#REMOTE}
+ * was the last remote/local operation. A restore that fails closes the link like a failing hook (so no user request
+ * ever runs without the lock its user took); the next attempt comes after the backoff. A lost link fails the request
+ * on the wire unless {@link Request.Resend} / {@code retryQueriesOnLinkDown} say to send it again (it keeps its
+ * deadline); queued requests wait or fail as {@code queuedOnLinkDown} says. A FatalError from the server, a decoding
+ * failure that is fatal, or a channel lost ends the session likewise. The handshake must finish within
+ * {@code connectTimeout}.
+ *
+ * <p>Not done yet: overlapped mode (a server announcing it is used one request at a time, which is valid); shared
+ * locks. Not thread-safe: drivers call it under one lock.
  */
 public final class HislipSession implements SessionMachine {
 
     private static final int ASYNC = 1;
+    /** The least and the most of a lock request's time kept back for the round trip. */
+    static final long LOCK_MARGIN_MIN_NANOS = 20_000_000L;
+    static final long LOCK_MARGIN_MAX_NANOS = 500_000_000L;
+    /** Asynchronous requests abandoned and still unanswered beyond this many: the channel is given up. */
+    static final int MAX_ASYNC_OWED = 16;
 
-    private record Pending(long id, Request request, long deadline) {
+    private enum Kind {
+        /** A user request: its events are handed out. */
+        USER,
+        /** A request of the config's on-connect list: events stay inside; a failure closes the link. */
+        HOOK,
+        /** A request of the driver's external hook: events handed out; a failure closes the link. */
+        EXTERNAL_HOOK,
+        /** Restoring the lock or remote state on a new link: events stay inside; a failure closes the link. */
+        RESTORE
+    }
+
+    private static final class Pending {
+        final long id;
+        final Request request;
+        final long deadline;
+        final Kind kind;
+        long ticket;          // the asynchronous request's, 0: none
+
+        Pending(long id, Request request, long deadline, Kind kind) {
+            this.id = id;
+            this.request = request;
+            this.deadline = deadline;
+            this.kind = kind;
+        }
+
+        Operation operation() {
+            return request.expect() instanceof Expect.Operate o ? o.operation() : null;
+        }
+    }
+
+    private record Out(ByteBuffer bytes, long id) {
     }
 
     private final ConnectionConfig config;
     private final Endpoint endpointInfo;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuffer> syncOut = new ArrayDeque<>();
+    private final ArrayDeque<Pending> hookQueue = new ArrayDeque<>();
+    private final ArrayDeque<Out> syncOut = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> asyncOut = new ArrayDeque<>();
     private final java.io.ByteArrayOutputStream gathered = new java.io.ByteArrayOutputStream();
     private State state = State.IDLE;
@@ -68,15 +144,21 @@ public final class HislipSession implements SessionMachine {
     private ClientHandshake handshake;
     private MessageIds ids = new MessageIds();
     private AsyncExchanges async = new AsyncExchanges();
+    private DeviceClearSequence clear;
     private Pending inFlight;
     private boolean gatherOverflow;
     private long serverMax = HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE;
     private long nextId;
     private int attempt;
     private long reconnectAt = Long.MAX_VALUE;
-    private boolean hookRunning;
-    private boolean openedAsync;                                   // channel 1 ordered on this link
-    private final java.util.HashSet<Long> hookIds = new java.util.HashSet<>(); // on-connect requests not ended
+    private boolean linkIsUp;          // between linkUp and the link's end
+    private boolean restoring;         // handshake done, restore requests running
+    private boolean externalHookOpen;
+    private boolean openedAsync;       // channel 1 ordered on this link
+    private boolean lockHeld;          // this client holds (or, while down, held) the exclusive lock
+    private Operation remoteState;     // the last REMOTE/LOCAL that succeeded, null: none
+    private long firstTransmitted = -1;
+    private long lastTransmitted = -1;
 
     /** Where the session goes: the HiSLIP port and the sub-address ({@code "hislip0"}). */
     public record Endpoint(int port, String subAddress) {
@@ -89,15 +171,12 @@ public final class HislipSession implements SessionMachine {
     }
 
     /**
-     * A session with {@code config} (timeouts, queue bound, write terminator, on-connect requests, reconnect) to
-     * {@code endpoint}; {@code externalHook(true)} gives an {@link IllegalArgumentException}.
+     * A session with {@code config} (timeouts, queue bound, write terminator, on-connect requests and external hook,
+     * reconnect and link-loss policies) to {@code endpoint}.
      */
     public HislipSession(ConnectionConfig config, Endpoint endpoint) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpointInfo = Objects.requireNonNull(endpoint, "endpoint");
-        if (config.externalHook()) {
-            throw new IllegalArgumentException("HiSLIP sessions do not support externalHook(true) yet");
-        }
     }
 
     @Override
@@ -108,6 +187,18 @@ public final class HislipSession implements SessionMachine {
     @Override
     public State state() {
         return state;
+    }
+
+    /**
+     * The AsyncLock timeout parameter for a lock request with {@code leftNanos} of its deadline left: that time less
+     * a margin for the round trip (a tenth of it, at least 20 ms and at most 500 ms), in whole milliseconds, never
+     * negative. So the server answers "not granted" before the request's own deadline, and the caller learns the
+     * truth instead of a bare timeout; a margin of a tenth keeps short waits useful, the cap keeps long ones whole.
+     */
+    public static int lockWaitMillis(long leftNanos) {
+        long margin = Math.min(LOCK_MARGIN_MAX_NANOS, Math.max(LOCK_MARGIN_MIN_NANOS, leftNanos / 10));
+        long ms = (leftNanos - margin) / 1_000_000L;
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, ms));
     }
 
     // ---- lifecycle ----
@@ -128,27 +219,31 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public void linkUp(long nowNanos) {
-        if (state != State.CONNECTING) {
-            throw new LocalProtocolException("HiSLIP session: linkUp in state " + state);
+        if (state != State.CONNECTING || linkIsUp) {
+            throw new LocalProtocolException("HiSLIP session: linkUp in state " + state + " without an OpenLink order");
         }
         long ours = Math.max(HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE, (long) config.maxFrameLength() + 16);
         syncIn = new HislipDecoder("sync", ours);
         asyncIn = new HislipDecoder("async", ours);
         ids = new MessageIds();
         async = new AsyncExchanges();
+        clear = null;
         gathered.reset();
+        gatherOverflow = false;
+        syncOut.clear();
+        asyncOut.clear();
         handshake = new ClientHandshake("LW", endpointInfo.subAddress(), ours, config.connectTimeout().toNanos());
         handshake.start(nowNanos);
         openedAsync = false;
-        hookIds.clear();
-        hookRunning = false;
-        state(State.ON_CONNECT, null);
+        linkIsUp = true;
+        restoring = false;
+        externalHookOpen = false;
         pumpHandshake(nowNanos);
     }
 
     @Override
     public void linkFailed(Throwable cause, long nowNanos) {
-        if (state != State.CONNECTING) {
+        if (state != State.CONNECTING || linkIsUp) {
             throw new LocalProtocolException("HiSLIP session: linkFailed in state " + state);
         }
         down(cause, nowNanos, false);
@@ -156,45 +251,76 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public void linkDown(Throwable cause, long nowNanos) {
-        if (state == State.CLOSED || state == State.DOWN || state == State.IDLE) {
-            return;
+        if (!linkIsUp) {
+            if (state == State.CONNECTING) {
+                linkFailed(cause, nowNanos);
+            }
+            return; // the machine dropped the link itself already (CloseLink) and the driver confirms it
         }
         down(cause, nowNanos, true);
     }
 
-    /** Both channels are gone (or going): fail what was on the wire, then reconnect or stop. */
-    private void down(Throwable cause, long nowNanos, boolean linkWasUp) {
-        if (linkWasUp && openedAsync) {
+    /** Both channels are gone (or going): end or keep what was on the wire, then reconnect or stop. */
+    private void down(Throwable cause, long nowNanos, boolean closeAsync) {
+        if (closeAsync && openedAsync) {
             events.add(new Event.CloseChannel(ASYNC, "HiSLIP session ended: " + cause));
         }
         openedAsync = false;
+        linkIsUp = false;
+        restoring = false;
+        externalHookOpen = false;
+        clear = null;
         syncOut.clear();
         asyncOut.clear();
-        LinkDownException e = new LinkDownException("HiSLIP session lost: " + cause, cause);
-        if (inFlight != null && !hookIds.contains(inFlight.id)) {
-            events.add(new Event.Failed(inFlight.id, inFlight.request, e));
+        LinkDownException e = cause instanceof LinkDownException l ? l
+                : new LinkDownException("HiSLIP session lost: " + cause, cause);
+        if (inFlight != null) {
+            Pending p = inFlight;
+            inFlight = null;
+            if (p.kind == Kind.USER && resends(p.request)) {
+                p.ticket = 0;
+                queue.addFirst(p);     // sent again on the next link, by its own deadline
+            } else if (p.kind == Kind.USER || p.kind == Kind.EXTERNAL_HOOK) {
+                events.add(new Event.Failed(p.id, p.request, e));
+            }
         }
-        inFlight = null;
-        queue.removeIf(p -> hookIds.contains(p.id)); // the on-connect requests run again on the next link
-        hookIds.clear();
-        hookRunning = false;
-        if (!config.autoReconnect()) {
+        for (Pending p : hookQueue) {
+            if (p.kind == Kind.EXTERNAL_HOOK) {
+                events.add(new Event.Failed(p.id, p.request, e));
+            }
+        }
+        hookQueue.clear();       // the on-connect requests and the restore run again on the next link
+        state(State.DOWN, cause);
+        if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
             failQueued(e);
         }
-        state(State.DOWN, cause);
         if (config.autoReconnect()) {
-            reconnectAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
+            reconnectAt = nowNanos + config.backoff().delayNanos(Math.max(1, attempt), 0.5);
         }
+    }
+
+    /** What {@code ConnectionConfig} says for a request that was on the wire when the link dropped. */
+    private boolean resends(Request r) {
+        return switch (r.resend()) {
+            case ON_RECONNECT -> true;
+            case NEVER -> false;
+            case AS_CONFIGURED -> config.retryQueriesOnLinkDown() && !(r.expect() instanceof Expect.None);
+        };
+    }
+
+    /** Ends the link on the machine's own decision: the driver closes both connections. */
+    private void drop(String reason, Throwable cause, long nowNanos) {
+        events.add(new Event.CloseLink(reason));
+        down(cause, nowNanos, true);
     }
 
     /** A fatal protocol failure: tell the server when possible, close both connections, then as for a lost link. */
     private void broken(RemoteProtocolException e, HislipMessage answer, long nowNanos) {
         events.add(new Event.ProtocolError(e));
+        drop("HiSLIP: " + e.getMessage(), e, nowNanos);
         if (answer != null) {
-            syncOut.add(ByteBuffer.wrap(answer.encode()));
+            syncOut.add(new Out(ByteBuffer.wrap(answer.encode()), -1)); // written before the driver closes the link
         }
-        events.add(new Event.CloseLink("HiSLIP: " + e.getMessage()));
-        down(e, nowNanos, true);
     }
 
     @Override
@@ -203,17 +329,26 @@ public final class HislipSession implements SessionMachine {
             return;
         }
         LocalProtocolException e = new LocalProtocolException("HiSLIP session closed");
-        if (inFlight != null) {
+        if (inFlight != null && inFlight.kind != Kind.HOOK && inFlight.kind != Kind.RESTORE) {
             events.add(new Event.Failed(inFlight.id, inFlight.request, e));
-            inFlight = null;
         }
-        failQueued(e);
-        if (state != State.IDLE && state != State.DOWN) {
-            if (openedAsync) {
-                events.add(new Event.CloseChannel(ASYNC, "closed"));
+        inFlight = null;
+        for (Pending p : hookQueue) {
+            if (p.kind == Kind.EXTERNAL_HOOK) {
+                events.add(new Event.Failed(p.id, p.request, e));
             }
+        }
+        hookQueue.clear();
+        failQueued(e);
+        if (openedAsync) {
+            events.add(new Event.CloseChannel(ASYNC, "closed"));
+        }
+        if (state == State.CONNECTING || linkIsUp) {
             events.add(new Event.CloseLink("closed"));
         }
+        openedAsync = false;
+        linkIsUp = false;
+        reconnectAt = Long.MAX_VALUE;
         state(State.CLOSED, null);
     }
 
@@ -234,7 +369,7 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void channelUp(int channel, long nowNanos) {
         checkChannel(channel);
-        if (handshake != null && handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL) {
+        if (linkIsUp && handshake != null && handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL) {
             handshake.asyncChannelUp(nowNanos);
             pumpHandshake(nowNanos);
         }
@@ -243,18 +378,18 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void channelFailed(int channel, Throwable cause, long nowNanos) {
         checkChannel(channel);
-        if (state == State.ON_CONNECT || state == State.READY) {
-            events.add(new Event.CloseLink("HiSLIP asynchronous channel failed: " + cause));
-            down(cause, nowNanos, false);
+        if (linkIsUp && openedAsync) {
+            openedAsync = false;
+            drop("HiSLIP asynchronous channel failed: " + cause, cause, nowNanos);
         }
     }
 
     @Override
     public void channelDown(int channel, Throwable cause, long nowNanos) {
         checkChannel(channel);
-        if (state == State.ON_CONNECT || state == State.READY) {
-            events.add(new Event.CloseLink("HiSLIP asynchronous channel lost: " + cause));
-            down(cause, nowNanos, false);
+        if (linkIsUp && openedAsync) {
+            openedAsync = false;
+            drop("HiSLIP asynchronous channel lost: " + cause, cause, nowNanos);
         }
     }
 
@@ -267,12 +402,13 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void receive(int channel, ByteBuffer data, long nowNanos) {
         checkChannel(channel);
-        if (asyncIn == null) {
+        if (asyncIn == null || !linkIsUp) {
             data.position(data.limit());
             return;
         }
-        asyncIn.receive(data);
-        for (Decoded d = asyncIn.next(); d != Decoded.NeedData.INSTANCE && asyncIn != null; d = asyncIn.next()) {
+        HislipDecoder in = asyncIn;
+        in.receive(data);
+        for (Decoded d = in.next(); d != Decoded.NeedData.INSTANCE && linkIsUp && in == asyncIn; d = in.next()) {
             if (d instanceof Decoded.Failure f) {
                 if (f.fatal()) {
                     broken(f.exception(), null, nowNanos);
@@ -290,32 +426,162 @@ public final class HislipSession implements SessionMachine {
                 continue;
             }
             async.onAsync(m);
-            for (AsyncExchanges.Outcome o = async.nextOutcome(); o != null; o = async.nextOutcome()) {
-                if (o instanceof AsyncExchanges.Outcome.ServiceRequest s) {
-                    events.add(new Event.Pushed(Frame.of("SRQ " + s.statusByte())));
-                } else if (o instanceof AsyncExchanges.Outcome.Interrupted) {
-                    ids.onAsyncInterrupted();
-                    gathered.reset();
-                } else if (o instanceof AsyncExchanges.Outcome.Broken b) {
-                    broken(b.reason(), null, nowNanos);
-                    return;
-                }
+            if (!drainAsync(nowNanos)) {
+                return;
             }
         }
         pump(nowNanos);
     }
 
+    /** Acts on the asynchronous channel's outcomes; false when the session broke. */
+    private boolean drainAsync(long nowNanos) {
+        for (AsyncExchanges.Outcome o = async.nextOutcome(); o != null; o = async.nextOutcome()) {
+            if (o instanceof AsyncExchanges.Outcome.ServiceRequest s) {
+                events.add(new Event.ServiceRequest(s.statusByte() & 0xFF));
+            } else if (o instanceof AsyncExchanges.Outcome.Interrupted) {
+                ids.onAsyncInterrupted();
+                gathered.reset();
+            } else if (o instanceof AsyncExchanges.Outcome.Broken b) {
+                broken(b.reason(), null, nowNanos);
+                return false;
+            } else if (o instanceof AsyncExchanges.Outcome.Answered a) {
+                if (inFlight != null && inFlight.ticket == a.ticket()) {
+                    answered(inFlight, a.response(), nowNanos);
+                    if (!linkIsUp) {
+                        return false;
+                    }
+                }
+            } else if (o instanceof AsyncExchanges.Outcome.Refused r) {
+                if (inFlight != null && inFlight.ticket == r.ticket()) {
+                    Pending p = inFlight;
+                    inFlight = null;
+                    if (p.operation() == Operation.CLEAR) {
+                        clear = null;
+                    }
+                    RemoteProtocolException e = new RemoteProtocolException("HiSLIP server answered "
+                            + r.request().type().specName() + " (" + p.operation().shown() + ") with Error "
+                            + r.errorCode() + " (" + ErrorCode.describe(r.errorCode()) + "): " + r.text());
+                    ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
+                    if (!linkIsUp) {
+                        return false;
+                    }
+                }
+            } else if (o instanceof AsyncExchanges.Outcome.Late l) {
+                late(l.request(), l.response());
+            }
+        }
+        return true;
+    }
+
+    /** A response nobody waits for any more: a lock granted after its request ended is released at once. */
+    private void late(HislipMessage request, HislipMessage response) {
+        if (request.type() == MessageType.ASYNC_LOCK && request.controlCode() == 1
+                && response.controlCode() == LockResult.SUCCESS.code() && !lockHeld) {
+            long t = sendAsync(HislipMessage.asyncLockRelease(ids.lastSentId()), Long.MAX_VALUE - 1, -1);
+            async.abandon(t);
+        }
+    }
+
+    /** The asynchronous answer to operation {@code p} in flight. */
+    private void answered(Pending p, HislipMessage m, long nowNanos) {
+        Operation op = p.operation();
+        if (op == Operation.CLEAR) {
+            try {
+                syncOut.add(new Out(ByteBuffer.wrap(clear.onAsyncAcknowledge(m).encode()), p.id));
+            } catch (RemoteProtocolException e) {
+                broken(e, null, nowNanos);
+            }
+            return;          // the clear ends on DeviceClearAcknowledge
+        }
+        inFlight = null;
+        Event e;
+        switch (op) {
+            case READ_STATUS_BYTE:
+                e = new Event.Reply(p.id, p.request, List.of(Frame.of(Integer.toString(m.controlCode() & 0xFF))));
+                break;
+            case LOCK: {
+                LockResult r = lockResult(p, m, nowNanos);
+                if (r == null) {
+                    return;
+                }
+                if (r == LockResult.SUCCESS) {
+                    lockHeld = true;
+                    e = new Event.Reply(p.id, p.request, List.of());
+                } else if (r == LockResult.FAILURE) {
+                    e = new Event.Timeout(p.id, p.request, true, "the HiSLIP server did not grant the exclusive lock "
+                            + "within the lock timeout asked for: another client holds a lock");
+                } else {
+                    e = new Event.Failed(p.id, p.request, new LocalProtocolException("the HiSLIP server refused the "
+                            + "exclusive lock request (AsyncLockResponse " + r + "): this session may hold it already"));
+                }
+                break;
+            }
+            case UNLOCK: {
+                LockResult r = lockResult(p, m, nowNanos);
+                if (r == null) {
+                    return;
+                }
+                lockHeld = false;
+                e = r == LockResult.SUCCESS || r == LockResult.SUCCESS_SHARED
+                        ? new Event.Reply(p.id, p.request, List.of())
+                        : new Event.Failed(p.id, p.request, new LocalProtocolException("the HiSLIP server refused to "
+                        + "release a lock (AsyncLockResponse " + r + "): this session holds none"));
+                break;
+            }
+            case REMOTE:
+            case LOCAL:
+                remoteState = op;
+                e = new Event.Reply(p.id, p.request, List.of());
+                break;
+            default:
+                throw new IllegalStateException("no asynchronous answer is owed to " + op);
+        }
+        ended(p, e, nowNanos);
+    }
+
+    /** The lock result, or null after failing {@code p} (and reporting) for an undefined control code. */
+    private LockResult lockResult(Pending p, HislipMessage m, long nowNanos) {
+        try {
+            return LockResult.of(m.controlCode());
+        } catch (RemoteProtocolException x) {
+            events.add(new Event.ProtocolError(x));
+            ended(p, new Event.Failed(p.id, p.request, x), nowNanos);
+            return null;
+        }
+    }
+
     @Override
     public int pollTransmit(int channel, ByteBuffer dst) {
         checkChannel(channel);
-        return copy(asyncOut, dst);
+        int n = 0;
+        while (!asyncOut.isEmpty() && dst.hasRemaining()) {
+            ByteBuffer b = asyncOut.peek();
+            int k = Math.min(b.remaining(), dst.remaining());
+            ByteBuffer slice = b.duplicate();
+            slice.limit(slice.position() + k);
+            dst.put(slice);
+            b.position(b.position() + k);
+            n += k;
+            if (!b.hasRemaining()) {
+                asyncOut.poll();
+            }
+        }
+        return n;
+    }
+
+    private long sendAsync(HislipMessage m, long deadline, long id) {
+        long t = async.send(m, deadline);
+        for (HislipMessage x = async.pollTransmit(); x != null; x = async.pollTransmit()) {
+            asyncOut.add(ByteBuffer.wrap(x.encode()));
+        }
+        return t;
     }
 
     // ---- the synchronous channel ----
 
     @Override
     public void receive(ByteBuffer data, long nowNanos) {
-        if (syncIn == null) {
+        if (syncIn == null || !linkIsUp) {
             data.position(data.limit());
             return;
         }
@@ -325,25 +591,26 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public void receiveEof(long nowNanos) {
-        if (syncIn != null) {
+        if (syncIn != null && linkIsUp) {
             syncIn.receiveEof();
             drainSync(nowNanos);
         }
-        if (state == State.ON_CONNECT || state == State.READY) {
-            events.add(new Event.CloseLink("HiSLIP synchronous channel ended"));
-            down(new RemoteProtocolException("the instrument closed the HiSLIP synchronous channel"), nowNanos, true);
+        if (linkIsUp) {
+            drop("HiSLIP synchronous channel ended",
+                    new RemoteProtocolException("the instrument closed the HiSLIP synchronous channel"), nowNanos);
         }
     }
 
     private void drainSync(long nowNanos) {
-        for (Decoded d = syncIn.next(); d != Decoded.NeedData.INSTANCE; d = syncIn.next()) {
+        HislipDecoder in = syncIn;
+        for (Decoded d = in.next(); d != Decoded.NeedData.INSTANCE && linkIsUp && in == syncIn; d = in.next()) {
             if (d instanceof Decoded.Failure f) {
                 if (f.fatal()) {
                     broken(f.exception(), f.answer(), nowNanos);
                     return;
                 }
                 events.add(new Event.ProtocolError(f.exception()));
-                syncOut.add(ByteBuffer.wrap(f.answer().encode()));
+                syncOut.add(new Out(ByteBuffer.wrap(f.answer().encode()), -1));
                 continue;
             }
             HislipMessage m = ((Decoded.Message) d).message();
@@ -363,6 +630,25 @@ public final class HislipSession implements SessionMachine {
 
     /** One sync message after set-up; false when the session broke. */
     private boolean onSync(HislipMessage m, long nowNanos) {
+        if (clear != null && m.type() != MessageType.FATAL_ERROR) {
+            try {
+                if (clear.onSync(m)) {
+                    if (clear.state() == DeviceClearSequence.State.DONE) {
+                        clear = null;
+                        gathered.reset();
+                        gatherOverflow = false;
+                        Pending p = inFlight;
+                        inFlight = null;
+                        ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                        return linkIsUp;
+                    }
+                    return true;
+                }
+            } catch (RemoteProtocolException e) {
+                broken(e, null, nowNanos);
+                return false;
+            }
+        }
         switch (m.type()) {
             case DATA:
             case DATA_END:
@@ -383,7 +669,7 @@ public final class HislipSession implements SessionMachine {
                 if (m.type() == MessageType.DATA_END) {
                     replyDone(nowNanos);
                 }
-                return true;
+                return linkIsUp;
             case INTERRUPTED:
                 ids.onInterrupted();
                 gathered.reset();
@@ -399,7 +685,8 @@ public final class HislipSession implements SessionMachine {
             default:
                 events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP synchronous channel: "
                         + "unexpected " + m)));
-                syncOut.add(ByteBuffer.wrap(HislipMessage.error(ErrorCode.UNRECOGNIZED_MESSAGE_TYPE).encode()));
+                syncOut.add(new Out(ByteBuffer.wrap(HislipMessage.error(ErrorCode.UNRECOGNIZED_MESSAGE_TYPE).encode()),
+                        -1));
                 return true;
         }
     }
@@ -410,7 +697,7 @@ public final class HislipSession implements SessionMachine {
         gathered.reset();
         gatherOverflow = false;
         Pending p = inFlight;
-        if (p == null) {
+        if (p == null || p.operation() != null) {
             events.add(new Event.Discarded(Frame.of(response), Event.DiscardReason.UNEXPECTED));
             return;
         }
@@ -419,44 +706,58 @@ public final class HislipSession implements SessionMachine {
             RemoteProtocolException e = new RemoteProtocolException("HiSLIP response longer than maxFrameLength "
                     + config.maxFrameLength());
             events.add(new Event.ProtocolError(e));
-            ended(p, new Event.Failed(p.id, p.request, e), e, nowNanos);
+            ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
             return;
         }
         try {
             List<Frame> frames = ReplyCutter.cut(response, p.request.expect(), config.maxFrameLength());
-            ended(p, new Event.Reply(p.id, p.request, frames), null, nowNanos);
+            ended(p, new Event.Reply(p.id, p.request, frames), nowNanos);
         } catch (RemoteProtocolException e) {
             events.add(new Event.ProtocolError(e));
-            ended(p, new Event.Failed(p.id, p.request, e), e, nowNanos);
+            ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
         }
     }
 
     /**
-     * Request {@code p} ended with {@code e} ({@code failure} null on success). A user request's event is handed
-     * out; an on-connect request's is not: its success may make the session READY, its failure closes the link and
-     * starts again after the backoff.
+     * Request {@code p} ended with {@code e}. A user's or an external hook's event is handed out; an on-connect or
+     * restore request's is not. A hook or restore request that did not succeed closes the link (the session starts
+     * again after the backoff); the last one that did may move the session on.
      */
-    private void ended(Pending p, Event e, Throwable failure, long nowNanos) {
-        if (!hookIds.remove(p.id)) {
+    private void ended(Pending p, Event e, long nowNanos) {
+        if (p.kind == Kind.USER || p.kind == Kind.EXTERNAL_HOOK) {
             events.add(e);
+        }
+        if (p.kind == Kind.USER) {
             return;
         }
-        if (failure != null) {
-            events.add(new Event.CloseLink("HiSLIP on-connect request " + p.request + " failed: " + failure));
-            down(failure, nowNanos, true);
-        } else if (hookIds.isEmpty() && state == State.ON_CONNECT) {
-            hookRunning = false;
-            state(State.READY, null);
+        if (!(e instanceof Event.Reply)) {
+            if (linkIsUp) {
+                String what = p.kind == Kind.RESTORE ? "restoring " + p.operation().shown() + " on the new HiSLIP session"
+                        : "HiSLIP on-connect request " + p.request;
+                Throwable cause = e instanceof Event.Failed f ? f.cause() : null;
+                String why = e instanceof Event.Failed f ? f.cause().toString()
+                        : e instanceof Event.Timeout t ? "timed out: " + t.detail() : e.toString();
+                drop(what + " failed: " + why, new LinkDownException(what + " failed: " + why, cause), nowNanos);
+            }
+            return;
+        }
+        if (p.kind == Kind.RESTORE) {
+            if (restoring && hookQueue.stream().noneMatch(x -> x.kind == Kind.RESTORE)
+                    && (inFlight == null || inFlight.kind != Kind.RESTORE)) {
+                enterOnConnect(nowNanos);
+            }
+        } else {
+            maybeReady();
         }
     }
 
-    // ---- handshake ----
+    // ---- handshake, restore, hook ----
 
     /** Moves the handshake's output on; false when it failed (the session is down then). */
     private boolean pumpHandshake(long nowNanos) {
         boolean needAsync = handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL;
         for (HislipMessage m = handshake.pollSync(); m != null; m = handshake.pollSync()) {
-            syncOut.add(ByteBuffer.wrap(m.encode()));
+            syncOut.add(new Out(ByteBuffer.wrap(m.encode()), -1));
         }
         for (HislipMessage m = handshake.pollAsync(); m != null; m = handshake.pollAsync()) {
             asyncOut.add(ByteBuffer.wrap(m.encode()));
@@ -469,22 +770,53 @@ public final class HislipSession implements SessionMachine {
             broken(handshake.failure(), null, nowNanos);
             return false;
         }
-        if (handshake.state() == ClientHandshake.State.READY && !hookRunning && state == State.ON_CONNECT) {
+        if (handshake.state() == ClientHandshake.State.READY && state == State.CONNECTING && !restoring) {
             serverMax = Math.max(HislipMessage.HEADER_LENGTH + 1, handshake.serverMaxMessageSize());
-            attempt = 0;
-            hookRunning = true;
-            List<Request> hook = config.onConnect();
-            for (int i = hook.size() - 1; i >= 0; i--) {
-                Request r = hook.get(i);
-                queue.addFirst(new Pending(++nextId, r, deadline(r, nowNanos)));
-                hookIds.add(nextId);
+            restoring = true;
+            long budget = config.connectTimeout().toNanos();
+            if (lockHeld) {
+                for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+                    Pending p = it.next();
+                    if (p.operation() == Operation.UNLOCK) {   // released while down: the old session's lock is gone
+                        it.remove();
+                        lockHeld = false;
+                        events.add(new Event.Reply(p.id, p.request, List.of()));
+                        break;
+                    }
+                }
             }
-            if (hook.isEmpty()) {
-                hookRunning = false;
-                state(State.READY, null);
+            if (lockHeld) {
+                hookQueue.add(new Pending(++nextId, Request.operation(Operation.LOCK)
+                        .withTimeout(config.connectTimeout()), deadline(budget, nowNanos), Kind.RESTORE));
+            }
+            if (remoteState == Operation.REMOTE) {
+                hookQueue.add(new Pending(++nextId, Request.operation(Operation.REMOTE)
+                        .withTimeout(config.connectTimeout()), deadline(budget, nowNanos), Kind.RESTORE));
+            }
+            if (hookQueue.isEmpty()) {
+                enterOnConnect(nowNanos);
             }
         }
         return true;
+    }
+
+    /** Set-up and restore done: the on-connect hook runs, then READY. */
+    private void enterOnConnect(long nowNanos) {
+        restoring = false;
+        state(State.ON_CONNECT, null);
+        for (Request r : config.onConnect()) {
+            hookQueue.add(new Pending(++nextId, r, deadline(r, nowNanos), Kind.HOOK));
+        }
+        externalHookOpen = config.externalHook();
+        maybeReady();
+    }
+
+    private void maybeReady() {
+        if (state == State.ON_CONNECT && linkIsUp && !externalHookOpen && hookQueue.isEmpty()
+                && (inFlight == null || inFlight.kind == Kind.USER)) {
+            attempt = 0;   // the backoff grows while links fail in set-up or hook, and starts again once one works
+            state(State.READY, null);
+        }
     }
 
     // ---- requests ----
@@ -498,53 +830,160 @@ public final class HislipSession implements SessionMachine {
         if (queue.size() >= config.maxQueued()) {
             throw new LocalProtocolException("HiSLIP session: " + config.maxQueued() + " requests already queued");
         }
-        config.checkPayload(request);
-        long id = ++nextId;
-        queue.add(new Pending(id, request, deadline(request, nowNanos)));
+        if (!(request.expect() instanceof Expect.Operate)) {
+            config.checkPayload(request);
+        }
+        Pending p = new Pending(++nextId, request, deadline(request, nowNanos), Kind.USER);
+        if (p.operation() == Operation.CLEAR) {
+            clearNow(p, nowNanos);
+        } else {
+            queue.add(p);
+        }
         pump(nowNanos);
-        return id;
+        return p.id;
+    }
+
+    /**
+     * A user's device clear goes before the queue. A query on the wire does not hold it up: it ends now, failed by
+     * the clear (its reply, if any, is dropped with everything else until DeviceClearAcknowledge).
+     */
+    private void clearNow(Pending p, long nowNanos) {
+        if (state == State.READY && inFlight != null && inFlight.operation() == null && inFlight.kind == Kind.USER
+                && clear == null) {
+            Pending q = inFlight;
+            inFlight = null;
+            ids.abandon();
+            gathered.reset();
+            gatherOverflow = false;
+            ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
+                    + p.id + ") ended this request on the wire: the instrument drops its input and output, and "
+                    + "whatever reply it had sent is discarded")), nowNanos);
+        }
+        queue.addFirst(p);
     }
 
     private long deadline(Request r, long nowNanos) {
-        long t = (r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos();
+        return deadline((r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos(), nowNanos);
+    }
+
+    private static long deadline(long t, long nowNanos) {
         return nowNanos + t < nowNanos ? Long.MAX_VALUE - 1 : nowNanos + t;
     }
 
     @Override
     public long sendHook(Request request, long nowNanos) {
-        throw new LocalProtocolException("HiSLIP sessions run their on-connect requests themselves; no external hook");
+        Objects.requireNonNull(request, "request");
+        if (state != State.ON_CONNECT || !externalHookOpen) {
+            throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is "
+                    + state);
+        }
+        if (!(request.expect() instanceof Expect.Operate)) {
+            config.checkPayload(request);
+        }
+        Pending p = new Pending(++nextId, request, deadline(request, nowNanos), Kind.EXTERNAL_HOOK);
+        hookQueue.add(p);
+        pump(nowNanos);
+        return p.id;
     }
 
     @Override
     public void hookDone(long nowNanos) {
-        throw new LocalProtocolException("HiSLIP sessions have no external hook");
+        if (state != State.ON_CONNECT || !externalHookOpen) {
+            throw new LocalProtocolException("hookDone without a running external hook; state is " + state);
+        }
+        externalHookOpen = false;
+        maybeReady();
+        pump(nowNanos);
     }
 
     @Override
     public void hookFailed(Throwable cause, long nowNanos) {
-        throw new LocalProtocolException("HiSLIP sessions have no external hook");
+        if (state != State.ON_CONNECT) {
+            throw new LocalProtocolException("hookFailed outside the on-connect hook; state is " + state);
+        }
+        externalHookOpen = false;
+        drop("HiSLIP on-connect hook failed: " + cause, new LinkDownException("on-connect hook failed", cause),
+                nowNanos);
     }
 
-    /** Puts the next request on the wire when the session is ready, nothing is in flight and sending is allowed. */
+    /** The next request that may start now, or null. */
+    private Pending next() {
+        if (!linkIsUp || clear != null) {
+            return null;
+        }
+        if (restoring || state == State.ON_CONNECT) {
+            return hookQueue.peek();
+        }
+        if (state == State.READY) {
+            return hookQueue.isEmpty() ? queue.peek() : hookQueue.peek();
+        }
+        return null;
+    }
+
+    /** Starts requests while nothing is in flight and one may go. */
     private void pump(long nowNanos) {
-        while (inFlight == null && !queue.isEmpty() && (state == State.READY || hookRunning && state == State.ON_CONNECT)
-                && ids.maySend()) {
-            Pending p = queue.peek();
-            if (state == State.ON_CONNECT && !hookIds.contains(p.id)) {
+        while (inFlight == null && linkIsUp) {
+            Pending p = next();
+            if (p == null) {
                 return;
             }
-            queue.poll();
-            write(p.request);
-            if (p.request.expect() instanceof Expect.None) {
-                ended(p, new Event.Reply(p.id, p.request, List.of()), null, nowNanos);
-            } else {
-                inFlight = p;
+            Operation op = p.operation();
+            boolean sync = op == null || op == Operation.TRIGGER;
+            if (sync && !ids.maySend()) {
+                return;
             }
+            if (hookQueue.peek() == p) {
+                hookQueue.poll();
+            } else {
+                queue.poll();
+            }
+            if (op == null) {
+                write(p);
+                if (p.request.expect() instanceof Expect.None) {
+                    ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                } else {
+                    inFlight = p;
+                }
+                continue;
+            }
+            switch (op) {
+                case TRIGGER:
+                    syncOut.add(new Out(ByteBuffer.wrap(ids.trigger().encode()), p.id));
+                    ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                    continue;
+                case READ_STATUS_BYTE:
+                    p.ticket = sendAsync(ids.statusQuery(), p.deadline, p.id);
+                    break;
+                case LOCK:
+                    p.ticket = sendAsync(HislipMessage.asyncLockRequest(lockWaitMillis(p.deadline - nowNanos), ""),
+                            p.deadline, p.id);
+                    break;
+                case UNLOCK:
+                    p.ticket = sendAsync(HislipMessage.asyncLockRelease(ids.lastSentId()), p.deadline, p.id);
+                    break;
+                case REMOTE:
+                    p.ticket = sendAsync(HislipMessage.asyncRemoteLocalControl(RemoteLocal.ENABLE_REMOTE_GO_TO_REMOTE,
+                            ids.lastSentId()), p.deadline, p.id);
+                    break;
+                case LOCAL:
+                    p.ticket = sendAsync(HislipMessage.asyncRemoteLocalControl(RemoteLocal.DISABLE_REMOTE_GO_TO_LOCAL,
+                            ids.lastSentId()), p.deadline, p.id);
+                    break;
+                case CLEAR:
+                    clear = new DeviceClearSequence(ids, false);
+                    gathered.reset();
+                    gatherOverflow = false;
+                    p.ticket = sendAsync(clear.start(), p.deadline, p.id);
+                    break;
+                default:
+                    throw new IllegalStateException("unknown operation " + op);
+            }
+            inFlight = p;
         }
     }
 
-    private void write(Request r) {
-        byte[] body = r.payload();
+    private void write(Pending p) {
+        byte[] body = p.request.payload();
         byte[] term = config.writeTerminator();
         byte[] all = new byte[body.length + term.length];
         System.arraycopy(body, 0, all, 0, body.length);
@@ -554,78 +993,112 @@ public final class HislipSession implements SessionMachine {
         do {
             int n = Math.min(max, all.length - at);
             boolean end = at + n == all.length;
-            syncOut.add(ByteBuffer.wrap(ids.send(end, java.util.Arrays.copyOfRange(all, at, at + n)).encode()));
+            syncOut.add(new Out(ByteBuffer.wrap(ids.send(end, java.util.Arrays.copyOfRange(all, at, at + n)).encode()),
+                    p.id));
             at += n;
         } while (at < all.length);
     }
 
     @Override
     public boolean cancel(long id, long nowNanos) {
-        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
-            if (it.next().id == id) {
-                it.remove();
-                return true;
+        for (ArrayDeque<Pending> q : List.of(queue, hookQueue)) {
+            for (Iterator<Pending> it = q.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.id == id) {
+                    it.remove();
+                    if (p.kind == Kind.EXTERNAL_HOOK && linkIsUp) {
+                        drop("HiSLIP on-connect hook request " + p.request + " was cancelled",
+                                new LinkDownException("on-connect hook request cancelled", null), nowNanos);
+                    }
+                    return true;
+                }
             }
         }
         if (inFlight != null && inFlight.id == id) {
             Pending p = inFlight;
-            abandonInFlight();
-            ended(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
-                    + " cancelled by the caller")), null, nowNanos);
+            giveUp(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
+                    + " cancelled by the caller")), nowNanos);
             pump(nowNanos);
         }
         return false;
     }
 
-    private void abandonInFlight() {
+    /** The request in flight ends early (timeout, cancel): its answer, when it comes, reaches nobody. */
+    private void giveUp(Pending p, Event e, long nowNanos) {
         inFlight = null;
-        ids.abandon();
-        gathered.reset();
+        Operation op = p.operation();
+        if (op == null) {
+            ids.abandon();
+            gathered.reset();
+            gatherOverflow = false;
+            ended(p, e, nowNanos);
+            return;
+        }
+        async.abandon(p.ticket);
+        ended(p, e, nowNanos);
+        if (!linkIsUp) {
+            return;
+        }
+        if (op == Operation.CLEAR) {   // the synchronous channel is in an unknown state: start the session again
+            drop("HiSLIP device clear did not complete", new LinkDownException("HiSLIP device clear did not complete "
+                    + "by its deadline", null), nowNanos);
+        } else if (async.outstanding() > MAX_ASYNC_OWED) {
+            drop("HiSLIP asynchronous channel: " + async.outstanding() + " requests unanswered",
+                    new LinkDownException("the HiSLIP server stopped answering on the asynchronous channel", null),
+                    nowNanos);
+        }
     }
 
     // ---- time ----
 
     @Override
     public void handleTimeout(long nowNanos) {
-        if (state == State.DOWN && nowNanos - reconnectAt >= 0 && reconnectAt != Long.MAX_VALUE) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.DOWN && reconnectAt != Long.MAX_VALUE && nowNanos - reconnectAt >= 0) {
             connect();
         }
-        if (handshake != null && state == State.ON_CONNECT) {
+        if (linkIsUp && handshake != null && handshake.state() != ClientHandshake.State.READY) {
             handshake.handleTimeout(nowNanos);
             if (handshake.state() == ClientHandshake.State.FAILED) {
                 broken(handshake.failure(), null, nowNanos);
                 return;
             }
         }
-        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
-            Pending p = it.next();
-            if (nowNanos - p.deadline >= 0) {
-                it.remove();
-                Event.Timeout t = new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was "
-                        + state + (inFlight != null ? " with request " + inFlight.id + " in flight" : ""));
-                ended(p, t, new LocalProtocolException("on-connect request timed out"), nowNanos);
-                if (state == State.DOWN) {
-                    return;
+        for (ArrayDeque<Pending> q : List.of(hookQueue, queue)) {
+            for (Iterator<Pending> it = q.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (nowNanos - p.deadline >= 0) {
+                    it.remove();
+                    ended(p, new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was " + state
+                            + (inFlight != null ? " with request " + inFlight.id + " in flight" : "")), nowNanos);
+                    if (state == State.DOWN && !linkIsUp && p.kind != Kind.USER) {
+                        return;
+                    }
                 }
             }
         }
         if (inFlight != null && nowNanos - inFlight.deadline >= 0) {
             Pending p = inFlight;
-            Event.Timeout t = new Event.Timeout(p.id, p.request, true, "no DataEnd with message id 0x"
-                    + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id");
-            abandonInFlight();
-            ended(p, t, new LocalProtocolException("on-connect request timed out"), nowNanos);
-            pump(nowNanos);
+            String detail = p.operation() == null ? "no DataEnd with message id 0x"
+                    + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id"
+                    : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
+            giveUp(p, new Event.Timeout(p.id, p.request, true, detail), nowNanos);
         }
+        pump(nowNanos);
     }
 
     @Override
     public OptionalLong pollTimeout() {
+        if (state == State.CLOSED) {
+            return OptionalLong.empty();
+        }
         long best = Long.MAX_VALUE;
         if (state == State.DOWN) {
             best = reconnectAt;
         }
-        if (handshake != null && state == State.ON_CONNECT) {
+        if (linkIsUp && handshake != null && handshake.state() != ClientHandshake.State.READY) {
             OptionalLong h = handshake.pollTimeout();
             if (h.isPresent()) {
                 best = Math.min(best, h.getAsLong());
@@ -637,6 +1110,9 @@ public final class HislipSession implements SessionMachine {
         for (Pending p : queue) {
             best = Math.min(best, p.deadline);
         }
+        for (Pending p : hookQueue) {
+            best = Math.min(best, p.deadline);
+        }
         return best == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(best);
     }
 
@@ -644,33 +1120,61 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public ByteBuffer pollTransmit() {
-        ByteBuffer b = syncOut.poll();
-        return b == null ? null : ByteBuffer.allocate(b.remaining()).put(b).flip();
+        Out o = syncOut.poll();
+        if (o == null) {
+            firstTransmitted = lastTransmitted = -1;
+            return null;
+        }
+        firstTransmitted = lastTransmitted = o.id;
+        return ByteBuffer.allocate(o.bytes.remaining()).put(o.bytes).flip();
     }
 
     @Override
     public int pollTransmit(ByteBuffer dst) {
+        Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
-        return copy(syncOut, dst);
-    }
-
-    private static int copy(ArrayDeque<ByteBuffer> out, ByteBuffer dst) {
         int n = 0;
-        while (!out.isEmpty() && dst.hasRemaining()) {
-            ByteBuffer b = out.peek();
+        firstTransmitted = lastTransmitted = -1;
+        while (!syncOut.isEmpty() && dst.hasRemaining()) {
+            Out o = syncOut.peek();
+            ByteBuffer b = o.bytes;
             int k = Math.min(b.remaining(), dst.remaining());
             ByteBuffer slice = b.duplicate();
             slice.limit(slice.position() + k);
             dst.put(slice);
             b.position(b.position() + k);
+            if (n == 0) {
+                firstTransmitted = o.id;
+            }
+            lastTransmitted = o.id;
             n += k;
             if (!b.hasRemaining()) {
-                out.poll();
+                syncOut.poll();
             }
         }
         return n;
+    }
+
+    @Override
+    public long transmittedFirstId() {
+        return firstTransmitted;
+    }
+
+    @Override
+    public long transmittedLastId() {
+        return lastTransmitted;
+    }
+
+    @Override
+    public long awaitedId() {
+        return inFlight != null && inFlight.operation() == null ? inFlight.id : -1;
+    }
+
+    @Override
+    public Request awaitedRequest() {
+        return inFlight != null && inFlight.operation() == null ? inFlight.request : null;
     }
 
     @Override
@@ -687,5 +1191,10 @@ public final class HislipSession implements SessionMachine {
     /** Replies discarded because their message id belonged to an abandoned request (or came while interrupted). */
     public long discardedReplies() {
         return ids.discarded();
+    }
+
+    /** True while this client holds the instrument's exclusive lock (or held it when the link dropped). */
+    public boolean holdsLock() {
+        return lockHeld;
     }
 }

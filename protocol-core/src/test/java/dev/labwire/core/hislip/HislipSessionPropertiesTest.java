@@ -123,6 +123,147 @@ class HislipSessionPropertiesTest {
         assertThat(ended.values()).allMatch(n -> n == 1);
     }
 
+    /**
+     * Queries, status queries and device clears at random against a simulated synchronized-mode server that honours
+     * the clear (owed replies dropped at AsyncDeviceClear, DeviceClearAcknowledge after everything sent before it,
+     * message ids from 0xFFFFFF00 again), answers some requests after their timeout, and splits every message at
+     * random: every request ends exactly once, a query only ever gets its own answer, a clear ends with no frames and a
+     * status query with one status byte.
+     */
+    @Property(tries = 200)
+    void aroundDeviceClearsAndStatusQueriesNoReplyReachesTheWrongRequest(@ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 30) int requests) {
+        Random r = new Random(seed);
+        HislipSession s = new HislipSession(ConnectionConfig.builder().defaultTimeout(Duration.ofMillis(100))
+                .build(), new HislipSession.Endpoint(4880, "hislip0"));
+        long[] now = {0};
+        long[] seq = {0};
+        long[] syncAt = {0};
+        long[] asyncAt = {0};
+        int[] stb = {0};
+        boolean[] up = {false};
+        HislipDecoder serverIn = new HislipDecoder("server");
+        HislipDecoder serverAsyncIn = new HislipDecoder("server async");
+        List<Due> sync = new ArrayList<>();   // FIFO: one TCP stream each
+        List<Due> async = new ArrayList<>();
+        Map<Long, String> asked = new HashMap<>();
+        Map<Long, Integer> ended = new HashMap<>();
+        List<String> wrong = new ArrayList<>();
+
+        Runnable drain = () -> {
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            for (int n; (n = s.pollTransmit(dst)) > 0; ) {
+                dst.flip();
+                serverIn.receive(dst);
+                dst.clear();
+            }
+            for (Decoded d = serverIn.next(); d instanceof Decoded.Message m; d = serverIn.next()) {
+                HislipMessage q = m.message();
+                if (q.type() == MessageType.INITIALIZE) {
+                    sync.add(new Due(now[0], seq[0]++, HislipMessage.initializeResponse(false, 0x0100, 1)));
+                } else if (q.type() == MessageType.DATA_END) {
+                    String text = q.text().trim(); // "Q<k>"
+                    long delay = r.nextInt(4) == 0 ? 100 * MS + r.nextInt(200) * MS : r.nextInt(90) * MS;
+                    syncAt[0] = Math.max(syncAt[0], now[0] + delay);
+                    sync.add(new Due(syncAt[0], seq[0]++,
+                            HislipMessage.dataEnd(false, q.messageId(), ("A" + text.substring(1) + "\n").getBytes())));
+                } else if (q.type() == MessageType.DEVICE_CLEAR_COMPLETE) {
+                    syncAt[0] = Math.max(syncAt[0], now[0] + r.nextInt(20) * MS);
+                    sync.add(new Due(syncAt[0], seq[0]++, HislipMessage.deviceClearAcknowledge(false)));
+                }
+            }
+            for (int n; (n = s.pollTransmit(1, dst)) > 0; ) {
+                dst.flip();
+                if (up[0]) {
+                    serverAsyncIn.receive(dst);
+                }
+                dst.clear();
+            }
+            for (Decoded d = serverAsyncIn.next(); d instanceof Decoded.Message m; d = serverAsyncIn.next()) {
+                HislipMessage q = m.message();
+                long delay = r.nextInt(5) == 0 ? 100 * MS + r.nextInt(100) * MS : r.nextInt(50) * MS;
+                asyncAt[0] = Math.max(asyncAt[0], now[0] + delay);
+                if (q.type() == MessageType.ASYNC_DEVICE_CLEAR) {
+                    sync.removeIf(x -> x.at > now[0] && x.reply.type() == MessageType.DATA_END); // owed: dropped
+                    async.add(new Due(asyncAt[0], seq[0]++, HislipMessage.asyncDeviceClearAcknowledge(false)));
+                } else if (q.type() == MessageType.ASYNC_STATUS_QUERY) {
+                    async.add(new Due(asyncAt[0], seq[0]++, HislipMessage.asyncStatusResponse(stb[0]++ & 0xFF)));
+                }
+            }
+            for (Event e = s.nextEvent(); e != Event.NeedData.INSTANCE; e = s.nextEvent()) {
+                long id = -1;
+                if (e instanceof Event.Reply rep) {
+                    id = rep.id();
+                    String a = asked.get(id);
+                    boolean ok = a.equals("CLEAR") ? rep.frames().isEmpty()
+                            : a.equals("STB") ? rep.frames().size() == 1 && rep.text().matches("\\d{1,3}")
+                            : rep.text().equals("A" + a.substring(1));
+                    if (!ok) {
+                        wrong.add(a + " got " + rep.frames());
+                    }
+                } else if (e instanceof Event.Timeout t) {
+                    id = t.id();
+                } else if (e instanceof Event.Failed f) {
+                    id = f.id();
+                }
+                if (id >= 0) {
+                    ended.merge(id, 1, Integer::sum);
+                }
+            }
+        };
+
+        s.open(0);
+        s.linkUp(0);
+        drain.run();
+        deliver(s, sync.remove(0).reply(), r, 0, false);
+        s.channelUp(1, 0);
+        deliver(s, HislipMessage.asyncInitializeResponse("XY"), r, 0, true);
+        deliver(s, HislipMessage.asyncMaximumMessageSizeResponse(1 << 20), r, 0, true);
+        drain.run();
+        up[0] = true;
+        assertThat(s.state()).isEqualTo(State.READY);
+
+        int sent = 0;
+        while (sent < requests || !sync.isEmpty() || !async.isEmpty() || s.pollTimeout().isPresent()) {
+            if (s.state() != State.READY) {
+                break;   // a clear that did not complete renews the session: beyond this property
+            }
+            if (sent < requests && r.nextInt(3) == 0) {
+                int kind = r.nextInt(5);
+                Request q = kind == 0 ? Request.operation(dev.labwire.core.Operation.CLEAR)
+                        : kind == 1 ? Request.operation(dev.labwire.core.Operation.READ_STATUS_BYTE)
+                        : Request.query("Q" + sent);
+                long id = s.send(q, now[0]);
+                asked.put(id, kind == 0 ? "CLEAR" : kind == 1 ? "STB" : "Q" + sent);
+                sent++;
+                drain.run();
+                continue;
+            }
+            long next = Math.min(Math.min(sync.isEmpty() ? Long.MAX_VALUE : sync.get(0).at,
+                    async.isEmpty() ? Long.MAX_VALUE : async.get(0).at), s.pollTimeoutNanos());
+            if (next == Long.MAX_VALUE) {
+                if (sent < requests) {
+                    continue;
+                }
+                break;
+            }
+            now[0] = Math.max(now[0], next);
+            while (!sync.isEmpty() && sync.get(0).at <= now[0]) {
+                deliver(s, sync.remove(0).reply(), r, now[0], false);
+            }
+            while (!async.isEmpty() && async.get(0).at <= now[0]) {
+                deliver(s, async.remove(0).reply(), r, now[0], true);
+            }
+            s.handleTimeout(now[0]);
+            drain.run();
+        }
+        assertThat(wrong).isEmpty();
+        if (s.state() == State.READY) {
+            assertThat(ended.keySet()).isEqualTo(asked.keySet());
+        }
+        assertThat(ended.values()).allMatch(n -> n == 1);
+    }
+
     private static void deliver(HislipSession s, HislipMessage m, Random r, long now, boolean async) {
         for (byte[] chunk : Chunking.randomSplit(m.encode(), r)) {
             if (async) {

@@ -165,10 +165,10 @@ class HislipSessionTest {
     }
 
     @Test
-    void serviceRequestIsPushed() {
+    void serviceRequestIsAServiceRequestEventWithTheStatusByte() {
         ready();
         fromServerAsync(HislipMessage.asyncServiceRequest(0x41));
-        assertThat(events()).containsExactly(new Event.Pushed(dev.labwire.core.frame.Frame.of("SRQ 65")));
+        assertThat(events()).containsExactly(new Event.ServiceRequest(0x41));
     }
 
     @Test
@@ -291,6 +291,6 @@ class HislipSessionTest {
         assertThat(h.state()).isEqualTo(State.DOWN);
         h.handleTimeout(h.pollTimeout().getAsLong());
         h.linkUp(now);
-        assertThat(h.state()).isEqualTo(State.ON_CONNECT);
+        assertThat(h.state()).as("the handshake runs in CONNECTING").isEqualTo(State.CONNECTING);
     }
 }

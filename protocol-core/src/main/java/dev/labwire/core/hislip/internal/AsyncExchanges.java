@@ -53,6 +53,13 @@ public final class AsyncExchanges {
         record Interrupted(int messageId) implements Outcome {
         }
 
+        /**
+         * The response to a request that was {@link #abandon(long) abandoned} or timed out: no caller waits for it,
+         * but it may matter (a lock granted after its requester gave up must be released).
+         */
+        record Late(HislipMessage request, HislipMessage response) implements Outcome {
+        }
+
         /** The channel is unusable (FatalError received, or a message HiSLIP does not allow here). */
         record Broken(RemoteProtocolException reason, boolean peerSentFatal) implements Outcome {
         }
@@ -129,12 +136,26 @@ public final class AsyncExchanges {
                     + p.request.type().specName())), false);
             return;
         }
-        outcomes.add(new Outcome.Answered(p.ticket, p.request, m));
+        outcomes.add(p.ticket < 0 ? new Outcome.Late(p.request, m) : new Outcome.Answered(p.ticket, p.request, m));
+    }
+
+    /**
+     * The caller gave up on request {@code ticket} (its own deadline passed, or it was cancelled): its slot is kept,
+     * since responses come in order, and its response, when it comes, is an {@link Outcome.Late}. Unknown or already
+     * abandoned tickets change nothing.
+     */
+    public void abandon(long ticket) {
+        ArrayDeque<Pending> kept = new ArrayDeque<>();
+        for (Pending p : pending) {
+            kept.add(p.ticket == ticket && ticket > 0 ? new Pending(-p.ticket, p.request, p.expected, Long.MAX_VALUE) : p);
+        }
+        pending.clear();
+        pending.addAll(kept);
     }
 
     /**
      * Requests past their deadline time out, oldest first. The channel stays usable: the late response, when it
-     * comes, is matched to the timed-out request's slot and dropped.
+     * comes, is matched to the timed-out request's slot and given out as {@link Outcome.Late}.
      */
     public void handleTimeout(long nowNanos) {
         for (Pending p : pending) {
@@ -169,8 +190,8 @@ public final class AsyncExchanges {
     }
 
     /**
-     * The next outcome, or null. An answer to a request that already timed out is not given out (its ticket was
-     * reported as {@link Outcome.TimedOut}).
+     * The next outcome, or null. An answer to a request that already timed out or was abandoned comes out as
+     * {@link Outcome.Late}; an Error answering one is not given out.
      */
     public Outcome nextOutcome() {
         while (true) {

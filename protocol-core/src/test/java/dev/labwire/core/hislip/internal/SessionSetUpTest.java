@@ -101,6 +101,8 @@ class SessionSetUpTest {
         long second = a.send(HislipMessage.asyncStatusQuery(false, 0), 300 * MS);
         a.onAsync(HislipMessage.asyncStatusResponse(0x01)); // late answer to the first
         a.onAsync(HislipMessage.asyncStatusResponse(0x02));
+        assertThat(a.nextOutcome()).as("the late answer is told apart, never as the second's")
+                .isEqualTo(new Outcome.Late(HislipMessage.asyncStatusQuery(false, 0), HislipMessage.asyncStatusResponse(0x01)));
         Outcome.Answered o = (Outcome.Answered) a.nextOutcome();
         assertThat(o.ticket()).isEqualTo(second);
         assertThat(o.response().controlCode()).isEqualTo(0x02);
