@@ -1,0 +1,59 @@
+package dev.labwire.examples.mfc;
+
+import dev.labwire.core.RemoteProtocolException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One Alicat data frame, as a mass flow controller answers a poll ({@code A}), a new set-point ({@code AS 50}) or a gas
+ * select ({@code AG8}): {@code A +014.70 +025.00 +050.00 +050.00 +050.00 Air} is unit id, absolute pressure, flow
+ * temperature, volumetric flow, mass flow, set-point and gas, in the engineering units the device shows (the layout
+ * of Alicat's standard MC-series frame; devices with a totalizer or another configured frame add columns, which this
+ * reference parser does not model). Words after the gas are status codes ({@code HLD}, {@code MOV}, {@code OVR},
+ * {@code TMF}...), kept as they are.
+ *
+ * @param unitId         the unit id the frame came from
+ * @param pressure       absolute pressure
+ * @param temperature    flow temperature
+ * @param volumetricFlow volumetric flow
+ * @param massFlow       mass flow
+ * @param setPoint       the set-point
+ * @param gas            the selected gas's short name ({@code Air}, {@code N2}...)
+ * @param status         status codes after the gas, none in normal operation
+ */
+public record AlicatReading(String unitId, double pressure, double temperature, double volumetricFlow,
+        double massFlow, double setPoint, String gas, List<String> status) {
+
+    /** Copies {@code status}. */
+    public AlicatReading {
+        status = List.copyOf(status);
+    }
+
+    /**
+     * Parses a data frame whose unit id has already been checked and removed (what a {@code BusDevice} returns):
+     * {@code " +014.70 +025.00 +050.00 +050.00 +050.00 Air"}.
+     *
+     * @throws RemoteProtocolException naming the unit and the frame when it has fewer than six fields or a number
+     *                                 field is not a number
+     */
+    public static AlicatReading parse(String unitId, String frame) {
+        String[] f = frame.trim().split("\\s+");
+        if (f.length < 6) {
+            throw new RemoteProtocolException("MFC " + unitId + ": garbled data frame \"" + frame
+                    + "\": expected pressure, temperature, volumetric flow, mass flow, set-point and gas, got "
+                    + (f[0].isEmpty() ? 0 : f.length) + " fields");
+        }
+        String[] names = {"pressure", "temperature", "volumetric flow", "mass flow", "set-point"};
+        double[] v = new double[5];
+        for (int i = 0; i < 5; i++) {
+            try {
+                v[i] = Double.parseDouble(f[i]);
+            } catch (NumberFormatException e) {
+                throw new RemoteProtocolException("MFC " + unitId + ": garbled data frame \"" + frame + "\": "
+                        + names[i] + " \"" + f[i] + "\" is not a number", e);
+            }
+        }
+        return new AlicatReading(unitId, v[0], v[1], v[2], v[3], v[4], f[5],
+                Arrays.asList(f).subList(6, f.length));
+    }
+}
