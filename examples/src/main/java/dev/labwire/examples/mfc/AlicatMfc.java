@@ -1,7 +1,11 @@
 package dev.labwire.examples.mfc;
 
 import dev.labwire.blocking.BusDevice;
+import dev.labwire.core.Expect;
 import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -26,14 +30,31 @@ import java.util.Objects;
 public final class AlicatMfc {
     private final BusDevice device;
     private final String unitId;
+    private final Duration timeout;
 
     /**
-     * A driver for the unit behind {@code device}.
+     * A driver for the unit behind {@code device}, each exchange with the bus's default timeout.
      *
      * @throws IllegalArgumentException when the device's address is not one letter {@code A}..{@code Z}
      */
     public AlicatMfc(BusDevice device) {
+        this(device, null);
+    }
+
+    /**
+     * A driver for the unit behind {@code device} whose exchanges each have {@code timeout} (waiting for the bus
+     * included; null: the bus's default). Turns on a bus are fair, so a poll may wait for a dead unit's timeout: keep
+     * a dead unit's timeout short and a live unit's longer than it.
+     *
+     * @throws IllegalArgumentException when the device's address is not one letter {@code A}..{@code Z}, or
+     *                                  {@code timeout} is not positive
+     */
+    public AlicatMfc(BusDevice device, Duration timeout) {
         this.device = Objects.requireNonNull(device, "device");
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        this.timeout = timeout;
         if (device.address().isNumeric() || !device.address().text().matches("[A-Z]")) {
             throw new IllegalArgumentException("an Alicat unit id is one letter A..Z, not " + device.address());
         }
@@ -78,7 +99,9 @@ public final class AlicatMfc {
     }
 
     private AlicatReading exchange(String command) {
-        String reply = device.query(command);
+        // the poll is the unit id alone: an empty payload, which a text request refuses
+        Request r = Request.of(command.getBytes(StandardCharsets.US_ASCII), Expect.line());
+        String reply = device.request(timeout == null ? r : r.withTimeout(timeout)).text();
         if (reply.trim().equals("?")) {
             throw new MfcException("MFC " + unitId + " refused \"" + unitId + command + "\" (answered ?)");
         }
