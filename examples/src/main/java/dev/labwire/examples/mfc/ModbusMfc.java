@@ -2,8 +2,10 @@ package dev.labwire.examples.mfc;
 
 import dev.labwire.blocking.ModbusUnit;
 import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.modbus.ModbusCall;
 import dev.labwire.core.modbus.ModbusException;
 import dev.labwire.core.modbus.WordOrder;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -45,10 +47,26 @@ public final class ModbusMfc {
     public static final WordOrder WORD_ORDER = WordOrder.ABCD;
 
     private final ModbusUnit unit;
+    private final Duration timeout;
 
-    /** A driver for {@code unit}. */
+    /** A driver for {@code unit}, each exchange with the bus's default timeout. */
     public ModbusMfc(ModbusUnit unit) {
+        this(unit, null);
+    }
+
+    /**
+     * A driver for {@code unit} whose exchanges each have {@code timeout} (waiting for the bus included; null: the
+     * bus's default). Turns on a bus are fair, so a call may wait for a dead unit's timeout: keep a dead unit's timeout
+     * short and a live unit's longer than it.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is not positive
+     */
+    public ModbusMfc(ModbusUnit unit, Duration timeout) {
         this.unit = Objects.requireNonNull(unit, "unit");
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        this.timeout = timeout;
     }
 
     /** The Modbus unit number. */
@@ -65,20 +83,17 @@ public final class ModbusMfc {
         if (!Double.isFinite(value) || value < 0) {
             throw new IllegalArgumentException("set-point must be a finite number >= 0: " + value);
         }
-        guard(() -> {
-            unit.writeMultipleRegisters(SET_POINT, WORD_ORDER.fromFloat((float) value));
-            return null;
-        });
+        call(ModbusCall.writeMultipleRegisters(SET_POINT, WORD_ORDER.fromFloat((float) value)));
     }
 
     /** Reads the measured flow (FC 3, two registers). */
     public float flow() {
-        return guard(() -> unit.readFloat(FLOW, WORD_ORDER));
+        return WORD_ORDER.toFloat(call(ModbusCall.readHoldingRegisters(FLOW, 2)), 0);
     }
 
     /** Reads the whole map in one request (FC 3, {@value #REGISTERS} registers). */
     public ModbusMfcReading read() {
-        int[] r = guard(() -> unit.readHoldingRegisters(SET_POINT, REGISTERS));
+        int[] r = call(ModbusCall.readHoldingRegisters(SET_POINT, REGISTERS));
         return new ModbusMfcReading(unit.unit(), WORD_ORDER.toFloat(r, SET_POINT), WORD_ORDER.toFloat(r, FLOW), r[GAS],
                 r[STATUS]);
     }
@@ -92,20 +107,13 @@ public final class ModbusMfc {
         if (gas < 0 || gas > 0xFFFF) {
             throw new IllegalArgumentException("gas number must be 0..65535: " + gas);
         }
-        guard(() -> {
-            unit.writeSingleRegister(GAS, gas);
-            return null;
-        });
+        call(ModbusCall.writeSingleRegister(GAS, gas));
     }
 
-    private interface Call<T> {
-        T run();
-    }
-
-    /** Adds the unit to a damaged-reply error (the core names the check values, the driver the device). */
-    private <T> T guard(Call<T> call) {
+    /** Runs {@code call}; adds the unit to a damaged-reply error (the core names the check values, the driver the device). */
+    private <T> T call(ModbusCall<T> call) {
         try {
-            return call.run();
+            return timeout == null ? unit.call(call) : unit.call(call, timeout);
         } catch (ModbusException e) {
             throw e;
         } catch (RemoteProtocolException e) {
