@@ -182,6 +182,22 @@ class AlicatMfcTest {
     }
 
     @Test
+    void parsesTheFramesOfAlicatsManuals() {
+        // the MC-series manual's example frame (address stripped): pressure, temperature, volumetric, mass, set-point, gas
+        AlicatReading mc = AlicatReading.parse("A", " +13.60 +24.38 +16.67 +15.44 +15.44 Air");
+        assertThat(mc).isEqualTo(new AlicatReading("A", 13.60, 24.38, 16.67, 15.44, 15.44, "Air", List.of()));
+        // a controller frame with valve drive and totalizer before the gas (the IM/BC-series manual's example)
+        AlicatReading withTotal = AlicatReading.parse("A", " +15.542 +24.57 +16.667 +15.444 +15.444 +81.23 22741.4 N2");
+        assertThat(withTotal.gas()).isEqualTo("N2");
+        assertThat(withTotal.setPoint()).isEqualTo(15.444);
+        assertThat(withTotal.status()).isEmpty();
+        assertThatThrownBy(() -> AlicatReading.parse("F", " +15.5 +24.5 +16.6 +15.4 +15.4 +81.2"))
+                .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("MFC F").hasMessageContaining("no gas");
+        assertThatThrownBy(() -> AlicatReading.parse("F", "")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("got 0 fields");
+    }
+
+    @Test
     void parsesStatusCodesAfterTheGas() {
         AlicatReading r = AlicatReading.parse("A", " +014.70 +025.00 +010.00 +009.90 +010.00 N2 HLD MOV");
         assertThat(r.massFlow()).isEqualTo(9.90);
