@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults are data: {@link #silent} units never answer, {@link #delay} answers late, {@link #corruptNextReplies}
  * damages the CRC (RTU) or the protocol id (TCP) of the next replies, {@link #garbageBeforeReplies} writes noise and a
- * silence before each reply. Thread-safe; {@link #close()} ends everything.
+ * silence before each reply. A unit can have its own personality instead of the shared registers:
+ * {@link #handler(int, java.util.function.UnaryOperator)} answers its request PDUs. Thread-safe; {@link #close()} ends
+ * everything.
  */
 public final class MockModbus implements AutoCloseable {
     /** Registers and bits of each kind: {@value}. */

@@ -113,6 +113,22 @@ class ModbusMfcTest {
     }
 
     @Test
+    void overModbusTcpToo() {
+        mock.close();
+        mock = MockModbus.tcp();
+        AtomicLong clock = new AtomicLong();
+        SimulatedModbusMfc.on(mock, 1, TAU, 200, clock::get);
+        SimulatedModbusMfc.on(mock, 2, TAU, 200, clock::get);
+        ModbusMfc one = new ModbusMfc(bus().modbusUnit(1));
+        ModbusMfc two = new ModbusMfc(bus.modbusUnit(2));
+        one.setPoint(100);
+        two.setPoint(20);
+        clock.addAndGet(3 * TAU.toNanos());
+        assertThat(one.flow()).isCloseTo((float) (100 * (1 - Math.exp(-3))), within(1e-3f));
+        assertThat(two.read().flow()).as("each unit its own state").isCloseTo((float) (20 * (1 - Math.exp(-3))), within(1e-3f));
+    }
+
+    @Test
     void gasSelectAndRefusals() {
         SimulatedModbusMfc sim = SimulatedModbusMfc.on(mock, 3, TAU, 200);
         ModbusMfc mfc = new ModbusMfc(bus().modbusUnit(3));
