@@ -1,8 +1,9 @@
 package dev.labwire.examples.mfc;
 
 /**
- * A mass flow controller refused a command: an Alicat answered {@code ?} (a command it does not know, or a value
- * it does not take), or a Modbus MFC answered with an exception. The message names the unit and the command.
+ * An Alicat-style mass flow controller refused a command: it answered {@code ?} (a command it does not know, or a
+ * value it does not take). The message names the unit and the command. (A Modbus MFC's refusal is the core's
+ * {@link dev.labwire.core.modbus.ModbusException}, which names unit, function and exception code.)
  */
 public final class MfcException extends RuntimeException {
     private static final long serialVersionUID = 1L;
