@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults are data: {@link #silent} units never answer, {@link #delay} answers late, {@link #corruptNextReplies}
  * damages the CRC (RTU) or the protocol id (TCP) of the next replies, {@link #garbageBeforeReplies} writes noise and a
- * silence before each reply. Thread-safe; {@link #close()} ends everything.
+ * silence before each reply. A unit can have its own personality instead of the shared registers:
+ * {@link #handler(int, java.util.function.UnaryOperator)} answers its request PDUs. Thread-safe; {@link #close()} ends
+ * everything.
  */
 public final class MockModbus implements AutoCloseable {
     /** Registers and bits of each kind: {@value}. */
@@ -56,6 +58,7 @@ public final class MockModbus implements AutoCloseable {
     private final AtomicLong badFrames = new AtomicLong();
     private volatile Duration delay = Duration.ZERO;
     private final java.util.Map<Integer, Duration> unitDelays = new ConcurrentHashMap<>();
+    private final java.util.Map<Integer, java.util.function.UnaryOperator<byte[]>> handlers = new ConcurrentHashMap<>();
     private volatile byte[] garbage;
     private volatile Duration garbageGap = Duration.ZERO;
     private volatile boolean closed;
@@ -130,6 +133,23 @@ public final class MockModbus implements AutoCloseable {
             this.silent.add(unit);
         } else {
             this.silent.remove(unit);
+        }
+        return this;
+    }
+
+    /**
+     * Unit {@code unit} (served from now on, as {@link #unit(int)}) answers with {@code handler}: it gets each request
+     * PDU (function code first, no address or check) and returns the reply PDU (an exception reply is the function
+     * code | 0x80 and the code), or null to be answered from the shared registers. A device personality with its own
+     * register map and behaviour, e.g. a flow that follows its set-point. It runs on the mock's serving thread, one
+     * request at a time per connection; silent units and broadcasts never reach it. Null removes it.
+     */
+    public MockModbus handler(int unit, java.util.function.UnaryOperator<byte[]> handler) {
+        if (handler == null) {
+            handlers.remove(unit);
+        } else {
+            units.add(unit);
+            handlers.put(unit, handler);
         }
         return this;
     }
@@ -314,7 +334,9 @@ public final class MockModbus implements AutoCloseable {
         if ((!units.contains(unit) && !tcp) || silent.contains(unit)) {
             return null;
         }
-        return memory.answer(pdu);
+        java.util.function.UnaryOperator<byte[]> h = handlers.get(unit);
+        byte[] own = h == null ? null : h.apply(pdu.clone());
+        return own != null ? own : memory.answer(pdu);
     }
 
     private interface Writer {
