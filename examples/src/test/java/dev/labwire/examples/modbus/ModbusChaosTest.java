@@ -85,6 +85,14 @@ class ModbusChaosTest {
                             if (u == 1) {
                                 wrong.put("unit 1 call " + i, "timed out: " + e.getMessage());
                             }
+                        } catch (dev.labwire.core.LinkDownException e) {
+                            // A 100 ms call whose bytes the serial writer has not finished by its deadline (a loaded
+                            // CI machine, a pty relay that lags) makes the driver renew the link (its stuck-writer
+                            // rule), and a short call made meanwhile ends with the link down. Allowed for the units
+                            // with short timeouts; unit 1 (2 s) must never see it.
+                            if (u == 1) {
+                                wrong.put("unit 1 call " + i, e.toString());
+                            }
                         } catch (RuntimeException e) {
                             wrong.put("unit " + u + " call " + i, e.toString());
                         }
