@@ -277,8 +277,12 @@ public final class ConnectionConfig {
         return serviceRequestChannel;
     }
 
-    /** Whether {@code request}, written when the link dropped, is sent again on the next link. */
-    boolean resends(Request request) {
+    /**
+     * Whether {@code request}, written when the link dropped, is sent again on the next link: its own
+     * {@link Request.Resend}, and for {@link Request.Resend#AS_CONFIGURED} {@link #retryQueriesOnLinkDown()} for a
+     * request that expects a reply. Every session machine asks here, so the rule is the same on every transport.
+     */
+    public boolean resends(Request request) {
         return switch (request.resend()) {
             case ON_RECONNECT -> true;
             case NEVER -> false;

@@ -92,7 +92,7 @@ public final class BlockingDriver {
 
     /** A driver for an addressed bus on {@code endpoint}: no on-connect hook, requests go through {@link #request(Address, Request, Bus.Priority)}. */
     public BlockingDriver(Endpoint endpoint, BusConfig busConfig, DriverOptions options) {
-        this(busEndpoint(endpoint), busConfig.connection(), new Bus(busConfig), null, options);
+        this(Sessions.busEndpoint(endpoint), busConfig.connection(), new Bus(busConfig), null, options);
     }
 
     private BlockingDriver(Endpoint endpoint, ConnectionConfig config, Bus bus, Hook hook, DriverOptions options) {
@@ -111,14 +111,6 @@ public final class BlockingDriver {
         this.pushed = new PushedFrames(lock, options.pushedCapacity(), options.pushedOverflow(), callbacks);
         this.hooks = hook == null ? null : new HookRunner(this, hook, options.hookTimeout());
         this.pump = new Pump(this, new Connector(endpoint, config, name));
-    }
-
-    private static Endpoint busEndpoint(Endpoint endpoint) {
-        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)
-                && !(endpoint instanceof Endpoint.Rfc2217)) {
-            throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
-        }
-        return endpoint;
     }
 
     public void start() {

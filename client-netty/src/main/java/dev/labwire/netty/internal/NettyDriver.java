@@ -108,7 +108,7 @@ public final class NettyDriver {
 
     /** A driver for an addressed bus: no on-connect hook; requests go through {@link #request(Address, Request, Bus.Priority, Function)}. */
     public NettyDriver(Endpoint endpoint, BusConfig busConfig, DriverSetup setup) {
-        this(busEndpoint(endpoint), busConfig.connection(), null, null, new Bus(busConfig), setup);
+        this(Sessions.busEndpoint(endpoint), busConfig.connection(), null, null, new Bus(busConfig), setup);
     }
 
     private NettyDriver(Endpoint endpoint, ConnectionConfig config, Hook hook, Duration hookTimeout, Bus bus, DriverSetup setup) {
@@ -129,14 +129,6 @@ public final class NettyDriver {
         this.hub = new PushHub(callbacks, setup.pushedHighWater(), setup.pushedCapacity(), setup.pushedOverflow(), this::updateReading);
         this.dispatch = new Dispatch(this, callbacks, calls, links, hub, readyWaiters, this.hook, setup.listeners());
         this.shutdown = new Shutdown(this, machine, loop, links, callbacks, hub, readyWaiters, this.hook, setup.onTerminated());
-    }
-
-    private static Endpoint busEndpoint(Endpoint endpoint) {
-        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)
-                && !(endpoint instanceof Endpoint.Rfc2217)) {
-            throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
-        }
-        return endpoint;
     }
 
     /**

@@ -277,7 +277,7 @@ public final class HislipSession implements SessionMachine {
         if (inFlight != null) {
             Pending p = inFlight;
             inFlight = null;
-            if (p.kind == Kind.USER && resends(p.request)) {
+            if (p.kind == Kind.USER && config.resends(p.request)) {
                 p.ticket = 0;
                 queue.addFirst(p);     // sent again on the next link, by its own deadline
             } else if (p.kind == Kind.USER || p.kind == Kind.EXTERNAL_HOOK) {
@@ -297,15 +297,6 @@ public final class HislipSession implements SessionMachine {
         if (config.autoReconnect()) {
             reconnectAt = nowNanos + config.backoff().delayNanos(Math.max(1, attempt), 0.5);
         }
-    }
-
-    /** What {@code ConnectionConfig} says for a request that was on the wire when the link dropped. */
-    private boolean resends(Request r) {
-        return switch (r.resend()) {
-            case ON_RECONNECT -> true;
-            case NEVER -> false;
-            case AS_CONFIGURED -> config.retryQueriesOnLinkDown() && !(r.expect() instanceof Expect.None);
-        };
     }
 
     /** Ends the link on the machine's own decision: the driver closes both connections. */

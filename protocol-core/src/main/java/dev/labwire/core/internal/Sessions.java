@@ -65,13 +65,24 @@ public final class Sessions {
      */
     public static LinkMachine busMachine(Endpoint endpoint, Bus bus) {
         Objects.requireNonNull(bus, "bus");
-        if (endpoint instanceof Endpoint.Tcp || endpoint instanceof Endpoint.Serial) {
-            return bus;
-        }
-        if (endpoint instanceof Endpoint.Rfc2217 r) {
+        if (busEndpoint(endpoint) instanceof Endpoint.Rfc2217 r) {
             return new Rfc2217Session(bus, r.settings(), Rfc2217Options.DEFAULT);
         }
-        throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
+        return bus;
+    }
+
+    /**
+     * {@code endpoint}, when a bus can run on it ({@code tcp://}, {@code rfc2217://}, {@code serial:}); the drivers
+     * check it before they build anything.
+     *
+     * @throws IllegalArgumentException for an endpoint a bus cannot run on (VXI-11, HiSLIP)
+     */
+    public static Endpoint busEndpoint(Endpoint endpoint) {
+        if (!(endpoint instanceof Endpoint.Tcp) && !(endpoint instanceof Endpoint.Serial)
+                && !(endpoint instanceof Endpoint.Rfc2217)) {
+            throw new IllegalArgumentException("a bus runs on a tcp://, rfc2217:// or serial: link, not on " + endpoint);
+        }
+        return endpoint;
     }
 
     /**

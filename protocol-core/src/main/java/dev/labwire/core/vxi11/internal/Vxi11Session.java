@@ -468,7 +468,7 @@ public final class Vxi11Session implements SessionMachine {
                 : new LinkDownException("VXI-11 link to " + endpoint + " lost: " + cause, cause);
         RequestRun resend = null;
         if (active != null && active.kind == RequestRun.Kind.USER) {
-            if (!active.hook && resends(active.request) && config.autoReconnect()) {
+            if (!active.hook && config.resends(active.request) && config.autoReconnect()) {
                 resend = new RequestRun(active.id, active.request, active.deadline, false);   // from its first call again
             } else {
                 events.add(new Event.Failed(active.id, active.request, down));
@@ -513,15 +513,6 @@ public final class Vxi11Session implements SessionMachine {
         if (config.autoReconnect()) {
             retryAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
         }
-    }
-
-    /** Whether {@code request}, on the wire when the link dropped, goes again on the next link (as Connection). */
-    private boolean resends(Request request) {
-        return switch (request.resend()) {
-            case ON_RECONNECT -> true;
-            case NEVER -> false;
-            case AS_CONFIGURED -> config.retryQueriesOnLinkDown() && request.expect() != Expect.nothing();
-        };
     }
 
     private void failQueued(Throwable cause) {
