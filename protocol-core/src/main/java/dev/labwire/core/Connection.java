@@ -106,8 +106,7 @@ public final class Connection implements SessionMachine {
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
         this.srq = config.serviceRequestPolling() == null ? null : new ServicePoll(config.serviceRequestPolling());
-        this.onConnect = config.onConnect().stream().map(r -> r.expect() instanceof Expect.Operate op
-                ? dev.labwire.core.internal.Operations.onRawLink(r, op.operation()) : r).toList();
+        this.onConnect = config.onConnect().stream().map(dev.labwire.core.internal.Operations::onRawLink).toList();
     }
 
     /** The settings. */
@@ -135,9 +134,7 @@ public final class Connection implements SessionMachine {
      */
     public long send(Request request, long nowNanos) {
         java.util.Objects.requireNonNull(request, "request");
-        if (request.expect() instanceof Expect.Operate op) {
-            request = dev.labwire.core.internal.Operations.onRawLink(request, op.operation());
-        }
+        request = dev.labwire.core.internal.Operations.onRawLink(request);
         lastNow = nowNanos;
         if (state == State.CLOSED) {
             throw new LocalProtocolException("connection is closed; cannot send " + request);
@@ -168,9 +165,7 @@ public final class Connection implements SessionMachine {
      */
     public long sendHook(Request request, long nowNanos) {
         lastNow = nowNanos;
-        if (request.expect() instanceof Expect.Operate op) {
-            request = dev.labwire.core.internal.Operations.onRawLink(request, op.operation());
-        }
+        request = dev.labwire.core.internal.Operations.onRawLink(request);
         if (state != State.ON_CONNECT || !externalHookOpen) {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + state);
         }

@@ -12,15 +12,19 @@ public final class Operations {
     private Operations() {}
 
     /**
-     * The raw SCPI request that does {@code op} on a raw link (keeping the request's timeout and resend policy).
+     * {@code request} as a raw SCPI link sends it: unchanged, unless it is an {@link Operation}, which becomes the raw
+     * SCPI request that does it (keeping the request's timeout and resend policy).
      *
      * @throws UnsupportedOperationException when a raw link has no such function, naming the transports that do
      */
-    public static Request onRawLink(Request request, Operation op) {
-        Request raw = switch (op) {
+    public static Request onRawLink(Request request) {
+        if (!(request.expect() instanceof Expect.Operate o)) {
+            return request;
+        }
+        Request raw = switch (o.operation()) {
             case READ_STATUS_BYTE -> Request.query("*STB?");
             case TRIGGER -> Request.of("*TRG", Expect.nothing());
-            default -> throw unsupported(op, "a raw SCPI link (tcp://, serial:)");
+            default -> throw unsupported(o.operation(), "a raw SCPI link (tcp://, serial:)");
         };
         raw = raw.withResend(request.resend());
         return request.timeout() == null ? raw : raw.withTimeout(request.timeout());
