@@ -1,5 +1,6 @@
 package dev.labwire.cli;
 
+import dev.labwire.testsupport.Netns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

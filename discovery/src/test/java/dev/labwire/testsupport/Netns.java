@@ -1,4 +1,4 @@
-package dev.labwire.discovery;
+package dev.labwire.testsupport;
 
 import static org.junit.jupiter.api.Assumptions.abort;
 
@@ -16,15 +16,15 @@ import java.util.function.Predicate;
 /**
  * A network namespace of the test's own holding only {@code lo}, with multicast on and a 224.0.0.0/4 route, so mDNS
  * never leaves it. Processes are started inside with {@code ip netns exec}. {@link #close()} ends them and deletes
- * the namespace. When the namespace cannot be made (no root, no {@code ip}), the test is aborted with the reason.
+ * the namespace. Shared with the CLI's tests through this module's test-jar. When the namespace cannot be made (no root, no {@code ip}), the test is aborted with the reason.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     private static final AtomicInteger seq = new AtomicInteger();
 
-    final String name = "labwire-t" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
+    public final String name = "labwire-t" + ProcessHandle.current().pid() + "-" + seq.incrementAndGet();
     private final List<Child> children = new ArrayList<>();
 
-    Netns() {
+    public Netns() {
         String why = run("ip", "netns", "add", name);
         if (why != null) {
             abort("cannot make a network namespace for the multicast test (needs root and iproute2): " + why);
@@ -47,7 +47,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** Starts {@code cmd} inside the namespace; its stdout lines are collected. */
-    Child start(String... cmd) throws IOException {
+    public Child start(String... cmd) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(cmd));
         Child c = new Child(new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.INHERIT).start());
@@ -69,14 +69,14 @@ final class Netns implements AutoCloseable {
     }
 
     /** Runs {@code cmd} inside the namespace to its end: null when it exited 0, else what went wrong. */
-    String exec(String... cmd) {
+    public String exec(String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(cmd));
         return run(full.toArray(String[]::new));
     }
 
     /** Runs {@code cmd} inside the namespace to its end and returns what it printed (stdout and stderr). */
-    String output(String... cmd) throws IOException, InterruptedException {
+    public String output(String... cmd) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(cmd));
         Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
@@ -86,7 +86,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** null when {@code cmd} ran and exited 0, else what went wrong. */
-    static String run(String... cmd) {
+    public static String run(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -104,10 +104,10 @@ final class Netns implements AutoCloseable {
     }
 
     /** A process in the namespace and the lines it printed. */
-    static final class Child {
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    public static final class Child {
+        public final Process process;
+        public final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        public final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Child(Process p) {
             this.process = p;
@@ -127,7 +127,7 @@ final class Netns implements AutoCloseable {
         }
 
         /** The first line (not yet taken) that matches, waiting until {@code timeoutMs}; fails naming what came. */
-        String await(Predicate<String> match, long timeoutMs, String what) throws InterruptedException {
+        public String await(Predicate<String> match, long timeoutMs, String what) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -142,7 +142,7 @@ final class Netns implements AutoCloseable {
             }
         }
 
-        void closeInput() throws IOException {
+        public void closeInput() throws IOException {
             process.getOutputStream().close();
         }
     }
