@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       the adapter waits {@code ++read_tmo_ms} (power-on 500), holding back the commands after it as the real one
  *       does, then sends nothing; a delayed reply waits for a later {@code ++read}.</li>
  *   <li>{@code ++addr [pad [sad]]}, {@code ++auto}, {@code ++eoi}, {@code ++eos}, {@code ++mode},
- *       {@code ++read_tmo_ms}, {@code ++spoll [pad]} (the status byte in decimal, then CR LF; no instrument: nothing,
+ *       {@code ++read_tmo_ms}, {@code ++clr} (the instrument's buffers are emptied), {@code ++trg [pad]}, {@code ++spoll [pad]} (the status byte in decimal, then CR LF; no instrument: nothing,
  *       after the read timeout), {@code ++ver}; with no
  *       argument the settings answer their value. Other commands are logged and ignored.</li>
  *   <li>An address with no instrument: data goes nowhere, {@code ++read} and {@code ++spoll} answer nothing.</li>
@@ -68,6 +68,8 @@ public final class MockPrologix implements AutoCloseable {
         /** When {@link #output} may be talked ({@link MockReply#delay} after the message), on the nanoTime scale. */
         volatile long outputAt;
         volatile int statusByte;
+        volatile int clears;
+        final java.util.concurrent.atomic.AtomicInteger triggers = new java.util.concurrent.atomic.AtomicInteger();
 
         Instrument(Function<String, MockReply> responder) {
             this.responder = responder;
@@ -181,6 +183,16 @@ public final class MockPrologix implements AutoCloseable {
     /** The messages the instrument at {@code pad} received, exactly as on the GPIB (terminators included). */
     public List<byte[]> received(int pad) {
         return new ArrayList<>(instrument(pad).messages);
+    }
+
+    /** How many Selected Device Clears ({@code ++clr}) the instrument at {@code pad} has had. */
+    public int clears(int pad) {
+        return instrument(pad).clears;
+    }
+
+    /** How many Group Execute Triggers ({@code ++trg}) the instrument at {@code pad} has had. */
+    public int triggers(int pad) {
+        return instrument(pad).triggers.get();
     }
 
     /** Every line the adapter took, in order: commands as sent ({@code "++addr 5"}), data as {@code "5 < *IDN?"}. */
@@ -354,6 +366,22 @@ public final class MockPrologix implements AutoCloseable {
                                 answer(out, Integer.toString(i.statusByte));
                             } else {
                                 idle(readTmoMs);   // nobody answers the poll: the adapter gives up after its timeout
+                            }
+                        }
+                        case "clr" -> {
+                            Instrument i = instruments.get(addr);   // Selected Device Clear: its buffers are emptied
+                            if (i != null) {
+                                synchronized (i) {
+                                    i.pending.reset();
+                                    i.output = new byte[0];
+                                    i.clears++;
+                                }
+                            }
+                        }
+                        case "trg" -> {
+                            Instrument i = instruments.get(arg == null ? addr : Integer.parseInt(arg));
+                            if (i != null) {
+                                i.triggers.incrementAndGet();
                             }
                         }
                         case "ver" -> answer(out, "Prologix GPIB-ETHERNET Controller version 01.06.06.00 (labwire mock)");

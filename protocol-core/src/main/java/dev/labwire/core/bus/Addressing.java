@@ -155,6 +155,17 @@ public interface Addressing {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The bytes the bus writes (after {@link #select}) before the next command to {@code address} once a request to it
+     * ended on the wire without its whole reply, to make the device drop an answer it may still be holding, when
+     * replies do not name their request: a GPIB Selected Device Clear ({@code ++clr} on a Prologix adapter) empties
+     * the instrument's output queue, so its late answer cannot be read as the answer to the next query. None (the
+     * default): nothing is written.
+     */
+    default byte[] clearAfterTimeout(Address address) {
+        return new byte[0];
+    }
+
     /** A reply frame holding {@code payload} from {@code address}, as it is on the wire; by default {@link #encode}. */
     default byte[] encodeReply(Address address, byte[] payload) {
         return encode(address, payload);

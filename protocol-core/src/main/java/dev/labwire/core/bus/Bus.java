@@ -99,6 +99,8 @@ public final class Bus implements LinkMachine {
     private long foreignFrames;
     /** The device {@link Addressing#select} made current on this link, or null (none yet, or a new link). */
     private Address selected;
+    /** Devices whose request ended on the wire without its whole reply: {@link Addressing#clearAfterTimeout} goes first. */
+    private final java.util.Set<Address> toClear = new java.util.HashSet<>();
 
     private long nextId;
     private long lastNow;
@@ -482,13 +484,19 @@ public final class Bus implements LinkMachine {
     private Request selecting(Item item) {
         byte[] select = addressing.select(item.address);
         if (select.length == 0 || item.address.equals(selected) && !config.connection().resends(item.wire)) {
+            select = new byte[0];
+        } else {
+            selected = item.address;
+        }
+        byte[] clear = toClear.remove(item.address) ? addressing.clearAfterTimeout(item.address) : new byte[0];
+        if (select.length + clear.length == 0) {
             return item.wire;
         }
-        selected = item.address;
         byte[] p = item.wire.payload();
-        byte[] both = Arrays.copyOf(select, select.length + p.length);
-        System.arraycopy(p, 0, both, select.length, p.length);
-        return new Request(both, item.wire.expect(), null, item.wire.resend());
+        byte[] all = Arrays.copyOf(select, select.length + clear.length + p.length);
+        System.arraycopy(clear, 0, all, select.length, clear.length);
+        System.arraycopy(p, 0, all, select.length + clear.length, p.length);
+        return new Request(all, item.wire.expect(), null, item.wire.resend());
     }
 
     private boolean isQuiet(Line line) {
@@ -652,6 +660,9 @@ public final class Bus implements LinkMachine {
 
     /** After {@code item} ended on the wire without its whole reply: no write at all for its addressing's quiet time. */
     private void keepLinkQuiet(Item item) {
+        if (addressing.clearAfterTimeout(item.address).length > 0) {
+            toClear.add(item.address); // bounded by the addresses in use
+        }
         addressing.quietAfterTimeout(item.address).ifPresent(d ->
                 sendAt = Math.max(sendAt, saturatedAdd(lastNow, dev.labwire.core.internal.Durations.nanos(d))));
     }

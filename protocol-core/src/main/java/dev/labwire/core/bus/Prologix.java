@@ -57,9 +57,11 @@ import java.util.Optional;
  * <p>The adapter's replies carry no address and no request tag, so a reply can only be told by its time: after a
  * request that ended without its whole reply, the bus writes nothing for the read timeout plus
  * {@link #QUIET_MARGIN} (the adapter is still in {@code ++read} that long) and what arrives meanwhile is discarded.
- * A reply later than that (an instrument that starts talking just before the adapter's read timeout, with the bytes
- * delayed on the network) would be taken as the next reply: keep request timeouts above the read timeout, as the
- * defaults (5 s and 500 ms) are.
+ * An instrument that had its answer ready only after the adapter gave up holds it in its output queue, so the next
+ * command to that device starts with {@code ++clr} (Selected Device Clear), which empties the queue. What is left: a
+ * reply later than the quiet time (an instrument that starts talking just before the adapter's read timeout, with the
+ * bytes delayed on the network) would be taken as the next reply; keep request timeouts above the read timeout, as
+ * the defaults (5 s and 500 ms) are.
  */
 public final class Prologix {
     /** The TCP port of the Prologix GPIB-ETHERNET adapter. */
@@ -339,6 +341,11 @@ public final class Prologix {
         @Override
         public Optional<Duration> quietAfterTimeout(Address address) {
             return Optional.of(readTimeout.plus(QUIET_MARGIN));
+        }
+
+        @Override
+        public byte[] clearAfterTimeout(Address address) {
+            return ascii("++clr\n");
         }
 
         @Override

@@ -178,11 +178,15 @@ class PrologixBusTest {
         assertThat(rig.written()).hasSize(2);
         rig.hold(false);
         rig.advanceThroughTimers(Duration.ofSeconds(1));
-        assertThat(rig.wire.get(2).text()).isEqualTo("++addr 5\n*IDN?\u001b\n\n++read eoi\n");
+        assertThat(rig.wire.get(2).text()).isEqualTo("++addr 5\n*IDN?\u001b\n\n++read eoi\n");   // no ++clr: 5 owes nothing
         assertThat(rig.wire.get(2).atNanos() - timedOutAt)
                 .isGreaterThanOrEqualTo(Prologix.DEFAULT_READ_TIMEOUT.plus(Prologix.QUIET_MARGIN).toNanos());
         assertThat(rig.replyText(next)).isEqualTo("ACME,DMM,5");
         assertThat(rig.eventsOf(Event.Discarded.class)).isNotEmpty();
+        // the silent device may still hold its answer: its next command clears it first, once
+        rig.send(Prologix.address(12), Request.write("INIT"), Bus.Priority.NORMAL);
+        rig.send(Prologix.address(12), Request.write("INIT"), Bus.Priority.NORMAL);
+        assertThat(rig.written().subList(3, 5)).containsExactly("++addr 12\n++clr\nINIT\u001b\n\n", "INIT\u001b\n\n");
     }
 
     /** A new link: setup again, and ++addr again before the first command even for the same device. */
