@@ -67,6 +67,14 @@ import java.util.TreeSet;
  * the answer to its next request. Other events of the connection (state changes, link orders, pushed and discarded
  * frames, which keep their address bytes) come out as they are.
  *
+ * <p>Adapters that select a device instead of naming it in every command (a Prologix GPIB adapter, {@link Prologix})
+ * get three things from their {@link Addressing}: the bus writes its {@link Addressing#select select} bytes before a
+ * command when the device differs from the one selected last on this link (remembered per link, forgotten on link up
+ * and down); after a request ended without its whole reply it keeps the whole link quiet for
+ * {@link Addressing#quietAfterTimeout} and writes {@link Addressing#clearAfterTimeout} before that device's next
+ * command; and {@link dev.labwire.core.Operation}s the addressing has a command for ({@link Addressing#operationReply})
+ * are carried like other requests (others are refused with {@link UnsupportedOperationException}).
+ *
  * <p>Timeouts are whole-exchange, counted from {@code send}: waiting in the queue counts. A request
  * still queued when its time is up ends with {@link Event.Timeout} (not written).
  *
