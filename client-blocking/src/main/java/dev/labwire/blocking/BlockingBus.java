@@ -91,6 +91,16 @@ public final class BlockingBus implements AutoCloseable {
         return new ModbusUnit(driver, config, unit);
     }
 
+    /**
+     * Calls {@code listener} with each line or modem state notification of an {@code rfc2217://} terminal server
+     * (RFC 2217 NOTIFY-LINESTATE / NOTIFY-MODEMSTATE: break, framing, parity and overrun errors; CTS, DSR, RI, DCD);
+     * other links never give one. Runs on the bus's callback thread through a bounded queue (256, the oldest dropped).
+     * Close the handle to stop.
+     */
+    public AutoCloseable onPortState(java.util.function.Consumer<dev.labwire.core.Event.PortState> listener) {
+        return driver.onPortState(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** The bus settings. */
     public BusConfig config() {
         return config;

@@ -413,7 +413,7 @@ public final class BlockingClient implements AutoCloseable {
 
     /** Builds and opens a {@link BlockingClient}. */
     public static final class Builder {
-        private final Endpoint endpoint;
+        private Endpoint endpoint;
         private ConnectionConfig config = ConnectionConfig.DEFAULT;
         private OnConnectHook hook;
         private ConnectionListener listener;
@@ -423,6 +423,17 @@ public final class BlockingClient implements AutoCloseable {
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
+        }
+
+        /**
+         * How an {@code rfc2217://} endpoint sets up the port on each new link (the {@code ack_ms}, {@code purge} and
+         * {@code dtr_rts} keys of the endpoint string; default {@link dev.labwire.core.rfc2217.Rfc2217Options#DEFAULT}).
+         *
+         * @throws IllegalArgumentException when the endpoint is not {@code rfc2217://}
+         */
+        public Builder rfc2217Options(dev.labwire.core.rfc2217.Rfc2217Options options) {
+            this.endpoint = dev.labwire.core.internal.Sessions.withRfc2217Options(endpoint, options);
+            return this;
         }
 
         /** Protocol and link settings (timeouts, framing, reconnect, stale-reply policy). */

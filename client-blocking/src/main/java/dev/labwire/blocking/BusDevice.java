@@ -62,6 +62,37 @@ public final class BusDevice {
         return Scpi.parseNumbers(query(command));
     }
 
+    /**
+     * Reads this device's status byte (IEEE 488.2 STB; bit 6, {@code 0x40}, is RQS: it requests service) where the bus's
+     * addressing has a command for it: on a Prologix GPIB adapter ({@link dev.labwire.core.bus.Prologix#config()}) a
+     * serial poll, {@code ++spoll}, which reaches the instrument even while its parser is busy.
+     *
+     * @throws UnsupportedOperationException when the addressing has no status read (ASCII-prefix, Modbus), naming it
+     * @throws dev.labwire.core.RemoteProtocolException when the answer is not a number 0..255
+     */
+    public int readStatusByte() {
+        return dev.labwire.core.internal.Operations.statusByte(request(Request.operation(dev.labwire.core.Operation.READ_STATUS_BYTE)));
+    }
+
+    /**
+     * Device clear (IEEE 488.1 Selected Device Clear: the instrument drops its input and output buffers): {@code ++clr}
+     * on a Prologix GPIB adapter.
+     *
+     * @throws UnsupportedOperationException when the addressing has no device clear, naming it
+     */
+    public void clear() {
+        request(Request.operation(dev.labwire.core.Operation.CLEAR));
+    }
+
+    /**
+     * Triggers this device (IEEE 488.1 Group Execute Trigger): {@code ++trg} on a Prologix GPIB adapter.
+     *
+     * @throws UnsupportedOperationException when the addressing has no trigger, naming it
+     */
+    public void trigger() {
+        request(Request.operation(dev.labwire.core.Operation.TRIGGER));
+    }
+
     /** Runs any request of the core at normal priority. */
     public Event.Reply request(Request request) {
         return request(request, Bus.Priority.NORMAL);

@@ -51,9 +51,11 @@ class Rfc2217PortStateTest {
                     if (b != IAC) {
                         line.write(b);
                         if (b == '\n') {
-                            if (line.toString(java.nio.charset.StandardCharsets.ISO_8859_1).equals("PORT?\n")) {
+                            String got = line.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+                            if (got.equals("PORT?\n") || got.equals("APORT?\n")) {   // a bus device "A" answers "Aok"
                                 out.write(new byte[] {(byte) IAC, (byte) SB, 44, 106, 0x10, (byte) IAC, (byte) SE,
-                                        (byte) IAC, (byte) SB, 44, 107, 0x30, (byte) IAC, (byte) SE, 'o', 'k', '\n'});
+                                        (byte) IAC, (byte) SB, 44, 107, 0x30, (byte) IAC, (byte) SE});
+                                out.write((got.startsWith("A") ? "Aok\n" : "ok\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
                             }
                             line.reset();
                         }
@@ -130,5 +132,51 @@ class Rfc2217PortStateTest {
             assertThat(states.get(1).carrierDetect()).isFalse();
             handle.close();
         }
+    }
+
+    /** A bus opened over rfc2217:// hears the port states too. */
+    @Test
+    void aBusHearsThePortStates() throws Exception {
+        try (Server server = new Server();
+             BlockingBus bus = BlockingBus.open("rfc2217://127.0.0.1:" + server.port() + "?baud=2400",
+                     dev.labwire.core.bus.BusConfig.DEFAULT)) {
+            List<Event.PortState> states = new CopyOnWriteArrayList<>();
+            AutoCloseable handle = bus.onPortState(states::add);
+            bus.awaitReady(Duration.ofSeconds(5));
+            assertThat(bus.device("A").query("PORT?")).isEqualTo("ok");
+            Await.until(Duration.ofSeconds(5), () -> states.size() >= 2, () -> "two port states, got " + states);
+            assertThat(states.get(1)).isEqualTo(new Event.PortState(0x10, 0x30));
+            handle.close();
+        }
+    }
+
+    /**
+     * The session options from the endpoint string (a client) and from the builder: purge=off and dtr_rts=off leave
+     * out PURGE-DATA (12) and SET-CONTROL DTR ON (5, 8); by default both are sent.
+     */
+    @Test
+    void sessionOptionsFromTheEndpointStringAndTheBuilder() throws Exception {
+        try (Server server = new Server();
+             BlockingClient c = BlockingClient.open("rfc2217://127.0.0.1:" + server.port() + "?baud=2400&purge=off&dtr_rts=off",
+                     ConnectionConfig.DEFAULT)) {
+            assertThat(c.query("PORT?")).isEqualTo("ok");
+            assertThat(server.settings).isNotEmpty().noneMatch(x -> x.equals("[5, 8]") || x.startsWith("[12,"));
+            assertThat(c.endpoint()).contains("purge=off").contains("dtr_rts=off");
+        }
+        try (Server server = new Server();
+             BlockingClient c = BlockingClient.builder("rfc2217://127.0.0.1:" + server.port())
+                     .rfc2217Options(new dev.labwire.core.rfc2217.Rfc2217Options(Duration.ofSeconds(2), false, true)).build()) {
+            assertThat(c.query("PORT?")).isEqualTo("ok");
+            assertThat(server.settings).anyMatch(x -> x.equals("[5, 8]")).noneMatch(x -> x.startsWith("[12,"));
+            assertThat(c.endpoint()).contains("ack_ms=2000").contains("purge=off");
+        }
+        try (Server server = new Server();
+             BlockingClient c = BlockingClient.open("rfc2217://127.0.0.1:" + server.port(), ConnectionConfig.DEFAULT)) {
+            assertThat(c.query("PORT?")).isEqualTo("ok");
+            assertThat(server.settings).anyMatch(x -> x.equals("[5, 8]")).anyMatch(x -> x.startsWith("[12,"));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BlockingClient.builder("tcp://127.0.0.1:1")
+                .rfc2217Options(dev.labwire.core.rfc2217.Rfc2217Options.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rfc2217://");
     }
 }

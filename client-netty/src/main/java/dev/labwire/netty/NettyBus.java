@@ -133,6 +133,16 @@ public final class NettyBus {
         return new NettyModbusUnit(driver, config, unit);
     }
 
+    /**
+     * Calls {@code listener} with each line or modem state notification of an {@code rfc2217://} terminal server
+     * (RFC 2217 NOTIFY-LINESTATE / NOTIFY-MODEMSTATE: break, framing, parity and overrun errors; CTS, DSR, RI, DCD);
+     * other links never give one. Runs on the bus's event loop (or its callback executor), so it must not block.
+     * Close the handle to stop.
+     */
+    public AutoCloseable onPortState(java.util.function.Consumer<dev.labwire.core.Event.PortState> listener) {
+        return driver.onPortState(Objects.requireNonNull(listener, "listener"));
+    }
+
     /** The bus settings. */
     public BusConfig config() {
         return config;
@@ -189,7 +199,7 @@ public final class NettyBus {
 
     /** Builds and opens a {@link NettyBus}. Not thread-safe; build each bus from one thread. */
     public static final class Builder {
-        private final Endpoint endpoint;
+        private Endpoint endpoint;
         private BusConfig config = BusConfig.DEFAULT;
         private final List<ConnectionListener> listeners = new ArrayList<>();
         private EventLoopGroup group;
@@ -197,6 +207,17 @@ public final class NettyBus {
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
+        }
+
+        /**
+         * How an {@code rfc2217://} endpoint sets up the port on each new link (the {@code ack_ms}, {@code purge} and
+         * {@code dtr_rts} keys of the endpoint string; default {@link dev.labwire.core.rfc2217.Rfc2217Options#DEFAULT}).
+         *
+         * @throws IllegalArgumentException when the endpoint is not {@code rfc2217://}
+         */
+        public Builder rfc2217Options(dev.labwire.core.rfc2217.Rfc2217Options options) {
+            this.endpoint = dev.labwire.core.internal.Sessions.withRfc2217Options(endpoint, options);
+            return this;
         }
 
         /** Addressing, turnaround, late-reply grace and the link's settings. Default {@link BusConfig#DEFAULT}. */
@@ -239,9 +260,10 @@ public final class NettyBus {
         public NettyBus build() {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             BusConfig cfg = config;
-            return new NettyBus(DriverSetup.start(endpoint, group, callbackExecutor, ls, PUSHED_HIGH_WATER,
+            Endpoint ep = endpoint;
+            return new NettyBus(DriverSetup.start(ep, group, callbackExecutor, ls, PUSHED_HIGH_WATER,
                     DriverSetup.DEFAULT_PUSHED_CAPACITY, Overflow.DROP_OLDEST, DriverSetup.DEFAULT_WRITE_HIGH_WATER,
-                    setup -> new NettyDriver(endpoint, cfg, setup)), cfg);
+                    setup -> new NettyDriver(ep, cfg, setup)), cfg);
         }
     }
 }

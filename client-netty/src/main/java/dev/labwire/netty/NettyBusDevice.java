@@ -78,6 +78,35 @@ public final class NettyBusDevice {
         return query(command).thenApply(Scpi::parseNumbers);
     }
 
+    /**
+     * Reads this device's status byte (IEEE 488.2 STB; bit 6, {@code 0x40}, is RQS) where the bus's addressing has a
+     * command for it: on a Prologix GPIB adapter ({@link dev.labwire.core.bus.Prologix#config()}) a serial poll,
+     * {@code ++spoll}. Fails with {@link dev.labwire.core.RemoteProtocolException} when the answer is not 0..255.
+     *
+     * @throws UnsupportedOperationException at the call when the addressing has no status read, naming it
+     */
+    public CompletableFuture<Integer> readStatusByte() {
+        return send(Request.operation(dev.labwire.core.Operation.READ_STATUS_BYTE), dev.labwire.core.internal.Operations::statusByte);
+    }
+
+    /**
+     * Device clear (IEEE 488.1 Selected Device Clear): {@code ++clr} on a Prologix GPIB adapter.
+     *
+     * @throws UnsupportedOperationException at the call when the addressing has no device clear, naming it
+     */
+    public CompletableFuture<Void> clear() {
+        return send(Request.operation(dev.labwire.core.Operation.CLEAR), r -> null);
+    }
+
+    /**
+     * Triggers this device (IEEE 488.1 Group Execute Trigger): {@code ++trg} on a Prologix GPIB adapter.
+     *
+     * @throws UnsupportedOperationException at the call when the addressing has no trigger, naming it
+     */
+    public CompletableFuture<Void> trigger() {
+        return send(Request.operation(dev.labwire.core.Operation.TRIGGER), r -> null);
+    }
+
     /** Runs any request of the core at {@link Bus.Priority#NORMAL normal} priority; completes with its reply. */
     public CompletableFuture<Event.Reply> request(Request request) {
         return request(request, Bus.Priority.NORMAL);

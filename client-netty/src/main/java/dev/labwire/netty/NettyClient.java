@@ -438,7 +438,7 @@ public final class NettyClient {
 
     /** Builds and opens a {@link NettyClient}. Not thread-safe; build each client from one thread. */
     public static final class Builder {
-        private final Endpoint endpoint;
+        private Endpoint endpoint;
         private ConnectionConfig config = ConnectionConfig.DEFAULT;
         private AsyncHook hook;
         private final List<ConnectionListener> listeners = new ArrayList<>();
@@ -452,6 +452,17 @@ public final class NettyClient {
 
         private Builder(Endpoint endpoint) {
             this.endpoint = endpoint;
+        }
+
+        /**
+         * How an {@code rfc2217://} endpoint sets up the port on each new link (the {@code ack_ms}, {@code purge} and
+         * {@code dtr_rts} keys of the endpoint string; default {@link dev.labwire.core.rfc2217.Rfc2217Options#DEFAULT}).
+         *
+         * @throws IllegalArgumentException when the endpoint is not {@code rfc2217://}
+         */
+        public Builder rfc2217Options(dev.labwire.core.rfc2217.Rfc2217Options options) {
+            this.endpoint = dev.labwire.core.internal.Sessions.withRfc2217Options(endpoint, options);
+            return this;
         }
 
         /**
@@ -583,9 +594,10 @@ public final class NettyClient {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
             NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
             Duration ht = hookTimeout;
-            return new NettyClient(DriverSetup.start(endpoint, group, callbackExecutor, ls, pushedBufferSize,
+            Endpoint ep = endpoint;
+            return new NettyClient(DriverSetup.start(ep, group, callbackExecutor, ls, pushedBufferSize,
                     pushedQueueCapacity, pushedOverflow, writeBufferHighWater,
-                    setup -> new NettyDriver(endpoint, config, h, ht, setup)));
+                    setup -> new NettyDriver(ep, config, h, ht, setup)));
         }
 
         private static NettyDriver.Hook hookAdapter(AsyncHook hook) {

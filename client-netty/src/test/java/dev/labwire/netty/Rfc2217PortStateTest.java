@@ -52,9 +52,11 @@ class Rfc2217PortStateTest {
                     if (b != IAC) {
                         line.write(b);
                         if (b == '\n') {
-                            if (line.toString(java.nio.charset.StandardCharsets.ISO_8859_1).equals("PORT?\n")) {
+                            String got = line.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+                            if (got.equals("PORT?\n") || got.equals("APORT?\n")) {   // a bus device "A" answers "Aok"
                                 out.write(new byte[] {(byte) IAC, (byte) SB, 44, 106, 0x10, (byte) IAC, (byte) SE,
-                                        (byte) IAC, (byte) SB, 44, 107, 0x30, (byte) IAC, (byte) SE, 'o', 'k', '\n'});
+                                        (byte) IAC, (byte) SB, 44, 107, 0x30, (byte) IAC, (byte) SE});
+                                out.write((got.startsWith("A") ? "Aok\n" : "ok\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
                             }
                             line.reset();
                         }
@@ -134,5 +136,54 @@ class Rfc2217PortStateTest {
                 c.close().get(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** A bus opened over rfc2217:// hears the port states too; its builder takes the session options. */
+    @Test
+    void aBusHearsThePortStatesAndTakesOptionsFromItsBuilder() throws Exception {
+        try (Server server = new Server()) {
+            NettyBus bus = NettyBus.builder("rfc2217://127.0.0.1:" + server.port() + "?baud=2400")
+                    .rfc2217Options(new dev.labwire.core.rfc2217.Rfc2217Options(Duration.ofSeconds(2), false, false)).build();
+            try {
+                List<Event.PortState> states = new CopyOnWriteArrayList<>();
+                AutoCloseable handle = bus.onPortState(states::add);
+                bus.ready(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+                assertThat(bus.device("A").query("PORT?").get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+                Await.until(Duration.ofSeconds(5), () -> states.size() >= 2, () -> "two port states, got " + states);
+                assertThat(states.get(1)).isEqualTo(new Event.PortState(0x10, 0x30));
+                assertThat(server.settings).isNotEmpty().noneMatch(x -> x.equals("[5, 8]") || x.startsWith("[12,"));
+                assertThat(bus.endpoint()).contains("ack_ms=2000");
+                handle.close();
+            } finally {
+                bus.close().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The session options from the endpoint string and from the client builder. */
+    @Test
+    void sessionOptionsFromTheEndpointStringAndTheBuilder() throws Exception {
+        try (Server server = new Server()) {
+            NettyClient c = NettyClient.open("rfc2217://127.0.0.1:" + server.port() + "?purge=off", ConnectionConfig.DEFAULT);
+            try {
+                assertThat(c.query("PORT?").get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+                assertThat(server.settings).anyMatch(x -> x.equals("[5, 8]")).noneMatch(x -> x.startsWith("[12,"));
+            } finally {
+                c.close().get(10, TimeUnit.SECONDS);
+            }
+        }
+        try (Server server = new Server()) {
+            NettyClient c = NettyClient.builder("rfc2217://127.0.0.1:" + server.port())
+                    .rfc2217Options(new dev.labwire.core.rfc2217.Rfc2217Options(Duration.ofSeconds(1), true, false)).build();
+            try {
+                assertThat(c.query("PORT?").get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+                assertThat(server.settings).anyMatch(x -> x.startsWith("[12,")).noneMatch(x -> x.equals("[5, 8]"));
+            } finally {
+                c.close().get(10, TimeUnit.SECONDS);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NettyBus.builder("serial:/dev/ttyS0")
+                .rfc2217Options(dev.labwire.core.rfc2217.Rfc2217Options.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rfc2217://");
     }
 }

@@ -34,13 +34,16 @@ import org.slf4j.LoggerFactory;
  *   <li>An instrument takes a message when EOI comes or it ends with LF; its responder (ISO-8859-1 text without the
  *       trailing CR/LF) may queue a reply, which it talks when addressed to: {@code ++read eoi} (until EOI: the whole
  *       reply), {@code ++read <char>} (up to that byte), {@code ++read} (the whole reply), or after each data line
- *       with {@code ++auto 1}. Nothing queued: nothing is sent (the real adapter gives up after
- *       {@code ++read_tmo_ms}).</li>
+ *       with {@code ++auto 1}. Nothing queued (or a reply {@link MockReply#delay delayed} past the read timeout):
+ *       the adapter waits {@code ++read_tmo_ms} (power-on 500), holding back the commands after it as the real one
+ *       does, then sends nothing; a delayed reply waits for a later {@code ++read}.</li>
  *   <li>{@code ++addr [pad [sad]]}, {@code ++auto}, {@code ++eoi}, {@code ++eos}, {@code ++mode},
- *       {@code ++read_tmo_ms}, {@code ++spoll [pad]} (the status byte in decimal, then CR LF), {@code ++ver}; with no
+ *       {@code ++read_tmo_ms}, {@code ++clr} (the instrument's buffers are emptied), {@code ++trg [pad]}, {@code ++spoll [pad]} (the status byte in decimal, then CR LF; no instrument: nothing,
+ *       after the read timeout), {@code ++ver}; with no
  *       argument the settings answer their value. Other commands are logged and ignored.</li>
  *   <li>An address with no instrument: data goes nowhere, {@code ++read} and {@code ++spoll} answer nothing.</li>
  * </ul>
+ * {@link #restart()} is a power cycle: connections drop, the next one starts with the power-on settings.
  * Every line, as the adapter understood it, is in {@link #log()}: commands as sent, data as {@code "<pad> < text"}.
  * Assumed where the manual is silent: answers to queries end with CR LF.
  */
@@ -50,7 +53,7 @@ public final class MockPrologix implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024;
 
     private final ServerSocket server;   // null for a pty
-    private final Process socat;         // null for TCP
+    private volatile Process socat;      // null for TCP
     private final java.nio.file.Path dir;
     private final Map<Integer, Instrument> instruments = new ConcurrentHashMap<>();
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -62,7 +65,11 @@ public final class MockPrologix implements AutoCloseable {
         final List<byte[]> messages = new CopyOnWriteArrayList<>();
         final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         volatile byte[] output = new byte[0];
+        /** When {@link #output} may be talked ({@link MockReply#delay} after the message), on the nanoTime scale. */
+        volatile long outputAt;
         volatile int statusByte;
+        volatile int clears;
+        final java.util.concurrent.atomic.AtomicInteger triggers = new java.util.concurrent.atomic.AtomicInteger();
 
         Instrument(Function<String, MockReply> responder) {
             this.responder = responder;
@@ -81,8 +88,13 @@ public final class MockPrologix implements AutoCloseable {
         }
         server = null;
         dir = java.nio.file.Files.createTempDirectory("labwire-prologix-");
+        startPty();
+    }
+
+    /** Makes the pty pair (socat) and serves its mock side. */
+    private void startPty() throws IOException {
         java.nio.file.Path mock = dir.resolve("mock");
-        socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + devicePath(),
+        Process socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + devicePath(),
                 "pty,raw,echo=0,link=" + mock).redirectErrorStream(true).start();
         StringBuilder socatLog = new StringBuilder();
         java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(socat.getInputStream(),
@@ -93,6 +105,7 @@ public final class MockPrologix implements AutoCloseable {
         if (!socat.isAlive()) {
             throw new IOException("socat could not make the pty pair:\n" + socatLog);
         }
+        this.socat = socat;
         Thread drain = new Thread(() -> {
             try {
                 socat.getInputStream().transferTo(OutputStream.nullOutputStream());
@@ -172,6 +185,16 @@ public final class MockPrologix implements AutoCloseable {
         return new ArrayList<>(instrument(pad).messages);
     }
 
+    /** How many Selected Device Clears ({@code ++clr}) the instrument at {@code pad} has had. */
+    public int clears(int pad) {
+        return instrument(pad).clears;
+    }
+
+    /** How many Group Execute Triggers ({@code ++trg}) the instrument at {@code pad} has had. */
+    public int triggers(int pad) {
+        return instrument(pad).triggers.get();
+    }
+
     /** Every line the adapter took, in order: commands as sent ({@code "++addr 5"}), data as {@code "5 < *IDN?"}. */
     public List<String> log() {
         return new ArrayList<>(lines);
@@ -210,12 +233,61 @@ public final class MockPrologix implements AutoCloseable {
         }
     }
 
-    /** One connection's adapter state: settings persist per connection here (the real one keeps them in EEPROM). */
+    /**
+     * Restarts the adapter, as a power cycle does: every connection is dropped (TCP: the listener stays bound on the
+     * same port; pty: the pair is destroyed and made again under the same path), and each new connection starts
+     * with the power-on settings ({@code ++addr 0}, {@code ++eos 0}, {@code ++eoi 1}, {@code ++auto 0},
+     * {@code ++read_tmo_ms 500}). The instruments keep what they hold.
+     *
+     * @throws UncheckedIOException when socat cannot make the pty pair again
+     */
+    public void restart() {
+        if (server == null) {
+            Process old = socat;
+            old.destroy();
+            try {
+                old.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                startPty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restarting " + this, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            restarts.incrementAndGet();
+            return;
+        }
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // dropping anyway
+            }
+        }
+        restarts.incrementAndGet();
+    }
+
+    /** TCP connections accepted so far (a pty: pairs made so far), to wait for a client to come back. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * One connection's adapter state: settings persist per connection here (the real one keeps them in EEPROM). A
+     * {@code ++read} or {@code ++spoll} that finds nothing to read holds the adapter for {@code ++read_tmo_ms} (the
+     * real one waits that long for the instrument), and then sends nothing; commands sent meanwhile wait, as they do
+     * in the real adapter's buffer.
+     */
     private void serve(InputStream input, OutputStream output, java.io.Closeable link) {
+        connections.incrementAndGet();
         int addr = 0;
         int eos = 0;
         boolean eoi = true;
         boolean auto = false;
+        int readTmoMs = 500;
         try (link; InputStream in = input; OutputStream out = output) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             boolean escaped = false;
@@ -280,11 +352,36 @@ public final class MockPrologix implements AutoCloseable {
                                 auto = arg.equals("1");
                             }
                         }
-                        case "read" -> talk(out, addr, arg);
+                        case "read" -> talk(out, addr, arg, readTmoMs);
+                        case "read_tmo_ms" -> {
+                            if (arg == null) {
+                                answer(out, Integer.toString(readTmoMs));
+                            } else {
+                                readTmoMs = Integer.parseInt(arg);
+                            }
+                        }
                         case "spoll" -> {
                             Instrument i = instruments.get(arg == null ? addr : Integer.parseInt(arg));
                             if (i != null) {
                                 answer(out, Integer.toString(i.statusByte));
+                            } else {
+                                idle(readTmoMs);   // nobody answers the poll: the adapter gives up after its timeout
+                            }
+                        }
+                        case "clr" -> {
+                            Instrument i = instruments.get(addr);   // Selected Device Clear: its buffers are emptied
+                            if (i != null) {
+                                synchronized (i) {
+                                    i.pending.reset();
+                                    i.output = new byte[0];
+                                    i.clears++;
+                                }
+                            }
+                        }
+                        case "trg" -> {
+                            Instrument i = instruments.get(arg == null ? addr : Integer.parseInt(arg));
+                            if (i != null) {
+                                i.triggers.incrementAndGet();
                             }
                         }
                         case "ver" -> answer(out, "Prologix GPIB-ETHERNET Controller version 01.06.06.00 (labwire mock)");
@@ -303,7 +400,7 @@ public final class MockPrologix implements AutoCloseable {
                 lines.add(addr + " < " + new String(l, StandardCharsets.ISO_8859_1));
                 listen(addr, data, eoi);
                 if (auto) {
-                    talk(out, addr, null);
+                    talk(out, addr, null, readTmoMs);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -332,23 +429,42 @@ public final class MockPrologix implements AutoCloseable {
             }
             MockReply r = i.responder.apply(new String(message, 0, n, StandardCharsets.ISO_8859_1));
             if (r != null) {
+                i.outputAt = System.nanoTime() + r.delay.toNanos();
                 byte[] old = i.output;
                 byte[] add = r.bytes();
                 byte[] both = java.util.Arrays.copyOf(old, old.length + add.length);
                 System.arraycopy(add, 0, both, old.length, add.length);
                 i.output = both;
+                i.notifyAll();
             }
         }
     }
 
-    /** The instrument at {@code pad} talks: all it has (until EOI), or up to the byte {@code until}. */
-    private void talk(OutputStream out, int pad, String until) throws IOException {
+    /**
+     * The instrument at {@code pad} talks: all it has (until EOI), or up to the byte {@code until}; when it has nothing
+     * (yet: a {@link MockReply#delay delayed} reply), the adapter waits up to {@code readTmoMs} for it, then gives up.
+     */
+    private void talk(OutputStream out, int pad, String until, int readTmoMs) throws IOException {
         Instrument i = instruments.get(pad);
         if (i == null) {
+            idle(readTmoMs);
             return;
         }
         byte[] send;
         synchronized (i) {
+            long giveUp = System.nanoTime() + readTmoMs * 1_000_000L;
+            for (long now = System.nanoTime(); !(i.output.length > 0 && i.outputAt <= now) && now < giveUp; now = System.nanoTime()) {
+                long wake = i.output.length == 0 ? giveUp : Math.min(giveUp, i.outputAt);
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(i, Math.max(1, wake - now));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (i.output.length == 0 || i.outputAt > System.nanoTime()) {
+                return;   // nothing within the read timeout: the adapter sends nothing (a late reply waits for a later ++read)
+            }
             byte[] o = i.output;
             int n = o.length;
             if (until != null && !until.equals("eoi")) {
@@ -365,6 +481,15 @@ public final class MockPrologix implements AutoCloseable {
         }
         out.write(send);
         out.flush();
+    }
+
+    /** The adapter is busy for {@code ms} (waiting for an instrument that does not answer). */
+    private static void idle(int ms) {
+        try {
+            Thread.sleep(ms);   // simulated adapter time, not a wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answer(OutputStream out, String text) throws IOException {

@@ -151,4 +151,44 @@ class MockPrologixTest {
             assertThat(usb.log()).contains("++addr 22", "22 < *IDN?\n");
         }
     }
+
+    /** A ++read that finds nothing holds the adapter for ++read_tmo_ms; a reply delayed less than that is waited for. */
+    @Test
+    void aReadWaitsUpToTheReadTimeoutThenGivesUp() throws IOException {
+        MockPrologix slow = MockPrologix.tcp().instrument(3, cmd -> MockReply.line("LATE").delay(Duration.ofMillis(150)));
+        try (slow; Socket s = new Socket("127.0.0.1", slow.port())) {
+            s.setSoTimeout(5000);
+            socket.close();
+            socket = s;
+            in = s.getInputStream();
+            send("++read_tmo_ms 300\n++addr 12\n++read eoi\n++addr\n".getBytes(StandardCharsets.US_ASCII));
+            long t0 = System.nanoTime();
+            assertThat(readLine()).isEqualTo("12\r\n");          // nothing from the empty address, after its timeout
+            assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+            send("++addr 3\n++eos 3\nX\n++read eoi\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine()).isEqualTo("LATE\n");           // 150 ms late, within the 300 ms read timeout
+            send("++read_tmo_ms 50\nY\n++read eoi\n++ver\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine()).startsWith("Prologix");        // 150 ms is past 50 ms: the read gave up
+            send("++read_tmo_ms 1000\n++read eoi\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readLine()).isEqualTo("LATE\n");           // the late reply waited for the next ++read
+        }
+    }
+
+    /** restart(): connections drop, the next one starts with the power-on settings; the instruments keep theirs. */
+    @Test
+    void restartDropsConnectionsAndResetsTheAdapter() throws IOException {
+        send("++addr 7\n++eos 3\n++addr\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(readLine()).isEqualTo("7\r\n");
+        int before = adapter.connectionCount();
+        adapter.restart();
+        assertThat(in.read()).isEqualTo(-1);
+        socket.close();
+        socket = new Socket("127.0.0.1", adapter.port());
+        socket.setSoTimeout(2000);
+        in = socket.getInputStream();
+        send("++addr\n++eos\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(readLine()).isEqualTo("0\r\n");
+        assertThat(readLine()).isEqualTo("0\r\n");
+        assertThat(adapter.connectionCount()).isEqualTo(before + 1);
+    }
 }

@@ -1,6 +1,9 @@
 package dev.labwire.core.bus;
 
+import dev.labwire.core.Expect;
+import dev.labwire.core.Operation;
 import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.frame.Printable;
 import java.util.Arrays;
@@ -28,7 +31,9 @@ import java.util.Objects;
  * <p>Replies are assumed to be wrapped the way commands are: {@link #encodeReply} (by default
  * {@link #encode}) gives the wire form of a reply payload, which the bus uses to find the end marker of
  * a {@code linesUntil} reply and, with an empty payload, the extra bytes of an {@code Expect.bytes(n)}
- * reply. Implementations must be stateless.
+ * reply; an addressing whose replies carry nothing of their own (an empty payload encodes to no bytes) may take
+ * requests expecting an IEEE 488.2 block. Implementations must be stateless: what a link remembers (the device a
+ * Prologix adapter was told last) is kept by the bus per link, through {@link #select}.
  */
 public interface Addressing {
 
@@ -101,6 +106,64 @@ public interface Addressing {
      */
     default java.util.Optional<java.time.Duration> turnaroundAfterWrite(Address address) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The command for {@code request} to {@code address} as it goes on the wire, for the bus request numbered
+     * {@code requestId}: addressings whose wire form depends on the reply expected look at {@code request.expect()}
+     * (a Prologix query is followed by {@code ++read eoi}, a write is not), and an {@link Expect.Operate} request
+     * (accepted only when {@link #operationReply} names its reply) becomes the addressing's own command for the
+     * operation. By default {@link #encode(Address, byte[], long)} of the payload.
+     *
+     * @throws IllegalArgumentException when this addressing cannot use {@code address}
+     */
+    default byte[] encode(Address address, Request request, long requestId) {
+        return encode(address, request.payload(), requestId);
+    }
+
+    /**
+     * The reply the bus waits for when this addressing runs {@code operation} ({@link #encode(Address, Request, long)}
+     * then gives its command), or null when it has no such function: the bus then refuses the request with an
+     * {@link UnsupportedOperationException} naming the operation. By default null: every operation is refused.
+     */
+    default Expect operationReply(Operation operation) {
+        return null;
+    }
+
+    /**
+     * The bytes that make {@code address} the current device of a link whose devices are selected rather than named in
+     * every command (a Prologix adapter's {@code ++addr 5}), or none (the default: every command names its device).
+     * The bus writes them just before a command when its address is not the one it selected last on this link, always
+     * on the first command of a new link (what the other end was told before is unknown), and always before a command
+     * the connection may send again on a new link ({@link dev.labwire.core.ConnectionConfig#resends}), since a resent
+     * command does not pass through the bus again.
+     *
+     * @throws IllegalArgumentException when this addressing cannot use {@code address}
+     */
+    default byte[] select(Address address) {
+        return new byte[0];
+    }
+
+    /**
+     * The quiet time of the whole link after a request to {@code address} ended on the wire without its whole reply
+     * (timed out, or its reply broke off), before the next write to any device, when replies do not name their device
+     * and the other end may still be busy with the request: a Prologix adapter keeps reading from the instrument for
+     * up to its {@code ++read_tmo_ms}, and what it reads then must come (and be discarded) before the next command
+     * goes. Empty (the default): only the turnaround, and the device's own {@link BusConfig#lateReplyGrace()}.
+     */
+    default java.util.Optional<java.time.Duration> quietAfterTimeout(Address address) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The bytes the bus writes (after {@link #select}) before the next command to {@code address} once a request to it
+     * ended on the wire without its whole reply, to make the device drop an answer it may still be holding, when
+     * replies do not name their request: a GPIB Selected Device Clear ({@code ++clr} on a Prologix adapter) empties
+     * the instrument's output queue, so its late answer cannot be read as the answer to the next query. None (the
+     * default): nothing is written.
+     */
+    default byte[] clearAfterTimeout(Address address) {
+        return new byte[0];
     }
 
     /** A reply frame holding {@code payload} from {@code address}, as it is on the wire; by default {@link #encode}. */

@@ -67,6 +67,14 @@ import java.util.TreeSet;
  * the answer to its next request. Other events of the connection (state changes, link orders, pushed and discarded
  * frames, which keep their address bytes) come out as they are.
  *
+ * <p>Adapters that select a device instead of naming it in every command (a Prologix GPIB adapter, {@link Prologix})
+ * get three things from their {@link Addressing}: the bus writes its {@link Addressing#select select} bytes before a
+ * command when the device differs from the one selected last on this link (remembered per link, forgotten on link up
+ * and down); after a request ended without its whole reply it keeps the whole link quiet for
+ * {@link Addressing#quietAfterTimeout} and writes {@link Addressing#clearAfterTimeout} before that device's next
+ * command; and {@link dev.labwire.core.Operation}s the addressing has a command for ({@link Addressing#operationReply})
+ * are carried like other requests (others are refused with {@link UnsupportedOperationException}).
+ *
  * <p>Timeouts are whole-exchange, counted from {@code send}: waiting in the queue counts. A request
  * still queued when its time is up ends with {@link Event.Timeout} (not written).
  *
@@ -97,6 +105,10 @@ public final class Bus implements LinkMachine {
     /** Addresses whose late reply may still come: no request is written to them before the time given. */
     private final QuietDevices quiet;
     private long foreignFrames;
+    /** The device {@link Addressing#select} made current on this link, or null (none yet, or a new link). */
+    private Address selected;
+    /** Devices whose request ended on the wire without its whole reply: {@link Addressing#clearAfterTimeout} goes first. */
+    private final java.util.Set<Address> toClear = new java.util.HashSet<>();
 
     private long nextId;
     private long lastNow;
@@ -172,8 +184,10 @@ public final class Bus implements LinkMachine {
      *
      * @return the id that its ending event will carry
      * @throws IllegalArgumentException when the addressing cannot use {@code address}, the request
-     *         expects an IEEE 488.2 block (its address would come before the {@code '#'}), or the addressed
-     *         command contains the write terminator (it would reach the bus as two commands)
+     *         expects an IEEE 488.2 block while replies carry an address (it would come before the {@code '#'}), or
+     *         the addressed command contains the write terminator (it would reach the bus as two commands)
+     * @throws UnsupportedOperationException for an {@link dev.labwire.core.Operation} the addressing has no command
+     *         for ({@link Addressing#operationReply}), naming it
      * @throws LocalProtocolException when the bus is closed, the link is down with {@code autoReconnect}
      *         off, or {@code maxQueued} requests already wait
      */
@@ -181,9 +195,7 @@ public final class Bus implements LinkMachine {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(priority, "priority");
-        if (request.expect() instanceof dev.labwire.core.Expect.Operate op) {
-            throw dev.labwire.core.internal.Operations.unsupported(op.operation(), "a bus of addressed devices");
-        }
+        Expect expect = wireExpect(address, request);
         lastNow = nowNanos;
         ConnectionConfig cc = config.connection();
         if (conn.state() == State.CLOSED) {
@@ -197,7 +209,7 @@ public final class Bus implements LinkMachine {
                     + request + " to " + address);
         }
         long id = nextId + 1;
-        Request wire = new Request(addressed(address, request, id), wireExpect(address, request), null, request.resend());
+        Request wire = new Request(addressed(address, request, id), expect, null, request.resend());
         long t = dev.labwire.core.internal.Durations.nanos(request.timeout() != null ? request.timeout() : cc.defaultTimeout());
         Item item = new Item(++nextId, address, request, wire, priority, saturatedAdd(nowNanos, t));
         Line line = lines.computeIfAbsent(address, a -> new Line());
@@ -223,10 +235,11 @@ public final class Bus implements LinkMachine {
         Objects.requireNonNull(request, "request");
         wireExpect(address, request);
         addressed(address, request, 0);
+        addressing.select(address);
     }
 
     private byte[] addressed(Address address, Request request, long id) {
-        byte[] wire = addressing.encode(address, request.payload(), id);
+        byte[] wire = addressing.encode(address, request, id);
         byte[] t = config.connection().writeTerminator();
         for (int i = 0; t.length > 0 && i + t.length <= wire.length; i++) {
             if (Arrays.equals(wire, i, i + t.length, t, 0, t.length)) {
@@ -240,7 +253,14 @@ public final class Bus implements LinkMachine {
 
     private Expect wireExpect(Address address, Request request) {
         Expect x = request.expect();
-        if (x instanceof Expect.Block) {
+        if (x instanceof Expect.Operate op) {
+            Expect reply = addressing.operationReply(op.operation());
+            if (reply == null) {
+                throw dev.labwire.core.internal.Operations.unsupported(op.operation(), "a bus of addressed devices (" + addressing + ")");
+            }
+            return reply;
+        }
+        if (x instanceof Expect.Block && addressing.encodeReply(address, new byte[0]).length > 0) {
             throw new IllegalArgumentException("a bus request cannot expect an IEEE 488.2 block (the address comes before the '#'): "
                     + request + " to " + address);
         }
@@ -270,6 +290,7 @@ public final class Bus implements LinkMachine {
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
         rest = null;
+        selected = null;
         conn.linkUp(nowNanos);
         sync();
     }
@@ -288,6 +309,7 @@ public final class Bus implements LinkMachine {
     public void linkDown(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
         rest = null;
+        selected = null;
         conn.linkDown(cause, nowNanos);
         sync();
     }
@@ -459,8 +481,30 @@ public final class Bus implements LinkMachine {
             ring.addLast(line);
         }
         dequeued(item);
-        long id = conn.send(item.wire.withTimeout(Duration.ofNanos(Math.max(1, item.deadline - lastNow))), lastNow);
+        long id = conn.send(selecting(item).withTimeout(Duration.ofNanos(Math.max(1, item.deadline - lastNow))), lastNow);
         submitted.put(id, item);
+    }
+
+    /**
+     * {@code item}'s wire request, after the bytes that select its device when the link's current device is another
+     * (or unknown), or when the connection may send it again on a new link (a resent command does not pass here again).
+     */
+    private Request selecting(Item item) {
+        byte[] select = addressing.select(item.address);
+        if (select.length == 0 || item.address.equals(selected) && !config.connection().resends(item.wire)) {
+            select = new byte[0];
+        } else {
+            selected = item.address;
+        }
+        byte[] clear = toClear.remove(item.address) ? addressing.clearAfterTimeout(item.address) : new byte[0];
+        if (select.length + clear.length == 0) {
+            return item.wire;
+        }
+        byte[] p = item.wire.payload();
+        byte[] all = Arrays.copyOf(select, select.length + clear.length + p.length);
+        System.arraycopy(clear, 0, all, select.length, clear.length);
+        System.arraycopy(p, 0, all, select.length + clear.length, p.length);
+        return new Request(all, item.wire.expect(), null, item.wire.resend());
     }
 
     private boolean isQuiet(Line line) {
@@ -601,6 +645,7 @@ public final class Bus implements LinkMachine {
             if (item != null) {
                 if (t.written()) {
                     quiet.quiet(item.address, lastNow);
+                    keepLinkQuiet(item);
                 }
                 events.add(new Event.Timeout(item.id, item.request, t.written(), t.detail()));
             }
@@ -609,6 +654,7 @@ public final class Bus implements LinkMachine {
             if (item != null) {
                 if (f.cause() instanceof RemoteProtocolException) {
                     quiet.quiet(item.address, lastNow); // its reply broke off or came damaged: the rest may still come
+                    keepLinkQuiet(item);
                 }
                 events.add(new Event.Failed(item.id, item.request, f.cause()));
             }
@@ -618,6 +664,15 @@ public final class Bus implements LinkMachine {
                 onState(s);
             }
         }
+    }
+
+    /** After {@code item} ended on the wire without its whole reply: no write at all for its addressing's quiet time. */
+    private void keepLinkQuiet(Item item) {
+        if (addressing.clearAfterTimeout(item.address).length > 0) {
+            toClear.add(item.address); // bounded by the addresses in use
+        }
+        addressing.quietAfterTimeout(item.address).ifPresent(d ->
+                sendAt = Math.max(sendAt, saturatedAdd(lastNow, dev.labwire.core.internal.Durations.nanos(d))));
     }
 
     private Event decode(Item item, List<Frame> frames) {

@@ -1,9 +1,17 @@
 package dev.labwire.core.bus;
 
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Expect;
+import dev.labwire.core.Framing;
+import dev.labwire.core.Operation;
 import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.frame.Frame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The host side of a Prologix GPIB adapter (GPIB-ETHERNET on TCP port {@value #ETHERNET_PORT}, GPIB-USB as a serial
@@ -30,6 +38,30 @@ import java.time.Duration;
  * <p>What comes back from {@code ++read eoi} is the instrument's bytes unchanged (the adapter does no escaping that
  * way), so the usual framers read it. An instrument that never answers makes the adapter give up after
  * {@code ++read_tmo_ms} (1..3000 ms) and send nothing: the request's own timeout ends it.
+ *
+ * <h2>As a bus</h2>
+ * {@link #config()} is the {@link BusConfig} of a {@link Bus} (and of the clients' buses) on a Prologix adapter: open
+ * it on the adapter's own link, {@code tcp://host:1234} for a GPIB-ETHERNET or {@code serial:/dev/ttyUSB0} for a
+ * GPIB-USB, and each GPIB address is a device ({@link #address(int)}, {@link #address(int, int)}):
+ * <pre>
+ *   on every new link:        ++mode 1 LF ++auto 0 LF ++eoi 1 LF ++eos 3 LF ++read_tmo_ms 500 LF
+ *   write "VOLT 1E+1" to 5:   ++addr 5 LF VOLT 1E ESC + 1 ESC LF LF          (++addr only when the device changes)
+ *   query "*IDN?" to 5:       *IDN? ESC LF LF ++read eoi LF                 reply "ACME,DMM,5" LF -> "ACME,DMM,5"
+ *   readStatusByte() of 7:    ++addr 7 LF ++spoll 7 LF                      reply "16" CR LF      -> 16
+ *   clear / trigger / local:  ++clr LF / ++trg LF / ++loc LF  (to the selected device; nothing comes back)
+ * </pre>
+ * Each message gets the config's message terminator (LF by default) before it is escaped; the adapter appends
+ * nothing ({@code ++eos 3}) and asserts EOI with the last byte. Replies are cut as lines (LF, CR LF or CR), or as the
+ * request expects (an IEEE 488.2 block, N bytes): the adapter adds nothing to them, so nothing is stripped.
+ *
+ * <p>The adapter's replies carry no address and no request tag, so a reply can only be told by its time: after a
+ * request that ended without its whole reply, the bus writes nothing for the read timeout plus
+ * {@link #QUIET_MARGIN} (the adapter is still in {@code ++read} that long) and what arrives meanwhile is discarded.
+ * An instrument that had its answer ready only after the adapter gave up holds it in its output queue, so the next
+ * command to that device starts with {@code ++clr} (Selected Device Clear), which empties the queue. What is left: a
+ * reply later than the quiet time (an instrument that starts talking just before the adapter's read timeout, with the
+ * bytes delayed on the network) would be taken as the next reply; keep request timeouts above the read timeout, as
+ * the defaults (5 s and 500 ms) are.
  */
 public final class Prologix {
     /** The TCP port of the Prologix GPIB-ETHERNET adapter. */
@@ -38,6 +70,13 @@ public final class Prologix {
     public static final byte ESC = 27;
     /** The longest {@code ++read_tmo_ms} the adapter takes, in ms. */
     public static final int MAX_READ_TIMEOUT_MS = 3000;
+    /** The adapter's read timeout {@link #config()} sets: 500 ms. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * What the bus adds to the read timeout for its quiet time after a request ended without its whole reply: 100 ms
+     * for the adapter's last bytes to cross the link.
+     */
+    public static final Duration QUIET_MARGIN = Duration.ofMillis(100);
 
     private static final byte[] READ_EOI = ascii("++read eoi\n");
 
@@ -148,6 +187,182 @@ public final class Prologix {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ------------------------------------------------------------------ as a bus
+
+    /** {@link #config(Duration, String)} with the {@link #DEFAULT_READ_TIMEOUT} and LF as the message terminator. */
+    public static BusConfig config() {
+        return config(DEFAULT_READ_TIMEOUT, "\n");
+    }
+
+    /**
+     * The settings of a bus on a Prologix adapter: the {@link #addressing(Duration, String)}, the {@link #setup} commands
+     * as the on-connect requests (so they go again on every new link, before any other request), replies cut as lines
+     * (LF, CR LF or CR; at most the connection default's {@code maxFrameLength}), no write terminator of the connection's
+     * own (the addressing writes whole lines), and no per-device late-reply grace (the addressing keeps the whole link
+     * quiet instead). The connection's other defaults stay (5 s timeout, reconnect with backoff); change them with
+     * {@code toBuilder()}, keeping the on-connect requests and the empty write terminator.
+     *
+     * @param readTimeout        the adapter's {@code ++read_tmo_ms}: 1..3000 ms
+     * @param messageTerminator  appended to every message before it is escaped: {@code "\n"} for most instruments,
+     *                           {@code "\r\n"}, or {@code ""} when messages carry their own (EOI ends each one anyway)
+     * @throws IllegalArgumentException when {@code readTimeout} is out of range or the terminator is not ISO-8859-1
+     */
+    public static BusConfig config(Duration readTimeout, String messageTerminator) {
+        Addressing a = addressing(readTimeout, messageTerminator);
+        ConnectionConfig cc = ConnectionConfig.builder().framing(Framing.lines()).writeTerminator("")
+                .onConnect(Request.of(setup(readTimeout), Expect.nothing())).build();
+        return BusConfig.builder().connection(cc).addressing(a).lateReplyGrace(Duration.ZERO).build();
+    }
+
+    /**
+     * The Prologix addressing: the message escaped, then {@code ++read eoi} when a reply is expected; {@code ++addr}
+     * as the bus's {@link Addressing#select}; the operations {@link Operation#READ_STATUS_BYTE} ({@code ++spoll}),
+     * {@link Operation#CLEAR} ({@code ++clr}, Selected Device Clear), {@link Operation#TRIGGER} ({@code ++trg}, Group
+     * Execute Trigger) and {@link Operation#LOCAL} ({@code ++loc}, Go To Local); the others are refused. Replies are
+     * passed unchanged. Addresses: a number 0..30 (primary), or the text {@code "pad:sad"} of
+     * {@link #address(int, int)}.
+     *
+     * @throws IllegalArgumentException when {@code readTimeout} is not 1..3000 ms or {@code messageTerminator} is not
+     *         ISO-8859-1
+     */
+    public static Addressing addressing(Duration readTimeout, String messageTerminator) {
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(messageTerminator, "messageTerminator");
+        setup(readTimeout); // validates the range
+        if (!StandardCharsets.ISO_8859_1.newEncoder().canEncode(messageTerminator)) {
+            throw new IllegalArgumentException("Prologix message terminator must be ISO-8859-1: \"" + messageTerminator + "\"");
+        }
+        return new Adapter(readTimeout, messageTerminator.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * The device at GPIB primary address {@code pad}.
+     *
+     * @throws IllegalArgumentException when {@code pad} is not 0..30
+     */
+    public static Address address(int pad) {
+        return Address.of(checkPad(pad));
+    }
+
+    /**
+     * The device at GPIB primary address {@code pad}, secondary address {@code sad} (0..30, as VISA's
+     * {@code GPIB0::pad::sad::INSTR} writes it; the adapter is told {@code 96 + sad}): the text address
+     * {@code "pad:sad"}.
+     *
+     * @throws IllegalArgumentException when {@code pad} or {@code sad} is not 0..30
+     */
+    public static Address address(int pad, int sad) {
+        if (sad < 0 || sad > 30) {
+            throw new IllegalArgumentException("GPIB secondary address " + sad + " is out of range 0..30");
+        }
+        return Address.of(checkPad(pad) + ":" + sad);
+    }
+
+    /** {@code ++addr} with the secondary address {@code sad} (0..30) or without it ({@code sad} -1). */
+    private static byte[] addrOf(int pad, int sad) {
+        return sad < 0 ? addr(pad) : addr(pad, 96 + sad);
+    }
+
+    /** The GPIB address a bus address stands for: {@code [pad, sad]}, sad -1 for none. */
+    private static int[] gpib(Address address) {
+        if (address.isNumeric()) {
+            if (address.number() > 30) {
+                throw new IllegalArgumentException("GPIB primary address " + address.number() + " is out of range 0..30");
+            }
+            return new int[] {address.number(), -1};
+        }
+        String t = address.text();
+        int colon = t.indexOf(':');
+        try {
+            int pad = Integer.parseInt(colon < 0 ? t : t.substring(0, colon));
+            int sad = colon < 0 ? -1 : Integer.parseInt(t.substring(colon + 1));
+            if (pad >= 0 && pad <= 30 && sad >= -1 && sad <= 30 && (colon < 0 || sad >= 0)) {
+                return new int[] {pad, sad};
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException("a Prologix bus takes GPIB addresses: a number 0..30, or \"pad:sad\" with both"
+                + " 0..30 (Prologix.address(5), Prologix.address(9, 0)); got " + address);
+    }
+
+    /** The {@link #addressing(Duration, String)}. Stateless: the bus remembers the selected device per link. */
+    private static final class Adapter implements Addressing {
+        private final Duration readTimeout;
+        private final byte[] terminator;
+
+        Adapter(Duration readTimeout, byte[] terminator) {
+            this.readTimeout = readTimeout;
+            this.terminator = terminator;
+        }
+
+        @Override
+        public byte[] encode(Address address, byte[] payload) {
+            gpib(address);
+            byte[] message = java.util.Arrays.copyOf(payload, payload.length + terminator.length);
+            System.arraycopy(terminator, 0, message, payload.length, terminator.length);
+            return dataLine(message);
+        }
+
+        @Override
+        public byte[] encode(Address address, Request request, long requestId) {
+            Expect x = request.expect();
+            if (x instanceof Expect.Operate op) {
+                int[] g = gpib(address);
+                return switch (op.operation()) {
+                    case READ_STATUS_BYTE -> g[1] < 0 ? spoll(g[0]) : ascii("++spoll " + g[0] + " " + (96 + g[1]) + "\n");
+                    case CLEAR -> ascii("++clr\n");
+                    case TRIGGER -> ascii("++trg\n");
+                    case LOCAL -> ascii("++loc\n");
+                    default -> throw dev.labwire.core.internal.Operations.unsupported(op.operation(), "a Prologix GPIB bus");
+                };
+            }
+            byte[] line = encode(address, request.payload());
+            return x == Expect.nothing() ? line : Selector.concat(line, READ_EOI);
+        }
+
+        @Override
+        public Expect operationReply(Operation operation) {
+            return switch (operation) {
+                case READ_STATUS_BYTE -> Expect.line();
+                case CLEAR, TRIGGER, LOCAL -> Expect.nothing();
+                default -> null;
+            };
+        }
+
+        @Override
+        public byte[] select(Address address) {
+            int[] g = gpib(address);
+            return addrOf(g[0], g[1]);
+        }
+
+        @Override
+        public Optional<Duration> quietAfterTimeout(Address address) {
+            return Optional.of(readTimeout.plus(QUIET_MARGIN));
+        }
+
+        @Override
+        public byte[] clearAfterTimeout(Address address) {
+            return ascii("++clr\n");
+        }
+
+        @Override
+        public Frame decode(Address address, Frame frame) {
+            return frame;
+        }
+
+        @Override
+        public byte[] encodeReply(Address address, byte[] payload) {
+            return payload.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "Prologix GPIB (read_tmo_ms " + readTimeout.toMillis() + ", message terminator \""
+                    + new String(terminator, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n") + "\")";
+        }
     }
 
     /**

@@ -223,13 +223,34 @@ public sealed interface Endpoint permits Endpoint.Tcp, Endpoint.Serial, Endpoint
      *
      * @param host     a host name, IPv4 or IPv6 address (no brackets)
      * @param port     the TCP port, 1..65535
+     * <p>How the session sets up the port ({@link dev.labwire.core.rfc2217.Rfc2217Options}) is part of the endpoint
+     * too, with the keys {@code ack_ms} (how long the server has to answer COM-PORT-OPTION and the settings: whole ms
+     * 1..60000, default 1000), {@code purge} (PURGE-DATA after the settings: {@code on}, the default, or {@code off})
+     * and {@code dtr_rts} (raise DTR and RTS: {@code on}, the default, or {@code off}):
+     * {@code rfc2217://ts:4001?baud=9600&ack_ms=3000&purge=off}. {@code toString()} shows them when they differ from
+     * {@link dev.labwire.core.rfc2217.Rfc2217Options#DEFAULT}; the clients' builders can also set them
+     * ({@code rfc2217Options(...)}), which gives a copy of the endpoint through {@link #withOptions}.
+     *
      * @param settings the line settings to send; RS485 must be off (a bad part is refused with an
      *                 {@link IllegalArgumentException} naming it)
+     * @param options  how the session sets up the port on each new link
      */
-    record Rfc2217(String host, int port, SerialSettings settings) implements Endpoint {
+    record Rfc2217(String host, int port, SerialSettings settings, dev.labwire.core.rfc2217.Rfc2217Options options)
+            implements Endpoint {
+        /** An endpoint with {@link dev.labwire.core.rfc2217.Rfc2217Options#DEFAULT}. */
+        public Rfc2217(String host, int port, SerialSettings settings) {
+            this(host, port, settings, dev.labwire.core.rfc2217.Rfc2217Options.DEFAULT);
+        }
+
+        /** This endpoint with {@code options}. */
+        public Rfc2217 withOptions(dev.labwire.core.rfc2217.Rfc2217Options options) {
+            return new Rfc2217(host, port, settings, options);
+        }
+
         public Rfc2217 {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(options, "options");
             EndpointSyntax.checkHost(host, host);
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("RFC 2217 port " + port + " is out of range 1..65535");

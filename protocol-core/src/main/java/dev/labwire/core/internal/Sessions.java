@@ -6,7 +6,6 @@ import dev.labwire.core.LinkMachine;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.bus.Bus;
 import dev.labwire.core.endpoint.Endpoint;
-import dev.labwire.core.rfc2217.Rfc2217Options;
 import dev.labwire.core.rfc2217.Rfc2217Session;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -45,7 +44,7 @@ public final class Sessions {
             return new Connection(config);
         }
         if (endpoint instanceof Endpoint.Rfc2217 r) {
-            return new Rfc2217Session(new Connection(config), r.settings(), Rfc2217Options.DEFAULT);
+            return new Rfc2217Session(new Connection(config), r.settings(), r.options());
         }
         if (endpoint instanceof Endpoint.Hislip h) {
             return new dev.labwire.core.hislip.HislipSession(config,
@@ -66,7 +65,7 @@ public final class Sessions {
     public static LinkMachine busMachine(Endpoint endpoint, Bus bus) {
         Objects.requireNonNull(bus, "bus");
         if (busEndpoint(endpoint) instanceof Endpoint.Rfc2217 r) {
-            return new Rfc2217Session(bus, r.settings(), Rfc2217Options.DEFAULT);
+            return new Rfc2217Session(bus, r.settings(), r.options());
         }
         return bus;
     }
@@ -93,6 +92,19 @@ public final class Sessions {
         Factory previous = override;
         override = Objects.requireNonNull(factory, "factory");
         return () -> override = previous;
+    }
+
+    /**
+     * {@code endpoint} with {@code options}, for the clients' {@code rfc2217Options(...)} builder setting.
+     *
+     * @throws IllegalArgumentException when {@code endpoint} is not an {@code rfc2217://} endpoint
+     */
+    public static Endpoint withRfc2217Options(Endpoint endpoint, dev.labwire.core.rfc2217.Rfc2217Options options) {
+        Objects.requireNonNull(options, "options");
+        if (endpoint instanceof Endpoint.Rfc2217 r) {
+            return r.withOptions(options);
+        }
+        throw new IllegalArgumentException("RFC 2217 options apply to rfc2217:// endpoints only, not to " + endpoint);
     }
 
     /** The host every TCP connection of {@code endpoint} goes to; null for a serial endpoint. */

@@ -34,12 +34,14 @@ import java.util.Objects;
  * {@code lateReplyGrace} (replies carry no tag there); on TCP the transaction id tells it, so the grace is zero.
  *
  * <p>The broadcast delay, like every turnaround of the bus, counts from when the driver is handed the bytes, so the
- * broadcast's own time on the wire (about 1 ms per byte at 9600 baud) comes out of it. Not done: the 1 s
- * inter-character timeout of Modbus ASCII (a reply that stops half-way ends by the call's timeout instead).
+ * broadcast's own time on the wire (about 1 ms per byte at 9600 baud) comes out of it. Modbus ASCII keeps the
+ * spec's 1 s inter-character timeout ({@link #ascii(Duration)}).
  */
 public final class Modbus {
     /** The quiet time after a broadcast: 100 ms, the low end of the Serial Line spec's typical 100..200 ms. */
     public static final Duration DEFAULT_BROADCAST_DELAY = Duration.ofMillis(100);
+    /** The longest silence between two characters of a Modbus ASCII frame: 1 s (Serial Line v1.02 section 2.5.2.1). */
+    public static final Duration ASCII_INTER_CHARACTER_TIMEOUT = Duration.ofSeconds(1);
     /** The least frame gap {@link #rtu(int)} uses: 20 ms, above a USB adapter's 16 ms latency timer. */
     public static final Duration MIN_DEFAULT_FRAME_GAP = Duration.ofMillis(20);
 
@@ -87,10 +89,28 @@ public final class Modbus {
         return BusConfig.builder().connection(cc).addressing(rtuAddressing()).turnaround(silentInterval(baud)).build();
     }
 
-    /** Modbus ASCII: lines of at most 513 bytes ended by CR LF. */
+    /**
+     * Modbus ASCII: lines of at most 513 bytes ended by CR LF, with the spec's {@link #ASCII_INTER_CHARACTER_TIMEOUT}
+     * of 1 s: part of a frame followed by a longer silence is dropped as incomplete, failing the awaited request with a
+     * {@link dev.labwire.core.frame.FramingException} (kind {@code TRUNCATED}) that names the gap.
+     */
     public static BusConfig ascii() {
-        ConnectionConfig cc = ConnectionConfig.builder().framing(Framing.lines("\r\n")).writeTerminator("\r\n")
-                .maxFrameLength(513).build();
+        return ascii(ASCII_INTER_CHARACTER_TIMEOUT);
+    }
+
+    /**
+     * Modbus ASCII with another inter-character timeout ("unless the user has configured a longer timeout", Serial
+     * Line v1.02 section 2.5.2.1); zero turns the rule off (frames end at CR LF only). Gaps are measured between the
+     * times the driver read the bytes, so a driver that reads late can only make a gap look shorter.
+     *
+     * @throws IllegalArgumentException when {@code interCharacterTimeout} is negative
+     */
+    public static BusConfig ascii(Duration interCharacterTimeout) {
+        Objects.requireNonNull(interCharacterTimeout, "interCharacterTimeout");
+        new dev.labwire.core.modbus.internal.AsciiFramer(interCharacterTimeout, 513); // validates it
+        ConnectionConfig cc = ConnectionConfig.builder()
+                .framing(max -> new dev.labwire.core.modbus.internal.AsciiFramer(interCharacterTimeout, max))
+                .writeTerminator("\r\n").maxFrameLength(513).build();
         return BusConfig.builder().connection(cc).addressing(asciiAddressing()).build();
     }
 

@@ -125,6 +125,11 @@ public final class Rfc2217Session implements SessionMachine {
         return inner;
     }
 
+    /** How this session sets up the port on each new link. */
+    public Rfc2217Options options() {
+        return options;
+    }
+
     /** The settings sent on every link. */
     public SerialSettings settings() {
         return settings;

@@ -48,4 +48,39 @@ class Rfc2217EndpointTest {
         assertThat(Sessions.busMachine(e, bus)).isInstanceOf(Rfc2217Session.class);
         assertThat(Sessions.busMachine(new Endpoint.Tcp("h", 1), bus)).isSameAs(bus);
     }
+
+    @Test
+    void sessionOptionsComeFromTheEndpointString() {
+        Endpoint.Rfc2217 e = (Endpoint.Rfc2217) Endpoint.parse("rfc2217://ts.lab:7001?ack_ms=2500&baud=19200&PURGE=off&dtr_rts=OFF");
+        assertThat(e.options()).isEqualTo(new dev.labwire.core.rfc2217.Rfc2217Options(java.time.Duration.ofMillis(2500), false, false));
+        assertThat(e.settings().baudRate()).isEqualTo(19200);
+        assertThat(e.toString()).isEqualTo(
+                "rfc2217://ts.lab:7001?baud=19200&data=8&parity=none&stop=1&flow=none&ack_ms=2500&purge=off&dtr_rts=off");
+        assertThat(Endpoint.parse(e.toString())).isEqualTo(e);
+        Endpoint.Rfc2217 onlyAck = (Endpoint.Rfc2217) Endpoint.parse("rfc2217://ts.lab:7001?ack_ms=3000");
+        assertThat(onlyAck.options().ackTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(onlyAck.options().purgeOnConnect()).isTrue();
+        assertThat(onlyAck.settings()).isEqualTo(SerialSettings.DEFAULT);
+        assertThat(Endpoint.parse("rfc2217://ts.lab:7001")).isEqualTo(onlyAck.withOptions(dev.labwire.core.rfc2217.Rfc2217Options.DEFAULT));
+        assertThat(((Rfc2217Session) Sessions.create(onlyAck, ConnectionConfig.builder().build())).options())
+                .isEqualTo(onlyAck.options());
+        assertThat(((Rfc2217Session) Sessions.busMachine(onlyAck, new Bus(BusConfig.DEFAULT))).options())
+                .isEqualTo(onlyAck.options());
+        assertThat(Sessions.withRfc2217Options(Endpoint.parse("rfc2217://ts.lab:7001"), onlyAck.options())).isEqualTo(onlyAck);
+        assertThatThrownBy(() -> Sessions.withRfc2217Options(new Endpoint.Tcp("h", 1), onlyAck.options()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rfc2217://");
+    }
+
+    @Test
+    void badSessionOptionsNameTheBadPart() {
+        for (String bad : new String[] {"ack_ms=0", "ack_ms=60001", "ack_ms=1.5", "ack_ms=-3", "purge=yes", "dtr_rts="}) {
+            assertThatThrownBy(() -> Endpoint.parse("rfc2217://ts.lab:7001?" + bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.substring(0, bad.indexOf('=')));
+        }
+        assertThatThrownBy(() -> Endpoint.parse("rfc2217://ts.lab:7001?purge=on&purge=off")).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> Endpoint.parse("rfc2217://ts.lab:7001?ack=5")).hasMessageContaining("unknown key 'ack'")
+                .hasMessageContaining("ack_ms");
+        assertThatThrownBy(() -> Endpoint.parse("serial:/dev/ttyS0?ack_ms=5")).hasMessageContaining("unknown key 'ack_ms'");
+        assertThatThrownBy(() -> Endpoint.parse("rfc2217://ts.lab:7001?ack_ms=5&")).hasMessageContaining("stray");
+    }
 }
