@@ -190,7 +190,7 @@ public final class BlockingDriver {
         } finally {
             lock.unlock();
             if (claim != null) {
-                claim.write();
+                claim.write(cs.isEmpty() ? System.nanoTime() : earliestDeadline(cs));
             }
         }
         List<Event.Reply> replies = new ArrayList<>(rs.size());
@@ -226,9 +226,19 @@ public final class BlockingDriver {
             lock.unlock();
         }
         if (claim != null) {
-            claim.write();
+            claim.write(c.deadline());
         }
         return c;
+    }
+
+    private static long earliestDeadline(List<Calls.Call> cs) {
+        long d = cs.get(0).deadline();
+        for (Calls.Call c : cs) {
+            if (c.deadline() - d < 0) {
+                d = c.deadline();
+            }
+        }
+        return d;
     }
 
     /** A user call from the hook's own thread would wait for the hook to end, which waits for the call. */

@@ -56,6 +56,7 @@ final class LinkIo {
     private boolean callerWriting; // a caller writes a batch itself (claimLocked .. writeAsCaller)
     private Thread closer;
     private Object reading;        // the read role: null when free, the reader thread, or the Calls.Call whose caller reads
+    private volatile long progressAt; // when the batch being written started or last had bytes taken by the link
     private long freedAt;          // when the role was last given back
 
     LinkIo(Link link, String name, ReentrantLock lock, Sink sink, ReadRole role) {
@@ -85,11 +86,12 @@ final class LinkIo {
     /**
      * Called with the lock held, when idle: the calling thread will write the batch it just gathered itself, with
      * {@link #writeAsCaller} after releasing the lock. This saves the hand-off to the writer thread on the common
-     * path (a caller sending one request on an idle link: one thread wake-up less per round trip). A caller stuck in
-     * that write is freed like the writer: at the deadline the driver thread drops the link, which ends the write.
+     * path (a caller sending one request on an idle link: one thread wake-up less per round trip). A caller whose
+     * write is not done by its deadline leaves the rest to the writer thread and returns.
      */
     void claimLocked() {
         callerWriting = true;
+        progressAt = System.nanoTime();
     }
 
     /** Whether the caller may write on its own thread on this link ({@link Link#callerMayWrite()}). */
@@ -97,11 +99,26 @@ final class LinkIo {
         return link.callerMayWrite();
     }
 
-    /** Writes {@code batch} (numbered {@code seq}) on the calling thread, without the lock, after {@link #claimLocked()}. */
-    void writeAsCaller(ByteBuffer batch, long seq) {
+    /**
+     * Writes {@code batch} (numbered {@code seq}) on the calling thread, without the lock, after {@link #claimLocked()},
+     * until {@code deadlineNanos} (the caller's own deadline): what is left then, or when the caller is interrupted,
+     * goes to the writer thread, so a caller never waits in a write past its deadline whatever the peer does, and
+     * every byte of the batch (other callers' requests may be in it) still goes out in order.
+     */
+    void writeAsCaller(ByteBuffer batch, long seq, long deadlineNanos) {
         Throwable err = null;
         try {
-            link.write(batch);
+            while (batch.hasRemaining()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                int before = batch.remaining();
+                link.write(batch, (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000)));
+                if (batch.remaining() != before && batch.hasRemaining()) {
+                    progressAt = System.nanoTime();
+                }
+            }
         } catch (IOException | RuntimeException e) {
             err = e;
         }
@@ -113,6 +130,10 @@ final class LinkIo {
             }
             if (err != null) {
                 sink.brokeLocked(this, err);
+            } else if (batch.hasRemaining()) {
+                outgoing = batch; // the writer thread finishes it; progressAt runs on
+                outgoingSeq = seq;
+                writeReady.signal();
             } else {
                 sink.wroteLocked(this, seq);
             }
@@ -208,7 +229,28 @@ final class LinkIo {
     void writeLocked(ByteBuffer batch, long seq) {
         outgoing = batch;
         outgoingSeq = seq;
+        progressAt = System.nanoTime();
         writeReady.signal();
+    }
+
+    /**
+     * With the lock held: when the batch being written last made progress (it started, or the link took some of its
+     * bytes), on the {@link System#nanoTime()} scale; {@link Long#MAX_VALUE} when no batch is being written. The
+     * driver renews a link whose write made no progress for a while ({@link Pump}, stuck writer).
+     */
+    long progressAtLocked() {
+        return outgoing == null && !callerWriting || closed ? Long.MAX_VALUE : progressAt;
+    }
+
+    /** Writes all of {@code batch}, noting each time the link took some of it. */
+    private void writeAll(ByteBuffer batch) throws IOException {
+        while (true) {
+            link.write(batch);
+            if (!batch.hasRemaining()) {
+                return;
+            }
+            progressAt = System.nanoTime();
+        }
     }
 
     /**
@@ -316,7 +358,7 @@ final class LinkIo {
                 Throwable err = null;
                 lock.unlock();
                 try {
-                    link.write(out);
+                    writeAll(out);
                 } catch (IOException | RuntimeException e) {
                     err = e;
                 } finally {
