@@ -35,6 +35,19 @@ public interface Link extends Closeable {
     }
 
     /**
+     * Waits at most {@code timeoutMillis} (0: until {@link #wakeWatch()} or {@link #close()}) until input (or end of
+     * stream) is there to read, without reading it; true when it is. For the reader thread of a link callers may read
+     * ({@link #callerMayRead()}): it watches while nobody holds the read role, so a caller finds the role free.
+     */
+    default boolean awaitReadable(int timeoutMillis) throws IOException {
+        throw new UnsupportedOperationException("watching for input is for links a caller may read: " + this);
+    }
+
+    /** Ends a wait in {@link #awaitReadable} at once (it returns false unless input is there). */
+    default void wakeWatch() {
+    }
+
+    /**
      * Writes some of the remaining bytes of {@code data}: at least one, blocking until the link takes any, and at most
      * what the link takes in a short while (a socket's free buffer space, about 100 ms of a serial line). The caller
      * loops until nothing remains ({@link LinkIo}), noting after each return that the write made progress: that is

@@ -426,6 +426,17 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     }
 
     @Override
+    public Claim wroteByCallerLocked(LinkIo from, long seq) {
+        if (from != io) {
+            return null;
+        }
+        written = seq;
+        stuckAfter = 0;
+        d.calls.wroteLocked(seq);
+        return drainClaimingLocked();
+    }
+
+    @Override
     public void wroteLocked(LinkIo from, long seq) {
         if (from == io) {
             written = seq;

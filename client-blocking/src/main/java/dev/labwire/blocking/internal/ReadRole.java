@@ -208,7 +208,9 @@ final class ReadRole {
                 holding = readOnce(c, io, left);
             }
         } finally {
-            if (holding || parkedEver) {
+            // a call ended by the driver left the queue then, under the same lock (endLocked: complete, endedLocked):
+            // a waiter that never held the role has nothing to undo, and takes no lock to find that out
+            if (holding || parkedEver && !c.future().isDone()) {
                 d.lock.lock();
                 try {
                     leaveQueueLocked(c);

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP socket with the options of {@link ConnectionConfig}: a {@link SocketChannel} in non-blocking mode, with one
- * {@link Selector} for reads and one for writes (a channel may be registered with both; at most one thread reads and
- * one writes at a time, see {@link LinkIo}).
+ * {@link Selector} for reads and one for writes (a channel may be registered with several; at most one thread reads
+ * and one writes at a time, see {@link LinkIo}), and a third in which the reader thread waits for input while it does
+ * not hold the read role ({@link #awaitReadable}).
  *
  * <p>Why not a {@code java.net.Socket}: a caller that reads its own reply must be bounded by its deadline, and a
  * java.net read with {@code SO_TIMEOUT} costs a failed {@code recv}, a {@code poll} and a {@code recv} per reply;
@@ -34,6 +35,7 @@ final class TcpLink implements Link {
     private final SocketChannel ch;
     private final Selector readSelector;
     private final Selector writeSelector;
+    private final Selector watchSelector; // the reader thread's: waits for input without holding the read role
     private ByteBuffer readView; // wraps the last read buffer; only the holder of the read role uses it
     private byte[] readViewOf;
 
@@ -42,18 +44,23 @@ final class TcpLink implements Link {
         ch.configureBlocking(false);
         Selector r = null;
         Selector w = null;
+        Selector x = null;
         try {
             r = Selector.open();
             w = Selector.open();
+            x = Selector.open();
             ch.register(r, SelectionKey.OP_READ);
             ch.register(w, SelectionKey.OP_WRITE);
+            ch.register(x, SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             closeQuietly(r);
             closeQuietly(w);
+            closeQuietly(x);
             throw e;
         }
         this.readSelector = r;
         this.writeSelector = w;
+        this.watchSelector = x;
     }
 
     static TcpLink open(Endpoint.Tcp tcp, ConnectionConfig config, Consumer<Closeable> connecting) throws IOException {
@@ -130,6 +137,26 @@ final class TcpLink implements Link {
         return true;
     }
 
+    @Override
+    public boolean awaitReadable(int timeoutMillis) throws IOException {
+        int n;
+        try {
+            n = watchSelector.select(timeoutMillis);
+            watchSelector.selectedKeys().clear();
+        } catch (ClosedSelectorException e) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        if (!ch.isOpen()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return n > 0;
+    }
+
+    @Override
+    public void wakeWatch() {
+        watchSelector.wakeup();
+    }
+
     /** Writes what the socket's buffer takes now, waiting (without bound) until it takes something. */
     @Override
     public void write(ByteBuffer data) throws IOException {
@@ -177,6 +204,7 @@ final class TcpLink implements Link {
         closeQuietly(ch);
         closeQuietly(readSelector); // wakes a thread waiting in it; its next step sees the closed channel
         closeQuietly(writeSelector);
+        closeQuietly(watchSelector);
     }
 
     private static void closeQuietly(Closeable c) {
