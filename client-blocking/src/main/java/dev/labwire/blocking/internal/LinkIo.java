@@ -21,8 +21,14 @@ import org.slf4j.LoggerFactory;
  * thread at a time holds the <em>read role</em>: a caller waiting for its reply, or the reader thread; see
  * {@link ReadRole} for when each takes it. Whoever holds it hands what it read to the driver the same way
  * ({@link #deliverLocked}), under the lock, so the driver cannot tell who read. The reader thread takes the role when
- * it was free for {@link ReadRole#IDLE_NANOS} (nobody calls: pushed frames and end of stream are still seen), or at
- * once when a caller that may not read (a virtual thread) waits for a reply.
+ * input comes after it was free for {@link ReadRole#IDLE_NANOS} (nobody calls: pushed frames and end of stream are
+ * still seen; it watches the link without holding the role, {@link #awaitReaderTurn}), or at once when a caller that
+ * may not read (a virtual thread) waits for a reply.
+ *
+ * <p><b>Who writes.</b> A caller that just sent a request on an idle TCP link writes the batch itself, until its
+ * deadline, then what other callers sent meanwhile (flat combining, {@link #COMBINE_ROUNDS}); otherwise, and for
+ * what is left at a caller's deadline, the writer thread. Each write notes its progress ({@link #progressAtLocked}),
+ * from which the driver tells a slow peer from one that stopped reading.
  */
 final class LinkIo {
     /** What the driver does with the link's input; every call is made with the driver's lock held. */
