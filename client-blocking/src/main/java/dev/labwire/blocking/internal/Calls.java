@@ -84,7 +84,7 @@ final class Calls {
     }
 
     private final BlockingDriver d;
-    private final Map<Long, Call> byId = new HashMap<>();
+    private final LongTable<Call> byId = new LongTable<>();
     private final Map<Long, Long> heldUntilBatch = new LinkedHashMap<>(); // write id -> batch that must be out first
     private final Map<Long, Event.Reply> held = new HashMap<>();
     private final Deadlines heldDeadlines = new Deadlines();
