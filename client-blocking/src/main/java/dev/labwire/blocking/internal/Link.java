@@ -56,7 +56,7 @@ public interface Link extends Closeable {
     void write(ByteBuffer data) throws IOException;
 
     /**
-     * As {@link #write(ByteBuffer)}, but waits at most {@code timeoutMillis} (at least 1) for the link to take a byte,
+     * As {@link #write(ByteBuffer)}, but waits at most {@code timeoutMillis} (0: not at all) for the link to take a byte,
      * and returns at once when the calling thread is interrupted: it may then have written nothing. Only links whose
      * {@link #callerMayWrite()} is true support it: a caller writes until its deadline, then leaves the rest to the
      * writer thread.

@@ -409,7 +409,11 @@ final class Pump implements LinkIo.Sink, Channels.Host {
                 d.wire.trace(d.trace.received(d.machine, data, now));
             }
             d.machine.receive(data, now);
-            drainLocked();
+            // requests queued behind these replies are written by the thread that read them (LinkIo.takeClaimLocked)
+            Claim claim = drainClaimingLocked();
+            if (claim != null) {
+                from.claimForDeliveryLocked(claim);
+            }
         }
     }
 

@@ -237,10 +237,12 @@ final class ReadRole {
         } catch (IOException | RuntimeException e) {
             err = e;
         }
+        Pump.Claim claim = null;
         d.lock.lock();
         try {
             callerReads++;
             boolean open = io.deliverLocked(n, err);
+            claim = io.takeClaimLocked();
             if (open && !c.future().isDone()) {
                 return true; // keep reading: a slice ended, or other callers' replies came
             }
@@ -250,6 +252,9 @@ final class ReadRole {
             return false;
         } finally {
             d.lock.unlock();
+            if (claim != null) {
+                claim.write(System.nanoTime()); // requests queued behind the replies read: what the socket takes now
+            }
         }
     }
 

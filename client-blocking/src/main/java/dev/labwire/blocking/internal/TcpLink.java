@@ -175,10 +175,10 @@ final class TcpLink implements Link {
 
     @Override
     public void write(ByteBuffer data, int timeoutMillis) throws IOException {
-        if (timeoutMillis <= 0) {
-            throw new IllegalArgumentException("timeoutMillis must be at least 1 (0 would wait forever): " + timeoutMillis);
+        if (timeoutMillis < 0) {
+            throw new IllegalArgumentException("timeoutMillis must be at least 0 (0: no wait): " + timeoutMillis);
         }
-        if (data.hasRemaining() && ch.write(data) == 0) {
+        if (data.hasRemaining() && ch.write(data) == 0 && timeoutMillis > 0) {
             select(writeSelector, timeoutMillis); // returns at once when interrupted
             ch.write(data);
         }
