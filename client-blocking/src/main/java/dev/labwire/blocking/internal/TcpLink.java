@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP socket with the options of {@link ConnectionConfig}: a {@link SocketChannel} in non-blocking mode, with one
- * {@link Selector} for reads and one for writes (a channel may be registered with several; at most one thread reads
- * and one writes at a time, see {@link LinkIo}), and a third in which the reader thread waits for input while it does
- * not hold the read role ({@link #awaitReadable}).
+ * {@link Selector} for reads, one in which the reader thread waits for input while it does not hold the read role
+ * ({@link #awaitReadable}), and one for writes, opened the first time the socket's buffer is full (a channel may be
+ * registered with several; at most one thread reads and one writes at a time, see {@link LinkIo}). File descriptors:
+ * 5 per link (the socket, and an epoll and a wake-up descriptor per selector), 7 once a write had to wait.
  *
  * <p>Why not a {@code java.net.Socket}: a caller that reads its own reply must be bounded by its deadline, and a
  * java.net read with {@code SO_TIMEOUT} costs a failed {@code recv}, a {@code poll} and a {@code recv} per reply;
@@ -34,7 +35,8 @@ final class TcpLink implements Link {
 
     private final SocketChannel ch;
     private final Selector readSelector;
-    private final Selector writeSelector;
+    private final java.util.concurrent.atomic.AtomicReference<Selector> writeSelector = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean closed;
     private final Selector watchSelector; // the reader thread's: waits for input without holding the read role
     private ByteBuffer readView; // wraps the last read buffer; only the holder of the read role uses it
     private byte[] readViewOf;
@@ -43,23 +45,18 @@ final class TcpLink implements Link {
         this.ch = ch;
         ch.configureBlocking(false);
         Selector r = null;
-        Selector w = null;
         Selector x = null;
         try {
             r = Selector.open();
-            w = Selector.open();
             x = Selector.open();
             ch.register(r, SelectionKey.OP_READ);
-            ch.register(w, SelectionKey.OP_WRITE);
             ch.register(x, SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             closeQuietly(r);
-            closeQuietly(w);
             closeQuietly(x);
             throw e;
         }
         this.readSelector = r;
-        this.writeSelector = w;
         this.watchSelector = x;
     }
 
@@ -163,12 +160,12 @@ final class TcpLink implements Link {
         while (data.hasRemaining() && ch.write(data) == 0) {
             if (Thread.interrupted()) { // a select would return at once: wait for the channel, keep the interrupt
                 try {
-                    select(writeSelector, 0);
+                    select(writeSelector(), 0);
                 } finally {
                     Thread.currentThread().interrupt();
                 }
             } else {
-                select(writeSelector, 0);
+                select(writeSelector(), 0);
             }
         }
     }
@@ -179,9 +176,36 @@ final class TcpLink implements Link {
             throw new IllegalArgumentException("timeoutMillis must be at least 0 (0: no wait): " + timeoutMillis);
         }
         if (data.hasRemaining() && ch.write(data) == 0 && timeoutMillis > 0) {
-            select(writeSelector, timeoutMillis); // returns at once when interrupted
+            select(writeSelector(), timeoutMillis); // returns at once when interrupted
             ch.write(data);
         }
+    }
+
+    /**
+     * The write selector, opened when a write first finds the socket's buffer full (most links never need it: each
+     * selector holds two file descriptors, an epoll and a wake-up one).
+     */
+    private Selector writeSelector() throws IOException {
+        Selector s = writeSelector.get();
+        if (s != null) {
+            return s;
+        }
+        Selector created = Selector.open();
+        try {
+            ch.register(created, SelectionKey.OP_WRITE);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(created);
+            throw e;
+        }
+        if (!writeSelector.compareAndSet(null, created)) {
+            closeQuietly(created);
+            return writeSelector.get();
+        }
+        if (closed) { // close() may have looked before it was set: it is closed here then
+            closeQuietly(created);
+            throw new java.nio.channels.ClosedChannelException();
+        }
+        return created;
     }
 
     @Override
@@ -201,9 +225,10 @@ final class TcpLink implements Link {
 
     @Override
     public void close() {
+        closed = true;
         closeQuietly(ch);
         closeQuietly(readSelector); // wakes a thread waiting in it; its next step sees the closed channel
-        closeQuietly(writeSelector);
+        closeQuietly(writeSelector.get());
         closeQuietly(watchSelector);
     }
 
