@@ -210,9 +210,9 @@ final class ReadRole {
                 holding = readOnce(c, io, left);
             }
         } finally {
-            // a call ended by the driver left the queue then, under the same lock (endLocked: complete, endedLocked):
-            // a waiter that never held the role has nothing to undo, and takes no lock to find that out
-            if (holding || parkedEver && !c.future().isDone()) {
+            // also when the call ended meanwhile: the role may have been handed to this caller (offerLocked) just
+            // as its call ended, and must be given back and offered on, or nobody would read the link again
+            if (holding || parkedEver) {
                 d.lock.lock();
                 try {
                     leaveQueueLocked(c);
