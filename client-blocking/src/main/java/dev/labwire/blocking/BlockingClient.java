@@ -73,18 +73,22 @@ import java.util.function.Consumer;
  * does, as a hand-written java.net client would (one thread wake-up per round trip, not two): the bytes go to the
  * protocol core the same way whoever reads them, so replies of other callers read meanwhile reach their own callers,
  * and pushed frames their queue. Other callers wait; when the reading caller's call ends it hands the read role to one
- * of them at once. Its reads are bounded by its own deadline ({@code SO_TIMEOUT}), and by 20 ms slices in which it
- * checks its interrupt: an interrupted reading caller is cancelled as any other, at most 20 ms later. The link's reader
- * thread reads when no caller has read for 2 ms (it looks every 20 ms while callers read, so pushed frames and a
- * closed connection are seen within about 22 ms of the last call), and for
- * virtual threads, which never read themselves (an interrupted virtual thread blocked in a java.net read would close
- * the socket). A serial link is always read by its reader thread.
+ * of them at once. Its reads wait in a selector bounded by its own deadline (the socket is a non-blocking NIO channel),
+ * and by 20 ms slices; an interrupt ends the wait at once, and the interrupted caller is cancelled as any other. The
+ * link's reader thread reads what comes while no caller reads (pushed frames, a closed connection: it watches the
+ * socket without taking the read role once that was free for 2 ms, so a caller coming meanwhile still reads its own
+ * reply), and for virtual threads, which do not read themselves. A serial link is always read by its reader thread.
  *
- * <p><b>Writes and peers that stop reading.</b> Bytes are written by a writer thread per link, never by the caller
- * under a lock: a peer that stops reading (a full TCP window, a serial port nobody drains) delays only the calls
- * whose bytes cannot go out, which fail at their own deadline ({@link dev.labwire.core.RequestTimeoutException}),
- * after which the link is renewed. {@link #write} returns once its bytes are out, and throws when they did not go out.
- * An interrupted call whose bytes have not gone out is withdrawn and never reaches the device.
+ * <p><b>Writes and peers that stop reading.</b> A caller writes its request itself, with no lock held, until its own
+ * deadline at the latest; requests other callers send meanwhile are written with it, in one write, and what is left
+ * at the deadline goes to the link's writer thread. A peer that stops reading (a full TCP window, a serial port
+ * nobody drains) or reads slowly delays only the calls whose bytes cannot go out: they time out at their own deadline
+ * ({@link dev.labwire.core.RequestTimeoutException}, saying their bytes had not all gone out; they may still reach
+ * the instrument). The link is renewed only when the write in progress then makes no progress at all (no byte taken)
+ * for 1 s, or for the timeout of the longest call that found it late if that is longer: a slow instrument keeps its
+ * link, one that stopped reading has it renewed at most that long after the last byte it took. {@link #write}
+ * returns once its bytes are out, and throws when they did not go out. An interrupted call whose bytes have not gone
+ * out is withdrawn and never reaches the device.
  *
  * <p><b>close()</b> returns within 2 s in every state (connecting, a stuck write, a hook running), whatever the peer
  * does; it closes the link and every thread the client started (a hook or callback still running user code ends
@@ -158,8 +162,8 @@ public final class BlockingClient implements AutoCloseable {
     /**
      * Sends {@code command}, expecting no reply; returns once its bytes are out (handed to the OS). Throws
      * {@link dev.labwire.core.LinkDownException} when the link broke before they were, and
-     * {@link dev.labwire.core.RequestTimeoutException} when they could not go out within the timeout (the link is
-     * then renewed).
+     * {@link dev.labwire.core.RequestTimeoutException} when they had not all gone out within the timeout (they may
+     * still go out; the link is renewed only when its write then makes no progress for 1 s, see the class comment).
      */
     public void write(String command) {
         request(Request.write(command));

@@ -64,10 +64,15 @@ class LinkFaultsTest {
         return t;
     }
 
-    /** True while some thread is blocked in a socket write (the peer's window is full). */
+    /**
+     * True while some thread is blocked writing a link's socket (the peer's window is full): waiting in a selector
+     * inside the blocking client's TCP link write (its channel is non-blocking), or in a java.net socket write.
+     */
     static boolean aSocketWriteIsBlocked() {
         return Thread.getAllStackTraces().values().stream().anyMatch(stack -> Arrays.stream(stack)
-                .anyMatch(f -> f.getMethodName().equals("implWrite") || f.getMethodName().equals("socketWrite0")));
+                .anyMatch(f -> f.getMethodName().equals("implWrite") || f.getMethodName().equals("socketWrite0"))
+                || Arrays.stream(stack).anyMatch(f -> f.getClassName().endsWith("internal.TcpLink") && f.getMethodName().equals("write"))
+                        && Arrays.stream(stack).anyMatch(f -> f.getMethodName().equals("select")));
     }
 
     @Test

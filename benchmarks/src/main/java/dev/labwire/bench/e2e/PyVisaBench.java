@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *       labwire blocking sends batches of 64 with {@code queryAll};</li>
  *   <li>a 10 MiB definite block ({@code query_binary_values} against {@code queryBlock});</li>
  *   <li>100 instruments polled at once: PyVISA with 100 resources and 100 threads, labwire Netty with 100 clients on
- *       one event loop, labwire blocking with 100 clients and 100 threads.</li>
+ *       one event loop, labwire blocking with 100 clients and 100 threads, and as the floor of a thread per instrument
+ *       raw java.net with 100 sockets and 100 threads (each thread its own socket).</li>
  * </ul>
  * Needs {@code /usr/bin/python3} with PyVISA and pyvisa-py ({@code apt-get install python3-pyvisa-py}); without them
  * the test says so and is skipped. Options: {@code --python} and {@code --pyvisa-script}.
@@ -115,9 +116,19 @@ final class PyVisaBench {
                 c.ready(Duration.ofSeconds(10)).get();
                 manyNetty.add(c);
             }
+            List<RawSocketClient> raws = new ArrayList<>();
+            for (int i = 0; i < INSTRUMENTS; i++) {
+                raws.add(track(open, new RawSocketClient(port, Loopback.COMMAND)));
+            }
+            AtomicLong rawNext = new AtomicLong();
+            ThreadLocal<RawSocketClient> rawOfThread = ThreadLocal.withInitial(
+                    () -> raws.get((int) (rawNext.getAndIncrement() % INSTRUMENTS))); // a pool thread keeps its socket
             AtomicLong next = new AtomicLong();
             Map<String, Loopback.Contender> inst = new LinkedHashMap<>();
             inst.put("PyVISA-py (100 threads)", seconds -> python(port, seconds, "instruments", Integer.toString(INSTRUMENTS)));
+            // the least 100 threads can do: each its own java.net socket, blocking write and read (no timeouts)
+            inst.put("raw java.net (100 sockets, 100 threads)", seconds -> Loopback.threads(() -> rawOfThread.get().query(),
+                    pool, INSTRUMENTS, seconds));
             inst.put("labwire blocking (100 clients, 100 threads)", seconds -> Loopback.threads(() -> {
                 return many.get((int) (next.getAndIncrement() % INSTRUMENTS)).query(Loopback.COMMAND);
             }, pool, INSTRUMENTS, seconds));

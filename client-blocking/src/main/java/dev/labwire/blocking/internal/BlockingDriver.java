@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the driver thread ({@link Pump}): fires the core's timer, the driver's write deadlines and the hook's;</li>
  *   <li>per connect attempt, a {@link Connector} thread, so timers run while a connect hangs;</li>
  *   <li>per link, a reader and a writer ({@link LinkIo}) for bytes no caller writes or reads, so a peer that stops
- *       reading blocks only a writer, until the deadline of the call it holds drops the link. On a serial link the
- *       reader always reads; on TCP it reads only when no caller has held the read role for 2 ms
- *       ({@link ReadRole#IDLE_NANOS}: pushed frames, end of stream) or a virtual thread waits for a reply;</li>
+ *       reading blocks only a writer (the link is renewed when that write makes no progress for 1 s after a
+ *       caller's deadline passed: {@link Pump}, stuck writer). On a serial link the reader always reads; on TCP it
+ *       reads input that comes while no caller has held the read role for 2 ms ({@link ReadRole#IDLE_NANOS}: pushed
+ *       frames, end of stream) or while a virtual thread waits for a reply;</li>
  *   <li>per link with an on-connect hook, a hook thread ({@link HookRunner});</li>
  *   <li>one callback thread ({@link Callbacks}) for listeners and pushed-frame consumers, through bounded queues.</li>
  * </ul>
@@ -190,7 +191,7 @@ public final class BlockingDriver {
         } finally {
             lock.unlock();
             if (claim != null) {
-                claim.write();
+                claim.write(cs.isEmpty() ? System.nanoTime() : earliestDeadline(cs));
             }
         }
         List<Event.Reply> replies = new ArrayList<>(rs.size());
@@ -226,9 +227,19 @@ public final class BlockingDriver {
             lock.unlock();
         }
         if (claim != null) {
-            claim.write();
+            claim.write(c.deadline());
         }
         return c;
+    }
+
+    private static long earliestDeadline(List<Calls.Call> cs) {
+        long d = cs.get(0).deadline();
+        for (Calls.Call c : cs) {
+            if (c.deadline() - d < 0) {
+                d = c.deadline();
+            }
+        }
+        return d;
     }
 
     /** A user call from the hook's own thread would wait for the hook to end, which waits for the call. */

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Writes end when their bytes are out.</b> The core ends a request expecting nothing as soon as its bytes are
  * handed to the driver; the driver holds that reply until the writer reports the batch holding them written, fails
- * it if the link breaks first, and times it out at the caller's deadline (then the stuck link is renewed).
+ * it if the link breaks first, and times it out at the caller's deadline (the bytes may still go out; the link is
+ * renewed only if the write then makes no progress for a while: {@link Pump}, stuck writer).
  *
  * <p><b>An interrupted call is withdrawn</b> when its bytes have not gone out ({@code LinkMachine.cancel}): it never
  * reaches the device. One already written ends at once; its late reply goes to the stale-reply policy.
@@ -83,7 +84,7 @@ final class Calls {
     }
 
     private final BlockingDriver d;
-    private final Map<Long, Call> byId = new HashMap<>();
+    private final LongTable<Call> byId = new LongTable<>();
     private final Map<Long, Long> heldUntilBatch = new LinkedHashMap<>(); // write id -> batch that must be out first
     private final Map<Long, Event.Reply> held = new HashMap<>();
     private final Deadlines heldDeadlines = new Deadlines();
@@ -149,17 +150,24 @@ final class Calls {
         return heldDeadlines.earliest();
     }
 
-    /** Times out held writes whose deadline passed; true when any did (the link is then stuck). */
-    boolean expireLocked(long now) {
-        boolean[] any = {false};
+    /**
+     * Times out held writes whose deadline passed, each told {@code detail} of its timeout (its bytes are still being
+     * written); returns the longest timeout among them, null when none expired (the driver then arms its stuck-writer
+     * check, {@link Pump}).
+     */
+    Duration expireLocked(long now, java.util.function.Function<Duration, String> detail) {
+        Duration[] longest = {null};
         heldDeadlines.expire(now, id -> {
-            any[0] = true;
             heldUntilBatch.remove(id);
             Event.Reply r = held.remove(id);
-            release(id, new Event.Timeout(id, r.request(), true, "its bytes could not go out in time: " + d.name
-                    + " is not reading (a full TCP window or serial buffer); the link is renewed"));
+            Call c = byId.get(id);
+            Duration timeout = c == null ? d.config.defaultTimeout() : c.timeout();
+            if (longest[0] == null || timeout.compareTo(longest[0]) > 0) {
+                longest[0] = timeout;
+            }
+            release(id, new Event.Timeout(id, r.request(), true, detail.apply(timeout)));
         });
-        return any[0];
+        return longest[0];
     }
 
     private void release(long id, Event e) {

@@ -34,13 +34,42 @@ public interface Link extends Closeable {
         return false;
     }
 
-    /** Writes all remaining bytes of {@code data}. */
+    /**
+     * Waits at most {@code timeoutMillis} (0: until {@link #wakeWatch()} or {@link #close()}) until input (or end of
+     * stream) is there to read, without reading it; true when it is. For the reader thread of a link callers may read
+     * ({@link #callerMayRead()}): it watches while nobody holds the read role, so a caller finds the role free.
+     */
+    default boolean awaitReadable(int timeoutMillis) throws IOException {
+        throw new UnsupportedOperationException("watching for input is for links a caller may read: " + this);
+    }
+
+    /** Ends a wait in {@link #awaitReadable} at once (it returns false unless input is there). */
+    default void wakeWatch() {
+    }
+
+    /**
+     * Writes some of the remaining bytes of {@code data}: at least one, blocking until the link takes any, and at most
+     * what the link takes in a short while (a socket's free buffer space, about 100 ms of a serial line). The caller
+     * loops until nothing remains ({@link LinkIo}), noting after each return that the write made progress: that is
+     * how the driver tells a slow peer from one that stopped reading.
+     */
     void write(ByteBuffer data) throws IOException;
 
     /**
-     * Whether a caller may write on its own thread ({@link LinkIo#claimLocked()}): true when {@link #close()} from
-     * another thread ends a blocked {@link #write} at once (a TCP socket). A serial close waits up to a second for a
-     * write stuck in the OS, which would hold the caller past its deadline, so serial bytes go through the writer.
+     * As {@link #write(ByteBuffer)}, but waits at most {@code timeoutMillis} (0: not at all) for the link to take a byte,
+     * and returns at once when the calling thread is interrupted: it may then have written nothing. Only links whose
+     * {@link #callerMayWrite()} is true support it: a caller writes until its deadline, then leaves the rest to the
+     * writer thread.
+     */
+    default void write(ByteBuffer data, int timeoutMillis) throws IOException {
+        throw new UnsupportedOperationException("timed writes are for links a caller may write: " + this);
+    }
+
+    /**
+     * Whether a caller may write on its own thread ({@link LinkIo#claimLocked()}): true when the link has timed writes
+     * ({@link #write(ByteBuffer, int)}) and {@link #close()} from another thread ends a blocked write at once (a TCP
+     * socket). A serial close waits up to a second for a write stuck in the OS, which would hold the caller past its
+     * deadline, so serial bytes go through the writer.
      */
     default boolean callerMayWrite() {
         return false;

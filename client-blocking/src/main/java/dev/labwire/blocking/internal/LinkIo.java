@@ -21,8 +21,14 @@ import org.slf4j.LoggerFactory;
  * thread at a time holds the <em>read role</em>: a caller waiting for its reply, or the reader thread; see
  * {@link ReadRole} for when each takes it. Whoever holds it hands what it read to the driver the same way
  * ({@link #deliverLocked}), under the lock, so the driver cannot tell who read. The reader thread takes the role when
- * it was free for {@link ReadRole#IDLE_NANOS} (nobody calls: pushed frames and end of stream are still seen), or at
- * once when a caller that may not read (a virtual thread) waits for a reply.
+ * input comes after it was free for {@link ReadRole#IDLE_NANOS} (nobody calls: pushed frames and end of stream are
+ * still seen; it watches the link without holding the role, {@link #awaitReaderTurn}), or at once when a caller that
+ * may not read (a virtual thread) waits for a reply.
+ *
+ * <p><b>Who writes.</b> A caller that just sent a request on an idle TCP link writes the batch itself, until its
+ * deadline, then what other callers sent meanwhile (flat combining, {@link #COMBINE_ROUNDS}); otherwise, and for
+ * what is left at a caller's deadline, the writer thread. Each write notes its progress ({@link #progressAtLocked}),
+ * from which the driver tells a slow peer from one that stopped reading.
  */
 final class LinkIo {
     /** What the driver does with the link's input; every call is made with the driver's lock held. */
@@ -34,9 +40,22 @@ final class LinkIo {
 
         /** Batch {@code seq} is out; the driver completes writes waiting for it and drains again. */
         void wroteLocked(LinkIo io, long seq);
+
+        /**
+         * As {@link #wroteLocked}, for a caller that wrote batch {@code seq} itself: what other callers sent meanwhile is
+         * gathered and returned for that caller to write too (flat combining), null when nothing waits.
+         */
+        Pump.Claim wroteByCallerLocked(LinkIo io, long seq);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LinkIo.class);
+    /**
+     * How many batches a caller writes at most, its own first: requests other callers send while it writes stay in
+     * the core (one batch at a time is written), and when its batch is out it gathers and writes them too, in one
+     * write (flat combining: no hand-off to the writer thread, one system call for many requests). Bounded so that a
+     * caller returns to its own reply; the writer thread takes what is left then.
+     */
+    static final int COMBINE_ROUNDS = 8;
 
     private final Link link;
     private final String name;
@@ -56,6 +75,10 @@ final class LinkIo {
     private boolean callerWriting; // a caller writes a batch itself (claimLocked .. writeAsCaller)
     private Thread closer;
     private Object reading;        // the read role: null when free, the reader thread, or the Calls.Call whose caller reads
+    private Pump.Claim claimOfDelivery; // see takeClaimLocked
+    private boolean watching;
+    private boolean watchInVain;   // the reader thread's last watch woke for input a caller read (see awaitReaderTurn)      // the reader thread waits in link.awaitReadable (without the role)
+    private volatile long progressAt; // when the batch being written started or last had bytes taken by the link
     private long freedAt;          // when the role was last given back
 
     LinkIo(Link link, String name, ReentrantLock lock, Sink sink, ReadRole role) {
@@ -85,11 +108,12 @@ final class LinkIo {
     /**
      * Called with the lock held, when idle: the calling thread will write the batch it just gathered itself, with
      * {@link #writeAsCaller} after releasing the lock. This saves the hand-off to the writer thread on the common
-     * path (a caller sending one request on an idle link: one thread wake-up less per round trip). A caller stuck in
-     * that write is freed like the writer: at the deadline the driver thread drops the link, which ends the write.
+     * path (a caller sending one request on an idle link: one thread wake-up less per round trip). A caller whose
+     * write is not done by its deadline leaves the rest to the writer thread and returns.
      */
     void claimLocked() {
         callerWriting = true;
+        progressAt = System.nanoTime();
     }
 
     /** Whether the caller may write on its own thread on this link ({@link Link#callerMayWrite()}). */
@@ -97,27 +121,59 @@ final class LinkIo {
         return link.callerMayWrite();
     }
 
-    /** Writes {@code batch} (numbered {@code seq}) on the calling thread, without the lock, after {@link #claimLocked()}. */
-    void writeAsCaller(ByteBuffer batch, long seq) {
-        Throwable err = null;
-        try {
-            link.write(batch);
-        } catch (IOException | RuntimeException e) {
-            err = e;
-        }
-        lock.lock();
-        try {
-            callerWriting = false;
-            if (closed) {
-                return;
+    /**
+     * Writes {@code batch} (numbered {@code seq}) on the calling thread, without the lock, after {@link #claimLocked()},
+     * until {@code deadlineNanos} (the caller's own deadline): what is left then, or when the caller is interrupted,
+     * goes to the writer thread, so a caller never waits in a write past its deadline whatever the peer does, and
+     * every byte of the batch (other callers' requests may be in it) still goes out in order.
+     */
+    void writeAsCaller(ByteBuffer batch, long seq, long deadlineNanos) {
+        for (int round = 1; ; round++) {
+            Throwable err = null;
+            try {
+                for (boolean first = true; batch.hasRemaining(); first = false) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (!first && (left <= 0 || Thread.currentThread().isInterrupted())) {
+                        break; // the first attempt is always made: what the socket takes at once goes out
+                    }
+                    int before = batch.remaining();
+                    link.write(batch, left <= 0 ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000)));
+                    if (batch.remaining() != before && batch.hasRemaining()) {
+                        progressAt = System.nanoTime();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                err = e;
             }
-            if (err != null) {
-                sink.brokeLocked(this, err);
-            } else {
-                sink.wroteLocked(this, seq);
+            lock.lock();
+            try {
+                callerWriting = false;
+                if (closed) {
+                    return;
+                }
+                if (err != null) {
+                    sink.brokeLocked(this, err);
+                    return;
+                }
+                if (batch.hasRemaining()) {
+                    outgoing = batch; // the writer thread finishes it; progressAt runs on
+                    outgoingSeq = seq;
+                    writeReady.signal();
+                    return;
+                }
+                if (round >= COMBINE_ROUNDS || deadlineNanos - System.nanoTime() <= 0) {
+                    sink.wroteLocked(this, seq); // anything sent meanwhile goes to the writer thread
+                    return;
+                }
+                Pump.Claim next = sink.wroteByCallerLocked(this, seq);
+                if (next == null) {
+                    return;
+                }
+                batch = next.batch();
+                seq = next.seq();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -151,6 +207,9 @@ final class LinkIo {
     void grantReaderLocked() {
         reading = reader;
         readerTurn.signal();
+        if (watching) {
+            link.wakeWatch();
+        }
     }
 
     /**
@@ -181,6 +240,23 @@ final class LinkIo {
      * buffer (-1: end of stream) or the read's error go to the driver, exactly as from the reader thread. False when
      * the link is finished with (closed, end of stream, a read error): nobody reads it any more.
      */
+    /**
+     * With the lock held, after {@link #deliverLocked}: a batch the drain gathered meanwhile (requests queued behind the
+     * replies just read, e.g. a second caller's under {@code maxInFlight} 1) for the delivering thread to write after
+     * releasing the lock ({@link Pump.Claim#write} with deadline now: what the socket takes at once, the rest to the
+     * writer thread), so the writer thread is not woken for it; null when none.
+     */
+    Pump.Claim takeClaimLocked() {
+        Pump.Claim c = claimOfDelivery;
+        claimOfDelivery = null;
+        return c;
+    }
+
+    /** With the lock held, by the driver while it handles a delivery: the batch the delivering thread will write. */
+    void claimForDeliveryLocked(Pump.Claim c) {
+        claimOfDelivery = c;
+    }
+
     boolean deliverLocked(int n, Throwable err) {
         if (closed) {
             return false;
@@ -208,7 +284,28 @@ final class LinkIo {
     void writeLocked(ByteBuffer batch, long seq) {
         outgoing = batch;
         outgoingSeq = seq;
+        progressAt = System.nanoTime();
         writeReady.signal();
+    }
+
+    /**
+     * With the lock held: when the batch being written last made progress (it started, or the link took some of its
+     * bytes), on the {@link System#nanoTime()} scale; {@link Long#MAX_VALUE} when no batch is being written. The
+     * driver renews a link whose write made no progress for a while ({@link Pump}, stuck writer).
+     */
+    long progressAtLocked() {
+        return outgoing == null && !callerWriting || closed ? Long.MAX_VALUE : progressAt;
+    }
+
+    /** Writes all of {@code batch}, noting each time the link took some of it. */
+    private void writeAll(ByteBuffer batch) throws IOException {
+        while (true) {
+            link.write(batch);
+            if (!batch.hasRemaining()) {
+                return;
+            }
+            progressAt = System.nanoTime();
+        }
     }
 
     /**
@@ -251,10 +348,13 @@ final class LinkIo {
             } catch (IOException | RuntimeException e) {
                 err = e;
             }
+            Pump.Claim claim = null;
             lock.lock();
             try {
                 role.readerReadLocked();
-                if (!deliverLocked(n, err)) {
+                boolean open = deliverLocked(n, err);
+                claim = takeClaimLocked();
+                if (!open) {
                     return;
                 }
                 if (shared && releaseLocked(reader)) {
@@ -262,11 +362,25 @@ final class LinkIo {
                 }
             } finally {
                 lock.unlock();
+                if (claim != null) {
+                    claim.write(System.nanoTime());
+                }
             }
         }
     }
 
-    /** The reader thread waits for the read role (TCP); false when the link closed meanwhile. */
+    /**
+     * The reader thread waits for the read role (TCP); false when the link closed meanwhile. It takes the role when it
+     * is handed to it (a caller that may not read waits) or, once the role was free for {@link ReadRole#IDLE_NANOS},
+     * when input arrives while it is still free: it watches the link ({@link Link#awaitReadable}) without holding the
+     * role, so a caller that comes meanwhile takes the free role and reads its own reply (with the role taken after
+     * 2 ms idle, every call of a client used more than every 2 ms, 100 clients on one CPU, waited for the reader
+     * thread to read its reply: two wake-ups a call). While a caller holds the role it looks again every
+     * {@link ReadRole#HELD_RECHECK_NANOS}, never once per call. A watch woken by input that a caller then read (a busy
+     * client called every few ms) makes the next watch wait for the role to be free for HELD_RECHECK instead of
+     * IDLE_NANOS, so a busy client's reader thread wakes about every 20 ms, not at every reply; input that comes when
+     * calls stop is then seen within about 40 ms.
+     */
     private boolean awaitReaderTurn() {
         lock.lock();
         try {
@@ -277,20 +391,41 @@ final class LinkIo {
                 long wait = ReadRole.HELD_RECHECK_NANOS;
                 if (reading == null) {
                     role.offerLocked();
-                    if (reading == null) {
-                        long idle = System.nanoTime() - freedAt;
-                        if (idle >= ReadRole.IDLE_NANOS) {
-                            reading = reader;
-                        } else {
-                            wait = ReadRole.IDLE_NANOS - idle;
-                        }
-                    }
                 }
                 if (reading == reader) {
                     return true;
                 }
+                if (reading == null) {
+                    long idle = System.nanoTime() - freedAt;
+                    long idleNeeded = watchInVain ? ReadRole.HELD_RECHECK_NANOS : ReadRole.IDLE_NANOS;
+                    if (idle >= idleNeeded) {
+                        boolean readable;
+                        watching = true;
+                        lock.unlock();
+                        try {
+                            readable = link.awaitReadable((int) (ReadRole.HELD_RECHECK_NANOS / 1_000_000));
+                        } catch (IOException | RuntimeException e) {
+                            readable = true; // the read that follows meets the error (or the close) and reports it
+                        } finally {
+                            lock.lock();
+                            watching = false;
+                        }
+                        if (readable && reading == null && !closed) {
+                            watchInVain = false;
+                            reading = reader;
+                            return true;
+                        }
+                        if (reading == null || reading == reader) {
+                            continue; // nothing came in HELD_RECHECK (watch again), or the role was handed to it
+                        }
+                        // a caller took the role meanwhile and reads what woke the watch: this client is busy, so
+                        // watch again only after the role was free for HELD_RECHECK (not after every call)
+                        watchInVain = readable;
+                    } else {
+                        wait = idleNeeded - idle;
+                    }
+                }
                 try {
-                    // while callers hold the role this wakes every HELD_RECHECK_NANOS, never once per call
                     readerTurn.awaitNanos(wait);
                 } catch (InterruptedException e) {
                     LOG.debug("{}: the reader thread was interrupted; it ends with its link", name);
@@ -316,7 +451,7 @@ final class LinkIo {
                 Throwable err = null;
                 lock.unlock();
                 try {
-                    link.write(out);
+                    writeAll(out);
                 } catch (IOException | RuntimeException e) {
                     err = e;
                 } finally {

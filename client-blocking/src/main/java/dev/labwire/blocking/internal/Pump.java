@@ -21,13 +21,22 @@ import org.slf4j.LoggerFactory;
  *   2. hand out every event (nextEvent until NeedData): end calls, queue callbacks, obey OpenLink/CloseLink
  *   3. repeat while events came; then wake the driver thread if its timer must now fire earlier
  * </pre>
- * The driver thread sleeps until the earliest of three deadlines: the core's ({@code pollTimeoutNanos}), a held
- * write's (see {@link Calls}) and the on-connect hook's. It never does I/O, so timers keep running while a connect
- * hangs or a write is stuck.
+ * The driver thread sleeps until the earliest of four deadlines: the core's ({@code pollTimeoutNanos}), a held
+ * write's (see {@link Calls}), the on-connect hook's and the stuck-writer check's. It never does I/O, so timers keep
+ * running while a connect hangs or a write is stuck.
+ *
+ * <p><b>Stuck writer.</b> A call whose bytes had not all gone out by its deadline (the batch holding them is still
+ * being written) just times out: on a loaded machine or a slow serial relay a 100 ms call's bytes can simply be late.
+ * It arms the stuck-writer check: the link is renewed only when the write in progress has made no progress (the link
+ * took none of its bytes) for {@link #STUCK_MIN_NANOS} (1 s), or for the timeout of the longest call that armed it
+ * if that is longer. A peer that stops reading is thus renewed at most that long after the last byte it took; one
+ * that reads slowly never is. The check is disarmed when the write ends or the link goes.
  */
 final class Pump implements LinkIo.Sink, Channels.Host {
     private static final Logger LOG = LoggerFactory.getLogger(Pump.class);
     private static final long NONE = Long.MAX_VALUE;
+    /** The shortest time without write progress after which a stuck writer's link is renewed: 1 s. */
+    static final long STUCK_MIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final BlockingDriver d;
     private final Connector connector;
@@ -45,6 +54,7 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     // (a wake-up per call cost 2 thread switches a round trip: 0.46x -> 0.60x raw java.net, docs/BENCHMARKS.md)
     private boolean asleep;
     private long asleepUntil;
+    private long stuckAfter; // 0: disarmed; else how long the write in progress may make no progress (stuck writer)
 
     Pump(BlockingDriver d, Connector connector) {
         this.d = d;
@@ -89,10 +99,13 @@ final class Pump implements LinkIo.Sink, Channels.Host {
         };
     }
 
-    /** A batch the calling thread writes itself, after releasing the lock: {@link #write()}. */
+    /**
+     * A batch the calling thread writes itself, after releasing the lock, until its deadline: {@link #write(long)}
+     * (the writer thread finishes what is left then).
+     */
     record Claim(LinkIo io, ByteBuffer batch, long seq) {
-        void write() {
-            io.writeAsCaller(batch, seq);
+        void write(long deadlineNanos) {
+            io.writeAsCaller(batch, seq, deadlineNanos);
         }
     }
 
@@ -182,8 +195,30 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     }
 
     private long nextTimerLocked() {
-        long t = earlier(d.machine.pollTimeoutNanos(), d.calls.nextDeadlineLocked());
+        long t = earlier(earlier(d.machine.pollTimeoutNanos(), d.calls.nextDeadlineLocked()), stuckCheckLocked());
         return d.hooks == null ? t : earlier(t, d.hooks.deadlineLocked());
+    }
+
+    /** When the armed stuck-writer check is due (the write's last progress plus the allowed time), else NONE. */
+    private long stuckCheckLocked() {
+        if (stuckAfter == 0 || io == null) {
+            return NONE;
+        }
+        long since = io.progressAtLocked();
+        return since == NONE ? NONE : since + stuckAfter;
+    }
+
+    /** A call of {@code timeout} found its bytes not all out at its deadline: arms the stuck-writer check. */
+    private void armStuckLocked(java.time.Duration timeout) {
+        stuckAfter = Math.max(stuckAfter, Math.max(STUCK_MIN_NANOS, dev.labwire.core.internal.Durations.nanos(timeout)));
+    }
+
+    /** What a call is told when its bytes had not all gone out by its deadline. */
+    private String lateBytesDetail(java.time.Duration timeout) {
+        long after = Math.max(stuckAfter, Math.max(STUCK_MIN_NANOS, dev.labwire.core.internal.Durations.nanos(timeout)));
+        return "its bytes had not all gone out by its deadline (earlier bytes are still being written: " + d.name
+                + " takes them slowly, or is not reading: a full TCP window or serial buffer); they may still reach it,"
+                + " and the link is renewed if no byte goes out for " + after / 1_000_000 + " ms";
     }
 
     private static long earlier(long a, long b) {
@@ -198,9 +233,16 @@ final class Pump implements LinkIo.Sink, Channels.Host {
         if (core != NONE && now - core >= 0) {
             d.machine.handleTimeout(now);
         }
-        if (d.calls.expireLocked(now)) {
-            dropStuckLinkLocked(new IOException("writes to " + d.name + " made no progress until a caller's deadline:"
-                    + " the instrument stopped reading"), now);
+        java.time.Duration late = d.calls.expireLocked(now, this::lateBytesDetail);
+        if (late != null) {
+            armStuckLocked(late);
+        }
+        long stuckDue = stuckCheckLocked();
+        if (stuckAfter != 0 && stuckDue == NONE) {
+            stuckAfter = 0; // the write ended (or the link went) before the check was due
+        } else if (stuckDue != NONE && now - stuckDue >= 0) {
+            dropStuckLinkLocked(new IOException("a write to " + d.name + " made no progress for " + stuckAfter / 1_000_000
+                    + " ms (no byte taken) after a caller's deadline passed: the instrument stopped reading"), now);
         }
         if (d.hooks != null) {
             d.hooks.expireLocked(now);
@@ -259,14 +301,16 @@ final class Pump implements LinkIo.Sink, Channels.Host {
         }
     }
 
-    /** A written request timed out while no batch gathered since it was sent is out: the writer is stuck. */
+    /**
+     * A written request timed out while the batch holding its bytes is still being written: it times out saying so,
+     * and arms the stuck-writer check (class comment); the link is not renewed for it alone.
+     */
     private void timedOut(Event.Timeout t) {
         Calls.Call c = d.calls.getLocked(t.id());
         if (c != null && t.written() && io != null && !io.idleLocked() && written <= c.batchAtSubmit()) {
-            d.calls.endLocked(t.id(), new Event.Timeout(t.id(), t.request(), true, "its bytes did not all go out: "
-                    + d.name + " is not reading (a full TCP window or serial buffer); the link is renewed"), gathered, written);
-            dropStuckLinkLocked(new IOException("a write to " + d.name + " made no progress until the deadline of \""
-                    + t.request().text() + "\": the instrument stopped reading"), System.nanoTime());
+            d.calls.endLocked(t.id(), new Event.Timeout(t.id(), t.request(), true, lateBytesDetail(c.timeout())),
+                    gathered, written);
+            armStuckLocked(c.timeout());
             return;
         }
         d.calls.endLocked(t.id(), t, gathered, written);
@@ -316,6 +360,7 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     private void dropLinkLocked(Throwable cause, long now) {
         LinkIo l = io;
         io = null;
+        stuckAfter = 0;
         if (l != null) {
             lastClose = l.closeLocked();
             written = gathered;
@@ -364,7 +409,11 @@ final class Pump implements LinkIo.Sink, Channels.Host {
                 d.wire.trace(d.trace.received(d.machine, data, now));
             }
             d.machine.receive(data, now);
-            drainLocked();
+            // requests queued behind these replies are written by the thread that read them (LinkIo.takeClaimLocked)
+            Claim claim = drainClaimingLocked();
+            if (claim != null) {
+                from.claimForDeliveryLocked(claim);
+            }
         }
     }
 
@@ -381,9 +430,21 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     }
 
     @Override
+    public Claim wroteByCallerLocked(LinkIo from, long seq) {
+        if (from != io) {
+            return null;
+        }
+        written = seq;
+        stuckAfter = 0;
+        d.calls.wroteLocked(seq);
+        return drainClaimingLocked();
+    }
+
+    @Override
     public void wroteLocked(LinkIo from, long seq) {
         if (from == io) {
             written = seq;
+            stuckAfter = 0; // the write ended: whatever armed the check saw a slow write, not a stuck one
             d.calls.wroteLocked(seq);
             drainLocked();
         }

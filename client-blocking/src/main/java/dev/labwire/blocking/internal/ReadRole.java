@@ -16,21 +16,22 @@ import java.util.concurrent.locks.LockSupport;
  * link's <em>read role</em> ({@link LinkIo}), and a caller waiting for its reply takes it when it is free:
  * <pre>
  *   caller: submit, write its own request, then until its call ended:
- *     role free (or handed to it)  -> read the socket itself, SO_TIMEOUT = min(left to its deadline, 20 ms);
+ *     role free (or handed to it)  -> read the socket itself: select (min(left to its deadline, 20 ms)), read;
  *                                     bytes go to the driver under the lock exactly as from the reader thread,
  *                                     which ends its call and those of other callers (pipelined replies)
  *     role held by another         -> park, queued; woken by its call's ending or by the role handed to it
  *   its call ended, or its deadline passed, or it was interrupted: gives the role back, and it is offered on at
  *   once ({@link #offerLocked}): to the first queued caller, else to the reader thread if a caller that may not
- *   read waits, else nobody (the reader thread takes it after IDLE_NANOS)
+ *   read waits, else nobody (after IDLE_NANOS the reader thread watches the link and takes the role only when input
+ *   comes while it is still free)
  * </pre>
- * Callers that may not read wait for their ending as before: virtual threads (an interrupted virtual thread blocked
- * in a java.net read closes the socket, JDK 21+), serial links (their reader thread always reads), and calls that
- * expect no reply (a write ends when its bytes are out, which a reading caller would not see until its read ends).
+ * Callers that may not read wait for their ending as before: virtual threads (not tried yet with the NIO link: a
+ * virtual thread waiting in a selector holds its carrier), serial links (their reader thread always reads), and calls
+ * that expect no reply (a write ends when its bytes are out, which a reading caller would not see until its read ends).
  *
  * <p>Bounds. A reading caller's read ends by its own deadline (its call is ended then by the driver thread), and at
- * least every {@link #SLICE_NANOS}, when it checks its interrupt: an interrupted platform thread cancels its call as
- * before, at most 20 ms later than a waiting one. A read error or end of stream drops the link through the same
+ * least every {@link #SLICE_NANOS}; an interrupt ends its wait in the selector at once, and it cancels its call as
+ * a waiting one does. A read error or end of stream drops the link through the same
  * sink calls as on the reader thread; {@code close()} closes the socket, which ends the read at once. Every caller
  * is queued at most once, and leaves the queue when its call ends: the queue is bounded by the callers waiting.
  *
@@ -38,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReadRole {
     /**
-     * How long the read role stays free before the reader thread takes it: 2 ms. Long enough that a caller sending
+     * How long the read role stays free before the reader thread watches the link for input (taking the role only
+     * when input comes while it is still free): 2 ms. Long enough that a caller sending
      * its next request right after the last reply (within microseconds) finds the role free and never wakes the reader
      * thread; short enough that a pushed frame or an end of stream arriving when nobody calls is seen soon (within
      * {@link #HELD_RECHECK_NANOS} plus this after the last call).
@@ -52,7 +54,7 @@ final class ReadRole {
      */
     static final long HELD_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    /** The longest single read of a caller: how late an interrupt of a reading platform thread is seen (20 ms). */
+    /** The longest single wait of a reading caller before it looks at its call again (20 ms). */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final BlockingDriver d;
@@ -208,6 +210,8 @@ final class ReadRole {
                 holding = readOnce(c, io, left);
             }
         } finally {
+            // also when the call ended meanwhile: the role may have been handed to this caller (offerLocked) just
+            // as its call ended, and must be given back and offered on, or nobody would read the link again
             if (holding || parkedEver) {
                 d.lock.lock();
                 try {
@@ -233,10 +237,12 @@ final class ReadRole {
         } catch (IOException | RuntimeException e) {
             err = e;
         }
+        Pump.Claim claim = null;
         d.lock.lock();
         try {
             callerReads++;
             boolean open = io.deliverLocked(n, err);
+            claim = io.takeClaimLocked();
             if (open && !c.future().isDone()) {
                 return true; // keep reading: a slice ended, or other callers' replies came
             }
@@ -246,6 +252,9 @@ final class ReadRole {
             return false;
         } finally {
             d.lock.unlock();
+            if (claim != null) {
+                claim.write(System.nanoTime()); // requests queued behind the replies read: what the socket takes now
+            }
         }
     }
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Three callers on one Modbus link, both clients, RTU (pty) and TCP: unit 1 answers at once, unit 2 answers after
  * 150 ms (its callers wait 100 ms or 1 s at random, so its late replies land while other exchanges run), unit 3 never
  * answers. Every register's value tells its address, so a reply handed to the wrong call shows. Asserted: every
- * value answers its own request, every call ends by its timeout plus 1 s, unit 1 answers every call.
+ * value answers its own request, every call ends by its timeout plus 1 s, unit 1 answers every call, and no call
+ * ends with the link down (nothing here stops reading, so the link is never renewed).
  */
 class ModbusChaosTest {
     static final int CALLS = Integer.getInteger("labwire.modbus.chaos.calls", 40);
@@ -85,15 +86,10 @@ class ModbusChaosTest {
                             if (u == 1) {
                                 wrong.put("unit 1 call " + i, "timed out: " + e.getMessage());
                             }
-                        } catch (dev.labwire.core.LinkDownException e) {
-                            // A 100 ms call whose bytes the serial writer has not finished by its deadline (a loaded
-                            // CI machine, a pty relay that lags) makes the driver renew the link (its stuck-writer
-                            // rule), and a short call made meanwhile ends with the link down. Allowed for the units
-                            // with short timeouts; unit 1 (2 s) must never see it.
-                            if (u == 1) {
-                                wrong.put("unit 1 call " + i, e.toString());
-                            }
                         } catch (RuntimeException e) {
+                            // LinkDownException included, for every unit: a 100 ms call whose bytes are late on a
+                            // loaded machine (a pty relay that lags) just times out; the link is renewed only for a
+                            // write that makes no progress for 1 s (the blocking driver's stuck-writer rule)
                             wrong.put("unit " + u + " call " + i, e.toString());
                         }
                         long took = System.nanoTime() - t0;
