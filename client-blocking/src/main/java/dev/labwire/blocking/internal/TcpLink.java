@@ -99,7 +99,7 @@ final class TcpLink implements Link {
             if (n != 0) {
                 return n;
             }
-            select(readSelector, 0);
+            selectKeepingInterrupt(readSelector);
         }
     }
 
@@ -158,15 +158,24 @@ final class TcpLink implements Link {
     @Override
     public void write(ByteBuffer data) throws IOException {
         while (data.hasRemaining() && ch.write(data) == 0) {
-            if (Thread.interrupted()) { // a select would return at once: wait for the channel, keep the interrupt
-                try {
-                    select(writeSelector(), 0);
-                } finally {
-                    Thread.currentThread().interrupt();
-                }
-            } else {
-                select(writeSelector(), 0);
+            selectKeepingInterrupt(writeSelector());
+        }
+    }
+
+    /**
+     * Waits in {@code s} without a time bound, as an untimed java.net read or write would: an interrupted thread's
+     * {@code select} returns at once, so a loop around it would spin; the interrupt is cleared for the wait and set
+     * again after it. {@link #close()} ends the wait.
+     */
+    private void selectKeepingInterrupt(Selector s) throws IOException {
+        if (Thread.interrupted()) {
+            try {
+                select(s, 0);
+            } finally {
+                Thread.currentThread().interrupt();
             }
+        } else {
+            select(s, 0);
         }
     }
 
