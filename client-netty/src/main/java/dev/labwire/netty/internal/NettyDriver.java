@@ -93,6 +93,7 @@ public final class NettyDriver {
     private boolean draining;
     private boolean drainAgain;
     private ScheduledFuture<?> timer;
+    private final Runnable onTimerTask = this::onTimer;
     private long timerDeadline;
 
     /**
@@ -395,16 +396,18 @@ public final class NettyDriver {
 
     private void armTimer() {
         long deadline = machine.pollTimeoutNanos();
-        if (deadline == Long.MAX_VALUE) {
-            cancelTimer();
+        if (timer != null && timerDeadline <= deadline) {
+            // fires no later than needed; an early handleTimeout does nothing and re-arms. Also when no deadline is
+            // left (a call answered): a sequential caller's next call would arm it again, so keeping it spares a
+            // schedule and a cancel per call, for one idle wake-up per timeout period at most
             return;
         }
-        if (timer != null && timerDeadline <= deadline) {
-            return; // fires no later than needed; an early handleTimeout does nothing and re-arms
+        if (deadline == Long.MAX_VALUE) {
+            return; // no timer, none needed
         }
         cancelTimer();
         timerDeadline = deadline;
-        timer = loop.schedule(this::onTimer, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer = loop.schedule(onTimerTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     void cancelTimer() {
