@@ -94,6 +94,8 @@ public final class NettyDriver {
     private boolean drainAgain;
     private ScheduledFuture<?> timer;
     private final Runnable onTimerTask = this::onTimer;
+    /** How a plain request reaches the core: one object for every call. */
+    private final Requests.Send plainSend = this::sendPlain;
     private long timerDeadline;
 
     /**
@@ -222,7 +224,11 @@ public final class NettyDriver {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
         config.checkPayload(r); // on the caller's thread: a bad command throws at the call
-        return requests.submit(r, now -> conn.send(r, now), convert);
+        return requests.submit(r, plainSend, convert);
+    }
+
+    private long sendPlain(Request r, long nowNanos) {
+        return conn.send(r, nowNanos);
     }
 
     /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request, Function)} otherwise. */
@@ -231,17 +237,17 @@ public final class NettyDriver {
             throw new IllegalStateException("not a bus driver");
         }
         bus.check(address, r);
-        return requests.submit(r, now -> bus.send(address, r, priority, now), convert);
+        return requests.submit(r, (req, now) -> bus.send(address, req, priority, now), convert);
     }
 
     /** As {@link #request(Request, Function)} but through the on-connect hook of link {@code gen}, while its run counts. */
     public <T> CompletableFuture<T> requestHook(Request r, long gen, Function<Event.Reply, ? extends T> convert) {
         config.checkPayload(r);
-        return requests.submit(r, now -> {
+        return requests.submit(r, (req, now) -> {
             if (hook == null || !hook.isCurrent(gen) || dispatch.state() != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", dispatch.lastDownCause());
             }
-            return conn.sendHook(r, now);
+            return conn.sendHook(req, now);
         }, convert);
     }
 
