@@ -47,11 +47,14 @@ final class PyVisaBench {
     private final Loopback b;
     private final String python;
     private final String script;
+    private final java.util.Set<String> parts;
 
-    PyVisaBench(Loopback b, String python, String script) {
+    /** @param parts which workloads to run, of {@code sequential pipelined block instruments} */
+    PyVisaBench(Loopback b, String python, String script, java.util.Set<String> parts) {
         this.b = b;
         this.python = python;
         this.script = script;
+        this.parts = parts;
     }
 
     void run() throws Exception {
@@ -86,7 +89,9 @@ final class PyVisaBench {
             open.add(() -> rawNetty.close().get(10, TimeUnit.SECONDS));
             seq.put("raw Netty (the floor of a Netty client called from another thread)",
                     Loopback.sequential(() -> rawNetty.query().get()));
-            table("Sequential queries, one caller (queries/s)", seq, "PyVISA-py");
+            if (parts.contains("sequential")) {
+                table("Sequential queries, one caller (queries/s)", seq, "PyVISA-py");
+            }
 
             List<String> batch = Collections.nCopies(64, Loopback.COMMAND);
             Map<String, Loopback.Contender> p64 = new LinkedHashMap<>();
@@ -102,15 +107,24 @@ final class PyVisaBench {
             });
             p64.put("labwire Netty (64 pipelined)", seconds -> Loopback.chains(() -> nettyPiped.query(Loopback.COMMAND),
                     nettyPiped.eventLoop(), 64, seconds));
-            table("64 queries (replies/s)", p64, "PyVISA-py (64 sequential)");
+            if (parts.contains("pipelined")) {
+                table("64 queries (replies/s)", p64, "PyVISA-py (64 sequential)");
+            }
 
             String command = "!BLOCK " + BLOCK;
             Map<String, Loopback.Contender> blk = new LinkedHashMap<>();
             blk.put("PyVISA-py", seconds -> python(port, seconds, "block", Integer.toString(BLOCK)));
             blk.put("labwire blocking", mib(() -> blocking.queryBlock(command, BLOCK, Duration.ofSeconds(60)).length));
             blk.put("labwire Netty", mib(() -> netty.queryBlock(command, BLOCK, Duration.ofSeconds(60)).get().length));
-            table("A 10 MiB definite block (MiB/s)", blk, "PyVISA-py");
+            if (parts.contains("block")) {
+                table("A 10 MiB definite block (MiB/s)", blk, "PyVISA-py");
+            }
 
+            if (!parts.contains("instruments")) {
+                netty.close().get(10, TimeUnit.SECONDS);
+                nettyPiped.close().get(10, TimeUnit.SECONDS);
+                return;
+            }
             List<BlockingClient> many = new ArrayList<>();
             List<NettyClient> manyNetty = new ArrayList<>();
             List<RawNettyClient> manyRaw = new ArrayList<>();
