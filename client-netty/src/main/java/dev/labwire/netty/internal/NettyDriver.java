@@ -88,14 +88,14 @@ public final class NettyDriver {
      */
     final Logger wire;
     private final WireTrace trace = new WireTrace();
+    private final Runnable onTimerTask = this::onTimer;
+    /** How a plain request reaches the core: one object for every call. */
+    private final Requests.Send plainSend = this::sendPlain;
 
     // confined to the event loop
     private boolean draining;
     private boolean drainAgain;
     private ScheduledFuture<?> timer;
-    private final Runnable onTimerTask = this::onTimer;
-    /** How a plain request reaches the core: one object for every call. */
-    private final Requests.Send plainSend = this::sendPlain;
     private long timerDeadline;
 
     /**

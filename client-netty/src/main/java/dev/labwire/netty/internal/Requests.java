@@ -38,8 +38,8 @@ final class Requests {
 
     /**
      * Hands {@code r} to the core on the loop with {@code send} (called there with {@code r} and the time; returns the id,
-     * or throws to fail the call). A {@code send} that captures nothing but its driver can be one object for all calls. With callbacks on the user's executor the conversion is a {@code thenApply} stage (see
-     * {@link Call}).
+     * or throws to fail the call); a {@code send} that captures nothing but its driver serves every call. With callbacks
+     * on the user's executor the conversion is a {@code thenApply} stage (see {@link Call}).
      */
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> submit(Request r, Send send, Function<Event.Reply, ? extends T> convert) {

@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes cost no allocation of their own: the core copies its bytes straight into a pooled direct buffer
  * ({@link LinkMachine#pollTransmit(java.nio.ByteBuffer)} into a view of it), which is written with the channel's
  * void promise; a write that fails reaches {@link Inbound#exceptionCaught} like a read that fails, and closes the
- * channel, which the driver sees as the link lost with that cause.
+ * channel, which the driver sees as the link lost with that cause. A drain with nothing to write takes no buffer:
+ * each loop thread keeps one spare first buffer ({@link #takeSpare}).
  */
 final class TcpLink implements Link {
     private static final int IPTOS_LOWDELAY = 0x10;
