@@ -222,6 +222,24 @@ abstract class NettyClientContract {
     }
 
     @Test
+    void theTimerLeftArmedByAnAnsweredCallNeitherEndsALaterCallEarlyNorLate() {
+        // the driver keeps its timer after a call is answered (no schedule and cancel per call): a later call with a
+        // shorter deadline must still end by it, and one with a longer deadline must not end when the old timer fires
+        NettyClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(5))).build());
+        assertThat(await(c.query("*IDN?", Duration.ofSeconds(20)))).isEqualTo(IDN); // leaves a timer ~20 s out
+        mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(900)));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> await(c.query("*OPC?", Duration.ofMillis(200)))).isInstanceOf(RequestTimeoutException.class)
+                .hasMessageContaining("*OPC?");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(850));
+        assertThat(await(c.query("ECHO? next"))).isEqualTo("next"); // the late "1" went to the stale-reply policy
+
+        assertThat(await(c.query("*IDN?", Duration.ofMillis(150)))).isEqualTo(IDN); // leaves a timer ~150 ms out
+        mock.enqueue(MockReply.line("2").delay(Duration.ofMillis(400)));
+        assertThat(await(c.query("*OPC?", Duration.ofSeconds(5)))).isEqualTo("2"); // outlives the old timer
+    }
+
+    @Test
     void theResyncPolicyRecoversFromALateReplyEndToEnd() {
         NettyClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.scpiResync()).build());
         mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(500)));

@@ -79,6 +79,7 @@ public final class Loopback {
               --sizes LIST  block sizes in MiB of the block test (1,10,100)
               --python P    the Python with PyVISA and pyvisa-py, for the pyvisa test (/usr/bin/python3)
               --pyvisa-script F   (benchmarks/scripts/pyvisa_client.py)
+              --pyvisa-parts LIST which side-by-side workloads (sequential,pipelined,block,instruments)
               --out FILE    also write the markdown tables to FILE""";
 
     private Loopback(Map<String, String> o) {
@@ -129,7 +130,8 @@ public final class Loopback {
                 case "block" -> new BlockBench(b).run(b.blockSizes);
                 case "paced" -> new PacedSerialBench(b).run();
                 case "pyvisa" -> new PyVisaBench(b, options.getOrDefault("python", "/usr/bin/python3"),
-                        options.getOrDefault("pyvisa-script", "benchmarks/scripts/pyvisa_client.py")).run();
+                        options.getOrDefault("pyvisa-script", "benchmarks/scripts/pyvisa_client.py"),
+                        java.util.Set.of(options.getOrDefault("pyvisa-parts", "sequential,pipelined,block,instruments").split(","))).run();
                 default -> throw new IllegalArgumentException("unknown test " + t);
             }
         }

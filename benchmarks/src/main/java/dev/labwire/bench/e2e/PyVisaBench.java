@@ -48,11 +48,14 @@ final class PyVisaBench {
     private final Loopback b;
     private final String python;
     private final String script;
+    private final java.util.Set<String> parts;
 
-    PyVisaBench(Loopback b, String python, String script) {
+    /** @param parts which workloads to run, of {@code sequential pipelined block instruments} */
+    PyVisaBench(Loopback b, String python, String script, java.util.Set<String> parts) {
         this.b = b;
         this.python = python;
         this.script = script;
+        this.parts = parts;
     }
 
     void run() throws Exception {
@@ -83,7 +86,13 @@ final class PyVisaBench {
             seq.put("PyVISA-py", seconds -> python(port, seconds, "sequential"));
             seq.put("labwire blocking", Loopback.sequential(() -> blocking.query(Loopback.COMMAND)));
             seq.put("labwire Netty", Loopback.sequential(() -> netty.query(Loopback.COMMAND).get()));
-            table("Sequential queries, one caller (queries/s)", seq, "PyVISA-py");
+            RawNettyClient rawNetty = RawNettyClient.connect(group, port, Loopback.COMMAND).get(10, TimeUnit.SECONDS);
+            open.add(() -> rawNetty.close().get(10, TimeUnit.SECONDS));
+            seq.put("raw Netty (the floor of a Netty client called from another thread)",
+                    Loopback.sequential(() -> rawNetty.query().get()));
+            if (parts.contains("sequential")) {
+                table("Sequential queries, one caller (queries/s)", seq, "PyVISA-py");
+            }
 
             List<String> batch = Collections.nCopies(64, Loopback.COMMAND);
             Map<String, Loopback.Contender> p64 = new LinkedHashMap<>();
@@ -99,18 +108,31 @@ final class PyVisaBench {
             });
             p64.put("labwire Netty (64 pipelined)", seconds -> Loopback.chains(() -> nettyPiped.query(Loopback.COMMAND),
                     nettyPiped.eventLoop(), 64, seconds));
-            table("64 queries (replies/s)", p64, "PyVISA-py (64 sequential)");
+            if (parts.contains("pipelined")) {
+                table("64 queries (replies/s)", p64, "PyVISA-py (64 sequential)");
+            }
 
             String command = "!BLOCK " + BLOCK;
             Map<String, Loopback.Contender> blk = new LinkedHashMap<>();
             blk.put("PyVISA-py", seconds -> python(port, seconds, "block", Integer.toString(BLOCK)));
             blk.put("labwire blocking", mib(() -> blocking.queryBlock(command, BLOCK, Duration.ofSeconds(60)).length));
             blk.put("labwire Netty", mib(() -> netty.queryBlock(command, BLOCK, Duration.ofSeconds(60)).get().length));
-            table("A 10 MiB definite block (MiB/s)", blk, "PyVISA-py");
+            if (parts.contains("block")) {
+                table("A 10 MiB definite block (MiB/s)", blk, "PyVISA-py");
+            }
 
+            if (!parts.contains("instruments")) {
+                netty.close().get(10, TimeUnit.SECONDS);
+                nettyPiped.close().get(10, TimeUnit.SECONDS);
+                return;
+            }
             List<BlockingClient> many = new ArrayList<>();
             List<NettyClient> manyNetty = new ArrayList<>();
+            List<RawNettyClient> manyRaw = new ArrayList<>();
             for (int i = 0; i < INSTRUMENTS; i++) {
+                RawNettyClient raw = RawNettyClient.connect(loop, port, Loopback.COMMAND).get(10, TimeUnit.SECONDS);
+                open.add(() -> raw.close().get(10, TimeUnit.SECONDS));
+                manyRaw.add(raw);
                 many.add(track(open, BlockingClient.open(Loopback.tcp(port), strict).awaitReady(Duration.ofSeconds(10))));
                 NettyClient c = NettyClient.builder(Loopback.tcp(port)).eventLoopGroup(group).config(strict).build();
                 c.ready(Duration.ofSeconds(10)).get();
@@ -137,7 +159,30 @@ final class PyVisaBench {
                 return Loopback.chains(() -> manyNetty.get((int) (k.getAndIncrement() % INSTRUMENTS)).query(Loopback.COMMAND),
                         loop, INSTRUMENTS, seconds);
             });
+            inst.put("raw Netty (100 channels, one event loop)", seconds -> {
+                AtomicLong k = new AtomicLong();
+                return Loopback.chains(() -> manyRaw.get((int) (k.getAndIncrement() % INSTRUMENTS)).query(), loop, INSTRUMENTS, seconds);
+            });
+            Map<String, List<double[]>> serverCpu = new LinkedHashMap<>(); // {ms/s, µs per query} per interval
+            inst.replaceAll((name, c) -> seconds -> {
+                long c0 = server.cpuNanos();
+                long t0 = System.nanoTime();
+                Report.Sample sample = c.measure(seconds);
+                double ms = (server.cpuNanos() - c0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+                serverCpu.computeIfAbsent(name, x -> new ArrayList<>()).add(new double[] {ms, ms * 1000 / sample.perSecond()});
+                return sample;
+            });
             table("100 instruments polled at once (queries/s, all instruments)", inst, "PyVISA-py (100 threads)");
+            b.report.line("The server's CPU while each contender ran (its child JVM, all threads; ms of CPU per second of wall time, "
+                    + "median of the rounds; pinned runs share one CPU, so 1,000 ms/s is all of it):");
+            b.report.line("");
+            b.report.line("| client | server CPU ms/s | server CPU µs per query |");
+            b.report.line("|---|---:|---:|");
+            serverCpu.forEach((name, v) -> {
+                List<double[]> measured = v.subList(Math.max(0, v.size() - b.rounds), v.size()); // not the warm-ups
+                b.report.line("| " + name + " | " + Report.f1(medianOf(measured, 0)) + " | " + Report.f1(medianOf(measured, 1)) + " |");
+            });
+            b.report.line("");
 
             for (NettyClient c : manyNetty) {
                 c.close().get(10, TimeUnit.SECONDS);
@@ -151,6 +196,11 @@ final class PyVisaBench {
             pool.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    private static double medianOf(List<double[]> v, int i) {
+        double[] a = v.stream().mapToDouble(x -> x[i]).sorted().toArray();
+        return a.length == 0 ? Double.NaN : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> open, T t) {

@@ -31,6 +31,17 @@ final class CallbackQueue<T> {
     /** The most items one task on the callback executor runs. */
     static final int BATCH = 64;
 
+    /**
+     * A consumer's signal for an item: {@link #apply} makes the task the callback executor runs; {@link #runNow} runs
+     * the same signal at once on the loop, without a task object (a pushed frame's way when callbacks run on the loop).
+     */
+    interface Sink<T> extends Function<T, Runnable> {
+        /** Runs the signal for {@code item} now; the default runs the task {@link #apply} makes. */
+        default void runNow(T item) {
+            apply(item).run();
+        }
+    }
+
     private final Callbacks callbacks;
     private final String what;
     private final HandOff<T> queue;
@@ -64,6 +75,9 @@ final class CallbackQueue<T> {
         long before = queue.dropped();
         boolean queued = queue.offer(item);
         counted(before);
+        if (queue.dropped() == 0) {
+            return queued; // nothing ever dropped: nothing to report, and no clock read per item
+        }
         long n = queue.dropsToReport(System.nanoTime(), REPORT_INTERVAL_NANOS);
         if (n > 0 && !queue.failed()) { // a FAIL overflow is reported by the queue's owner, which ends the stream
             String format = "{}: {} too slow: {} dropped ({} in all, Overflow.{}, capacity {})";
@@ -138,7 +152,7 @@ final class CallbackQueue<T> {
             try {
                 for (T item; taken < max && !closed && (item = queue.poll()) != null; ) {
                     taken++;
-                    run(signal.apply(item));
+                    runNow(signal, item);
                 }
             } finally {
                 delivering = false;
@@ -172,6 +186,19 @@ final class CallbackQueue<T> {
     /** Delivers every item, now and after each batch: for a consumer without demand (a listener). */
     void deliverAll(Function<? super T, Runnable> signal) {
         deliver(Long.MAX_VALUE, signal, () -> deliverAll(signal));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runNow(Function<? super T, Runnable> signal, T item) {
+        try {
+            if (signal instanceof Sink<?> sink) {
+                ((Sink<? super T>) sink).runNow(item);
+            } else {
+                signal.apply(item).run();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{}: {} threw", callbacks.name(), what, e);
+        }
     }
 
     private void run(Runnable r) {

@@ -88,6 +88,9 @@ public final class NettyDriver {
      */
     final Logger wire;
     private final WireTrace trace = new WireTrace();
+    private final Runnable onTimerTask = this::onTimer;
+    /** How a plain request reaches the core: one object for every call. */
+    private final Requests.Send plainSend = this::sendPlain;
 
     // confined to the event loop
     private boolean draining;
@@ -221,7 +224,11 @@ public final class NettyDriver {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
         config.checkPayload(r); // on the caller's thread: a bad command throws at the call
-        return requests.submit(r, now -> conn.send(r, now), convert);
+        return requests.submit(r, plainSend, convert);
+    }
+
+    private long sendPlain(Request r, long nowNanos) {
+        return conn.send(r, nowNanos);
     }
 
     /** Sends {@code r} to the device at {@code address} on the bus; as {@link #request(Request, Function)} otherwise. */
@@ -230,17 +237,17 @@ public final class NettyDriver {
             throw new IllegalStateException("not a bus driver");
         }
         bus.check(address, r);
-        return requests.submit(r, now -> bus.send(address, r, priority, now), convert);
+        return requests.submit(r, (req, now) -> bus.send(address, req, priority, now), convert);
     }
 
     /** As {@link #request(Request, Function)} but through the on-connect hook of link {@code gen}, while its run counts. */
     public <T> CompletableFuture<T> requestHook(Request r, long gen, Function<Event.Reply, ? extends T> convert) {
         config.checkPayload(r);
-        return requests.submit(r, now -> {
+        return requests.submit(r, (req, now) -> {
             if (hook == null || !hook.isCurrent(gen) || dispatch.state() != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", dispatch.lastDownCause());
             }
-            return conn.sendHook(r, now);
+            return conn.sendHook(req, now);
         }, convert);
     }
 
@@ -395,16 +402,18 @@ public final class NettyDriver {
 
     private void armTimer() {
         long deadline = machine.pollTimeoutNanos();
-        if (deadline == Long.MAX_VALUE) {
-            cancelTimer();
+        if (timer != null && timerDeadline <= deadline) {
+            // fires no later than needed; an early handleTimeout does nothing and re-arms. Also when no deadline is
+            // left (a call answered): a sequential caller's next call would arm it again, so keeping it spares a
+            // schedule and a cancel per call, for one idle wake-up per timeout period at most
             return;
         }
-        if (timer != null && timerDeadline <= deadline) {
-            return; // fires no later than needed; an early handleTimeout does nothing and re-arms
+        if (deadline == Long.MAX_VALUE) {
+            return; // no timer, none needed
         }
         cancelTimer();
         timerDeadline = deadline;
-        timer = loop.schedule(this::onTimer, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer = loop.schedule(onTimerTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     void cancelTimer() {

@@ -43,6 +43,8 @@ public final class PushHub {
     private final Overflow policy;
     private final Runnable onBufferChange;
     private final List<Sub<?>> subs = new ArrayList<>();
+    /** {@link #subs} as an array, made again whenever it changes: what a frame is handed to, without a copy per frame. */
+    private Sub<?>[] current = new Sub<?>[0];
     private boolean completed;
     private int maxBuffered;
     private int subscriptions; // numbers subscribers for log lines
@@ -108,6 +110,7 @@ public final class PushHub {
     private void subscribe(Sub<?> sub) {
         if (!completed) {
             subs.add(sub);
+            current = subs.toArray(new Sub<?>[0]);
         }
         sub.signal(() -> sub.subscriber.onSubscribe(sub));
         if (completed && !sub.cancelled) {
@@ -121,7 +124,10 @@ public final class PushHub {
             droppedUnclaimed++; // single writer: the event loop
             return;
         }
-        for (Sub<?> s : List.copyOf(subs)) {
+        for (Sub<?> s : current) { // a snapshot: a subscriber may cancel (or another subscribe) from onNext
+            if (s.cancelled) {
+                continue;
+            }
             if (!s.items.offer(frame) && s.items.failed()) {
                 s.overflowed();
                 continue;
@@ -138,7 +144,7 @@ public final class PushHub {
 
     /** True when some every-frame subscriber has {@code highWater} frames waiting. */
     boolean wantsPause() {
-        for (Sub<?> s : subs) {
+        for (Sub<?> s : current) {
             if (s.buffered() >= highWater) {
                 return true;
             }
@@ -148,7 +154,7 @@ public final class PushHub {
 
     /** True when every every-frame subscriber is down to half the high-water mark. */
     boolean mayResume() {
-        for (Sub<?> s : subs) {
+        for (Sub<?> s : current) {
             if (s.buffered() > highWater / 2) {
                 return false;
             }
@@ -169,7 +175,8 @@ public final class PushHub {
         final Flow.Subscriber<? super T> subscriber;
         final CallbackQueue<Frame> items;
         private final String what;
-        private final Function<Frame, Runnable> onNext;
+        private final CallbackQueue.Sink<Frame> onNext;
+        private final Runnable emitAgain = this::emit;
         private long demand;
         private boolean cancelled;
         private boolean emitting;
@@ -178,9 +185,22 @@ public final class PushHub {
             this.subscriber = subscriber;
             this.what = what;
             this.items = new CallbackQueue<>(callbacks, what, capacity, policy, warn);
-            this.onNext = f -> {
-                T item = item(f);
-                return guarded(() -> subscriber.onNext(item));
+            this.onNext = new CallbackQueue.Sink<>() {
+                @Override
+                public Runnable apply(Frame f) {
+                    T item = item(f);
+                    return guarded(() -> subscriber.onNext(item));
+                }
+
+                @Override
+                public void runNow(Frame f) { // on the loop: no task object per frame
+                    T item = item(f);
+                    try {
+                        subscriber.onNext(item);
+                    } catch (RuntimeException | Error e) {
+                        threw(e);
+                    }
+                }
             };
         }
 
@@ -218,7 +238,7 @@ public final class PushHub {
         private void drop() {
             if (!cancelled) {
                 cancelled = true;
-                subs.remove(this);
+                removed();
                 items.close();
                 onBufferChange.run();
             }
@@ -241,7 +261,7 @@ public final class PushHub {
             emitting = true;
             boolean took = false;
             try {
-                for (long n; !cancelled && demand > 0 && (n = items.deliver(demand, onNext, this::emit)) > 0; ) {
+                for (long n; !cancelled && demand > 0 && (n = items.deliver(demand, onNext, emitAgain)) > 0; ) {
                     demand -= n;
                     took = true;
                 }
@@ -258,7 +278,7 @@ public final class PushHub {
 
         void terminate() {
             cancelled = true;
-            subs.remove(this);
+            removed();
             signal(subscriber::onComplete);
         }
 
@@ -272,10 +292,19 @@ public final class PushHub {
                 try {
                     r.run();
                 } catch (RuntimeException | Error e) {
-                    LOG.warn("{}: {} threw; cancelling it", callbacks.name(), what, e);
-                    cancel();
+                    threw(e);
                 }
             };
+        }
+
+        private void threw(Throwable e) {
+            LOG.warn("{}: {} threw; cancelling it", callbacks.name(), what, e);
+            cancel();
+        }
+
+        private void removed() {
+            subs.remove(this);
+            current = subs.toArray(new Sub<?>[0]);
         }
     }
 }

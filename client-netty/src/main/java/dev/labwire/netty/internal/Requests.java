@@ -16,9 +16,9 @@ import java.util.function.Function;
  * written: it ends, and its reply goes to the stale-reply policy). After {@code close()} calls fail at once.
  */
 final class Requests {
-    /** Hands a request to the core at {@code nowNanos}; returns its id. */
+    /** Hands request {@code r} to the core at {@code nowNanos}; returns its id. */
     interface Send {
-        long send(long nowNanos);
+        long send(Request r, long nowNanos);
     }
 
     private final NettyDriver driver;
@@ -26,6 +26,7 @@ final class Requests {
     private final EventLoop loop;
     private final Callbacks callbacks;
     private final Calls calls;
+    private final Call.Canceller canceller = this::cancelled; // one for every call: no object per call
 
     Requests(NettyDriver driver, LinkMachine machine, EventLoop loop, Callbacks callbacks, Calls calls) {
         this.driver = driver;
@@ -36,16 +37,16 @@ final class Requests {
     }
 
     /**
-     * Hands {@code r} to the core on the loop with {@code send} (called there with the time; returns the id, or throws
-     * to fail the call). With callbacks on the user's executor the conversion is a {@code thenApply} stage (see
-     * {@link Call}).
+     * Hands {@code r} to the core on the loop with {@code send} (called there with {@code r} and the time; returns the id,
+     * or throws to fail the call); a {@code send} that captures nothing but its driver serves every call. With callbacks
+     * on the user's executor the conversion is a {@code thenApply} stage (see {@link Call}).
      */
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> submit(Request r, Send send, Function<Event.Reply, ? extends T> convert) {
         if (convert != Call.REPLY && callbacks.userExecutor() != null) {
             return Call.relay(callbacks, (Call<Event.Reply>) submit(r, send, Call.REPLY), convert);
         }
-        Call<T> call = Call.of(callbacks, convert, this::cancelled);
+        Call<T> call = Call.of(callbacks, convert, canceller);
         if (driver.isClosed()) {
             call.fail(closedError(r));
         } else if (loop.inEventLoop()) {
@@ -66,7 +67,7 @@ final class Requests {
         }
         long id;
         try {
-            id = send.send(System.nanoTime());
+            id = send.send(r, System.nanoTime());
         } catch (RuntimeException e) {
             callbacks.fail(call, e);
             return;

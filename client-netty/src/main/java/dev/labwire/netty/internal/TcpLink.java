@@ -17,6 +17,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.EOFException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes cost no allocation of their own: the core copies its bytes straight into a pooled direct buffer
  * ({@link LinkMachine#pollTransmit(java.nio.ByteBuffer)} into a view of it), which is written with the channel's
  * void promise; a write that fails reaches {@link Inbound#exceptionCaught} like a read that fails, and closes the
- * channel, which the driver sees as the link lost with that cause.
+ * channel, which the driver sees as the link lost with that cause. A drain with nothing to write takes no buffer:
+ * each loop thread keeps one spare first buffer ({@link #takeSpare}).
  */
 final class TcpLink implements Link {
     private static final int IPTOS_LOWDELAY = 0x10;
@@ -50,6 +53,15 @@ final class TcpLink implements Link {
     private static final int MAX_BUFFER = 64 * 1024;
     /** Up to 4 blocking lookups at once; idle threads end after 10 s. */
     private static final ExecutorService RESOLVER = newResolver();
+    /** Each event loop thread's spare first write buffer ({@link #takeSpare}), released when the thread ends. */
+    private static final FastThreadLocal<ByteBuf> SPARE = new FastThreadLocal<>() {
+        @Override
+        protected void onRemoval(ByteBuf spare) {
+            if (spare != null) {
+                spare.release();
+            }
+        }
+    };
 
     private final NettyDriver driver;
     private final EventLoop loop;
@@ -166,7 +178,10 @@ final class TcpLink implements Link {
     public boolean writeFrom(LinkMachine machine) {
         boolean wrote = false;
         for (int size = FIRST_BUFFER; channel.isWritable(); size = Math.min(2 * size, MAX_BUFFER)) {
-            ByteBuf buf = channel.alloc().ioBuffer(size);
+            ByteBuf buf = size == FIRST_BUFFER ? takeSpare(channel) : null;
+            if (buf == null) {
+                buf = channel.alloc().ioBuffer(size);
+            }
             int room = buf.writableBytes();
             int n;
             try {
@@ -177,7 +192,11 @@ final class TcpLink implements Link {
                 throw e;
             }
             if (n == 0) {
-                buf.release();
+                if (size == FIRST_BUFFER) {
+                    keepSpare(buf);
+                } else {
+                    buf.release();
+                }
                 return wrote;
             }
             if (driver.wire.isTraceEnabled()) {
@@ -191,6 +210,37 @@ final class TcpLink implements Link {
             }
         }
         return wrote; // the channel holds its high-water mark: the rest waits in the core
+    }
+
+    /**
+     * The event loop thread's spare first buffer, if it has one from {@code ch}'s allocator: most drains have nothing to
+     * write (a reply or a pushed frame came in), and a pooled buffer taken and released for nothing on every one of them
+     * cost more than the rest of a pushed frame's trip through the driver. One per loop thread, whatever its links.
+     */
+    private static ByteBuf takeSpare(Channel ch) {
+        ByteBuf spare = SPARE.getIfExists();
+        if (spare == null) {
+            return null;
+        }
+        SPARE.set(null);
+        if (spare.alloc() != ch.alloc()) {
+            spare.release();
+            return null;
+        }
+        return spare;
+    }
+
+    /** Keeps an unused first buffer as the loop thread's spare (releasing the one it replaces, if any). */
+    private static void keepSpare(ByteBuf buf) {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            buf.release(); // a plain thread would never release it
+            return;
+        }
+        ByteBuf old = SPARE.getIfExists();
+        SPARE.set(buf);
+        if (old != null) {
+            old.release();
+        }
     }
 
     @Override

@@ -218,6 +218,51 @@ class PushHubTest {
     }
 
     @Test
+    void subscribersThatCancelOrSubscribeFromOnNextChangeOnlyLaterFrames() throws Exception {
+        // the hub hands a frame to a snapshot of its subscribers: changes made from onNext apply from the next frame
+        PushHub hub = hub(100);
+        Probe<Frame> later = new Probe<>();
+        Probe<Frame> last = new Probe<>();
+        List<String> first = new CopyOnWriteArrayList<>();
+        hub.all().subscribe(new Flow.Subscriber<>() {
+            Flow.Subscription s;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                this.s = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Frame item) {
+                first.add(item.asString());
+                hub.all().subscribe(later); // subscribed on the loop, at once
+                s.cancel();                 // no frame after this one
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                first.add("error " + t);
+            }
+
+            @Override
+            public void onComplete() {
+                first.add("complete");
+            }
+        });
+        subscribe(hub.all(), last);
+        last.subscription.get().request(Long.MAX_VALUE);
+        onLoop(() -> null);
+        push(hub, "a");
+        later.subscription.get().request(Long.MAX_VALUE);
+        push(hub, "b", "c");
+        assertThat(first).containsExactly("a");
+        assertThat(later.signals).containsExactly("subscribed", "b", "c");
+        assertThat(last.signals).containsExactly("subscribed", "a", "b", "c");
+        assertThat(hub.droppedUnclaimed()).isZero();
+    }
+
+    @Test
     void aThrowingSubscriberIsCancelled() throws Exception {
         PushHub hub = hub(10);
         AtomicInteger calls = new AtomicInteger();
