@@ -151,9 +151,11 @@ final class PyVisaBench {
             // the least 100 threads can do: each its own java.net socket, blocking write and read (no timeouts)
             inst.put("raw java.net (100 sockets, 100 threads)", seconds -> Loopback.threads(() -> rawOfThread.get().query(),
                     pool, INSTRUMENTS, seconds));
-            inst.put("labwire blocking (100 clients, 100 threads)", seconds -> Loopback.threads(() -> {
-                return many.get((int) (next.getAndIncrement() % INSTRUMENTS)).query(Loopback.COMMAND);
-            }, pool, INSTRUMENTS, seconds));
+            // each thread its own client, as each PyVISA thread has its own resource and each raw thread its socket
+            ThreadLocal<BlockingClient> clientOfThread = ThreadLocal.withInitial(
+                    () -> many.get((int) (next.getAndIncrement() % INSTRUMENTS)));
+            inst.put("labwire blocking (100 clients, 100 threads)", seconds -> Loopback.threads(
+                    () -> clientOfThread.get().query(Loopback.COMMAND), pool, INSTRUMENTS, seconds));
             inst.put("labwire Netty (100 clients, one event loop)", seconds -> {
                 AtomicLong k = new AtomicLong();
                 return Loopback.chains(() -> manyNetty.get((int) (k.getAndIncrement() % INSTRUMENTS)).query(Loopback.COMMAND),
