@@ -1,6 +1,7 @@
 package dev.labwire.core.frame;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -17,12 +18,20 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Memory: the buffer holds at most {@code maxFrameLength} bytes plus what one {@code receive} call
- * brings, provided {@code next()} is drained after each {@code receive}.
+ * <p>{@code receive} cuts every frame its bytes complete at once, reading a heap buffer in place (see
+ * {@link InputBuffer#borrow}): each frame's bytes are copied once, into the frame. When it returns it keeps no
+ * reference to {@code data}, so the driver may reuse its buffer; the frames and errors wait, in order, for
+ * {@link #next()}.
+ *
+ * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame); the frames cut
+ * by one {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}.
  */
 public final class FrameReader {
+    private static final int STEP = 256;
+
     private final Framer framer;
     private final InputBuffer buffer = new InputBuffer();
+    private final ArrayDeque<FrameResult> ready = new ArrayDeque<>();
     private boolean eof;
 
     /** A reader over {@code framer}, which it alone must use. */
@@ -30,12 +39,33 @@ public final class FrameReader {
         this.framer = Objects.requireNonNull(framer, "framer");
     }
 
-    /** Appends received bytes. */
+    /** Takes every remaining byte of {@code data} and cuts the frames they complete; keeps no reference to it. */
     public void receive(ByteBuffer data) {
         if (eof) {
             throw new IllegalStateException("receive after receiveEof");
         }
-        buffer.append(data);
+        int step = STEP;
+        while (data.hasRemaining()) {
+            if (buffer.isEmpty() && buffer.borrow(data)) {
+                try {
+                    decodeAll();
+                } finally {
+                    buffer.endBorrow();
+                }
+                return;
+            }
+            // an unfinished frame is held: append a little at a time until it is cut, then read the rest in place
+            int n = buffer.append(data, step);
+            decodeAll();
+            buffer.unappend(data, n);
+            step = Math.min(step * 2, 8192);
+        }
+    }
+
+    private void decodeAll() {
+        for (FrameResult r; (r = framer.decode(buffer)) != FrameResult.NeedData.INSTANCE; ) {
+            ready.add(r);
+        }
     }
 
     /** The stream has ended; an unfinished frame will come out of {@link #next()} as a TRUNCATED error. */
@@ -45,7 +75,11 @@ public final class FrameReader {
 
     /** The next frame or framing error, or {@link FrameResult.NeedData#INSTANCE}. */
     public FrameResult next() {
-        return eof ? framer.decodeAtEof(buffer) : framer.decode(buffer);
+        FrameResult r = ready.poll();
+        if (r != null) {
+            return r;
+        }
+        return eof ? framer.decodeAtEof(buffer) : FrameResult.NeedData.INSTANCE;
     }
 
     /** Bytes buffered and not yet part of a frame. */
@@ -53,7 +87,7 @@ public final class FrameReader {
         return buffer.readableBytes();
     }
 
-    /** The backing array's size, for memory-bound checks. */
+    /** The buffer's own array's size, for memory-bound checks. */
     public int bufferCapacity() {
         return buffer.capacity();
     }
