@@ -236,8 +236,27 @@ public final class InputBuffer {
 
     /** Offset of the first {@code value} at or after {@code fromOffset}, or -1 when there is none yet. */
     public int indexOf(byte value, int fromOffset) {
-        int at = firstOf(data, read + Math.max(0, fromOffset), write, value, value);
+        int at = firstOf(data, read + Math.max(0, fromOffset), write, value);
         return at < 0 ? -1 : at - read;
+    }
+
+    /** Index in {@code b[from, to)} of the first byte equal to {@code x}, or -1: {@link #firstOf(byte[], int, int, byte, byte)} for one byte. */
+    static int firstOf(byte[] b, int from, int to, byte x) {
+        long px = (x & 0xFFL) * ONES;
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long wx = (long) LONGS.get(b, i) ^ px;
+            long hit = (wx - ONES) & ~wx & HIGHS;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Offset of the first {@code a} or {@code b} at or after {@code fromOffset}, or -1 (any-EOL line ends). */
@@ -256,7 +275,7 @@ public final class InputBuffer {
      * {@code (w - 0x01..01) & ~w & 0x80..80} sets the high bit of the lowest zero byte exactly (a borrow can only
      * mark bytes above it), so the lowest set bit, read little-endian, is the first match.
      */
-    private static int firstOf(byte[] b, int from, int to, byte x, byte y) {
+    static int firstOf(byte[] b, int from, int to, byte x, byte y) {
         long px = (x & 0xFFL) * ONES;
         long py = (y & 0xFFL) * ONES;
         int i = from;
