@@ -18,31 +18,51 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>{@code receive} cuts every frame its bytes complete at once, reading a heap buffer in place (see
- * {@link InputBuffer#borrow}): each frame's bytes are copied once, into the frame. When it returns it keeps no
- * reference to {@code data}, so the driver may reuse its buffer; the frames and errors wait, in order, for
- * {@link #next()}.
+ * <p>Where the frames are big (the stream so far consumed {@value #IN_PLACE_FROM} bytes or more per frame, as with
+ * blocks, length-field frames, long lines) or one receive brings more than {@value #MAX_APPENDED} bytes,
+ * {@code receive} cuts every frame its bytes complete at once, reading a heap buffer in place (see
+ * {@link InputBuffer#borrow}): each frame's bytes are copied once, into the frame, and the frames wait, in order,
+ * for {@link #next()}. Where they are small, holding them costs more than copying their
+ * bytes, so {@code receive} appends the bytes and {@code next()} cuts the frames. Either way, when {@code receive}
+ * returns it keeps no reference to {@code data}: the driver may reuse its buffer.
  *
- * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame); the frames cut
- * by one {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}.
+ * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame) plus, for small
+ * frames, what one {@code receive} brings (at most {@value #MAX_APPENDED} bytes); the frames cut by one
+ * {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}.
  */
 public final class FrameReader {
     private static final int STEP = 256;
+    /** Bytes consumed per frame from which received bytes are read in place. */
+    static final int IN_PLACE_FROM = 128;
+    /** The most bytes of one receive appended for {@code next()} to cut; more are read in place whatever the frames. */
+    static final int MAX_APPENDED = 64 * 1024;
 
     private final Framer framer;
     private final InputBuffer buffer = new InputBuffer();
     private final ArrayDeque<FrameResult> ready = new ArrayDeque<>();
+    private final int inPlaceFrom;
+    private long results;
     private boolean eof;
 
     /** A reader over {@code framer}, which it alone must use. */
     public FrameReader(Framer framer) {
+        this(framer, IN_PLACE_FROM);
+    }
+
+    /** As {@link #FrameReader(Framer)}, reading in place from {@code inPlaceFrom} bytes per frame (0: always; tests). */
+    FrameReader(Framer framer, int inPlaceFrom) {
         this.framer = Objects.requireNonNull(framer, "framer");
+        this.inPlaceFrom = inPlaceFrom;
     }
 
     /** Takes every remaining byte of {@code data} and cuts the frames they complete; keeps no reference to it. */
     public void receive(ByteBuffer data) {
         if (eof) {
             throw new IllegalStateException("receive after receiveEof");
+        }
+        if (data.remaining() <= MAX_APPENDED && buffer.position() < (results + 1) * inPlaceFrom) {
+            buffer.append(data); // small frames: cut by next()
+            return;
         }
         int step = STEP;
         while (data.hasRemaining()) {
@@ -65,6 +85,7 @@ public final class FrameReader {
     private void decodeAll() {
         for (FrameResult r; (r = framer.decode(buffer)) != FrameResult.NeedData.INSTANCE; ) {
             ready.add(r);
+            results++;
         }
     }
 
@@ -79,7 +100,11 @@ public final class FrameReader {
         if (r != null) {
             return r;
         }
-        return eof ? framer.decodeAtEof(buffer) : FrameResult.NeedData.INSTANCE;
+        r = eof ? framer.decodeAtEof(buffer) : framer.decode(buffer);
+        if (r != FrameResult.NeedData.INSTANCE) {
+            results++;
+        }
+        return r;
     }
 
     /** Bytes buffered and not yet part of a frame. */

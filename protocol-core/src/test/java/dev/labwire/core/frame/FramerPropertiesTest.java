@@ -99,9 +99,12 @@ class FramerPropertiesTest {
             @ForAll long seed) {
         List<byte[]> chunks = Chunking.randomSplit(data, new Random(seed));
         List<String> appended = FramerRun.run(c.make(), chunks, true);
-        List<String> inPlace = FramerRun.runReader(c.make().get(), chunks, true, new Random(seed + 1), reader ->
-                assertThat(reader.bufferedBytes()).as("bytes kept after a receive").isLessThanOrEqualTo(MAX + 16));
+        List<String> inPlace = FramerRun.runReader(new FrameReader(c.make().get(), 0), chunks, true, new Random(seed + 1),
+                reader -> assertThat(reader.bufferedBytes()).as("bytes kept after a receive").isLessThanOrEqualTo(MAX + 16));
         assertThat(inPlace).isEqualTo(appended);
+        List<String> adaptive = FramerRun.runReader(new FrameReader(c.make().get()), chunks, true, new Random(seed + 2),
+                reader -> { });
+        assertThat(adaptive).as("in place for big frames only").isEqualTo(appended);
     }
 
     private static void drain(Framer framer, InputBuffer in, boolean eof) {
@@ -244,6 +247,9 @@ class FramerPropertiesTest {
     private static void assertRoundTrip(Supplier<Framer> framer, byte[] wire, List<String> expected, Random random) {
         List<byte[]> chunks = Chunking.randomSplit(wire, random);
         assertThat(FramerRun.run(framer, chunks, true)).isEqualTo(expected);
-        assertThat(FramerRun.runReader(framer.get(), chunks, true, random, reader -> { })).as("read in place").isEqualTo(expected);
+        assertThat(FramerRun.runReader(new FrameReader(framer.get(), 0), chunks, true, random, reader -> { }))
+                .as("read in place").isEqualTo(expected);
+        assertThat(FramerRun.runReader(new FrameReader(framer.get()), chunks, true, random, reader -> { }))
+                .as("in place for big frames only").isEqualTo(expected);
     }
 }

@@ -59,9 +59,8 @@ public final class FramerRun {
      * {@code receive} returned. The frames are turned into text only at the very end, so a frame still referring to
      * a driver's buffer would show the scribbles. After every receive, {@code afterReceive} sees the reader (bounds).
      */
-    public static List<String> runReader(Framer framer, List<byte[]> chunks, boolean eof, Random random,
+    public static List<String> runReader(FrameReader reader, List<byte[]> chunks, boolean eof, Random random,
             java.util.function.Consumer<FrameReader> afterReceive) {
-        FrameReader reader = new FrameReader(framer);
         List<FrameResult> results = new ArrayList<>();
         for (byte[] chunk : chunks) {
             Lender lender = Lender.of(chunk, random);
