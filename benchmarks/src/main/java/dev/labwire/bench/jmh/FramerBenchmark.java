@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code labwire}: each read handed to {@link FrameReader#receive(ByteBuffer)} in one reused heap
  *       {@code ByteBuffer} (as the blocking driver hands its read buffer to {@code Connection.receive}), then
  *       {@link FrameReader#next()} until it needs data. The entry point a driver uses: since issue 17 it reads the
- *       buffer in place and copies each frame once. Each frame is a {@link Frame} owning a fresh {@code byte[]}.
+ *       buffer in place and copies each frame once where frames are big (see {@link FrameReader}). Each frame is a {@link Frame} owning a fresh {@code byte[]}.
  *       (Until 2026-12-03 this path called {@link InputBuffer#append} and {@link Framer#decode} itself.)</li>
  *   <li>{@code labwireDirect}: the same through a direct {@code ByteBuffer}, as Netty's pooled buffers arrive: the
  *       bytes are appended to the reader's buffer first (two copies per frame byte).</li>
