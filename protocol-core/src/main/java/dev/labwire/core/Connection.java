@@ -51,9 +51,10 @@ import java.util.OptionalLong;
  * {@link Backoff} delay, through {@link #pollTimeout()}.
  *
  * <h2>Memory</h2>
- * Received bytes are taken in chunks of at most {@value #CHUNK} bytes and framed at once, so the input
- * buffer holds at most the current frame limit ({@code maxFrameLength}, or a block request's own limit)
- * plus one chunk, whatever arrives. The queue holds at most {@code maxQueued} requests.
+ * Received bytes are framed at once: a heap {@code ByteBuffer} is read in place while no unfinished frame is
+ * held, other bytes are appended in chunks of at most {@value #CHUNK} bytes, so the input buffer holds at most the
+ * current frame limit ({@code maxFrameLength}, or a block request's own limit) plus one chunk, whatever arrives.
+ * The queue holds at most {@code maxQueued} requests.
  *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
@@ -361,8 +362,13 @@ public final class Connection implements SessionMachine {
     // ------------------------------------------------------------------ inputs: bytes
 
     /**
-     * Bytes arrived from the link; all of {@code data} is consumed. Ignored (dropped) while the link
-     * is not up or a {@link Event.CloseLink} is pending.
+     * Bytes arrived from the link; all of {@code data} is consumed (its position moves to its limit). Ignored
+     * (dropped) while the link is not up or a {@link Event.CloseLink} is pending.
+     *
+     * <p>A heap buffer ({@link ByteBuffer#hasArray()}) is read in place while it is framed, so every frame's bytes
+     * are copied once, into the frame; a direct or read-only buffer is copied into the connection's buffer first.
+     * Either way, when this returns nothing (no frame, event or buffer) refers to {@code data}'s bytes: the driver
+     * may reuse its buffer at once. Its bytes must not change during the call.
      */
     public void receive(ByteBuffer data, long nowNanos) {
         lastNow = nowNanos;

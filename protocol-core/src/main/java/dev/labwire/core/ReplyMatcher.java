@@ -90,9 +90,16 @@ final class ReplyMatcher {
 
     // ------------------------------------------------------------------ bytes in
 
-    /** Takes all of {@code data} in chunks, framing after each, dropping what comes while not reading. */
+    /**
+     * Takes all of {@code data}, framing as it goes, dropping what comes while not reading. While no unfinished frame
+     * is held, a heap buffer is read in place ({@link InputBuffer#borrow}): each frame is copied once, into itself,
+     * and only an unfinished frame's bytes are kept when this returns. Otherwise bytes are appended a few at a time
+     * (at most {@code chunk}, doubling from {@value #FIRST_STEP}) until the held frame is cut; what is left of
+     * them is given back ({@link InputBuffer#unappend}) and read in place. A direct buffer is appended in chunks.
+     */
     void receive(ByteBuffer data, int chunk, long nowNanos) {
         now = nowNanos;
+        int step = Math.min(FIRST_STEP, chunk);
         while (data.hasRemaining()) {
             if (!owner.reading()) {
                 data.position(data.limit());
@@ -110,10 +117,26 @@ final class ReplyMatcher {
                 head.graceDeadline = Math.max(head.graceDeadline, dev.labwire.core.internal.Durations.deadline(nowNanos, graceNanos));
             }
             baseFramer.receiving(input, nowNanos);
-            input.append(data, chunk);
+            if (input.isEmpty() && input.borrow(data)) {
+                try {
+                    decode(false);
+                } finally {
+                    input.endBorrow(); // nothing refers to the driver's buffer after this
+                }
+                continue;
+            }
+            boolean held = !input.isEmpty();
+            int n = input.append(data, held ? step : chunk);
             decode(false);
+            if (held) {
+                input.unappend(data, n);
+                step = Math.min(step * 2, chunk);
+            }
         }
     }
+
+    /** The first append while an unfinished frame is held; doubled at each further append of the same receive. */
+    private static final int FIRST_STEP = 256;
 
     /**
      * A block's trailer still owed comes before the echo of the next write: the device finished its reply before the

@@ -1,6 +1,7 @@
 package dev.labwire.bench.jmh;
 
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.FrameReader;
 import dev.labwire.core.frame.FrameResult;
 import dev.labwire.core.frame.Framer;
 import dev.labwire.core.frame.InputBuffer;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,8 +32,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link FramingCase#framesPerOp()} for the cost per frame ({@link Suite} does, and prints the table).
  *
  * <ul>
- *   <li>{@code labwire}: {@link InputBuffer#append} each read, then {@link Framer#decode} until it needs data.
- *       Each frame is a {@link Frame} owning a fresh {@code byte[]}.</li>
+ *   <li>{@code labwire}: each read handed to {@link FrameReader#receive(ByteBuffer)} in one reused heap
+ *       {@code ByteBuffer} (as the blocking driver hands its read buffer to {@code Connection.receive}), then
+ *       {@link FrameReader#next()} until it needs data. The entry point a driver uses: since issue 17 it reads the
+ *       buffer in place and copies each frame once where frames are big (see {@link FrameReader}). Each frame is a {@link Frame} owning a fresh {@code byte[]}.
+ *       (Until 2026-12-03 this path called {@link InputBuffer#append} and {@link Framer#decode} itself.)</li>
+ *   <li>{@code labwireDirect}: the same through a direct {@code ByteBuffer}, as Netty's pooled buffers arrive: the
+ *       bytes are appended to the reader's buffer first (two copies per frame byte).</li>
  *   <li>{@code netty}: the same buffering done by hand (one heap {@code ByteBuf} that each read is copied into,
  *       {@code discardSomeReadBytes()} after each read, as {@code ByteToMessageDecoder} does) and the decoder's
  *       own {@code decode(ctx, in)}: the decoding algorithm alone. Each frame is a retained slice, released.</li>
@@ -52,7 +59,10 @@ public class FramerBenchmark {
     private byte[] labwireBytes;
     private byte[] nettyBytes;
     private Framer framer;
-    private InputBuffer buffer;
+    private FrameReader reader;
+    private ByteBuffer heapReads;
+    private FrameReader directReader;
+    private ByteBuffer directReads;
     private NettyTwin twin;
     private ByteBuf cumulation;
     private EmbeddedChannel channel;
@@ -63,14 +73,18 @@ public class FramerBenchmark {
         labwireBytes = framing.labwireBytes();
         nettyBytes = framing.nettyBytes();
         framer = framing.newFramer();
-        buffer = new InputBuffer();
+        reader = new FrameReader(framer);
+        heapReads = ByteBuffer.wrap(labwireBytes);
+        directReader = new FrameReader(framing.newFramer());
+        directReads = ByteBuffer.allocateDirect(labwireBytes.length).put(labwireBytes).clear();
         twin = framing.newTwin();
         cumulation = Unpooled.buffer(256);
         sink = new Sink();
         channel = new EmbeddedChannel(framing.newTwin().handler(), sink);
         // the three paths must cut the same number of frames, or the comparison means nothing
         int expected = framing.framesPerOp();
-        check("labwire", labwire(framer, buffer, labwireBytes, null), expected);
+        check("labwire", labwire(reader, heapReads, null), expected);
+        check("labwireDirect", labwire(directReader, directReads, null), expected);
         check("netty", netty(twin, cumulation, nettyBytes, null), expected);
         check("nettyCopy", nettyCopy(twin, cumulation, nettyBytes, null), expected);
         check("nettyChannel", nettyChannel(channel, sink, nettyBytes, null), expected);
@@ -90,7 +104,12 @@ public class FramerBenchmark {
 
     @Benchmark
     public int labwire(Blackhole bh) {
-        return labwire(framer, buffer, labwireBytes, bh);
+        return labwire(reader, heapReads, bh);
+    }
+
+    @Benchmark
+    public int labwireDirect(Blackhole bh) {
+        return labwire(directReader, directReads, bh);
     }
 
     @Benchmark
@@ -108,12 +127,17 @@ public class FramerBenchmark {
         return nettyChannel(channel, sink, nettyBytes, bh);
     }
 
-    /** Feeds {@code data} to a labwire framer in reads; returns the frames cut. {@code bh} may be null. */
-    static int labwire(Framer framer, InputBuffer buffer, byte[] data, Blackhole bh) {
+    /**
+     * Feeds the bytes of {@code reads} (position 0 to capacity) to a {@link FrameReader} in reads, through that one
+     * buffer moved along as a driver's read buffer is refilled; returns the frames cut. {@code bh} may be null.
+     */
+    static int labwire(FrameReader reader, ByteBuffer reads, Blackhole bh) {
         int frames = 0;
-        for (int off = 0; off < data.length; off += FramingCase.READ_SIZE) {
-            buffer.append(data, off, Math.min(FramingCase.READ_SIZE, data.length - off));
-            for (FrameResult r; (r = framer.decode(buffer)) instanceof Frame f; ) {
+        int length = reads.capacity();
+        for (int off = 0; off < length; off += FramingCase.READ_SIZE) {
+            reads.limit(Math.min(off + FramingCase.READ_SIZE, length)).position(off);
+            reader.receive(reads);
+            for (FrameResult r; (r = reader.next()) instanceof Frame f; ) {
                 if (bh != null) {
                     bh.consume(f);
                 }

@@ -131,6 +131,23 @@ public final class CobsFramer implements Framer {
     private FrameResult decodePacket(InputBuffer in, int length) {
         byte[] a = in.array();
         int base = in.readIndex(); // the packet is a[base, base + length), all readable
+        if (length - 1 <= maxFrameLength) {
+            // without a 0xFF code every code but the first stands for a zero where it is: the payload is the packet
+            // after its first code with those codes zeroed, one copy (Arrays.copyOfRange: the array is not zeroed first)
+            byte[] out = Arrays.copyOfRange(a, base + 1, base + length);
+            int code = a[base] & 0xFF;
+            int i = code;
+            while (i < length && code != 0xFF) {
+                code = out[i - 1] & 0xFF;
+                out[i - 1] = 0;
+                i += code;
+            }
+            if (i == length) {
+                in.skip(length + 1);
+                return Frame.wrap(out);
+            }
+            // a 0xFF block or a code past the end: the general decoding below (and its error)
+        }
         long decoded = 0;
         for (int i = 0; i < length; ) {
             int code = a[base + i] & 0xFF;

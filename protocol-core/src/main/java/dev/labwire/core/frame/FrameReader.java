@@ -1,6 +1,7 @@
 package dev.labwire.core.frame;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -17,25 +18,75 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Memory: the buffer holds at most {@code maxFrameLength} bytes plus what one {@code receive} call
- * brings, provided {@code next()} is drained after each {@code receive}.
+ * <p>Where the frames are big (the stream so far consumed {@value #IN_PLACE_FROM} bytes or more per frame, as with
+ * blocks, length-field frames, long lines) or one receive brings more than {@value #MAX_APPENDED} bytes,
+ * {@code receive} cuts every frame its bytes complete at once, reading a heap buffer in place (see
+ * {@link InputBuffer#borrow}): each frame's bytes are copied once, into the frame, and the frames wait, in order,
+ * for {@link #next()}. Where they are small, holding them costs more than copying their
+ * bytes, so {@code receive} appends the bytes and {@code next()} cuts the frames. Either way, when {@code receive}
+ * returns it keeps no reference to {@code data}: the driver may reuse its buffer.
+ *
+ * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame) plus, for small
+ * frames, what one {@code receive} brings (at most {@value #MAX_APPENDED} bytes); the frames cut by one
+ * {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}.
  */
 public final class FrameReader {
+    private static final int STEP = 256;
+    /** Bytes consumed per frame from which received bytes are read in place. */
+    static final int IN_PLACE_FROM = 128;
+    /** The most bytes of one receive appended for {@code next()} to cut; more are read in place whatever the frames. */
+    static final int MAX_APPENDED = 64 * 1024;
+
     private final Framer framer;
     private final InputBuffer buffer = new InputBuffer();
+    private final ArrayDeque<FrameResult> ready = new ArrayDeque<>();
+    private final int inPlaceFrom;
+    private long results;
     private boolean eof;
 
     /** A reader over {@code framer}, which it alone must use. */
     public FrameReader(Framer framer) {
-        this.framer = Objects.requireNonNull(framer, "framer");
+        this(framer, IN_PLACE_FROM);
     }
 
-    /** Appends received bytes. */
+    /** As {@link #FrameReader(Framer)}, reading in place from {@code inPlaceFrom} bytes per frame (0: always; tests). */
+    FrameReader(Framer framer, int inPlaceFrom) {
+        this.framer = Objects.requireNonNull(framer, "framer");
+        this.inPlaceFrom = inPlaceFrom;
+    }
+
+    /** Takes every remaining byte of {@code data} and cuts the frames they complete; keeps no reference to it. */
     public void receive(ByteBuffer data) {
         if (eof) {
             throw new IllegalStateException("receive after receiveEof");
         }
-        buffer.append(data);
+        if (data.remaining() <= MAX_APPENDED && buffer.position() < (results + 1) * inPlaceFrom) {
+            buffer.append(data); // small frames: cut by next()
+            return;
+        }
+        int step = STEP;
+        while (data.hasRemaining()) {
+            if (buffer.isEmpty() && buffer.borrow(data)) {
+                try {
+                    decodeAll();
+                } finally {
+                    buffer.endBorrow();
+                }
+                return;
+            }
+            // an unfinished frame is held: append a little at a time until it is cut, then read the rest in place
+            int n = buffer.append(data, step);
+            decodeAll();
+            buffer.unappend(data, n);
+            step = Math.min(step * 2, 8192);
+        }
+    }
+
+    private void decodeAll() {
+        for (FrameResult r; (r = framer.decode(buffer)) != FrameResult.NeedData.INSTANCE; ) {
+            ready.add(r);
+            results++;
+        }
     }
 
     /** The stream has ended; an unfinished frame will come out of {@link #next()} as a TRUNCATED error. */
@@ -45,7 +96,15 @@ public final class FrameReader {
 
     /** The next frame or framing error, or {@link FrameResult.NeedData#INSTANCE}. */
     public FrameResult next() {
-        return eof ? framer.decodeAtEof(buffer) : framer.decode(buffer);
+        FrameResult r = ready.poll();
+        if (r != null) {
+            return r;
+        }
+        r = eof ? framer.decodeAtEof(buffer) : framer.decode(buffer);
+        if (r != FrameResult.NeedData.INSTANCE) {
+            results++;
+        }
+        return r;
     }
 
     /** Bytes buffered and not yet part of a frame. */
@@ -53,7 +112,7 @@ public final class FrameReader {
         return buffer.readableBytes();
     }
 
-    /** The backing array's size, for memory-bound checks. */
+    /** The buffer's own array's size, for memory-bound checks. */
     public int bufferCapacity() {
         return buffer.capacity();
     }

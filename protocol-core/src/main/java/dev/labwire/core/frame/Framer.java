@@ -61,8 +61,9 @@ public interface Framer {
      * Bytes are about to be appended to {@code in}, having arrived at {@code nowNanos} (the driver's
      * {@code System.nanoTime()} when it read them). Framers whose frame boundary is a silence on the line
      * (Modbus RTU's 3.5 character times) note it here; the bytes readable in {@code in} now all arrived
-     * earlier. Called by a connection before every append of received bytes to the framer it was built with;
-     * the default ignores time.
+     * earlier. Called by a connection before every append (or {@link InputBuffer#borrow borrow}) of received bytes
+     * to the framer it was built with, possibly more than once for the bytes of one receive (with the same
+     * {@code nowNanos}); the default ignores time.
      */
     default void receiving(InputBuffer in, long nowNanos) {
     }

@@ -20,11 +20,31 @@ import java.util.Objects;
  * is the absolute number of bytes consumed since the buffer was made; framers keep their scan progress
  * as absolute positions so that they never rescan bytes, even when someone else consumed bytes in between.
  *
- * <p>Capacity grows to hold what is appended and is never larger than the largest readable amount seen
- * (rounded up to a power of two). A buffer that is emptied keeps its array. Not thread-safe.
+ * <p><b>Borrowing.</b> Received bytes reach a frame with one copy, not two, when the buffer reads them where
+ * the driver put them: while the buffer is empty, {@link #borrow(ByteBuffer)} makes the remaining bytes of a
+ * heap buffer the readable bytes, without copying; framers cut frames straight from them (each {@link Frame}
+ * copies its own bytes out); {@link #endBorrow()} then copies only the bytes no framer consumed (an unfinished
+ * frame, at most about one frame limit) into the buffer's own array and moves the lender's position to its
+ * limit. After {@code endBorrow()} nothing refers to the lender's array: the driver may reuse it. Between the
+ * two calls the lender's bytes must not change. {@link #unappend} gives the last appended bytes back to their
+ * source when they are all that is left, so that a driver can borrow again from there.
+ *
+ * <pre>{@code
+ * if (buffer.isEmpty() && buffer.borrow(src)) {      // src: a heap ByteBuffer from the driver
+ *     try { decodeAll(buffer); } finally { buffer.endBorrow(); }   // src fully consumed; the tail is owned
+ * } else {
+ *     buffer.append(src); decodeAll(buffer);
+ * }
+ * }</pre>
+ *
+ * <p>Capacity grows to hold what is appended (or left after a borrow) and is never larger than the largest
+ * readable amount seen (rounded up to a power of two); a borrow never grows it beyond what is left. A buffer
+ * that is emptied keeps its array. Not thread-safe.
  */
 public final class InputBuffer {
-    private byte[] data;
+    private byte[] own;         // the buffer's own array
+    private byte[] data;        // own, or the lender's array during a borrow
+    private ByteBuffer lender;  // non-null during a borrow
     private int read;
     private int write;
     private long base; // absolute position of data[0]
@@ -39,7 +59,73 @@ public final class InputBuffer {
         if (initialCapacity <= 0) {
             throw new IllegalArgumentException("initialCapacity must be positive: " + initialCapacity);
         }
-        data = new byte[initialCapacity];
+        own = new byte[initialCapacity];
+        data = own;
+    }
+
+    /**
+     * Makes the remaining bytes of {@code src} this buffer's readable bytes without copying them, until
+     * {@link #endBorrow()}; {@code src}'s position does not move until then. Only when this buffer is empty and
+     * {@code src} has an accessible array ({@link ByteBuffer#hasArray()}: a heap buffer, not read-only) and
+     * remaining bytes; otherwise nothing happens and it returns false (append instead). Fails with
+     * {@link IllegalStateException} during a borrow.
+     */
+    public boolean borrow(ByteBuffer src) {
+        Objects.requireNonNull(src, "src");
+        if (lender != null) {
+            throw new IllegalStateException("already borrowing; call endBorrow() first");
+        }
+        if (write != read || !src.hasArray() || !src.hasRemaining()) {
+            return false;
+        }
+        long pos = position();
+        data = src.array();
+        read = src.arrayOffset() + src.position();
+        write = src.arrayOffset() + src.limit();
+        base = pos - read;
+        lender = src;
+        return true;
+    }
+
+    /** True between {@link #borrow} and {@link #endBorrow}. */
+    public boolean isBorrowing() {
+        return lender != null;
+    }
+
+    /**
+     * Ends a borrow: the bytes still readable are copied into this buffer's own array (growing it to hold them) and
+     * the lender's position moves to its limit (all its bytes are taken). Nothing refers to the lender afterwards.
+     * Does nothing when not borrowing.
+     */
+    public void endBorrow() {
+        if (lender == null) {
+            return;
+        }
+        ByteBuffer src = lender;
+        lender = null;
+        ownReadable(0);
+        src.position(src.limit());
+    }
+
+    /**
+     * Gives the last {@code n} appended bytes back to {@code src}, which they were appended from by the last
+     * {@link #append(ByteBuffer, int)}, when they are all that is readable: the readable bytes are dropped and
+     * {@code src}'s position moves back over them, so the buffer is empty and the same bytes can be borrowed from
+     * {@code src} at the same {@link #position()}. Framers keep their progress as absolute positions, so none
+     * rescans or loses anything. Returns how many bytes were given back: 0 when more than {@code n} bytes are
+     * readable (older bytes remain), nothing is readable, during a borrow, or when {@code src} cannot be borrowed
+     * (no accessible array: giving its bytes back would only make the caller append them again).
+     */
+    public int unappend(ByteBuffer src, int n) {
+        Objects.requireNonNull(src, "src");
+        int r = write - read;
+        if (lender != null || r == 0 || r > n || r > src.position() || !src.hasArray()) {
+            return 0;
+        }
+        src.position(src.position() - r);
+        write = read;
+        skip(0);
+        return r;
     }
 
     /** Appends every remaining byte of {@code src}, advancing its position. */
@@ -74,14 +160,32 @@ public final class InputBuffer {
     }
 
     private void ensureWritable(int n) {
+        if (data != own) {
+            ownReadable(n);
+        }
         if (data.length - write >= n) {
             return;
         }
         int readable = write - read;
         if (data.length - readable >= n && read > 0) {
             System.arraycopy(data, read, data, 0, readable);
+            base += read;
+            write = readable;
+            read = 0;
         } else {
-            long need = (long) readable + n;
+            ownReadable(n);
+        }
+    }
+
+    /**
+     * Moves the readable bytes to the start of this buffer's own array, grown (to a power of two) when it cannot
+     * hold them and {@code extra} more; afterwards {@code data} is the own array.
+     */
+    private void ownReadable(int extra) {
+        int readable = write - read;
+        long need = (long) readable + extra;
+        byte[] to = own;
+        if (need > own.length) {
             if (need > Integer.MAX_VALUE - 8) {
                 throw new IllegalStateException("input buffer cannot hold " + need + " bytes");
             }
@@ -89,10 +193,11 @@ public final class InputBuffer {
             if (cap < 0 || cap > Integer.MAX_VALUE - 8) {
                 cap = Integer.MAX_VALUE - 8;
             }
-            byte[] grown = new byte[cap];
-            System.arraycopy(data, read, grown, 0, readable);
-            data = grown;
+            to = new byte[cap];
         }
+        System.arraycopy(data, read, to, 0, readable);
+        own = to;
+        data = to;
         base += read;
         write = readable;
         read = 0;
@@ -113,9 +218,9 @@ public final class InputBuffer {
         return base + read;
     }
 
-    /** Current size of the backing array, for memory checks. */
+    /** Current size of the buffer's own array, for memory checks (a borrowed array is not counted). */
     public int capacity() {
-        return data.length;
+        return own.length;
     }
 
     /** The byte at {@code offset} from the read index. */
@@ -131,8 +236,27 @@ public final class InputBuffer {
 
     /** Offset of the first {@code value} at or after {@code fromOffset}, or -1 when there is none yet. */
     public int indexOf(byte value, int fromOffset) {
-        int at = firstOf(data, read + Math.max(0, fromOffset), write, value, value);
+        int at = firstOf(data, read + Math.max(0, fromOffset), write, value);
         return at < 0 ? -1 : at - read;
+    }
+
+    /** Index in {@code b[from, to)} of the first byte equal to {@code x}, or -1: {@link #firstOf(byte[], int, int, byte, byte)} for one byte. */
+    static int firstOf(byte[] b, int from, int to, byte x) {
+        long px = (x & 0xFFL) * ONES;
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long wx = (long) LONGS.get(b, i) ^ px;
+            long hit = (wx - ONES) & ~wx & HIGHS;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Offset of the first {@code a} or {@code b} at or after {@code fromOffset}, or -1 (any-EOL line ends). */
@@ -151,7 +275,7 @@ public final class InputBuffer {
      * {@code (w - 0x01..01) & ~w & 0x80..80} sets the high bit of the lowest zero byte exactly (a borrow can only
      * mark bytes above it), so the lowest set bit, read little-endian, is the first match.
      */
-    private static int firstOf(byte[] b, int from, int to, byte x, byte y) {
+    static int firstOf(byte[] b, int from, int to, byte x, byte y) {
         long px = (x & 0xFFL) * ONES;
         long py = (y & 0xFFL) * ONES;
         int i = from;
@@ -263,6 +387,7 @@ public final class InputBuffer {
 
     @Override
     public String toString() {
-        return "InputBuffer[position=" + position() + ", readable=" + readableBytes() + ", capacity=" + data.length + "]";
+        return "InputBuffer[position=" + position() + ", readable=" + readableBytes() + ", capacity=" + own.length
+                + (lender != null ? ", borrowing" : "") + "]";
     }
 }

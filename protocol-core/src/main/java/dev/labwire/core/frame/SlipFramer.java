@@ -111,6 +111,15 @@ public final class SlipFramer implements Framer {
                 }
                 continue;
             }
+            if (length == 0) {
+                FrameResult whole = wholePacket(in);
+                if (whole != null) {
+                    return whole;
+                }
+                if (in.isEmpty()) {
+                    break;
+                }
+            }
             // a run of plain bytes up to the next END or ESC (eight bytes at a time), copied at once
             int at = in.indexOfEither(END, ESC, 0);
             int run = at < 0 ? in.readableBytes() : at;
@@ -139,6 +148,86 @@ public final class SlipFramer implements Framer {
         }
         return FrameResult.NeedData.INSTANCE;
     }
+
+    /**
+     * A packet whose END is readable, decoded straight from the buffer into its frame's array (one copy, runs between
+     * escapes copied whole): the frame; null after an empty packet (skipped) or when the packet needs the byte-wise
+     * path below (no END yet, too long, a bad escape: that path reports the first error in stream order). Empty
+     * packets before it (flush ENDs) are skipped.
+     */
+    private FrameResult wholePacket(InputBuffer in) {
+        byte[] a;
+        int from;
+        int end;
+        while (true) {
+            a = in.array();
+            from = in.readIndex();
+            int to = from + in.readableBytes();
+            end = from == to ? -1 : InputBuffer.firstOf(a, from, to, END);
+            if (end < 0) {
+                return null;
+            }
+            if (end > from) {
+                break;
+            }
+            in.skip(1); // an empty packet (a flush END): skipped
+        }
+        int escapes = count(a, from, end, ESC);
+        int decoded = end - from - escapes;
+        if (decoded > maxFrameLength) {
+            return null;
+        }
+        byte[] out;
+        if (escapes == 0) {
+            out = Arrays.copyOfRange(a, from, end); // one copy, the array not zeroed first
+        } else {
+            out = new byte[decoded];
+            int w = 0;
+            int i = from;
+            while (true) {
+                int esc = escapes == 0 ? -1 : InputBuffer.firstOf(a, i, end, ESC);
+                int run = (esc < 0 ? end : esc) - i;
+                System.arraycopy(a, i, out, w, run);
+                w += run;
+                if (esc < 0) {
+                    break;
+                }
+                byte next = esc + 1 < end ? a[esc + 1] : END;
+                if (next == ESC_END) {
+                    out[w++] = END;
+                } else if (next == ESC_ESC) {
+                    out[w++] = ESC;
+                } else {
+                    return null; // a bad escape: the byte-wise path reports it where it is
+                }
+                i = esc + 2;
+                escapes--;
+            }
+        }
+        in.skip(end - from + 1);
+        return Frame.wrap(out);
+    }
+
+    /** Number of bytes equal to {@code x} in {@code b[from, to)}, eight at a time (exact: no borrow between bytes). */
+    private static int count(byte[] b, int from, int to, byte x) {
+        long px = (x & 0xFFL) * 0x0101010101010101L;
+        int n = 0;
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long v = (long) LONGS.get(b, i) ^ px;
+            long t = (v & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL; // high bit set in every non-zero low-7 byte
+            n += Long.bitCount(~(t | v | 0x7F7F7F7F7F7F7F7FL)); // high bit left only in zero bytes
+        }
+        for (; i < to; i++) {
+            if (b[i] == x) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Copies and consumes the {@code run} plain bytes at the head of {@code in} into the packet; past

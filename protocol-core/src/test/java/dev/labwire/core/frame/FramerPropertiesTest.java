@@ -89,6 +89,24 @@ class FramerPropertiesTest {
         assertThat(framer.decodeAtEof(in)).isEqualTo(FrameResult.NeedData.INSTANCE);
     }
 
+    /**
+     * The same noise through {@link FrameReader#receive}, which reads heap buffers in place: exactly what appending
+     * gives, frames intact although every buffer is overwritten after its receive, and no more than
+     * {@code maxFrameLength + 16} bytes kept (an oversized frame is refused, not stored) whatever the buffers hold.
+     */
+    @Property(tries = 10_000)
+    void readingInPlaceGivesWhatAppendingGives(@ForAll("framers") Case c, @ForAll("noise") byte[] data,
+            @ForAll long seed) {
+        List<byte[]> chunks = Chunking.randomSplit(data, new Random(seed));
+        List<String> appended = FramerRun.run(c.make(), chunks, true);
+        List<String> inPlace = FramerRun.runReader(new FrameReader(c.make().get(), 0), chunks, true, new Random(seed + 1),
+                reader -> assertThat(reader.bufferedBytes()).as("bytes kept after a receive").isLessThanOrEqualTo(MAX + 16));
+        assertThat(inPlace).isEqualTo(appended);
+        List<String> adaptive = FramerRun.runReader(new FrameReader(c.make().get()), chunks, true, new Random(seed + 2),
+                reader -> { });
+        assertThat(adaptive).as("in place for big frames only").isEqualTo(appended);
+    }
+
     private static void drain(Framer framer, InputBuffer in, boolean eof) {
         for (int guard = 0; guard < 100_000; guard++) {
             FrameResult r = eof ? framer.decodeAtEof(in) : framer.decode(in);
@@ -229,5 +247,9 @@ class FramerPropertiesTest {
     private static void assertRoundTrip(Supplier<Framer> framer, byte[] wire, List<String> expected, Random random) {
         List<byte[]> chunks = Chunking.randomSplit(wire, random);
         assertThat(FramerRun.run(framer, chunks, true)).isEqualTo(expected);
+        assertThat(FramerRun.runReader(new FrameReader(framer.get(), 0), chunks, true, random, reader -> { }))
+                .as("read in place").isEqualTo(expected);
+        assertThat(FramerRun.runReader(new FrameReader(framer.get()), chunks, true, random, reader -> { }))
+                .as("in place for big frames only").isEqualTo(expected);
     }
 }

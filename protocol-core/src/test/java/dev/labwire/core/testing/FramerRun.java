@@ -1,12 +1,15 @@
 package dev.labwire.core.testing;
 
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.frame.FrameReader;
 import dev.labwire.core.frame.FrameResult;
 import dev.labwire.core.frame.Framer;
 import dev.labwire.core.frame.FramingError;
 import dev.labwire.core.frame.InputBuffer;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +51,49 @@ public final class FramerRun {
             }
         }
         throw new AssertionError("framer never said NeedData: it loops");
+    }
+
+    /**
+     * What {@code framer} gives for {@code chunks} fed through a {@link FrameReader}, the way a driver feeds a
+     * connection: each chunk in a buffer of a random kind ({@link Lender}), which is overwritten as soon as
+     * {@code receive} returned. The frames are turned into text only at the very end, so a frame still referring to
+     * a driver's buffer would show the scribbles. After every receive, {@code afterReceive} sees the reader (bounds).
+     */
+    public static List<String> runReader(FrameReader reader, List<byte[]> chunks, boolean eof, Random random,
+            java.util.function.Consumer<FrameReader> afterReceive) {
+        List<FrameResult> results = new ArrayList<>();
+        for (byte[] chunk : chunks) {
+            Lender lender = Lender.of(chunk, random);
+            ByteBuffer b = lender.buffer();
+            int limit = b.limit();
+            reader.receive(b);
+            if (b.position() != limit || b.limit() != limit) {
+                throw new AssertionError("receive left " + b + " (limit was " + limit + ")");
+            }
+            lender.scribble();
+            afterReceive.accept(reader);
+            for (FrameResult r; (r = reader.next()) != FrameResult.NeedData.INSTANCE; ) {
+                results.add(r);
+            }
+        }
+        if (eof) {
+            reader.receiveEof();
+            for (int guard = 0; ; guard++) {
+                FrameResult r = reader.next();
+                if (r == FrameResult.NeedData.INSTANCE) {
+                    break;
+                }
+                if (guard > 1_000_000) {
+                    throw new AssertionError("reader never said NeedData at end of stream: it loops");
+                }
+                results.add(r);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (FrameResult r : results) {
+            out.add(r instanceof Frame f ? f.asString() : "!" + ((FramingError) r).exception().kind());
+        }
+        return out;
     }
 
     /** Shorthand for a text fixture's bytes (ISO-8859-1). */
