@@ -40,6 +40,7 @@ class PrologixBusTest {
     private MockPrologix adapter;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final AtomicInteger downs = new AtomicInteger();
+    private final AtomicReference<Duration> meterDelay = new AtomicReference<>(Duration.ZERO);
 
     @AfterEach
     void stop() throws Exception {
@@ -68,6 +69,7 @@ class PrologixBusTest {
                     }
                     return c.equals("VOLT?") ? MockReply.line(volt.get()) : null;
                 })
+                .instrument(8, c -> c.equals("MEAS?") ? MockReply.line("+3.14159E+00").delay(meterDelay.get()) : null)
                 .instrument(9, c -> c.startsWith("ECHO ") ? MockReply.bytes(c.substring(5).getBytes(ISO_8859_1)) : null)
                 .instrument(6, c -> {   // a slow meter: its first reading comes after the adapter gave up reading
                     int n = meas.incrementAndGet();
@@ -154,6 +156,26 @@ class PrologixBusTest {
         assertThat(bus.device(6).query("MEAS?")).isEqualTo("reading-2");   // reading-1 was cleared, never delivered
         assertThat(adapter.clears(6)).isEqualTo(1);
         assertThat(bus.device(5).query("*IDN?")).isEqualTo("ACME,DMM,5");
+    }
+
+    /**
+     * A talker that starts late and breaks off (MockPrologix.breakOff): the call has timed out when "+3.14" comes,
+     * and the adapter's read timeout ends the read with no terminator. The call times out, and the next device's caller gets exactly its own reply, never
+     * "+3.14ACME,DMM,5"; the meter's next query (after ++clr) gets a whole reading.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "pty"})
+    void aReplyThatBreaksOffNeverPrefixesTheNextDevicesReply(String kind) {
+        BlockingBus bus = bus(kind);
+        adapter.breakOff(8, 5);
+        meterDelay.set(Duration.ofMillis(150));   // it starts talking after the call's 100 ms, within the adapter's 200 ms
+        assertThatThrownBy(() -> bus.device(8).query("MEAS?", Duration.ofMillis(100)))
+                .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("MEAS?");
+        assertThat(bus.device(5).query("*IDN?")).isEqualTo("ACME,DMM,5");
+        adapter.breakOff(8, 0);
+        meterDelay.set(Duration.ZERO);
+        assertThat(bus.device(8).query("MEAS?")).isEqualTo("+3.14159E+00");
+        assertThat(adapter.clears(8)).isEqualTo(1);
     }
 
     @ParameterizedTest

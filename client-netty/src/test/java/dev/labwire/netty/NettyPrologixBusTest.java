@@ -43,6 +43,7 @@ class NettyPrologixBusTest {
     private MockPrologix adapter;
     private final List<NettyBus> open = new ArrayList<>();
     private final AtomicInteger downs = new AtomicInteger();
+    private final AtomicReference<Duration> meterDelay = new AtomicReference<>(Duration.ZERO);
 
     @AfterEach
     void stop() throws Exception {
@@ -71,6 +72,7 @@ class NettyPrologixBusTest {
                     }
                     return c.equals("VOLT?") ? MockReply.line(volt.get()) : null;
                 })
+                .instrument(8, c -> c.equals("MEAS?") ? MockReply.line("+3.14159E+00").delay(meterDelay.get()) : null)
                 .instrument(9, c -> c.startsWith("ECHO ") ? MockReply.bytes(c.substring(5).getBytes(ISO_8859_1)) : null)
                 .instrument(6, c -> {   // a slow meter: its first reading comes after the adapter gave up reading
                     int n = meas.incrementAndGet();
@@ -162,6 +164,27 @@ class NettyPrologixBusTest {
         assertThat(bus.device(6).query("MEAS?").join()).isEqualTo("reading-2");   // reading-1 was cleared, never delivered
         assertThat(adapter.clears(6)).isEqualTo(1);
         assertThat(bus.device(5).query("*IDN?").join()).isEqualTo("ACME,DMM,5");
+    }
+
+    /**
+     * A talker that starts late and breaks off (MockPrologix.breakOff): the call has timed out when "+3.14" comes,
+     * and the adapter's read timeout ends the read with no terminator. The call times out, and the next device's caller gets exactly its own reply, never
+     * "+3.14ACME,DMM,5"; the meter's next query (after ++clr) gets a whole reading.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "pty"})
+    void aReplyThatBreaksOffNeverPrefixesTheNextDevicesReply(String kind) {
+        NettyBus bus = bus(kind);
+        adapter.breakOff(8, 5);
+        meterDelay.set(Duration.ofMillis(150));   // it starts talking after the call's 100 ms, within the adapter's 200 ms
+        assertThatThrownBy(() -> bus.device(8).query("MEAS?", Duration.ofMillis(100)).join())
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(RequestTimeoutException.class)
+                .hasMessageContaining("MEAS?");
+        assertThat(bus.device(5).query("*IDN?").join()).isEqualTo("ACME,DMM,5");
+        adapter.breakOff(8, 0);
+        meterDelay.set(Duration.ZERO);
+        assertThat(bus.device(8).query("MEAS?").join()).isEqualTo("+3.14159E+00");
+        assertThat(adapter.clears(8)).isEqualTo(1);
     }
 
     @ParameterizedTest

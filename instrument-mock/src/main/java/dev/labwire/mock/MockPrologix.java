@@ -69,6 +69,8 @@ public final class MockPrologix implements AutoCloseable {
         volatile long outputAt;
         volatile int statusByte;
         volatile int clears;
+        /** Talks at most this many bytes in one read, then stalls until the adapter's read timeout; 0: no limit. */
+        volatile int breakOff;
         final java.util.concurrent.atomic.AtomicInteger triggers = new java.util.concurrent.atomic.AtomicInteger();
 
         Instrument(Function<String, MockReply> responder) {
@@ -171,6 +173,20 @@ public final class MockPrologix implements AutoCloseable {
             throw new IllegalArgumentException("GPIB primary address " + pad + " is out of range 0..30");
         }
         instruments.put(pad, new Instrument(responder));
+        return this;
+    }
+
+    /**
+     * A fault: the instrument at {@code pad} talks at most {@code bytes} bytes of its reply in one {@code ++read}, then
+     * stalls (a slow or hung talker), so the adapter's read timeout ends the read and the host gets those bytes with
+     * no terminator; the rest stays in the instrument's output queue (until a {@code ++clr} or a later read).
+     * {@code 0} turns the fault off.
+     */
+    public MockPrologix breakOff(int pad, int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("breakOff takes a byte count of 0 or more: " + bytes);
+        }
+        instrument(pad).breakOff = bytes;
         return this;
     }
 
@@ -451,6 +467,7 @@ public final class MockPrologix implements AutoCloseable {
             return;
         }
         byte[] send;
+        boolean brokeOff;
         synchronized (i) {
             long giveUp = System.nanoTime() + readTmoMs * 1_000_000L;
             for (long now = System.nanoTime(); !(i.output.length > 0 && i.outputAt <= now) && now < giveUp; now = System.nanoTime()) {
@@ -476,11 +493,18 @@ public final class MockPrologix implements AutoCloseable {
                     }
                 }
             }
+            brokeOff = i.breakOff > 0 && n > i.breakOff;
+            if (brokeOff) {
+                n = i.breakOff;
+            }
             send = java.util.Arrays.copyOf(o, n);
             i.output = java.util.Arrays.copyOfRange(o, n, o.length);
         }
         out.write(send);
         out.flush();
+        if (brokeOff) {
+            idle(readTmoMs);   // the adapter waits for the rest of the message until its read timeout
+        }
     }
 
     /** The adapter is busy for {@code ms} (waiting for an instrument that does not answer). */

@@ -88,7 +88,7 @@ public final class Connection implements SessionMachine {
     private int failures;
 
     static {
-        dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new);
+        dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new, c -> c.matcher.dropUnowedPartialFrame());
     }
 
     /**

@@ -177,6 +177,22 @@ final class ReplyMatcher {
         zombies = 0;
     }
 
+    /**
+     * Drops the bytes of an unfinished frame while nothing is owed (no reply, no echo, not even to a zombie): the
+     * broken-off end of a late answer, which would otherwise become the start of the next reply. Reported as
+     * {@link Event.DiscardReason#LATE_REPLY}. Does nothing while anything is awaited.
+     */
+    void dropUnowedPartialFrame() {
+        if (awaited() != null) {
+            return;
+        }
+        int n = input.readableBytes();
+        if (n > 0) {
+            events.add(new Event.Discarded(Frame.of(input.take(n)), Event.DiscardReason.LATE_REPLY));
+        }
+        restartFraming();
+    }
+
     private void restartFraming() {
         input.clear();
         baseFramer.reset();

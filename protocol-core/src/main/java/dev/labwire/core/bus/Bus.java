@@ -113,6 +113,8 @@ public final class Bus implements LinkMachine {
     private long nextId;
     private long lastNow;
     private long sendAt = Long.MIN_VALUE;
+    /** A quiet time after a timeout is running: when it ends, an unfinished frame left in the connection is dropped. */
+    private boolean dropAfterQuiet;
     private boolean wireWasBusy;
     /** What {@link #pollTransmit(ByteBuffer)} could not fit of the last request handed out, or null. */
     private ByteBuffer rest;
@@ -405,6 +407,10 @@ public final class Bus implements LinkMachine {
             return null;
         }
         if (conn.state() == State.READY && conn.queuedCount() == 0 && !conn.isWireBusy()) {
+            if (dropAfterQuiet) { // what came of a late answer in the quiet time and broke off is no reply's start
+                dropAfterQuiet = false;
+                dev.labwire.core.internal.CoreAccess.dropUnowedPartialFrame(conn);
+            }
             expireQueued();
             submitNext();
         }
@@ -671,8 +677,10 @@ public final class Bus implements LinkMachine {
         if (addressing.clearAfterTimeout(item.address).length > 0) {
             toClear.add(item.address); // bounded by the addresses in use
         }
-        addressing.quietAfterTimeout(item.address).ifPresent(d ->
-                sendAt = Math.max(sendAt, saturatedAdd(lastNow, dev.labwire.core.internal.Durations.nanos(d))));
+        addressing.quietAfterTimeout(item.address).ifPresent(d -> {
+            sendAt = Math.max(sendAt, saturatedAdd(lastNow, dev.labwire.core.internal.Durations.nanos(d)));
+            dropAfterQuiet = true;
+        });
     }
 
     private Event decode(Item item, List<Frame> frames) {

@@ -10,16 +10,28 @@ import java.util.function.BiFunction;
  */
 public final class CoreAccess {
     private static volatile BiFunction<ConnectionConfig, ReplyFilter, Connection> connections;
+    private static volatile java.util.function.Consumer<Connection> partialDropper;
 
     private CoreAccess() {
     }
 
     /** Called once by {@link Connection}'s class initialiser. */
-    public static void registerConnections(BiFunction<ConnectionConfig, ReplyFilter, Connection> factory) {
+    public static void registerConnections(BiFunction<ConnectionConfig, ReplyFilter, Connection> factory,
+            java.util.function.Consumer<Connection> dropUnowedPartialFrame) {
         if (connections != null) {
             throw new IllegalStateException("already registered");
         }
+        partialDropper = dropUnowedPartialFrame;
         connections = factory;
+    }
+
+    /**
+     * Drops the bytes of an unfinished frame in {@code connection} while it awaits nothing (no reply, no echo), and
+     * reports them as a discarded late reply: a bus calls it when a quiet time after a timeout ends, so that the
+     * broken-off end of a late answer does not become the start of the next device's reply.
+     */
+    public static void dropUnowedPartialFrame(Connection connection) {
+        partialDropper.accept(connection);
     }
 
     /** A connection whose reply line drops frames {@code filter} calls foreign. */

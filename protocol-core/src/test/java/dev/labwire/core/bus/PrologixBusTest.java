@@ -189,6 +189,32 @@ class PrologixBusTest {
         assertThat(rig.written().subList(3, 5)).containsExactly("++addr 12\n++clr\nINIT\u001b\n\n", "INIT\u001b\n\n");
     }
 
+    /**
+     * A silent device's answer that breaks off (the adapter's read timed out in the middle of it, so no LF came):
+     * the next device's reply must not be read as the rest of it. When the quiet time ends, the unfinished frame is
+     * dropped and reported as a discarded late reply, so the next device's caller gets exactly its own reply (before
+     * the fix it got "+3.14ACME,DMM,5").
+     */
+    @Test
+    void aBrokenOffLateAnswerNeverPrefixesTheNextDevicesReply() {
+        PrologixAdapterSim sim = adapter();
+        BusRig rig = BusRig.open(Prologix.config(), sim);
+        rig.hold(true);
+        long silent = rig.send(Prologix.address(12), Request.query("MEAS?").withTimeout(Duration.ofMillis(200)), Bus.Priority.NORMAL);
+        long next = rig.send(Prologix.address(5), "*IDN?");
+        rig.advance(Duration.ofMillis(200));
+        assertThat(rig.endingOf(silent)).isInstanceOf(Event.Timeout.class);
+        rig.advance(Duration.ofMillis(300));
+        rig.deliver("+3.14".getBytes(ISO_8859_1));     // half a late answer, no terminator
+        rig.hold(false);
+        rig.advanceThroughTimers(Duration.ofSeconds(1));
+        assertThat(rig.replyText(next)).isEqualTo("ACME,DMM,5");
+        assertThat(rig.eventsOf(Event.Discarded.class)).anySatisfy(d -> {
+            assertThat(text(d.frame().toByteArray())).isEqualTo("+3.14");
+            assertThat(d.reason()).isEqualTo(Event.DiscardReason.LATE_REPLY);
+        });
+    }
+
     /** A new link: setup again, and ++addr again before the first command even for the same device. */
     @Test
     void aNewLinkSendsSetupAndAddrAgain() {
