@@ -65,6 +65,7 @@ public final class Loopback {
     final int devices;
     final int hz;
     final int[] blockSizes;
+    final java.util.regex.Pattern only;
     final Report report = new Report();
 
     static final String USAGE = """
@@ -80,6 +81,7 @@ public final class Loopback {
               --python P    the Python with PyVISA and pyvisa-py, for the pyvisa test (/usr/bin/python3)
               --pyvisa-script F   (benchmarks/scripts/pyvisa_client.py)
               --pyvisa-parts LIST which side-by-side workloads (sequential,pipelined,block,instruments)
+              --only REGEX  measure only the contenders whose name contains a match (e.g. "virtual|Netty")
               --out FILE    also write the markdown tables to FILE""";
 
     private Loopback(Map<String, String> o) {
@@ -91,6 +93,7 @@ public final class Loopback {
         devices = Integer.parseInt(o.getOrDefault("devices", "100"));
         hz = Integer.parseInt(o.getOrDefault("hz", "40"));
         blockSizes = Arrays.stream(o.getOrDefault("sizes", "1,10,100").split(",")).mapToInt(Integer::parseInt).toArray();
+        only = o.containsKey("only") ? java.util.regex.Pattern.compile(o.get("only")) : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -215,6 +218,9 @@ public final class Loopback {
     /** Warms every contender up, then runs {@code rounds} rounds, rotating the order each round. */
     Map<String, List<Report.Sample>> interleave(Map<String, Contender> cs) throws Exception {
         List<String> names = new ArrayList<>(cs.keySet());
+        if (only != null) {
+            names.removeIf(n -> !only.matcher(n).find());
+        }
         for (int pass = 0; pass < 2; pass++) {
             for (String n : names) {
                 cs.get(n).measure(warmup / 2);
@@ -227,8 +233,8 @@ public final class Loopback {
                 String n = names.get((k + round) % names.size());
                 Report.Sample s = cs.get(n).measure(seconds);
                 out.get(n).add(s);
-                System.err.printf("  round %d %-18s %,12.0f/s p50 %8.1f us  p99 %8.1f us  load %s%n", round, n,
-                        s.perSecond(), s.p50us(), s.p99us(), s.load());
+                System.err.printf("  round %d %-18s %,12.0f/s p50 %8.1f us  p99 %8.1f us  cpu %6.2f us/call  %5.2f switches/call  load %s%n", round, n,
+                        s.perSecond(), s.p50us(), s.p99us(), s.cpuUsPerCall(), s.switchesPerCall(), s.load());
             }
         }
         return out;
@@ -245,6 +251,9 @@ public final class Loopback {
     }
 
     void ratio(Map<String, List<Report.Sample>> r, String labwire, String raw) {
+        if (!r.containsKey(labwire) || !r.containsKey(raw)) {
+            return; // one of them was left out (--only)
+        }
         double l = Report.median(r.get(labwire), Report.Sample::perSecond);
         double w = Report.median(r.get(raw), Report.Sample::perSecond);
         double lp = Report.median(r.get(labwire), Report.Sample::p50us);
@@ -262,6 +271,7 @@ public final class Loopback {
                 .pipelining(ConnectionConfig.Pipelining.EVERY_REQUEST_ANSWERED).build();
         EventLoopGroup group = clientGroup();
         ExecutorService callers = Executors.newFixedThreadPool(depth, new DefaultThreadFactory("caller", true));
+        ExecutorService virtualCallers = virtualThreadPerTask();
         try (ReplyServer server = ReplyServer.start(1);
              RawSocketClient raw = new RawSocketClient(server.port(), COMMAND);
              BlockingClient blocking = BlockingClient.open(tcp(server.port()), piped).awaitReady(Duration.ofSeconds(10))) {
@@ -282,6 +292,10 @@ public final class Loopback {
             });
             cs.put("raw Netty", seconds -> chains(rawNetty::query, loop, depth, seconds));
             cs.put("labwire blocking (" + depth + " threads)", seconds -> threads(() -> blocking.query(COMMAND), callers, depth, seconds));
+            if (virtualCallers != null) {
+                cs.put("labwire blocking (" + depth + " virtual threads)",
+                        seconds -> threads(() -> blocking.query(COMMAND), virtualCallers, depth, seconds));
+            }
             List<String> commands = java.util.Collections.nCopies(depth, COMMAND);
             cs.put("labwire blocking queryAll (batches of " + depth + ")", seconds -> {
                 long n = 0;
@@ -293,24 +307,49 @@ public final class Loopback {
                 return Report.Sample.rate(n / ((System.nanoTime() - start) / 1e9));
             });
             cs.put("labwire Netty", seconds -> chains(() -> netty.query(COMMAND), loop, depth, seconds));
+            cs.replaceAll((n, c) -> withCpu(c));
             Map<String, List<Report.Sample>> r = interleave(cs);
             report.line("### Pipelined replies/s, " + depth + " outstanding (server in this JVM)");
             report.line("");
-            report.line("| client | replies/s (median) | min .. max | bytes allocated per call on the event loop | load avg (first .. last round) |");
-            report.line("|---|---:|---:|---:|---|");
+            report.line("| client | replies/s (median) | min .. max | process CPU µs per reply (server included) | thread switches per reply | bytes allocated per call on the event loop | load avg (first .. last round) |");
+            report.line("|---|---:|---:|---:|---:|---:|---|");
             r.forEach((n, s) -> report.line("| " + n + " | " + Report.f0(Report.median(s, Report.Sample::perSecond)) + " | "
                     + Report.f0(Report.min(s, Report.Sample::perSecond)) + " .. " + Report.f0(Report.max(s, Report.Sample::perSecond))
+                    + " | " + Report.f2(Report.median(s, Report.Sample::cpuUsPerCall))
+                    + " | " + Report.f2(Report.median(s, Report.Sample::switchesPerCall))
                     + " | " + Report.f0(Report.median(s, Report.Sample::bytesPerCall)) + " | " + Report.loads(s) + " |"));
             ratio(r, "labwire Netty", "raw Netty");
             ratio(r, "labwire blocking queryAll (batches of " + depth + ")", "raw java.net (batches of " + depth + ")");
             ratio(r, "labwire blocking (" + depth + " threads)", "raw java.net (batches of " + depth + ")");
+            ratio(r, "labwire blocking (" + depth + " threads)", "labwire Netty"); // the issue-17 target's ratio
+            ratio(r, "labwire blocking (" + depth + " virtual threads)", "labwire Netty");
             report.line("");
             netty.close().get(10, TimeUnit.SECONDS);
             rawNetty.close().get(10, TimeUnit.SECONDS);
         } finally {
             callers.shutdownNow();
+            if (virtualCallers != null) {
+                virtualCallers.shutdownNow();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * {@code c} measured with the process CPU time per call as well: every thread of this JVM, the in-process server's
+     * included, which is the same for every contender. Unlike throughput, it hardly moves with what else the machine runs.
+     */
+    static Contender withCpu(Contender c) {
+        return seconds -> {
+            long cpu0 = Report.processCpuNanos();
+            long sw0 = Report.processSwitches();
+            long t0 = System.nanoTime();
+            Report.Sample s = c.measure(seconds);
+            long t1 = System.nanoTime();
+            long cpu1 = Report.processCpuNanos();
+            long sw1 = Report.processSwitches();
+            return s.withCpu(cpu1 - cpu0, sw0 < 0 || sw1 < 0 ? -1 : sw1 - sw0, (t1 - t0) / 1e9);
+        };
     }
 
     /** {@code depth} chains of calls, each started on the event loop when the last one completed. */
@@ -361,6 +400,15 @@ public final class Loopback {
             r.run();
         } else {
             loop.execute(r);
+        }
+    }
+
+    /** A new virtual thread per task (JDK 21+, found without compiling against it), or null on older JDKs. */
+    static ExecutorService virtualThreadPerTask() {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return null;
         }
     }
 

@@ -49,6 +49,12 @@ final class Calls {
         // guarded by the driver's lock, kept by ReadRole: the caller parked waiting for the read role or its ending
         Thread parked;
         boolean queued; // in ReadRole's queue of callers that may read
+        boolean granted; // was handed the read role by another (ReadRole#offerLocked), under the lock
+        // whether its caller counts in Calls#returning (see there): NOT_AWAITED -> AWAITED (the caller waits) ->
+        // WOKEN (ended while awaited: counted) -> LEFT (its await returned; uncounted if it was WOKEN)
+        private volatile int await;
+        private volatile boolean blind; // its caller waits for the ending without reading (awaitEnding)
+        boolean watched; // under the lock: its caller, a virtual thread, waits without a time bound (Calls#watchLocked)
 
         Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit) {
             this.id = id;
@@ -81,9 +87,35 @@ final class Calls {
         CompletableFuture<Event> future() {
             return future;
         }
+
+        /** Whether its caller waits in {@link Calls#awaitEnding} (the future's completion wakes it). */
+        boolean waitsBlind() {
+            return blind;
+        }
     }
 
+    private static final int NOT_AWAITED = 0;
+    private static final int AWAITED = 1;
+    private static final int WOKEN = 2;
+    private static final int LEFT = 3;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Call> AWAIT =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Call.class, "await");
+
     private final BlockingDriver d;
+    /**
+     * Callers whose call ended while they waited and whose wait has not returned yet: they are about to run (woken
+     * by that ending), and a caller of a busy client usually sends its next request right then. A request sent while
+     * this is above zero waits a little for them before its bytes go out, so that their requests go in the same write
+     * ({@link BlockingDriver}, write corking). Exact: each such caller adds one when its call ends and takes it away
+     * when its wait returns, whichever way it returns.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger returning = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * The earliest time by which a watched call (its caller a virtual thread waiting without a time bound) may have
+     * outlived its deadline plus {@link #SLACK_NANOS}; {@link Long#MAX_VALUE} when none is watched. Kept lazily: a call
+     * that ended leaves it as it was, and {@link #checkSlackLocked} recomputes it when it is due.
+     */
+    private long slackDue = Long.MAX_VALUE;
     private final LongTable<Call> byId = new LongTable<>();
     private final Map<Long, Long> heldUntilBatch = new LinkedHashMap<>(); // write id -> batch that must be out first
     private final Map<Long, Event.Reply> held = new HashMap<>();
@@ -117,8 +149,88 @@ final class Calls {
             return;
         }
         byId.remove(id);
-        c.future().complete(e);
+        completeLocked(c, e);
+    }
+
+    /**
+     * With the lock held: {@code c} ends with {@code e}, now or, during a delivery of received bytes to a caller
+     * waiting without reading, just after the lock is let go ({@link ReadRole.Deferred}); a parked caller is woken.
+     */
+    private void completeLocked(Call c, Event e) {
+        if (!d.role.deferCompletionLocked(c, e)) {
+            complete(c, e);
+        }
         d.role.endedLocked(c);
+    }
+
+    /** Completes {@code c} with {@code e}; its caller, if it waits, is counted returning from then on. */
+    void complete(Call c, Event e) {
+        if (AWAIT.compareAndSet(c, AWAITED, WOKEN)) {
+            returning.incrementAndGet();
+        }
+        c.future().complete(e);
+    }
+
+    /**
+     * With the lock held: the caller of {@code c}, a virtual thread, waits for its ending without a time bound (a
+     * timed park of a virtual thread costs a scheduler timer, set and cancelled, at each call: about half a thread
+     * switch and 3-5 µs a call with 64 of them, docs/BENCHMARKS.md). The driver thread ends its wait instead if it
+     * outlives its deadline plus the slack ({@link #checkSlackLocked}). True when a new, earlier check is due.
+     */
+    boolean watchLocked(Call c) {
+        c.watched = true;
+        long due = slackDeadline(c);
+        if (due - slackDue < 0 || slackDue == Long.MAX_VALUE) {
+            slackDue = due;
+            return true;
+        }
+        return false;
+    }
+
+    /** When the driver thread must next look for watched calls past their slack ({@link Long#MAX_VALUE}: never). */
+    long slackDueLocked() {
+        return slackDue;
+    }
+
+    /**
+     * With the lock held, by the driver thread once {@link #slackDueLocked()} passed: every watched call past its
+     * deadline plus the slack stops being waited for (its caller gets {@link #noEnding}); the next due time is
+     * recomputed from the calls still watched.
+     */
+    void checkSlackLocked(long now) {
+        if (slackDue == Long.MAX_VALUE || now - slackDue < 0) {
+            return;
+        }
+        long[] next = {Long.MAX_VALUE};
+        byId.forEachValue(c -> {
+            if (!c.watched) {
+                return;
+            }
+            long due = slackDeadline(c);
+            if (now - due >= 0) {
+                c.future().completeExceptionally(new NoEnding());
+            } else if (due - next[0] < 0 || next[0] == Long.MAX_VALUE) {
+                next[0] = due;
+            }
+        });
+        slackDue = next[0];
+    }
+
+    private static long slackDeadline(Call c) {
+        long due = c.deadline() + SLACK_NANOS;
+        return due - c.deadline() < 0 ? Long.MAX_VALUE - 1 : due; // a deadline near the end of time
+    }
+
+    /** Why a watched call's wait was ended by the driver thread (a labwire bug: {@link #noEnding}). */
+    private static final class NoEnding extends RuntimeException {
+        NoEnding() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** How many woken callers have not returned from their wait yet (see {@link #returning}); no lock needed. */
+    int returning() {
+        return returning.get();
     }
 
     /** Batch {@code seq} is out: writes held for it (or an earlier one) end. */
@@ -173,8 +285,7 @@ final class Calls {
     private void release(long id, Event e) {
         Call c = byId.remove(id);
         if (c != null) {
-            c.future().complete(e);
-            d.role.endedLocked(c);
+            completeLocked(c, e);
         }
     }
 
@@ -183,7 +294,15 @@ final class Calls {
      * the link ({@link ReadRole#mayRead}) reads it itself while nobody else does; others wait for the ending.
      */
     Event.Reply await(Call c) {
-        Event e = d.role.mayRead(c) ? d.role.awaitReading(c) : awaitEnding(c);
+        Event e;
+        AWAIT.set(c, AWAITED);
+        try {
+            e = d.role.mayRead(c) ? d.role.awaitReading(c) : awaitEnding(c);
+        } finally {
+            if (AWAIT.getAndSet(c, LEFT) == WOKEN) {
+                returning.decrementAndGet();
+            }
+        }
         if (e instanceof Event.Reply reply) {
             return reply;
         }
@@ -197,8 +316,13 @@ final class Calls {
 
     /** Waits for the ending of {@code c} without reading (a virtual thread, a serial link, a write). */
     private Event awaitEnding(Call c) {
-        boolean counted = !c.future().isDone() && d.role.blindWaitLocking(c);
+        c.blind = true;
+        boolean virtual = Threads.isVirtual(Thread.currentThread());
+        boolean counted = !c.future().isDone() && d.role.blindWaitLocking(c, virtual);
         try {
+            if (counted && virtual) {
+                return c.future().get(); // watched: the driver thread ends this wait past the slack (watchLocked)
+            }
             long slack = Durations.nanos(c.timeout()) > Long.MAX_VALUE - SLACK_NANOS ? Long.MAX_VALUE
                     : Durations.nanos(c.timeout()) + SLACK_NANOS;
             return c.future().get(slack, TimeUnit.NANOSECONDS);
@@ -208,10 +332,13 @@ final class Calls {
         } catch (TimeoutException te) {
             throw noEnding(c);
         } catch (ExecutionException ee) {
+            if (ee.getCause() instanceof NoEnding) {
+                throw noEnding(c);
+            }
             throw new IllegalStateException(ee.getCause());
         } finally {
             if (counted) {
-                d.role.blindDoneLocking();
+                d.role.blindDone();
             }
         }
     }

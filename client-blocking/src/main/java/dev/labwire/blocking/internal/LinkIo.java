@@ -116,6 +116,11 @@ final class LinkIo {
         progressAt = System.nanoTime();
     }
 
+    /** With the lock held: undoes {@link #claimLocked()} when the caller wrote nothing (see {@link Pump#uncorkLocked}). */
+    void unclaimLocked() {
+        callerWriting = false;
+    }
+
     /** Whether the caller may write on its own thread on this link ({@link Link#callerMayWrite()}). */
     boolean callerMayWrite() {
         return link.callerMayWrite();
@@ -349,9 +354,11 @@ final class LinkIo {
                 err = e;
             }
             Pump.Claim claim = null;
+            ReadRole.Deferred later = null;
             lock.lock();
             try {
                 role.readerReadLocked();
+                role.deferLocked();
                 boolean open = deliverLocked(n, err);
                 claim = takeClaimLocked();
                 if (!open) {
@@ -361,9 +368,13 @@ final class LinkIo {
                     role.offerLocked(); // to a caller waiting for it, or back to this thread for one that may not read
                 }
             } finally {
+                later = role.endDeferLocked();
                 lock.unlock();
                 if (claim != null) {
                     claim.write(System.nanoTime());
+                }
+                if (later != null) {
+                    later.run(role.calls());
                 }
             }
         }

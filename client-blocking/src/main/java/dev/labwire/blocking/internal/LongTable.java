@@ -23,6 +23,16 @@ final class LongTable<V> {
         return size;
     }
 
+    /** Hands every value to {@code action}, which must not change the table. */
+    @SuppressWarnings("unchecked")
+    void forEachValue(java.util.function.Consumer<V> action) {
+        for (Object v : values) {
+            if (v != null) {
+                action.accept((V) v);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     V get(long key) {
         int mask = keys.length - 1;

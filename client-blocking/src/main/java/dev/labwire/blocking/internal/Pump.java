@@ -126,6 +126,35 @@ final class Pump implements LinkIo.Sink, Channels.Host {
         return claim;
     }
 
+    /**
+     * Write corking, for a caller that just sent a request while other woken callers are about to send theirs (see
+     * {@link BlockingDriver}): when the link is idle and the caller may write, the caller claims the write without
+     * gathering, so that nobody else writes meanwhile (requests sent meanwhile stay in the core, as behind a write in
+     * progress); returns the claimed link, or null when the caller should take the usual path
+     * ({@link #drainClaimingLocked}). The caller must call {@link #uncorkLocked} soon, whatever happens.
+     */
+    LinkIo corkLocked() {
+        if (io != null && io.idleLocked() && io.callerMayWrite()) {
+            io.claimLocked();
+            drainLocked(); // events only: the link is not idle now
+            return io;
+        }
+        return null;
+    }
+
+    /**
+     * Ends the cork on {@code corked}: gathers everything sent meanwhile into one batch for the caller to write, as
+     * {@link #drainClaimingLocked} does; null when there is nothing to write or the link went meanwhile.
+     */
+    Claim uncorkLocked(LinkIo corked) {
+        corked.unclaimLocked();
+        if (corked != io) {
+            drainLocked();
+            return null;
+        }
+        return drainClaimingLocked();
+    }
+
     /** The drain loop (see the class comment). */
     public void drainLocked() {
         boolean again = true;
@@ -196,6 +225,7 @@ final class Pump implements LinkIo.Sink, Channels.Host {
 
     private long nextTimerLocked() {
         long t = earlier(earlier(d.machine.pollTimeoutNanos(), d.calls.nextDeadlineLocked()), stuckCheckLocked());
+        t = earlier(t, d.calls.slackDueLocked());
         return d.hooks == null ? t : earlier(t, d.hooks.deadlineLocked());
     }
 
@@ -233,6 +263,7 @@ final class Pump implements LinkIo.Sink, Channels.Host {
         if (core != NONE && now - core >= 0) {
             d.machine.handleTimeout(now);
         }
+        d.calls.checkSlackLocked(now);
         java.time.Duration late = d.calls.expireLocked(now, this::lateBytesDetail);
         if (late != null) {
             armStuckLocked(late);

@@ -60,7 +60,66 @@ final class ReadRole {
     private final BlockingDriver d;
     private final boolean tcp;
     private final ArrayDeque<Calls.Call> queue = new ArrayDeque<>(); // parked callers that may read, first come first
-    private int blind; // callers waiting for a reply that may not read (virtual threads)
+    // callers waiting for a reply that may not read (virtual threads); raised under the lock (it may make the reader
+    // thread take the role), lowered without it (one fewer never asks anything of the role)
+    private final java.util.concurrent.atomic.AtomicInteger blind = new java.util.concurrent.atomic.AtomicInteger();
+    // with the lock held, while a reading caller hands what it read to the driver: callers to wake once it let go of
+    // the lock (woken under the lock, each would run at once on a busy CPU only to wait for the lock: a convoy)
+    private boolean deferWakes;
+    private final java.util.ArrayList<Thread> toWake = new java.util.ArrayList<>();
+    private final java.util.ArrayList<Calls.Call> toComplete = new java.util.ArrayList<>(); // and their endings:
+    private final java.util.ArrayList<Event> endings = new java.util.ArrayList<>();
+
+    /**
+     * What a thread that handed received bytes to the driver does once it let go of the lock: completes the calls of
+     * callers waiting without reading (virtual threads: completing under the lock woke each on its carrier only for it
+     * to wait for the lock) and wakes the parked reading callers ({@link #deferLocked}).
+     */
+    record Deferred(Calls.Call[] calls, Event[] endings, Thread[] wake) {
+        void run(Calls by) {
+            for (int i = 0; i < calls.length; i++) {
+                by.complete(calls[i], endings[i]);
+            }
+            for (Thread t : wake) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /**
+     * With the lock held, before a delivery of received bytes: until {@link #endDeferLocked}, wake-ups of parked
+     * callers and the completion of calls whose callers wait without reading are put off until the lock is let go.
+     */
+    void deferLocked() {
+        deferWakes = true;
+    }
+
+    /** With the lock held: stops deferring; what to do after letting go of the lock ({@link Deferred#run}), or null. */
+    Deferred endDeferLocked() {
+        deferWakes = false;
+        if (toWake.isEmpty() && toComplete.isEmpty()) {
+            return null;
+        }
+        Deferred later = new Deferred(toComplete.toArray(new Calls.Call[0]), endings.toArray(new Event[0]),
+                toWake.toArray(new Thread[0]));
+        toWake.clear();
+        toComplete.clear();
+        endings.clear();
+        return later;
+    }
+
+    /**
+     * With the lock held: whether the completion of {@code c} with {@code e} is put off until the lock is let go (true
+     * only while deferring, for a caller that waits without reading: nothing it does depends on the lock first).
+     */
+    boolean deferCompletionLocked(Calls.Call c, Event e) {
+        if (!deferWakes || !c.waitsBlind()) {
+            return false;
+        }
+        toComplete.add(c);
+        endings.add(e);
+        return true;
+    }
     private long callerReads; // reads by callers, reads by reader threads, roles handed to a queued caller (tests, logs)
     private long readerReads;
     private long handOffs;
@@ -68,6 +127,10 @@ final class ReadRole {
     ReadRole(BlockingDriver d, boolean tcp) {
         this.d = d;
         this.tcp = tcp;
+    }
+
+    Calls calls() {
+        return d.calls;
     }
 
     /** What this driver's links were read by so far. */
@@ -97,14 +160,17 @@ final class ReadRole {
      * A caller that may not read starts waiting for {@code c} (takes the lock): while it waits, a free role goes to
      * the reader thread at once. False when it need not be counted (not TCP, or no reply expected).
      */
-    boolean blindWaitLocking(Calls.Call c) {
+    boolean blindWaitLocking(Calls.Call c, boolean watch) {
         if (!tcp || c.request().expect() == Expect.nothing()) {
             return false;
         }
         d.lock.lock();
         try {
-            blind++;
+            blind.incrementAndGet();
             offerLocked();
+            if (watch && d.calls.watchLocked(c)) {
+                d.pump.drainLocked(); // wakes the driver thread if it now has to look earlier
+            }
         } finally {
             d.lock.unlock();
         }
@@ -112,13 +178,8 @@ final class ReadRole {
     }
 
     /** The caller counted by {@link #blindWaitLocking} stopped waiting. */
-    void blindDoneLocking() {
-        d.lock.lock();
-        try {
-            blind--;
-        } finally {
-            d.lock.unlock();
-        }
+    void blindDone() {
+        blind.decrementAndGet();
     }
 
     /**
@@ -133,10 +194,11 @@ final class ReadRole {
         Calls.Call next = queue.poll();
         if (next != null) {
             next.queued = false;
+            next.granted = true;
             handOffs++;
             io.grantLocked(next);
-            LockSupport.unpark(next.parked);
-        } else if (blind > 0) {
+            wakeLocked(next.parked);
+        } else if (blind.get() > 0) {
             io.grantReaderLocked();
         }
     }
@@ -150,6 +212,18 @@ final class ReadRole {
         Thread t = c.parked;
         if (t != null) {
             c.parked = null;
+            wakeLocked(t);
+        }
+    }
+
+    /** With the lock held: wakes {@code t} now, or once the lock is let go during a reading caller's delivery. */
+    private void wakeLocked(Thread t) {
+        if (t == null) {
+            return;
+        }
+        if (deferWakes) {
+            toWake.add(t);
+        } else {
             LockSupport.unpark(t);
         }
     }
@@ -212,7 +286,10 @@ final class ReadRole {
         } finally {
             // also when the call ended meanwhile: the role may have been handed to this caller (offerLocked) just
             // as its call ended, and must be given back and offered on, or nobody would read the link again
-            if (holding || parkedEver) {
+            // a caller whose call ended while it waited was taken out of the queue and un-marked by that ending
+            // (endedLocked), and can no longer be handed the role: it leaves without the lock unless it was handed
+            // the role before (granted: seen here through the future's completion, which came after)
+            if (holding || parkedEver && !(c.future().isDone() && !c.granted)) {
                 d.lock.lock();
                 try {
                     leaveQueueLocked(c);
@@ -238,9 +315,11 @@ final class ReadRole {
             err = e;
         }
         Pump.Claim claim = null;
+        Deferred later = null;
         d.lock.lock();
         try {
             callerReads++;
+            deferLocked();
             boolean open = io.deliverLocked(n, err);
             claim = io.takeClaimLocked();
             if (open && !c.future().isDone()) {
@@ -251,9 +330,13 @@ final class ReadRole {
             }
             return false;
         } finally {
+            later = endDeferLocked();
             d.lock.unlock();
             if (claim != null) {
                 claim.write(System.nanoTime()); // requests queued behind the replies read: what the socket takes now
+            }
+            if (later != null) {
+                later.run(d.calls);
             }
         }
     }
