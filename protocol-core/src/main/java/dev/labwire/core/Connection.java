@@ -1,5 +1,6 @@
 package dev.labwire.core;
 
+import dev.labwire.core.frame.Frame;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -66,7 +67,11 @@ public final class Connection implements SessionMachine {
     private final JitterSource jitter;
     private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
     private final ArrayDeque<Exchange> hookQueue = new ArrayDeque<>();
-    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    /**
+     * What {@link #nextEvent} hands out, in order: an {@link Event}, or an {@link Exchange} that ended with its reply
+     * ({@link #endWithReply}), whose {@link Event.Reply} is made only when a driver asks for the event object.
+     */
+    private final ArrayDeque<Object> events = new ArrayDeque<>();
     private final ReplyMatcher matcher;
     private final ArrayDeque<Exchange> inFlight;
     private final Transmitter transmitter;
@@ -395,13 +400,29 @@ public final class Connection implements SessionMachine {
         return (state == State.ON_CONNECT || state == State.READY) && !closeRequested;
     }
 
+    /**
+     * {@code e} ends with its reply, the frames it collected: as {@link #end} with an {@link Event.Reply}, but the
+     * exchange itself waits in the event queue (it is ended, so its id, request and frames no longer change) and the
+     * event object is made only if a driver asks for it ({@link #nextEvent()}, not {@link #nextEvent(EventSink)}).
+     */
+    void endWithReply(Exchange e) {
+        e.ended = true;
+        events.add(e);
+        afterEnd(e, null);
+    }
+
     /** Emits the ending event of {@code e} and updates the hook when it was a hook request. */
     void end(Exchange e, Event ending) {
         e.ended = true;
         events.add(ending);
+        afterEnd(e, ending);
+    }
+
+    /** The hook's part of an ending: {@code ending} null for a reply. */
+    private void afterEnd(Exchange e, Event ending) {
         if (e.kind == Exchange.Kind.HOOK) {
             hookOutstanding--;
-            if (ending instanceof Event.Reply) {
+            if (ending == null || ending instanceof Event.Reply) {
                 maybeReady();
             } else {
                 requestClose("on-connect hook request " + e.request + " did not succeed: " + describe(ending));
@@ -659,16 +680,60 @@ public final class Connection implements SessionMachine {
     }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
+    @Override
     public Event nextEvent() {
-        Event e = events.pollFirst();
+        Event e = event(events.pollFirst());
         while (srq != null && e != null) { // the service-request polls' own endings never reach the driver
             Event shown = srq.filter(e);
             if (shown != null) {
                 return shown;
             }
-            e = events.pollFirst();
+            e = event(events.pollFirst());
         }
         return e == null ? Event.NeedData.INSTANCE : e;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: a request that ended with a reply of exactly one frame comes as {@link EventSink#reply}, with no
+     * {@link Event.Reply} made for it, unless service requests are polled ({@code serviceRequestPolling}: then every
+     * event comes as {@link EventSink#event}).
+     */
+    @Override
+    public boolean nextEvent(EventSink sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        if (srq != null) {
+            Event e = nextEvent();
+            if (e == Event.NeedData.INSTANCE) {
+                return false;
+            }
+            sink.event(e);
+            return true;
+        }
+        Object o = events.pollFirst();
+        if (o == null) {
+            return false;
+        }
+        if (o instanceof Exchange x) {
+            Frame only = x.onlyFrame();
+            if (only != null) {
+                sink.reply(x.id, x.request, only);
+            } else {
+                sink.event(new Event.Reply(x.id, x.request, x.frames()));
+            }
+        } else {
+            sink.event((Event) o);
+        }
+        return true;
+    }
+
+    /** The event an entry of the queue stands for; null for null. */
+    private static Event event(Object o) {
+        if (o instanceof Exchange x) {
+            return new Event.Reply(x.id, x.request, x.frames());
+        }
+        return (Event) o;
     }
 
     /** Requests waiting to be written. */

@@ -80,6 +80,11 @@ final class Dispatch {
         return p;
     }
 
+    /** A request ended with a reply of one frame ({@link dev.labwire.core.EventSink#reply}): as a {@link Event.Reply}. */
+    void reply(long id, dev.labwire.core.Request request, dev.labwire.core.frame.Frame frame) {
+        calls.endWithReply(id, request, frame);
+    }
+
     void dispatch(Event e) {
         boolean closing = driver.isClosing();
         if (e instanceof Event.Reply r) {
