@@ -68,8 +68,9 @@ public final class Connection implements SessionMachine {
     private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
     private final ArrayDeque<Exchange> hookQueue = new ArrayDeque<>();
     /**
-     * What {@link #nextEvent} hands out, in order: an {@link Event}, or an {@link Exchange} that ended with its reply
-     * ({@link #endWithReply}), whose {@link Event.Reply} is made only when a driver asks for the event object.
+     * What {@link #nextEvent} hands out, in order: an {@link Event}, an {@link Exchange} that ended with its reply
+     * ({@link #endWithReply}), or a pushed {@link Frame} ({@link #pushed}); the {@link Event.Reply} or
+     * {@link Event.Pushed} of the last two is made only when a driver asks for the event object.
      */
     private final ArrayDeque<Object> events = new ArrayDeque<>();
     private final ReplyMatcher matcher;
@@ -411,6 +412,11 @@ public final class Connection implements SessionMachine {
         afterEnd(e, null);
     }
 
+    /** A frame the device pushed: {@link Event.Pushed}, made only when a driver asks for the event object. */
+    void pushed(Frame frame) {
+        events.add(frame);
+    }
+
     /** Emits the ending event of {@code e} and updates the hook when it was a hook request. */
     void end(Exchange e, Event ending) {
         e.ended = true;
@@ -697,8 +703,8 @@ public final class Connection implements SessionMachine {
      * {@inheritDoc}
      *
      * <p>Here: a request that ended with a reply of exactly one frame comes as {@link EventSink#reply}, with no
-     * {@link Event.Reply} made for it, unless service requests are polled ({@code serviceRequestPolling}: then every
-     * event comes as {@link EventSink#event}).
+     * {@link Event.Reply} made for it, and a pushed frame as {@link EventSink#pushed}, unless service requests are
+     * polled ({@code serviceRequestPolling}: then every event comes as {@link EventSink#event}).
      */
     @Override
     public boolean nextEvent(EventSink sink) {
@@ -722,6 +728,8 @@ public final class Connection implements SessionMachine {
             } else {
                 sink.event(new Event.Reply(x.id, x.request, x.frames()));
             }
+        } else if (o instanceof Frame f) {
+            sink.pushed(f);
         } else {
             sink.event((Event) o);
         }
@@ -732,6 +740,9 @@ public final class Connection implements SessionMachine {
     private static Event event(Object o) {
         if (o instanceof Exchange x) {
             return new Event.Reply(x.id, x.request, x.frames());
+        }
+        if (o instanceof Frame f) {
+            return new Event.Pushed(f);
         }
         return (Event) o;
     }

@@ -601,7 +601,7 @@ final class ReplyMatcher {
 
     private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
         if (fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED) {
-            events.add(new Event.Pushed(frame));
+            owner.pushed(frame);
             return;
         }
         if (head == null) {

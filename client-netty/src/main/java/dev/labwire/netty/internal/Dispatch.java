@@ -85,6 +85,12 @@ final class Dispatch {
         calls.endWithReply(id, request, frame);
     }
 
+    /** A pushed frame ({@link dev.labwire.core.EventSink#pushed}, or {@link Event.Pushed}): to the streams. */
+    void pushed(dev.labwire.core.frame.Frame frame) {
+        hub.onFrame(frame);
+        updateReading();
+    }
+
     void dispatch(Event e) {
         boolean closing = driver.isClosing();
         if (e instanceof Event.Reply r) {
@@ -94,8 +100,7 @@ final class Dispatch {
         } else if (e instanceof Event.Failed f) {
             calls.end(f.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Pushed p) {
-            hub.onFrame(p.frame());
-            updateReading();
+            pushed(p.frame());
         } else if (e instanceof Event.StateChanged s) {
             stateChanged(s);
         } else if (e instanceof Event.OpenLink) {

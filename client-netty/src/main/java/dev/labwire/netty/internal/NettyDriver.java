@@ -93,11 +93,16 @@ public final class NettyDriver {
     private final Runnable onTimerTask = this::onTimer;
     /** How a plain request reaches the core: one object for every call. */
     private final Requests.Send plainSend = this::sendPlain;
-    /** Step 2 of the drain: where each event goes; a one-frame reply comes without its event object. */
+    /** Step 2 of the drain: where each event goes; a one-frame reply or a pushed frame comes without its event object. */
     private final EventSink events = new EventSink() {
         @Override
         public void reply(long id, Request request, Frame frame) {
             dispatch.reply(id, request, frame);
+        }
+
+        @Override
+        public void pushed(Frame frame) {
+            dispatch.pushed(frame);
         }
 
         @Override

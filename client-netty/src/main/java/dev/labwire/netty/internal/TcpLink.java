@@ -21,7 +21,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.EOFException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
@@ -300,46 +299,16 @@ final class TcpLink implements Link {
         return "TcpLink[" + endpoint + (channel == null ? "" : ", " + channel) + "]";
     }
 
-    /** Reads up to this size are handed to the core in the loop thread's {@link #SCRATCH} buffer. */
-    static final int SCRATCH_BYTES = 8192;
-    /**
-     * One heap buffer per event-loop thread, lent to the core for one {@code receive} at a time. The core keeps nothing
-     * of it when {@code receive} returns ({@link dev.labwire.core.Connection#receive}), and runs no user code and does no
-     * I/O inside it, so every link of a loop can use the same buffer in turn.
-     */
-    private static final FastThreadLocal<ByteBuffer> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected ByteBuffer initialValue() {
-            return ByteBuffer.allocate(SCRATCH_BYTES);
-        }
-    };
-
-    /**
-     * The bytes of {@code in} as one {@link ByteBuffer} for {@link NettyDriver#linkReceived}, without an object per read:
-     * a read of at most {@link #SCRATCH_BYTES} is copied into the loop's scratch buffer, which the core reads in place
-     * (a direct buffer it would copy into its own buffer anyway, so the bytes are copied as often as before); a larger
-     * read goes as the buffer's own NIO view. A view of a Netty buffer costs a {@code ByteBuffer} object for each
-     * buffer read into (64 B: the largest allocation per pushed frame before).
-     */
-    static ByteBuffer view(ByteBuf in) {
-        int n = in.readableBytes();
-        if (n <= SCRATCH_BYTES) {
-            ByteBuffer scratch = SCRATCH.get();
-            scratch.clear();
-            in.getBytes(in.readerIndex(), scratch.array(), scratch.arrayOffset(), n);
-            scratch.limit(n);
-            return scratch;
-        }
-        return in.nioBufferCount() == 1 ? in.internalNioBuffer(in.readerIndex(), n) : in.nioBuffer();
-    }
-
     /** Runs on the event loop, like the driver. */
     private final class Inbound extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (!closed) {
-                    driver.linkReceived(TcpLink.this, view((ByteBuf) msg));
+                    ByteBuf in = (ByteBuf) msg;
+                    // the core copies what it keeps before this returns, so the buffer's own NIO view will do
+                    driver.linkReceived(TcpLink.this, in.nioBufferCount() == 1
+                            ? in.internalNioBuffer(in.readerIndex(), in.readableBytes()) : in.nioBuffer());
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
