@@ -23,6 +23,8 @@ import java.util.OptionalLong;
  *     dispatch(e);   // Reply / Timeout / Failed to callers, Pushed to streams,
  *                    // OpenLink -> connect, then linkUp(now) or linkFailed(cause, now)
  *                    // CloseLink -> close the link, then linkDown(cause, now)
+ *                    // (or: while (conn.nextEvent(sink)) { } with an EventSink, which gets a one-frame reply
+ *                    //  and a pushed frame without their event objects)
  * }</pre>
  * When the timer fires, call {@code handleTimeout(System.nanoTime())} and drain again. An early or
  * extra {@code handleTimeout} does nothing.
