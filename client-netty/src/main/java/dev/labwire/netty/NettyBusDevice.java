@@ -45,12 +45,12 @@ public final class NettyBusDevice {
 
     /** Sends {@code command}; completes with its one-line reply, without address and terminator. */
     public CompletableFuture<String> query(String command) {
-        return send(Request.query(command), Event.Reply::text);
+        return send(Request.query(command), Call.TEXT);
     }
 
     /** {@link #query(String)} with its own whole-exchange timeout (the wait for the bus counts). */
     public CompletableFuture<String> query(String command, Duration timeout) {
-        return send(Request.query(command).withTimeout(timeout), Event.Reply::text);
+        return send(Request.query(command).withTimeout(timeout), Call.TEXT);
     }
 
     /** Sends {@code command}, expecting no reply; completes once the bytes are handed to the link (and echoed, with echo checking on). */

@@ -179,12 +179,12 @@ public final class NettyClient {
 
     /** Sends {@code command}; completes with its one-line reply, without terminator. */
     public CompletableFuture<String> query(String command) {
-        return driver.request(Request.query(command), Event.Reply::text);
+        return driver.request(Request.query(command), Call.TEXT);
     }
 
     /** {@link #query(String)} with its own whole-exchange timeout. */
     public CompletableFuture<String> query(String command, Duration timeout) {
-        return driver.request(Request.query(command).withTimeout(timeout), Event.Reply::text);
+        return driver.request(Request.query(command).withTimeout(timeout), Call.TEXT);
     }
 
     /** Sends {@code command}, expecting no reply; completes once the bytes are handed to the link. */
@@ -604,7 +604,7 @@ public final class NettyClient {
             return (driver, gen) -> hook.onConnect(new AsyncHookSession() {
                 @Override
                 public CompletableFuture<String> query(String command) {
-                    return driver.requestHook(Request.query(command), gen, Event.Reply::text);
+                    return driver.requestHook(Request.query(command), gen, Call.TEXT);
                 }
 
                 @Override

@@ -1,5 +1,6 @@
 package dev.labwire.core;
 
+import dev.labwire.core.frame.Frame;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -22,6 +23,8 @@ import java.util.OptionalLong;
  *     dispatch(e);   // Reply / Timeout / Failed to callers, Pushed to streams,
  *                    // OpenLink -> connect, then linkUp(now) or linkFailed(cause, now)
  *                    // CloseLink -> close the link, then linkDown(cause, now)
+ *                    // (or: while (conn.nextEvent(sink)) { } with an EventSink, which gets a one-frame reply
+ *                    //  and a pushed frame without their event objects)
  * }</pre>
  * When the timer fires, call {@code handleTimeout(System.nanoTime())} and drain again. An early or
  * extra {@code handleTimeout} does nothing.
@@ -66,7 +69,12 @@ public final class Connection implements SessionMachine {
     private final JitterSource jitter;
     private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
     private final ArrayDeque<Exchange> hookQueue = new ArrayDeque<>();
-    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    /**
+     * What {@link #nextEvent} hands out, in order: an {@link Event}, an {@link Exchange} that ended with its reply
+     * ({@link #endWithReply}), or a pushed {@link Frame} ({@link #pushed}); the {@link Event.Reply} or
+     * {@link Event.Pushed} of the last two is made only when a driver asks for the event object.
+     */
+    private final ArrayDeque<Object> events = new ArrayDeque<>();
     private final ReplyMatcher matcher;
     private final ArrayDeque<Exchange> inFlight;
     private final Transmitter transmitter;
@@ -395,13 +403,34 @@ public final class Connection implements SessionMachine {
         return (state == State.ON_CONNECT || state == State.READY) && !closeRequested;
     }
 
+    /**
+     * {@code e} ends with its reply, the frames it collected: as {@link #end} with an {@link Event.Reply}, but the
+     * exchange itself waits in the event queue (it is ended, so its id, request and frames no longer change) and the
+     * event object is made only if a driver asks for it ({@link #nextEvent()}, not {@link #nextEvent(EventSink)}).
+     */
+    void endWithReply(Exchange e) {
+        e.ended = true;
+        events.add(e);
+        afterEnd(e, null);
+    }
+
+    /** A frame the device pushed: {@link Event.Pushed}, made only when a driver asks for the event object. */
+    void pushed(Frame frame) {
+        events.add(frame);
+    }
+
     /** Emits the ending event of {@code e} and updates the hook when it was a hook request. */
     void end(Exchange e, Event ending) {
         e.ended = true;
         events.add(ending);
+        afterEnd(e, ending);
+    }
+
+    /** The hook's part of an ending: {@code ending} null for a reply. */
+    private void afterEnd(Exchange e, Event ending) {
         if (e.kind == Exchange.Kind.HOOK) {
             hookOutstanding--;
-            if (ending instanceof Event.Reply) {
+            if (ending == null || ending instanceof Event.Reply) {
                 maybeReady();
             } else {
                 requestClose("on-connect hook request " + e.request + " did not succeed: " + describe(ending));
@@ -659,16 +688,65 @@ public final class Connection implements SessionMachine {
     }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
+    @Override
     public Event nextEvent() {
-        Event e = events.pollFirst();
+        Event e = event(events.pollFirst());
         while (srq != null && e != null) { // the service-request polls' own endings never reach the driver
             Event shown = srq.filter(e);
             if (shown != null) {
                 return shown;
             }
-            e = events.pollFirst();
+            e = event(events.pollFirst());
         }
         return e == null ? Event.NeedData.INSTANCE : e;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: a request that ended with a reply of exactly one frame comes as {@link EventSink#reply}, with no
+     * {@link Event.Reply} made for it, and a pushed frame as {@link EventSink#pushed}, unless service requests are
+     * polled ({@code serviceRequestPolling}: then every event comes as {@link EventSink#event}).
+     */
+    @Override
+    public boolean nextEvent(EventSink sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        if (srq != null) {
+            Event e = nextEvent();
+            if (e == Event.NeedData.INSTANCE) {
+                return false;
+            }
+            sink.event(e);
+            return true;
+        }
+        Object o = events.pollFirst();
+        if (o == null) {
+            return false;
+        }
+        if (o instanceof Exchange x) {
+            Frame only = x.onlyFrame();
+            if (only != null) {
+                sink.reply(x.id, x.request, only);
+            } else {
+                sink.event(new Event.Reply(x.id, x.request, x.frames()));
+            }
+        } else if (o instanceof Frame f) {
+            sink.pushed(f);
+        } else {
+            sink.event((Event) o);
+        }
+        return true;
+    }
+
+    /** The event an entry of the queue stands for; null for null. */
+    private static Event event(Object o) {
+        if (o instanceof Exchange x) {
+            return new Event.Reply(x.id, x.request, x.frames());
+        }
+        if (o instanceof Frame f) {
+            return new Event.Pushed(f);
+        }
+        return (Event) o;
     }
 
     /** Requests waiting to be written. */

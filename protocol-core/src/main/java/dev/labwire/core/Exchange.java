@@ -37,6 +37,9 @@ final class Exchange {
     /** Frames (or framing errors) received for this reply so far. */
     int received;
     boolean blockStarted; // a '#' was seen at the head of the input while this exchange led the line
+    /** The reply's frame while it is the only one a one-frame reply has (no list made for it); else null. */
+    private Frame only;
+    /** The reply's frames for any other reply; null while none came. */
     private List<Frame> frames;
 
     Exchange(long id, Request request, Kind kind, long deadline) {
@@ -56,18 +59,34 @@ final class Exchange {
     }
 
     void add(Frame f) {
+        if (frames == null && only == null && expect() instanceof Expect.Frames n && n.count() == 1) {
+            only = f;
+            return;
+        }
         if (frames == null) {
-            frames = expect() instanceof Expect.Frames n && n.count() == 1 ? null : new ArrayList<>();
-            if (frames == null) {
-                frames = List.of(f);
-                return;
+            frames = new ArrayList<>();
+            if (only != null) { // not reached while the count is 1 (the reply is whole at its first frame); kept safe
+                frames.add(only);
+                only = null;
             }
         }
         frames.add(f);
     }
 
+    /** The reply's frames so far, in order. */
     List<Frame> frames() {
+        if (only != null) {
+            return List.of(only);
+        }
         return frames == null ? List.of() : frames;
+    }
+
+    /** The reply's frame when it has exactly one, else null. */
+    Frame onlyFrame() {
+        if (only != null) {
+            return only;
+        }
+        return frames != null && frames.size() == 1 ? frames.get(0) : null;
     }
 
     /** Back to "not written" for a new attempt on the next link: nothing of the last attempt's reply is kept. */
@@ -81,6 +100,7 @@ final class Exchange {
         graceDeadline = NO_DEADLINE;
         received = 0;
         blockStarted = false;
+        only = null;
         frames = null;
     }
 

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  *
  * <p>A driver calls every method from one thread at a time (or under one lock), passes a monotonic
  * {@code nowNanos} ({@link System#nanoTime()}), and after each input drains {@link #pollTransmit()} (or
- * {@link #pollTransmit(ByteBuffer)}) and {@link #nextEvent()} and re-arms its timer from {@link #pollTimeout()}. Misuse (e.g. {@code linkUp} while no link
+ * {@link #pollTransmit(ByteBuffer)}) and {@link #nextEvent()} (or {@link #nextEvent(EventSink)}) and re-arms its timer from {@link #pollTimeout()}. Misuse (e.g. {@code linkUp} while no link
  * was asked for) throws {@link LocalProtocolException}.
  */
 public interface LinkMachine {
@@ -99,6 +99,26 @@ public interface LinkMachine {
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     Event nextEvent();
+
+    /**
+     * Takes out the next event, as {@link #nextEvent()} does, and hands it to {@code sink}: a reply of one frame may
+     * come as {@link EventSink#reply} without its {@link Event.Reply} object (a driver that ends a call with the
+     * reply's frame or text allocates nothing more per reply), anything else as {@link EventSink#event}. Returns
+     * false, calling nothing, when there is no event ({@link Event.NeedData}). Either verb may be used at any time;
+     * both take from the same events, in the same order. This default hands every event to {@link EventSink#event};
+     * {@link Connection} splits one-frame replies.
+     *
+     * @throws NullPointerException when {@code sink} is null
+     */
+    default boolean nextEvent(EventSink sink) {
+        java.util.Objects.requireNonNull(sink, "sink");
+        Event e = nextEvent();
+        if (e == Event.NeedData.INSTANCE) {
+            return false;
+        }
+        sink.event(e);
+        return true;
+    }
 
     // For drivers' wire traces: read-only views that change nothing. A driver asks only when it traces, so they cost
     // nothing on the untraced path; ids are those {@code send} returned (the connection's own resync probe has one too).

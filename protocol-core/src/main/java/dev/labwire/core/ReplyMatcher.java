@@ -48,7 +48,7 @@ final class ReplyMatcher {
 
     private final Connection owner;
     private final ConnectionConfig config;
-    private final ArrayDeque<Event> events;
+    private final ArrayDeque<Object> events; // the connection's: events, and exchanges ended with their reply
     private final ReplyFilter filter;
     private final Framer baseFramer;
     private final BlockFramer blockFramer;
@@ -60,7 +60,7 @@ final class ReplyMatcher {
     private long now;
     private final PipelineWindow window;
 
-    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Event> events, ReplyFilter filter) {
+    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Object> events, ReplyFilter filter) {
         this.owner = owner;
         this.config = config;
         this.events = events;
@@ -494,7 +494,7 @@ final class ReplyMatcher {
             return;
         }
         for (Exchange x : window.resolve()) {
-            owner.end(x, new Event.Reply(x.id, x.request, x.frames()));
+            owner.endWithReply(x);
         }
     }
 
@@ -601,7 +601,7 @@ final class ReplyMatcher {
 
     private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
         if (fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED) {
-            events.add(new Event.Pushed(frame));
+            owner.pushed(frame);
             return;
         }
         if (head == null) {
@@ -647,7 +647,7 @@ final class ReplyMatcher {
                 window.hold(head);
                 maybeResolveWindow();
             } else {
-                owner.end(head, new Event.Reply(head.id, head.request, head.frames()));
+                owner.endWithReply(head);
             }
         }
     }

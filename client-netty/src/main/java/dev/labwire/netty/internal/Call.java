@@ -26,6 +26,11 @@ import java.util.function.Function;
 public final class Call<T> extends Guarded<T> {
     /** The conversion of a call that completes with the reply itself. */
     public static final Function<Event.Reply, Event.Reply> REPLY = r -> r;
+    /**
+     * The conversion of a call that completes with the reply's text ({@link Event.Reply#text()}): a one-frame reply's
+     * text is taken from its frame, with no {@link Event.Reply} made for it.
+     */
+    public static final Function<Event.Reply, String> TEXT = Event.Reply::text;
 
     /** Told when a call is cancelled (on the cancelling thread), to withdraw its request. */
     interface Canceller {
@@ -96,6 +101,23 @@ public final class Call<T> extends Guarded<T> {
             return;
         }
         complete(value);
+    }
+
+    /**
+     * Completes with the reply of one frame {@code frame} to request {@code id}, converted: the same as
+     * {@link #succeed(Event.Reply)} with that reply, which is made only when the conversion needs it.
+     */
+    void succeed(long id, dev.labwire.core.Request request, dev.labwire.core.frame.Frame frame) {
+        if (convert == TEXT) {
+            complete(uncheckedText(frame));
+            return;
+        }
+        succeed(new Event.Reply(id, request, java.util.List.of(frame)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private T uncheckedText(dev.labwire.core.frame.Frame frame) {
+        return (T) frame.asString(); // convert is TEXT: T is String
     }
 
     /** Fails with {@code cause}, wrapped as a {@code thenApply} stage would wrap it when this call converts. */

@@ -87,6 +87,19 @@ final class Callbacks {
         }
     }
 
+    /** As {@link #succeed(Call, dev.labwire.core.Event.Reply)} with a reply of one frame, made only if the call needs it. */
+    void succeed(Call<?> c, long id, dev.labwire.core.Request request, dev.labwire.core.frame.Frame frame) {
+        if (user == null) {
+            try {
+                c.succeed(id, request, frame);
+            } catch (RuntimeException | Error e) {
+                LOG.warn("{}: a callback threw", name, e);
+            }
+        } else {
+            user.execute(() -> c.succeed(id, request, frame));
+        }
+    }
+
     /** Runs {@code r} on the loop: at once when already there; dropped when the loop is shut down. */
     void onLoop(Runnable r) {
         onLoop(r, null);

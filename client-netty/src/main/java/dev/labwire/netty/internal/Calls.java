@@ -42,6 +42,17 @@ final class Calls {
      * @param lastDown why the link last went down, or null
      * @param closing  true once the client is closing
      */
+    /**
+     * Ends the call the core knows as {@code id} with a reply of one frame (what {@link Event.Reply} with
+     * {@code List.of(frame)} says); nothing when no call has that id.
+     */
+    void endWithReply(long id, Request request, dev.labwire.core.frame.Frame frame) {
+        Call<?> c = byId.remove(id);
+        if (c != null) {
+            callbacks.succeed(c, id, request, frame);
+        }
+    }
+
     void end(long id, Event e, State state, Throwable lastDown, boolean closing) {
         Call<?> c = byId.remove(id);
         if (c == null) {

@@ -80,6 +80,17 @@ final class Dispatch {
         return p;
     }
 
+    /** A request ended with a reply of one frame ({@link dev.labwire.core.EventSink#reply}): as a {@link Event.Reply}. */
+    void reply(long id, dev.labwire.core.Request request, dev.labwire.core.frame.Frame frame) {
+        calls.endWithReply(id, request, frame);
+    }
+
+    /** A pushed frame ({@link dev.labwire.core.EventSink#pushed}, or {@link Event.Pushed}): to the streams. */
+    void pushed(dev.labwire.core.frame.Frame frame) {
+        hub.onFrame(frame);
+        updateReading();
+    }
+
     void dispatch(Event e) {
         boolean closing = driver.isClosing();
         if (e instanceof Event.Reply r) {
@@ -89,8 +100,7 @@ final class Dispatch {
         } else if (e instanceof Event.Failed f) {
             calls.end(f.id(), e, state, lastDownCause, closing);
         } else if (e instanceof Event.Pushed p) {
-            hub.onFrame(p.frame());
-            updateReading();
+            pushed(p.frame());
         } else if (e instanceof Event.StateChanged s) {
             stateChanged(s);
         } else if (e instanceof Event.OpenLink) {

@@ -3,6 +3,7 @@ package dev.labwire.netty.internal;
 import dev.labwire.core.Connection;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
+import dev.labwire.core.EventSink;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LinkMachine;
 import dev.labwire.core.LocalProtocolException;
@@ -14,6 +15,7 @@ import dev.labwire.core.bus.Address;
 import dev.labwire.core.bus.Bus;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.frame.Frame;
 import dev.labwire.core.internal.WireTrace;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * loop runs the core's drain loop ({@link #drain()}):
  * <pre>
  *   1. write every pending output chunk    links.transmit(machine): pollTransmit() up to the write high-water mark
- *   2. hand out every event                nextEvent() until NeedData, each to {@link Dispatch}; again from 1 while events came
+ *   2. hand out every event                nextEvent(sink) until none, each to {@link Dispatch}; again from 1 while events came
  *   3. re-arm the single timer             pollTimeout(): the earliest deadline, or none
  * </pre>
  * Writes are flushed once per batch of loop tasks. User code (futures, listeners, subscribers, the hook) runs on the
@@ -91,6 +93,25 @@ public final class NettyDriver {
     private final Runnable onTimerTask = this::onTimer;
     /** How a plain request reaches the core: one object for every call. */
     private final Requests.Send plainSend = this::sendPlain;
+    /** Step 2 of the drain: where each event goes; a one-frame reply or a pushed frame comes without its event object. */
+    private final EventSink events = new EventSink() {
+        @Override
+        public void reply(long id, Request request, Frame frame) {
+            dispatch.reply(id, request, frame);
+        }
+
+        @Override
+        public void pushed(Frame frame) {
+            dispatch.pushed(frame);
+        }
+
+        @Override
+        public void event(Event e) {
+            if (!channels.order(e, links)) {
+                dispatch.dispatch(e);
+            }
+        }
+    };
 
     // confined to the event loop
     private boolean draining;
@@ -383,11 +404,8 @@ public final class NettyDriver {
             do {
                 drainAgain = false;
                 links.transmit(machine);
-                for (Event e; (e = machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
+                while (machine.nextEvent(events)) {
                     drainAgain = true;
-                    if (!channels.order(e, links)) {
-                        dispatch.dispatch(e);
-                    }
                 }
                 channels.transmit();
             } while (drainAgain);
