@@ -274,7 +274,7 @@ public final class BlockFramer implements Framer {
             // the data is still coming: it goes straight into the frame's array as it arrives, so the block is
             // copied once more only from the last read (not gathered in the buffer and copied whole at the end)
             in.skip(header);
-            body = new ArrivingFrame(length);
+            body = new ArrivingFrame(length, in);
             return fillBody(in);
         }
         if (r < end) {

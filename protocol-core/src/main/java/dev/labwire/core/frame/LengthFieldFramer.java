@@ -156,7 +156,7 @@ public final class LengthFieldFramer implements Framer {
             }
             // the rest is still coming: the frame's bytes go straight into its array as they arrive
             in.skip(bytesToStrip);
-            body = new ArrivingFrame(length - bytesToStrip);
+            body = new ArrivingFrame(length - bytesToStrip, in);
             return fillBody(in);
         }
         in.skip(bytesToStrip);

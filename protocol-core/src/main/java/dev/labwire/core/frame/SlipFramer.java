@@ -105,7 +105,7 @@ public final class SlipFramer implements Framer {
             if (escaped) {
                 byte b = in.get(0);
                 in.skip(1);
-                FrameResult result = b == END ? endOfPacket() : add(b);
+                FrameResult result = b == END ? endOfPacket(in) : add(b);
                 if (result != null) {
                     return result;
                 }
@@ -140,7 +140,7 @@ public final class SlipFramer implements Framer {
             if (b == ESC) {
                 escaped = true;
             } else {
-                FrameResult result = endOfPacket();
+                FrameResult result = endOfPacket(in);
                 if (result != null) {
                     return result;
                 }
@@ -178,10 +178,14 @@ public final class SlipFramer implements Framer {
             return null;
         }
         byte[] out;
+        boolean viewing = in.isViewing();
         if (escapes == 0) {
+            if (viewing) {
+                return in.takeFrame(decoded, 1); // no copy: the packet as it lies in the buffer
+            }
             out = Arrays.copyOfRange(a, from, end); // one copy, the array not zeroed first
         } else {
-            out = new byte[decoded];
+            out = viewing ? in.scratch(decoded, 0) : new byte[decoded];
             int w = 0;
             int i = from;
             while (true) {
@@ -205,7 +209,7 @@ public final class SlipFramer implements Framer {
             }
         }
         in.skip(end - from + 1);
-        return Frame.wrap(out);
+        return viewing ? in.view(out, 0, decoded) : Frame.wrap(out);
     }
 
     /** Number of bytes equal to {@code x} in {@code b[from, to)}, eight at a time (exact: no borrow between bytes). */
@@ -265,7 +269,7 @@ public final class SlipFramer implements Framer {
     }
 
     /** The packet just ended, or null for nothing to report (an empty or discarded packet). */
-    private FrameResult endOfPacket() {
+    private FrameResult endOfPacket(InputBuffer in) {
         boolean wasEscaped = escaped;
         boolean wasDiscarding = discarding;
         int n = length;
@@ -277,7 +281,10 @@ public final class SlipFramer implements Framer {
             return FramingError.of(FramingException.Kind.MALFORMED, "ESC followed by END after " + n
                     + " decoded bytes; ESC must be followed by ESC_END 0xDC or ESC_ESC 0xDD");
         }
-        return n == 0 ? null : Frame.wrap(Arrays.copyOf(packet, n));
+        if (n == 0) {
+            return null;
+        }
+        return in.isViewing() ? in.view(packet, 0, n) : Frame.wrap(Arrays.copyOf(packet, n));
     }
 
     /** Decodes one byte that is not END into the packet; an error starts discarding. */
