@@ -58,6 +58,11 @@ final class ArrivingFrame {
         return Frame.wrap(inScratch ? Arrays.copyOf(bytes, length) : bytes); // not scratch: exactly length bytes
     }
 
+    /** Size of the array the bytes are gathered in. */
+    int capacity() {
+        return bytes.length;
+    }
+
     /** The TRUNCATED error for a stream that ended before the frame was whole; {@code what} names the frame. */
     FramingError truncated(String what) {
         return FramingError.of(FramingException.Kind.TRUNCATED, "end of stream after " + filled + " of the " + length

@@ -312,6 +312,11 @@ public final class BlockFramer implements Framer {
         return ended(in, frame);
     }
 
+    /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
+    int arrivingCapacity() {
+        return body == null ? 0 : body.capacity();
+    }
+
     /** A definite block's frame, its data consumed: what may follow it is owed now, and settled if it is there. */
     private Frame ended(InputBuffer in, Frame frame) {
         trailingPending = trailing == TrailingTerminator.OPTIONAL || trailing == TrailingTerminator.ANY_EOL;

@@ -218,6 +218,11 @@ public final class FrameReader {
         return buffer.readableBytes();
     }
 
+    /** The size of the array frames are assembled in for views, for memory-bound checks. */
+    int scratchCapacity() {
+        return buffer.scratchCapacity();
+    }
+
     /** The buffer's own array's size, for memory-bound checks. */
     public int bufferCapacity() {
         return buffer.capacity();

@@ -173,6 +173,11 @@ public final class LengthFieldFramer implements Framer {
         return frame;
     }
 
+    /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
+    int arrivingCapacity() {
+        return body == null ? 0 : body.capacity();
+    }
+
     private FrameResult discard(InputBuffer in, long frameLength, FramingException.Kind kind, String message) {
         int n = (int) Math.min(frameLength, in.readableBytes());
         in.skip(n);
