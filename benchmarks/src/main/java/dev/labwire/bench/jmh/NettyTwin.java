@@ -22,6 +22,18 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
  */
 public interface NettyTwin {
 
+    /**
+     * The allocator of the decoding twins, {@code -Dtwin.alloc=unpooled|pooled|default}: by default unpooled heap
+     * buffers, which were the fastest of the three for 32-byte packets here (2026-12-03: about 93 ns per packet against
+     * 139-187 for Netty's default allocator, which {@code ctx.alloc()} gives, and 209-223 pooled), so the comparison
+     * is the one least favourable to labwire.
+     */
+    ByteBufAllocator ALLOC = switch (System.getProperty("twin.alloc", "unpooled")) {
+        case "pooled" -> PooledByteBufAllocator.DEFAULT;
+        case "default" -> ByteBufAllocator.DEFAULT;
+        default -> io.netty.buffer.UnpooledByteBufAllocator.DEFAULT;
+    };
+
     /** The next frame (a retained slice the caller releases), or null when {@code in} holds no whole frame. */
     Object next(ByteBuf in) throws Exception;
 
@@ -80,15 +92,14 @@ public interface NettyTwin {
 
     /**
      * A SLIP decoder as one would write it for Netty (Netty has none): END found with {@code ByteBuf.indexOf} (Netty's
-     * word-at-a-time search), the packet decoded into a buffer from the allocator (pooled heap, as a channel's
-     * {@code ctx.alloc()} gives), the runs between ESC bytes copied with {@code writeBytes}. Does what labwire's
+     * word-at-a-time search), the packet decoded into a buffer from {@link #ALLOC}, the runs between ESC bytes copied with {@code writeBytes}. Does what labwire's
      * {@code SlipFramer} does, which the cut-only {@link Delimiter} twin does not. Empty packets are skipped; bad
      * escapes are not checked (the benchmark has none). The frame is the decoded buffer, released by the caller.
      */
     final class SlipDecoding extends ByteToMessageDecoder implements NettyTwin {
         private static final byte END = (byte) 0xC0;
         private static final byte ESC = (byte) 0xDB;
-        private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        private final ByteBufAllocator alloc = ALLOC;
 
         @Override
         public Object next(ByteBuf in) {
@@ -129,12 +140,12 @@ public interface NettyTwin {
 
     /**
      * A COBS decoder as one would write it for Netty (Netty has none): the zero found with {@code ByteBuf.indexOf},
-     * the packet decoded into a buffer from the allocator (pooled heap), each code block copied with
+     * the packet decoded into a buffer from {@link #ALLOC}, each code block copied with
      * {@code writeBytes}. Does what labwire's {@code CobsFramer} does, which the cut-only {@link Delimiter} twin does
      * not. Empty packets are skipped; codes are not checked (the benchmark has no bad ones).
      */
     final class CobsDecoding extends ByteToMessageDecoder implements NettyTwin {
-        private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        private final ByteBufAllocator alloc = ALLOC;
 
         @Override
         public Object next(ByteBuf in) {
