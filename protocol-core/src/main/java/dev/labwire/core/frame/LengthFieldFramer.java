@@ -34,9 +34,11 @@ import java.nio.ByteOrder;
  *
  * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds fewer than
  * {@code maxFrameLength} readable bytes. A frame whose header (and the bytes to strip) came but whose rest did not is
- * taken out of the buffer as it arrives, into the array of the frame-to-be (its announced length, at most
- * {@code maxFrameLength}): the buffer then holds no more than one read, and the bytes are copied once from the buffer
- * instead of being gathered there and copied whole at the end. {@link #reset()} drops it.
+ * taken out of the buffer as it arrives, into the array of the frame-to-be: the buffer then holds no more than one
+ * read, and the bytes are copied once from the buffer instead of being gathered there and copied whole at the end.
+ * That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or as much again,
+ * and grows as the bytes come (never beyond the frame, itself at most {@code maxFrameLength}). {@link #reset()} drops
+ * it.
  */
 public final class LengthFieldFramer implements Framer {
     private final int lengthFieldOffset;
