@@ -427,9 +427,11 @@ public final class InputBuffer {
     }
 
     /**
-     * This buffer's scratch array, for a frame decoded or assembled while viewing, with at least {@code capacity}
-     * bytes; when it must grow, its first {@code keep} bytes are kept. It lives as long as the buffer and is reused by
-     * the next such frame, so it holds at most the largest frame assembled so far (each framer bounds its frames).
+     * This buffer's scratch array, with at least {@code capacity} bytes: a frame decoded or assembled while viewing
+     * lives there, and {@code SlipFramer} decodes a packet with escapes there before copying it into its frame. When it
+     * must grow, its first {@code keep} bytes are kept. It lives as long as the buffer and is reused by the next such
+     * frame, so it holds at most the largest such frame so far (each framer bounds its frames; SLIP asks for eight
+     * bytes of slack).
      */
     byte[] scratch(int capacity, int keep) {
         if (scratch.length < capacity) {
