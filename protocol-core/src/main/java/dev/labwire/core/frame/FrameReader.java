@@ -131,8 +131,7 @@ public final class FrameReader {
             }
         } finally {
             buffer.viewing(false);
-            view = null;
-            viewArray = null;
+            dropViews();
         }
     }
 
@@ -150,9 +149,15 @@ public final class FrameReader {
             deliverAll(sink, true);
         } finally {
             buffer.viewing(false);
-            view = null;
-            viewArray = null;
+            dropViews();
         }
+    }
+
+    private void dropViews() {
+        view = null;
+        viewArray = null;
+        otherView = null;
+        otherViewArray = null;
     }
 
     private void flushReady(FrameSink sink) {
@@ -168,15 +173,27 @@ public final class FrameReader {
         }
     }
 
-    private ByteBuffer view;      // read-only over viewArray, reused while frames are views of the same array
+    // read-only buffers over the last two arrays frames were views of (the driver's buffer and the scratch array
+    // alternate with SLIP), reused while frames are views of the same arrays; dropped when receive returns
+    private ByteBuffer view;
     private byte[] viewArray;
+    private ByteBuffer otherView;
+    private byte[] otherViewArray;
 
     private void deliver(FrameResult r, FrameSink sink) {
         if (r == Frame.VIEW) {
             byte[] a = buffer.viewArray();
-            if (view == null || viewArray != a) {
-                view = ByteBuffer.wrap(a).asReadOnlyBuffer();
-                viewArray = a;
+            if (viewArray != a) {
+                ByteBuffer v = view; // swap the slots, then replace the older one unless it is a's
+                byte[] va = viewArray;
+                view = otherView;
+                viewArray = otherViewArray;
+                otherView = v;
+                otherViewArray = va;
+                if (viewArray != a) {
+                    view = ByteBuffer.wrap(a).asReadOnlyBuffer();
+                    viewArray = a;
+                }
             }
             int from = buffer.viewOffset();
             view.limit(from + buffer.viewLength()).position(from);
