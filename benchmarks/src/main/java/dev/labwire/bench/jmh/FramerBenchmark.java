@@ -39,6 +39,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *       (Until 2026-12-03 this path called {@link InputBuffer#append} and {@link Framer#decode} itself.)</li>
  *   <li>{@code labwireDirect}: the same through a direct {@code ByteBuffer}, as Netty's pooled buffers arrive: the
  *       bytes are appended to the reader's buffer first (two copies per frame byte).</li>
+ *   <li>{@code labwireView}: the heap reads through {@link FrameReader#receive(ByteBuffer, dev.labwire.core.frame.FrameSink)},
+ *       each frame handed to a sink as a read-only view valid during the call (as Netty's slices): no copy of a frame
+ *       that lies whole in a read, one (into an array the reader reuses) of a frame that straddles reads.</li>
  *   <li>{@code netty}: the same buffering done by hand (one heap {@code ByteBuf} that each read is copied into,
  *       {@code discardSomeReadBytes()} after each read, as {@code ByteToMessageDecoder} does) and the decoder's
  *       own {@code decode(ctx, in)}: the decoding algorithm alone. Each frame is a retained slice, released.</li>
@@ -63,6 +66,9 @@ public class FramerBenchmark {
     private ByteBuffer heapReads;
     private FrameReader directReader;
     private ByteBuffer directReads;
+    private FrameReader viewReader;
+    private ByteBuffer viewReads;
+    private ViewFeed viewFeed;
     private NettyTwin twin;
     private ByteBuf cumulation;
     private EmbeddedChannel channel;
@@ -77,6 +83,9 @@ public class FramerBenchmark {
         heapReads = ByteBuffer.wrap(labwireBytes);
         directReader = new FrameReader(framing.newFramer());
         directReads = ByteBuffer.allocateDirect(labwireBytes.length).put(labwireBytes).clear();
+        viewReader = new FrameReader(framing.newFramer());
+        viewReads = ByteBuffer.wrap(labwireBytes);
+        viewFeed = new ViewFeed();
         twin = framing.newTwin();
         cumulation = Unpooled.buffer(256);
         sink = new Sink();
@@ -85,6 +94,7 @@ public class FramerBenchmark {
         int expected = framing.framesPerOp();
         check("labwire", labwire(reader, heapReads, null), expected);
         check("labwireDirect", labwire(directReader, directReads, null), expected);
+        check("labwireView", viewFeed.feed(viewReader, viewReads, null), expected);
         check("netty", netty(twin, cumulation, nettyBytes, null), expected);
         check("nettyCopy", nettyCopy(twin, cumulation, nettyBytes, null), expected);
         check("nettyChannel", nettyChannel(channel, sink, nettyBytes, null), expected);
@@ -110,6 +120,11 @@ public class FramerBenchmark {
     @Benchmark
     public int labwireDirect(Blackhole bh) {
         return labwire(directReader, directReads, bh);
+    }
+
+    @Benchmark
+    public int labwireView(Blackhole bh) {
+        return viewFeed.feed(viewReader, viewReads, bh);
     }
 
     @Benchmark

@@ -45,9 +45,11 @@ public final class FramerCpuTime {
         }
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        boolean views = hasViews();
         System.out.println("| case | labwire min | labwire median | labwireDirect median | netty min | netty median | nettyCopy median "
-                + "| ratio vs netty | vs nettyCopy | direct vs netty |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| ratio vs netty | vs nettyCopy | direct vs netty | labwireView median | view vs netty "
+                + "| nettyDecode median | labwire vs nettyDecode | view vs nettyDecode |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (FramingCase c : cases) {
             FrameReader heapReader = new FrameReader(c.newFramer());
             ByteBuffer heap = ByteBuffer.wrap(c.labwireBytes());
@@ -58,7 +60,11 @@ public final class FramerCpuTime {
             byte[] nettyBytes = c.nettyBytes();
             int ops = (int) Math.max(20, 40_000_000L / c.labwireBytes().length);
             double perOp = (double) ops * c.framesPerOp();
-            double[][] t = new double[4][rounds];
+            FrameReader viewReader = new FrameReader(c.newFramer());
+            ByteBuffer viewHeap = ByteBuffer.wrap(c.labwireBytes());
+            Object viewFeed = views ? new ViewFeed() : null;
+            NettyTwin decoding = c.newDecodingTwin();
+            double[][] t = new double[6][rounds];
             for (int r = 0; r < rounds; r++) {
                 long t0 = mx.getCurrentThreadCpuTime();
                 for (int i = 0; i < ops; i++) {
@@ -77,6 +83,16 @@ public final class FramerCpuTime {
                     check(c, netty(twin, cumulation, nettyBytes, true));
                 }
                 long t4 = mx.getCurrentThreadCpuTime();
+                for (int i = 0; views && i < ops; i++) {
+                    check(c, ((ViewFeed) viewFeed).feed(viewReader, viewHeap, null));
+                }
+                long t5 = mx.getCurrentThreadCpuTime();
+                t[4][r] = (t5 - t4) / perOp;
+                for (int i = 0; decoding != null && i < ops; i++) {
+                    check(c, netty(decoding, cumulation, nettyBytes, false));
+                }
+                long t6 = mx.getCurrentThreadCpuTime();
+                t[5][r] = (t6 - t5) / perOp;
                 t[0][r] = (t1 - t0) / perOp;
                 t[1][r] = (t2 - t1) / perOp;
                 t[2][r] = (t3 - t2) / perOp;
@@ -87,8 +103,23 @@ public final class FramerCpuTime {
                 Arrays.sort(x);
             }
             int m = rounds / 2;
-            System.out.println(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", c,
-                    t[0][0], t[0][m], t[1][m], t[2][0], t[2][m], t[3][m], t[2][m] / t[0][m], t[3][m] / t[0][m], t[2][m] / t[1][m]));
+            System.out.println(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s |", c,
+                    t[0][0], t[0][m], t[1][m], t[2][0], t[2][m], t[3][m], t[2][m] / t[0][m], t[3][m] / t[0][m], t[2][m] / t[1][m],
+                    views ? String.format(Locale.ROOT, "%.2f", t[4][m]) : "n/a",
+                    views ? String.format(Locale.ROOT, "%.2f", t[2][m] / t[4][m]) : "n/a",
+                    decoding != null ? String.format(Locale.ROOT, "%.2f", t[5][m]) : "-",
+                    decoding != null ? String.format(Locale.ROOT, "%.2f", t[5][m] / t[0][m]) : "-",
+                    decoding != null && views ? String.format(Locale.ROOT, "%.2f", t[5][m] / t[4][m]) : "-"));
+        }
+    }
+
+    /** True when the labwire on the class path has {@code FrameReader.receive(ByteBuffer, FrameSink)} (not before branch slice). */
+    private static boolean hasViews() {
+        try {
+            Class.forName("dev.labwire.core.frame.FrameSink");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 

@@ -101,6 +101,14 @@ public enum FramingCase {
         return twin.get();
     }
 
+    /**
+     * For COBS and SLIP, whose {@link #newTwin()} only cuts at the delimiter: a Netty-style decoder that also decodes
+     * ({@link NettyTwin.CobsDecoding}, {@link NettyTwin.SlipDecoding}); null for the other cases.
+     */
+    public NettyTwin newDecodingTwin() {
+        return this == COBS_32 ? new NettyTwin.CobsDecoding() : this == SLIP_32 ? new NettyTwin.SlipDecoding() : null;
+    }
+
     private record Stream(byte[] bytes, int frames, long payload) {
     }
 

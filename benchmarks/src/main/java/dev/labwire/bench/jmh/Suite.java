@@ -103,23 +103,24 @@ public final class Suite {
         s.append("### Framers (per frame; ratio = twin time / labwire time, above 1.0 = labwire faster)\n\n");
         s.append("| case | frames/op | labwire ns/frame | netty ns/frame | nettyCopy ns/frame | nettyChannel ns/frame | labwire MB/s "
                 + "| ratio vs netty | vs nettyCopy | vs nettyChannel | labwire B/frame | netty B/frame | nettyCopy B/frame | nettyChannel B/frame "
-                + "| labwireDirect ns/frame | labwireDirect vs netty |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| labwireDirect ns/frame | labwireDirect vs netty | labwireView ns/frame | labwireView vs netty | labwireView B/frame |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (FramingCase c : FramingCase.values()) {
             Row l = rows.get(c + "/labwire");
             Row n = rows.get(c + "/netty");
             Row ny = rows.get(c + "/nettyCopy");
             Row nc = rows.get(c + "/nettyChannel");
             Row ld = rows.get(c + "/labwireDirect");
+            Row lv = rows.get(c + "/labwireView");
             if (l == null && n == null && ny == null && nc == null) {
                 continue;
             }
             int f = c.framesPerOp();
-            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, f,
+            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c, f,
                     perFrame(l, f), perFrame(n, f), perFrame(ny, f), perFrame(nc, f),
                     l == null ? "-" : String.format(Locale.ROOT, "%.0f", c.payloadBytesPerOp() * 1e3 / l.nsPerOp / 1.048576),
                     ratio(n, l), ratio(ny, l), ratio(nc, l), bytes(l, f), bytes(n, f), bytes(ny, f), bytes(nc, f),
-                    perFrame(ld, f), ratio(n, ld)));
+                    perFrame(ld, f), ratio(n, ld), perFrame(lv, f), ratio(n, lv), bytes(lv, f)));
         }
         s.append("\n### Connection: one request-reply exchange in the core (no I/O)\n\n");
         s.append("| benchmark | ns/exchange | ± | bytes allocated/exchange |\n|---|---:|---:|---:|\n");

@@ -40,9 +40,11 @@ package dev.labwire.core.frame;
  * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds at most
  * {@code 11 + maxFrameLength + terminatorLength} readable bytes (the longest header is {@code #9} and nine digits).
  * A definite block whose data has not all come when its header is read (with any {@link TrailingTerminator} but
- * {@code REQUIRED}) is taken out of the buffer as it arrives, into the array of its frame-to-be (its announced
- * length, at most {@code maxFrameLength}): the buffer then holds no more than one read, and the data is copied
- * once from the buffer instead of being gathered there and copied whole at the end. {@link #reset()} drops it.
+ * {@code REQUIRED}) is taken out of the buffer as it arrives, into the array of its frame-to-be: the buffer then holds
+ * no more than one read, and the data is copied once from the buffer instead of being gathered there and copied whole
+ * at the end. That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or as
+ * much again, and grows as the data comes (never beyond the block, itself at most {@code maxFrameLength}).
+ * {@link #reset()} drops it.
  */
 public final class BlockFramer implements Framer {
 
@@ -274,7 +276,7 @@ public final class BlockFramer implements Framer {
             // the data is still coming: it goes straight into the frame's array as it arrives, so the block is
             // copied once more only from the last read (not gathered in the buffer and copied whole at the end)
             in.skip(header);
-            body = new ArrivingFrame(length);
+            body = new ArrivingFrame(length, in);
             return fillBody(in);
         }
         if (r < end) {
@@ -310,6 +312,11 @@ public final class BlockFramer implements Framer {
         }
         body = null;
         return ended(in, frame);
+    }
+
+    /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
+    int arrivingCapacity() {
+        return body == null ? 0 : body.capacity();
     }
 
     /** A definite block's frame, its data consumed: what may follow it is owed now, and settled if it is there. */

@@ -134,7 +134,13 @@ public final class CobsFramer implements Framer {
         if (length - 1 <= maxFrameLength) {
             // without a 0xFF code every code but the first stands for a zero where it is: the payload is the packet
             // after its first code with those codes zeroed, one copy (Arrays.copyOfRange: the array is not zeroed first)
-            byte[] out = Arrays.copyOfRange(a, base + 1, base + length);
+            byte[] out;
+            if (in.isViewing()) {
+                out = in.scratch(length - 1, 0);
+                System.arraycopy(a, base + 1, out, 0, length - 1);
+            } else {
+                out = Arrays.copyOfRange(a, base + 1, base + length);
+            }
             int code = a[base] & 0xFF;
             int i = code;
             while (i < length && code != 0xFF) {
@@ -144,7 +150,7 @@ public final class CobsFramer implements Framer {
             }
             if (i == length) {
                 in.skip(length + 1);
-                return Frame.wrap(out);
+                return in.isViewing() ? in.view(out, 0, length - 1) : Frame.wrap(out);
             }
             // a 0xFF block or a code past the end: the general decoding below (and its error)
         }
@@ -164,7 +170,8 @@ public final class CobsFramer implements Framer {
             return FramingError.of(FramingException.Kind.TOO_LONG, "decoded packet of " + decoded
                     + " bytes exceeds maxFrameLength " + maxFrameLength);
         }
-        byte[] out = new byte[(int) decoded];
+        boolean viewing = in.isViewing();
+        byte[] out = viewing ? in.scratch((int) decoded, 0) : new byte[(int) decoded];
         int w = 0;
         for (int i = 0; i < length; ) {
             int code = a[base + i] & 0xFF;
@@ -172,11 +179,11 @@ public final class CobsFramer implements Framer {
             w += code - 1;
             i += code;
             if (code != 0xFF && i < length) {
-                w++; // the zero the code stands for: new arrays are zeroed
+                out[w++] = 0; // the zero the code stands for
             }
         }
         in.skip(length + 1);
-        return Frame.wrap(out);
+        return viewing ? in.view(out, 0, w) : Frame.wrap(out);
     }
 
     private FramingError tooLong(String what) {

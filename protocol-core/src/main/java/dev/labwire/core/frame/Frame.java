@@ -15,6 +15,12 @@ import java.util.Arrays;
  */
 public final class Frame implements FrameResult {
     private static final Frame EMPTY = new Frame(new byte[0]);
+    /**
+     * What a framer's cut gives while its buffer hands out views ({@link InputBuffer#isViewing()}): the frame's bytes
+     * are {@link InputBuffer#viewArray()} at the view's offset and length, valid until the buffer changes. Only
+     * {@link FrameReader#receive(ByteBuffer, FrameSink)} sets a buffer viewing, and it never lets this out.
+     */
+    static final Frame VIEW = new Frame(new byte[0]);
 
     static {
         dev.labwire.core.internal.FrameAccess.register(f -> f == EMPTY ? new byte[0] : f.bytes);

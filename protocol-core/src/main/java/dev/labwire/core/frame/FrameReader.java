@@ -26,9 +26,18 @@ import java.util.Objects;
  * bytes, so {@code receive} appends the bytes and {@code next()} cuts the frames. Either way, when {@code receive}
  * returns it keeps no reference to {@code data}: the driver may reuse its buffer.
  *
+ * <p><b>Views.</b> {@link #receive(ByteBuffer, FrameSink)} hands each frame to a {@link FrameSink} as a read-only
+ * view valid during the call only, as Netty's decoders hand out slices: a frame that lies whole in a heap buffer
+ * received is not copied at all, one that straddles receives (a 1 MiB block in 16 KiB reads) is assembled in an array
+ * the reader reuses (its bytes copied once), and only COBS and SLIP packets with bytes to unstuff, and frames of
+ * framers outside this package, are decoded or copied into arrays of their own. Both ways of receiving may be mixed
+ * on one reader; frames waiting for {@code next()} go to the next sink first.
+ *
  * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame) plus, for small
  * frames, what one {@code receive} brings (at most {@value #MAX_APPENDED} bytes); the frames cut by one
- * {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}.
+ * {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}. With views,
+ * the reader also keeps the array that frames are assembled in, as large as the largest such frame so far (at most
+ * the framer's {@code maxFrameLength} plus 16 bytes for this package's framers).
  */
 public final class FrameReader {
     private static final int STEP = 256;
@@ -82,6 +91,120 @@ public final class FrameReader {
         }
     }
 
+    /**
+     * Takes every remaining byte of {@code data} and gives each frame they complete to {@code sink} at once, as a view
+     * (see {@link FrameSink}), and each framing error; frames an earlier {@link #receive(ByteBuffer)} left for
+     * {@link #next()} go first. Keeps no reference to {@code data} or {@code sink} when it returns. Fails with
+     * {@link IllegalStateException} after {@link #receiveEof()}.
+     */
+    public void receive(ByteBuffer data, FrameSink sink) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(sink, "sink");
+        if (eof) {
+            throw new IllegalStateException("receive after receiveEof");
+        }
+        flushReady(sink);
+        buffer.viewing(true);
+        try {
+            deliverAll(sink, false); // bytes an earlier receive(ByteBuffer) appended
+            int step = STEP;
+            while (data.hasRemaining()) {
+                if (buffer.isEmpty() && buffer.borrow(data)) {
+                    try {
+                        deliverAll(sink, false);
+                    } finally {
+                        buffer.endBorrow();
+                    }
+                    return;
+                }
+                if (!data.hasArray()) {
+                    // direct or read-only: no borrowing, so append a bounded amount at a time
+                    buffer.append(data, MAX_APPENDED);
+                    deliverAll(sink, false);
+                    continue;
+                }
+                // an unfinished frame is held: append a little at a time until it is cut, then read the rest in place
+                int n = buffer.append(data, step);
+                deliverAll(sink, false);
+                buffer.unappend(data, n);
+                step = Math.min(step * 2, 8192);
+            }
+        } finally {
+            buffer.viewing(false);
+            dropViews();
+        }
+    }
+
+    /**
+     * The stream has ended: frames waiting for {@link #next()}, then what the framer makes of the bytes left (a
+     * TRUNCATED error for an unfinished frame), go to {@code sink}. Afterwards {@link #next()} gives
+     * {@link FrameResult.NeedData}.
+     */
+    public void receiveEof(FrameSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        eof = true;
+        flushReady(sink);
+        buffer.viewing(true);
+        try {
+            deliverAll(sink, true);
+        } finally {
+            buffer.viewing(false);
+            dropViews();
+        }
+    }
+
+    private void dropViews() {
+        view = null;
+        viewArray = null;
+        otherView = null;
+        otherViewArray = null;
+    }
+
+    private void flushReady(FrameSink sink) {
+        for (FrameResult r; (r = ready.poll()) != null; ) {
+            deliver(r, sink);
+        }
+    }
+
+    private void deliverAll(FrameSink sink, boolean atEof) {
+        for (FrameResult r; (r = atEof ? framer.decodeAtEof(buffer) : framer.decode(buffer)) != FrameResult.NeedData.INSTANCE; ) {
+            results++;
+            deliver(r, sink);
+        }
+    }
+
+    // read-only buffers over the last two arrays frames were views of (the driver's buffer and the scratch array
+    // alternate with SLIP), reused while frames are views of the same arrays; dropped when receive returns
+    private ByteBuffer view;
+    private byte[] viewArray;
+    private ByteBuffer otherView;
+    private byte[] otherViewArray;
+
+    private void deliver(FrameResult r, FrameSink sink) {
+        if (r == Frame.VIEW) {
+            byte[] a = buffer.viewArray();
+            if (viewArray != a) {
+                ByteBuffer v = view; // swap the slots, then replace the older one unless it is a's
+                byte[] va = viewArray;
+                view = otherView;
+                viewArray = otherViewArray;
+                otherView = v;
+                otherViewArray = va;
+                if (viewArray != a) {
+                    view = ByteBuffer.wrap(a).asReadOnlyBuffer();
+                    viewArray = a;
+                }
+            }
+            int from = buffer.viewOffset();
+            view.limit(from + buffer.viewLength()).position(from);
+            sink.frame(view);
+        } else if (r instanceof Frame f) {
+            sink.frame(f.asReadOnlyBuffer());
+        } else {
+            sink.error((FramingError) r);
+        }
+    }
+
     private void decodeAll() {
         for (FrameResult r; (r = framer.decode(buffer)) != FrameResult.NeedData.INSTANCE; ) {
             ready.add(r);
@@ -110,6 +233,11 @@ public final class FrameReader {
     /** Bytes buffered and not yet part of a frame. */
     public int bufferedBytes() {
         return buffer.readableBytes();
+    }
+
+    /** The size of the array frames are assembled in for views, for memory-bound checks. */
+    int scratchCapacity() {
+        return buffer.scratchCapacity();
     }
 
     /** The buffer's own array's size, for memory-bound checks. */

@@ -48,6 +48,12 @@ public final class InputBuffer {
     private int read;
     private int write;
     private long base; // absolute position of data[0]
+    // views (FrameReader.receive(ByteBuffer, FrameSink)): cuts are recorded here instead of copied into a new array
+    private boolean viewing;
+    private byte[] viewArray;
+    private int viewOffset;
+    private int viewLength;
+    private byte[] scratch = new byte[0]; // a frame assembled while viewing; reused by the next such frame
 
     /** An empty buffer with a 256-byte initial capacity. */
     public InputBuffer() {
@@ -363,11 +369,82 @@ public final class InputBuffer {
         System.arraycopy(data, read + offset, dst, dstOff, len);
     }
 
-    /** A frame of the first {@code length} bytes; consumes them and {@code skipAfter} more (a terminator). */
+    /**
+     * A frame of the first {@code length} bytes; consumes them and {@code skipAfter} more (a terminator). While
+     * {@link #isViewing()}, no copy: {@link Frame#VIEW}, the bytes left where they are (see {@link #view}).
+     */
     Frame takeFrame(int length, int skipAfter) {
+        Objects.checkFromIndexSize(0, length + skipAfter, write - read);
+        if (viewing) {
+            Frame v = view(data, read, length);
+            skip(length + skipAfter);
+            return v;
+        }
         byte[] out = take(length);
         skip(skipAfter);
         return Frame.wrap(out);
+    }
+
+    /**
+     * Sets whether cuts give views: while on, {@link #takeFrame} and the framers' decoded frames record their bytes
+     * ({@link #viewArray()}, {@link #viewOffset()}, {@link #viewLength()}) and return {@link Frame#VIEW}. The bytes stay
+     * valid only until this buffer changes (an append, a borrow ending) or the next view: the caller must use them at
+     * once. Off again, the view is forgotten.
+     */
+    void viewing(boolean on) {
+        viewing = on;
+        if (!on) {
+            viewArray = null;
+        }
+    }
+
+    /** True while cuts give views. */
+    boolean isViewing() {
+        return viewing;
+    }
+
+    /** Records {@code a[offset, offset + length)} as the frame just cut; returns {@link Frame#VIEW}. */
+    Frame view(byte[] a, int offset, int length) {
+        viewArray = a;
+        viewOffset = offset;
+        viewLength = length;
+        return Frame.VIEW;
+    }
+
+    /** The array of the last view. */
+    byte[] viewArray() {
+        return viewArray;
+    }
+
+    /** Index in {@link #viewArray()} of the last view's first byte. */
+    int viewOffset() {
+        return viewOffset;
+    }
+
+    /** Length of the last view. */
+    int viewLength() {
+        return viewLength;
+    }
+
+    /**
+     * This buffer's scratch array, with at least {@code capacity} bytes: a frame decoded or assembled while viewing
+     * lives there, and {@code SlipFramer} decodes a packet with escapes there before copying it into its frame. When it
+     * must grow, its first {@code keep} bytes are kept. It lives as long as the buffer and is reused by the next such
+     * frame, so it holds at most the largest such frame so far (each framer bounds its frames; SLIP asks for eight
+     * bytes of slack).
+     */
+    byte[] scratch(int capacity, int keep) {
+        if (scratch.length < capacity) {
+            byte[] to = new byte[capacity];
+            System.arraycopy(scratch, 0, to, 0, keep);
+            scratch = to;
+        }
+        return scratch;
+    }
+
+    /** Current size of the scratch array, for memory checks. */
+    int scratchCapacity() {
+        return scratch.length;
     }
 
     /** The backing array, for this package's framers' tight loops: offset 0 is at {@link #readIndex()}. */

@@ -34,9 +34,11 @@ import java.nio.ByteOrder;
  *
  * <p>Memory: when {@code decode} returns {@code NeedData} the buffer holds fewer than
  * {@code maxFrameLength} readable bytes. A frame whose header (and the bytes to strip) came but whose rest did not is
- * taken out of the buffer as it arrives, into the array of the frame-to-be (its announced length, at most
- * {@code maxFrameLength}): the buffer then holds no more than one read, and the bytes are copied once from the buffer
- * instead of being gathered there and copied whole at the end. {@link #reset()} drops it.
+ * taken out of the buffer as it arrives, into the array of the frame-to-be: the buffer then holds no more than one
+ * read, and the bytes are copied once from the buffer instead of being gathered there and copied whole at the end.
+ * That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or as much again,
+ * and grows as the bytes come (never beyond the frame, itself at most {@code maxFrameLength}). {@link #reset()} drops
+ * it.
  */
 public final class LengthFieldFramer implements Framer {
     private final int lengthFieldOffset;
@@ -156,7 +158,7 @@ public final class LengthFieldFramer implements Framer {
             }
             // the rest is still coming: the frame's bytes go straight into its array as they arrive
             in.skip(bytesToStrip);
-            body = new ArrivingFrame(length - bytesToStrip);
+            body = new ArrivingFrame(length - bytesToStrip, in);
             return fillBody(in);
         }
         in.skip(bytesToStrip);
@@ -171,6 +173,11 @@ public final class LengthFieldFramer implements Framer {
         }
         body = null;
         return frame;
+    }
+
+    /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
+    int arrivingCapacity() {
+        return body == null ? 0 : body.capacity();
     }
 
     private FrameResult discard(InputBuffer in, long frameLength, FramingException.Kind kind, String message) {

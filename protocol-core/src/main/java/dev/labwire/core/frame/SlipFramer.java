@@ -105,7 +105,7 @@ public final class SlipFramer implements Framer {
             if (escaped) {
                 byte b = in.get(0);
                 in.skip(1);
-                FrameResult result = b == END ? endOfPacket() : add(b);
+                FrameResult result = b == END ? endOfPacket(in) : add(b);
                 if (result != null) {
                     return result;
                 }
@@ -140,7 +140,7 @@ public final class SlipFramer implements Framer {
             if (b == ESC) {
                 escaped = true;
             } else {
-                FrameResult result = endOfPacket();
+                FrameResult result = endOfPacket(in);
                 if (result != null) {
                     return result;
                 }
@@ -150,84 +150,91 @@ public final class SlipFramer implements Framer {
     }
 
     /**
-     * A packet whose END is readable, decoded straight from the buffer into its frame's array (one copy, runs between
-     * escapes copied whole): the frame; null after an empty packet (skipped) or when the packet needs the byte-wise
-     * path below (no END yet, too long, a bad escape: that path reports the first error in stream order). Empty
-     * packets before it (flush ENDs) are skipped.
+     * A packet whose END is readable, cut or decoded straight from the buffer in one pass (END and ESC found eight
+     * bytes at a time, the runs between them copied whole): a packet without escapes is cut as it lies (one copy into
+     * its frame, or none for a view); one with escapes is decoded into the buffer's scratch array (then copied into
+     * its frame, unless a view is wanted). Empty packets before it (flush ENDs) are skipped. Null when the packet
+     * needs the byte-wise path below (no END yet, too long, a bad escape: that path reports the first error in stream
+     * order), or when nothing is left.
      */
     private FrameResult wholePacket(InputBuffer in) {
-        byte[] a;
-        int from;
-        int end;
-        while (true) {
-            a = in.array();
-            from = in.readIndex();
-            int to = from + in.readableBytes();
-            end = from == to ? -1 : InputBuffer.firstOf(a, from, to, END);
-            if (end < 0) {
+        byte[] a = in.array();
+        int from = in.readIndex();
+        int to = from + in.readableBytes();
+        int start = from;
+        while (from < to && a[from] == END) {
+            from++;
+        }
+        if (from > start) {
+            in.skip(from - start); // empty packets (flush ENDs): skipped
+            if (from == to) {
                 return null;
             }
-            if (end > from) {
+        }
+        // Eight bytes at a time: each word is stored to the output as it is (the part after an END or ESC is
+        // overwritten or ignored), and END or ESC is found in it as in InputBuffer.firstOf. One load and one store per
+        // eight plain bytes, no separate copy; the output has eight bytes of slack for the last word.
+        int cap = Math.min(to - from, maxFrameLength); // decoded bytes are fewer than wire bytes
+        byte[] out = in.scratch(cap + Long.BYTES, 0);
+        boolean escapes = false;
+        int w = 0;
+        int i = from;
+        while (true) {
+            if (w > cap) {
+                return null; // too long: the byte-wise path says so
+            }
+            if (i > to - Long.BYTES) {
+                if (i >= to) {
+                    return null; // no END yet
+                }
+                byte b = a[i];
+                if (b != END && b != ESC) {
+                    out[w++] = b;
+                    i++;
+                    continue;
+                }
+            } else {
+                long word = (long) LONGS.get(a, i);
+                LONGS.set(out, w, word);
+                long wx = word ^ (END_WORD);
+                long wy = word ^ (ESC_WORD);
+                long hit = ((wx - ONES) & ~wx | (wy - ONES) & ~wy) & HIGHS;
+                if (hit == 0) {
+                    i += Long.BYTES;
+                    w += Long.BYTES;
+                    continue;
+                }
+                int k = Long.numberOfTrailingZeros(hit) >>> 3;
+                i += k;
+                w += k;
+                if (w > cap) {
+                    return null;
+                }
+            }
+            if (a[i] == END) {
                 break;
             }
-            in.skip(1); // an empty packet (a flush END): skipped
-        }
-        int escapes = count(a, from, end, ESC);
-        int decoded = end - from - escapes;
-        if (decoded > maxFrameLength) {
-            return null;
-        }
-        byte[] out;
-        if (escapes == 0) {
-            out = Arrays.copyOfRange(a, from, end); // one copy, the array not zeroed first
-        } else {
-            out = new byte[decoded];
-            int w = 0;
-            int i = from;
-            while (true) {
-                int esc = escapes == 0 ? -1 : InputBuffer.firstOf(a, i, end, ESC);
-                int run = (esc < 0 ? end : esc) - i;
-                System.arraycopy(a, i, out, w, run);
-                w += run;
-                if (esc < 0) {
-                    break;
-                }
-                byte next = esc + 1 < end ? a[esc + 1] : END;
-                if (next == ESC_END) {
-                    out[w++] = END;
-                } else if (next == ESC_ESC) {
-                    out[w++] = ESC;
-                } else {
-                    return null; // a bad escape: the byte-wise path reports it where it is
-                }
-                i = esc + 2;
-                escapes--;
+            byte next = i + 1 < to ? a[i + 1] : END;
+            if (next != ESC_END && next != ESC_ESC || w == cap) {
+                return null; // a bad escape, an ESC at the end of what is there, or too long
             }
+            out[w++] = next == ESC_END ? END : ESC;
+            i += 2;
+            escapes = true;
         }
-        in.skip(end - from + 1);
-        return Frame.wrap(out);
-    }
-
-    /** Number of bytes equal to {@code x} in {@code b[from, to)}, eight at a time (exact: no borrow between bytes). */
-    private static int count(byte[] b, int from, int to, byte x) {
-        long px = (x & 0xFFL) * 0x0101010101010101L;
-        int n = 0;
-        int i = from;
-        for (; i <= to - Long.BYTES; i += Long.BYTES) {
-            long v = (long) LONGS.get(b, i) ^ px;
-            long t = (v & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL; // high bit set in every non-zero low-7 byte
-            n += Long.bitCount(~(t | v | 0x7F7F7F7F7F7F7F7FL)); // high bit left only in zero bytes
+        if (!escapes) {
+            return in.takeFrame(w, 1); // as it lies: a view without a copy, or one copy into its frame
         }
-        for (; i < to; i++) {
-            if (b[i] == x) {
-                n++;
-            }
-        }
-        return n;
+        in.skip(i - from + 1);
+        return in.isViewing() ? in.view(out, 0, w) : Frame.wrap(Arrays.copyOf(out, w));
     }
 
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
             java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long END_WORD = (END & 0xFFL) * ONES;
+    private static final long ESC_WORD = (ESC & 0xFFL) * ONES;
 
     /**
      * Copies and consumes the {@code run} plain bytes at the head of {@code in} into the packet; past
@@ -265,7 +272,7 @@ public final class SlipFramer implements Framer {
     }
 
     /** The packet just ended, or null for nothing to report (an empty or discarded packet). */
-    private FrameResult endOfPacket() {
+    private FrameResult endOfPacket(InputBuffer in) {
         boolean wasEscaped = escaped;
         boolean wasDiscarding = discarding;
         int n = length;
@@ -277,7 +284,10 @@ public final class SlipFramer implements Framer {
             return FramingError.of(FramingException.Kind.MALFORMED, "ESC followed by END after " + n
                     + " decoded bytes; ESC must be followed by ESC_END 0xDC or ESC_ESC 0xDD");
         }
-        return n == 0 ? null : Frame.wrap(Arrays.copyOf(packet, n));
+        if (n == 0) {
+            return null;
+        }
+        return in.isViewing() ? in.view(packet, 0, n) : Frame.wrap(Arrays.copyOf(packet, n));
     }
 
     /** Decodes one byte that is not END into the packet; an error starts discarding. */

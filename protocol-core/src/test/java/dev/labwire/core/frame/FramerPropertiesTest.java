@@ -105,6 +105,16 @@ class FramerPropertiesTest {
         List<String> adaptive = FramerRun.runReader(new FrameReader(c.make().get()), chunks, true, new Random(seed + 2),
                 reader -> { });
         assertThat(adaptive).as("in place for big frames only").isEqualTo(appended);
+        List<String> views = FramerRun.runReaderViews(new FrameReader(c.make().get()), chunks, true, new Random(seed + 3),
+                false, reader -> {
+                    assertThat(reader.bufferedBytes()).as("bytes kept after a receive").isLessThanOrEqualTo(MAX + 16);
+                    // maxFrameLength, plus COBS's code bytes or SLIP's eight bytes of slack
+                    assertThat(reader.scratchCapacity()).as("assembly array").isLessThanOrEqualTo(MAX + 16);
+                });
+        assertThat(views).as("views").isEqualTo(appended);
+        List<String> mixed = FramerRun.runReaderViews(new FrameReader(c.make().get(), 0), chunks, true, new Random(seed + 4),
+                true, reader -> assertThat(reader.bufferedBytes()).as("bytes kept after a receive").isLessThanOrEqualTo(MAX + 16));
+        assertThat(mixed).as("views and frames mixed").isEqualTo(appended);
     }
 
     private static void drain(Framer framer, InputBuffer in, boolean eof) {
@@ -251,5 +261,7 @@ class FramerPropertiesTest {
                 .as("read in place").isEqualTo(expected);
         assertThat(FramerRun.runReader(new FrameReader(framer.get()), chunks, true, random, reader -> { }))
                 .as("in place for big frames only").isEqualTo(expected);
+        assertThat(FramerRun.runReaderViews(new FrameReader(framer.get()), chunks, true, random, random.nextBoolean(), reader -> { }))
+                .as("views").isEqualTo(expected);
     }
 }

@@ -3,6 +3,7 @@ package dev.labwire.core.testing;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.core.frame.FrameReader;
 import dev.labwire.core.frame.FrameResult;
+import dev.labwire.core.frame.FrameSink;
 import dev.labwire.core.frame.Framer;
 import dev.labwire.core.frame.FramingError;
 import dev.labwire.core.frame.InputBuffer;
@@ -92,6 +93,63 @@ public final class FramerRun {
         List<String> out = new ArrayList<>();
         for (FrameResult r : results) {
             out.add(r instanceof Frame f ? f.asString() : "!" + ((FramingError) r).exception().kind());
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #runReader} through {@link FrameReader#receive(ByteBuffer, FrameSink)}: each frame is read (and
+     * checked read-only) while the sink has it, the buffers are overwritten after each receive, and every
+     * {@code next()} in between must give nothing. With {@code mixed}, a random half of the chunks go through
+     * {@link FrameReader#receive(ByteBuffer)} and {@code next()} instead (the two ways may be mixed on one reader).
+     */
+    public static List<String> runReaderViews(FrameReader reader, List<byte[]> chunks, boolean eof, Random random,
+            boolean mixed, java.util.function.Consumer<FrameReader> afterReceive) {
+        List<String> out = new ArrayList<>();
+        FrameSink sink = new FrameSink() {
+            @Override
+            public void frame(ByteBuffer frame) {
+                if (!frame.isReadOnly()) {
+                    throw new AssertionError("a view must be read-only");
+                }
+                byte[] b = new byte[frame.remaining()];
+                frame.get(b);
+                out.add(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+
+            @Override
+            public void error(FramingError error) {
+                out.add("!" + error.exception().kind());
+            }
+        };
+        for (byte[] chunk : chunks) {
+            Lender lender = Lender.of(chunk, random);
+            ByteBuffer b = lender.buffer();
+            int limit = b.limit();
+            boolean plain = mixed && random.nextBoolean();
+            if (plain) {
+                reader.receive(b);
+            } else {
+                reader.receive(b, sink);
+            }
+            if (b.position() != limit || b.limit() != limit) {
+                throw new AssertionError("receive left " + b + " (limit was " + limit + ")");
+            }
+            lender.scribble();
+            afterReceive.accept(reader);
+            if (plain && random.nextBoolean()) {
+                for (FrameResult r; (r = reader.next()) != FrameResult.NeedData.INSTANCE; ) {
+                    out.add(r instanceof Frame f ? f.asString() : "!" + ((FramingError) r).exception().kind());
+                }
+            } else if (!plain && reader.next() != FrameResult.NeedData.INSTANCE) {
+                throw new AssertionError("next() after receive(data, sink) gave a result");
+            }
+        }
+        if (eof) {
+            reader.receiveEof(sink);
+            if (reader.next() != FrameResult.NeedData.INSTANCE) {
+                throw new AssertionError("next() after receiveEof(sink) gave a result");
+            }
         }
         return out;
     }
