@@ -47,8 +47,9 @@ final class ReplyMatcher {
     int zombies;
 
     private final Connection owner;
+    private final StaleReplies stale;
     private final ConnectionConfig config;
-    private final ArrayDeque<Object> events; // the connection's: events, and exchanges ended with their reply
+    private final ConnectionEvents events;
     private final ReplyFilter filter;
     private final Framer baseFramer;
     private final BlockFramer blockFramer;
@@ -60,8 +61,9 @@ final class ReplyMatcher {
     private long now;
     private final PipelineWindow window;
 
-    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Object> events, ReplyFilter filter) {
+    ReplyMatcher(Connection owner, StaleReplies stale, ConnectionConfig config, ConnectionEvents events, ReplyFilter filter) {
         this.owner = owner;
+        this.stale = stale;
         this.config = config;
         this.events = events;
         this.filter = filter;
@@ -353,7 +355,7 @@ final class ReplyMatcher {
             }
             if (e.kind == Exchange.Kind.PROBE) {
                 removeFromLine(e);
-                owner.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
+                stale.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
                 continue;
             }
             endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
@@ -440,7 +442,7 @@ final class ReplyMatcher {
                 // no longer be counted, and even with nothing owed (a bad reply taken whole) the bytes that made it
                 // may have been part of another reply whose rest is still coming. Only the resync probe's answer or
                 // a new link puts the stream in step.
-                owner.onStale(e, why);
+                stale.onStale(e, why);
                 if (!(config.staleReplyPolicy() instanceof StaleReplyPolicy.Resync)) {
                     owner.requestClose("a pipelined window lost its place: " + e.request.shownText() + " " + why
                             + ", so the replies on the wire may be shifted (" + config.staleReplyPolicy() + ")");
@@ -460,7 +462,7 @@ final class ReplyMatcher {
                 zombify(later);
             }
         }
-        owner.onStale(e, why);
+        stale.onStale(e, why);
         if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter && e.graceDeadline <= now) {
             release(e, true);
         }
@@ -533,7 +535,7 @@ final class ReplyMatcher {
                 break;
             }
         }
-        owner.resynced();
+        stale.resynced();
     }
 
     // ------------------------------------------------------------------ framing
@@ -608,7 +610,7 @@ final class ReplyMatcher {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
             return;
         }
-        Exchange probe = owner.probe();
+        Exchange probe = stale.probe();
         if (probe != null && probe.written && fromBaseFraming && (head.zombie || head == probe)
                 && ((StaleReplyPolicy.Resync) config.staleReplyPolicy()).isAnswer(frame)) {
             resynced(probe);
