@@ -103,8 +103,8 @@ public final class Connection implements SessionMachine {
         this.srq = config.serviceRequestPolling() == null ? null : new ServicePoll(config.serviceRequestPolling());
         this.events = new ConnectionEvents(srq);
         this.link = new LinkLifecycle(config, jitter, events, srq);
-        this.stale = new StaleReplies(this, config);
-        this.matcher = new ReplyMatcher(this, stale, config, events, java.util.Objects.requireNonNull(filter, "filter"));
+        this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
+        this.stale = matcher.stale;
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
         this.hook = new OnConnectHook(config);
@@ -213,7 +213,7 @@ public final class Connection implements SessionMachine {
         }
         for (Exchange e : matcher.onTheWire()) {
             if (e.id == id) {
-                matcher.cancelWritten(e, nowNanos);
+                stale.cancelWritten(e, nowNanos);
                 return false;
             }
         }
@@ -470,7 +470,7 @@ public final class Connection implements SessionMachine {
         if (probe != null) {
             return probe;
         }
-        if (stale.resyncing() || matcher.suspect() || matcher.windowClosing() || inFlight.size() >= config.maxInFlight()) {
+        if (stale.resyncing() || stale.suspect() || matcher.windowClosing() || inFlight.size() >= config.maxInFlight()) {
             return null;
         }
         if (config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && !inFlight.isEmpty()) {
@@ -524,7 +524,7 @@ public final class Connection implements SessionMachine {
     String whyNotWritten() {
         String held = link.whyNotWriting();
         if (held == null) {
-            held = stale.whyHeld(matcher.suspect(), inFlight);
+            held = stale.whyHeld();
         }
         if (held != null) {
             return held;
