@@ -14,13 +14,15 @@ import java.util.List;
  * ({@link #suspect()}) until every zombie got what it was owed (the stream is in step again), the
  * {@link StaleReplyPolicy.Resync} probe's answer came ({@link #resynced}), a {@link StaleReplyPolicy.ReleaseAfter}
  * grace ended (the zombie is dropped; for addressed buses), or the link is renewed ({@link StaleReplyPolicy.Reconnect}
- * at once; the other policies when a grace ends). A zombie's grace restarts whenever bytes arrive for it
- * ({@link #bytesArriving}), so a big late reply that keeps coming is swallowed whole. A resync probe that cannot be
- * written in time, or is not answered in time, closes the link. A new link starts in step.
+ * at once, {@link StaleReplyPolicy.DiscardLateReply} when its grace ends). Under {@link StaleReplyPolicy.DiscardLateReply}
+ * a zombie's grace restarts whenever bytes arrive for it ({@link #bytesArriving}), so a big late reply that keeps coming
+ * is swallowed whole. A resync probe that cannot be written in time, or is not answered in time, closes the link. A new
+ * link starts in step.
  *
  * <p>Separate from the {@link ReplyMatcher} because it owns the state of getting back in step (how many zombies are
  * owed something, their graces, the probe), while the matcher owns the framing and the matching of each frame to the
- * head of the line; the matcher asks this class only when a request ends early or a grace is due. Not thread-safe.
+ * head of the line; the matcher tells this class when a request ends early, when an owed reply or echo has come, and
+ * when the probe's answer is seen. Not thread-safe.
  */
 final class StaleReplies {
     private final Connection owner;
