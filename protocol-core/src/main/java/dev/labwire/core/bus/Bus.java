@@ -77,8 +77,8 @@ import java.util.OptionalLong;
  * still queued when its time is up ends with {@link Event.Timeout} (not written).
  *
  * <p>Inside, the waiting requests and the devices' turns are {@code DeviceQueues}'s, when the link may be written is
- * {@code Turnaround}'s, and the adapter's selected device {@code DeviceSelection}'s; this class hands requests to the
- * connection and turns its events into the bus's.
+ * {@code Turnaround}'s, the adapter's selected device {@code DeviceSelection}'s, and a write under way
+ * {@code BusTransmitter}'s; this class hands requests to the connection and turns its events into the bus's.
  *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
@@ -101,20 +101,15 @@ public final class Bus implements LinkMachine {
     private final DeviceQueues queues;
     private final Turnaround turnaround;
     private final DeviceSelection selection;
+    private final BusTransmitter transmitter;
     /** The requests handed to the connection, by the connection's id. */
     private final Map<Long, BusRequest> submitted = new HashMap<>();
     private long foreignFrames;
 
     private long nextId;
     private long lastNow;
-    /** What {@link #pollTransmit(ByteBuffer)} could not fit of the last request handed out, or null. */
-    private ByteBuffer rest;
-    /** For the wire trace: the id of {@code rest}'s request, of the one {@link #nextWrite()} handed out last, and of
-     * those the latest pollTransmit handed out first and last (-1: none, or the connection's own resync probe). */
-    private long restId = -1;
+    /** For the wire trace: the id of the request {@link #nextWrite()} handed out last (-1: none, or the connection's own). */
     private long writeId = -1;
-    private long transmittedFirst = -1;
-    private long transmittedLast = -1;
 
     /** A bus in state {@link State#IDLE}; call {@link #open} to start. */
     public Bus(BusConfig config) {
@@ -124,6 +119,7 @@ public final class Bus implements LinkMachine {
         this.queues = new DeviceQueues(dev.labwire.core.internal.Durations.nanos(config.lateReplyGrace()));
         this.turnaround = new Turnaround(addressing, dev.labwire.core.internal.Durations.nanos(config.turnaround()));
         this.selection = new DeviceSelection(addressing, config.connection());
+        this.transmitter = new BusTransmitter(this);
     }
 
     /** The settings. */
@@ -244,7 +240,7 @@ public final class Bus implements LinkMachine {
     /** The driver opened the link. See {@link Connection#linkUp}. */
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
-        rest = null;
+        transmitter.reset();
         selection.forget();
         conn.linkUp(nowNanos);
         sync();
@@ -263,7 +259,7 @@ public final class Bus implements LinkMachine {
      */
     public void linkDown(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
-        rest = null;
+        transmitter.reset();
         selection.forget();
         conn.linkDown(cause, nowNanos);
         sync();
@@ -272,7 +268,7 @@ public final class Bus implements LinkMachine {
     /** Closes the bus for good: every request not ended fails with a {@link LocalProtocolException}. Idempotent. */
     public void close(long nowNanos) {
         lastNow = nowNanos;
-        rest = null;
+        transmitter.reset();
         conn.close(nowNanos);
         sync();
     }
@@ -308,14 +304,7 @@ public final class Bus implements LinkMachine {
      * still win it by priority. The rest of a request split by {@link #pollTransmit(ByteBuffer)} comes first.
      */
     public ByteBuffer pollTransmit() {
-        ByteBuffer out = rest;
-        rest = null;
-        if (out == null) {
-            out = nextWrite();
-            restId = writeId;
-        }
-        transmittedFirst = transmittedLast = out == null ? -1 : restId;
-        return out;
+        return transmitter.poll();
     }
 
     /**
@@ -332,30 +321,14 @@ public final class Bus implements LinkMachine {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
         }
-        int start = dst.position();
-        transmittedFirst = transmittedLast = -1;
-        while (dst.hasRemaining()) {
-            if (rest == null) {
-                if ((rest = nextWrite()) == null) {
-                    break;
-                }
-                restId = writeId;
-            }
-            if (transmittedFirst < 0) {
-                transmittedFirst = restId;
-            }
-            transmittedLast = restId;
-            int n = Math.min(dst.remaining(), rest.remaining());
-            dst.put(rest.array(), rest.arrayOffset() + rest.position(), n); // the connection's buffers are array-backed
-            rest.position(rest.position() + n);
-            if (!rest.hasRemaining()) {
-                rest = null;
-            }
-        }
-        return dst.position() - start;
+        return transmitter.poll(dst);
     }
 
-    private ByteBuffer nextWrite() {
+    /**
+     * The next request's bytes from the connection, taking the next address's turn when the wire is free, or null when
+     * nothing may be written now ({@link BusTransmitter} asks).
+     */
+    ByteBuffer nextWrite() {
         if (!turnaround.mayWrite(lastNow)) {
             return null;
         }
@@ -375,6 +348,11 @@ public final class Bus implements LinkMachine {
         return out;
     }
 
+    /** The bus id of the request {@link #nextWrite()} handed out last: -1 for none, or the connection's own request. */
+    long nextWriteId() {
+        return writeId;
+    }
+
     /** The bus id of the connection's request {@code connId}, or -1 when it is none of the bus's requests. */
     private long busId(long connId) {
         BusRequest item = submitted.get(connId);
@@ -383,12 +361,12 @@ public final class Bus implements LinkMachine {
 
     @Override
     public long transmittedFirstId() {
-        return transmittedFirst;
+        return transmitter.firstId();
     }
 
     @Override
     public long transmittedLastId() {
-        return transmittedLast;
+        return transmitter.lastId();
     }
 
     /** {@inheritDoc} Here: -1 also for a request that already ended whose late reply is owed (its request still shows). */
