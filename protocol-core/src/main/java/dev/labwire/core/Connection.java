@@ -3,7 +3,6 @@ package dev.labwire.core;
 import dev.labwire.core.frame.Frame;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.OptionalLong;
 
 /**
@@ -59,6 +58,12 @@ import java.util.OptionalLong;
  * current frame limit ({@code maxFrameLength}, or a block request's own limit) plus one chunk, whatever arrives.
  * The queue holds at most {@code maxQueued} requests.
  *
+ * <p>Inside, the connection hands each part of its state to the class that owns it: the link's state and reconnect
+ * schedule ({@code LinkLifecycle}), the on-connect hook ({@code OnConnectHook}), the requests waiting to be written
+ * ({@code RequestQueue}), the bytes and replies on the wire ({@code Transmitter}, {@code ReplyMatcher}) and what comes
+ * out ({@code ConnectionEvents}), what the {@link StaleReplyPolicy} does ({@code StaleReplies}); this class does what
+ * spans them.
+ *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
 public final class Connection implements SessionMachine {
@@ -66,34 +71,18 @@ public final class Connection implements SessionMachine {
     private static final long NONE = Long.MAX_VALUE;
 
     private final ConnectionConfig config;
-    private final JitterSource jitter;
-    private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
-    private final ArrayDeque<Exchange> hookQueue = new ArrayDeque<>();
-    /**
-     * What {@link #nextEvent} hands out, in order: an {@link Event}, an {@link Exchange} that ended with its reply
-     * ({@link #endWithReply}), or a pushed {@link Frame} ({@link #pushed}); the {@link Event.Reply} or
-     * {@link Event.Pushed} of the last two is made only when a driver asks for the event object.
-     */
-    private final ArrayDeque<Object> events = new ArrayDeque<>();
+    private final RequestQueue pending = new RequestQueue();
+    private final ConnectionEvents events;
+    private final LinkLifecycle link;
     private final ReplyMatcher matcher;
     private final ArrayDeque<Exchange> inFlight;
     private final Transmitter transmitter;
-    private final java.util.List<Request> onConnect; // config's, with operations as raw SCPI requests
-    private final ServicePoll srq;                    // null unless serviceRequestPolling is set
+    private final OnConnectHook hook;
+    private final ServicePoll srq; // null unless serviceRequestPolling is set
+    private final StaleReplies stale;
 
-    private State state = State.IDLE;
     private long nextId;
     private long lastNow;
-    private boolean monotonic = true;
-    private long lastDeadline = Long.MIN_VALUE;
-    private Exchange probe;
-    private boolean resyncing;
-    private boolean closeRequested;
-    private int hookOutstanding;
-    private boolean externalHookOpen;
-    private long reconnectAt = NONE;
-    private int attempt;
-    private int failures;
 
     static {
         dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new, c -> c.matcher.dropUnowedPartialFrame());
@@ -110,12 +99,15 @@ public final class Connection implements SessionMachine {
 
     private Connection(ConnectionConfig config, dev.labwire.core.internal.ReplyFilter filter) {
         this.config = java.util.Objects.requireNonNull(config, "config");
-        this.jitter = config.newJitterSource();
+        JitterSource jitter = config.newJitterSource();
+        this.srq = config.serviceRequestPolling() == null ? null : new ServicePoll(config.serviceRequestPolling());
+        this.events = new ConnectionEvents(srq);
+        this.link = new LinkLifecycle(config, jitter, events, srq);
         this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
+        this.stale = matcher.stale;
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
-        this.srq = config.serviceRequestPolling() == null ? null : new ServicePoll(config.serviceRequestPolling());
-        this.onConnect = config.onConnect().stream().map(dev.labwire.core.internal.Operations::onRawLink).toList();
+        this.hook = new OnConnectHook(config);
     }
 
     /** The settings. */
@@ -125,7 +117,7 @@ public final class Connection implements SessionMachine {
 
     /** The current state. */
     public State state() {
-        return state;
+        return link.state();
     }
 
     // ------------------------------------------------------------------ inputs: requests
@@ -145,6 +137,7 @@ public final class Connection implements SessionMachine {
         java.util.Objects.requireNonNull(request, "request");
         request = dev.labwire.core.internal.Operations.onRawLink(request);
         lastNow = nowNanos;
+        State state = link.state();
         if (state == State.CLOSED) {
             throw new LocalProtocolException("connection is closed; cannot send " + request);
         }
@@ -156,15 +149,10 @@ public final class Connection implements SessionMachine {
         }
         config.checkPayload(request);
         if (pending.isEmpty() && inFlight.isEmpty()) {
-            monotonic = true;
-            lastDeadline = Long.MIN_VALUE;
+            pending.restartOrder();
         }
         Exchange e = new Exchange(++nextId, request, Exchange.Kind.USER, deadline(request, nowNanos));
-        if (e.deadline < lastDeadline) {
-            monotonic = false;
-        }
-        lastDeadline = e.deadline;
-        pending.addLast(e);
+        pending.add(e);
         return e.id;
     }
 
@@ -175,33 +163,32 @@ public final class Connection implements SessionMachine {
     public long sendHook(Request request, long nowNanos) {
         lastNow = nowNanos;
         request = dev.labwire.core.internal.Operations.onRawLink(request);
-        if (state != State.ON_CONNECT || !externalHookOpen) {
-            throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + state);
+        if (link.state() != State.ON_CONNECT || !hook.externalOpen()) {
+            throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + link.state());
         }
         config.checkPayload(request);
         Exchange e = new Exchange(++nextId, request, Exchange.Kind.HOOK, deadline(request, nowNanos));
-        hookQueue.addLast(e);
-        hookOutstanding++;
+        hook.add(e);
         return e.id;
     }
 
     /** The external hook succeeded: user requests may flow once its requests have ended. */
     public void hookDone(long nowNanos) {
         lastNow = nowNanos;
-        if (state != State.ON_CONNECT || !externalHookOpen) {
-            throw new LocalProtocolException("hookDone without a running external hook; state is " + state);
+        if (link.state() != State.ON_CONNECT || !hook.externalOpen()) {
+            throw new LocalProtocolException("hookDone without a running external hook; state is " + link.state());
         }
-        externalHookOpen = false;
+        hook.closeExternal();
         maybeReady();
     }
 
     /** The external hook failed: the link is closed ({@link Event.CloseLink}) and reopened with backoff. */
     public void hookFailed(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
-        if (state != State.ON_CONNECT) {
-            throw new LocalProtocolException("hookFailed outside the on-connect hook; state is " + state);
+        if (link.state() != State.ON_CONNECT) {
+            throw new LocalProtocolException("hookFailed outside the on-connect hook; state is " + link.state());
         }
-        externalHookOpen = false;
+        hook.closeExternal();
         requestClose("on-connect hook failed: " + cause);
     }
 
@@ -213,23 +200,20 @@ public final class Connection implements SessionMachine {
     @Override
     public boolean cancel(long id, long nowNanos) {
         lastNow = nowNanos;
-        for (ArrayDeque<Exchange> q : java.util.List.of(pending, hookQueue)) {
-            for (Iterator<Exchange> it = q.iterator(); it.hasNext(); ) {
-                Exchange e = it.next();
-                if (e.id == id) {
-                    it.remove();
-                    e.ended = true;
-                    if (e.kind == Exchange.Kind.HOOK) {
-                        hookOutstanding--;
-                        requestClose("on-connect hook request " + e.request + " was cancelled");
-                    }
-                    return true;
-                }
-            }
+        Exchange queued = pending.withdraw(id);
+        if (queued != null) {
+            queued.ended = true;
+            return true;
+        }
+        queued = hook.withdraw(id);
+        if (queued != null) {
+            queued.ended = true;
+            requestClose("on-connect hook request " + queued.request + " was cancelled");
+            return true;
         }
         for (Exchange e : matcher.onTheWire()) {
             if (e.id == id) {
-                matcher.cancelWritten(e, nowNanos);
+                stale.cancelWritten(e, nowNanos);
                 return false;
             }
         }
@@ -241,43 +225,35 @@ public final class Connection implements SessionMachine {
     /** Starts the connection: orders the first {@link Event.OpenLink} at once. Only from {@link State#IDLE}. */
     public void open(long nowNanos) {
         lastNow = nowNanos;
-        if (state != State.IDLE) {
-            throw new LocalProtocolException("open is only allowed once, from IDLE; state is " + state);
+        if (link.state() != State.IDLE) {
+            throw new LocalProtocolException("open is only allowed once, from IDLE; state is " + link.state());
         }
-        orderOpen();
-    }
-
-    private void orderOpen() {
-        attempt++;
-        transition(State.CONNECTING, null);
-        events.add(new Event.OpenLink(attempt));
+        link.orderOpen(nowNanos);
     }
 
     /** The driver opened the link ordered by {@link Event.OpenLink}. Starts the on-connect hook. */
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
-        if (state != State.CONNECTING) {
-            throw new LocalProtocolException("linkUp without an OpenLink order; state is " + state);
+        if (link.state() != State.CONNECTING) {
+            throw new LocalProtocolException("linkUp without an OpenLink order; state is " + link.state());
         }
         matcher.reset();
         transmitter.reset();
-        closeRequested = false;
-        transition(State.ON_CONNECT, null);
-        for (Request r : onConnect) {
-            hookQueue.addLast(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
-            hookOutstanding++;
+        link.up(nowNanos);
+        for (Request r : hook.requests()) {
+            hook.add(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
         }
-        externalHookOpen = config.externalHook();
+        hook.openExternal();
         maybeReady();
     }
 
     /** The link ordered by {@link Event.OpenLink} could not be opened; the next attempt comes after the backoff. */
     public void linkFailed(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
-        if (state != State.CONNECTING) {
-            throw new LocalProtocolException("linkFailed without an OpenLink order; state is " + state);
+        if (link.state() != State.CONNECTING) {
+            throw new LocalProtocolException("linkFailed without an OpenLink order; state is " + link.state());
         }
-        failures++;
+        link.openFailed();
         goDown(cause, nowNanos);
     }
 
@@ -289,14 +265,14 @@ public final class Connection implements SessionMachine {
     public void linkDown(Throwable cause, long nowNanos) {
         java.util.Objects.requireNonNull(cause, "cause");
         lastNow = nowNanos;
-        if (state == State.CONNECTING) {
+        if (link.state() == State.CONNECTING) {
             linkFailed(cause, nowNanos);
             return;
         }
-        if (state != State.ON_CONNECT && state != State.READY) {
+        if (link.state() != State.ON_CONNECT && link.state() != State.READY) {
             return;
         }
-        failures = state == State.READY ? 1 : failures + 1;
+        link.lost();
         ArrayDeque<Exchange> resend = new ArrayDeque<>();
         for (Exchange e : matcher.onTheWire()) {
             if (e.kind == Exchange.Kind.USER && config.resends(e.request)) {
@@ -308,29 +284,17 @@ public final class Connection implements SessionMachine {
         }
         matcher.reset();
         transmitter.reset();
-        for (Exchange e : hookQueue) {
-            events.add(new Event.Failed(e.id, e.request, cause));
-        }
-        hookQueue.clear();
-        hookOutstanding = 0;
-        externalHookOpen = false;
-        while (!resend.isEmpty()) {
-            pending.addFirst(resend.pollLast());
-            monotonic = false;
-        }
-        probe = null;
-        resyncing = false;
-        closeRequested = false;
+        hook.failQueued(events, cause);
+        hook.reset();
+        pending.putBackFirst(resend);
+        stale.reset();
         goDown(cause, nowNanos);
     }
 
     private void goDown(Throwable cause, long now) {
-        transition(State.DOWN, cause);
+        link.down(cause, now);
         if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
-            failAll(pending, cause);
-        }
-        if (config.autoReconnect()) {
-            reconnectAt = dev.labwire.core.internal.Durations.deadline(now, Math.max(0, config.backoff().delayNanos(failures, jitter.nextUnit())));
+            pending.failAll(events, cause);
         }
     }
 
@@ -341,30 +305,19 @@ public final class Connection implements SessionMachine {
      */
     public void close(long nowNanos) {
         lastNow = nowNanos;
-        if (state == State.CLOSED) {
+        if (link.state() == State.CLOSED) {
             return;
         }
         LocalProtocolException closed = new LocalProtocolException("connection closed");
-        failAll(hookQueue, closed);
+        hook.failQueued(events, closed);
         for (Exchange e : matcher.onTheWire()) {
             events.add(new Event.Failed(e.id, e.request, closed));
         }
         matcher.reset();
         transmitter.reset();
-        failAll(pending, closed);
-        probe = null;
-        reconnectAt = NONE;
-        if (state == State.CONNECTING || state == State.ON_CONNECT || state == State.READY) {
-            events.add(new Event.CloseLink("connection closed"));
-        }
-        transition(State.CLOSED, null);
-    }
-
-    private void failAll(ArrayDeque<Exchange> q, Throwable cause) {
-        for (Exchange e : q) {
-            events.add(new Event.Failed(e.id, e.request, cause));
-        }
-        q.clear();
+        pending.failAll(events, closed);
+        stale.dropProbe();
+        link.closed(nowNanos);
     }
 
     // ------------------------------------------------------------------ inputs: bytes
@@ -400,7 +353,7 @@ public final class Connection implements SessionMachine {
     }
 
     boolean reading() {
-        return (state == State.ON_CONNECT || state == State.READY) && !closeRequested;
+        return link.reading();
     }
 
     /**
@@ -410,13 +363,13 @@ public final class Connection implements SessionMachine {
      */
     void endWithReply(Exchange e) {
         e.ended = true;
-        events.add(e);
+        events.addReply(e);
         afterEnd(e, null);
     }
 
     /** A frame the device pushed: {@link Event.Pushed}, made only when a driver asks for the event object. */
     void pushed(Frame frame) {
-        events.add(frame);
+        events.addPushed(frame);
     }
 
     /** Emits the ending event of {@code e} and updates the hook when it was a hook request. */
@@ -429,46 +382,27 @@ public final class Connection implements SessionMachine {
     /** The hook's part of an ending: {@code ending} null for a reply. */
     private void afterEnd(Exchange e, Event ending) {
         if (e.kind == Exchange.Kind.HOOK) {
-            hookOutstanding--;
-            if (ending == null || ending instanceof Event.Reply) {
+            String failed = hook.ended(e, ending);
+            if (failed == null) {
                 maybeReady();
             } else {
-                requestClose("on-connect hook request " + e.request + " did not succeed: " + describe(ending));
+                requestClose(failed);
             }
         }
     }
 
-    private static String describe(Event ending) {
-        if (ending instanceof Event.Failed f) {
-            return f.cause().getMessage();
-        }
-        return "timed out";
-    }
-
-    /** The resync probe while one runs (written or not), else null. */
-    Exchange probe() {
-        return probe;
-    }
-
-    /** The resync probe's answer was seen: user requests may flow again. */
-    void resynced() {
-        probe = null;
-        resyncing = false;
+    /** A {@link Event.CloseLink} was ordered for the current link. */
+    boolean closeRequested() {
+        return link.closeRequested();
     }
 
     private void maybeReady() {
-        if (state == State.ON_CONNECT && hookOutstanding == 0 && !externalHookOpen && !closeRequested) {
-            failures = 0;
-            attempt = 0;
-            transition(State.READY, null);
-        }
+        link.maybeReady(hook.done(), lastNow);
     }
 
+    /** Orders {@link Event.CloseLink} for the current link, once: the link is renewed. */
     void requestClose(String reason) {
-        if (!closeRequested) {
-            closeRequested = true;
-            events.add(new Event.CloseLink(reason));
-        }
+        link.requestClose(reason);
     }
 
     // ------------------------------------------------------------------ outputs
@@ -532,19 +466,20 @@ public final class Connection implements SessionMachine {
 
     /** The next request to write, or null when none may go now (resyncing, no free slot, nothing queued). */
     Exchange nextToWrite() {
-        if (probe != null && !probe.written) {
+        Exchange probe = stale.unwrittenProbe();
+        if (probe != null) {
             return probe;
         }
-        if (resyncing || matcher.suspect() || matcher.windowClosing() || inFlight.size() >= config.maxInFlight()) {
+        if (stale.resyncing() || stale.suspect() || matcher.windowClosing() || inFlight.size() >= config.maxInFlight()) {
             return null;
         }
         if (config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && !inFlight.isEmpty()) {
             return null; // half duplex: one talker at a time, so an echo can never meet a reply on the wire
         }
-        if (state == State.ON_CONNECT) {
-            return hookQueue.pollFirst();
+        if (link.state() == State.ON_CONNECT) {
+            return hook.poll();
         }
-        return pending.pollFirst();
+        return pending.poll();
     }
 
     /** The earliest moment {@link #handleTimeout} has work to do, or empty when no timer is needed. */
@@ -556,105 +491,43 @@ public final class Connection implements SessionMachine {
     /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
     @Override
     public long pollTimeoutNanos() {
-        long t = Math.min(reconnectAt, earliestDeadline());
+        long t = Math.min(link.reconnectAt(), earliestDeadline());
         return srq == null ? t : Math.min(t, srq.due());
     }
 
     private long earliestDeadline() {
-        if (state == State.CLOSED) {
+        if (link.state() == State.CLOSED) {
             return NONE;
         }
-        long t = NONE;
-        if (!hookQueue.isEmpty()) {
-            for (Exchange e : hookQueue) {
-                t = Math.min(t, e.deadline);
-            }
-        }
-        if (probe != null) {
-            t = Math.min(t, probe.deadline);
-        }
-        if (monotonic) {
-            Exchange p = pending.peekFirst();
-            if (p != null) {
-                t = Math.min(t, p.deadline);
-            }
-        } else {
-            for (Exchange e : pending) {
-                t = Math.min(t, e.deadline);
-            }
-        }
-        return Math.min(t, matcher.earliestDeadline(monotonic));
+        long t = Math.min(hook.earliestDeadline(), stale.probeDeadline());
+        t = Math.min(t, pending.earliestDeadline());
+        return Math.min(t, matcher.earliestDeadline(pending.isMonotonic()));
     }
 
     /** Timers that are due at {@code nowNanos} fire: timeouts, the stale-reply grace, the reconnect. */
     public void handleTimeout(long nowNanos) {
         lastNow = nowNanos;
-        if (state == State.CLOSED) {
+        if (link.state() == State.CLOSED) {
             return;
         }
-        if (reconnectAt != NONE && nowNanos >= reconnectAt && state == State.DOWN) {
-            reconnectAt = NONE;
-            orderOpen();
-        }
-        expireQueued(pending, nowNanos);
-        expireQueued(hookQueue, nowNanos);
+        link.maybeReconnect(nowNanos);
+        pending.expire(nowNanos, this);
+        hook.expire(nowNanos, this);
         matcher.expire(nowNanos);
-        if (probe != null && !probe.written && probe.deadline <= nowNanos) {
-            probe = null;
-            requestClose("resync probe could not be sent in time");
-        }
-        if (srq != null && state == State.READY) {
+        stale.expireUnwrittenProbe(nowNanos);
+        if (srq != null && link.state() == State.READY) {
             srq.maybePoll(this, nowNanos);
         }
     }
 
-    private void expireQueued(ArrayDeque<Exchange> q, long now) {
-        String why = null;
-        for (Iterator<Exchange> it = q.iterator(); it.hasNext(); ) {
-            Exchange e = it.next();
-            if (e.deadline <= now) {
-                it.remove();
-                if (why == null) {
-                    why = whyNotWritten();
-                }
-                end(e, new Event.Timeout(e.id, e.request, false, why));
-            }
-        }
-    }
-
     /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
-    private String whyNotWritten() {
-        StaleReplyPolicy policy = config.staleReplyPolicy();
-        switch (state) {
-            case CONNECTING:
-                return "the link is still connecting (attempt " + attempt + ")";
-            case DOWN:
-                return "the link is down and waits to reconnect (backoff after " + failures + " failed attempts)";
-            case ON_CONNECT:
-                return "the on-connect hook was still running";
-            case CLOSED:
-                return "the connection is closed";
-            default:
-                break;
+    String whyNotWritten() {
+        String held = link.whyNotWriting();
+        if (held == null) {
+            held = stale.whyHeld();
         }
-        if (closeRequested) {
-            return "the link was being renewed";
-        }
-        if (probe != null) {
-            return "the link was resynchronising: probe " + probe.request.shownText() + " not answered yet (staleReplyPolicy " + policy + ")";
-        }
-        if (matcher.suspect()) {
-            Exchange z = null;
-            for (Exchange e : inFlight) {
-                if (e.zombie) {
-                    z = e;
-                    break;
-                }
-            }
-            String held = z == null ? "a timed-out request whose echo is still owed" : "timed-out " + z.request.shownText();
-            return "the link was held by " + held + ": its late reply is awaited before anything else is written, and if it"
-                    + " does not come the link is renewed (staleReplyPolicy " + policy + "). A device that never answers such"
-                    + " a query costs the grace; to wait less, shorten the grace or use StaleReplyPolicy.scpiResync() or reconnect()";
+        if (held != null) {
+            return held;
         }
         Exchange head = null;
         for (Exchange e : inFlight) {
@@ -670,35 +543,15 @@ public final class Connection implements SessionMachine {
         return "it waited behind " + pending.size() + " queued requests";
     }
 
-    /** The written resync probe timed out (the matcher took it out of the reply line): the link is closed. */
-    void probeLost(String why) {
-        probe = null;
-        requestClose(why);
-    }
-
-    /** {@code e} ended early after being written and is a zombie now: the stale-reply policy acts. */
-    void onStale(Exchange e, String why) {
-        StaleReplyPolicy policy = config.staleReplyPolicy();
-        if (policy instanceof StaleReplyPolicy.Resync r && !resyncing && !closeRequested) {
-            resyncing = true;
-            probe = new Exchange(++nextId, r.probe(), Exchange.Kind.PROBE, deadline(r.probe(), lastNow));
-        } else if (policy == StaleReplyPolicy.Reconnect.INSTANCE) {
-            requestClose("request " + e + " " + why + " (stale-reply policy reconnect)");
-        }
+    /** A new resync probe, due by its own timeout from the latest input. */
+    Exchange newProbe(Request probe) {
+        return new Exchange(++nextId, probe, Exchange.Kind.PROBE, deadline(probe, lastNow));
     }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */
     @Override
     public Event nextEvent() {
-        Event e = event(events.pollFirst());
-        while (srq != null && e != null) { // the service-request polls' own endings never reach the driver
-            Event shown = srq.filter(e);
-            if (shown != null) {
-                return shown;
-            }
-            e = event(events.pollFirst());
-        }
-        return e == null ? Event.NeedData.INSTANCE : e;
+        return events.next();
     }
 
     /**
@@ -711,42 +564,7 @@ public final class Connection implements SessionMachine {
     @Override
     public boolean nextEvent(EventSink sink) {
         java.util.Objects.requireNonNull(sink, "sink");
-        if (srq != null) {
-            Event e = nextEvent();
-            if (e == Event.NeedData.INSTANCE) {
-                return false;
-            }
-            sink.event(e);
-            return true;
-        }
-        Object o = events.pollFirst();
-        if (o == null) {
-            return false;
-        }
-        if (o instanceof Exchange x) {
-            Frame only = x.onlyFrame();
-            if (only != null) {
-                sink.reply(x.id, x.request, only);
-            } else {
-                sink.event(new Event.Reply(x.id, x.request, x.frames()));
-            }
-        } else if (o instanceof Frame f) {
-            sink.pushed(f);
-        } else {
-            sink.event((Event) o);
-        }
-        return true;
-    }
-
-    /** The event an entry of the queue stands for; null for null. */
-    private static Event event(Object o) {
-        if (o instanceof Exchange x) {
-            return new Event.Reply(x.id, x.request, x.frames());
-        }
-        if (o instanceof Frame f) {
-            return new Event.Pushed(f);
-        }
-        return (Event) o;
+        return events.next(sink);
     }
 
     /** Requests waiting to be written. */
@@ -775,30 +593,5 @@ public final class Connection implements SessionMachine {
     /** The input buffer's backing array size (for memory-bound checks). */
     public int bufferCapacity() {
         return matcher.bufferCapacity();
-    }
-
-    // ------------------------------------------------------------------ the one transition method
-
-    private void transition(State to, Throwable cause) {
-        boolean legal = switch (to) {
-            case IDLE -> false;
-            case CONNECTING -> state == State.IDLE || state == State.DOWN;
-            case ON_CONNECT -> state == State.CONNECTING;
-            case READY -> state == State.ON_CONNECT;
-            case DOWN -> state == State.CONNECTING || state == State.ON_CONNECT || state == State.READY;
-            case CLOSED -> state != State.CLOSED;
-        };
-        if (!legal) {
-            throw new IllegalStateException("illegal transition " + state + " -> " + to);
-        }
-        state = to;
-        if (srq != null) {
-            if (to == State.READY) {
-                srq.ready(lastNow);
-            } else {
-                srq.notReady();
-            }
-        }
-        events.add(new Event.StateChanged(to, cause));
     }
 }

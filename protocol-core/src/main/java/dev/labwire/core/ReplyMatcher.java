@@ -31,56 +31,39 @@ import java.util.List;
  *   <li><b>nobody</b>: the frame is pushed (by the {@link FrameClassifier}) or discarded ({@code UNEXPECTED}).</li>
  * </ol>
  *
- * <p>Replies carry no tag, so position is everything. The rule that keeps it: once a written request ends
- * while still owed something ({@link #endEarly}), nothing written after it can be trusted either (the device may
- * never send what is owed: a SCPI query with an error gets no reply), so every live request written after it
- * fails at once with {@link AmbiguousReplyException} and becomes a zombie too, and nothing new is written
- * ({@link #suspect()}) until every zombie got what it was owed (the stream is in step again), the
- * {@link StaleReplyPolicy.Resync} probe's answer came, a {@link StaleReplyPolicy.ReleaseAfter} grace ended
- * (the zombie is dropped; for addressed buses), or the link is renewed. A zombie's grace restarts whenever
- * bytes arrive for it, so a big late reply that keeps coming is swallowed whole.
+ * <p>Replies carry no tag, so position is everything: a request that ends while still owed something keeps its place
+ * as a zombie, and what happens then (who else fails, what is written, when the stream is in step again) is
+ * {@link StaleReplies}'s, the one way a written request ends early ({@link StaleReplies#endEarly}). This class frames
+ * the bytes, matches each frame to the head of the line, and keeps the line, the echoes and the pipelined window.
  */
 final class ReplyMatcher {
     final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
     final EchoCheck echo = new EchoCheck();
-    /** Exchanges that ended and are still owed a reply (in the line) or an echo. */
-    int zombies;
+    /** What the stale-reply policy does with the zombies of this line; made with the matcher, shared with the connection. */
+    final StaleReplies stale;
 
     private final Connection owner;
     private final ConnectionConfig config;
-    private final ArrayDeque<Object> events; // the connection's: events, and exchanges ended with their reply
+    private final ConnectionEvents events;
     private final ReplyFilter filter;
     private final Framer baseFramer;
     private final BlockFramer blockFramer;
     private final InputBuffer input = new InputBuffer(1024);
-    private final long graceNanos;
     private Framer current;
     private Framer bytesFramer;
     private long writeSeq;
-    private long now;
-    private final PipelineWindow window;
+    final PipelineWindow window;
 
-    ReplyMatcher(Connection owner, ConnectionConfig config, ArrayDeque<Object> events, ReplyFilter filter) {
+    ReplyMatcher(Connection owner, ConnectionConfig config, ConnectionEvents events, ReplyFilter filter) {
         this.owner = owner;
+        this.stale = new StaleReplies(owner, this, config);
         this.config = config;
         this.events = events;
         this.filter = filter;
         this.baseFramer = config.framing().newFramer(config.maxFrameLength());
         this.blockFramer = newBlockFramer(config.maxFrameLength());
         this.current = baseFramer;
-        this.graceNanos = graceNanos(config.staleReplyPolicy());
         this.window = new PipelineWindow(config);
-    }
-
-    /** How long a zombie waits for what it is owed: the policy's grace; without one, until the probe or the new link. */
-    private static long graceNanos(StaleReplyPolicy p) {
-        if (p instanceof StaleReplyPolicy.DiscardLateReply d) {
-            return dev.labwire.core.internal.Durations.nanos(d.grace());
-        }
-        if (p instanceof StaleReplyPolicy.ReleaseAfter r) {
-            return dev.labwire.core.internal.Durations.nanos(r.grace());
-        }
-        return Long.MAX_VALUE;
     }
 
     /** Indefinite blocks end at NL (IEEE 488.2 8.7.10); a definite block's trailer is any end of line. */
@@ -98,7 +81,7 @@ final class ReplyMatcher {
      * them is given back ({@link InputBuffer#unappend}) and read in place. A direct buffer is appended in chunks.
      */
     void receive(ByteBuffer data, int chunk, long nowNanos) {
-        now = nowNanos;
+        stale.setNow(nowNanos);
         int step = Math.min(FIRST_STEP, chunk);
         while (data.hasRemaining()) {
             if (!owner.reading()) {
@@ -112,10 +95,7 @@ final class ReplyMatcher {
                 echo.consume(data, this);
                 continue;
             }
-            Exchange head = inFlight.peekFirst();
-            if (head != null && head.zombie && graceNanos > 0 && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply) {
-                head.graceDeadline = Math.max(head.graceDeadline, dev.labwire.core.internal.Durations.deadline(nowNanos, graceNanos));
-            }
+            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
             baseFramer.receiving(input, nowNanos);
             if (input.isEmpty() && input.borrow(data)) {
                 try {
@@ -174,7 +154,7 @@ final class ReplyMatcher {
         }
         inFlight.clear();
         window.reset();
-        zombies = 0;
+        stale.clearZombies();
     }
 
     /**
@@ -234,11 +214,6 @@ final class ReplyMatcher {
         }
     }
 
-    /** True while nothing may be written but a resync probe: some ended request is still owed a reply or an echo. */
-    boolean suspect() {
-        return zombies > 0;
-    }
-
     /** Windowed pipelining: a reply of the current window came; nothing more joins it until it resolves. */
     boolean windowClosing() {
         return window.closing();
@@ -276,7 +251,7 @@ final class ReplyMatcher {
         } else if (mismatch != null && e.kind == Exchange.Kind.PROBE) {
             owner.requestClose("resync probe " + e.request.shownText() + " came back damaged: " + mismatch.getMessage());
         } else if (mismatch != null) {
-            endEarly(e, new Event.Failed(e.id, e.request, mismatch), "failed on a damaged echo");
+            stale.endEarly(e, new Event.Failed(e.id, e.request, mismatch), "failed on a damaged echo");
         }
         if (mismatch != null && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply && !inFlight.isEmpty()) {
             // a reply is owed, and the bytes taken for the echo may have held part of it: counting frames cannot find
@@ -290,7 +265,7 @@ final class ReplyMatcher {
                 owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
                         + " cannot be told apart: the echo of " + e.request.shownText() + " came back damaged, so the bytes"
                         + " taken for it may have been this reply (" + mismatch.getMessage() + ")")));
-                zombify(x);
+                stale.zombify(x);
             }
         }
     }
@@ -298,7 +273,7 @@ final class ReplyMatcher {
     /** Every byte of {@code e}'s echo has passed (right or wrong). */
     void echoWhole(Exchange e) {
         e.echoOwed = false;
-        settleZombie(e);
+        stale.settle(e);
     }
 
     // ------------------------------------------------------------------ time
@@ -310,7 +285,7 @@ final class ReplyMatcher {
     long earliestDeadline(boolean monotonic) {
         long t = echo.earliestDeadline();
         t = window.earliestDeadline(t);
-        if (monotonic && zombies == 0) {
+        if (monotonic && !stale.suspect()) {
             Exchange head = inFlight.peekFirst();
             return head == null ? t : Math.min(t, head.deadline);
         }
@@ -330,19 +305,19 @@ final class ReplyMatcher {
 
     /**
      * The timer part: every live request whose deadline has passed at {@code now} ends with a written
-     * {@link Event.Timeout} ({@link #endEarly}); an unanswered resync probe closes the link; a zombie whose grace
-     * ended is released ({@link StaleReplyPolicy.ReleaseAfter}) or closes the link (every other policy).
+     * {@link Event.Timeout} ({@link StaleReplies#endEarly}); an unanswered resync probe closes the link; a zombie whose
+     * grace ended is released ({@link StaleReplyPolicy.ReleaseAfter}) or closes the link (every other policy).
      */
     void expire(long nowNanos) {
-        now = nowNanos;
+        stale.setNow(nowNanos);
         for (Exchange e : echo.awaiting()) {
             if (e.deadline <= nowNanos) {
-                endEarly(e, new Event.Timeout(e.id, e.request, true, "its echo did not come back whole"), "timed out awaiting its echo");
+                stale.endEarly(e, new Event.Timeout(e.id, e.request, true, "its echo did not come back whole"), "timed out awaiting its echo");
             }
         }
         for (Exchange e : window.takeExpired(nowNanos)) {
             if (!e.ended) {
-                endEarly(e, new Event.Timeout(e.id, e.request, true, "its reply came, but another request written with it"
+                stale.endEarly(e, new Event.Timeout(e.id, e.request, true, "its reply came, but another request written with it"
                         + " in the same pipelined window was not answered by then, so it could not be confirmed"
                         + " (Pipelining.CONFIRM_BY_WINDOW)"), "timed out with its reply unconfirmed");
             }
@@ -353,40 +328,12 @@ final class ReplyMatcher {
             }
             if (e.kind == Exchange.Kind.PROBE) {
                 removeFromLine(e);
-                owner.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
+                stale.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
                 continue;
             }
-            endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
+            stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
         }
-        for (Exchange e : zombiesNow()) {
-            if (e.graceDeadline <= nowNanos) {
-                if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter) {
-                    release(e, false);
-                } else {
-                    e.graceDeadline = Exchange.NO_DEADLINE; // asked once: the new link forgets it
-                    owner.requestClose("the late reply to timed-out " + e + " did not come within the grace period ("
-                            + config.staleReplyPolicy() + ")");
-                }
-            }
-        }
-    }
-
-    private List<Exchange> zombiesNow() {
-        List<Exchange> out = new ArrayList<>();
-        if (zombies == 0) {
-            return out;
-        }
-        for (Exchange e : inFlight) {
-            if (e.zombie) {
-                out.add(e);
-            }
-        }
-        for (Exchange e : echo.owedBy()) {
-            if (e.zombie && !e.inLine) {
-                out.add(e);
-            }
-        }
-        return out;
+        stale.expireGraces(nowNanos);
     }
 
     private static String progress(Exchange e) {
@@ -398,98 +345,8 @@ final class ReplyMatcher {
         return e.received + of + " frames of the reply came";
     }
 
-    /**
-     * Frees {@code e}, whose grace ended under {@link StaleReplyPolicy.ReleaseAfter}: it leaves the line and its echo
-     * is no longer awaited; half-received bytes are dropped so that the next reply starts on a clean stream.
-     */
-    private void release(Exchange e, boolean keepEchoUnderWay) {
-        if (e.inLine) {
-            removeFromLine(e);
-            restartFraming();
-        }
-        if (e.echoOwed && !(keepEchoUnderWay && echo.started(e))) { // a damaged echo under way is still dropped as it comes
-            echo.forget(e);
-            e.echoOwed = false;
-        }
-        settleZombie(e);
-    }
-
-    /** The caller gave up on {@code e} after its bytes went out: it ends now, and what it is owed is dealt with as after a timeout. */
-    void cancelWritten(Exchange e, long nowNanos) {
-        now = nowNanos;
-        endEarly(e, new Event.Failed(e.id, e.request, new LocalProtocolException("cancelled by the caller after its bytes went out;"
-                + " its reply, if it comes, is dealt with by the stale-reply policy (" + config.staleReplyPolicy() + ")")),
-                "was cancelled after being written");
-    }
-
-    // ------------------------------------------------------------------ the one way a written request ends early
-
-    /**
-     * {@code e}, written, ends now with {@code ending} although its reply (or echo) may still come. It becomes a
-     * zombie for whatever it is still owed; every live request written after it fails as ambiguous and becomes a
-     * zombie too; then the stale-reply policy acts (probe, reconnect).
-     */
-    void endEarly(Exchange e, Event ending, String why) {
-        owner.end(e, ending);
-        zombify(e);
-        if (window.on()) {
-            int others = failWindow(e, why);
-            maybeResolveWindow();
-            if (others > 0) {
-                // the window's frames may already be shifted (one reply never sent): what the zombies are owed can
-                // no longer be counted, and even with nothing owed (a bad reply taken whole) the bytes that made it
-                // may have been part of another reply whose rest is still coming. Only the resync probe's answer or
-                // a new link puts the stream in step.
-                owner.onStale(e, why);
-                if (!(config.staleReplyPolicy() instanceof StaleReplyPolicy.Resync)) {
-                    owner.requestClose("a pipelined window lost its place: " + e.request.shownText() + " " + why
-                            + ", so the replies on the wire may be shifted (" + config.staleReplyPolicy() + ")");
-                }
-                return;
-            }
-        }
-        if (!e.zombie) {
-            return;
-        }
-        for (Exchange later : liveInLine()) {
-            if (later.writeSeq > e.writeSeq) {
-                owner.end(later, new Event.Failed(later.id, later.request, new AmbiguousReplyException(
-                        "reply to " + later.request.shownText() + " cannot be told apart: " + e.request.shownText() + " (written before it) "
-                                + why + " and the device may never answer it; replies are matched by position, so every request"
-                                + " written after it fails and the link is resynchronised (" + config.staleReplyPolicy() + ")")));
-                zombify(later);
-            }
-        }
-        owner.onStale(e, why);
-        if (config.staleReplyPolicy() instanceof StaleReplyPolicy.ReleaseAfter && e.graceDeadline <= now) {
-            release(e, true);
-        }
-    }
-
-    /**
-     * Windowed pipelining: {@code e} ended without its reply, so every reply of its window may be shifted; every other
-     * request of the window (replies held, or still awaited, written before or after it) fails as ambiguous.
-     */
-    private int failWindow(Exchange e, String why) {
-        int failed = 0;
-        List<Exchange> members = window.takeHeld();
-        members.addAll(liveInLine());
-        for (Exchange x : members) {
-            if (x == e || x.ended) {
-                continue;
-            }
-            owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
-                    + " cannot be confirmed: " + e.request.shownText() + ", written in the same pipelined window, " + why
-                    + "; a reply the device never sent shifts every other reply of the window, so none is handed out"
-                    + " (Pipelining.CONFIRM_BY_WINDOW; staleReplyPolicy " + config.staleReplyPolicy() + ")")));
-            zombify(x);
-            failed++;
-        }
-        return failed;
-    }
-
     /** Windowed pipelining: every request of the window has its reply (or ended): hand out the held replies in order. */
-    private void maybeResolveWindow() {
+    void maybeResolveWindow() {
         if (!window.on() || !liveInLine().isEmpty()) {
             return;
         }
@@ -498,42 +355,18 @@ final class ReplyMatcher {
         }
     }
 
-    private void zombify(Exchange e) {
-        e.ended = true;
-        if (e.owesSomething() && !e.zombie) {
-            e.zombie = true;
-            zombies++;
-            e.graceDeadline = dev.labwire.core.internal.Durations.deadline(now, graceNanos);
-        }
-    }
-
-    /** A zombie that is owed nothing more stops being one. */
-    private void settleZombie(Exchange e) {
-        if (e.zombie && !e.owesSomething()) {
-            e.zombie = false;
-            zombies--;
-        }
-    }
-
     private void removeFromLine(Exchange e) {
         if (e.inLine) {
             inFlight.remove(e);
             e.inLine = false;
-            settleZombie(e);
+            stale.settle(e);
         }
     }
 
-    /** The probe's answer came: every zombie before it in the line is dropped, the stream is in step again. */
-    private void resynced(Exchange probe) {
-        while (!inFlight.isEmpty()) {
-            Exchange e = inFlight.pollFirst();
-            e.inLine = false;
-            settleZombie(e);
-            if (e == probe) {
-                break;
-            }
-        }
-        owner.resynced();
+    /** Takes {@code e} out of the line and drops half-received bytes, so that the next reply starts on a clean stream. */
+    void dropFromLine(Exchange e) {
+        removeFromLine(e);
+        restartFraming();
     }
 
     // ------------------------------------------------------------------ framing
@@ -608,10 +441,10 @@ final class ReplyMatcher {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
             return;
         }
-        Exchange probe = owner.probe();
+        Exchange probe = stale.probe();
         if (probe != null && probe.written && fromBaseFraming && (head.zombie || head == probe)
                 && ((StaleReplyPolicy.Resync) config.staleReplyPolicy()).isAnswer(frame)) {
-            resynced(probe);
+            stale.resynced(probe);
             return;
         }
         if (head.kind == Exchange.Kind.PROBE) {
@@ -661,7 +494,7 @@ final class ReplyMatcher {
         } else if (x instanceof Expect.UntilMarker u) {
             done = marker;
             if (!marker && ++head.received > u.maxFrames() && !head.ended) {
-                endEarly(head, new Event.Failed(head.id, head.request, new RemoteProtocolException(
+                stale.endEarly(head, new Event.Failed(head.id, head.request, new RemoteProtocolException(
                         "more than " + u.maxFrames() + " frames before the end marker of " + head.request)),
                         "got more than " + u.maxFrames() + " frames before its end marker");
                 return false;
@@ -685,11 +518,11 @@ final class ReplyMatcher {
         }
         boolean whole = countError(head);
         if (whole && window.on()) {
-            endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "got a bad reply");
+            stale.endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "got a bad reply");
         } else if (whole) {
             owner.end(head, new Event.Failed(head.id, head.request, err.exception()));
         } else {
-            endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "failed on a bad reply whose rest is still owed");
+            stale.endEarly(head, new Event.Failed(head.id, head.request, err.exception()), "failed on a bad reply whose rest is still owed");
         }
     }
 

@@ -16,13 +16,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 
 /**
  * An RS485 multi-drop bus as a Sans-IO state machine: one link, many addressed devices, one exchange
@@ -78,6 +76,10 @@ import java.util.TreeSet;
  * <p>Timeouts are whole-exchange, counted from {@code send}: waiting in the queue counts. A request
  * still queued when its time is up ends with {@link Event.Timeout} (not written).
  *
+ * <p>Inside, the waiting requests and the devices' turns are {@code DeviceQueues}'s, when the link may be written is
+ * {@code Turnaround}'s, the adapter's selected device {@code DeviceSelection}'s, and a write under way
+ * {@code BusTransmitter}'s; this class hands requests to the connection and turns its events into the bus's.
+ *
  * <p>Not thread-safe: one driver thread (or event loop) owns it.
  */
 public final class Bus implements LinkMachine {
@@ -95,72 +97,29 @@ public final class Bus implements LinkMachine {
     private final BusConfig config;
     private final Connection conn;
     private final Addressing addressing;
-    private final long turnaroundNanos;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final Map<Address, Line> lines = new HashMap<>();
-    private final ArrayDeque<Line> highRing = new ArrayDeque<>();
-    private final ArrayDeque<Line> normalRing = new ArrayDeque<>();
-    private final TreeSet<Item> byDeadline = new TreeSet<>(Comparator.<Item>comparingLong(i -> i.deadline).thenComparingLong(i -> i.id));
-    private final Map<Long, Item> submitted = new HashMap<>();
-    /** Addresses whose late reply may still come: no request is written to them before the time given. */
-    private final QuietDevices quiet;
+    private final DeviceQueues queues;
+    private final Turnaround turnaround;
+    private final DeviceSelection selection;
+    private final BusTransmitter transmitter;
+    /** The requests handed to the connection, by the connection's id. */
+    private final Map<Long, BusRequest> submitted = new HashMap<>();
     private long foreignFrames;
-    /** The device {@link Addressing#select} made current on this link, or null (none yet, or a new link). */
-    private Address selected;
-    /** Devices whose request ended on the wire without its whole reply: {@link Addressing#clearAfterTimeout} goes first. */
-    private final java.util.Set<Address> toClear = new java.util.HashSet<>();
 
     private long nextId;
     private long lastNow;
-    private long sendAt = Long.MIN_VALUE;
-    /** A quiet time after a timeout is running: when it ends, an unfinished frame left in the connection is dropped. */
-    private boolean dropAfterQuiet;
-    private boolean wireWasBusy;
-    /** What {@link #pollTransmit(ByteBuffer)} could not fit of the last request handed out, or null. */
-    private ByteBuffer rest;
-    /** For the wire trace: the id of {@code rest}'s request, of the one {@link #nextWrite()} handed out last, and of
-     * those the latest pollTransmit handed out first and last (-1: none, or the connection's own resync probe). */
-    private long restId = -1;
+    /** For the wire trace: the id of the request {@link #nextWrite()} handed out last (-1: none, or the connection's own). */
     private long writeId = -1;
-    private long transmittedFirst = -1;
-    private long transmittedLast = -1;
-
-    /** One request waiting for its address's turn, or handed to the connection. */
-    private static final class Item {
-        final long id;
-        final Address address;
-        final Request request;
-        final Request wire;
-        final Priority priority;
-        final long deadline;
-
-        Item(long id, Address address, Request request, Request wire, Priority priority, long deadline) {
-            this.id = id;
-            this.address = address;
-            this.request = request;
-            this.wire = wire;
-            this.priority = priority;
-            this.deadline = deadline;
-        }
-    }
-
-    /** The queues of one address. A line is in a ring exactly while its queue of that priority is not empty. */
-    private static final class Line {
-        final ArrayDeque<Item> high = new ArrayDeque<>();
-        final ArrayDeque<Item> normal = new ArrayDeque<>();
-
-        ArrayDeque<Item> queue(Priority p) {
-            return p == Priority.HIGH ? high : normal;
-        }
-    }
 
     /** A bus in state {@link State#IDLE}; call {@link #open} to start. */
     public Bus(BusConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.conn = dev.labwire.core.internal.CoreAccess.newConnection(config.connection(), this::isForeign);
         this.addressing = config.addressing();
-        this.turnaroundNanos = dev.labwire.core.internal.Durations.nanos(config.turnaround());
-        this.quiet = new QuietDevices(dev.labwire.core.internal.Durations.nanos(config.lateReplyGrace()));
+        this.queues = new DeviceQueues(dev.labwire.core.internal.Durations.nanos(config.lateReplyGrace()));
+        this.turnaround = new Turnaround(addressing, dev.labwire.core.internal.Durations.nanos(config.turnaround()));
+        this.selection = new DeviceSelection(addressing, config.connection());
+        this.transmitter = new BusTransmitter(this);
     }
 
     /** The settings. */
@@ -206,21 +165,15 @@ public final class Bus implements LinkMachine {
         if (conn.state() == State.DOWN && !cc.autoReconnect()) {
             throw new LocalProtocolException("link is down and autoReconnect is off; cannot send " + request + " to " + address);
         }
-        if (byDeadline.size() >= cc.maxQueued()) {
+        if (queues.size() >= cc.maxQueued()) {
             throw new LocalProtocolException("queue is full: " + cc.maxQueued() + " requests wait (maxQueued); cannot send "
                     + request + " to " + address);
         }
         long id = nextId + 1;
         Request wire = new Request(addressed(address, request, id), expect, null, request.resend());
         long t = dev.labwire.core.internal.Durations.nanos(request.timeout() != null ? request.timeout() : cc.defaultTimeout());
-        Item item = new Item(++nextId, address, request, wire, priority, saturatedAdd(nowNanos, t));
-        Line line = lines.computeIfAbsent(address, a -> new Line());
-        ArrayDeque<Item> q = line.queue(priority);
-        if (q.isEmpty()) {
-            ring(priority).addLast(line);
-        }
-        q.addLast(item);
-        byDeadline.add(item);
+        BusRequest item = new BusRequest(++nextId, address, request, wire, priority, dev.labwire.core.internal.Durations.deadline(nowNanos, t));
+        queues.add(item);
         return item.id;
     }
 
@@ -275,10 +228,6 @@ public final class Bus implements LinkMachine {
         return x;
     }
 
-    private ArrayDeque<Line> ring(Priority p) {
-        return p == Priority.HIGH ? highRing : normalRing;
-    }
-
     // ------------------------------------------------------------------ inputs: link and bytes
 
     /** Starts the bus: orders the first {@link Event.OpenLink}. See {@link Connection#open}. */
@@ -291,8 +240,8 @@ public final class Bus implements LinkMachine {
     /** The driver opened the link. See {@link Connection#linkUp}. */
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
-        rest = null;
-        selected = null;
+        transmitter.reset();
+        selection.forget();
         conn.linkUp(nowNanos);
         sync();
     }
@@ -310,8 +259,8 @@ public final class Bus implements LinkMachine {
      */
     public void linkDown(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
-        rest = null;
-        selected = null;
+        transmitter.reset();
+        selection.forget();
         conn.linkDown(cause, nowNanos);
         sync();
     }
@@ -319,7 +268,7 @@ public final class Bus implements LinkMachine {
     /** Closes the bus for good: every request not ended fails with a {@link LocalProtocolException}. Idempotent. */
     public void close(long nowNanos) {
         lastNow = nowNanos;
-        rest = null;
+        transmitter.reset();
         conn.close(nowNanos);
         sync();
     }
@@ -341,7 +290,7 @@ public final class Bus implements LinkMachine {
     /** Timers due at {@code nowNanos} fire: timeouts (queued or on the wire), the grace, the reconnect, the turnaround. */
     public void handleTimeout(long nowNanos) {
         lastNow = nowNanos;
-        quiet.expire(nowNanos);
+        queues.expireQuiet(nowNanos);
         conn.handleTimeout(nowNanos);
         sync();
     }
@@ -355,14 +304,7 @@ public final class Bus implements LinkMachine {
      * still win it by priority. The rest of a request split by {@link #pollTransmit(ByteBuffer)} comes first.
      */
     public ByteBuffer pollTransmit() {
-        ByteBuffer out = rest;
-        rest = null;
-        if (out == null) {
-            out = nextWrite();
-            restId = writeId;
-        }
-        transmittedFirst = transmittedLast = out == null ? -1 : restId;
-        return out;
+        return transmitter.poll();
     }
 
     /**
@@ -379,36 +321,19 @@ public final class Bus implements LinkMachine {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("pollTransmit needs a writable buffer; got a read-only " + dst);
         }
-        int start = dst.position();
-        transmittedFirst = transmittedLast = -1;
-        while (dst.hasRemaining()) {
-            if (rest == null) {
-                if ((rest = nextWrite()) == null) {
-                    break;
-                }
-                restId = writeId;
-            }
-            if (transmittedFirst < 0) {
-                transmittedFirst = restId;
-            }
-            transmittedLast = restId;
-            int n = Math.min(dst.remaining(), rest.remaining());
-            dst.put(rest.array(), rest.arrayOffset() + rest.position(), n); // the connection's buffers are array-backed
-            rest.position(rest.position() + n);
-            if (!rest.hasRemaining()) {
-                rest = null;
-            }
-        }
-        return dst.position() - start;
+        return transmitter.poll(dst);
     }
 
-    private ByteBuffer nextWrite() {
-        if (lastNow < sendAt) {
+    /**
+     * The next request's bytes from the connection, taking the next address's turn when the wire is free, or null when
+     * nothing may be written now ({@link BusTransmitter} asks).
+     */
+    ByteBuffer nextWrite() {
+        if (!turnaround.mayWrite(lastNow)) {
             return null;
         }
         if (conn.state() == State.READY && conn.queuedCount() == 0 && !conn.isWireBusy()) {
-            if (dropAfterQuiet) { // what came of a late answer in the quiet time and broke off is no reply's start
-                dropAfterQuiet = false;
+            if (turnaround.takeDropAfterQuiet()) { // what came of a late answer in the quiet time and broke off is no reply's start
                 dev.labwire.core.internal.CoreAccess.dropUnowedPartialFrame(conn);
             }
             expireQueued();
@@ -417,35 +342,31 @@ public final class Bus implements LinkMachine {
         ByteBuffer out = conn.pollTransmit();
         writeId = out == null ? -1 : busId(conn.transmittedLastId()); // before sync() forgets a write-only one
         if (out != null) {
-            sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundAfter(submitted.get(conn.transmittedLastId()))));
-            wireWasBusy = conn.isWireBusy();
+            turnaround.written(submitted.get(conn.transmittedLastId()), lastNow, conn.isWireBusy());
         }
         sync();
         return out;
     }
 
-    /** The turnaround after writing {@code item}: its addressing's own for a request that expects no reply. */
-    private long turnaroundAfter(Item item) {
-        if (item == null || !(item.wire.expect() instanceof Expect.None)) {
-            return turnaroundNanos;
-        }
-        return addressing.turnaroundAfterWrite(item.address).map(dev.labwire.core.internal.Durations::nanos).orElse(turnaroundNanos);
+    /** The bus id of the request {@link #nextWrite()} handed out last: -1 for none, or the connection's own request. */
+    long nextWriteId() {
+        return writeId;
     }
 
     /** The bus id of the connection's request {@code connId}, or -1 when it is none of the bus's requests. */
     private long busId(long connId) {
-        Item item = submitted.get(connId);
+        BusRequest item = submitted.get(connId);
         return item == null ? -1 : item.id;
     }
 
     @Override
     public long transmittedFirstId() {
-        return transmittedFirst;
+        return transmitter.firstId();
     }
 
     @Override
     public long transmittedLastId() {
-        return transmittedLast;
+        return transmitter.lastId();
     }
 
     /** {@inheritDoc} Here: -1 also for a request that already ended whose late reply is owed (its request still shows). */
@@ -461,69 +382,19 @@ public final class Bus implements LinkMachine {
         return conn.awaitedRequest();
     }
 
+    /** The next address's turn: its oldest request goes to the connection, after the bytes selecting its device. */
     private void submitNext() {
-        Line line = null;
-        ArrayDeque<Line> ring = null;
-        for (ArrayDeque<Line> r : List.of(highRing, normalRing)) {
-            for (int i = 0, n = r.size(); i < n && line == null; i++) {
-                Line l = r.pollFirst();
-                if (isQuiet(l)) {
-                    r.addLast(l); // its late reply may still come: it waits, the others take their turns
-                } else {
-                    line = l;
-                    ring = r;
-                }
-            }
-            if (line != null) {
-                break;
-            }
-        }
-        if (line == null) {
+        BusRequest item = queues.nextTurn(lastNow);
+        if (item == null) {
             return;
         }
-        ArrayDeque<Item> q = ring == highRing ? line.high : line.normal;
-        Item item = q.pollFirst();
-        if (!q.isEmpty()) {
-            ring.addLast(line);
-        }
-        dequeued(item);
-        long id = conn.send(selecting(item).withTimeout(Duration.ofNanos(Math.max(1, item.deadline - lastNow))), lastNow);
+        long id = conn.send(selection.wireRequest(item).withTimeout(Duration.ofNanos(Math.max(1, item.deadline - lastNow))), lastNow);
         submitted.put(id, item);
-    }
-
-    /**
-     * {@code item}'s wire request, after the bytes that select its device when the link's current device is another
-     * (or unknown), or when the connection may send it again on a new link (a resent command does not pass here again).
-     */
-    private Request selecting(Item item) {
-        byte[] select = addressing.select(item.address);
-        if (select.length == 0 || item.address.equals(selected) && !config.connection().resends(item.wire)) {
-            select = new byte[0];
-        } else {
-            selected = item.address;
-        }
-        byte[] clear = toClear.remove(item.address) ? addressing.clearAfterTimeout(item.address) : new byte[0];
-        if (select.length + clear.length == 0) {
-            return item.wire;
-        }
-        byte[] p = item.wire.payload();
-        byte[] all = Arrays.copyOf(select, select.length + clear.length + p.length);
-        System.arraycopy(clear, 0, all, select.length, clear.length);
-        System.arraycopy(p, 0, all, select.length + clear.length, p.length);
-        return new Request(all, item.wire.expect(), null, item.wire.resend());
-    }
-
-    private boolean isQuiet(Line line) {
-        Item first = line.high.isEmpty() ? line.normal.peekFirst() : line.high.peekFirst();
-        if (first == null) {
-            return false;
-        }
-        return quiet.isQuiet(first.address, lastNow);
     }
 
     /** The connection asks whether a reply frame for the request {@code id} names another device. */
     private boolean isForeign(long id, Frame frame) {
-        Item item = submitted.get(id);
+        BusRequest item = submitted.get(id);
         if (item == null || !addressing.isForeign(item.address, item.wire.payload(), frame)) {
             return false;
         }
@@ -534,15 +405,6 @@ public final class Bus implements LinkMachine {
     /** Reply frames that named another device than the one whose reply was awaited, discarded so far. */
     public long foreignFrames() {
         return foreignFrames;
-    }
-
-
-    private void dequeued(Item item) {
-        byDeadline.remove(item);
-        Line line = lines.get(item.address);
-        if (line.high.isEmpty() && line.normal.isEmpty()) {
-            lines.remove(item.address);
-        }
     }
 
     /**
@@ -558,31 +420,19 @@ public final class Bus implements LinkMachine {
     /** {@link #pollTimeout()} without allocating: the earliest deadline, or {@link Long#MAX_VALUE} for none. */
     @Override
     public long pollTimeoutNanos() {
-        long t = conn.pollTimeoutNanos();
-        if (!byDeadline.isEmpty()) {
-            t = Math.min(t, byDeadline.first().deadline);
-        }
-        boolean waiting = !byDeadline.isEmpty() || conn.queuedCount() > 0 || conn.state() == State.ON_CONNECT;
-        if (lastNow < sendAt && waiting) {
-            t = Math.min(t, sendAt);
-        }
-        if (!quiet.isEmpty() && !byDeadline.isEmpty()) {
-            t = quiet.earliestEnd(lastNow, t, lines::containsKey);
-        }
-        return t;
+        long t = queues.earliestDeadline(lastNow, conn.pollTimeoutNanos());
+        boolean waiting = !queues.isEmpty() || conn.queuedCount() > 0 || conn.state() == State.ON_CONNECT;
+        return waiting ? turnaround.earliest(lastNow, t) : t;
     }
 
     /** {@inheritDoc} */
     @Override
     public boolean cancel(long id, long nowNanos) {
         lastNow = nowNanos;
-        for (Item item : byDeadline) {
-            if (item.id == id) {
-                unqueue(item);
-                return true;
-            }
+        if (queues.withdraw(id) != null) {
+            return true;
         }
-        for (Map.Entry<Long, Item> e : submitted.entrySet()) {
+        for (Map.Entry<Long, BusRequest> e : submitted.entrySet()) {
             if (e.getValue().id == id) {
                 boolean withdrawn = conn.cancel(e.getKey(), nowNanos);
                 if (withdrawn) {
@@ -603,13 +453,12 @@ public final class Bus implements LinkMachine {
 
     /** Requests waiting for their turn, all addresses. */
     public int queuedCount() {
-        return byDeadline.size();
+        return queues.size();
     }
 
     /** Requests waiting for their turn at {@code address}. */
     public int queuedCount(Address address) {
-        Line line = lines.get(address);
-        return line == null ? 0 : line.high.size() + line.normal.size();
+        return queues.size(address);
     }
 
     /** True while an exchange is on the wire (see {@link Connection#isWireBusy()}). */
@@ -625,41 +474,35 @@ public final class Bus implements LinkMachine {
             translate(e);
         }
         expireQueued();
-        boolean busy = conn.isWireBusy();
-        if (wireWasBusy && !busy) {
-            sendAt = Math.max(sendAt, saturatedAdd(lastNow, turnaroundNanos));
-        }
-        wireWasBusy = busy;
+        turnaround.wireIs(conn.isWireBusy(), lastNow);
     }
 
     private void expireQueued() {
-        while (!byDeadline.isEmpty() && byDeadline.first().deadline <= lastNow) {
-            Item item = byDeadline.first();
-            unqueue(item);
+        for (BusRequest item; (item = queues.takeExpired(lastNow)) != null; ) {
             events.add(new Event.Timeout(item.id, item.request, false, whyNotWritten(item)));
         }
     }
 
     private void translate(Event e) {
         if (e instanceof Event.Reply r) {
-            Item item = submitted.remove(r.id());
+            BusRequest item = submitted.remove(r.id());
             if (item != null) {
                 events.add(decode(item, r.frames()));
             } // else the reply of an on-connect request, which has no caller
         } else if (e instanceof Event.Timeout t) {
-            Item item = submitted.remove(t.id());
+            BusRequest item = submitted.remove(t.id());
             if (item != null) {
                 if (t.written()) {
-                    quiet.quiet(item.address, lastNow);
+                    queues.quiet(item.address, lastNow);
                     keepLinkQuiet(item);
                 }
                 events.add(new Event.Timeout(item.id, item.request, t.written(), t.detail()));
             }
         } else if (e instanceof Event.Failed f) {
-            Item item = submitted.remove(f.id());
+            BusRequest item = submitted.remove(f.id());
             if (item != null) {
                 if (f.cause() instanceof RemoteProtocolException) {
-                    quiet.quiet(item.address, lastNow); // its reply broke off or came damaged: the rest may still come
+                    queues.quiet(item.address, lastNow); // its reply broke off or came damaged: the rest may still come
                     keepLinkQuiet(item);
                 }
                 events.add(new Event.Failed(item.id, item.request, f.cause()));
@@ -673,17 +516,12 @@ public final class Bus implements LinkMachine {
     }
 
     /** After {@code item} ended on the wire without its whole reply: no write at all for its addressing's quiet time. */
-    private void keepLinkQuiet(Item item) {
-        if (addressing.clearAfterTimeout(item.address).length > 0) {
-            toClear.add(item.address); // bounded by the addresses in use
-        }
-        addressing.quietAfterTimeout(item.address).ifPresent(d -> {
-            sendAt = Math.max(sendAt, saturatedAdd(lastNow, dev.labwire.core.internal.Durations.nanos(d)));
-            dropAfterQuiet = true;
-        });
+    private void keepLinkQuiet(BusRequest item) {
+        selection.endedWithoutReply(item.address);
+        turnaround.quietAfterTimeout(item.address, lastNow);
     }
 
-    private Event decode(Item item, List<Frame> frames) {
+    private Event decode(BusRequest item, List<Frame> frames) {
         List<Frame> out = new ArrayList<>(frames.size());
         try {
             for (Frame f : frames) {
@@ -705,43 +543,23 @@ public final class Bus implements LinkMachine {
         }
     }
 
-    private String whyNotWritten(Item item) {
+    private String whyNotWritten(BusRequest item) {
         if (conn.state() != State.READY) {
             return "the bus link is " + conn.state();
         }
-        if (quiet.isQuiet(item.address, lastNow)) {
+        if (queues.isQuiet(item.address, lastNow)) {
             return "device " + item.address + " was kept quiet: an earlier request to it ended without its whole reply, which"
                     + " may still come, so nothing is sent to it for lateReplyGrace " + dev.labwire.core.internal.Durations.show(config.lateReplyGrace())
                     + " (BusConfig); other devices were served meanwhile";
         }
-        return "it waited for its turn: " + byDeadline.size() + " requests wait on the bus, one exchange at a time";
+        return "it waited for its turn: " + queues.size() + " requests wait on the bus, one exchange at a time";
     }
 
     private void failQueued(Throwable cause) {
-        List<Item> all = new ArrayList<>(byDeadline);
-        all.sort(Comparator.comparingLong(i -> i.id));
-        byDeadline.clear();
-        lines.clear();
-        highRing.clear();
-        normalRing.clear();
+        List<BusRequest> all = queues.takeAll();
         Throwable why = cause != null ? cause : new LocalProtocolException("link down");
-        for (Item item : all) {
+        for (BusRequest item : all) {
             events.add(new Event.Failed(item.id, item.request, why));
         }
-    }
-
-    /** Removes a request that ended while queued from its line and, if that empties it, the line from its ring. */
-    private void unqueue(Item item) {
-        Line line = lines.get(item.address);
-        ArrayDeque<Item> q = line.queue(item.priority);
-        q.remove(item);
-        if (q.isEmpty()) {
-            ring(item.priority).remove(line);
-        }
-        dequeued(item);
-    }
-
-    private static long saturatedAdd(long now, long nanos) {
-        return dev.labwire.core.internal.Durations.deadline(now, nanos);
     }
 }
