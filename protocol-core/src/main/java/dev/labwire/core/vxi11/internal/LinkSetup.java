@@ -1,0 +1,105 @@
+package dev.labwire.core.vxi11.internal;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Event;
+import dev.labwire.core.Expect;
+import dev.labwire.core.LinkDownException;
+import dev.labwire.core.Operation;
+import dev.labwire.core.Request;
+import dev.labwire.core.vxi11.Vxi11Error;
+import dev.labwire.core.vxi11.Vxi11Exception;
+import java.util.ArrayDeque;
+
+/**
+ * What a {@link Vxi11Session} restores on each new link, after create_link and before any caller's request (the
+ * session's "A new link"): device_lock again when this client held the lock, the interrupt channel's set-up (by its
+ * {@link ServiceRequestChannel}), then the config's on-connect requests; and how the machine's own runs end. It owns
+ * the lock this client believes it holds (set by the callers' LOCK, cleared by UNLOCK or by the device saying no lock
+ * is held), which outlives links; it is separate because that memory and the restore it drives are about what the
+ * caller set, not about the calls on the wire.
+ */
+final class LinkSetup {
+
+    private final Vxi11Session session;
+    private final ArrayDeque<Event> events;
+    private final ConnectionConfig config;
+    private final ServiceRequestChannel srq;
+    private boolean lockHeld;        // a LOCK succeeded and no UNLOCK since: re-taken on a new link
+    private long lockHeldMs;
+
+    LinkSetup(Vxi11Session session, ArrayDeque<Event> events, ConnectionConfig config, ServiceRequestChannel srq) {
+        this.session = session;
+        this.events = events;
+        this.config = config;
+        this.srq = srq;
+    }
+
+    /** create_link succeeded: queues the re-lock and the service-request set-up, then the on-connect requests. */
+    void linkCreated(ArrayDeque<RequestRun> setupQueue, ArrayDeque<RequestRun> hookQueue, long now) {
+        if (lockHeld) {   // the device let go of our lock with the old link: take it again before anything else
+            RequestRun relock = session.internal(RequestRun.Kind.RELOCK, Request.operation(Operation.LOCK),
+                    Vxi11Session.after(now, (lockHeldMs + Vxi11Session.OWED_GRACE_MS) * 1_000_000L));
+            relock.lockMs = lockHeldMs;
+            setupQueue.add(relock);
+        }
+        srq.linkCreated();
+        for (Request h : config.onConnect()) {
+            RequestRun hp = session.hookRun(h, now);
+            hp.internal = true;
+            hp.kind = RequestRun.Kind.HOOK;
+            hookQueue.add(hp);
+        }
+    }
+
+    /** Keeps {@code lockHeld} as the device sees it, from the callers' LOCK and UNLOCK operations. */
+    void track(RequestRun p, Event e) {
+        if (p.kind != RequestRun.Kind.USER || !(p.request.expect() instanceof Expect.Operate o)) {
+            // an on-connect hook that locks takes its lock again itself on every link
+            return;
+        }
+        if (o.operation() == Operation.LOCK && e instanceof Event.Reply) {
+            lockHeld = true;
+            lockHeldMs = p.sentLockMs;
+        } else if (o.operation() == Operation.UNLOCK && (e instanceof Event.Reply
+                || e instanceof Event.Failed f && f.cause() instanceof Vxi11Exception x
+                        && x.code() == Vxi11Error.NO_LOCK_HELD_BY_THIS_LINK.code())) {
+            lockHeld = false;
+        }
+    }
+
+    /**
+     * A run of the machine's own ended with {@code e}. Returns false when that failed the link (nothing more to do).
+     */
+    boolean internalEnded(RequestRun p, Event e, long now) {
+        boolean ok = e instanceof Event.Reply;
+        switch (p.kind) {
+            case RELOCK:
+                if (!ok) {
+                    events.add(new Event.CloseLink("could not re-take the lock this client held"));
+                    session.attemptFailed(new LinkDownException("the lock this client held could not be re-taken on "
+                            + "the new link (device_lock, " + lockHeldMs + " ms): " + outcome(e), null), now);
+                    return false;
+                }
+                return true;
+            case INTR:
+                srq.setupEnded(p, e, now);
+                return true;
+            case SRQ_STB:
+                srq.statusRead(e);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /** How a run that did not succeed ended, for a message. */
+    static String outcome(Event e) {
+        if (e instanceof Event.Failed f) {
+            return f.cause().getMessage();
+        }
+        if (e instanceof Event.Timeout t) {
+            return "no answer in time (" + t.detail() + ")";
+        }
+        return e.toString();
+    }
+}
