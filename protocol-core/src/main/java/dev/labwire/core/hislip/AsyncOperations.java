@@ -26,17 +26,17 @@ final class AsyncOperations {
     private final HislipSession session;
     private final ArrayDeque<Event> events;
     private final ChannelOutput out;
-    private final DataMessages data;
+    private final SyncChannel sync;
     private AsyncExchanges async = new AsyncExchanges();
     private DeviceClearSequence clear;
     private boolean lockHeld;          // this client holds (or, while down, held) the exclusive lock
     private Operation remoteState;     // the last REMOTE/LOCAL that succeeded, null: none
 
-    AsyncOperations(HislipSession session, ArrayDeque<Event> events, ChannelOutput out, DataMessages data) {
+    AsyncOperations(HislipSession session, ArrayDeque<Event> events, ChannelOutput out, SyncChannel sync) {
         this.session = session;
         this.events = events;
         this.out = out;
-        this.data = data;
+        this.sync = sync;
     }
 
     /** A new link: no exchange under way. */
@@ -99,7 +99,7 @@ final class AsyncOperations {
                 break;
             case CLEAR:
                 clear = new DeviceClearSequence(ids, false);
-                data.reset();
+                sync.reset();
                 p.ticket = send(clear.start(), p.deadline);
                 break;
             default:
@@ -125,7 +125,7 @@ final class AsyncOperations {
                 events.add(new Event.ServiceRequest(s.statusByte() & 0xFF));
             } else if (o instanceof AsyncExchanges.Outcome.Interrupted) {
                 ids.onAsyncInterrupted();
-                data.dropGathered();
+                sync.dropGathered();
             } else if (o instanceof AsyncExchanges.Outcome.Broken b) {
                 session.broken(b.reason(), null, nowNanos);
                 return false;

@@ -101,8 +101,8 @@ public final class HislipSession implements SessionMachine {
     private final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
     private final ArrayDeque<PendingRequest> hookQueue = new ArrayDeque<>();
     private final ChannelOutput out = new ChannelOutput();
-    private final DataMessages data = new DataMessages();
-    private final AsyncOperations operations = new AsyncOperations(this, events, out, data);
+    private final SyncChannel syncChannel;
+    private final AsyncOperations operations;
     private final SessionStart start;
     private State state = State.IDLE;
     private HislipDecoder syncIn;
@@ -131,6 +131,8 @@ public final class HislipSession implements SessionMachine {
     public HislipSession(ConnectionConfig config, Endpoint endpoint) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpointInfo = Objects.requireNonNull(endpoint, "endpoint");
+        this.syncChannel = new SyncChannel(this, events, out, config);
+        this.operations = new AsyncOperations(this, events, out, syncChannel);
         this.start = new SessionStart(this, events, config, endpoint);
     }
 
@@ -182,7 +184,7 @@ public final class HislipSession implements SessionMachine {
         asyncIn = new HislipDecoder("async", ours);
         ids = new MessageIds();
         operations.linkUp();
-        data.reset();
+        syncChannel.reset();
         out.clear();
         start.linkUp(ours, nowNanos);
         linkIsUp = true;
@@ -415,92 +417,11 @@ public final class HislipSession implements SessionMachine {
                 }
                 continue;
             }
-            if (!onSync(m, nowNanos)) {
+            if (!syncChannel.onMessage(m, ids, nowNanos)) {
                 return;
             }
         }
         pump(nowNanos);
-    }
-
-    /** One sync message after set-up; false when the session broke. */
-    private boolean onSync(HislipMessage m, long nowNanos) {
-        DeviceClearSequence clear = operations.clear();
-        if (clear != null && m.type() != MessageType.FATAL_ERROR) {
-            try {
-                if (clear.onSync(m)) {
-                    if (clear.state() == DeviceClearSequence.State.DONE) {
-                        operations.clearEnded();
-                        data.reset();
-                        PendingRequest p = inFlight;
-                        inFlight = null;
-                        ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
-                        return linkIsUp;
-                    }
-                    return true;
-                }
-            } catch (RemoteProtocolException e) {
-                broken(e, null, nowNanos);
-                return false;
-            }
-        }
-        switch (m.type()) {
-            case DATA:
-            case DATA_END:
-                if (ids.onData(m) == MessageIds.Verdict.DISCARD) {
-                    if (m.type() == MessageType.DATA_END) {
-                        events.add(new Event.Discarded(Frame.of(m.payload()), Event.DiscardReason.LATE_REPLY));
-                    }
-                    data.reset();
-                    return true;
-                }
-                data.gather(m, config.maxFrameLength());
-                if (m.type() == MessageType.DATA_END) {
-                    replyDone(nowNanos);
-                }
-                return linkIsUp;
-            case INTERRUPTED:
-                ids.onInterrupted();
-                data.dropGathered();
-                return true;
-            case FATAL_ERROR:
-                broken(new RemoteProtocolException("HiSLIP server sent FatalError " + m.controlCode() + " ("
-                        + FatalErrorCode.describe(m.controlCode()) + "): " + m.text()), null, nowNanos);
-                return false;
-            case ERROR:
-                events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP server sent Error "
-                        + m.controlCode() + " (" + ErrorCode.describe(m.controlCode()) + "): " + m.text())));
-                return true;
-            default:
-                events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP synchronous channel: "
-                        + "unexpected " + m)));
-                out.sync(HislipMessage.error(ErrorCode.UNRECOGNIZED_MESSAGE_TYPE), -1);
-                return true;
-        }
-    }
-
-    private void replyDone(long nowNanos) {
-        boolean overflow = data.overflowed();
-        byte[] response = data.take();
-        PendingRequest p = inFlight;
-        if (p == null || p.operation() != null) {
-            events.add(new Event.Discarded(Frame.of(response), Event.DiscardReason.UNEXPECTED));
-            return;
-        }
-        inFlight = null;
-        if (overflow) {
-            RemoteProtocolException e = new RemoteProtocolException("HiSLIP response longer than maxFrameLength "
-                    + config.maxFrameLength());
-            events.add(new Event.ProtocolError(e));
-            ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
-            return;
-        }
-        try {
-            List<Frame> frames = ReplyCutter.cut(response, p.request.expect(), config.maxFrameLength());
-            ended(p, new Event.Reply(p.id, p.request, frames), nowNanos);
-        } catch (RemoteProtocolException e) {
-            events.add(new Event.ProtocolError(e));
-            ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
-        }
     }
 
     /**
@@ -567,7 +488,7 @@ public final class HislipSession implements SessionMachine {
             PendingRequest q = inFlight;
             inFlight = null;
             ids.abandon();
-            data.reset();
+            syncChannel.reset();
             ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
                     + p.id + ") ended this request on the wire: the instrument drops its input and output, and "
                     + "whatever reply it had sent is discarded")), nowNanos);
@@ -671,7 +592,7 @@ public final class HislipSession implements SessionMachine {
     }
 
     private void write(PendingRequest p) {
-        for (HislipMessage m : data.split(p.request.payload(), config.writeTerminator(), ids)) {
+        for (HislipMessage m : syncChannel.split(p.request.payload(), config.writeTerminator(), ids)) {
             out.sync(m, p.id);
         }
     }
@@ -706,7 +627,7 @@ public final class HislipSession implements SessionMachine {
         Operation op = p.operation();
         if (op == null) {
             ids.abandon();
-            data.reset();
+            syncChannel.reset();
             ended(p, e, nowNanos);
             return;
         }
@@ -844,8 +765,8 @@ public final class HislipSession implements SessionMachine {
         return out;
     }
 
-    DataMessages data() {
-        return data;
+    SyncChannel syncChannel() {
+        return syncChannel;
     }
 
     AsyncOperations operations() {

@@ -143,7 +143,7 @@ final class SessionStart {
             return false;
         }
         if (handshake.state() == ClientHandshake.State.READY && session.state() == State.CONNECTING && !restoring) {
-            session.data().serverMaxMessageSize(handshake.serverMaxMessageSize());
+            session.syncChannel().serverMaxMessageSize(handshake.serverMaxMessageSize());
             restoring = true;
             restore(nowNanos);
         }
