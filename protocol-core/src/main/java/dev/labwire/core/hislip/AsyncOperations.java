@@ -77,7 +77,7 @@ final class AsyncOperations {
         switch (op) {
             case TRIGGER:
                 out.sync(ids.trigger(), p.id);
-                session.ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                session.requests().ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
                 return false;
             case READ_STATUS_BYTE:
                 p.ticket = send(ids.statusQuery(), p.deadline);
@@ -120,7 +120,7 @@ final class AsyncOperations {
     boolean onAsync(HislipMessage m, MessageIds ids, long nowNanos) {
         async.onAsync(m);
         for (AsyncExchanges.Outcome o = async.nextOutcome(); o != null; o = async.nextOutcome()) {
-            PendingRequest inFlight = session.inFlight();
+            PendingRequest inFlight = session.requests().inFlight();
             if (o instanceof AsyncExchanges.Outcome.ServiceRequest s) {
                 events.add(new Event.ServiceRequest(s.statusByte() & 0xFF));
             } else if (o instanceof AsyncExchanges.Outcome.Interrupted) {
@@ -139,14 +139,14 @@ final class AsyncOperations {
             } else if (o instanceof AsyncExchanges.Outcome.Refused r) {
                 if (inFlight != null && inFlight.ticket == r.ticket()) {
                     PendingRequest p = inFlight;
-                    session.clearInFlight();
+                    session.requests().inFlight(null);
                     if (p.operation() == Operation.CLEAR) {
                         clear = null;
                     }
                     RemoteProtocolException e = new RemoteProtocolException("HiSLIP server answered "
                             + r.request().type().specName() + " (" + p.operation().shown() + ") with Error "
                             + r.errorCode() + " (" + ErrorCode.describe(r.errorCode()) + "): " + r.text());
-                    session.ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
+                    session.requests().ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
                     if (!session.linkIsUp()) {
                         return false;
                     }
@@ -178,7 +178,7 @@ final class AsyncOperations {
             }
             return;          // the clear ends on DeviceClearAcknowledge
         }
-        session.clearInFlight();
+        session.requests().inFlight(null);
         Event e;
         switch (op) {
             case READ_STATUS_BYTE:
@@ -221,7 +221,7 @@ final class AsyncOperations {
             default:
                 throw new IllegalStateException("no asynchronous answer is owed to " + op);
         }
-        session.ended(p, e, nowNanos);
+        session.requests().ended(p, e, nowNanos);
     }
 
     /** The lock result, or null after failing {@code p} (and reporting) for an undefined control code. */
@@ -230,7 +230,7 @@ final class AsyncOperations {
             return LockResult.of(m.controlCode());
         } catch (RemoteProtocolException x) {
             events.add(new Event.ProtocolError(x));
-            session.ended(p, new Event.Failed(p.id, p.request, x), nowNanos);
+            session.requests().ended(p, new Event.Failed(p.id, p.request, x), nowNanos);
             return null;
         }
     }
@@ -242,7 +242,7 @@ final class AsyncOperations {
      */
     void giveUp(PendingRequest p, Event e, long nowNanos) {
         async.abandon(p.ticket);
-        session.ended(p, e, nowNanos);
+        session.requests().ended(p, e, nowNanos);
         if (!session.linkIsUp()) {
             return;
         }

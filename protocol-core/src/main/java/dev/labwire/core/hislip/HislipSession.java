@@ -10,13 +10,9 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
-import dev.labwire.core.frame.Frame;
-import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
-import dev.labwire.core.hislip.internal.ReplyCutter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -98,8 +94,7 @@ public final class HislipSession implements SessionMachine {
     private final ConnectionConfig config;
     private final Endpoint endpointInfo;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
-    private final ArrayDeque<PendingRequest> hookQueue = new ArrayDeque<>();
+    private final SessionRequests requests;
     private final ChannelOutput out = new ChannelOutput();
     private final SyncChannel syncChannel;
     private final AsyncOperations operations;
@@ -108,8 +103,6 @@ public final class HislipSession implements SessionMachine {
     private HislipDecoder syncIn;
     private HislipDecoder asyncIn;
     private MessageIds ids = new MessageIds();
-    private PendingRequest inFlight;
-    private long nextId;
     private int attempt;
     private long reconnectAt = Long.MAX_VALUE;
     private boolean linkIsUp;          // between linkUp and the link's end
@@ -131,6 +124,7 @@ public final class HislipSession implements SessionMachine {
     public HislipSession(ConnectionConfig config, Endpoint endpoint) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpointInfo = Objects.requireNonNull(endpoint, "endpoint");
+        this.requests = new SessionRequests(this, events, config);
         this.syncChannel = new SyncChannel(this, events, out, config);
         this.operations = new AsyncOperations(this, events, out, syncChannel);
         this.start = new SessionStart(this, events, config, endpoint);
@@ -221,25 +215,10 @@ public final class HislipSession implements SessionMachine {
         out.clear();
         LinkDownException e = cause instanceof LinkDownException l ? l
                 : new LinkDownException("HiSLIP session lost: " + cause, cause);
-        if (inFlight != null) {
-            PendingRequest p = inFlight;
-            inFlight = null;
-            if (p.kind == PendingRequest.Kind.USER && config.resends(p.request)) {
-                p.ticket = 0;
-                queue.addFirst(p);     // sent again on the next link, by its own deadline
-            } else if (p.kind == PendingRequest.Kind.USER || p.kind == PendingRequest.Kind.EXTERNAL_HOOK) {
-                events.add(new Event.Failed(p.id, p.request, e));
-            }
-        }
-        for (PendingRequest p : hookQueue) {
-            if (p.kind == PendingRequest.Kind.EXTERNAL_HOOK) {
-                events.add(new Event.Failed(p.id, p.request, e));
-            }
-        }
-        hookQueue.clear();       // the on-connect requests and the restore run again on the next link
+        requests.linkLost(e);
         state(State.DOWN, cause);
         if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
-            failQueued(e);
+            requests.failQueued(e);
         }
         if (config.autoReconnect()) {
             reconnectAt = nowNanos + config.backoff().delayNanos(Math.max(1, attempt), 0.5);
@@ -266,18 +245,7 @@ public final class HislipSession implements SessionMachine {
         if (state == State.CLOSED) {
             return;
         }
-        LocalProtocolException e = new LocalProtocolException("HiSLIP session closed");
-        if (inFlight != null && inFlight.kind != PendingRequest.Kind.HOOK && inFlight.kind != PendingRequest.Kind.RESTORE) {
-            events.add(new Event.Failed(inFlight.id, inFlight.request, e));
-        }
-        inFlight = null;
-        for (PendingRequest p : hookQueue) {
-            if (p.kind == PendingRequest.Kind.EXTERNAL_HOOK) {
-                events.add(new Event.Failed(p.id, p.request, e));
-            }
-        }
-        hookQueue.clear();
-        failQueued(e);
+        requests.closed(new LocalProtocolException("HiSLIP session closed"));
         if (start.openedAsync()) {
             events.add(new Event.CloseChannel(ASYNC, "closed"));
         }
@@ -288,13 +256,6 @@ public final class HislipSession implements SessionMachine {
         linkIsUp = false;
         reconnectAt = Long.MAX_VALUE;
         state(State.CLOSED, null);
-    }
-
-    private void failQueued(Throwable e) {
-        for (PendingRequest p : queue) {
-            events.add(new Event.Failed(p.id, p.request, e));
-        }
-        queue.clear();
     }
 
     void state(State s, Throwable cause) {
@@ -424,36 +385,6 @@ public final class HislipSession implements SessionMachine {
         pump(nowNanos);
     }
 
-    /**
-     * Request {@code p} ended with {@code e}. A user's or an external hook's event is handed out; an on-connect or
-     * restore request's is not. A hook or restore request that did not succeed closes the link (the session starts
-     * again after the backoff); the last one that did may move the session on.
-     */
-    void ended(PendingRequest p, Event e, long nowNanos) {
-        if (p.kind == PendingRequest.Kind.USER || p.kind == PendingRequest.Kind.EXTERNAL_HOOK) {
-            events.add(e);
-        }
-        if (p.kind == PendingRequest.Kind.USER) {
-            return;
-        }
-        if (!(e instanceof Event.Reply)) {
-            if (linkIsUp) {
-                String what = p.kind == PendingRequest.Kind.RESTORE ? "restoring " + p.operation().shown() + " on the new HiSLIP session"
-                        : "HiSLIP on-connect request " + p.request;
-                Throwable cause = e instanceof Event.Failed f ? f.cause() : null;
-                String why = e instanceof Event.Failed f ? f.cause().toString()
-                        : e instanceof Event.Timeout t ? "timed out: " + t.detail() : e.toString();
-                drop(what + " failed: " + why, new LinkDownException(what + " failed: " + why, cause), nowNanos);
-            }
-            return;
-        }
-        if (p.kind == PendingRequest.Kind.RESTORE) {
-            start.restored(nowNanos);
-        } else {
-            start.maybeReady();
-        }
-    }
-
     // ---- requests ----
 
     @Override
@@ -462,17 +393,17 @@ public final class HislipSession implements SessionMachine {
         if (state == State.CLOSED || (state == State.DOWN && !config.autoReconnect())) {
             throw new LocalProtocolException("HiSLIP session is " + state + "; request " + request + " refused");
         }
-        if (queue.size() >= config.maxQueued()) {
+        if (requests.queue().size() >= config.maxQueued()) {
             throw new LocalProtocolException("HiSLIP session: " + config.maxQueued() + " requests already queued");
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        PendingRequest p = pending(request, deadline(request, nowNanos), PendingRequest.Kind.USER);
+        PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos), PendingRequest.Kind.USER);
         if (p.operation() == Operation.CLEAR) {
             clearNow(p, nowNanos);
         } else {
-            queue.add(p);
+            requests.queue().add(p);
         }
         pump(nowNanos);
         return p.id;
@@ -483,30 +414,17 @@ public final class HislipSession implements SessionMachine {
      * the clear (its reply, if any, is dropped with everything else until DeviceClearAcknowledge).
      */
     private void clearNow(PendingRequest p, long nowNanos) {
-        if (state == State.READY && inFlight != null && inFlight.operation() == null && inFlight.kind == PendingRequest.Kind.USER
+        PendingRequest q = requests.inFlight();
+        if (state == State.READY && q != null && q.operation() == null && q.kind == PendingRequest.Kind.USER
                 && operations.clear() == null) {
-            PendingRequest q = inFlight;
-            inFlight = null;
+            requests.inFlight(null);
             ids.abandon();
             syncChannel.reset();
-            ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
+            requests.ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
                     + p.id + ") ended this request on the wire: the instrument drops its input and output, and "
                     + "whatever reply it had sent is discarded")), nowNanos);
         }
-        queue.addFirst(p);
-    }
-
-    /** A request of {@code kind} with the next request id. */
-    PendingRequest pending(Request request, long deadline, PendingRequest.Kind kind) {
-        return new PendingRequest(++nextId, request, deadline, kind);
-    }
-
-    long deadline(Request r, long nowNanos) {
-        return deadline((r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos(), nowNanos);
-    }
-
-    static long deadline(long t, long nowNanos) {
-        return nowNanos + t < nowNanos ? Long.MAX_VALUE - 1 : nowNanos + t;
+        requests.queue().addFirst(p);
     }
 
     @Override
@@ -519,8 +437,9 @@ public final class HislipSession implements SessionMachine {
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        PendingRequest p = pending(request, deadline(request, nowNanos), PendingRequest.Kind.EXTERNAL_HOOK);
-        hookQueue.add(p);
+        PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos),
+                PendingRequest.Kind.EXTERNAL_HOOK);
+        requests.hookQueue().add(p);
         pump(nowNanos);
         return p.id;
     }
@@ -550,18 +469,12 @@ public final class HislipSession implements SessionMachine {
         if (!linkIsUp || operations.clear() != null) {
             return null;
         }
-        if (start.restoring() || state == State.ON_CONNECT) {
-            return hookQueue.peek();
-        }
-        if (state == State.READY) {
-            return hookQueue.isEmpty() ? queue.peek() : hookQueue.peek();
-        }
-        return null;
+        return requests.next(state, start.restoring());
     }
 
     /** Starts requests while nothing is in flight and one may go. */
     private void pump(long nowNanos) {
-        while (inFlight == null && linkIsUp) {
+        while (requests.inFlight() == null && linkIsUp) {
             PendingRequest p = next();
             if (p == null) {
                 return;
@@ -571,22 +484,18 @@ public final class HislipSession implements SessionMachine {
             if (sync && !ids.maySend()) {
                 return;
             }
-            if (hookQueue.peek() == p) {
-                hookQueue.poll();
-            } else {
-                queue.poll();
-            }
+            requests.take(p);
             if (op == null) {
                 write(p);
                 if (p.request.expect() instanceof Expect.None) {
-                    ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                    requests.ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
                 } else {
-                    inFlight = p;
+                    requests.inFlight(p);
                 }
                 continue;
             }
             if (operations.start(p, op, ids, nowNanos)) {
-                inFlight = p;
+                requests.inFlight(p);
             }
         }
     }
@@ -599,21 +508,11 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public boolean cancel(long id, long nowNanos) {
-        for (ArrayDeque<PendingRequest> q : List.of(queue, hookQueue)) {
-            for (Iterator<PendingRequest> it = q.iterator(); it.hasNext(); ) {
-                PendingRequest p = it.next();
-                if (p.id == id) {
-                    it.remove();
-                    if (p.kind == PendingRequest.Kind.EXTERNAL_HOOK && linkIsUp) {
-                        drop("HiSLIP on-connect hook request " + p.request + " was cancelled",
-                                new LinkDownException("on-connect hook request cancelled", null), nowNanos);
-                    }
-                    return true;
-                }
-            }
+        if (requests.cancelWaiting(id, nowNanos)) {
+            return true;
         }
-        if (inFlight != null && inFlight.id == id) {
-            PendingRequest p = inFlight;
+        PendingRequest p = requests.inFlight();
+        if (p != null && p.id == id) {
             giveUp(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
                     + " cancelled by the caller")), nowNanos);
             pump(nowNanos);
@@ -623,12 +522,11 @@ public final class HislipSession implements SessionMachine {
 
     /** The request in flight ends early (timeout, cancel): its answer, when it comes, reaches nobody. */
     private void giveUp(PendingRequest p, Event e, long nowNanos) {
-        inFlight = null;
-        Operation op = p.operation();
-        if (op == null) {
+        requests.inFlight(null);
+        if (p.operation() == null) {
             ids.abandon();
             syncChannel.reset();
-            ended(p, e, nowNanos);
+            requests.ended(p, e, nowNanos);
             return;
         }
         operations.giveUp(p, e, nowNanos);
@@ -647,21 +545,11 @@ public final class HislipSession implements SessionMachine {
         if (linkIsUp && start.handshaking() && !start.handleTimeout(nowNanos)) {
             return;
         }
-        for (ArrayDeque<PendingRequest> q : List.of(hookQueue, queue)) {
-            for (Iterator<PendingRequest> it = q.iterator(); it.hasNext(); ) {
-                PendingRequest p = it.next();
-                if (nowNanos - p.deadline >= 0) {
-                    it.remove();
-                    ended(p, new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was " + state
-                            + (inFlight != null ? " with request " + inFlight.id + " in flight" : "")), nowNanos);
-                    if (state == State.DOWN && !linkIsUp && p.kind != PendingRequest.Kind.USER) {
-                        return;
-                    }
-                }
-            }
+        if (!requests.expireWaiting(nowNanos)) {
+            return;
         }
-        if (inFlight != null && nowNanos - inFlight.deadline >= 0) {
-            PendingRequest p = inFlight;
+        PendingRequest p = requests.inFlight();
+        if (p != null && nowNanos - p.deadline >= 0) {
             String detail = p.operation() == null ? "no DataEnd with message id 0x"
                     + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id"
                     : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
@@ -685,15 +573,7 @@ public final class HislipSession implements SessionMachine {
                 best = Math.min(best, h.getAsLong());
             }
         }
-        if (inFlight != null) {
-            best = Math.min(best, inFlight.deadline);
-        }
-        for (PendingRequest p : queue) {
-            best = Math.min(best, p.deadline);
-        }
-        for (PendingRequest p : hookQueue) {
-            best = Math.min(best, p.deadline);
-        }
+        best = requests.earliestDeadline(best);
         return best == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(best);
     }
 
@@ -725,12 +605,14 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public long awaitedId() {
-        return inFlight != null && inFlight.operation() == null ? inFlight.id : -1;
+        PendingRequest p = requests.inFlight();
+        return p != null && p.operation() == null ? p.id : -1;
     }
 
     @Override
     public Request awaitedRequest() {
-        return inFlight != null && inFlight.operation() == null ? inFlight.request : null;
+        PendingRequest p = requests.inFlight();
+        return p != null && p.operation() == null ? p.request : null;
     }
 
     @Override
@@ -741,24 +623,16 @@ public final class HislipSession implements SessionMachine {
 
     // ---- for the parts of the session ----
 
-    PendingRequest inFlight() {
-        return inFlight;
-    }
-
-    void clearInFlight() {
-        inFlight = null;
-    }
-
     boolean linkIsUp() {
         return linkIsUp;
     }
 
-    ArrayDeque<PendingRequest> queue() {
-        return queue;
+    SessionRequests requests() {
+        return requests;
     }
 
-    ArrayDeque<PendingRequest> hookQueue() {
-        return hookQueue;
+    SessionStart start() {
+        return start;
     }
 
     ChannelOutput output() {

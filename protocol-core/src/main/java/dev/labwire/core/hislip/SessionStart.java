@@ -153,10 +153,10 @@ final class SessionStart {
     /** Queues the restore of the lock and remote state; with nothing to restore, the on-connect hook starts. */
     private void restore(long nowNanos) {
         AsyncOperations operations = session.operations();
-        ArrayDeque<PendingRequest> hookQueue = session.hookQueue();
+        ArrayDeque<PendingRequest> hookQueue = session.requests().hookQueue();
         long budget = config.connectTimeout().toNanos();
         if (operations.lockHeld()) {
-            for (Iterator<PendingRequest> it = session.queue().iterator(); it.hasNext(); ) {
+            for (Iterator<PendingRequest> it = session.requests().queue().iterator(); it.hasNext(); ) {
                 PendingRequest p = it.next();
                 if (p.operation() == Operation.UNLOCK) {   // released while down: the old session's lock is gone
                     it.remove();
@@ -167,12 +167,12 @@ final class SessionStart {
             }
         }
         if (operations.lockHeld()) {
-            hookQueue.add(session.pending(Request.operation(Operation.LOCK).withTimeout(config.connectTimeout()),
-                    HislipSession.deadline(budget, nowNanos), PendingRequest.Kind.RESTORE));
+            hookQueue.add(session.requests().pending(Request.operation(Operation.LOCK).withTimeout(config.connectTimeout()),
+                    SessionRequests.deadline(budget, nowNanos), PendingRequest.Kind.RESTORE));
         }
         if (operations.remoteState() == Operation.REMOTE) {
-            hookQueue.add(session.pending(Request.operation(Operation.REMOTE).withTimeout(config.connectTimeout()),
-                    HislipSession.deadline(budget, nowNanos), PendingRequest.Kind.RESTORE));
+            hookQueue.add(session.requests().pending(Request.operation(Operation.REMOTE).withTimeout(config.connectTimeout()),
+                    SessionRequests.deadline(budget, nowNanos), PendingRequest.Kind.RESTORE));
         }
         if (hookQueue.isEmpty()) {
             enterOnConnect(nowNanos);
@@ -181,8 +181,8 @@ final class SessionStart {
 
     /** A restore request succeeded: when it was the last, the on-connect hook starts. */
     void restored(long nowNanos) {
-        PendingRequest inFlight = session.inFlight();
-        if (restoring && session.hookQueue().stream().noneMatch(x -> x.kind == PendingRequest.Kind.RESTORE)
+        PendingRequest inFlight = session.requests().inFlight();
+        if (restoring && session.requests().hookQueue().stream().noneMatch(x -> x.kind == PendingRequest.Kind.RESTORE)
                 && (inFlight == null || inFlight.kind != PendingRequest.Kind.RESTORE)) {
             enterOnConnect(nowNanos);
         }
@@ -193,7 +193,7 @@ final class SessionStart {
         restoring = false;
         session.state(State.ON_CONNECT, null);
         for (Request r : config.onConnect()) {
-            session.hookQueue().add(session.pending(r, session.deadline(r, nowNanos), PendingRequest.Kind.HOOK));
+            session.requests().hookQueue().add(session.requests().pending(r, session.requests().deadline(r, nowNanos), PendingRequest.Kind.HOOK));
         }
         externalHookOpen = config.externalHook();
         maybeReady();
@@ -201,9 +201,9 @@ final class SessionStart {
 
     /** READY once the hook is over: nothing of it queued or in flight, the external hook done. */
     void maybeReady() {
-        PendingRequest inFlight = session.inFlight();
+        PendingRequest inFlight = session.requests().inFlight();
         if (session.state() == State.ON_CONNECT && session.linkIsUp() && !externalHookOpen
-                && session.hookQueue().isEmpty()
+                && session.requests().hookQueue().isEmpty()
                 && (inFlight == null || inFlight.kind == PendingRequest.Kind.USER)) {
             session.ready();
         }

@@ -87,9 +87,9 @@ final class SyncChannel {
                     if (clear.state() == DeviceClearSequence.State.DONE) {
                         session.operations().clearEnded();
                         reset();
-                        PendingRequest p = session.inFlight();
-                        session.clearInFlight();
-                        session.ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                        PendingRequest p = session.requests().inFlight();
+                        session.requests().inFlight(null);
+                        session.requests().ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
                         return session.linkIsUp();
                     }
                     return true;
@@ -149,25 +149,25 @@ final class SyncChannel {
         byte[] response = gathered.toByteArray();
         boolean overflowed = overflow;
         reset();
-        PendingRequest p = session.inFlight();
+        PendingRequest p = session.requests().inFlight();
         if (p == null || p.operation() != null) {
             events.add(new Event.Discarded(Frame.of(response), Event.DiscardReason.UNEXPECTED));
             return;
         }
-        session.clearInFlight();
+        session.requests().inFlight(null);
         if (overflowed) {
             RemoteProtocolException e = new RemoteProtocolException("HiSLIP response longer than maxFrameLength "
                     + config.maxFrameLength());
             events.add(new Event.ProtocolError(e));
-            session.ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
+            session.requests().ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
             return;
         }
         try {
             List<Frame> frames = ReplyCutter.cut(response, p.request.expect(), config.maxFrameLength());
-            session.ended(p, new Event.Reply(p.id, p.request, frames), nowNanos);
+            session.requests().ended(p, new Event.Reply(p.id, p.request, frames), nowNanos);
         } catch (RemoteProtocolException e) {
             events.add(new Event.ProtocolError(e));
-            session.ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
+            session.requests().ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
         }
     }
 }
