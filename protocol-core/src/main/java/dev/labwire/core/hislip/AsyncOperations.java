@@ -9,6 +9,7 @@ import dev.labwire.core.frame.Frame;
 import dev.labwire.core.hislip.internal.AsyncExchanges;
 import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -27,6 +28,7 @@ final class AsyncOperations {
     private final ArrayDeque<Event> events;
     private final ChannelOutput out;
     private final SyncChannel sync;
+    private HislipDecoder in;          // the link's, null before the first
     private AsyncExchanges async = new AsyncExchanges();
     private DeviceClearSequence clear;
     private boolean lockHeld;          // this client holds (or, while down, held) the exclusive lock
@@ -39,10 +41,44 @@ final class AsyncOperations {
         this.sync = sync;
     }
 
-    /** A new link: no exchange under way. */
-    void linkUp() {
+    /** A new link: a new decoder taking messages up to {@code ours} bytes, no exchange under way. */
+    void linkUp(long ours) {
+        in = new HislipDecoder("async", ours);
         async = new AsyncExchanges();
         clear = null;
+    }
+
+    /** Whether a link was ever up (before, bytes have nowhere to go). */
+    boolean hasDecoder() {
+        return in != null;
+    }
+
+    /** Bytes from channel 1; true when the session should start requests now (false: it broke). */
+    boolean receive(ByteBuffer data, MessageIds ids, long nowNanos) {
+        HislipDecoder decoder = in;
+        decoder.receive(data);
+        for (Decoded d = decoder.next(); d != Decoded.NeedData.INSTANCE && session.linkIsUp() && decoder == in;
+                d = decoder.next()) {
+            if (d instanceof Decoded.Failure f) {
+                if (f.fatal()) {
+                    session.broken(f.exception(), null, nowNanos);
+                    return false;
+                }
+                events.add(new Event.ProtocolError(f.exception()));
+                continue;
+            }
+            HislipMessage m = ((Decoded.Message) d).message();
+            if (!session.start().ready()) {
+                if (!session.start().onAsync(m, nowNanos)) {
+                    return false;
+                }
+                continue;
+            }
+            if (!onAsync(m, ids, nowNanos)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The device clear under way, or null. */
@@ -117,7 +153,7 @@ final class AsyncOperations {
     }
 
     /** A message on the asynchronous channel after set-up; false when the session broke. */
-    boolean onAsync(HislipMessage m, MessageIds ids, long nowNanos) {
+    private boolean onAsync(HislipMessage m, MessageIds ids, long nowNanos) {
         async.onAsync(m);
         for (AsyncExchanges.Outcome o = async.nextOutcome(); o != null; o = async.nextOutcome()) {
             PendingRequest inFlight = session.requests().inFlight();

@@ -100,8 +100,6 @@ public final class HislipSession implements SessionMachine {
     private final AsyncOperations operations;
     private final SessionStart start;
     private State state = State.IDLE;
-    private HislipDecoder syncIn;
-    private HislipDecoder asyncIn;
     private MessageIds ids = new MessageIds();
     private int attempt;
     private long reconnectAt = Long.MAX_VALUE;
@@ -174,11 +172,9 @@ public final class HislipSession implements SessionMachine {
             throw new LocalProtocolException("HiSLIP session: linkUp in state " + state + " without an OpenLink order");
         }
         long ours = Math.max(HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE, (long) config.maxFrameLength() + 16);
-        syncIn = new HislipDecoder("sync", ours);
-        asyncIn = new HislipDecoder("async", ours);
         ids = new MessageIds();
-        operations.linkUp();
-        syncChannel.reset();
+        operations.linkUp(ours);
+        syncChannel.linkUp(ours);
         out.clear();
         start.linkUp(ours, nowNanos);
         linkIsUp = true;
@@ -300,33 +296,13 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void receive(int channel, ByteBuffer data, long nowNanos) {
         checkChannel(channel);
-        if (asyncIn == null || !linkIsUp) {
+        if (!operations.hasDecoder() || !linkIsUp) {
             data.position(data.limit());
             return;
         }
-        HislipDecoder in = asyncIn;
-        in.receive(data);
-        for (Decoded d = in.next(); d != Decoded.NeedData.INSTANCE && linkIsUp && in == asyncIn; d = in.next()) {
-            if (d instanceof Decoded.Failure f) {
-                if (f.fatal()) {
-                    broken(f.exception(), null, nowNanos);
-                    return;
-                }
-                events.add(new Event.ProtocolError(f.exception()));
-                continue;
-            }
-            HislipMessage m = ((Decoded.Message) d).message();
-            if (!start.ready()) {
-                if (!start.onAsync(m, nowNanos)) {
-                    return;
-                }
-                continue;
-            }
-            if (!operations.onAsync(m, ids, nowNanos)) {
-                return;
-            }
+        if (operations.receive(data, ids, nowNanos)) {
+            pump(nowNanos);
         }
-        pump(nowNanos);
     }
 
     @Override
@@ -339,50 +315,24 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public void receive(ByteBuffer data, long nowNanos) {
-        if (syncIn == null || !linkIsUp) {
+        if (!syncChannel.hasDecoder() || !linkIsUp) {
             data.position(data.limit());
             return;
         }
-        syncIn.receive(data);
-        drainSync(nowNanos);
+        if (syncChannel.receive(data, ids, nowNanos)) {
+            pump(nowNanos);
+        }
     }
 
     @Override
     public void receiveEof(long nowNanos) {
-        if (syncIn != null && linkIsUp) {
-            syncIn.receiveEof();
-            drainSync(nowNanos);
+        if (syncChannel.hasDecoder() && linkIsUp && syncChannel.receiveEof(ids, nowNanos)) {
+            pump(nowNanos);
         }
         if (linkIsUp) {
             drop("HiSLIP synchronous channel ended",
                     new RemoteProtocolException("the instrument closed the HiSLIP synchronous channel"), nowNanos);
         }
-    }
-
-    private void drainSync(long nowNanos) {
-        HislipDecoder in = syncIn;
-        for (Decoded d = in.next(); d != Decoded.NeedData.INSTANCE && linkIsUp && in == syncIn; d = in.next()) {
-            if (d instanceof Decoded.Failure f) {
-                if (f.fatal()) {
-                    broken(f.exception(), f.answer(), nowNanos);
-                    return;
-                }
-                events.add(new Event.ProtocolError(f.exception()));
-                out.sync(f.answer(), -1);
-                continue;
-            }
-            HislipMessage m = ((Decoded.Message) d).message();
-            if (!start.ready()) {
-                if (!start.onSync(m, nowNanos)) {
-                    return;
-                }
-                continue;
-            }
-            if (!syncChannel.onMessage(m, ids, nowNanos)) {
-                return;
-            }
-        }
-        pump(nowNanos);
     }
 
     // ---- requests ----

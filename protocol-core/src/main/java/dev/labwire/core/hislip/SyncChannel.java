@@ -8,6 +8,7 @@ import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
 import dev.labwire.core.hislip.internal.ReplyCutter;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +34,63 @@ final class SyncChannel {
     private final ByteArrayOutputStream gathered = new ByteArrayOutputStream();
     private boolean overflow;
     private long serverMax = HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE;
+    private HislipDecoder in;          // the link's, null before the first
 
     SyncChannel(HislipSession session, ArrayDeque<Event> events, ChannelOutput out, ConnectionConfig config) {
         this.session = session;
         this.events = events;
         this.out = out;
         this.config = config;
+    }
+
+    /** A new link: a new decoder taking messages up to {@code ours} bytes, nothing gathered. */
+    void linkUp(long ours) {
+        in = new HislipDecoder("sync", ours);
+        reset();
+    }
+
+    /** Whether a link was ever up (before, bytes have nowhere to go). */
+    boolean hasDecoder() {
+        return in != null;
+    }
+
+    /** Bytes from the link; true when the session should start requests now (false: it broke). */
+    boolean receive(ByteBuffer data, MessageIds ids, long nowNanos) {
+        in.receive(data);
+        return drain(ids, nowNanos);
+    }
+
+    /** The link's end of stream; true when the session should start requests now (false: it broke). */
+    boolean receiveEof(MessageIds ids, long nowNanos) {
+        in.receiveEof();
+        return drain(ids, nowNanos);
+    }
+
+    private boolean drain(MessageIds ids, long nowNanos) {
+        HislipDecoder decoder = in;
+        for (Decoded d = decoder.next(); d != Decoded.NeedData.INSTANCE && session.linkIsUp() && decoder == in;
+                d = decoder.next()) {
+            if (d instanceof Decoded.Failure f) {
+                if (f.fatal()) {
+                    session.broken(f.exception(), f.answer(), nowNanos);
+                    return false;
+                }
+                events.add(new Event.ProtocolError(f.exception()));
+                out.sync(f.answer(), -1);
+                continue;
+            }
+            HislipMessage m = ((Decoded.Message) d).message();
+            if (!session.start().ready()) {
+                if (!session.start().onSync(m, nowNanos)) {
+                    return false;
+                }
+                continue;
+            }
+            if (!onMessage(m, ids, nowNanos)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The server's maximum message size from the handshake (at least a header and one byte). */
@@ -79,7 +131,7 @@ final class SyncChannel {
     }
 
     /** One message after set-up, with message ids from {@code ids}; false when the session broke. */
-    boolean onMessage(HislipMessage m, MessageIds ids, long nowNanos) {
+    private boolean onMessage(HislipMessage m, MessageIds ids, long nowNanos) {
         DeviceClearSequence clear = session.operations().clear();
         if (clear != null && m.type() != MessageType.FATAL_ERROR) {
             try {
