@@ -35,19 +35,19 @@ final class LinkSetup {
     }
 
     /** create_link succeeded: queues the re-lock and the service-request set-up, then the on-connect requests. */
-    void linkCreated(ArrayDeque<RequestRun> setupQueue, ArrayDeque<RequestRun> hookQueue, long now) {
+    void linkCreated(WaitingRuns runs, long now) {
         if (lockHeld) {   // the device let go of our lock with the old link: take it again before anything else
-            RequestRun relock = session.internal(RequestRun.Kind.RELOCK, Request.operation(Operation.LOCK),
+            RequestRun relock = runs.internal(RequestRun.Kind.RELOCK, Request.operation(Operation.LOCK),
                     Vxi11Session.after(now, (lockHeldMs + Vxi11Session.OWED_GRACE_MS) * 1_000_000L));
             relock.lockMs = lockHeldMs;
-            setupQueue.add(relock);
+            runs.setupQueue().add(relock);
         }
         srq.linkCreated();
         for (Request h : config.onConnect()) {
-            RequestRun hp = session.hookRun(h, now);
+            RequestRun hp = runs.hook(h, now);
             hp.internal = true;
             hp.kind = RequestRun.Kind.HOOK;
-            hookQueue.add(hp);
+            runs.hookQueue().add(hp);
         }
     }
 

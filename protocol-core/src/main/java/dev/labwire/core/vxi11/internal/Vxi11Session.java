@@ -17,8 +17,6 @@ import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
 import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -91,9 +89,7 @@ public final class Vxi11Session implements SessionMachine {
     private final Endpoint.Vxi11 endpoint;
     private final ConnectionConfig config;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<RequestRun> queue = new ArrayDeque<>();
-    private final ArrayDeque<RequestRun> hookQueue = new ArrayDeque<>();
-    private final ArrayDeque<RequestRun> setupQueue = new ArrayDeque<>();   // relock, create_intr_chan, enable_srq
+    private final WaitingRuns runs;
     private final CoreChannel link = new CoreChannel(events);
     private final PortLookup portmap = new PortLookup();
     private final AbortChannel abort = new AbortChannel(events);
@@ -102,7 +98,6 @@ public final class Vxi11Session implements SessionMachine {
     private State state = State.IDLE;
     private Phase phase = Phase.IDLE;
     private RequestRun active;
-    private long nextId = 1;
     private long retryAt = Long.MAX_VALUE;
     private int attempt;
     private int corePort;
@@ -114,6 +109,7 @@ public final class Vxi11Session implements SessionMachine {
     public Vxi11Session(Endpoint.Vxi11 endpoint, ConnectionConfig config) {
         this.endpoint = java.util.Objects.requireNonNull(endpoint, "endpoint");
         this.config = java.util.Objects.requireNonNull(config, "config");
+        this.runs = new WaitingRuns(events, config);
         this.srq = new ServiceRequestChannel(this, events, config, endpoint);
         this.setup = new LinkSetup(this, events, config, srq);
     }
@@ -202,15 +198,12 @@ public final class Vxi11Session implements SessionMachine {
 
     /** A run of the machine's own (set-up, service request) of {@code kind}, with the next request id. */
     RequestRun internal(RequestRun.Kind kind, Request request, long deadline) {
-        RequestRun r = new RequestRun(nextId++, request, deadline, false);
-        r.internal = true;
-        r.kind = kind;
-        return r;
+        return runs.internal(kind, request, deadline);
     }
 
     /** The machine's own calls that go first on a new link: the re-lock, then the interrupt channel's set-up. */
     ArrayDeque<RequestRun> setupQueue() {
-        return setupQueue;
+        return runs.setupQueue();
     }
 
     /** Whether create_link succeeded on the current link and it is not lost. */
@@ -311,16 +304,10 @@ public final class Vxi11Session implements SessionMachine {
             }
         }
         active = null;
-        for (RequestRun p : hookQueue) {
-            if (!p.internal) {
-                events.add(new Event.Failed(p.id, p.request, down));
-            }
-        }
-        hookQueue.clear();
-        setupQueue.clear();
+        runs.linkLost(down);
         srq.linkLost();
         if (resend != null) {
-            queue.addFirst(resend);
+            runs.queue().addFirst(resend);
         }
         hookRunning = false;
         link.linkLost();
@@ -329,18 +316,11 @@ public final class Vxi11Session implements SessionMachine {
         phase = Phase.DOWN;
         state(State.DOWN, down);
         if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
-            failQueued(down);
+            runs.failQueued(down);
         }
         if (config.autoReconnect()) {
             retryAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
         }
-    }
-
-    private void failQueued(Throwable cause) {
-        for (RequestRun p : queue) {
-            events.add(new Event.Failed(p.id, p.request, cause));
-        }
-        queue.clear();
     }
 
     @Override
@@ -353,14 +333,7 @@ public final class Vxi11Session implements SessionMachine {
             events.add(new Event.Failed(active.id, active.request, closed));
         }
         active = null;
-        for (RequestRun p : hookQueue) {
-            if (!p.internal) {
-                events.add(new Event.Failed(p.id, p.request, closed));
-            }
-        }
-        hookQueue.clear();
-        setupQueue.clear();
-        failQueued(closed);
+        runs.closed(closed);
         if (phase == Phase.UP && lid >= 0) {
             link.call(Vxi11.DESTROY_LINK, w -> w.putInt(lid), null);   // written before the link closes (drain order)
         }
@@ -389,14 +362,14 @@ public final class Vxi11Session implements SessionMachine {
         if (phase == Phase.DOWN && !config.autoReconnect()) {
             throw new LocalProtocolException("the VXI-11 link is down and autoReconnect is off: " + request);
         }
-        if (queue.size() >= config.maxQueued()) {
+        if (runs.queue().size() >= config.maxQueued()) {
             throw new LocalProtocolException(config.maxQueued() + " requests already wait (maxQueued): " + request);
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), false);
-        queue.add(p);
+        RequestRun p = runs.user(request, nowNanos);
+        runs.queue().add(p);
         pump(nowNanos);
         return p.id;
     }
@@ -406,8 +379,8 @@ public final class Vxi11Session implements SessionMachine {
         if (!hookRunning || !config.externalHook()) {
             throw new LocalProtocolException("sendHook outside a running external on-connect hook (state " + state + ")");
         }
-        RequestRun p = hookRun(request, nowNanos);
-        hookQueue.add(p);
+        RequestRun p = runs.hook(request, nowNanos);
+        runs.hookQueue().add(p);
         pump(nowNanos);
         return p.id;
     }
@@ -430,26 +403,10 @@ public final class Vxi11Session implements SessionMachine {
         attemptFailed(new LinkDownException("on-connect hook failed", cause), nowNanos);
     }
 
-    /** A run of an on-connect request (the config's or the external hook's), with the next request id. */
-    RequestRun hookRun(Request request, long now) {
-        return new RequestRun(nextId++, request, deadline(request, now), true);
-    }
-
-    private long deadline(Request r, long now) {
-        java.time.Duration t = r.timeout() == null ? config.defaultTimeout() : r.timeout();
-        long n = t.toNanos();
-        return n >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + n;
-    }
-
     @Override
     public boolean cancel(long id, long nowNanos) {
-        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
-            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
-                if (it.next().id == id) {
-                    it.remove();
-                    return true;
-                }
-            }
+        if (runs.cancel(id)) {
+            return true;
         }
         if (active != null && active.id == id) {
             events.add(new Event.Failed(id, active.request,
@@ -470,7 +427,7 @@ public final class Vxi11Session implements SessionMachine {
             link.owe(now);
             return;
         }
-        RequestRun next = setupQueue.poll();
+        RequestRun next = runs.setupQueue().poll();
         if (next == null && srq.awaitingAddress()) {
             return;   // the interrupt channel's address comes first (channelListening), then create_intr_chan
         }
@@ -479,13 +436,13 @@ public final class Vxi11Session implements SessionMachine {
                     after(now, config.defaultTimeout().toNanos()));
         }
         if (next == null) {
-            next = hookQueue.poll();
+            next = runs.hookQueue().poll();
         }
         if (next == null && !hookRunning) {
             if (state == State.ON_CONNECT) {
                 state(State.READY, null);
             }
-            next = queue.poll();
+            next = runs.queue().poll();
         }
         if (next == null) {
             return;
@@ -566,7 +523,7 @@ public final class Vxi11Session implements SessionMachine {
             phase = Phase.UP;
             attempt = 0;
             state(State.ON_CONNECT, null);
-            setup.linkCreated(setupQueue, hookQueue, now);
+            setup.linkCreated(runs, now);
             hookRunning = config.externalHook();
             pump(now);
             return;
@@ -607,26 +564,11 @@ public final class Vxi11Session implements SessionMachine {
         if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
             connect();
         }
-        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
-            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
-                RequestRun p = it.next();
-                if (p.deadline - nowNanos <= 0) {
-                    it.remove();
-                    if (!p.internal) {
-                        events.add(new Event.Timeout(p.id, p.request, false, "the VXI-11 link was " + state));
-                    }
-                }
-            }
-        }
-        for (Iterator<RequestRun> it = setupQueue.iterator(); it.hasNext(); ) {
-            RequestRun p = it.next();
-            if (p.deadline - nowNanos <= 0) {
-                it.remove();
-                if (!setup.internalEnded(p, new Event.Timeout(p.id, p.request, false, "never sent"), nowNanos)) {
-                    return;
-                }
-                break;   // internalEnded may change setupQueue: the rest wait for the next timer
-            }
+        runs.expire(nowNanos, state);
+        RequestRun expired = runs.takeExpiredSetup(nowNanos);   // one: internalEnded may change the set-up queue
+        if (expired != null && !setup.internalEnded(expired, new Event.Timeout(expired.id, expired.request, false,
+                "never sent"), nowNanos)) {
+            return;
         }
         if (active != null && active.deadline - nowNanos <= 0) {
             RequestRun p = active;
@@ -656,15 +598,7 @@ public final class Vxi11Session implements SessionMachine {
         if (active != null) {
             t = Math.min(t, active.deadline);
         }
-        for (RequestRun p : queue) {
-            t = Math.min(t, p.deadline);
-        }
-        for (RequestRun p : hookQueue) {
-            t = Math.min(t, p.deadline);
-        }
-        for (RequestRun p : setupQueue) {
-            t = Math.min(t, p.deadline);
-        }
+        t = runs.earliestDeadline(t);
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
     }
 
