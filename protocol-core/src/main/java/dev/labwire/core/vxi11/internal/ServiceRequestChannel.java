@@ -15,12 +15,17 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * The service-request side of a {@link Vxi11Session} (VXI-11 B.5, the interrupt channel, channel
- * {@value Vxi11Session#INTR_CHANNEL}): on each new link, {@link Event.ListenChannel}, create_intr_chan with the
- * listening address, device_enable_srq with a handle naming the link; then each device_intr_srq the instrument calls is
- * answered and becomes one device_readstb at the link's next free turn, whose status byte is an
- * {@link Event.ServiceRequest}. When the instrument refuses or cannot call back, service requests are off for the rest
- * of the machine's life and one {@link Event.ProtocolError} says so (the session's Javadoc has the whole story).
+ * The service-request side of a {@link Vxi11Session} (VXI-11 B.5). With
+ * {@link ConnectionConfig#serviceRequestChannel()}, after create_link and a re-lock: {@link Event.ListenChannel}
+ * (channel {@value Vxi11Session#INTR_CHANNEL}) on the link's local address, create_intr_chan with that IPv4 address
+ * (an IPv4-mapped IPv6 address is unwrapped; a true IPv6 link cannot be named in {@code hostAddr}) and port, program
+ * 0x0607B1 v1 over TCP, then device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives
+ * there is answered (a void SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an
+ * RPC library that waits for one gets it), then device_readstb goes at the link's next free turn (ahead of queued
+ * requests; calls that come while one read already waits share it, so at most one waits) and its status byte is an
+ * {@link Event.ServiceRequest}. When the instrument refuses or cannot call back, or the set-up does not answer in
+ * {@code connectTimeout} + {@value Vxi11Session#OWED_GRACE_MS} ms, service requests are off for the rest of the
+ * machine's life, one {@link Event.ProtocolError} says so, and the link goes on.
  *
  * <p>It owns the interrupt channel's state (set-up step, ordered/up, the handle, the read owed, the refusal that
  * outlives links) and that connection's RPC traffic; it is separate because that state runs beside the link's calls
@@ -33,6 +38,7 @@ final class ServiceRequestChannel {
     private enum Step { OFF, LISTENING, SETTING_UP, ON }
 
     private final Vxi11Session session;
+    private final WaitingRuns runs;
     private final ArrayDeque<Event> events;
     private final ConnectionConfig config;
     private final Endpoint.Vxi11 endpoint;
@@ -45,9 +51,10 @@ final class ServiceRequestChannel {
     private int linkGeneration;
     private boolean readOwed;        // device_intr_srq came: device_readstb at the next free turn
 
-    ServiceRequestChannel(Vxi11Session session, ArrayDeque<Event> events, ConnectionConfig config,
+    ServiceRequestChannel(Vxi11Session session, WaitingRuns runs, ArrayDeque<Event> events, ConnectionConfig config,
             Endpoint.Vxi11 endpoint) {
         this.session = session;
+        this.runs = runs;
         this.events = events;
         this.config = config;
         this.endpoint = endpoint;
@@ -123,11 +130,11 @@ final class ServiceRequestChannel {
             return;
         }
         step = Step.SETTING_UP;
-        RequestRun create = session.internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
-                Vxi11Session.after(now, config.connectTimeout().toNanos() + Vxi11Session.OWED_GRACE_MS * 1_000_000L));
+        RequestRun create = runs.internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
+                WaitingRuns.after(now, config.connectTimeout().toNanos() + Vxi11Session.OWED_GRACE_MS * 1_000_000L));
         create.fixed = new RequestRun.Call(Vxi11.CREATE_INTR_CHAN,
                 new DeviceRemoteFunc(host, port, Vxi11.INTR_PROGRAM, Vxi11.VERSION, Vxi11.FAMILY_TCP));
-        session.setupQueue().add(create);   // after a re-lock that may still wait
+        runs.setupQueue().add(create);   // after a re-lock that may still wait
         session.pump(now);
     }
 
@@ -157,7 +164,7 @@ final class ServiceRequestChannel {
         wire.reset();
         boolean wasSettingUp = step != Step.OFF;
         step = Step.OFF;
-        for (Iterator<RequestRun> it = session.setupQueue().iterator(); it.hasNext(); ) {
+        for (Iterator<RequestRun> it = runs.setupQueue().iterator(); it.hasNext(); ) {
             if (it.next().kind == RequestRun.Kind.INTR) {
                 it.remove();
             }
@@ -182,11 +189,11 @@ final class ServiceRequestChannel {
         if (!(e instanceof Event.Reply)) {
             giveUp(name + " did not succeed: " + LinkSetup.outcome(e), now);
         } else if (proc == Vxi11.CREATE_INTR_CHAN) {
-            RequestRun enable = session.internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
-                    Vxi11Session.after(now, config.defaultTimeout().toNanos()));
+            RequestRun enable = runs.internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
+                    WaitingRuns.after(now, config.defaultTimeout().toNanos()));
             enable.fixed = new RequestRun.Call(Vxi11.DEVICE_ENABLE_SRQ,
                     new DeviceEnableSrqParms(session.linkId(), true, handle));
-            session.setupQueue().addFirst(enable);
+            runs.setupQueue().addFirst(enable);
         } else {
             step = Step.ON;
         }

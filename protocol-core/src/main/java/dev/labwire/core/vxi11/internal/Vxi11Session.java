@@ -46,16 +46,8 @@ import java.util.OptionalLong;
  * client held the lock (a LOCK succeeded, no UNLOCK since; the device let go of it with the old link), with the
  * lock_timeout that LOCK sent; not getting it fails the link like a failing hook (CloseLink, backoff, try again), so
  * no request ever runs unlocked on a client that believes it holds the lock. Then, with
- * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel: {@link Event.ListenChannel} (channel 3) on
- * the link's local address, create_intr_chan with that IPv4 address (an IPv4-mapped IPv6 address is unwrapped; a
- * true IPv6 link cannot be named in {@code hostAddr}) and port, program 0x0607B1 v1 over TCP, then
- * device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives there is answered (a void
- * SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an RPC library that waits
- * for one gets it), then device_readstb goes at the link's next free turn (ahead of queued requests; calls that come
- * while one read already waits share it, so at most one waits) and its status byte is an
- * {@link Event.ServiceRequest}. When the instrument refuses or cannot call back, or the set-up does not answer in
- * {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for the rest of this machine's life,
- * one {@link Event.ProtocolError} says so, and the link goes on.
+ * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel (channel 3) for service requests, as
+ * {@link ServiceRequestChannel} tells; an instrument that cannot or will not call back only turns them off.
  *
  * <p>A lost link. The request on the wire fails with the link-loss cause unless
  * {@link ConnectionConfig#retryQueriesOnLinkDown()} or {@link Request.Resend} says to send it again: then it goes
@@ -63,6 +55,10 @@ import java.util.OptionalLong;
  * ({@link ConnectionConfig.QueuedOnLinkDown#KEEP}) or fail at once ({@code FAIL}, or autoReconnect off), as for
  * {@code Connection}. The wire-trace ids ({@link #transmittedFirstId()}, {@link #awaitedId()}) name the request of
  * each call; the machine's own calls (create_link, device_clear, the set-up above, destroy_link) name none.
+ *
+ * <p>Parts: {@link PortLookup} (the portmapper), {@link CoreChannel} (the call on the link, owed replies and clears),
+ * {@link AbortChannel}, {@link ServiceRequestChannel}, {@link LinkSetup} (what a new link restores),
+ * {@link WaitingRuns} (the queues); this class decides the phase and which run goes next.
  *
  * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
  * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
@@ -110,7 +106,7 @@ public final class Vxi11Session implements SessionMachine {
         this.endpoint = java.util.Objects.requireNonNull(endpoint, "endpoint");
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.runs = new WaitingRuns(events, config);
-        this.srq = new ServiceRequestChannel(this, events, config, endpoint);
+        this.srq = new ServiceRequestChannel(this, runs, events, config, endpoint);
         this.setup = new LinkSetup(this, events, config, srq);
     }
 
@@ -190,20 +186,6 @@ public final class Vxi11Session implements SessionMachine {
             throw new LocalProtocolException("VXI-11 session never listens on channel " + channel);
         }
         srq.listening(address, port, nowNanos);
-    }
-
-    static long after(long now, long nanos) {
-        return nanos >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + nanos;
-    }
-
-    /** A run of the machine's own (set-up, service request) of {@code kind}, with the next request id. */
-    RequestRun internal(RequestRun.Kind kind, Request request, long deadline) {
-        return runs.internal(kind, request, deadline);
-    }
-
-    /** The machine's own calls that go first on a new link: the re-lock, then the interrupt channel's set-up. */
-    ArrayDeque<RequestRun> setupQueue() {
-        return runs.setupQueue();
     }
 
     /** Whether create_link succeeded on the current link and it is not lost. */
@@ -432,8 +414,8 @@ public final class Vxi11Session implements SessionMachine {
             return;   // the interrupt channel's address comes first (channelListening), then create_intr_chan
         }
         if (next == null && srq.takeReadOwed()) {
-            next = internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
-                    after(now, config.defaultTimeout().toNanos()));
+            next = runs.internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
+                    WaitingRuns.after(now, config.defaultTimeout().toNanos()));
         }
         if (next == null) {
             next = runs.hookQueue().poll();

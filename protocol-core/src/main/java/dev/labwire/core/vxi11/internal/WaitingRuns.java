@@ -63,6 +63,11 @@ final class WaitingRuns {
         return r;
     }
 
+    /** {@code nanos} after {@code now}, at most Long.MAX_VALUE - 1 (no overflow). */
+    static long after(long now, long nanos) {
+        return nanos >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + nanos;
+    }
+
     private long deadline(Request r, long now) {
         java.time.Duration t = r.timeout() == null ? config.defaultTimeout() : r.timeout();
         long n = t.toNanos();
