@@ -87,7 +87,7 @@ public final class Vxi11Session implements SessionMachine {
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final WaitingRuns runs;
     private final CoreChannel link = new CoreChannel(events);
-    private final PortLookup portmap = new PortLookup();
+    private final PortLookup portmap;
     private final AbortChannel abort = new AbortChannel(events);
     private final ServiceRequestChannel srq;
     private final LinkSetup setup;
@@ -105,6 +105,7 @@ public final class Vxi11Session implements SessionMachine {
     public Vxi11Session(Endpoint.Vxi11 endpoint, ConnectionConfig config) {
         this.endpoint = java.util.Objects.requireNonNull(endpoint, "endpoint");
         this.config = java.util.Objects.requireNonNull(config, "config");
+        this.portmap = new PortLookup(events, endpoint);
         this.runs = new WaitingRuns(events, config);
         this.srq = new ServiceRequestChannel(this, runs, events, config, endpoint);
         this.setup = new LinkSetup(this, events, config, srq);
@@ -153,8 +154,7 @@ public final class Vxi11Session implements SessionMachine {
         retryAt = Long.MAX_VALUE;
         phase = Phase.PORTMAP;
         state(State.CONNECTING, null);
-        portmap.reset();
-        events.add(new Event.OpenChannel(PORTMAP_CHANNEL, endpoint.portmapperPort()));
+        portmap.open();
     }
 
     @Override
@@ -171,8 +171,7 @@ public final class Vxi11Session implements SessionMachine {
     @Override
     public void channelFailed(int channel, Throwable cause, long nowNanos) {
         if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
-            attemptFailed(new LinkDownException("VXI-11 portmapper at " + endpoint.host() + ":"
-                    + endpoint.portmapperPort() + " cannot be reached: " + cause, cause), nowNanos);
+            attemptFailed(portmap.unreachable(cause), nowNanos);
         } else if (channel == ABORT_CHANNEL) {
             abort.channelGone();
         } else if (channel == INTR_CHANNEL) {
@@ -196,8 +195,7 @@ public final class Vxi11Session implements SessionMachine {
     @Override
     public void channelDown(int channel, Throwable cause, long nowNanos) {
         if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
-            attemptFailed(new LinkDownException("the VXI-11 portmapper closed the connection before answering", cause),
-                    nowNanos);
+            attemptFailed(PortLookup.closedEarly(cause), nowNanos);
         } else if (channel == ABORT_CHANNEL) {
             abort.channelGone();
         } else if (channel == INTR_CHANNEL) {
@@ -219,23 +217,17 @@ public final class Vxi11Session implements SessionMachine {
             data.position(data.limit());
             return;
         }
+        int port;
         try {
-            for (int port; (port = portmap.receive(data)) >= 0; ) {
-                events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "the core channel's port is known"));
-                if (port == 0) {
-                    attemptFailed(new LinkDownException("the portmapper at " + endpoint.host() + ":"
-                            + endpoint.portmapperPort() + " has no VXI-11 core channel (program 0x0607af v1, TCP)",
-                            null), nowNanos);
-                    return;
-                }
-                corePort = port;
-                phase = Phase.LINK_ORDERED;
-                events.add(new Event.OpenLink(attempt));
-                return;
-            }
-        } catch (RemoteProtocolException e) {
-            events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "bad portmapper reply"));
-            attemptFailed(new LinkDownException("VXI-11 portmapper reply: " + e.getMessage(), e), nowNanos);
+            port = portmap.receive(data);
+        } catch (LinkDownException e) {
+            attemptFailed(e, nowNanos);
+            return;
+        }
+        if (port > 0) {
+            corePort = port;
+            phase = Phase.LINK_ORDERED;
+            events.add(new Event.OpenLink(attempt));
         }
     }
 
