@@ -7,7 +7,9 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.Operation;
 import dev.labwire.core.Request;
 import dev.labwire.core.vxi11.Vxi11Error;
+import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.vxi11.Vxi11Exception;
+import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
 import java.util.ArrayDeque;
 
 /**
@@ -23,15 +25,56 @@ final class LinkSetup {
     private final Vxi11Session session;
     private final ArrayDeque<Event> events;
     private final ConnectionConfig config;
+    private final Endpoint.Vxi11 endpoint;
     private final ServiceRequestChannel srq;
+    private final AbortChannel abort;
+    private int lid = -1;
+    private long maxRecvSize = 1024;
     private boolean lockHeld;        // a LOCK succeeded and no UNLOCK since: re-taken on a new link
     private long lockHeldMs;
 
-    LinkSetup(Vxi11Session session, ArrayDeque<Event> events, ConnectionConfig config, ServiceRequestChannel srq) {
+    LinkSetup(Vxi11Session session, ArrayDeque<Event> events, ConnectionConfig config, Endpoint.Vxi11 endpoint,
+            ServiceRequestChannel srq, AbortChannel abort) {
         this.session = session;
         this.events = events;
         this.config = config;
+        this.endpoint = endpoint;
         this.srq = srq;
+        this.abort = abort;
+    }
+
+    /** The link id create_link gave, or -1 while there is no link. */
+    int lid() {
+        return lid;
+    }
+
+    /** The most bytes one device_write may carry on this link (create_link's maxRecvSize, 1 .. 64 MiB). */
+    long maxRecvSize() {
+        return maxRecvSize;
+    }
+
+    /** The link is gone: so is its id. */
+    void linkLost() {
+        lid = -1;
+    }
+
+    /**
+     * create_link's answer {@code r} to the call of procedure {@code proc}: the link's id, abort port and maxRecvSize. False when the device refused (the
+     * attempt failed then: CloseLink, backoff, try again; the device may come up later).
+     */
+    boolean created(XdrReader r, int proc, long now) {
+        CreateLinkResp c = CreateLinkResp.decode(r);
+        if (c.error() != 0) {   // e.g. 3: no such device name; the device may come up later: back off, retry
+            Vxi11Exception refused = new Vxi11Exception(Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc), c.error());
+            events.add(new Event.CloseLink("create_link refused"));
+            session.attemptFailed(new LinkDownException("the device refused create_link for \"" + endpoint.device()
+                    + "\": " + refused.getMessage(), refused), now);
+            return false;
+        }
+        lid = c.lid();
+        abort.port(c.abortPort());
+        maxRecvSize = Math.max(1, Math.min(c.maxRecvSize(), 64L << 20));
+        return true;
     }
 
     /** create_link succeeded: queues the re-lock and the service-request set-up, then the on-connect requests. */

@@ -11,10 +11,8 @@ import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
-import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
-import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.OptionalLong;
@@ -97,8 +95,6 @@ public final class Vxi11Session implements SessionMachine {
     private long retryAt = Long.MAX_VALUE;
     private int attempt;
     private int corePort;
-    private int lid = -1;
-    private long maxRecvSize = 1024;
     private boolean hookRunning;
 
     /** A machine for {@code endpoint}; the link's framing, timeouts, hook and reconnect come from {@code config}. */
@@ -108,7 +104,7 @@ public final class Vxi11Session implements SessionMachine {
         this.portmap = new PortLookup(events, endpoint);
         this.runs = new WaitingRuns(events, config);
         this.srq = new ServiceRequestChannel(this, runs, events, config, endpoint);
-        this.setup = new LinkSetup(this, events, config, srq);
+        this.setup = new LinkSetup(this, events, config, endpoint, srq, abort);
     }
 
     @Override
@@ -128,7 +124,7 @@ public final class Vxi11Session implements SessionMachine {
 
     /** The link id create_link gave, or -1 before. */
     public int linkId() {
-        return lid;
+        return setup.lid();
     }
 
     private void state(State s, Throwable cause) {
@@ -285,7 +281,7 @@ public final class Vxi11Session implements SessionMachine {
         }
         hookRunning = false;
         link.linkLost();
-        lid = -1;
+        setup.linkLost();
         abort.linkLost();
         phase = Phase.DOWN;
         state(State.DOWN, down);
@@ -308,6 +304,7 @@ public final class Vxi11Session implements SessionMachine {
         }
         active = null;
         runs.closed(closed);
+        int lid = setup.lid();
         if (phase == Phase.UP && lid >= 0) {
             link.call(Vxi11.DESTROY_LINK, w -> w.putInt(lid), null);   // written before the link closes (drain order)
         }
@@ -396,7 +393,7 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         if (link.takeClearOwed()) {   // a query ended without its answer, which may still wait in the device: clear it
-            link.call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS),
+            link.call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(setup.lid(), Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS),
                     null);
             link.owe(now);
             return;
@@ -422,7 +419,7 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         active = next;
-        apply(next.start(lid, maxRecvSize, config, now), now);
+        apply(next.start(setup.lid(), setup.maxRecvSize(), config, now), now);
     }
 
     private void apply(RequestRun.Step step, long now) {
@@ -442,7 +439,7 @@ public final class Vxi11Session implements SessionMachine {
             if (!abort.available()) {
                 return;   // the device gave no abort channel: wait for the reply (or the grace) only
             }
-            abort.abort(link.nextXid(), lid);
+            abort.abort(link.nextXid(), setup.lid());
         }
     }
 
@@ -481,19 +478,10 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         XdrReader r = reply.results(reply.xid());
-        String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc);
         if (phase == Phase.CREATE_LINK) {
-            CreateLinkResp c = CreateLinkResp.decode(r);
-            if (c.error() != 0) {   // e.g. 3: no such device name; the device may come up later: back off, retry
-                Vxi11Exception refused = new Vxi11Exception(name, c.error());
-                events.add(new Event.CloseLink("create_link refused"));
-                attemptFailed(new LinkDownException("the device refused create_link for \"" + endpoint.device()
-                        + "\": " + refused.getMessage(), refused), now);
+            if (!setup.created(r, proc, now)) {
                 return;
             }
-            lid = c.lid();
-            abort.port(c.abortPort());
-            maxRecvSize = Math.max(1, Math.min(c.maxRecvSize(), 64L << 20));
             phase = Phase.UP;
             attempt = 0;
             state(State.ON_CONNECT, null);
