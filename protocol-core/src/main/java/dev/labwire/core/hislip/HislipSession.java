@@ -84,6 +84,11 @@ import java.util.OptionalLong;
  */
 public final class HislipSession implements SessionMachine {
 
+    // Parts (package-private, each says what it owns): SessionStart (handshake, restore, on-connect hook, to READY),
+    // SessionRequests (queues, the request in flight, how each ends), SyncChannel (the synchronous channel after
+    // set-up: Data/DataEnd both ways), AsyncOperations (the Operations; lock and remote state), ChannelOutput (bytes
+    // for both connections). This class holds the link's state and decides which request goes on the wire next.
+
     static final int ASYNC = 1;
     /** The least and the most of a lock request's time kept back for the round trip. */
     static final long LOCK_MARGIN_MIN_NANOS = 20_000_000L;

@@ -45,7 +45,7 @@ import java.util.OptionalLong;
  * lock_timeout that LOCK sent; not getting it fails the link like a failing hook (CloseLink, backoff, try again), so
  * no request ever runs unlocked on a client that believes it holds the lock. Then, with
  * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel (channel 3) for service requests, as
- * {@link ServiceRequestChannel} tells; an instrument that cannot or will not call back only turns them off.
+ * {@code ServiceRequestChannel} tells; an instrument that cannot or will not call back only turns them off.
  *
  * <p>A lost link. The request on the wire fails with the link-loss cause unless
  * {@link ConnectionConfig#retryQueriesOnLinkDown()} or {@link Request.Resend} says to send it again: then it goes
@@ -54,9 +54,9 @@ import java.util.OptionalLong;
  * {@code Connection}. The wire-trace ids ({@link #transmittedFirstId()}, {@link #awaitedId()}) name the request of
  * each call; the machine's own calls (create_link, device_clear, the set-up above, destroy_link) name none.
  *
- * <p>Parts: {@link PortLookup} (the portmapper), {@link CoreChannel} (the call on the link, owed replies and clears),
- * {@link AbortChannel}, {@link ServiceRequestChannel}, {@link LinkSetup} (what a new link restores),
- * {@link WaitingRuns} (the queues); this class decides the phase and which run goes next.
+ * <p>Parts: {@code PortLookup} (the portmapper), {@code CoreChannel} (the call on the link, owed replies and clears),
+ * {@code AbortChannel}, {@code ServiceRequestChannel}, {@code LinkSetup} (what create_link gave, what a new link
+ * restores), {@code WaitingRuns} (the queues); this class decides the phase and which run goes next.
  *
  * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
  * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
