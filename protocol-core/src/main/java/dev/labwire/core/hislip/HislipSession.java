@@ -10,15 +10,9 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
-import dev.labwire.core.frame.Frame;
-import dev.labwire.core.hislip.internal.AsyncExchanges;
-import dev.labwire.core.hislip.internal.ClientHandshake;
-import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
-import dev.labwire.core.hislip.internal.ReplyCutter;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -90,75 +84,31 @@ import java.util.OptionalLong;
  */
 public final class HislipSession implements SessionMachine {
 
-    private static final int ASYNC = 1;
+    // Parts (package-private, each says what it owns): SessionStart (handshake, restore, on-connect hook, to READY),
+    // SessionRequests (queues, the request in flight, how each ends), SyncChannel (the synchronous channel after
+    // set-up: Data/DataEnd both ways), AsyncOperations (the Operations; lock and remote state), ChannelOutput (bytes
+    // for both connections). This class holds the link's state and decides which request goes on the wire next.
+
+    static final int ASYNC = 1;
     /** The least and the most of a lock request's time kept back for the round trip. */
     static final long LOCK_MARGIN_MIN_NANOS = 20_000_000L;
     static final long LOCK_MARGIN_MAX_NANOS = 500_000_000L;
     /** Asynchronous requests abandoned and still unanswered beyond this many: the channel is given up. */
     static final int MAX_ASYNC_OWED = 16;
 
-    private enum Kind {
-        /** A user request: its events are handed out. */
-        USER,
-        /** A request of the config's on-connect list: events stay inside; a failure closes the link. */
-        HOOK,
-        /** A request of the driver's external hook: events handed out; a failure closes the link. */
-        EXTERNAL_HOOK,
-        /** Restoring the lock or remote state on a new link: events stay inside; a failure closes the link. */
-        RESTORE
-    }
-
-    private static final class Pending {
-        final long id;
-        final Request request;
-        final long deadline;
-        final Kind kind;
-        long ticket;          // the asynchronous request's, 0: none
-
-        Pending(long id, Request request, long deadline, Kind kind) {
-            this.id = id;
-            this.request = request;
-            this.deadline = deadline;
-            this.kind = kind;
-        }
-
-        Operation operation() {
-            return request.expect() instanceof Expect.Operate o ? o.operation() : null;
-        }
-    }
-
-    private record Out(ByteBuffer bytes, long id) {
-    }
-
     private final ConnectionConfig config;
     private final Endpoint endpointInfo;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final ArrayDeque<Pending> hookQueue = new ArrayDeque<>();
-    private final ArrayDeque<Out> syncOut = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuffer> asyncOut = new ArrayDeque<>();
-    private final java.io.ByteArrayOutputStream gathered = new java.io.ByteArrayOutputStream();
+    private final SessionRequests requests;
+    private final ChannelOutput out = new ChannelOutput();
+    private final SyncChannel syncChannel;
+    private final AsyncOperations operations;
+    private final SessionStart start;
     private State state = State.IDLE;
-    private HislipDecoder syncIn;
-    private HislipDecoder asyncIn;
-    private ClientHandshake handshake;
     private MessageIds ids = new MessageIds();
-    private AsyncExchanges async = new AsyncExchanges();
-    private DeviceClearSequence clear;
-    private Pending inFlight;
-    private boolean gatherOverflow;
-    private long serverMax = HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE;
-    private long nextId;
     private int attempt;
     private long reconnectAt = Long.MAX_VALUE;
     private boolean linkIsUp;          // between linkUp and the link's end
-    private boolean restoring;         // handshake done, restore requests running
-    private boolean externalHookOpen;
-    private boolean openedAsync;       // channel 1 ordered on this link
-    private boolean lockHeld;          // this client holds (or, while down, held) the exclusive lock
-    private Operation remoteState;     // the last REMOTE/LOCAL that succeeded, null: none
-    private long firstTransmitted = -1;
-    private long lastTransmitted = -1;
 
     /** Where the session goes: the HiSLIP port and the sub-address ({@code "hislip0"}). */
     public record Endpoint(int port, String subAddress) {
@@ -177,6 +127,10 @@ public final class HislipSession implements SessionMachine {
     public HislipSession(ConnectionConfig config, Endpoint endpoint) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpointInfo = Objects.requireNonNull(endpoint, "endpoint");
+        this.requests = new SessionRequests(this, events, config);
+        this.syncChannel = new SyncChannel(this, events, out, config);
+        this.operations = new AsyncOperations(this, events, out, syncChannel);
+        this.start = new SessionStart(this, events, config, endpoint);
     }
 
     @Override
@@ -223,22 +177,13 @@ public final class HislipSession implements SessionMachine {
             throw new LocalProtocolException("HiSLIP session: linkUp in state " + state + " without an OpenLink order");
         }
         long ours = Math.max(HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE, (long) config.maxFrameLength() + 16);
-        syncIn = new HislipDecoder("sync", ours);
-        asyncIn = new HislipDecoder("async", ours);
         ids = new MessageIds();
-        async = new AsyncExchanges();
-        clear = null;
-        gathered.reset();
-        gatherOverflow = false;
-        syncOut.clear();
-        asyncOut.clear();
-        handshake = new ClientHandshake("LW", endpointInfo.subAddress(), ours, config.connectTimeout().toNanos());
-        handshake.start(nowNanos);
-        openedAsync = false;
+        operations.linkUp(ours);
+        syncChannel.linkUp(ours);
+        out.clear();
+        start.linkUp(ours, nowNanos);
         linkIsUp = true;
-        restoring = false;
-        externalHookOpen = false;
-        pumpHandshake(nowNanos);
+        start.pump(nowNanos);
     }
 
     @Override
@@ -262,37 +207,19 @@ public final class HislipSession implements SessionMachine {
 
     /** Both channels are gone (or going): end or keep what was on the wire, then reconnect or stop. */
     private void down(Throwable cause, long nowNanos, boolean closeAsync) {
-        if (closeAsync && openedAsync) {
+        if (closeAsync && start.openedAsync()) {
             events.add(new Event.CloseChannel(ASYNC, "HiSLIP session ended: " + cause));
         }
-        openedAsync = false;
         linkIsUp = false;
-        restoring = false;
-        externalHookOpen = false;
-        clear = null;
-        syncOut.clear();
-        asyncOut.clear();
+        start.linkLost();
+        operations.clearEnded();
+        out.clear();
         LinkDownException e = cause instanceof LinkDownException l ? l
                 : new LinkDownException("HiSLIP session lost: " + cause, cause);
-        if (inFlight != null) {
-            Pending p = inFlight;
-            inFlight = null;
-            if (p.kind == Kind.USER && config.resends(p.request)) {
-                p.ticket = 0;
-                queue.addFirst(p);     // sent again on the next link, by its own deadline
-            } else if (p.kind == Kind.USER || p.kind == Kind.EXTERNAL_HOOK) {
-                events.add(new Event.Failed(p.id, p.request, e));
-            }
-        }
-        for (Pending p : hookQueue) {
-            if (p.kind == Kind.EXTERNAL_HOOK) {
-                events.add(new Event.Failed(p.id, p.request, e));
-            }
-        }
-        hookQueue.clear();       // the on-connect requests and the restore run again on the next link
+        requests.linkLost(e);
         state(State.DOWN, cause);
         if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
-            failQueued(e);
+            requests.failQueued(e);
         }
         if (config.autoReconnect()) {
             reconnectAt = nowNanos + config.backoff().delayNanos(Math.max(1, attempt), 0.5);
@@ -300,17 +227,17 @@ public final class HislipSession implements SessionMachine {
     }
 
     /** Ends the link on the machine's own decision: the driver closes both connections. */
-    private void drop(String reason, Throwable cause, long nowNanos) {
+    void drop(String reason, Throwable cause, long nowNanos) {
         events.add(new Event.CloseLink(reason));
         down(cause, nowNanos, true);
     }
 
     /** A fatal protocol failure: tell the server when possible, close both connections, then as for a lost link. */
-    private void broken(RemoteProtocolException e, HislipMessage answer, long nowNanos) {
+    void broken(RemoteProtocolException e, HislipMessage answer, long nowNanos) {
         events.add(new Event.ProtocolError(e));
         drop("HiSLIP: " + e.getMessage(), e, nowNanos);
         if (answer != null) {
-            syncOut.add(new Out(ByteBuffer.wrap(answer.encode()), -1)); // written before the driver closes the link
+            out.sync(answer, -1); // written before the driver closes the link
         }
     }
 
@@ -319,38 +246,20 @@ public final class HislipSession implements SessionMachine {
         if (state == State.CLOSED) {
             return;
         }
-        LocalProtocolException e = new LocalProtocolException("HiSLIP session closed");
-        if (inFlight != null && inFlight.kind != Kind.HOOK && inFlight.kind != Kind.RESTORE) {
-            events.add(new Event.Failed(inFlight.id, inFlight.request, e));
-        }
-        inFlight = null;
-        for (Pending p : hookQueue) {
-            if (p.kind == Kind.EXTERNAL_HOOK) {
-                events.add(new Event.Failed(p.id, p.request, e));
-            }
-        }
-        hookQueue.clear();
-        failQueued(e);
-        if (openedAsync) {
+        requests.closed(new LocalProtocolException("HiSLIP session closed"));
+        if (start.openedAsync()) {
             events.add(new Event.CloseChannel(ASYNC, "closed"));
         }
         if (state == State.CONNECTING || linkIsUp) {
             events.add(new Event.CloseLink("closed"));
         }
-        openedAsync = false;
+        start.asyncClosed();
         linkIsUp = false;
         reconnectAt = Long.MAX_VALUE;
         state(State.CLOSED, null);
     }
 
-    private void failQueued(Throwable e) {
-        for (Pending p : queue) {
-            events.add(new Event.Failed(p.id, p.request, e));
-        }
-        queue.clear();
-    }
-
-    private void state(State s, Throwable cause) {
+    void state(State s, Throwable cause) {
         state = s;
         events.add(new Event.StateChanged(s, cause));
     }
@@ -360,17 +269,16 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void channelUp(int channel, long nowNanos) {
         checkChannel(channel);
-        if (linkIsUp && handshake != null && handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL) {
-            handshake.asyncChannelUp(nowNanos);
-            pumpHandshake(nowNanos);
+        if (linkIsUp && start.awaitingAsyncChannel()) {
+            start.channelUp(nowNanos);
         }
     }
 
     @Override
     public void channelFailed(int channel, Throwable cause, long nowNanos) {
         checkChannel(channel);
-        if (linkIsUp && openedAsync) {
-            openedAsync = false;
+        if (linkIsUp && start.openedAsync()) {
+            start.asyncClosed();
             drop("HiSLIP asynchronous channel failed: " + cause, cause, nowNanos);
         }
     }
@@ -378,8 +286,8 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void channelDown(int channel, Throwable cause, long nowNanos) {
         checkChannel(channel);
-        if (linkIsUp && openedAsync) {
-            openedAsync = false;
+        if (linkIsUp && start.openedAsync()) {
+            start.asyncClosed();
             drop("HiSLIP asynchronous channel lost: " + cause, cause, nowNanos);
         }
     }
@@ -393,420 +301,42 @@ public final class HislipSession implements SessionMachine {
     @Override
     public void receive(int channel, ByteBuffer data, long nowNanos) {
         checkChannel(channel);
-        if (asyncIn == null || !linkIsUp) {
+        if (!operations.hasDecoder() || !linkIsUp) {
             data.position(data.limit());
             return;
         }
-        HislipDecoder in = asyncIn;
-        in.receive(data);
-        for (Decoded d = in.next(); d != Decoded.NeedData.INSTANCE && linkIsUp && in == asyncIn; d = in.next()) {
-            if (d instanceof Decoded.Failure f) {
-                if (f.fatal()) {
-                    broken(f.exception(), null, nowNanos);
-                    return;
-                }
-                events.add(new Event.ProtocolError(f.exception()));
-                continue;
-            }
-            HislipMessage m = ((Decoded.Message) d).message();
-            if (handshake.state() != ClientHandshake.State.READY) {
-                handshake.onAsync(m);
-                if (!pumpHandshake(nowNanos)) {
-                    return;
-                }
-                continue;
-            }
-            async.onAsync(m);
-            if (!drainAsync(nowNanos)) {
-                return;
-            }
-        }
-        pump(nowNanos);
-    }
-
-    /** Acts on the asynchronous channel's outcomes; false when the session broke. */
-    private boolean drainAsync(long nowNanos) {
-        for (AsyncExchanges.Outcome o = async.nextOutcome(); o != null; o = async.nextOutcome()) {
-            if (o instanceof AsyncExchanges.Outcome.ServiceRequest s) {
-                events.add(new Event.ServiceRequest(s.statusByte() & 0xFF));
-            } else if (o instanceof AsyncExchanges.Outcome.Interrupted) {
-                ids.onAsyncInterrupted();
-                gathered.reset();
-            } else if (o instanceof AsyncExchanges.Outcome.Broken b) {
-                broken(b.reason(), null, nowNanos);
-                return false;
-            } else if (o instanceof AsyncExchanges.Outcome.Answered a) {
-                if (inFlight != null && inFlight.ticket == a.ticket()) {
-                    answered(inFlight, a.response(), nowNanos);
-                    if (!linkIsUp) {
-                        return false;
-                    }
-                }
-            } else if (o instanceof AsyncExchanges.Outcome.Refused r) {
-                if (inFlight != null && inFlight.ticket == r.ticket()) {
-                    Pending p = inFlight;
-                    inFlight = null;
-                    if (p.operation() == Operation.CLEAR) {
-                        clear = null;
-                    }
-                    RemoteProtocolException e = new RemoteProtocolException("HiSLIP server answered "
-                            + r.request().type().specName() + " (" + p.operation().shown() + ") with Error "
-                            + r.errorCode() + " (" + ErrorCode.describe(r.errorCode()) + "): " + r.text());
-                    ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
-                    if (!linkIsUp) {
-                        return false;
-                    }
-                }
-            } else if (o instanceof AsyncExchanges.Outcome.Late l) {
-                late(l.request(), l.response());
-            }
-        }
-        return true;
-    }
-
-    /** A response nobody waits for any more: a lock granted after its request ended is released at once. */
-    private void late(HislipMessage request, HislipMessage response) {
-        if (request.type() == MessageType.ASYNC_LOCK && request.controlCode() == 1
-                && response.controlCode() == LockResult.SUCCESS.code() && !lockHeld) {
-            long t = sendAsync(HislipMessage.asyncLockRelease(ids.lastSentId()), Long.MAX_VALUE - 1, -1);
-            async.abandon(t);
-        }
-    }
-
-    /** The asynchronous answer to operation {@code p} in flight. */
-    private void answered(Pending p, HislipMessage m, long nowNanos) {
-        Operation op = p.operation();
-        if (op == Operation.CLEAR) {
-            try {
-                syncOut.add(new Out(ByteBuffer.wrap(clear.onAsyncAcknowledge(m).encode()), p.id));
-            } catch (RemoteProtocolException e) {
-                broken(e, null, nowNanos);
-            }
-            return;          // the clear ends on DeviceClearAcknowledge
-        }
-        inFlight = null;
-        Event e;
-        switch (op) {
-            case READ_STATUS_BYTE:
-                e = new Event.Reply(p.id, p.request, List.of(Frame.of(Integer.toString(m.controlCode() & 0xFF))));
-                break;
-            case LOCK: {
-                LockResult r = lockResult(p, m, nowNanos);
-                if (r == null) {
-                    return;
-                }
-                if (r == LockResult.SUCCESS) {
-                    lockHeld = true;
-                    e = new Event.Reply(p.id, p.request, List.of());
-                } else if (r == LockResult.FAILURE) {
-                    e = new Event.Timeout(p.id, p.request, true, "the HiSLIP server did not grant the exclusive lock "
-                            + "within the lock timeout asked for: another client holds a lock");
-                } else {
-                    e = new Event.Failed(p.id, p.request, new LocalProtocolException("the HiSLIP server refused the "
-                            + "exclusive lock request (AsyncLockResponse " + r + "): this session may hold it already"));
-                }
-                break;
-            }
-            case UNLOCK: {
-                LockResult r = lockResult(p, m, nowNanos);
-                if (r == null) {
-                    return;
-                }
-                lockHeld = false;
-                e = r == LockResult.SUCCESS || r == LockResult.SUCCESS_SHARED
-                        ? new Event.Reply(p.id, p.request, List.of())
-                        : new Event.Failed(p.id, p.request, new LocalProtocolException("the HiSLIP server refused to "
-                        + "release a lock (AsyncLockResponse " + r + "): this session holds none"));
-                break;
-            }
-            case REMOTE:
-            case LOCAL:
-                remoteState = op;
-                e = new Event.Reply(p.id, p.request, List.of());
-                break;
-            default:
-                throw new IllegalStateException("no asynchronous answer is owed to " + op);
-        }
-        ended(p, e, nowNanos);
-    }
-
-    /** The lock result, or null after failing {@code p} (and reporting) for an undefined control code. */
-    private LockResult lockResult(Pending p, HislipMessage m, long nowNanos) {
-        try {
-            return LockResult.of(m.controlCode());
-        } catch (RemoteProtocolException x) {
-            events.add(new Event.ProtocolError(x));
-            ended(p, new Event.Failed(p.id, p.request, x), nowNanos);
-            return null;
+        if (operations.receive(data, ids, nowNanos)) {
+            pump(nowNanos);
         }
     }
 
     @Override
     public int pollTransmit(int channel, ByteBuffer dst) {
         checkChannel(channel);
-        int n = 0;
-        while (!asyncOut.isEmpty() && dst.hasRemaining()) {
-            ByteBuffer b = asyncOut.peek();
-            int k = Math.min(b.remaining(), dst.remaining());
-            ByteBuffer slice = b.duplicate();
-            slice.limit(slice.position() + k);
-            dst.put(slice);
-            b.position(b.position() + k);
-            n += k;
-            if (!b.hasRemaining()) {
-                asyncOut.poll();
-            }
-        }
-        return n;
-    }
-
-    private long sendAsync(HislipMessage m, long deadline, long id) {
-        long t = async.send(m, deadline);
-        for (HislipMessage x = async.pollTransmit(); x != null; x = async.pollTransmit()) {
-            asyncOut.add(ByteBuffer.wrap(x.encode()));
-        }
-        return t;
+        return out.pollAsync(dst);
     }
 
     // ---- the synchronous channel ----
 
     @Override
     public void receive(ByteBuffer data, long nowNanos) {
-        if (syncIn == null || !linkIsUp) {
+        if (!syncChannel.hasDecoder() || !linkIsUp) {
             data.position(data.limit());
             return;
         }
-        syncIn.receive(data);
-        drainSync(nowNanos);
+        if (syncChannel.receive(data, ids, nowNanos)) {
+            pump(nowNanos);
+        }
     }
 
     @Override
     public void receiveEof(long nowNanos) {
-        if (syncIn != null && linkIsUp) {
-            syncIn.receiveEof();
-            drainSync(nowNanos);
+        if (syncChannel.hasDecoder() && linkIsUp && syncChannel.receiveEof(ids, nowNanos)) {
+            pump(nowNanos);
         }
         if (linkIsUp) {
             drop("HiSLIP synchronous channel ended",
                     new RemoteProtocolException("the instrument closed the HiSLIP synchronous channel"), nowNanos);
-        }
-    }
-
-    private void drainSync(long nowNanos) {
-        HislipDecoder in = syncIn;
-        for (Decoded d = in.next(); d != Decoded.NeedData.INSTANCE && linkIsUp && in == syncIn; d = in.next()) {
-            if (d instanceof Decoded.Failure f) {
-                if (f.fatal()) {
-                    broken(f.exception(), f.answer(), nowNanos);
-                    return;
-                }
-                events.add(new Event.ProtocolError(f.exception()));
-                syncOut.add(new Out(ByteBuffer.wrap(f.answer().encode()), -1));
-                continue;
-            }
-            HislipMessage m = ((Decoded.Message) d).message();
-            if (handshake.state() != ClientHandshake.State.READY) {
-                handshake.onSync(m);
-                if (!pumpHandshake(nowNanos)) {
-                    return;
-                }
-                continue;
-            }
-            if (!onSync(m, nowNanos)) {
-                return;
-            }
-        }
-        pump(nowNanos);
-    }
-
-    /** One sync message after set-up; false when the session broke. */
-    private boolean onSync(HislipMessage m, long nowNanos) {
-        if (clear != null && m.type() != MessageType.FATAL_ERROR) {
-            try {
-                if (clear.onSync(m)) {
-                    if (clear.state() == DeviceClearSequence.State.DONE) {
-                        clear = null;
-                        gathered.reset();
-                        gatherOverflow = false;
-                        Pending p = inFlight;
-                        inFlight = null;
-                        ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
-                        return linkIsUp;
-                    }
-                    return true;
-                }
-            } catch (RemoteProtocolException e) {
-                broken(e, null, nowNanos);
-                return false;
-            }
-        }
-        switch (m.type()) {
-            case DATA:
-            case DATA_END:
-                if (ids.onData(m) == MessageIds.Verdict.DISCARD) {
-                    if (m.type() == MessageType.DATA_END) {
-                        events.add(new Event.Discarded(Frame.of(m.payload()), Event.DiscardReason.LATE_REPLY));
-                    }
-                    gathered.reset();
-                    gatherOverflow = false;
-                    return true;
-                }
-                if (gathered.size() + m.payloadLength() > config.maxFrameLength()) {
-                    gatherOverflow = true;
-                    gathered.reset();
-                } else if (!gatherOverflow) {
-                    gathered.writeBytes(m.payload());
-                }
-                if (m.type() == MessageType.DATA_END) {
-                    replyDone(nowNanos);
-                }
-                return linkIsUp;
-            case INTERRUPTED:
-                ids.onInterrupted();
-                gathered.reset();
-                return true;
-            case FATAL_ERROR:
-                broken(new RemoteProtocolException("HiSLIP server sent FatalError " + m.controlCode() + " ("
-                        + FatalErrorCode.describe(m.controlCode()) + "): " + m.text()), null, nowNanos);
-                return false;
-            case ERROR:
-                events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP server sent Error "
-                        + m.controlCode() + " (" + ErrorCode.describe(m.controlCode()) + "): " + m.text())));
-                return true;
-            default:
-                events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP synchronous channel: "
-                        + "unexpected " + m)));
-                syncOut.add(new Out(ByteBuffer.wrap(HislipMessage.error(ErrorCode.UNRECOGNIZED_MESSAGE_TYPE).encode()),
-                        -1));
-                return true;
-        }
-    }
-
-    private void replyDone(long nowNanos) {
-        byte[] response = gathered.toByteArray();
-        boolean overflow = gatherOverflow;
-        gathered.reset();
-        gatherOverflow = false;
-        Pending p = inFlight;
-        if (p == null || p.operation() != null) {
-            events.add(new Event.Discarded(Frame.of(response), Event.DiscardReason.UNEXPECTED));
-            return;
-        }
-        inFlight = null;
-        if (overflow) {
-            RemoteProtocolException e = new RemoteProtocolException("HiSLIP response longer than maxFrameLength "
-                    + config.maxFrameLength());
-            events.add(new Event.ProtocolError(e));
-            ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
-            return;
-        }
-        try {
-            List<Frame> frames = ReplyCutter.cut(response, p.request.expect(), config.maxFrameLength());
-            ended(p, new Event.Reply(p.id, p.request, frames), nowNanos);
-        } catch (RemoteProtocolException e) {
-            events.add(new Event.ProtocolError(e));
-            ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
-        }
-    }
-
-    /**
-     * Request {@code p} ended with {@code e}. A user's or an external hook's event is handed out; an on-connect or
-     * restore request's is not. A hook or restore request that did not succeed closes the link (the session starts
-     * again after the backoff); the last one that did may move the session on.
-     */
-    private void ended(Pending p, Event e, long nowNanos) {
-        if (p.kind == Kind.USER || p.kind == Kind.EXTERNAL_HOOK) {
-            events.add(e);
-        }
-        if (p.kind == Kind.USER) {
-            return;
-        }
-        if (!(e instanceof Event.Reply)) {
-            if (linkIsUp) {
-                String what = p.kind == Kind.RESTORE ? "restoring " + p.operation().shown() + " on the new HiSLIP session"
-                        : "HiSLIP on-connect request " + p.request;
-                Throwable cause = e instanceof Event.Failed f ? f.cause() : null;
-                String why = e instanceof Event.Failed f ? f.cause().toString()
-                        : e instanceof Event.Timeout t ? "timed out: " + t.detail() : e.toString();
-                drop(what + " failed: " + why, new LinkDownException(what + " failed: " + why, cause), nowNanos);
-            }
-            return;
-        }
-        if (p.kind == Kind.RESTORE) {
-            if (restoring && hookQueue.stream().noneMatch(x -> x.kind == Kind.RESTORE)
-                    && (inFlight == null || inFlight.kind != Kind.RESTORE)) {
-                enterOnConnect(nowNanos);
-            }
-        } else {
-            maybeReady();
-        }
-    }
-
-    // ---- handshake, restore, hook ----
-
-    /** Moves the handshake's output on; false when it failed (the session is down then). */
-    private boolean pumpHandshake(long nowNanos) {
-        boolean needAsync = handshake.state() == ClientHandshake.State.AWAIT_ASYNC_CHANNEL;
-        for (HislipMessage m = handshake.pollSync(); m != null; m = handshake.pollSync()) {
-            syncOut.add(new Out(ByteBuffer.wrap(m.encode()), -1));
-        }
-        for (HislipMessage m = handshake.pollAsync(); m != null; m = handshake.pollAsync()) {
-            asyncOut.add(ByteBuffer.wrap(m.encode()));
-        }
-        if (needAsync && !openedAsync) {
-            openedAsync = true;
-            events.add(new Event.OpenChannel(ASYNC, endpointInfo.port()));
-        }
-        if (handshake.state() == ClientHandshake.State.FAILED) {
-            broken(handshake.failure(), null, nowNanos);
-            return false;
-        }
-        if (handshake.state() == ClientHandshake.State.READY && state == State.CONNECTING && !restoring) {
-            serverMax = Math.max(HislipMessage.HEADER_LENGTH + 1, handshake.serverMaxMessageSize());
-            restoring = true;
-            long budget = config.connectTimeout().toNanos();
-            if (lockHeld) {
-                for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
-                    Pending p = it.next();
-                    if (p.operation() == Operation.UNLOCK) {   // released while down: the old session's lock is gone
-                        it.remove();
-                        lockHeld = false;
-                        events.add(new Event.Reply(p.id, p.request, List.of()));
-                        break;
-                    }
-                }
-            }
-            if (lockHeld) {
-                hookQueue.add(new Pending(++nextId, Request.operation(Operation.LOCK)
-                        .withTimeout(config.connectTimeout()), deadline(budget, nowNanos), Kind.RESTORE));
-            }
-            if (remoteState == Operation.REMOTE) {
-                hookQueue.add(new Pending(++nextId, Request.operation(Operation.REMOTE)
-                        .withTimeout(config.connectTimeout()), deadline(budget, nowNanos), Kind.RESTORE));
-            }
-            if (hookQueue.isEmpty()) {
-                enterOnConnect(nowNanos);
-            }
-        }
-        return true;
-    }
-
-    /** Set-up and restore done: the on-connect hook runs, then READY. */
-    private void enterOnConnect(long nowNanos) {
-        restoring = false;
-        state(State.ON_CONNECT, null);
-        for (Request r : config.onConnect()) {
-            hookQueue.add(new Pending(++nextId, r, deadline(r, nowNanos), Kind.HOOK));
-        }
-        externalHookOpen = config.externalHook();
-        maybeReady();
-    }
-
-    private void maybeReady() {
-        if (state == State.ON_CONNECT && linkIsUp && !externalHookOpen && hookQueue.isEmpty()
-                && (inFlight == null || inFlight.kind == Kind.USER)) {
-            attempt = 0;   // the backoff grows while links fail in set-up or hook, and starts again once one works
-            state(State.READY, null);
         }
     }
 
@@ -818,17 +348,17 @@ public final class HislipSession implements SessionMachine {
         if (state == State.CLOSED || (state == State.DOWN && !config.autoReconnect())) {
             throw new LocalProtocolException("HiSLIP session is " + state + "; request " + request + " refused");
         }
-        if (queue.size() >= config.maxQueued()) {
+        if (requests.queue().size() >= config.maxQueued()) {
             throw new LocalProtocolException("HiSLIP session: " + config.maxQueued() + " requests already queued");
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        Pending p = new Pending(++nextId, request, deadline(request, nowNanos), Kind.USER);
+        PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos), PendingRequest.Kind.USER);
         if (p.operation() == Operation.CLEAR) {
             clearNow(p, nowNanos);
         } else {
-            queue.add(p);
+            requests.queue().add(p);
         }
         pump(nowNanos);
         return p.id;
@@ -838,52 +368,44 @@ public final class HislipSession implements SessionMachine {
      * A user's device clear goes before the queue. A query on the wire does not hold it up: it ends now, failed by
      * the clear (its reply, if any, is dropped with everything else until DeviceClearAcknowledge).
      */
-    private void clearNow(Pending p, long nowNanos) {
-        if (state == State.READY && inFlight != null && inFlight.operation() == null && inFlight.kind == Kind.USER
-                && clear == null) {
-            Pending q = inFlight;
-            inFlight = null;
+    private void clearNow(PendingRequest p, long nowNanos) {
+        PendingRequest q = requests.inFlight();
+        if (state == State.READY && q != null && q.operation() == null && q.kind == PendingRequest.Kind.USER
+                && operations.clear() == null) {
+            requests.inFlight(null);
             ids.abandon();
-            gathered.reset();
-            gatherOverflow = false;
-            ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
+            syncChannel.reset();
+            requests.ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
                     + p.id + ") ended this request on the wire: the instrument drops its input and output, and "
                     + "whatever reply it had sent is discarded")), nowNanos);
         }
-        queue.addFirst(p);
-    }
-
-    private long deadline(Request r, long nowNanos) {
-        return deadline((r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos(), nowNanos);
-    }
-
-    private static long deadline(long t, long nowNanos) {
-        return nowNanos + t < nowNanos ? Long.MAX_VALUE - 1 : nowNanos + t;
+        requests.queue().addFirst(p);
     }
 
     @Override
     public long sendHook(Request request, long nowNanos) {
         Objects.requireNonNull(request, "request");
-        if (state != State.ON_CONNECT || !externalHookOpen) {
+        if (state != State.ON_CONNECT || !start.externalHookOpen()) {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is "
                     + state);
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        Pending p = new Pending(++nextId, request, deadline(request, nowNanos), Kind.EXTERNAL_HOOK);
-        hookQueue.add(p);
+        PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos),
+                PendingRequest.Kind.EXTERNAL_HOOK);
+        requests.hookQueue().add(p);
         pump(nowNanos);
         return p.id;
     }
 
     @Override
     public void hookDone(long nowNanos) {
-        if (state != State.ON_CONNECT || !externalHookOpen) {
+        if (state != State.ON_CONNECT || !start.externalHookOpen()) {
             throw new LocalProtocolException("hookDone without a running external hook; state is " + state);
         }
-        externalHookOpen = false;
-        maybeReady();
+        start.externalHookClosed();
+        start.maybeReady();
         pump(nowNanos);
     }
 
@@ -892,29 +414,23 @@ public final class HislipSession implements SessionMachine {
         if (state != State.ON_CONNECT) {
             throw new LocalProtocolException("hookFailed outside the on-connect hook; state is " + state);
         }
-        externalHookOpen = false;
+        start.externalHookClosed();
         drop("HiSLIP on-connect hook failed: " + cause, new LinkDownException("on-connect hook failed", cause),
                 nowNanos);
     }
 
     /** The next request that may start now, or null. */
-    private Pending next() {
-        if (!linkIsUp || clear != null) {
+    private PendingRequest next() {
+        if (!linkIsUp || operations.clear() != null) {
             return null;
         }
-        if (restoring || state == State.ON_CONNECT) {
-            return hookQueue.peek();
-        }
-        if (state == State.READY) {
-            return hookQueue.isEmpty() ? queue.peek() : hookQueue.peek();
-        }
-        return null;
+        return requests.next(state, start.restoring());
     }
 
     /** Starts requests while nothing is in flight and one may go. */
     private void pump(long nowNanos) {
-        while (inFlight == null && linkIsUp) {
-            Pending p = next();
+        while (requests.inFlight() == null && linkIsUp) {
+            PendingRequest p = next();
             if (p == null) {
                 return;
             }
@@ -923,90 +439,35 @@ public final class HislipSession implements SessionMachine {
             if (sync && !ids.maySend()) {
                 return;
             }
-            if (hookQueue.peek() == p) {
-                hookQueue.poll();
-            } else {
-                queue.poll();
-            }
+            requests.take(p);
             if (op == null) {
                 write(p);
                 if (p.request.expect() instanceof Expect.None) {
-                    ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
+                    requests.ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
                 } else {
-                    inFlight = p;
+                    requests.inFlight(p);
                 }
                 continue;
             }
-            switch (op) {
-                case TRIGGER:
-                    syncOut.add(new Out(ByteBuffer.wrap(ids.trigger().encode()), p.id));
-                    ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
-                    continue;
-                case READ_STATUS_BYTE:
-                    p.ticket = sendAsync(ids.statusQuery(), p.deadline, p.id);
-                    break;
-                case LOCK:
-                    p.ticket = sendAsync(HislipMessage.asyncLockRequest(lockWaitMillis(p.deadline - nowNanos), ""),
-                            p.deadline, p.id);
-                    break;
-                case UNLOCK:
-                    p.ticket = sendAsync(HislipMessage.asyncLockRelease(ids.lastSentId()), p.deadline, p.id);
-                    break;
-                case REMOTE:
-                    p.ticket = sendAsync(HislipMessage.asyncRemoteLocalControl(RemoteLocal.ENABLE_REMOTE_GO_TO_REMOTE,
-                            ids.lastSentId()), p.deadline, p.id);
-                    break;
-                case LOCAL:
-                    p.ticket = sendAsync(HislipMessage.asyncRemoteLocalControl(RemoteLocal.DISABLE_REMOTE_GO_TO_LOCAL,
-                            ids.lastSentId()), p.deadline, p.id);
-                    break;
-                case CLEAR:
-                    clear = new DeviceClearSequence(ids, false);
-                    gathered.reset();
-                    gatherOverflow = false;
-                    p.ticket = sendAsync(clear.start(), p.deadline, p.id);
-                    break;
-                default:
-                    throw new IllegalStateException("unknown operation " + op);
+            if (operations.start(p, op, ids, nowNanos)) {
+                requests.inFlight(p);
             }
-            inFlight = p;
         }
     }
 
-    private void write(Pending p) {
-        byte[] body = p.request.payload();
-        byte[] term = config.writeTerminator();
-        byte[] all = new byte[body.length + term.length];
-        System.arraycopy(body, 0, all, 0, body.length);
-        System.arraycopy(term, 0, all, body.length, term.length);
-        int max = (int) Math.min(Integer.MAX_VALUE - 64, serverMax - HislipMessage.HEADER_LENGTH);
-        int at = 0;
-        do {
-            int n = Math.min(max, all.length - at);
-            boolean end = at + n == all.length;
-            syncOut.add(new Out(ByteBuffer.wrap(ids.send(end, java.util.Arrays.copyOfRange(all, at, at + n)).encode()),
-                    p.id));
-            at += n;
-        } while (at < all.length);
+    private void write(PendingRequest p) {
+        for (HislipMessage m : syncChannel.split(p.request.payload(), config.writeTerminator(), ids)) {
+            out.sync(m, p.id);
+        }
     }
 
     @Override
     public boolean cancel(long id, long nowNanos) {
-        for (ArrayDeque<Pending> q : List.of(queue, hookQueue)) {
-            for (Iterator<Pending> it = q.iterator(); it.hasNext(); ) {
-                Pending p = it.next();
-                if (p.id == id) {
-                    it.remove();
-                    if (p.kind == Kind.EXTERNAL_HOOK && linkIsUp) {
-                        drop("HiSLIP on-connect hook request " + p.request + " was cancelled",
-                                new LinkDownException("on-connect hook request cancelled", null), nowNanos);
-                    }
-                    return true;
-                }
-            }
+        if (requests.cancelWaiting(id, nowNanos)) {
+            return true;
         }
-        if (inFlight != null && inFlight.id == id) {
-            Pending p = inFlight;
+        PendingRequest p = requests.inFlight();
+        if (p != null && p.id == id) {
             giveUp(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
                     + " cancelled by the caller")), nowNanos);
             pump(nowNanos);
@@ -1015,29 +476,15 @@ public final class HislipSession implements SessionMachine {
     }
 
     /** The request in flight ends early (timeout, cancel): its answer, when it comes, reaches nobody. */
-    private void giveUp(Pending p, Event e, long nowNanos) {
-        inFlight = null;
-        Operation op = p.operation();
-        if (op == null) {
+    private void giveUp(PendingRequest p, Event e, long nowNanos) {
+        requests.inFlight(null);
+        if (p.operation() == null) {
             ids.abandon();
-            gathered.reset();
-            gatherOverflow = false;
-            ended(p, e, nowNanos);
+            syncChannel.reset();
+            requests.ended(p, e, nowNanos);
             return;
         }
-        async.abandon(p.ticket);
-        ended(p, e, nowNanos);
-        if (!linkIsUp) {
-            return;
-        }
-        if (op == Operation.CLEAR) {   // the synchronous channel is in an unknown state: start the session again
-            drop("HiSLIP device clear did not complete", new LinkDownException("HiSLIP device clear did not complete "
-                    + "by its deadline", null), nowNanos);
-        } else if (async.outstanding() > MAX_ASYNC_OWED) {
-            drop("HiSLIP asynchronous channel: " + async.outstanding() + " requests unanswered",
-                    new LinkDownException("the HiSLIP server stopped answering on the asynchronous channel", null),
-                    nowNanos);
-        }
+        operations.giveUp(p, e, nowNanos);
     }
 
     // ---- time ----
@@ -1050,28 +497,14 @@ public final class HislipSession implements SessionMachine {
         if (state == State.DOWN && reconnectAt != Long.MAX_VALUE && nowNanos - reconnectAt >= 0) {
             connect();
         }
-        if (linkIsUp && handshake != null && handshake.state() != ClientHandshake.State.READY) {
-            handshake.handleTimeout(nowNanos);
-            if (handshake.state() == ClientHandshake.State.FAILED) {
-                broken(handshake.failure(), null, nowNanos);
-                return;
-            }
+        if (linkIsUp && start.handshaking() && !start.handleTimeout(nowNanos)) {
+            return;
         }
-        for (ArrayDeque<Pending> q : List.of(hookQueue, queue)) {
-            for (Iterator<Pending> it = q.iterator(); it.hasNext(); ) {
-                Pending p = it.next();
-                if (nowNanos - p.deadline >= 0) {
-                    it.remove();
-                    ended(p, new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was " + state
-                            + (inFlight != null ? " with request " + inFlight.id + " in flight" : "")), nowNanos);
-                    if (state == State.DOWN && !linkIsUp && p.kind != Kind.USER) {
-                        return;
-                    }
-                }
-            }
+        if (!requests.expireWaiting(nowNanos)) {
+            return;
         }
-        if (inFlight != null && nowNanos - inFlight.deadline >= 0) {
-            Pending p = inFlight;
+        PendingRequest p = requests.inFlight();
+        if (p != null && nowNanos - p.deadline >= 0) {
             String detail = p.operation() == null ? "no DataEnd with message id 0x"
                     + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id"
                     : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
@@ -1089,21 +522,13 @@ public final class HislipSession implements SessionMachine {
         if (state == State.DOWN) {
             best = reconnectAt;
         }
-        if (linkIsUp && handshake != null && handshake.state() != ClientHandshake.State.READY) {
-            OptionalLong h = handshake.pollTimeout();
+        if (linkIsUp && start.handshaking()) {
+            OptionalLong h = start.pollTimeout();
             if (h.isPresent()) {
                 best = Math.min(best, h.getAsLong());
             }
         }
-        if (inFlight != null) {
-            best = Math.min(best, inFlight.deadline);
-        }
-        for (Pending p : queue) {
-            best = Math.min(best, p.deadline);
-        }
-        for (Pending p : hookQueue) {
-            best = Math.min(best, p.deadline);
-        }
+        best = requests.earliestDeadline(best);
         return best == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(best);
     }
 
@@ -1111,13 +536,7 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public ByteBuffer pollTransmit() {
-        Out o = syncOut.poll();
-        if (o == null) {
-            firstTransmitted = lastTransmitted = -1;
-            return null;
-        }
-        firstTransmitted = lastTransmitted = o.id;
-        return ByteBuffer.allocate(o.bytes.remaining()).put(o.bytes).flip();
+        return out.pollSync();
     }
 
     @Override
@@ -1126,46 +545,29 @@ public final class HislipSession implements SessionMachine {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
-        int n = 0;
-        firstTransmitted = lastTransmitted = -1;
-        while (!syncOut.isEmpty() && dst.hasRemaining()) {
-            Out o = syncOut.peek();
-            ByteBuffer b = o.bytes;
-            int k = Math.min(b.remaining(), dst.remaining());
-            ByteBuffer slice = b.duplicate();
-            slice.limit(slice.position() + k);
-            dst.put(slice);
-            b.position(b.position() + k);
-            if (n == 0) {
-                firstTransmitted = o.id;
-            }
-            lastTransmitted = o.id;
-            n += k;
-            if (!b.hasRemaining()) {
-                syncOut.poll();
-            }
-        }
-        return n;
+        return out.pollSync(dst);
     }
 
     @Override
     public long transmittedFirstId() {
-        return firstTransmitted;
+        return out.firstId();
     }
 
     @Override
     public long transmittedLastId() {
-        return lastTransmitted;
+        return out.lastId();
     }
 
     @Override
     public long awaitedId() {
-        return inFlight != null && inFlight.operation() == null ? inFlight.id : -1;
+        PendingRequest p = requests.inFlight();
+        return p != null && p.operation() == null ? p.id : -1;
     }
 
     @Override
     public Request awaitedRequest() {
-        return inFlight != null && inFlight.operation() == null ? inFlight.request : null;
+        PendingRequest p = requests.inFlight();
+        return p != null && p.operation() == null ? p.request : null;
     }
 
     @Override
@@ -1174,9 +576,41 @@ public final class HislipSession implements SessionMachine {
         return e == null ? Event.NeedData.INSTANCE : e;
     }
 
+    // ---- for the parts of the session ----
+
+    boolean linkIsUp() {
+        return linkIsUp;
+    }
+
+    SessionRequests requests() {
+        return requests;
+    }
+
+    SessionStart start() {
+        return start;
+    }
+
+    ChannelOutput output() {
+        return out;
+    }
+
+    SyncChannel syncChannel() {
+        return syncChannel;
+    }
+
+    AsyncOperations operations() {
+        return operations;
+    }
+
+    /** The start on a new link is over: READY, and the backoff starts again. */
+    void ready() {
+        attempt = 0;   // the backoff grows while links fail in set-up or hook, and starts again once one works
+        state(State.READY, null);
+    }
+
     /** The session id the server gave, or -1 before the handshake's InitializeResponse. */
     public int sessionId() {
-        return handshake == null ? -1 : handshake.sessionId();
+        return start.sessionId();
     }
 
     /** Replies discarded because their message id belonged to an abandoned request (or came while interrupted). */
@@ -1186,6 +620,6 @@ public final class HislipSession implements SessionMachine {
 
     /** True while this client holds the instrument's exclusive lock (or held it when the link dropped). */
     public boolean holdsLock() {
-        return lockHeld;
+        return operations.lockHeld();
     }
 }

@@ -11,18 +11,10 @@ import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
-import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceEnableSrqParms;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceRemoteFunc;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceSrqParms;
-import dev.labwire.core.vxi11.internal.Vxi11Results.CreateLinkResp;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -52,16 +44,8 @@ import java.util.OptionalLong;
  * client held the lock (a LOCK succeeded, no UNLOCK since; the device let go of it with the old link), with the
  * lock_timeout that LOCK sent; not getting it fails the link like a failing hook (CloseLink, backoff, try again), so
  * no request ever runs unlocked on a client that believes it holds the lock. Then, with
- * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel: {@link Event.ListenChannel} (channel 3) on
- * the link's local address, create_intr_chan with that IPv4 address (an IPv4-mapped IPv6 address is unwrapped; a
- * true IPv6 link cannot be named in {@code hostAddr}) and port, program 0x0607B1 v1 over TCP, then
- * device_enable_srq(true, a handle naming this link). Each device_intr_srq that arrives there is answered (a void
- * SUCCESS reply: VXI-11 calls it one-way, and most instruments never read the reply, but an RPC library that waits
- * for one gets it), then device_readstb goes at the link's next free turn (ahead of queued requests; calls that come
- * while one read already waits share it, so at most one waits) and its status byte is an
- * {@link Event.ServiceRequest}. When the instrument refuses or cannot call back, or the set-up does not answer in
- * {@code connectTimeout} + {@value #OWED_GRACE_MS} ms, service requests are off for the rest of this machine's life,
- * one {@link Event.ProtocolError} says so, and the link goes on.
+ * {@link ConnectionConfig#serviceRequestChannel()}, the interrupt channel (channel 3) for service requests, as
+ * {@code ServiceRequestChannel} tells; an instrument that cannot or will not call back only turns them off.
  *
  * <p>A lost link. The request on the wire fails with the link-loss cause unless
  * {@link ConnectionConfig#retryQueriesOnLinkDown()} or {@link Request.Resend} says to send it again: then it goes
@@ -69,6 +53,10 @@ import java.util.OptionalLong;
  * ({@link ConnectionConfig.QueuedOnLinkDown#KEEP}) or fail at once ({@code FAIL}, or autoReconnect off), as for
  * {@code Connection}. The wire-trace ids ({@link #transmittedFirstId()}, {@link #awaitedId()}) name the request of
  * each call; the machine's own calls (create_link, device_clear, the set-up above, destroy_link) name none.
+ *
+ * <p>Parts: {@code PortLookup} (the portmapper), {@code CoreChannel} (the call on the link, owed replies and clears),
+ * {@code AbortChannel}, {@code ServiceRequestChannel}, {@code LinkSetup} (what create_link gave, what a new link
+ * restores), {@code WaitingRuns} (the queues); this class decides the phase and which run goes next.
  *
  * <p>Bounds: records from the device are at most {@value #MAX_READ} bytes plus the RPC header (the largest
  * requestSize asked); a reply gathers at most what its {@link Expect} allows. Not thread-safe: one driver thread
@@ -92,55 +80,31 @@ public final class Vxi11Session implements SessionMachine {
 
     private enum Phase { IDLE, PORTMAP, LINK_ORDERED, CREATE_LINK, UP, DOWN, CLOSED }
 
-    /** The interrupt channel of the current link. */
-    private enum Intr { OFF, LISTENING, SETTING_UP, ON }
-
     private final Endpoint.Vxi11 endpoint;
     private final ConnectionConfig config;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
-    private final ArrayDeque<RequestRun> queue = new ArrayDeque<>();
-    private final ArrayDeque<RequestRun> hookQueue = new ArrayDeque<>();
-    private final ArrayDeque<RequestRun> setupQueue = new ArrayDeque<>();   // relock, create_intr_chan, enable_srq
-    private final CallWire link = new CallWire(MAX_READ + 1024);
-    private final CallWire portmap = new CallWire(1024);
-    private final CallWire abort = new CallWire(1024);
-    private final CallWire intr = new CallWire(1024);
+    private final WaitingRuns runs;
+    private final CoreChannel link = new CoreChannel(events);
+    private final PortLookup portmap;
+    private final AbortChannel abort = new AbortChannel(events);
+    private final ServiceRequestChannel srq;
+    private final LinkSetup setup;
     private State state = State.IDLE;
     private Phase phase = Phase.IDLE;
     private RequestRun active;
-    private long nextId = 1;
-    private int xid;
-    private int callXid;             // the call on the link, 0: none
-    private int callProc;
-    private boolean owed;            // the call on the link belongs to a request that ended
-    private boolean clearOwed;       // that request expected a reply: device_clear before the next request
-    private long owedDeadline = Long.MAX_VALUE;
     private long retryAt = Long.MAX_VALUE;
     private int attempt;
-    private int portmapXid;
     private int corePort;
-    private int lid = -1;
-    private int abortPort;
-    private long maxRecvSize = 1024;
-    private boolean abortOrdered;
-    private boolean abortUp;
     private boolean hookRunning;
-    private long callId = -1;        // the request whose call is on the link (-1: an internal call)
-    private Request callRequest;
-    private Intr intrState = Intr.OFF;
-    private boolean intrOrdered;     // INTR_CHANNEL ordered and not gone
-    private boolean intrUp;          // the instrument connected to it
-    private boolean intrRefused;     // the instrument could not or would not: no later link tries again
-    private byte[] srqHandle = new byte[0];
-    private int linkGeneration;
-    private boolean srqPending;      // device_intr_srq came: device_readstb at the next free turn
-    private boolean lockHeld;        // a LOCK succeeded and no UNLOCK since: re-taken on a new link
-    private long lockHeldMs;
 
     /** A machine for {@code endpoint}; the link's framing, timeouts, hook and reconnect come from {@code config}. */
     public Vxi11Session(Endpoint.Vxi11 endpoint, ConnectionConfig config) {
         this.endpoint = java.util.Objects.requireNonNull(endpoint, "endpoint");
         this.config = java.util.Objects.requireNonNull(config, "config");
+        this.portmap = new PortLookup(events, endpoint);
+        this.runs = new WaitingRuns(events, config);
+        this.srq = new ServiceRequestChannel(this, runs, events, config, endpoint);
+        this.setup = new LinkSetup(this, events, config, endpoint, srq, abort);
     }
 
     @Override
@@ -160,7 +124,7 @@ public final class Vxi11Session implements SessionMachine {
 
     /** The link id create_link gave, or -1 before. */
     public int linkId() {
-        return lid;
+        return setup.lid();
     }
 
     private void state(State s, Throwable cause) {
@@ -186,35 +150,28 @@ public final class Vxi11Session implements SessionMachine {
         retryAt = Long.MAX_VALUE;
         phase = Phase.PORTMAP;
         state(State.CONNECTING, null);
-        portmap.reset();
-        events.add(new Event.OpenChannel(PORTMAP_CHANNEL, endpoint.portmapperPort()));
+        portmap.open();
     }
 
     @Override
     public void channelUp(int channel, long nowNanos) {
         if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
-            portmapXid = ++xid;
-            portmap.send(Portmap.getPortCall(portmapXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, Portmap.IPPROTO_TCP));
-        } else if (channel == ABORT_CHANNEL && abortOrdered) {
-            abortUp = true;
-        } else if (channel == INTR_CHANNEL && intrOrdered) {
-            intrUp = true;
+            portmap.ask(link.nextXid());
+        } else if (channel == ABORT_CHANNEL) {
+            abort.channelUp();
+        } else if (channel == INTR_CHANNEL) {
+            srq.channelUp();
         }
     }
 
     @Override
     public void channelFailed(int channel, Throwable cause, long nowNanos) {
         if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
-            attemptFailed(new LinkDownException("VXI-11 portmapper at " + endpoint.host() + ":"
-                    + endpoint.portmapperPort() + " cannot be reached: " + cause, cause), nowNanos);
+            attemptFailed(portmap.unreachable(cause), nowNanos);
         } else if (channel == ABORT_CHANNEL) {
-            abortOrdered = false;
-            abortUp = false;
-            abort.reset();
-        } else if (channel == INTR_CHANNEL && intrOrdered) {
-            intrOrdered = false;
-            intrUp = false;
-            intrGiveUp("no listening socket for the interrupt channel could be opened: " + cause, nowNanos);
+            abort.channelGone();
+        } else if (channel == INTR_CHANNEL) {
+            srq.channelFailed(cause, nowNanos);
         }
     }
 
@@ -223,206 +180,51 @@ public final class Vxi11Session implements SessionMachine {
         if (channel != INTR_CHANNEL) {
             throw new LocalProtocolException("VXI-11 session never listens on channel " + channel);
         }
-        if (!intrOrdered || intrState != Intr.LISTENING) {
-            return;   // a link that is gone
-        }
-        long host;
-        if (address.length == 4) {
-            host = ipv4(address, 0);
-        } else if (address.length == 16 && isV4Mapped(address)) {
-            host = ipv4(address, 12);
-        } else {
-            intrGiveUp("the link is IPv6 and create_intr_chan's hostAddr holds an IPv4 address only", nowNanos);
-            return;
-        }
-        intrState = Intr.SETTING_UP;
-        RequestRun create = internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
-                after(nowNanos, config.connectTimeout().toNanos() + OWED_GRACE_MS * 1_000_000L));
-        create.fixed = new RequestRun.Call(Vxi11.CREATE_INTR_CHAN,
-                new DeviceRemoteFunc(host, port, Vxi11.INTR_PROGRAM, Vxi11.VERSION, Vxi11.FAMILY_TCP));
-        setupQueue.add(create);   // after a re-lock that may still wait
-        pump(nowNanos);
+        srq.listening(address, port, nowNanos);
     }
 
-    private static long ipv4(byte[] a, int at) {
-        return ((a[at] & 0xFFL) << 24) | ((a[at + 1] & 0xFFL) << 16) | ((a[at + 2] & 0xFFL) << 8) | (a[at + 3] & 0xFFL);
-    }
-
-    private static boolean isV4Mapped(byte[] a) {
-        for (int i = 0; i < 10; i++) {
-            if (a[i] != 0) {
-                return false;
-            }
-        }
-        return (a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF;
-    }
-
-    private static long after(long now, long nanos) {
-        return nanos >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + nanos;
-    }
-
-    private RequestRun internal(RequestRun.Kind kind, Request request, long deadline) {
-        RequestRun r = new RequestRun(nextId++, request, deadline, false);
-        r.internal = true;
-        r.kind = kind;
-        return r;
-    }
-
-    /**
-     * The instrument will not call back (refused, timed out, IPv6, no local socket): service requests are off for this
-     * machine; the link goes on. Said once, as a ProtocolError.
-     */
-    private void intrGiveUp(String why, long now) {
-        if (intrOrdered) {
-            events.add(new Event.CloseChannel(INTR_CHANNEL, "service requests are off"));
-        }
-        intrOrdered = false;
-        intrUp = false;
-        intr.reset();
-        boolean wasSettingUp = intrState != Intr.OFF;
-        intrState = Intr.OFF;
-        for (Iterator<RequestRun> it = setupQueue.iterator(); it.hasNext(); ) {
-            if (it.next().kind == RequestRun.Kind.INTR) {
-                it.remove();
-            }
-        }
-        if (!intrRefused) {
-            intrRefused = true;
-            events.add(new Event.ProtocolError(new RemoteProtocolException("VXI-11 service requests are off for "
-                    + endpoint + ": " + why + "; the link works on without them (no further link tries again)")));
-        }
-        if (wasSettingUp) {
-            pump(now);
-        }
+    /** Whether create_link succeeded on the current link and it is not lost. */
+    boolean isUp() {
+        return phase == Phase.UP;
     }
 
     @Override
     public void channelDown(int channel, Throwable cause, long nowNanos) {
         if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
-            attemptFailed(new LinkDownException("the VXI-11 portmapper closed the connection before answering", cause),
-                    nowNanos);
+            attemptFailed(PortLookup.closedEarly(cause), nowNanos);
         } else if (channel == ABORT_CHANNEL) {
-            abortOrdered = false;
-            abortUp = false;
-            abort.reset();
-        } else if (channel == INTR_CHANNEL && intrOrdered) {
-            intrOrdered = false;
-            intrUp = false;
-            intr.reset();
-            if (intrState == Intr.ON) {
-                intrState = Intr.OFF;
-                events.add(new Event.ProtocolError(new RemoteProtocolException("the instrument closed the VXI-11 "
-                        + "interrupt channel: no service requests until the next link (" + cause + ")")));
-            }
-            // while setting up: create_intr_chan's or device_enable_srq's answer decides
+            abort.channelGone();
+        } else if (channel == INTR_CHANNEL) {
+            srq.channelDown(cause);
         }
     }
 
     @Override
     public void receive(int channel, ByteBuffer data, long nowNanos) {
         if (channel == ABORT_CHANNEL) {
-            drainAbortReplies(data);
+            abort.receive(data);
             return;
         }
         if (channel == INTR_CHANNEL) {
-            interruptCalls(data, nowNanos);
+            srq.receive(data, nowNanos);
             return;
         }
         if (channel != PORTMAP_CHANNEL || phase != Phase.PORTMAP) {
             data.position(data.limit());
             return;
         }
+        int port;
         try {
-            for (byte[] rec; (rec = portmap.records.receive(data)) != null; ) {
-                int port = Portmap.decodePort(RpcReply.decode(rec), portmapXid);
-                events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "the core channel's port is known"));
-                if (port == 0) {
-                    attemptFailed(new LinkDownException("the portmapper at " + endpoint.host() + ":"
-                            + endpoint.portmapperPort() + " has no VXI-11 core channel (program 0x0607af v1, TCP)",
-                            null), nowNanos);
-                    return;
-                }
-                corePort = port;
-                phase = Phase.LINK_ORDERED;
-                events.add(new Event.OpenLink(attempt));
-                return;
-            }
-        } catch (RemoteProtocolException e) {
-            events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "bad portmapper reply"));
-            attemptFailed(new LinkDownException("VXI-11 portmapper reply: " + e.getMessage(), e), nowNanos);
-        }
-    }
-
-    private void drainAbortReplies(ByteBuffer data) {
-        try {
-            for (byte[] rec; (rec = abort.records.receive(data)) != null; ) {
-                RpcReply.decode(rec);   // device_abort's Device_Error: nothing depends on it
-            }
-        } catch (RemoteProtocolException e) {
-            events.add(new Event.ProtocolError(e));
-            data.position(data.limit());
-        }
-    }
-
-    /** Calls from the instrument on the interrupt channel: device_intr_srq (and the RPC NULL procedure). */
-    private void interruptCalls(ByteBuffer data, long now) {
-        if (!intrOrdered) {
-            data.position(data.limit());
+            port = portmap.receive(data);
+        } catch (LinkDownException e) {
+            attemptFailed(e, nowNanos);
             return;
         }
-        try {
-            for (byte[] rec; (rec = intr.records.receive(data)) != null; ) {
-                RpcCall c = RpcCall.decode(rec);
-                RpcReply reply;
-                if (c.rpcVersion() != Rpc.RPC_VERSION) {
-                    reply = RpcReply.mismatch(c.xid(), RpcReply.Status.RPC_MISMATCH, Rpc.RPC_VERSION, Rpc.RPC_VERSION);
-                } else if (c.program() != Vxi11.INTR_PROGRAM) {
-                    reply = RpcReply.error(c.xid(), RpcReply.Status.PROG_UNAVAIL);
-                } else if (c.version() != Vxi11.VERSION) {
-                    reply = RpcReply.mismatch(c.xid(), RpcReply.Status.PROG_MISMATCH, Vxi11.VERSION, Vxi11.VERSION);
-                } else if (c.procedure() == 0) {
-                    reply = RpcReply.success(c.xid(), new byte[0]);
-                } else if (c.procedure() != Vxi11.DEVICE_INTR_SRQ) {
-                    reply = RpcReply.error(c.xid(), RpcReply.Status.PROC_UNAVAIL);
-                } else {
-                    reply = serviceRequest(c);
-                }
-                // device_intr_srq is a one-way RPC (VXI-11 B.5): most instruments never read this reply (their RPC
-                // library drops it), some wait for it; so it is sent, but never more than MAX_INTR_REPLIES unwritten
-                if (intr.pending() < MAX_INTR_REPLIES) {
-                    intr.sendMessage(reply.encode(), -1);
-                }
-                pump(now);   // a read for this call now if the link is free; the calls after it share the next
-            }
-        } catch (RemoteProtocolException e) {
-            data.position(data.limit());
-            events.add(new Event.ProtocolError(new RemoteProtocolException("bad RPC on the VXI-11 interrupt channel: "
-                    + e.getMessage() + "; it is closed, no service requests until the next link", e)));
-            events.add(new Event.CloseChannel(INTR_CHANNEL, "bad RPC"));
-            intrOrdered = false;
-            intrUp = false;
-            intr.reset();
-            intrState = Intr.OFF;
+        if (port > 0) {
+            corePort = port;
+            phase = Phase.LINK_ORDERED;
+            events.add(new Event.OpenLink(attempt));
         }
-        pump(now);
-    }
-
-    private RpcReply serviceRequest(RpcCall c) {
-        DeviceSrqParms p;
-        try {
-            p = DeviceSrqParms.decode(c.arguments());
-        } catch (RemoteProtocolException e) {
-            events.add(new Event.ProtocolError(new RemoteProtocolException("device_intr_srq arguments: "
-                    + e.getMessage(), e)));
-            return RpcReply.error(c.xid(), RpcReply.Status.GARBAGE_ARGS);
-        }
-        if (!Arrays.equals(p.handle(), srqHandle)) {
-            events.add(new Event.ProtocolError(new RemoteProtocolException("device_intr_srq with handle "
-                    + Arrays.toString(p.handle()) + ", not the one device_enable_srq gave for this link: ignored")));
-        } else if (phase == Phase.UP) {
-            srqPending = true;
-        }
-        return RpcReply.success(c.xid(), new byte[0]);
     }
 
     @Override
@@ -431,11 +233,8 @@ public final class Vxi11Session implements SessionMachine {
             throw new LocalProtocolException("linkUp in state " + state + " without an OpenLink order");
         }
         phase = Phase.CREATE_LINK;
-        link.reset();
-        callXid = 0;
-        owed = false;
-        owedDeadline = Long.MAX_VALUE;
-        call(Vxi11.CREATE_LINK, new CreateLinkParms(CLIENT_ID, false, 0, endpoint.device()), null);
+        link.linkUp();
+        link.call(Vxi11.CREATE_LINK, new CreateLinkParms(CLIENT_ID, false, 0, endpoint.device()), null);
     }
 
     @Override
@@ -463,7 +262,7 @@ public final class Vxi11Session implements SessionMachine {
     }
 
     /** The link (or the way to it) is gone: fail what was on it, back off, try again if allowed. */
-    private void attemptFailed(Throwable cause, long nowNanos) {
+    void attemptFailed(Throwable cause, long nowNanos) {
         Throwable down = cause instanceof LinkDownException ? cause
                 : new LinkDownException("VXI-11 link to " + endpoint + " lost: " + cause, cause);
         RequestRun resend = null;
@@ -475,51 +274,23 @@ public final class Vxi11Session implements SessionMachine {
             }
         }
         active = null;
-        for (RequestRun p : hookQueue) {
-            if (!p.internal) {
-                events.add(new Event.Failed(p.id, p.request, down));
-            }
-        }
-        hookQueue.clear();
-        setupQueue.clear();
-        srqPending = false;
-        if (intrOrdered) {
-            events.add(new Event.CloseChannel(INTR_CHANNEL, "the link is down"));
-        }
-        intrOrdered = false;
-        intrUp = false;
-        intr.reset();
-        intrState = Intr.OFF;
+        runs.linkLost(down);
+        srq.linkLost();
         if (resend != null) {
-            queue.addFirst(resend);
+            runs.queue().addFirst(resend);
         }
         hookRunning = false;
-        callXid = 0;
-        owed = false;
-        clearOwed = false;
-        owedDeadline = Long.MAX_VALUE;
-        lid = -1;
-        if (abortOrdered) {
-            events.add(new Event.CloseChannel(ABORT_CHANNEL, "the link is down"));
-            abortOrdered = false;
-            abortUp = false;
-            abort.reset();
-        }
+        link.linkLost();
+        setup.linkLost();
+        abort.linkLost();
         phase = Phase.DOWN;
         state(State.DOWN, down);
         if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
-            failQueued(down);
+            runs.failQueued(down);
         }
         if (config.autoReconnect()) {
             retryAt = nowNanos + config.backoff().delayNanos(attempt, 0.5);
         }
-    }
-
-    private void failQueued(Throwable cause) {
-        for (RequestRun p : queue) {
-            events.add(new Event.Failed(p.id, p.request, cause));
-        }
-        queue.clear();
     }
 
     @Override
@@ -532,35 +303,22 @@ public final class Vxi11Session implements SessionMachine {
             events.add(new Event.Failed(active.id, active.request, closed));
         }
         active = null;
-        for (RequestRun p : hookQueue) {
-            if (!p.internal) {
-                events.add(new Event.Failed(p.id, p.request, closed));
-            }
-        }
-        hookQueue.clear();
-        setupQueue.clear();
-        srqPending = false;
-        failQueued(closed);
+        runs.closed(closed);
+        int lid = setup.lid();
         if (phase == Phase.UP && lid >= 0) {
-            call(Vxi11.DESTROY_LINK, w -> w.putInt(lid), null);   // written before the link closes (drain order)
+            link.call(Vxi11.DESTROY_LINK, w -> w.putInt(lid), null);   // written before the link closes (drain order)
         }
-        if (intrOrdered) {
-            events.add(new Event.CloseChannel(INTR_CHANNEL, "closed"));
-            intrOrdered = false;
-            intrUp = false;
-        }
+        srq.close();
         if (phase == Phase.PORTMAP) {
             events.add(new Event.CloseChannel(PORTMAP_CHANNEL, "closed"));
         }
-        if (abortOrdered) {
-            events.add(new Event.CloseChannel(ABORT_CHANNEL, "closed"));
-        }
+        abort.close();
         if (phase == Phase.LINK_ORDERED || phase == Phase.CREATE_LINK || phase == Phase.UP) {
             events.add(new Event.CloseLink("closed"));
         }
         phase = Phase.CLOSED;
         retryAt = Long.MAX_VALUE;
-        owedDeadline = Long.MAX_VALUE;
+        link.close();
         state(State.CLOSED, null);
     }
 
@@ -575,14 +333,14 @@ public final class Vxi11Session implements SessionMachine {
         if (phase == Phase.DOWN && !config.autoReconnect()) {
             throw new LocalProtocolException("the VXI-11 link is down and autoReconnect is off: " + request);
         }
-        if (queue.size() >= config.maxQueued()) {
+        if (runs.queue().size() >= config.maxQueued()) {
             throw new LocalProtocolException(config.maxQueued() + " requests already wait (maxQueued): " + request);
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), false);
-        queue.add(p);
+        RequestRun p = runs.user(request, nowNanos);
+        runs.queue().add(p);
         pump(nowNanos);
         return p.id;
     }
@@ -592,8 +350,8 @@ public final class Vxi11Session implements SessionMachine {
         if (!hookRunning || !config.externalHook()) {
             throw new LocalProtocolException("sendHook outside a running external on-connect hook (state " + state + ")");
         }
-        RequestRun p = new RequestRun(nextId++, request, deadline(request, nowNanos), true);
-        hookQueue.add(p);
+        RequestRun p = runs.hook(request, nowNanos);
+        runs.hookQueue().add(p);
         pump(nowNanos);
         return p.id;
     }
@@ -616,21 +374,10 @@ public final class Vxi11Session implements SessionMachine {
         attemptFailed(new LinkDownException("on-connect hook failed", cause), nowNanos);
     }
 
-    private long deadline(Request r, long now) {
-        java.time.Duration t = r.timeout() == null ? config.defaultTimeout() : r.timeout();
-        long n = t.toNanos();
-        return n >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + n;
-    }
-
     @Override
     public boolean cancel(long id, long nowNanos) {
-        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
-            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
-                if (it.next().id == id) {
-                    it.remove();
-                    return true;
-                }
-            }
+        if (runs.cancel(id)) {
+            return true;
         }
         if (active != null && active.id == id) {
             events.add(new Event.Failed(id, active.request,
@@ -641,76 +388,58 @@ public final class Vxi11Session implements SessionMachine {
     }
 
     /** Starts the next request when the link is free. */
-    private void pump(long now) {
-        if (phase != Phase.UP || active != null || callXid != 0) {
+    void pump(long now) {
+        if (phase != Phase.UP || active != null || link.busy()) {
             return;
         }
-        if (clearOwed) {   // a query ended without its answer, which may still wait in the device: clear it out
-            clearOwed = false;
-            call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(lid, Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS), null);
-            owed = true;
-            owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
+        if (link.takeClearOwed()) {   // a query ended without its answer, which may still wait in the device: clear it
+            link.call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(setup.lid(), Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS),
+                    null);
+            link.owe(now);
             return;
         }
-        RequestRun next = setupQueue.poll();
-        if (next == null && intrState == Intr.LISTENING) {
+        RequestRun next = runs.setupQueue().poll();
+        if (next == null && srq.awaitingAddress()) {
             return;   // the interrupt channel's address comes first (channelListening), then create_intr_chan
         }
-        if (next == null && srqPending) {
-            srqPending = false;
-            next = internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
-                    after(now, config.defaultTimeout().toNanos()));
+        if (next == null && srq.takeReadOwed()) {
+            next = runs.internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
+                    WaitingRuns.after(now, config.defaultTimeout().toNanos()));
         }
         if (next == null) {
-            next = hookQueue.poll();
+            next = runs.hookQueue().poll();
         }
         if (next == null && !hookRunning) {
             if (state == State.ON_CONNECT) {
                 state(State.READY, null);
             }
-            next = queue.poll();
+            next = runs.queue().poll();
         }
         if (next == null) {
             return;
         }
         active = next;
-        apply(next.start(lid, maxRecvSize, config, now), now);
+        apply(next.start(setup.lid(), setup.maxRecvSize(), config, now), now);
     }
 
     private void apply(RequestRun.Step step, long now) {
         if (step instanceof RequestRun.Call c) {
-            call(c.procedure(), c.args(), active);
+            link.call(c.procedure(), c.args(), active);
         } else {
             end(active, ((RequestRun.End) step).event(), now);
         }
     }
 
-    /** Puts a call on the link for {@code owner} (null: the machine's own, e.g. create_link). */
-    private void call(int procedure, XdrStruct args, RequestRun owner) {
-        callXid = ++xid;
-        callProc = procedure;
-        boolean named = owner != null && !owner.internal;   // a caller's (or an external hook's) request
-        callId = named ? owner.id : -1;
-        callRequest = named ? owner.request : null;
-        link.send(RpcCall.of(callXid, Vxi11.CORE_PROGRAM, Vxi11.VERSION, procedure, args.encode()), callId);
-    }
-
     /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
     private void giveUpActive(long now) {
-        clearOwed |= active.expectsAnswer();
+        link.oweClear(active.expectsAnswer());
         active = null;
-        if (callXid != 0) {
-            owed = true;
-            owedDeadline = now + OWED_GRACE_MS * 1_000_000L;
-            if (abortPort == 0) {
+        if (link.busy()) {
+            link.owe(now);
+            if (!abort.available()) {
                 return;   // the device gave no abort channel: wait for the reply (or the grace) only
             }
-            if (!abortOrdered) {
-                abortOrdered = true;
-                events.add(new Event.OpenChannel(ABORT_CHANNEL, abortPort));
-            }
-            abort.send(RpcCall.of(++xid, Vxi11.ABORT_PROGRAM, Vxi11.VERSION, Vxi11.DEVICE_ABORT,
-                    Vxi11Calls.encodeLink(lid)));
+            abort.abort(link.nextXid(), setup.lid());
         }
     }
 
@@ -723,7 +452,7 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         try {
-            for (byte[] rec; phase != Phase.DOWN && (rec = link.records.receive(data)) != null; ) {
+            for (byte[] rec; phase != Phase.DOWN && (rec = link.receive(data)) != null; ) {
                 reply(RpcReply.decode(rec), nowNanos);
             }
         } catch (RemoteProtocolException e) {
@@ -740,57 +469,23 @@ public final class Vxi11Session implements SessionMachine {
     }
 
     private void reply(RpcReply reply, long now) {
-        if (callXid == 0 || reply.xid() != callXid) {
-            events.add(new Event.ProtocolError(new RemoteProtocolException("RPC reply xid " + Rpc.hex(reply.xid())
-                    + " answers no call on the VXI-11 link" + (callXid == 0 ? "" : " (awaiting " + Rpc.hex(callXid) + ")"))));
+        if (!link.accept(reply)) {
             return;
         }
-        int proc = callProc;
-        callXid = 0;
-        if (owed) {   // the reply of a request that already ended: dropped by its xid
-            owedDeadline = Long.MAX_VALUE;
-            owed = false;
+        int proc = link.procedure();
+        if (link.settleOwed()) {   // the reply of a request that already ended: dropped by its xid
             pump(now);
             return;
         }
         XdrReader r = reply.results(reply.xid());
-        String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc);
         if (phase == Phase.CREATE_LINK) {
-            CreateLinkResp c = CreateLinkResp.decode(r);
-            if (c.error() != 0) {   // e.g. 3: no such device name; the device may come up later: back off, retry
-                Vxi11Exception refused = new Vxi11Exception(name, c.error());
-                events.add(new Event.CloseLink("create_link refused"));
-                attemptFailed(new LinkDownException("the device refused create_link for \"" + endpoint.device()
-                        + "\": " + refused.getMessage(), refused), now);
+            if (!setup.created(r, proc, now)) {
                 return;
             }
-            lid = c.lid();
-            abortPort = c.abortPort();
-            maxRecvSize = Math.max(1, Math.min(c.maxRecvSize(), 64L << 20));
             phase = Phase.UP;
             attempt = 0;
-            linkGeneration++;
             state(State.ON_CONNECT, null);
-            if (lockHeld) {   // the device let go of our lock with the old link: take it again before anything else
-                RequestRun relock = internal(RequestRun.Kind.RELOCK, Request.operation(Operation.LOCK),
-                        after(now, (lockHeldMs + OWED_GRACE_MS) * 1_000_000L));
-                relock.lockMs = lockHeldMs;
-                setupQueue.add(relock);
-            }
-            if (config.serviceRequestChannel() && !intrRefused) {
-                srqHandle = new byte[] {'L', 'W', 'S', 'Q', (byte) (linkGeneration >>> 24),
-                    (byte) (linkGeneration >>> 16), (byte) (linkGeneration >>> 8), (byte) linkGeneration};
-                intrState = Intr.LISTENING;
-                intrOrdered = true;
-                intr.reset();
-                events.add(new Event.ListenChannel(INTR_CHANNEL));
-            }
-            for (Request h : config.onConnect()) {
-                RequestRun hp = new RequestRun(nextId++, h, deadline(h, now), true);
-                hp.internal = true;
-                hp.kind = RequestRun.Kind.HOOK;
-                hookQueue.add(hp);
-            }
+            setup.linkCreated(runs, now);
             hookRunning = config.externalHook();
             pump(now);
             return;
@@ -804,15 +499,15 @@ public final class Vxi11Session implements SessionMachine {
     private void end(RequestRun p, Event e, long now) {
         active = null;
         if (!(e instanceof Event.Reply) && p.expectsAnswer()) {
-            clearOwed = true;
+            link.oweClear(true);
         }
         if (p.kind != RequestRun.Kind.USER && p.kind != RequestRun.Kind.HOOK) {
-            if (internalEnded(p, e, now)) {
+            if (setup.internalEnded(p, e, now)) {
                 pump(now);
             }
             return;
         }
-        trackLock(p, e);
+        setup.track(p, e);
         if (p.internal && !(e instanceof Event.Reply)) {
             events.add(new Event.CloseLink("on-connect request " + p.request + " did not succeed"));
             attemptFailed(new LinkDownException("on-connect request " + p.request + " did not succeed: " + e, null), now);
@@ -824,74 +519,6 @@ public final class Vxi11Session implements SessionMachine {
         pump(now);
     }
 
-    /** Keeps {@link #lockHeld} as the device sees it, from the callers' LOCK and UNLOCK operations. */
-    private void trackLock(RequestRun p, Event e) {
-        if (p.kind != RequestRun.Kind.USER || !(p.request.expect() instanceof Expect.Operate o)) {
-            // an on-connect hook that locks takes its lock again itself on every link
-            return;
-        }
-        if (o.operation() == Operation.LOCK && e instanceof Event.Reply) {
-            lockHeld = true;
-            lockHeldMs = p.sentLockMs;
-        } else if (o.operation() == Operation.UNLOCK && (e instanceof Event.Reply
-                || e instanceof Event.Failed f && f.cause() instanceof Vxi11Exception x
-                        && x.code() == dev.labwire.core.vxi11.Vxi11Error.NO_LOCK_HELD_BY_THIS_LINK.code())) {
-            lockHeld = false;
-        }
-    }
-
-    /**
-     * A run of the machine's own ended with {@code e}. Returns false when that failed the link (nothing more to do).
-     */
-    private boolean internalEnded(RequestRun p, Event e, long now) {
-        boolean ok = e instanceof Event.Reply;
-        switch (p.kind) {
-            case RELOCK:
-                if (!ok) {
-                    events.add(new Event.CloseLink("could not re-take the lock this client held"));
-                    attemptFailed(new LinkDownException("the lock this client held could not be re-taken on the new "
-                            + "link (device_lock, " + lockHeldMs + " ms): " + outcome(e), null), now);
-                    return false;
-                }
-                return true;
-            case INTR:
-                int proc = p.fixed.procedure();
-                String name = Vxi11.procedureName(Vxi11.CORE_PROGRAM, proc);
-                if (!ok) {
-                    intrGiveUp(name + " did not succeed: " + outcome(e), now);
-                } else if (proc == Vxi11.CREATE_INTR_CHAN) {
-                    RequestRun enable = internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
-                            after(now, config.defaultTimeout().toNanos()));
-                    enable.fixed = new RequestRun.Call(Vxi11.DEVICE_ENABLE_SRQ,
-                            new DeviceEnableSrqParms(lid, true, srqHandle));
-                    setupQueue.addFirst(enable);
-                } else {
-                    intrState = Intr.ON;
-                }
-                return true;
-            case SRQ_STB:
-                if (ok) {
-                    events.add(new Event.ServiceRequest(Integer.parseInt(((Event.Reply) e).text())));
-                } else {
-                    events.add(new Event.ProtocolError(new RemoteProtocolException("device_readstb after "
-                            + "device_intr_srq did not succeed: " + outcome(e) + "; that service request is lost")));
-                }
-                return true;
-            default:
-                return true;
-        }
-    }
-
-    private static String outcome(Event e) {
-        if (e instanceof Event.Failed f) {
-            return f.cause().getMessage();
-        }
-        if (e instanceof Event.Timeout t) {
-            return "no answer in time (" + t.detail() + ")";
-        }
-        return e.toString();
-    }
-
     // ------------------------------------------------------------------ time
 
     @Override
@@ -899,33 +526,18 @@ public final class Vxi11Session implements SessionMachine {
         if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
             connect();
         }
-        for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
-            for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
-                RequestRun p = it.next();
-                if (p.deadline - nowNanos <= 0) {
-                    it.remove();
-                    if (!p.internal) {
-                        events.add(new Event.Timeout(p.id, p.request, false, "the VXI-11 link was " + state));
-                    }
-                }
-            }
-        }
-        for (Iterator<RequestRun> it = setupQueue.iterator(); it.hasNext(); ) {
-            RequestRun p = it.next();
-            if (p.deadline - nowNanos <= 0) {
-                it.remove();
-                if (!internalEnded(p, new Event.Timeout(p.id, p.request, false, "never sent"), nowNanos)) {
-                    return;
-                }
-                break;   // internalEnded may change setupQueue: the rest wait for the next timer
-            }
+        runs.expire(nowNanos, state);
+        RequestRun expired = runs.takeExpiredSetup(nowNanos);   // one: internalEnded may change the set-up queue
+        if (expired != null && !setup.internalEnded(expired, new Event.Timeout(expired.id, expired.request, false,
+                "never sent"), nowNanos)) {
+            return;
         }
         if (active != null && active.deadline - nowNanos <= 0) {
             RequestRun p = active;
             giveUpActive(nowNanos);
             if (p.kind != RequestRun.Kind.USER && p.kind != RequestRun.Kind.HOOK) {
-                if (!internalEnded(p, new Event.Timeout(p.id, p.request, true, "the device did not answer " + Vxi11
-                        .procedureName(Vxi11.CORE_PROGRAM, callProc)), nowNanos)) {
+                if (!setup.internalEnded(p, new Event.Timeout(p.id, p.request, true, "the device did not answer " + Vxi11
+                        .procedureName(Vxi11.CORE_PROGRAM, link.procedure())), nowNanos)) {
                     return;
                 }
             } else if (p.internal) {
@@ -936,7 +548,7 @@ public final class Vxi11Session implements SessionMachine {
                 events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
             }
         }
-        if (owed && owedDeadline - nowNanos <= 0) {
+        if (link.owedExpired(nowNanos)) {
             events.add(new Event.CloseLink("no reply to a timed-out call " + OWED_GRACE_MS + " ms after device_abort"));
             attemptFailed(new LinkDownException("the device did not answer after device_abort", null), nowNanos);
         }
@@ -944,19 +556,11 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public OptionalLong pollTimeout() {
-        long t = Math.min(retryAt, owedDeadline);
+        long t = Math.min(retryAt, link.owedDeadline());
         if (active != null) {
             t = Math.min(t, active.deadline);
         }
-        for (RequestRun p : queue) {
-            t = Math.min(t, p.deadline);
-        }
-        for (RequestRun p : hookQueue) {
-            t = Math.min(t, p.deadline);
-        }
-        for (RequestRun p : setupQueue) {
-            t = Math.min(t, p.deadline);
-        }
+        t = runs.earliestDeadline(t);
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
     }
 
@@ -964,8 +568,7 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public ByteBuffer pollTransmit() {
-        byte[] b = link.poll();
-        return b == null ? null : ByteBuffer.wrap(b);
+        return link.pollTransmit();
     }
 
     @Override
@@ -973,19 +576,19 @@ public final class Vxi11Session implements SessionMachine {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("dst is read-only");
         }
-        return link.copy(dst);
+        return link.pollTransmit(dst);
     }
 
     @Override
     public int pollTransmit(int channel, ByteBuffer dst) {
         if (channel == PORTMAP_CHANNEL) {
-            return portmap.copy(dst);
+            return portmap.pollTransmit(dst);
         }
-        if (channel == ABORT_CHANNEL && abortUp) {
-            return abort.copy(dst);
+        if (channel == ABORT_CHANNEL) {
+            return abort.pollTransmit(dst);
         }
-        if (channel == INTR_CHANNEL && intrUp) {
-            return intr.copy(dst);
+        if (channel == INTR_CHANNEL) {
+            return srq.pollTransmit(dst);
         }
         return 0;
     }
@@ -994,22 +597,22 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public long transmittedFirstId() {
-        return link.firstId;
+        return link.transmittedFirstId();
     }
 
     @Override
     public long transmittedLastId() {
-        return link.lastId;
+        return link.transmittedLastId();
     }
 
     @Override
     public long awaitedId() {
-        return callXid != 0 ? callId : -1;
+        return link.awaitedId();
     }
 
     @Override
     public Request awaitedRequest() {
-        return callXid != 0 ? callRequest : null;
+        return link.awaitedRequest();
     }
 
     @Override
