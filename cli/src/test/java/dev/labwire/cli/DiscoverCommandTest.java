@@ -37,8 +37,7 @@ class DiscoverCommandTest {
             hislipCmd.addAll(List.of("mock", "--personality", "hislip", "--port", "4880", "--stdin"));
             Netns.Child hislipMock = ns.start(hislipCmd.toArray(String[]::new));
             hislipMock.await(l -> l.equals("hislip://127.0.0.1:4880/hislip0"), 20_000, "HiSLIP mock endpoint");
-            Netns.Child pub = ns.start("/usr/bin/python3",
-                    Path.of("src/test/resources/publish_services.py").toAbsolutePath().toString(), services);
+            Netns.Child pub = ns.start("/usr/bin/python3", Netns.publishServicesScript().toString(), services);
             pub.await(l -> l.equals("registered 2"), 20_000, "services registered");
 
             List<String> discover = new java.util.ArrayList<>(cli);

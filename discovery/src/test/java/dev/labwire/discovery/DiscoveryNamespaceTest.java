@@ -49,7 +49,7 @@ class DiscoveryNamespaceTest {
 
     @Test
     void findsEveryServiceAsItsOwnEndpointAndIdentifiesWhatAnswers() throws Exception {
-        Path script = Path.of("src/test/resources/publish_services.py").toAbsolutePath();
+        Path script = Netns.publishServicesScript();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         try (Netns ns = new Netns()) {

@@ -86,6 +86,25 @@ public final class Netns implements AutoCloseable {
     }
 
     /** null when {@code cmd} ran and exited 0, else what went wrong. */
+    /**
+     * The mDNS publisher both modules' discovery tests run inside a namespace ({@code publish_services.py}, python3
+     * with python3-zeroconf: it registers the services given as JSON and prints {@code registered N}), copied from
+     * this test-jar to a temporary file so that a test in another module can run it by path.
+     */
+    public static java.nio.file.Path publishServicesScript() {
+        try (java.io.InputStream in = Netns.class.getResourceAsStream("publish_services.py")) {
+            if (in == null) {
+                throw new IllegalStateException("publish_services.py is not beside " + Netns.class.getName());
+            }
+            java.nio.file.Path script = java.nio.file.Files.createTempFile("publish_services", ".py");
+            script.toFile().deleteOnExit();
+            java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return script;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot copy publish_services.py to a temporary file", e);
+        }
+    }
+
     public static String run(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
