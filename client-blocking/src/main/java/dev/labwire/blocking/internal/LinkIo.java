@@ -374,7 +374,7 @@ final class LinkIo {
                     claim.write(System.nanoTime());
                 }
                 if (later != null) {
-                    later.run(role.calls());
+                    later.run();
                 }
             }
         }

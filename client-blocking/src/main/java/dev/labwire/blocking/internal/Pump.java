@@ -172,6 +172,11 @@ final class Pump implements LinkIo.Sink, Channels.Host {
             }
             channels.transmitLocked();
         }
+        timersChangedLocked();
+    }
+
+    /** With the lock held: wakes the sleeping driver thread if one of its deadlines is now earlier (or the client closed). */
+    void timersChangedLocked() {
         if (asleep && (d.closed || earlier(nextTimerLocked(), asleepUntil) != asleepUntil)) {
             wake.signal();
         }

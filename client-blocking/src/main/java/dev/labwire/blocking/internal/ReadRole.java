@@ -75,8 +75,8 @@ final class ReadRole {
      * callers waiting without reading (virtual threads: completing under the lock woke each on its carrier only for it
      * to wait for the lock) and wakes the parked reading callers ({@link #deferLocked}).
      */
-    record Deferred(Calls.Call[] calls, Event[] endings, Thread[] wake) {
-        void run(Calls by) {
+    record Deferred(Calls by, Calls.Call[] calls, Event[] endings, Thread[] wake) {
+        void run() {
             for (int i = 0; i < calls.length; i++) {
                 by.complete(calls[i], endings[i]);
             }
@@ -100,7 +100,7 @@ final class ReadRole {
         if (toWake.isEmpty() && toComplete.isEmpty()) {
             return null;
         }
-        Deferred later = new Deferred(toComplete.toArray(new Calls.Call[0]), endings.toArray(new Event[0]),
+        Deferred later = new Deferred(d.calls, toComplete.toArray(new Calls.Call[0]), endings.toArray(new Event[0]),
                 toWake.toArray(new Thread[0]));
         toWake.clear();
         toComplete.clear();
@@ -127,10 +127,6 @@ final class ReadRole {
     ReadRole(BlockingDriver d, boolean tcp) {
         this.d = d;
         this.tcp = tcp;
-    }
-
-    Calls calls() {
-        return d.calls;
     }
 
     /** What this driver's links were read by so far. */
@@ -169,7 +165,7 @@ final class ReadRole {
             blind.incrementAndGet();
             offerLocked();
             if (watch && d.calls.watchLocked(c)) {
-                d.pump.drainLocked(); // wakes the driver thread if it now has to look earlier
+                d.pump.timersChangedLocked(); // the driver thread may now have to look earlier
             }
         } finally {
             d.lock.unlock();
@@ -336,7 +332,7 @@ final class ReadRole {
                 claim.write(System.nanoTime()); // requests queued behind the replies read: what the socket takes now
             }
             if (later != null) {
-                later.run(d.calls);
+                later.run();
             }
         }
     }
