@@ -265,19 +265,21 @@ public final class BlockingDriver {
         long start = System.nanoTime();
         long end = deadline - start < CORK_NANOS ? deadline : start + CORK_NANOS;
         int yields = Threads.isVirtual(Thread.currentThread()) ? VIRTUAL_YIELDS : Integer.MAX_VALUE;
+        Pump.Claim claim;
         try {
             while (calls.returning() > 0 && yields-- > 0 && end - System.nanoTime() > 0
                     && !Thread.currentThread().isInterrupted()) {
                 Thread.yield();
             }
-        } finally {
+        } finally { // the link is given back whatever happens; a throwable from the wait goes on to the caller
             lock.lock();
             try {
-                return pump.uncorkLocked(corked);
+                claim = pump.uncorkLocked(corked);
             } finally {
                 lock.unlock();
             }
         }
+        return claim;
     }
 
     private static long earliestDeadline(List<Calls.Call> cs) {
