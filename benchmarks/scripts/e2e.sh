@@ -14,8 +14,10 @@ if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
   mvn -B -q -pl benchmarks -am package -DskipTests -Djacoco.skip=true
 fi
 mkdir -p "$OUT"
-# one heap size and one collector for both runs (a JVM pinned to one CPU would pick Serial GC by itself)
-JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED)  # the serial test loads jSerialComm
+# one heap size and one collector for both runs (a JVM pinned to one CPU would pick Serial GC by itself);
+# the heap's pages touched at start: otherwise the kernel zeroes fresh pages during the first rounds (clear_page was
+# 10 % of a queryAll run's CPU 6-12 s in, docs/BENCHMARKS.md), billed to whichever contender allocates most
+JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC -XX:+AlwaysPreTouch --enable-native-access=ALL-UNNAMED)  # serial loads jSerialComm
 echo "uptime: $(uptime); ulimit -n: $(ulimit -n)"
 for mode in pinned unpinned; do
   pin=()
