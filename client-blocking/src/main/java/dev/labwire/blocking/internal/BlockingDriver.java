@@ -239,7 +239,7 @@ public final class BlockingDriver {
             lock.unlock();
         }
         if (corked != null) {
-            claim = uncork(corked, c.deadline());
+            claim = uncork(corked, c);
         }
         if (claim != null) {
             claim.write(c.deadline());
@@ -261,10 +261,10 @@ public final class BlockingDriver {
      * virtual thread gives way at most {@link #VIRTUAL_YIELDS} times: each yield lets every runnable virtual thread
      * run first, and one that is not runnable then will not be by yielding again on the same carrier.
      */
-    private Pump.Claim uncork(LinkIo corked, long deadline) {
+    private Pump.Claim uncork(LinkIo corked, Calls.Call c) {
         long start = System.nanoTime();
-        long end = deadline - start < CORK_NANOS ? deadline : start + CORK_NANOS;
-        int yields = Threads.isVirtual(Thread.currentThread()) ? VIRTUAL_YIELDS : Integer.MAX_VALUE;
+        long end = c.deadline() - start < CORK_NANOS ? c.deadline() : start + CORK_NANOS;
+        int yields = c.virtual() ? VIRTUAL_YIELDS : Integer.MAX_VALUE;
         Pump.Claim claim;
         try {
             while (calls.returning() > 0 && yields-- > 0 && end - System.nanoTime() > 0

@@ -45,6 +45,7 @@ final class Calls {
         private final Duration timeout;
         private final long deadline;
         private final long batchAtSubmit;
+        private final boolean virtual; // its caller (the thread that sent it and waits for it) is a virtual thread
         private final CompletableFuture<Event> future = new CompletableFuture<>();
         // guarded by the driver's lock, kept by ReadRole: the caller parked waiting for the read role or its ending
         Thread parked;
@@ -56,12 +57,13 @@ final class Calls {
         private volatile boolean blind; // its caller waits for the ending without reading (awaitEnding)
         boolean watched; // under the lock: its caller, a virtual thread, waits without a time bound (Calls#watchLocked)
 
-        Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit) {
+        Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, boolean virtual) {
             this.id = id;
             this.request = request;
             this.timeout = timeout;
             this.deadline = deadline;
             this.batchAtSubmit = batchAtSubmit;
+            this.virtual = virtual;
         }
 
         long id() {
@@ -86,6 +88,11 @@ final class Calls {
 
         CompletableFuture<Event> future() {
             return future;
+        }
+
+        /** Whether its caller, the thread that sent it and waits for it, is a virtual thread (asked once, when sent). */
+        boolean virtual() {
+            return virtual;
         }
 
         /** Whether its caller waits in {@link Calls#awaitEnding} (the future's completion wakes it). */
@@ -125,9 +132,11 @@ final class Calls {
         this.d = d;
     }
 
+    /** With the lock held, on the caller's thread (which later {@link #await}s it): {@code r}, sent as {@code id}, is tracked. */
     Call trackLocked(Request r, long id, long now) {
         Duration timeout = r.timeout() != null ? r.timeout() : d.config.defaultTimeout();
-        Call c = new Call(id, r, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked());
+        Call c = new Call(id, r, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked(),
+                Threads.isVirtual(Thread.currentThread()));
         byId.put(id, c);
         return c;
     }
@@ -317,7 +326,7 @@ final class Calls {
     /** Waits for the ending of {@code c} without reading (a virtual thread, a serial link, a write). */
     private Event awaitEnding(Call c) {
         c.blind = true;
-        boolean virtual = Threads.isVirtual(Thread.currentThread());
+        boolean virtual = c.virtual();
         boolean counted = !c.future().isDone() && d.role.blindWaitLocking(c, virtual);
         try {
             if (counted && virtual) {

@@ -76,8 +76,8 @@ final class LinkIo {
     private Thread closer;
     private Object reading;        // the read role: null when free, the reader thread, or the Calls.Call whose caller reads
     private Pump.Claim claimOfDelivery; // see takeClaimLocked
-    private boolean watching;
-    private boolean watchInVain;   // the reader thread's last watch woke for input a caller read (see awaitReaderTurn)      // the reader thread waits in link.awaitReadable (without the role)
+    private boolean watching;      // the reader thread waits in link.awaitReadable (without the role)
+    private boolean watchInVain;   // the reader thread's last watch woke for input a caller read (see awaitReaderTurn)
     private volatile long progressAt; // when the batch being written started or last had bytes taken by the link
     private long freedAt;          // when the role was last given back
 
@@ -241,11 +241,6 @@ final class LinkIo {
     }
 
     /**
-     * With the lock held, after a read by the role holder (reader thread or caller): {@code n} bytes of the read
-     * buffer (-1: end of stream) or the read's error go to the driver, exactly as from the reader thread. False when
-     * the link is finished with (closed, end of stream, a read error): nobody reads it any more.
-     */
-    /**
      * With the lock held, after {@link #deliverLocked}: a batch the drain gathered meanwhile (requests queued behind the
      * replies just read, e.g. a second caller's under {@code maxInFlight} 1) for the delivering thread to write after
      * releasing the lock ({@link Pump.Claim#write} with deadline now: what the socket takes at once, the rest to the
@@ -262,6 +257,11 @@ final class LinkIo {
         claimOfDelivery = c;
     }
 
+    /**
+     * With the lock held, after a read by the role holder (reader thread or caller): {@code n} bytes of the read
+     * buffer (-1: end of stream) or the read's error go to the driver, exactly as from the reader thread. False when
+     * the link is finished with (closed, end of stream, a read error): nobody reads it any more.
+     */
     boolean deliverLocked(int n, Throwable err) {
         if (closed) {
             return false;
@@ -278,6 +278,39 @@ final class LinkIo {
             sink.receivedLocked(this, ByteBuffer.wrap(readBuf, 0, n));
         }
         return !closed;
+    }
+
+    /** What the thread that read decides under the lock once its read was delivered: whether it reads again. */
+    interface AfterDelivery<T> {
+        boolean decideLocked(LinkIo io, boolean open, T who);
+    }
+
+    /**
+     * The steps of every read by the role holder, the reader thread's and a reading caller's alike: under the lock, with
+     * wake-ups put off ({@link ReadRole#deferLocked}), hands what was read ({@code n} bytes of the read buffer, -1 at
+     * end of stream, or {@code err}) to the driver ({@link #deliverLocked}) and lets {@code after} decide; then, outside
+     * the lock, writes the batch the delivery claimed ({@link #takeClaimLocked}) and runs the put-off wake-ups. Returns
+     * {@code after}'s answer (false also when it threw).
+     */
+    <T> boolean deliverRead(int n, Throwable err, T who, AfterDelivery<T> after) {
+        Pump.Claim claim = null;
+        ReadRole.Deferred later = null;
+        lock.lock();
+        try {
+            role.deferLocked();
+            boolean open = deliverLocked(n, err);
+            claim = takeClaimLocked();
+            return after.decideLocked(this, open, who);
+        } finally {
+            later = role.endDeferLocked();
+            lock.unlock();
+            if (claim != null) {
+                claim.write(System.nanoTime()); // requests queued behind the replies read: what the socket takes now
+            }
+            if (later != null) {
+                later.run();
+            }
+        }
     }
 
     /** Called with the lock held, when idle: everything the driver's machine has to transmit, in one buffer, or null. */
@@ -353,32 +386,20 @@ final class LinkIo {
             } catch (IOException | RuntimeException e) {
                 err = e;
             }
-            Pump.Claim claim = null;
-            ReadRole.Deferred later = null;
-            lock.lock();
-            try {
-                role.readerReadLocked();
-                role.deferLocked();
-                boolean open = deliverLocked(n, err);
-                claim = takeClaimLocked();
-                if (!open) {
-                    return;
-                }
-                if (shared && releaseLocked(reader)) {
-                    role.offerLocked(); // to a caller waiting for it, or back to this thread for one that may not read
-                }
-            } finally {
-                later = role.endDeferLocked();
-                lock.unlock();
-                if (claim != null) {
-                    claim.write(System.nanoTime());
-                }
-                if (later != null) {
-                    later.run();
-                }
+            if (!deliverRead(n, err, reader, AFTER_READER_READ)) {
+                return;
             }
         }
     }
+
+    /** The reader thread after its read: it stops at the link's end; else a shared role is offered on. */
+    private static final AfterDelivery<Thread> AFTER_READER_READ = (io, open, reader) -> {
+        io.role.readerReadLocked();
+        if (open && io.shared && io.releaseLocked(reader)) {
+            io.role.offerLocked(); // to a caller waiting for it, or back to this thread for one that may not read
+        }
+        return open;
+    };
 
     /**
      * The reader thread waits for the read role (TCP); false when the link closed meanwhile. It takes the role when it

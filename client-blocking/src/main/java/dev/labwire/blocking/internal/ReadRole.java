@@ -69,6 +69,7 @@ final class ReadRole {
     private final java.util.ArrayList<Thread> toWake = new java.util.ArrayList<>();
     private final java.util.ArrayList<Calls.Call> toComplete = new java.util.ArrayList<>(); // and their endings:
     private final java.util.ArrayList<Event> endings = new java.util.ArrayList<>();
+    private final LinkIo.AfterDelivery<Calls.Call> afterCallerRead = this::afterCallerReadLocked; // made once
 
     /**
      * What a thread that handed received bytes to the driver does once it let go of the lock: completes the calls of
@@ -147,9 +148,9 @@ final class ReadRole {
         readerReads++;
     }
 
-    /** Whether the calling thread may read the link while it waits for {@code c}: a platform thread, on TCP, for a reply. */
+    /** Whether the caller of {@code c} may read the link while it waits for it: a platform thread, on TCP, for a reply. */
     boolean mayRead(Calls.Call c) {
-        return tcp && c.request().expect() != Expect.nothing() && !Threads.isVirtual(Thread.currentThread());
+        return tcp && c.request().expect() != Expect.nothing() && !c.virtual();
     }
 
     /**
@@ -310,31 +311,19 @@ final class ReadRole {
         } catch (IOException | RuntimeException e) {
             err = e;
         }
-        Pump.Claim claim = null;
-        Deferred later = null;
-        d.lock.lock();
-        try {
-            callerReads++;
-            deferLocked();
-            boolean open = io.deliverLocked(n, err);
-            claim = io.takeClaimLocked();
-            if (open && !c.future().isDone()) {
-                return true; // keep reading: a slice ended, or other callers' replies came
-            }
-            if (io.releaseLocked(c)) {
-                offerLocked();
-            }
-            return false;
-        } finally {
-            later = endDeferLocked();
-            d.lock.unlock();
-            if (claim != null) {
-                claim.write(System.nanoTime()); // requests queued behind the replies read: what the socket takes now
-            }
-            if (later != null) {
-                later.run();
-            }
+        return io.deliverRead(n, err, c, afterCallerRead);
+    }
+
+    /** A reading caller after its read: it reads again while its call has not ended, else lets go of the role. */
+    private boolean afterCallerReadLocked(LinkIo io, boolean open, Calls.Call c) {
+        callerReads++;
+        if (open && !c.future().isDone()) {
+            return true; // keep reading: a slice ended, or other callers' replies came
         }
+        if (io.releaseLocked(c)) {
+            offerLocked();
+        }
+        return false;
     }
 
     private void leaveQueueLocked(Calls.Call c) {
