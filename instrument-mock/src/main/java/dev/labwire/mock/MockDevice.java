@@ -90,13 +90,7 @@ public final class MockDevice {
     /** What {@link #answer} returns for a command the device does not know. */
     static final MockReply NOT_MINE = MockReply.none();
 
-    enum Type { FLOAT, INT, STR }
-
     private record Dialogue(String exact, Pattern match, String reply, Duration delay) {
-    }
-
-    private record Property(String name, String defaultValue, String getter, String getReply, Pattern setter,
-            String setReply, String refusedReply, Type type, Double min, Double max, List<String> valid) {
     }
 
     private static final Set<String> TOP = Set.of("device", "identity", "terminator", "strict", "dialogues",
@@ -105,13 +99,7 @@ public final class MockDevice {
             "error", "write errors: instead", "idn", "write identity: instead", "devices",
             "one device per file: its body at the top level", "spec", "write version: 1 or leave it out");
     private static final Set<String> DIALOGUE = Set.of("q", "match", "r", "delay_ms");
-    private static final Set<String> PROPERTY = Set.of("default", "getter", "setter", "specs");
-    private static final Set<String> GETTER = Set.of("q", "r");
-    private static final Set<String> SETTER = Set.of("q", "r", "e");
-    private static final Set<String> SPECS = Set.of("type", "min", "max", "valid");
     private static final Set<String> ERRORS = Set.of("initial", "out_of_range", "invalid_value", "data_type");
-    private static final Pattern FIELD = Pattern.compile("\\{(?::([^{}]*))?\\}");
-    private static final Pattern SPEC = Pattern.compile("([<>^]?)([+ -]?)(0?)(\\d*)(?:\\.(\\d+))?([dfFeEgGs]?)");
 
     private final String source;
     private final String name;
@@ -119,11 +107,9 @@ public final class MockDevice {
     private final String terminator;
     private final boolean strict;
     private final List<Dialogue> dialogues;
-    private final Map<String, Property> properties;
+    private final Map<String, DeviceProperty> properties;
     private final List<String> initialErrors;
-    private final String outOfRange;
-    private final String invalidValue;
-    private final String dataType;
+    private final DeviceProperty.Refusals refusals;
 
     private MockDevice(DeviceNode root) {
         this.source = root.source;
@@ -150,10 +136,10 @@ public final class MockDevice {
             }
         }
         this.dialogues = List.copyOf(ds);
-        Map<String, Property> ps = new LinkedHashMap<>();
+        Map<String, DeviceProperty> ps = new LinkedHashMap<>();
         if (top.get("properties") != null) {
             for (Map.Entry<String, DeviceNode> e : top.get("properties").map(null, null).entrySet()) {
-                ps.put(e.getKey(), property(e.getKey(), e.getValue()));
+                ps.put(e.getKey(), DeviceProperty.read(e.getKey(), e.getValue()));
             }
         }
         this.properties = Collections.unmodifiableMap(ps);
@@ -165,12 +151,11 @@ public final class MockDevice {
             }
         }
         this.initialErrors = List.copyOf(initial);
-        this.outOfRange = errors.get("out_of_range") == null ? "-222,\"Data out of range\""
-                : errorText(errors.get("out_of_range"));
-        this.invalidValue = errors.get("invalid_value") == null ? "-224,\"Illegal parameter value\""
-                : errorText(errors.get("invalid_value"));
-        this.dataType = errors.get("data_type") == null ? "-104,\"Data type error\""
-                : errorText(errors.get("data_type"));
+        this.refusals = new DeviceProperty.Refusals(
+                errors.get("out_of_range") == null ? "-222,\"Data out of range\"" : errorText(errors.get("out_of_range")),
+                errors.get("invalid_value") == null ? "-224,\"Illegal parameter value\""
+                        : errorText(errors.get("invalid_value")),
+                errors.get("data_type") == null ? "-104,\"Data type error\"" : errorText(errors.get("data_type")));
     }
 
     // ---- loading ----
@@ -236,7 +221,7 @@ public final class MockDevice {
         return new MockDevice(root);
     }
 
-    private static String optText(DeviceNode n, String otherwise) {
+    static String optText(DeviceNode n, String otherwise) {
         return n == null || n.isNull() ? otherwise : n.text();
     }
 
@@ -286,204 +271,12 @@ public final class MockDevice {
         return new Dialogue(null, p, reply, delay);
     }
 
-    private static String command(DeviceNode q) {
+    static String command(DeviceNode q) {
         String c = q.text().strip();
         if (c.isEmpty() || c.contains("\n")) {
             throw q.error("a command is one non-empty line");
         }
         return c;
-    }
-
-    private static Property property(String name, DeviceNode node) {
-        Map<String, DeviceNode> p = node.map(PROPERTY, null);
-        if (p.get("default") == null || p.get("default").isNull()) {
-            throw node.error("a property needs a default value");
-        }
-        String def = p.get("default").text().strip();
-        if (p.get("getter") == null && p.get("setter") == null) {
-            throw node.error("a property needs a getter, a setter or both");
-        }
-        String getter = null;
-        String getReply = null;
-        if (p.get("getter") != null) {
-            Map<String, DeviceNode> g = p.get("getter").map(GETTER, null);
-            if (g.get("q") == null) {
-                throw p.get("getter").error("a getter needs q, the query");
-            }
-            getter = command(g.get("q"));
-            getReply = optText(g.get("r"), "{}");
-        }
-        Pattern setter = null;
-        String setReply = null;
-        String refused = null;
-        if (p.get("setter") != null) {
-            Map<String, DeviceNode> s = p.get("setter").map(SETTER, null);
-            if (s.get("q") == null) {
-                throw p.get("setter").error("a setter needs q, the command with {} where the value goes");
-            }
-            setter = setterPattern(s.get("q"));
-            setReply = optText(s.get("r"), null);
-            refused = optText(s.get("e"), null);
-        }
-        Map<String, DeviceNode> specs = p.get("specs") == null ? Map.of() : p.get("specs").map(SPECS, null);
-        Double min = specs.get("min") == null ? null : specs.get("min").number();
-        Double max = specs.get("max") == null ? null : specs.get("max").number();
-        if (min != null && max != null && min > max) {
-            throw specs.get("max").error("max " + specs.get("max").text() + " is below min " + specs.get("min").text());
-        }
-        Type type;
-        if (specs.get("type") != null) {
-            String t = specs.get("type").text().strip().toLowerCase(Locale.ROOT);
-            switch (t) {
-                case "float", "double", "number" -> type = Type.FLOAT;
-                case "int", "integer" -> type = Type.INT;
-                case "str", "string" -> type = Type.STR;
-                default -> throw specs.get("type").error("expected float, int or str, got \"" + t + "\"");
-            }
-        } else {
-            type = min != null || max != null ? Type.FLOAT : Type.STR;
-        }
-        if (type == Type.STR && (min != null || max != null)) {
-            throw p.get("specs").error("min and max need type float or int");
-        }
-        List<String> valid = null;
-        if (specs.get("valid") != null) {
-            valid = new ArrayList<>();
-            for (DeviceNode v : specs.get("valid").list()) {
-                String text = v.text().strip();
-                if (type != Type.STR && parse(text, type) == null) {
-                    throw v.error("not a valid " + type.name().toLowerCase(Locale.ROOT) + ": \"" + text + "\"");
-                }
-                valid.add(text);
-            }
-            if (valid.isEmpty()) {
-                throw specs.get("valid").error("valid lists no value");
-            }
-            valid = List.copyOf(valid);
-        }
-        Property prop = new Property(name, def, getter, getReply, setter, setReply, refused, type, min, max, valid);
-        Check c = check(prop, def, null);
-        if (c.error != null) {
-            throw p.get("default").error("the default \"" + def + "\" does not meet the specs: " + c.error);
-        }
-        prop = new Property(name, c.value, getter, getReply, setter, setReply, refused, type, min, max, valid);
-        if (getReply != null) {
-            try {
-                format(getReply, c.value, type);
-            } catch (IllegalArgumentException e) {
-                throw p.get("getter").error("r: " + e.getMessage());
-            }
-        }
-        return prop;
-    }
-
-    /** The setter's command as a regex: its literal parts (blank runs as any blanks, case ignored), one value. */
-    private static Pattern setterPattern(DeviceNode q) {
-        String text = command(q);
-        Matcher m = FIELD.matcher(text);
-        if (!m.find()) {
-            throw q.error("a setter's q needs {} where the value goes: \"VOLT {}\"");
-        }
-        int start = m.start();
-        int end = m.end();
-        if (m.find()) {
-            throw q.error("a setter's q takes one value, one {}");
-        }
-        return Pattern.compile(literal(text.substring(0, start)) + "(.+?)" + literal(text.substring(end)),
-                Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    }
-
-    private static String literal(String s) {
-        StringBuilder b = new StringBuilder();
-        for (String part : s.split("(?<=\\s)(?=\\S)|(?<=\\S)(?=\\s)")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            b.append(part.isBlank() ? "\\s+" : Pattern.quote(part));
-        }
-        return b.toString();
-    }
-
-    /** The text or number {@code text} as {@code type}: a Double, a Long, the text; null when it is none. */
-    private static Object parse(String text, Type type) {
-        switch (type) {
-            case STR:
-                return text;
-            case INT:
-                try {
-                    return Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
-                } catch (NumberFormatException e) {
-                    Double d = (Double) parse(text, Type.FLOAT);
-                    return d != null && d == Math.rint(d) && Math.abs(d) < 9e18 ? (Object) d.longValue() : null;
-                }
-            default:
-                try {
-                    double d = Double.parseDouble(text);
-                    return Double.isFinite(d) && !text.matches(".*[a-zA-Z&&[^eE]].*") ? d : null;
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-        }
-    }
-
-    /** A checked value: the value to store, or the error that refuses it. */
-    private record Check(String value, String error) {
-    }
-
-    private Check checkFor(Property p, String text) {
-        return check(p, text, this);
-    }
-
-    /**
-     * {@code text} checked against {@code p}'s specs; the errors are {@code device}'s (null: plain descriptions,
-     * while loading).
-     */
-    private static Check check(Property p, String text, MockDevice device) {
-        String value = text;
-        if (p.type != Type.STR) {
-            String k = text.toUpperCase(Locale.ROOT);
-            if ((k.equals("MIN") || k.equals("MINIMUM")) && p.min != null) {
-                value = number(p.min, p.type);
-            } else if ((k.equals("MAX") || k.equals("MAXIMUM")) && p.max != null) {
-                value = number(p.max, p.type);
-            } else if ((k.equals("DEF") || k.equals("DEFAULT")) && device != null) {
-                return new Check(p.defaultValue, null);
-            }
-            Object n = parse(value, p.type);
-            if (n == null) {
-                return new Check(null, device == null ? "not a " + p.type.name().toLowerCase(Locale.ROOT)
-                        : device.dataType);
-            }
-            double d = ((Number) n).doubleValue();
-            if (p.min != null && d < p.min || p.max != null && d > p.max) {
-                return new Check(null, device == null ? "outside " + p.min + " .. " + p.max : device.outOfRange);
-            }
-            if (p.valid != null) {
-                for (String v : p.valid) {
-                    if (((Number) parse(v, p.type)).doubleValue() == d) {
-                        return new Check(value, null);
-                    }
-                }
-                return new Check(null, device == null ? "not one of " + p.valid : device.invalidValue);
-            }
-            return new Check(value, null);
-        }
-        if (p.valid != null) {
-            for (String v : p.valid) {
-                if (v.equalsIgnoreCase(value)) {
-                    return new Check(v, null);
-                }
-            }
-            return new Check(null, device == null ? "not one of " + p.valid : device.invalidValue);
-        }
-        return new Check(value, null);
-    }
-
-    private static String number(double d, Type type) {
-        if (type == Type.INT || d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return Long.toString((long) d);
-        }
-        return Double.toString(d);
     }
 
     // ---- answering ----
@@ -517,33 +310,33 @@ public final class MockDevice {
             MockReply r = dict.lineReply(reply);
             return d.delay.isZero() ? r : r.delay(d.delay);
         }
-        for (Property p : properties.values()) {
-            if (p.getter != null && p.getter.equalsIgnoreCase(cmd)) {
-                String value = values.getOrDefault(p.name, p.defaultValue);
+        for (DeviceProperty p : properties.values()) {
+            if (p.getter() != null && p.getter().equalsIgnoreCase(cmd)) {
+                String value = values.getOrDefault(p.name(), p.defaultValue());
                 String text;
                 try {
-                    text = format(p.getReply, value, p.type);
+                    text = ReplyFormat.format(p.getReply(), value, p.type());
                 } catch (IllegalArgumentException e) { // a str property set to a text its numeric format cannot show
                     text = value;
                 }
                 return dict.lineReply(text);
             }
         }
-        for (Property p : properties.values()) {
-            if (p.setter == null) {
+        for (DeviceProperty p : properties.values()) {
+            if (p.setter() == null) {
                 continue;
             }
-            Matcher m = p.setter.matcher(cmd);
+            Matcher m = p.setter().matcher(cmd);
             if (!m.matches()) {
                 continue;
             }
-            Check c = checkFor(p, m.group(1).strip());
-            if (c.error != null) {
-                dict.queueError(c.error);
-                return p.refusedReply == null ? null : dict.lineReply(p.refusedReply);
+            DeviceProperty.Check c = p.check(m.group(1).strip(), refusals);
+            if (c.error() != null) {
+                dict.queueError(c.error());
+                return p.refusedReply() == null ? null : dict.lineReply(p.refusedReply());
             }
-            values.put(p.name, c.value);
-            return p.setReply == null ? MockReply.none() : dict.lineReply(p.setReply);
+            values.put(p.name(), c.value());
+            return p.setReply() == null ? MockReply.none() : dict.lineReply(p.setReply());
         }
         return NOT_MINE;
     }
@@ -556,24 +349,24 @@ public final class MockDevice {
     /** Every property's default value, by name. */
     Map<String, String> defaults() {
         Map<String, String> m = new LinkedHashMap<>();
-        for (Property p : properties.values()) {
-            m.put(p.name, p.defaultValue);
+        for (DeviceProperty p : properties.values()) {
+            m.put(p.name(), p.defaultValue());
         }
         return m;
     }
 
     /** Checks a value for {@link ScpiDictionary#property(String, String)}: the stored form, or an exception. */
     String checked(String property, String value) {
-        Property p = properties.get(property);
+        DeviceProperty p = properties.get(property);
         if (p == null) {
             throw new IllegalArgumentException("device " + name + " has no property \"" + property + "\"; it has "
                     + properties.keySet());
         }
-        Check c = checkFor(p, value.strip());
-        if (c.error != null) {
-            throw new IllegalArgumentException("property " + property + " refuses \"" + value + "\": " + c.error);
+        DeviceProperty.Check c = p.check(value.strip(), refusals);
+        if (c.error() != null) {
+            throw new IllegalArgumentException("property " + property + " refuses \"" + value + "\": " + c.error());
         }
-        return c.value;
+        return c.value();
     }
 
     List<String> initialErrors() {
@@ -613,11 +406,11 @@ public final class MockDevice {
      * @throws IllegalArgumentException when there is no such property
      */
     public String defaultValue(String property) {
-        Property p = properties.get(property);
+        DeviceProperty p = properties.get(property);
         if (p == null) {
             throw new IllegalArgumentException("device " + name + " has no property \"" + property + "\"");
         }
-        return p.defaultValue;
+        return p.defaultValue();
     }
 
     @Override
@@ -625,92 +418,6 @@ public final class MockDevice {
         return "MockDevice[" + name + ", " + dialogues.size() + " dialogues, properties " + properties.keySet() + "]";
     }
 
-    // ---- values and formats ----
 
-    private static String format(String template, String value, Type type) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < template.length()) {
-            char c = template.charAt(i);
-            if (c == '{' && template.startsWith("{{", i) || c == '}' && template.startsWith("}}", i)) {
-                out.append(c);
-                i += 2;
-                continue;
-            }
-            if (c == '}') {
-                throw new IllegalArgumentException("a lone } in \"" + template + "\" (write }} for one)");
-            }
-            if (c != '{') {
-                out.append(c);
-                i++;
-                continue;
-            }
-            int close = template.indexOf('}', i);
-            if (close < 0) {
-                throw new IllegalArgumentException("a { without } in \"" + template + "\" (write {{ for one)");
-            }
-            String field = template.substring(i + 1, close);
-            if (!field.isEmpty() && !field.startsWith(":")) {
-                throw new IllegalArgumentException("only {} and {:spec} fields, not {" + field + "}");
-            }
-            out.append(field(field.isEmpty() ? "" : field.substring(1), value, type));
-            i = close + 1;
-        }
-        return out.toString();
-    }
 
-    private static String field(String spec, String value, Type type) {
-        if (spec.isEmpty()) {
-            return value;
-        }
-        Matcher m = SPEC.matcher(spec);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("unsupported format {:" + spec + "}: [<>^][+ -][0][width][.precision]"
-                    + "[d f F e E g G s]");
-        }
-        String align = m.group(1);
-        String sign = m.group(2);
-        String zero = m.group(3);
-        String width = m.group(4);
-        String precision = m.group(5);
-        char conv = m.group(6).isEmpty() ? (type == Type.STR ? 's' : type == Type.INT ? 'd' : 'g')
-                : m.group(6).charAt(0);
-        String body;
-        if (conv == 's') {
-            body = precision == null ? value : value.substring(0, Math.min(value.length(), Integer.parseInt(precision)));
-        } else {
-            Object n = parse(value, conv == 'd' ? Type.INT : Type.FLOAT);
-            if (n == null && conv == 'd') {
-                Object d = parse(value, Type.FLOAT);
-                n = d == null ? null : Math.round((Double) d);
-            }
-            if (n == null) {
-                throw new IllegalArgumentException("{:" + spec + "} needs a number, the value is \"" + value + "\"");
-            }
-            String flags = (sign.equals("-") ? "" : sign);
-            if (conv == 'd') {
-                body = String.format(Locale.ROOT, "%" + flags + "d", n);
-            } else {
-                String j = conv == 'F' ? "f" : String.valueOf(conv);
-                body = String.format(Locale.ROOT, "%" + flags + "." + (precision == null ? "6" : precision) + j,
-                        ((Number) n).doubleValue());
-            }
-        }
-        int w = width.isEmpty() ? 0 : Integer.parseInt(width);
-        if (body.length() >= w) {
-            return body;
-        }
-        String pad;
-        if (!zero.isEmpty() && align.isEmpty() && conv != 's') {
-            int signLen = body.startsWith("+") || body.startsWith("-") || body.startsWith(" ") ? 1 : 0;
-            return body.substring(0, signLen) + "0".repeat(w - body.length()) + body.substring(signLen);
-        }
-        pad = " ".repeat(w - body.length());
-        boolean left = align.equals("<") || align.isEmpty() && conv == 's';
-        if (align.equals("^")) {
-            int before = pad.length() / 2;
-            return pad.substring(0, before) + body + pad.substring(before);
-        }
-        return left ? body + pad : pad + body;
-    }
 }
