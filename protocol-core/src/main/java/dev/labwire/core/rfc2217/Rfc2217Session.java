@@ -14,6 +14,7 @@ import dev.labwire.core.rfc2217.internal.ComPortSetup;
 import dev.labwire.core.rfc2217.internal.Telnet;
 import dev.labwire.core.rfc2217.internal.TelnetDecoder;
 import dev.labwire.core.rfc2217.internal.TelnetEncoder;
+import dev.labwire.core.rfc2217.internal.TelnetOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -86,7 +87,27 @@ public final class Rfc2217Session implements SessionMachine {
     private final long ackNanos;
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private final TelnetDecoder decoder = new TelnetDecoder(MAX_SUBNEGOTIATION);
-    private final Options opts = new Options();
+    private final TelnetOptions opts = new TelnetOptions(new TelnetOptions.Peer() {
+        @Override
+        public void send(byte[] command) {
+            queue(command);
+        }
+
+        @Override
+        public void enabledUs(int option) {
+            Rfc2217Session.this.enabledUs(option);
+        }
+
+        @Override
+        public void disabledUs(int option) {
+            Rfc2217Session.this.disabledUs(option);
+        }
+
+        @Override
+        public void binaryIn(boolean on) {
+            decoder.binary(on);
+        }
+    });
     private final ByteBuffer scratch = ByteBuffer.allocate(STAGE);
     private final ByteBuffer stage = ByteBuffer.allocate(STAGE);
     /** Escaped inner bytes not handed out yet (read mode). */
@@ -300,99 +321,6 @@ public final class Rfc2217Session implements SessionMachine {
     }
 
     // ------------------------------------------------------------------ negotiation
-
-    /** The Telnet options' states, RFC 854/1143 style: answer only what changes a state. */
-    private final class Options {
-        private final boolean[] us = new boolean[256];
-        private final boolean[] usAsked = new boolean[256];
-        private final boolean[] him = new boolean[256];
-        private final boolean[] himAsked = new boolean[256];
-
-        void reset() {
-            Arrays.fill(us, false);
-            Arrays.fill(usAsked, false);
-            Arrays.fill(him, false);
-            Arrays.fill(himAsked, false);
-        }
-
-        void ask(int verb, int option) {
-            (verb == Telnet.WILL ? usAsked : himAsked)[option] = true;
-            send(verb, option);
-        }
-
-        void received(int verb, int option) {
-            switch (verb) {
-                case Telnet.DO -> {
-                    if (wantUs(option)) {
-                        if (!us[option]) {
-                            if (!usAsked[option]) {
-                                send(Telnet.WILL, option);
-                            }
-                            us[option] = true;
-                            enabledUs(option);
-                        }
-                        usAsked[option] = false;
-                    } else {
-                        send(Telnet.WONT, option);
-                    }
-                }
-                case Telnet.DONT -> {
-                    boolean asked = usAsked[option];
-                    usAsked[option] = false;
-                    if (us[option]) {
-                        us[option] = false;
-                        send(Telnet.WONT, option);
-                        disabledUs(option);
-                    } else if (asked) {
-                        disabledUs(option);   // refused
-                    }
-                }
-                case Telnet.WILL -> {
-                    if (wantHim(option)) {
-                        if (!him[option]) {
-                            if (!himAsked[option]) {
-                                send(Telnet.DO, option);
-                            }
-                            him[option] = true;
-                            if (option == Telnet.BINARY) {
-                                decoder.binary(true);
-                            }
-                        }
-                        himAsked[option] = false;
-                    } else {
-                        send(Telnet.DONT, option);
-                    }
-                }
-                case Telnet.WONT -> {
-                    himAsked[option] = false;
-                    if (him[option]) {
-                        him[option] = false;
-                        send(Telnet.DONT, option);
-                        if (option == Telnet.BINARY) {
-                            decoder.binary(false);
-                        }
-                    }
-                }
-                default -> throw new IllegalStateException("verb " + verb);
-            }
-        }
-
-        boolean binaryOut() {
-            return us[Telnet.BINARY];
-        }
-
-        private boolean wantUs(int option) {
-            return option == Telnet.BINARY || option == Telnet.SGA || option == Telnet.COM_PORT;
-        }
-
-        private boolean wantHim(int option) {
-            return option == Telnet.BINARY || option == Telnet.SGA;
-        }
-
-        private void send(int verb, int option) {
-            queue(new byte[] {(byte) Telnet.IAC, (byte) verb, (byte) option});
-        }
-    }
 
     private void enabledUs(int option) {
         if (option == Telnet.COM_PORT && phase == Phase.NEGOTIATING && setup == null) {
