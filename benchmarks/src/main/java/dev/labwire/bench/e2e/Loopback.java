@@ -178,6 +178,7 @@ public final class Loopback {
             cs.put("raw Netty", sequential(() -> rawNetty.query().get()));
             cs.put("labwire blocking", sequential(() -> blocking.query(COMMAND)));
             cs.put("labwire Netty", sequential(() -> netty.query(COMMAND).get()));
+            cs.replaceAll((n, c) -> withCpu(c));
             Map<String, List<Report.Sample>> r = interleave(cs);
             report.line("### Sequential round trips (one caller, server in this JVM)");
             report.line("");
@@ -240,13 +241,16 @@ public final class Loopback {
         return out;
     }
 
+    /** Throughput, latency and (where measured, {@link #withCpu}) process CPU and thread switches per call. */
     void latencyTable(Map<String, List<Report.Sample>> r) {
-        report.line("| client | round trips/s (median) | min .. max | p50 µs | p99 µs | p99.9 µs | max µs | load avg (first .. last round) |");
-        report.line("|---|---:|---:|---:|---:|---:|---:|---|");
+        report.line("| client | round trips/s (median) | min .. max | p50 µs | p99 µs | p99.9 µs | max µs | process CPU µs per call (server included) | thread switches per call | load avg (first .. last round) |");
+        report.line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         r.forEach((n, s) -> report.line("| " + n + " | " + Report.f0(Report.median(s, Report.Sample::perSecond))
                 + " | " + Report.f0(Report.min(s, Report.Sample::perSecond)) + " .. " + Report.f0(Report.max(s, Report.Sample::perSecond))
                 + " | " + Report.f1(Report.median(s, Report.Sample::p50us)) + " | " + Report.f1(Report.median(s, Report.Sample::p99us))
                 + " | " + Report.f1(Report.median(s, Report.Sample::p999us)) + " | " + Report.f1(Report.median(s, Report.Sample::maxUs))
+                + " | " + Report.f2(Report.median(s, Report.Sample::cpuUsPerCall))
+                + " | " + Report.f2(Report.median(s, Report.Sample::switchesPerCall))
                 + " | " + Report.loads(s) + " |"));
     }
 
@@ -259,8 +263,11 @@ public final class Loopback {
         double lp = Report.median(r.get(labwire), Report.Sample::p50us);
         double wp = Report.median(r.get(raw), Report.Sample::p50us);
         String lat = Double.isNaN(lp) ? "" : "; p50 latency " + Report.f2(lp / wp) + "x";
+        double lc = Report.median(r.get(labwire), Report.Sample::cpuUsPerCall);
+        double wc = Report.median(r.get(raw), Report.Sample::cpuUsPerCall);
+        String cpu = Double.isNaN(lc) || Double.isNaN(wc) ? "" : "; process CPU per call " + Report.f2(lc / wc) + "x";
         report.line("");
-        report.line("- " + labwire + " / " + raw + ": throughput **" + Report.f2(l / w) + "x**" + lat);
+        report.line("- " + labwire + " / " + raw + ": throughput **" + Report.f2(l / w) + "x**" + lat + cpu);
     }
 
     // ------------------------------------------------------------------ pipeline
