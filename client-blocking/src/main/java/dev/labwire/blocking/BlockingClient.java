@@ -336,7 +336,16 @@ public final class BlockingClient implements AutoCloseable {
      */
     public List<String> queryAll(List<String> commands) {
         Objects.requireNonNull(commands, "commands");
-        return requestAll(commands.stream().map(Request::query).toList()).stream().map(Event.Reply::text).toList();
+        List<Request> requests = new java.util.ArrayList<>(commands.size());
+        for (String command : commands) {
+            requests.add(Request.query(command));
+        }
+        List<Event.Reply> replies = requestAll(requests);
+        String[] texts = new String[replies.size()];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = replies.get(i).text();
+        }
+        return List.of(texts);
     }
 
     /** {@link #queryAll} for any requests of the core; returns the replies in order. */

@@ -303,6 +303,10 @@ final class Calls {
      * the link ({@link ReadRole#mayRead}) reads it itself while nobody else does; others wait for the ending.
      */
     Event.Reply await(Call c) {
+        CompletableFuture<Event> f = c.future();
+        if (f.isDone() && !f.isCompletedExceptionally() && f.getNow(null) instanceof Event.Reply done) {
+            return done; // ended before its caller waited (queryAll's later calls): nothing to count, nobody to wake
+        }
         Event e;
         AWAIT.set(c, AWAITED);
         try {

@@ -21,6 +21,9 @@ final class TransmitGather {
      * Each chunk (one request's bytes) is traced to {@code wire} as it comes, when that is at TRACE.
      */
     ByteBuffer all(LinkMachine machine, Logger wire, WireTrace trace) {
+        if (!wire.isTraceEnabled()) {
+            return copied(machine);
+        }
         byte[] buf = buffer;
         int n = 0;
         for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) {
@@ -39,5 +42,25 @@ final class TransmitGather {
         }
         buffer = buf.length <= MAX_KEPT ? buf : new byte[INITIAL];
         return ByteBuffer.wrap(buf, 0, n);
+    }
+
+    /**
+     * {@link #all} without tracing: the machine copies its bytes straight into the buffer ({@link
+     * LinkMachine#pollTransmit(ByteBuffer)}), several requests a call, with no buffer object made for each request.
+     */
+    private ByteBuffer copied(LinkMachine machine) {
+        byte[] buf = buffer;
+        ByteBuffer dst = ByteBuffer.wrap(buf);
+        while (machine.pollTransmit(dst) > 0 && !dst.hasRemaining()) { // full: there may be more
+            int n = dst.position();
+            buf = Arrays.copyOf(buf, buf.length * 2);
+            dst = ByteBuffer.wrap(buf).position(n);
+        }
+        int n = dst.position();
+        if (n == 0) {
+            return null;
+        }
+        buffer = buf.length <= MAX_KEPT ? buf : new byte[INITIAL];
+        return dst.flip();
     }
 }
