@@ -35,7 +35,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.labwire.bench.e2e.Loopback [tests] [options]
  *   tests:   roundtrip pipeline scale stream serial block paced pyvisa   (default: all but pyvisa)
- *   options: --rounds 5  --seconds 2  --warmup 3  --depth 64  --conns 100,1000,10000  --devices 100  --hz 40
+ *   options: --rounds 5  --seconds 2  --warmup 6  --depth 64  --conns 100,1000,10000  --devices 100  --hz 40
  *            --out FILE (the markdown tables, also printed)
  * </pre>
  * Run it twice, {@code taskset -c 1 java ...} (everything on one CPU) and plain; {@code benchmarks/scripts/e2e.sh}
@@ -72,7 +72,7 @@ public final class Loopback {
             usage: Loopback [roundtrip] [pipeline] [scale] [stream] [serial] [block] [paced] [pyvisa] [all] [options]   (no test = all but pyvisa)
               --rounds N    interleaved measured rounds per contender (5)
               --seconds S   length of one round (2)
-              --warmup S    warm-up per contender before the rounds (3)
+              --warmup S    warm-up per contender before the rounds (6: C2 was still compiling labwire queryAll 12 s into a run)
               --depth N     requests outstanding in the pipeline test (64)
               --conns LIST  connection counts of the scale test (100,1000,10000)
               --devices N   streaming devices (100)
@@ -87,7 +87,7 @@ public final class Loopback {
     private Loopback(Map<String, String> o) {
         rounds = Integer.parseInt(o.getOrDefault("rounds", "5"));
         seconds = Double.parseDouble(o.getOrDefault("seconds", "2"));
-        warmup = Double.parseDouble(o.getOrDefault("warmup", "3"));
+        warmup = Double.parseDouble(o.getOrDefault("warmup", "6"));
         depth = Integer.parseInt(o.getOrDefault("depth", "64"));
         conns = Arrays.stream(o.getOrDefault("conns", "100,1000,10000").split(",")).mapToInt(Integer::parseInt).toArray();
         devices = Integer.parseInt(o.getOrDefault("devices", "100"));
