@@ -290,7 +290,7 @@ final class LinkIo {
      * wake-ups put off ({@link ReadRole#deferLocked}), hands what was read ({@code n} bytes of the read buffer, -1 at
      * end of stream, or {@code err}) to the driver ({@link #deliverLocked}) and lets {@code after} decide; then, outside
      * the lock, writes the batch the delivery claimed ({@link #takeClaimLocked}) and runs the put-off wake-ups. Returns
-     * {@code after}'s answer (false also when it threw).
+     * {@code after}'s answer; a throwable from it goes on to the caller once the put-off steps ran.
      */
     <T> boolean deliverRead(int n, Throwable err, T who, AfterDelivery<T> after) {
         Pump.Claim claim = null;
