@@ -1,0 +1,36 @@
+package dev.labwire.testsupport.clients;
+
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.State;
+import dev.labwire.core.bus.BusConfig;
+import dev.labwire.core.rfc2217.Rfc2217Options;
+import java.util.function.BiConsumer;
+
+/**
+ * Opens the client under test: what a shared scenario's subclass in a client module supplies. Opening does not wait
+ * for the link; {@link TestClient#awaitReady} does.
+ */
+public interface Clients {
+
+    /** "blocking" or "netty": for log lines and figure files. */
+    String name();
+
+    /** As the client's builder with this config and state listener ({@code (state, cause)}, cause only on DOWN). */
+    TestClient open(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener);
+
+    default TestClient open(String endpoint, ConnectionConfig config) {
+        return open(endpoint, config, (state, cause) -> { });
+    }
+
+    /**
+     * As the client's builder with these RFC 2217 session options and the default config; the builder's refusal of
+     * options for an endpoint that is not {@code rfc2217://} is thrown as it is.
+     */
+    TestClient openRfc2217(String endpoint, Rfc2217Options options);
+
+    TestBus openBus(String endpoint, BusConfig config, BiConsumer<State, Throwable> listener);
+
+    default TestBus openBus(String endpoint, BusConfig config) {
+        return openBus(endpoint, config, (state, cause) -> { });
+    }
+}
