@@ -11,6 +11,7 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.serial.SerialPortException;
+import dev.labwire.testsupport.clients.Await;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

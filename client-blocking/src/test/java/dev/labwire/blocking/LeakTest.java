@@ -11,6 +11,7 @@ import dev.labwire.core.LocalProtocolException;
 import dev.labwire.mock.BlackHole;
 import dev.labwire.mock.FaultProxy;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.PtyPair;
+import dev.labwire.testsupport.clients.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.testsupport.clients.Await;
 import dev.labwire.testsupport.pty.SocatPty;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

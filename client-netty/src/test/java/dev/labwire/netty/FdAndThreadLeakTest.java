@@ -8,6 +8,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.netty.internal.DefaultGroup;
+import dev.labwire.testsupport.clients.Await;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;

@@ -18,6 +18,7 @@ import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.bus.Checksum;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import dev.labwire.testsupport.clients.Await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

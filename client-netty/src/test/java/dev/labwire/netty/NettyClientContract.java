@@ -18,6 +18,7 @@ import dev.labwire.mock.MockInstrument;
 import dev.labwire.core.scpi.BinaryValues;
 import dev.labwire.core.scpi.ValueType;
 import dev.labwire.mock.MockReply;
+import dev.labwire.testsupport.clients.Await;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

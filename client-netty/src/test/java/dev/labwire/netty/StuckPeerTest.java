@@ -7,6 +7,7 @@ import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import dev.labwire.testsupport.pty.SocatPty;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
