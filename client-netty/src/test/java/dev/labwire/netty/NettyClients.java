@@ -1,5 +1,7 @@
 package dev.labwire.netty;
 
+import static dev.labwire.netty.NettyClientContract.await;
+
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Request;
@@ -10,24 +12,16 @@ import dev.labwire.testsupport.clients.Clients;
 import dev.labwire.testsupport.clients.TestBus;
 import dev.labwire.testsupport.clients.TestClient;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The Netty client and bus behind the shared scenarios of {@code dev.labwire.testsupport.clients}: each call waits for
- * its future (at most {@link #BOUND}, so a call that never ends fails the test instead of hanging it) and throws what
- * the future failed with, unwrapped.
+ * its future ({@link NettyClientContract#await}: at most 30 s, so a call that never ends fails the test instead of
+ * hanging it) and throws what the future failed with, unwrapped.
  */
 final class NettyClients implements Clients {
     static final NettyClients INSTANCE = new NettyClients();
-    /** How long a scenario's call may take before it counts as one that never ends; every call has a shorter deadline. */
-    static final Duration BOUND = Duration.ofSeconds(30);
-
     private NettyClients() {
     }
 
@@ -51,48 +45,27 @@ final class NettyClients implements Clients {
         return new Bus(NettyBus.builder(endpoint).config(config).listener(listener::accept).build());
     }
 
-    /** The future's value; what it failed with, unwrapped; an AssertionError if it is not done within {@link #BOUND}. */
-    static <T> T get(CompletableFuture<T> f) {
-        try {
-            return f.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new CompletionException(cause);
-        } catch (TimeoutException e) {
-            throw new AssertionError("not done within " + BOUND + ": " + f, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
     /** A {@link NettyClient} as a {@link TestClient}; {@link #client()} for its own calls (futures, publishers). */
     record Client(NettyClient client) implements TestClient {
         @Override
         public Client awaitReady(Duration timeout) {
-            get(client.ready(timeout));
+            await(client.ready(timeout));
             return this;
         }
 
         @Override
         public String query(String command) {
-            return get(client.query(command));
+            return await(client.query(command));
         }
 
         @Override
         public String query(String command, Duration timeout) {
-            return get(client.query(command, timeout));
+            return await(client.query(command, timeout));
         }
 
         @Override
         public byte[] queryBlock(String command) {
-            return get(client.queryBlock(command));
+            return await(client.queryBlock(command));
         }
 
         @Override
@@ -112,7 +85,7 @@ final class NettyClients implements Clients {
 
         @Override
         public void close() {
-            get(client.close());
+            await(client.close());
         }
     }
 
@@ -120,7 +93,7 @@ final class NettyClients implements Clients {
     record Bus(NettyBus bus) implements TestBus {
         @Override
         public Bus awaitReady(Duration timeout) {
-            get(bus.ready(timeout));
+            await(bus.ready(timeout));
             return this;
         }
 
@@ -151,7 +124,7 @@ final class NettyClients implements Clients {
 
         @Override
         public void close() {
-            get(bus.close());
+            await(bus.close());
         }
 
         @Override
@@ -164,37 +137,37 @@ final class NettyClients implements Clients {
     record Device(NettyBusDevice device) implements TestBus.Device {
         @Override
         public String query(String command) {
-            return get(device.query(command));
+            return await(device.query(command));
         }
 
         @Override
         public String query(String command, Duration timeout) {
-            return get(device.query(command, timeout));
+            return await(device.query(command, timeout));
         }
 
         @Override
         public void write(String command) {
-            get(device.write(command));
+            await(device.write(command));
         }
 
         @Override
         public Event.Reply request(Request request) {
-            return get(device.request(request));
+            return await(device.request(request));
         }
 
         @Override
         public int readStatusByte() {
-            return get(device.readStatusByte());
+            return await(device.readStatusByte());
         }
 
         @Override
         public void trigger() {
-            get(device.trigger());
+            await(device.trigger());
         }
 
         @Override
         public void clear() {
-            get(device.clear());
+            await(device.clear());
         }
     }
 }
