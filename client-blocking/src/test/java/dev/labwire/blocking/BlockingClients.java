@@ -9,7 +9,12 @@ import dev.labwire.core.rfc2217.Rfc2217Options;
 import dev.labwire.testsupport.clients.Clients;
 import dev.labwire.testsupport.clients.TestBus;
 import dev.labwire.testsupport.clients.TestClient;
+import dev.labwire.core.scpi.BinaryValues;
+import dev.labwire.core.scpi.ValueType;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -28,6 +33,32 @@ final class BlockingClients implements Clients {
     @Override
     public Client open(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener) {
         return new Client(BlockingClient.builder(endpoint).config(config).listener(listener::accept).build());
+    }
+
+    @Override
+    public Client openWithHook(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
+            List<String> steps, List<String> answers) {
+        return new Client(BlockingClient.builder(endpoint).config(config).listener(listener::accept).onConnect(s -> {
+            for (String step : steps) {
+                if (step.endsWith("?")) {
+                    answers.add(s.query(step));
+                } else {
+                    s.write(step);
+                }
+            }
+        }).build());
+    }
+
+    /** Its hook throws on its first two runs. */
+    @Override
+    public Client openWithHookFailingTwice(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
+            AtomicInteger runs) {
+        return new Client(BlockingClient.builder(endpoint).config(config).listener(listener::accept).onConnect(s -> {
+            if (runs.incrementAndGet() < 3) {
+                throw new IllegalStateException("not configured yet, run " + runs.get());
+            }
+            s.write("VOLT 1");
+        }).build());
     }
 
     @Override
@@ -59,8 +90,53 @@ final class BlockingClients implements Clients {
         }
 
         @Override
+        public void write(String command) {
+            client.write(command);
+        }
+
+        @Override
+        public double queryNumber(String command) {
+            return client.queryNumber(command);
+        }
+
+        @Override
+        public double[] queryNumbers(String command) {
+            return client.queryNumbers(command);
+        }
+
+        @Override
+        public List<String> queryLines(String command, int count) {
+            return client.queryLines(command, count);
+        }
+
+        @Override
+        public List<String> queryLinesUntil(String command, String marker) {
+            return client.queryLinesUntil(command, marker);
+        }
+
+        @Override
         public byte[] queryBlock(String command) {
             return client.queryBlock(command);
+        }
+
+        @Override
+        public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order) {
+            return client.queryBinaryValues(command, type, order);
+        }
+
+        @Override
+        public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order, int maxLength, Duration timeout) {
+            return client.queryBinaryValues(command, type, order, maxLength, timeout);
+        }
+
+        @Override
+        public double[] queryAsciiValues(String command) {
+            return client.queryAsciiValues(command);
+        }
+
+        @Override
+        public Event.Reply request(Request request) {
+            return client.request(request);
         }
 
         @Override

@@ -11,7 +11,13 @@ import dev.labwire.core.rfc2217.Rfc2217Options;
 import dev.labwire.testsupport.clients.Clients;
 import dev.labwire.testsupport.clients.TestBus;
 import dev.labwire.testsupport.clients.TestClient;
+import dev.labwire.core.scpi.BinaryValues;
+import dev.labwire.core.scpi.ValueType;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -33,6 +39,37 @@ final class NettyClients implements Clients {
     @Override
     public Client open(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener) {
         return new Client(NettyClient.builder(endpoint).config(config).listener(listener::accept).build());
+    }
+
+    /** Its hook chains the steps' futures on the event loop, never waiting. */
+    @Override
+    public Client openWithHook(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
+            List<String> steps, List<String> answers) {
+        return new Client(NettyClient.builder(endpoint).config(config).listener(listener::accept).onConnect(s -> {
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            for (String step : steps) {
+                done = step.endsWith("?") ? done.thenCompose(v -> s.query(step)).thenAccept(answers::add)
+                        : done.thenCompose(v -> s.write(step));
+            }
+            return done;
+        }).build());
+    }
+
+    /** Its hook throws on its first run and returns a stage that fails later on its second. */
+    @Override
+    public Client openWithHookFailingTwice(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
+            AtomicInteger runs) {
+        return new Client(NettyClient.builder(endpoint).config(config).listener(listener::accept).onConnect(s -> {
+            int run = runs.incrementAndGet();
+            if (run == 1) {
+                throw new IllegalStateException("not configured yet, run " + run); // thrown
+            }
+            if (run == 2) { // or a stage that fails later
+                return s.query("*IDN?").thenCompose(idn -> CompletableFuture.failedFuture(
+                        new IllegalStateException("not configured yet, run " + run)));
+            }
+            return s.write("VOLT 1");
+        }).build());
     }
 
     @Override
@@ -64,8 +101,53 @@ final class NettyClients implements Clients {
         }
 
         @Override
+        public void write(String command) {
+            await(client.write(command));
+        }
+
+        @Override
+        public double queryNumber(String command) {
+            return await(client.queryNumber(command));
+        }
+
+        @Override
+        public double[] queryNumbers(String command) {
+            return await(client.queryNumbers(command));
+        }
+
+        @Override
+        public List<String> queryLines(String command, int count) {
+            return await(client.queryLines(command, count));
+        }
+
+        @Override
+        public List<String> queryLinesUntil(String command, String marker) {
+            return await(client.queryLinesUntil(command, marker));
+        }
+
+        @Override
         public byte[] queryBlock(String command) {
             return await(client.queryBlock(command));
+        }
+
+        @Override
+        public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order) {
+            return await(client.queryBinaryValues(command, type, order));
+        }
+
+        @Override
+        public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order, int maxLength, Duration timeout) {
+            return await(client.queryBinaryValues(command, type, order, maxLength, timeout));
+        }
+
+        @Override
+        public double[] queryAsciiValues(String command) {
+            return await(client.queryAsciiValues(command));
+        }
+
+        @Override
+        public Event.Reply request(Request request) {
+            return await(client.request(request));
         }
 
         @Override

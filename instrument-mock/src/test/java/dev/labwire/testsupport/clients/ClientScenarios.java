@@ -12,7 +12,7 @@ public abstract class ClientScenarios {
     }
 
     /** The client under test. */
-    protected final Clients clients() {
+    public final Clients clients() {
         return clients;
     }
 }

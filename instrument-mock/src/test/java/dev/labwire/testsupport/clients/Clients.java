@@ -4,6 +4,8 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.rfc2217.Rfc2217Options;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -21,6 +23,22 @@ public interface Clients {
     default TestClient open(String endpoint, ConnectionConfig config) {
         return open(endpoint, config, (state, cause) -> { });
     }
+
+    /**
+     * As {@link #open(String, ConnectionConfig, BiConsumer)}, with an on-connect hook that runs {@code steps} in order
+     * on each new link, in the client's own way: a step ending in '?' is a query whose answer is added to
+     * {@code answers}, any other a write.
+     */
+    TestClient openWithHook(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
+            List<String> steps, List<String> answers);
+
+    /**
+     * As {@link #open(String, ConnectionConfig, BiConsumer)}, with an on-connect hook that counts its runs in
+     * {@code runs}, fails its first two (each with a message "not configured yet, run N", each in a way the client's
+     * hooks can fail) and then writes "VOLT 1".
+     */
+    TestClient openWithHookFailingTwice(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
+            AtomicInteger runs);
 
     /**
      * As the client's builder with these RFC 2217 session options and the default config; the builder's refusal of

@@ -1,8 +1,13 @@
 package dev.labwire.testsupport.clients;
 
 import dev.labwire.core.Event;
+import dev.labwire.core.Request;
 import dev.labwire.core.State;
+import dev.labwire.core.scpi.BinaryValues;
+import dev.labwire.core.scpi.ValueType;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +24,25 @@ public interface TestClient extends AutoCloseable {
 
     String query(String command, Duration timeout);
 
+    void write(String command);
+
+    double queryNumber(String command);
+
+    double[] queryNumbers(String command);
+
+    List<String> queryLines(String command, int count);
+
+    List<String> queryLinesUntil(String command, String marker);
+
     byte[] queryBlock(String command);
+
+    BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order);
+
+    BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order, int maxLength, Duration timeout);
+
+    double[] queryAsciiValues(String command);
+
+    Event.Reply request(Request request);
 
     State state();
 
