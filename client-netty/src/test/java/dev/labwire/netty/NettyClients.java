@@ -82,72 +82,96 @@ final class NettyClients implements Clients {
         return new Bus(NettyBus.builder(endpoint).config(config).listener(listener::accept).build());
     }
 
-    /** A {@link NettyClient} as a {@link TestClient}; {@link #client()} for its own calls (futures, publishers). */
-    record Client(NettyClient client) implements TestClient {
+    /**
+     * A {@link NettyClient} as a {@link TestClient}; {@link #client()} for its own calls (futures, publishers). When
+     * {@code argumentsAtTheCall}, a bad argument must be thrown by the call itself: an IllegalArgumentException or
+     * NullPointerException that comes through the future fails the test.
+     */
+    record Client(NettyClient client, boolean argumentsAtTheCall) implements TestClient {
+        Client(NettyClient client) {
+            this(client, false);
+        }
+
+        @Override
+        public Client refusingBadArgumentsAtTheCall() {
+            return new Client(client, true);
+        }
+
+        private <T> T get(CompletableFuture<T> future) {
+            if (!argumentsAtTheCall) {
+                return await(future);
+            }
+            try {
+                return await(future);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new AssertionError("a bad argument must be thrown at the call, not through the future", e);
+            }
+        }
+
         @Override
         public Client awaitReady(Duration timeout) {
-            await(client.ready(timeout));
+            get(client.ready(timeout));
             return this;
         }
 
         @Override
         public String query(String command) {
-            return await(client.query(command));
+            return get(client.query(command));
         }
 
         @Override
         public String query(String command, Duration timeout) {
-            return await(client.query(command, timeout));
+            return get(client.query(command, timeout));
         }
 
         @Override
         public void write(String command) {
-            await(client.write(command));
+            get(client.write(command));
         }
 
         @Override
         public double queryNumber(String command) {
-            return await(client.queryNumber(command));
+            return get(client.queryNumber(command));
         }
 
         @Override
         public double[] queryNumbers(String command) {
-            return await(client.queryNumbers(command));
+            return get(client.queryNumbers(command));
         }
 
         @Override
         public List<String> queryLines(String command, int count) {
-            return await(client.queryLines(command, count));
+            return get(client.queryLines(command, count));
         }
 
         @Override
         public List<String> queryLinesUntil(String command, String marker) {
-            return await(client.queryLinesUntil(command, marker));
+            return get(client.queryLinesUntil(command, marker));
         }
 
         @Override
         public byte[] queryBlock(String command) {
-            return await(client.queryBlock(command));
+            return get(client.queryBlock(command));
         }
 
         @Override
         public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order) {
-            return await(client.queryBinaryValues(command, type, order));
+            return get(client.queryBinaryValues(command, type, order));
         }
 
         @Override
         public BinaryValues queryBinaryValues(String command, ValueType type, ByteOrder order, int maxLength, Duration timeout) {
-            return await(client.queryBinaryValues(command, type, order, maxLength, timeout));
+            return get(client.queryBinaryValues(command, type, order, maxLength, timeout));
         }
 
         @Override
         public double[] queryAsciiValues(String command) {
-            return await(client.queryAsciiValues(command));
+            return get(client.queryAsciiValues(command));
         }
 
         @Override
         public Event.Reply request(Request request) {
-            return await(client.request(request));
+            return get(client.request(request));
         }
 
         @Override
@@ -167,7 +191,7 @@ final class NettyClients implements Clients {
 
         @Override
         public void close() {
-            await(client.close());
+            get(client.close());
         }
     }
 

@@ -50,6 +50,14 @@ public interface TestClient extends AutoCloseable {
 
     AutoCloseable onPortState(Consumer<Event.PortState> listener);
 
+    /**
+     * This client, where a bad argument (IllegalArgumentException, NullPointerException) must be thrown by the call
+     * itself (an asynchronous client could also fail the call's future with it; the blocking client has only one way).
+     */
+    default TestClient refusingBadArgumentsAtTheCall() {
+        return this;
+    }
+
     /** Closes the client and waits for it to be closed. */
     @Override
     void close();
