@@ -36,6 +36,11 @@ final class BlockingClients implements Clients {
     }
 
     @Override
+    public Client openAndAwait(String endpoint, ConnectionConfig config, Duration timeout) {
+        return new Client(BlockingClient.openAndAwait(endpoint, config, timeout));
+    }
+
+    @Override
     public Client openWithHook(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,
             List<String> steps, List<String> answers) {
         return new Client(BlockingClient.builder(endpoint).config(config).listener(listener::accept).onConnect(s -> {

@@ -41,6 +41,11 @@ final class NettyClients implements Clients {
         return new Client(NettyClient.builder(endpoint).config(config).listener(listener::accept).build());
     }
 
+    @Override
+    public Client openAndAwait(String endpoint, ConnectionConfig config, Duration timeout) {
+        return new Client(await(NettyClient.openAndAwait(endpoint, config, timeout)));
+    }
+
     /** Its hook chains the steps' futures on the event loop, never waiting. */
     @Override
     public Client openWithHook(String endpoint, ConnectionConfig config, BiConsumer<State, Throwable> listener,

@@ -4,6 +4,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.rfc2217.Rfc2217Options;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -23,6 +24,12 @@ public interface Clients {
     default TestClient open(String endpoint, ConnectionConfig config) {
         return open(endpoint, config, (state, cause) -> { });
     }
+
+    /**
+     * The client's openAndAwait: a client that is READY, or the failure (thrown, unwrapped) once the first connect
+     * attempt failed for good or {@code timeout} passed; a client that failed is closed.
+     */
+    TestClient openAndAwait(String endpoint, ConnectionConfig config, Duration timeout);
 
     /**
      * As {@link #open(String, ConnectionConfig, BiConsumer)}, with an on-connect hook that runs {@code steps} in order
