@@ -8,11 +8,11 @@ import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.BusConfig;
 import dev.labwire.core.rfc2217.Rfc2217Options;
+import dev.labwire.core.scpi.BinaryValues;
+import dev.labwire.core.scpi.ValueType;
 import dev.labwire.testsupport.clients.Clients;
 import dev.labwire.testsupport.clients.TestBus;
 import dev.labwire.testsupport.clients.TestClient;
-import dev.labwire.core.scpi.BinaryValues;
-import dev.labwire.core.scpi.ValueType;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +28,7 @@ import java.util.function.Consumer;
  */
 final class NettyClients implements Clients {
     static final NettyClients INSTANCE = new NettyClients();
+
     private NettyClients() {
     }
 
