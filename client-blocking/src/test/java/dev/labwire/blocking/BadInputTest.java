@@ -1,88 +1,19 @@
 package dev.labwire.blocking;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.labwire.core.ConnectionConfig;
-import dev.labwire.core.RemoteProtocolException;
-import dev.labwire.mock.MockInstrument;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.labwire.testsupport.clients.BadInputScenarios;
 import org.junit.jupiter.api.Test;
 
-/**
- * Bad input through the public API: each gets a clear exception at the call, nothing reaches the instrument,
- * and the client stays usable.
- */
-class BadInputTest {
-
-    private MockInstrument mock;
-    private BlockingClient client;
-
-    @BeforeEach
-    void start() {
-        mock = MockInstrument.tcp().scpi();
-        client = BlockingClient.open(mock.endpoint(), ConnectionConfig.builder().maxFrameLength(128).build());
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        mock.close();
+/** The shared {@link BadInputScenarios} on the blocking client, and its builder's own knobs. */
+class BadInputTest extends BadInputScenarios {
+    BadInputTest() {
+        super(BlockingClients.INSTANCE);
     }
 
     @Test
-    void nullEmptyAndTerminatorCommandsAreRefusedBeforeAnythingIsSent() {
-        assertThatThrownBy(() -> client.query(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("command");
-        assertThatThrownBy(() -> client.write(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("command");
-        assertThatThrownBy(() -> client.query("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
-        assertThatThrownBy(() -> client.query("A?\r\nB?")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("terminator");
-        assertThatThrownBy(() -> client.query("*IDN?", Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("timeout must be positive");
-        assertThatThrownBy(() -> client.query("*IDN?", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> client.queryLines("LIST?", 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("0");
-        assertThatThrownBy(() -> client.request(null)).isInstanceOf(NullPointerException.class);
-        assertThat(client.query("*OPC?")).isEqualTo("1");
-        assertThat(mock.commands()).containsExactly("*OPC?");
-    }
-
-    @Test
-    void absurdSettingsFailWhenTheyAreMadeNamingTheValue() {
-        assertThatThrownBy(() -> ConnectionConfig.builder().defaultTimeout(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultTimeout");
-        assertThatThrownBy(() -> ConnectionConfig.builder().maxFrameLength(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
-        assertThatThrownBy(() -> ConnectionConfig.builder().maxInFlight(-3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-3");
-        assertThatThrownBy(() -> BlockingClient.open("serial:/dev/ttyUSB0?baud=0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baud");
-        assertThatThrownBy(() -> BlockingClient.open("serial:/dev/ttyUSB0?parity=purple"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("purple");
-        assertThatThrownBy(() -> BlockingClient.open("tcp://host:99999"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99999");
-        assertThatThrownBy(() -> BlockingClient.open(""))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> BlockingClient.open(null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("endpoint is null").hasMessageContaining("allowed: tcp://");
+    void absurdBuilderSettingsFailWhenTheyAreMade() {
         assertThatThrownBy(() -> BlockingClient.builder(mock.endpoint()).pushedQueueCapacity(0))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void anOversizedReplyIsAClearErrorAndMemoryStaysBounded() {
-        mock.enqueue("y".repeat(1_000_000));
-        assertThatThrownBy(() -> client.query("HUGE?")).isInstanceOf(RemoteProtocolException.class)
-                .hasMessageContaining("128");
-        assertThat(client.query("ECHO? after")).isEqualTo("after");
-    }
-
-    @Test
-    void anExternalHookFlagWithoutAHookDoesNotStallTheClient() {
-        try (BlockingClient c = BlockingClient.open(mock.endpoint(), ConnectionConfig.builder().externalHook(true).build())) {
-            assertThat(c.query("*OPC?", Duration.ofSeconds(3))).isEqualTo("1");
-        }
     }
 }

@@ -9,6 +9,7 @@ import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

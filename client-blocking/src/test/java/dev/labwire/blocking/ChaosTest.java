@@ -1,190 +1,59 @@
 package dev.labwire.blocking;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.labwire.core.Backoff;
-import dev.labwire.core.ConnectionConfig;
-import dev.labwire.core.LinkDownException;
-import dev.labwire.core.RemoteProtocolException;
-import dev.labwire.core.RequestTimeoutException;
-import dev.labwire.core.StaleReplyPolicy;
-import dev.labwire.core.frame.LineFramer;
-import dev.labwire.mock.FaultProxy;
 import dev.labwire.mock.MockInstrument;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.labwire.testsupport.clients.ChaosScenario;
+import dev.labwire.testsupport.clients.TestClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAccumulator;
-import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * Chaos: many threads share one client whose link runs through a {@link FaultProxy} (delays, byte splits, resets
- * mid-request and mid-reply, stalls longer than the timeout, garbage) while the instrument drops every link now
- * and then. Every request carries a token that the instrument echoes. Counted and asserted: calls that outlive
- * their deadline plus slack (0), replies handed to the wrong request (0), calls ending with neither reply nor
- * declared error (0), and the time back to full service once the faults stop (within the backoff cap).
- *
- * <p>{@code -Dlabwire.chaos.requests=1000000} runs longer; {@code -Dlabwire.chaos.seed=N} replays a fault
- * sequence. Figures go to the log and to {@code target/chaos-blocking.txt}.
- */
-class ChaosTest {
-
-    private static final Logger log = LoggerFactory.getLogger(ChaosTest.class);
-    private static final Duration TIMEOUT = Duration.ofMillis(300);
-    /** Scheduling slack on a loaded 2-vCPU CI machine: a call must end by its timeout plus this. */
-    private static final Duration SLACK = Duration.ofSeconds(1);
-    /** Every UNANSWERED-th request is a query the instrument never answers (SCPI error -113 queued). */
-    private static final int UNANSWERED = 700;
-    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(200), 2, 0.2);
-
-    @ParameterizedTest(name = "maxInFlight {0}")
-    @ValueSource(ints = {1, 4, 16})
-    void everyCallEndsInTimeWithItsOwnReplyOrADeclaredError(int maxInFlight) throws Exception {
-        int requests = Integer.getInteger("labwire.chaos.requests", 10_000);
-        long seed = Long.getLong("labwire.chaos.seed", System.nanoTime());
-        int threads = Math.max(4, maxInFlight);
-        log.info("chaos (blocking): {} requests, {} threads, maxInFlight {}, seed {} (replay with -Dlabwire.chaos.seed={})",
-                requests, threads, maxInFlight, seed, seed);
-        ConnectionConfig config = ConnectionConfig.builder()
-                .framing(max -> LineFramer.lf(max).asciiOnly())
-                .defaultTimeout(TIMEOUT)
-                .connectTimeout(Duration.ofMillis(500))
-                .backoff(BACKOFF)
-                .maxInFlight(maxInFlight)
-                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)))
-                .build();
-        LongAdder unanswered = new LongAdder();
-        LongAdder replies = new LongAdder();
-        LongAdder timeouts = new LongAdder();
-        LongAdder linkDown = new LongAdder();
-        LongAdder protocol = new LongAdder();
-        LongAdder misdelivered = new LongAdder();
-        LongAdder late = new LongAdder();
-        LongAdder lost = new LongAdder();
-        LongAccumulator slowest = new LongAccumulator(Math::max, 0);
-        Map<String, Throwable> undeclared = new ConcurrentHashMap<>();
-        long recoveryNanos;
-        FaultProxy.Counts faults;
-        long t0 = System.nanoTime();
-        try (MockInstrument mock = MockInstrument.tcp().scpi();
-             FaultProxy proxy = FaultProxy.to(mock.port()).seed(seed)
-                     .dropReplies(0.0003)
-                     .delay(0.01, Duration.ofMillis(3))
-                     .splitBytes(0.02)
-                     .reset(0.0005)
-                     .stall(0.0002, Duration.ofMillis(600))
-                     .garbage(0.0005, 12)
-                     .start();
-             BlockingClient client = BlockingClient.open(proxy.endpoint(), config)) {
-            mock.dictionary().reject(java.util.regex.Pattern.compile("BAD\\? .*"), "-113,\"Undefined header\"");
-            CountDownLatch done = new CountDownLatch(threads);
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                Thread w = new Thread(() -> {
-                    try {
-                        for (int i = id; i < requests; i += threads) {
-                            String token = "t" + i;
-                            boolean bad = i % UNANSWERED == UNANSWERED - 1;
-                            long start = System.nanoTime();
-                            try {
-                                String reply = client.query((bad ? "BAD? " : "ECHO? ") + token);
-                                if (bad) {
-                                    misdelivered.increment(); // the instrument never answers it: any reply is another's
-                                    undeclared.putIfAbsent("misdelivered " + token, new AssertionError(token + " got " + reply));
-                                } else if (reply == null) {
-                                    lost.increment();
-                                } else if (reply.equals(token)) {
-                                    replies.increment();
-                                } else {
-                                    misdelivered.increment();
-                                    undeclared.putIfAbsent("misdelivered " + token,
-                                            new AssertionError(token + " got " + reply));
-                                }
-                            } catch (RequestTimeoutException e) {
-                                timeouts.increment();
-                                if (bad) {
-                                    unanswered.increment();
-                                }
-                            } catch (LinkDownException e) {
-                                linkDown.increment();
-                            } catch (RemoteProtocolException e) {
-                                protocol.increment();
-                            } catch (RuntimeException e) {
-                                undeclared.putIfAbsent(e.getClass().getName(), e);
-                            }
-                            long took = System.nanoTime() - start;
-                            slowest.accumulate(took);
-                            if (took > TIMEOUT.plus(SLACK).toNanos()) {
-                                late.increment();
-                            }
-                        }
-                    } finally {
-                        done.countDown();
-                    }
-                }, "chaos-" + t);
-                workers.add(w);
-                w.start();
-            }
-            // the instrument side restarts now and then while the workers run
-            while (!done.await(1500, TimeUnit.MILLISECONDS)) {
-                mock.disconnect();
-            }
-            faults = proxy.counts();
-            proxy.quiet(true);
-            mock.disconnect(); // the last fault: the link drops just as the faults stop
-            long q0 = System.nanoTime();
-            long deadline = q0 + BACKOFF.max().plusSeconds(5).toNanos();
-            while (true) {
-                try {
-                    if (client.query("ECHO? back", TIMEOUT).equals("back")) {
-                        break;
-                    }
-                } catch (RequestTimeoutException | LinkDownException | RemoteProtocolException e) {
-                    assertThat(System.nanoTime() - deadline).as("back to service").isNegative();
-                }
-            }
-            recoveryNanos = System.nanoTime() - q0;
-            for (int i = 0; i < 100; i++) {
-                assertThat(client.query("ECHO? ok" + i)).isEqualTo("ok" + i);
-            }
-        }
-        long wall = System.nanoTime() - t0;
-        String figures = String.format(
-                "chaos blocking: seed %d, %d requests in %.1f s (%d threads, maxInFlight %d): %d replies, %d timeouts (%d of them"
-                        + " unanswered queries), %d link-down, %d protocol errors; faults injected: %s (total %d); mis-delivered %d,"
-                        + " late (> %d ms) %d, lost %d, undeclared %d; slowest call %.0f ms; back to service %.0f ms after the faults"
-                        + " stopped",
-                seed, requests, wall / 1e9, threads, maxInFlight, replies.sum(), timeouts.sum(), unanswered.sum(), linkDown.sum(),
-                protocol.sum(),
-                faults, faults.total(), misdelivered.sum(), TIMEOUT.plus(SLACK).toMillis(), late.sum(), lost.sum(),
-                undeclared.size(), slowest.get() / 1e6, recoveryNanos / 1e6);
-        log.info(figures);
-        writeFigures(figures, maxInFlight);
-        assertThat(undeclared).as("undeclared failures and mis-deliveries, seed " + seed).isEmpty();
-        assertThat(misdelivered.sum()).as("replies handed to the wrong request, seed " + seed).isZero();
-        assertThat(lost.sum()).as("calls ending with neither reply nor error, seed " + seed).isZero();
-        assertThat(late.sum()).as("calls past deadline + slack, seed " + seed + "; slowest " + slowest.get() / 1e6 + " ms").isZero();
-        assertThat(replies.sum() + timeouts.sum() + linkDown.sum() + protocol.sum()).isEqualTo(requests);
-        assertThat(faults.total()).as("faults were injected").isPositive();
-        assertThat(replies.sum()).as("most calls succeed").isGreaterThan(requests * 8L / 10);
+/** The shared {@link ChaosScenario} on the blocking client: many threads share it, each making one call at a time. */
+class ChaosTest extends ChaosScenario {
+    ChaosTest() {
+        super(BlockingClients.INSTANCE);
     }
 
-    private static void writeFigures(String figures, int maxInFlight) throws IOException {
-        Path target = Path.of("target");
-        if (Files.isDirectory(target)) {
-            Files.writeString(target.resolve("chaos-blocking-" + maxInFlight + ".txt"), figures + System.lineSeparator());
+    @Override
+    protected String concurrency(int maxInFlight) {
+        return threads(maxInFlight) + " threads";
+    }
+
+    private static int threads(int maxInFlight) {
+        return Math.max(4, maxInFlight);
+    }
+
+    @Override
+    protected void drive(TestClient client, MockInstrument mock, int requests, int maxInFlight, Outcomes outcomes)
+            throws InterruptedException {
+        int threads = threads(maxInFlight);
+        CountDownLatch done = new CountDownLatch(threads);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread w = new Thread(() -> {
+                try {
+                    for (int i = id; i < requests; i += threads) {
+                        long start = System.nanoTime();
+                        String reply = null;
+                        RuntimeException error = null;
+                        try {
+                            reply = client.query(Outcomes.command(i));
+                        } catch (RuntimeException e) {
+                            error = e;
+                        }
+                        outcomes.ended(i, reply, error, System.nanoTime() - start);
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, "chaos-" + t);
+            workers.add(w);
+            w.start();
+        }
+        // the instrument side restarts now and then while the workers run
+        while (!done.await(DROP_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+            mock.disconnect();
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.labwire.mock.BlackHole;
 import dev.labwire.mock.FaultProxy;
 import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import dev.labwire.testsupport.clients.Await;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Overflow;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

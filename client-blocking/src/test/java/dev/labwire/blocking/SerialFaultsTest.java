@@ -10,9 +10,8 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.labwire.mock.PtyPair;
+import dev.labwire.testsupport.clients.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,34 +33,26 @@ class SerialFaultsTest {
     private static final Logger LOG = LoggerFactory.getLogger(SerialFaultsTest.class);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private Process socat;
-    private Path dir;
+    /** Its peer end is never opened. */
+    private PtyPair pty;
 
     @BeforeEach
-    void undrainedPty() throws IOException {
+    void undrainedPty() {
         assumeTrue(MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");
-        dir = Files.createTempDirectory("labwire-pty");
-        socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + dir.resolve("port"),
-                "pty,raw,echo=0,link=" + dir.resolve("nobody")).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Await.until(WAIT, () -> Files.exists(dir.resolve("port")) && Files.exists(dir.resolve("nobody")), "socat made the pair");
+        pty = PtyPair.open();
     }
 
     @AfterEach
-    void stopSocat() throws Exception {
-        if (socat != null) {
-            socat.destroy();
-            socat.waitFor();
-        }
-        if (dir != null) {
-            Files.deleteIfExists(dir);
+    void stopSocat() {
+        if (pty != null) {
+            pty.close();
         }
     }
 
     @Test
     void aPortNobodyDrainsFailsOnlyTheWritesThatCannotGoOut() throws Exception {
         List<State> states = new CopyOnWriteArrayList<>();
-        BlockingClient c = BlockingClient.builder("serial:" + dir.resolve("port") + "?baud=115200")
+        BlockingClient c = BlockingClient.builder("serial:" + pty.clientPath() + "?baud=115200")
                 .config(ConnectionConfig.builder().backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 2, 0.2)).build())
                 .listener((s, cause) -> states.add(s)).build();
         try {

@@ -9,6 +9,7 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.mock.FaultProxy;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

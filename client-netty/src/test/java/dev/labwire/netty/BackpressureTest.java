@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.testsupport.clients.Await;
+import dev.labwire.testsupport.pty.SocatPty;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -79,7 +81,7 @@ class BackpressureTest {
         String endpoint = server.endpoint();
         if (serial) {
             pty = SocatPty.toTcp(server.port());
-            endpoint = "serial:" + pty.path() + "?baud=115200";
+            endpoint = "serial:" + pty.a() + "?baud=115200";
         }
         client = NettyClient.builder(endpoint)
                 .config(Configs.fast().classifier(FrameClassifier.ALL_PUSHED).build())

@@ -8,6 +8,7 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.mock.BlackHole;
 import dev.labwire.mock.FaultProxy;
+import dev.labwire.testsupport.clients.Await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -8,6 +8,7 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.State;
 import dev.labwire.netty.internal.DefaultGroup;
+import dev.labwire.testsupport.clients.Await;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -3,9 +3,7 @@ package dev.labwire.netty;
 import static dev.labwire.netty.NettyClientContract.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.labwire.core.Backoff;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Expect;
 import dev.labwire.core.LocalProtocolException;
@@ -15,18 +13,13 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.bus.Addressing;
 import dev.labwire.core.bus.Bus;
 import dev.labwire.core.bus.BusConfig;
-import dev.labwire.core.bus.Checksum;
-import dev.labwire.mock.MockInstrument;
 import dev.labwire.mock.MockReply;
+import dev.labwire.testsupport.clients.Await;
+import dev.labwire.testsupport.clients.BusScenarios;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,58 +32,32 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An RS485 bus of simulated flow controllers behind one socat pty, driven by a {@link NettyBus}: the cases of
- * {@code BlockingBusTest}, with many calls in flight at once instead of one per thread.
+ * The shared {@link BusScenarios} on a {@link NettyBus}, and what only the Netty bus has: many calls in flight at once
+ * (the shared cases again, that way), priorities, its builder, the event loop.
  */
-class NettyBusTest {
+class NettyBusTest extends BusScenarios {
     private static final Logger TIMINGS = LoggerFactory.getLogger("dev.labwire.netty.timings");
-    private static final Duration WAIT = Configs.WAIT;
 
-    private MockInstrument mock;
-    private final List<NettyBus> buses = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        assumeTrue(MockInstrument.socatAvailable(), "socat is not installed (apt-get install -y socat)");
-        mock = MockInstrument.pty();
-        for (String a : List.of("A", "B", "C")) {
-            // a flow controller: "FLOW? <token>" answered with "<address>+<address> <token>", so every reply names its source
-            mock.busDevice(a).responder(cmd -> cmd.startsWith("FLOW? ") ? MockReply.line("+" + a + " " + cmd.substring(6)) : null);
-        }
+    NettyBusTest() {
+        super(NettyClients.INSTANCE);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (NettyBus b : buses) {
-            b.close().get(10, TimeUnit.SECONDS);
-        }
-        if (mock != null) {
-            mock.close();
-        }
-    }
-
-    private NettyBus bus(ConnectionConfig.Builder connection) {
-        BusConfig cfg = BusConfig.builder().addressing(Addressing.asciiPrefix()).turnaround(Duration.ofMillis(1))
-                .connection(connection.backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), 2, 0.2)).build())
-                .build();
-        return await(track(NettyBus.open(mock.endpoint(), cfg)).ready(WAIT));
+    private NettyBus nettyBus(ConnectionConfig.Builder connection) {
+        return ((NettyClients.Bus) bus(connection)).bus();
     }
 
     private NettyBus track(NettyBus b) {
-        buses.add(b);
-        return b;
+        return track(new NettyClients.Bus(b)).bus();
     }
 
     @Test
     void threeDevicesPolledConcurrentlyAndEveryReplyComesFromItsOwnAddress() throws Exception {
-        NettyBus bus = bus(ConnectionConfig.builder());
+        NettyBus bus = nettyBus(ConnectionConfig.builder());
         int n = 150;
         List<String> addresses = List.of("A", "B", "C");
         List<List<CompletableFuture<String>>> calls = new ArrayList<>();
@@ -143,7 +110,7 @@ class NettyBusTest {
 
     @Test
     void aDeadAddressTimesOutAloneWhileTheOthersKeepTheirRate() throws Exception {
-        NettyBus bus = bus(ConnectionConfig.builder());
+        NettyBus bus = nettyBus(ConnectionConfig.builder());
         mock.busDevice("C").silent(true);
         long periodNanos = TimeUnit.MILLISECONDS.toNanos(40); // 25 polls/s for A and for B
         int rounds = 50;                                      // 2 s
@@ -229,10 +196,11 @@ class NettyBusTest {
         }
     }
 
+    /** The shared scenario's first half with the four calls in flight at once. */
     @Test
-    void halfDuplexEchoIsDroppedWhenOnAndAMissingEchoIsAClearError() throws Exception {
+    void halfDuplexEchoIsDroppedWithCallsInFlightAtOnce() {
         mock.echo(true);
-        NettyBus withEcho = bus(ConnectionConfig.builder().echo(ConnectionConfig.Echo.CHECK_AND_DROP));
+        NettyBus withEcho = nettyBus(ConnectionConfig.builder().echo(ConnectionConfig.Echo.CHECK_AND_DROP));
         CompletableFuture<String> fromA = withEcho.device("A").query("FLOW? 1");
         CompletableFuture<String> fromB = withEcho.device("B").query("FLOW? 2");
         CompletableFuture<Void> setpoint = withEcho.device("C").write("SP 50"); // ends when its echo is back
@@ -241,18 +209,12 @@ class NettyBusTest {
         assertThat(await(fromB)).isEqualTo("+B 2");
         await(setpoint);
         assertThat(await(readBack)).isEqualTo("50");
-        withEcho.close().get(10, TimeUnit.SECONDS);
-        mock.echo(false);
-        mock.disconnect();
-        NettyBus expectsEcho = bus(ConnectionConfig.builder().echo(ConnectionConfig.Echo.CHECK_AND_DROP)
-                .defaultTimeout(Duration.ofMillis(500)));
-        assertThatThrownBy(() -> await(expectsEcho.device("A").query("FLOW? 3"))).isInstanceOf(RemoteProtocolException.class)
-                .hasMessageContaining("echo mismatch").hasMessageContaining("FLOW? 3");
     }
 
+    /** The shared scenario with the three calls in flight at once. */
     @Test
-    void aReplyFromAnotherAddressIsDiscardedAndNeitherAnswersNorFailsTheCall() {
-        NettyBus bus = bus(ConnectionConfig.builder());
+    void aReplyFromAnotherAddressIsDiscardedWithCallsInFlightAtOnce() {
+        NettyBus bus = nettyBus(ConnectionConfig.builder());
         mock.enqueue(MockReply.line("B+9.99"));
         CompletableFuture<String> wrong = bus.device("A").query("FLOW? 1", java.time.Duration.ofMillis(300));
         CompletableFuture<String> fromB = bus.device("B").query("FLOW? 3"); // in flight at the same time
@@ -265,7 +227,7 @@ class NettyBusTest {
 
     @Test
     void aHighPriorityCallOvertakesTheQueue() {
-        NettyBus bus = bus(ConnectionConfig.builder());
+        NettyBus bus = nettyBus(ConnectionConfig.builder());
         NettyBusDevice a = bus.device("A");
         List<CompletableFuture<String>> normal = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -282,7 +244,7 @@ class NettyBusTest {
 
     @Test
     void misuseIsRefusedAtTheCallAndCloseFailsWhatIsPending() throws Exception {
-        NettyBus bus = bus(ConnectionConfig.builder());
+        NettyBus bus = nettyBus(ConnectionConfig.builder());
         mock.busDevice("C").silent(true);
         assertThatThrownBy(() -> bus.device("C").request(Request.of("CURV?", Expect.block())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block");
@@ -353,44 +315,21 @@ class NettyBusTest {
         assertThat(await(bus.close())).isNull();
     }
 
+    /**
+     * The shared scenario with both requests in flight at once (the bus writes the second when the first's reply is
+     * in); a text address on binary addressing is refused already at {@code device()}.
+     */
     @Test
-    void binaryFramesWithCrcOverTcpAndABadChecksumIsAClearError() throws Exception {
-        Checksum crc = Checksum.crc16Modbus();
-        AtomicInteger served = new AtomicInteger();
-        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread device = new Thread(() -> {
-                try (Socket s = server.accept()) {
-                    InputStream in = s.getInputStream();
-                    OutputStream out = s.getOutputStream();
-                    for (int round = 0; round < 2; round++) {
-                        byte[] req = in.readNBytes(8); // address, 03 00 6B 00 03, CRC lo hi
-                        crc.verify(req);
-                        byte[] reply = crc.append(new byte[] {req[0], 0x03, 0x02, 0x01, (byte) (0x40 + round)});
-                        if (round == 1) {
-                            reply[reply.length - 1] ^= 0x55; // damaged on the line
-                        }
-                        out.write(reply);
-                        served.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    // the test's assertions report what went wrong
-                }
-            }, "binary-device");
-            device.start();
-            BusConfig cfg = BusConfig.builder().addressing(Addressing.binary(crc))
-                    .connection(ConnectionConfig.builder().writeTerminator("").defaultTimeout(Duration.ofSeconds(2)).build())
-                    .build();
-            NettyBus bus = track(NettyBus.open("tcp://127.0.0.1:" + server.getLocalPort(), cfg));
-            NettyBusDevice mfc = bus.device(0x11);
+    void binaryFramesWithCrcInFlightAtOnce() throws Exception {
+        try (CrcDevice device = new CrcDevice()) {
+            NettyBus bus = track(NettyBus.open(device.endpoint(), device.config()));
             assertThatThrownBy(() -> bus.device("A")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numeric");
-            byte[] readHolding = {0x03, 0x00, 0x6B, 0x00, 0x03};
-            // both in flight at once: the bus writes the second when the first's reply is in
-            CompletableFuture<byte[]> good = mfc.request(Request.of(readHolding, Expect.bytes(4))).thenApply(r -> r.frame().toByteArray());
-            CompletableFuture<byte[]> damaged = mfc.request(Request.of(readHolding, Expect.bytes(4))).thenApply(r -> r.frame().toByteArray());
+            NettyBusDevice mfc = bus.device(0x11);
+            CompletableFuture<byte[]> good = mfc.request(Request.of(READ_HOLDING, Expect.bytes(4))).thenApply(r -> r.frame().toByteArray());
+            CompletableFuture<byte[]> damaged = mfc.request(Request.of(READ_HOLDING, Expect.bytes(4))).thenApply(r -> r.frame().toByteArray());
             assertThat(await(good)).containsExactly(0x03, 0x02, 0x01, 0x40);
             assertThatThrownBy(() -> await(damaged)).isInstanceOf(RemoteProtocolException.class).hasMessageContaining("CRC-16/MODBUS");
-            device.join(5000);
-            assertThat(served).hasValue(2);
+            device.assertServedTwo();
         }
     }
 }

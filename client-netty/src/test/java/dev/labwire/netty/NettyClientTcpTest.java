@@ -1,70 +1,25 @@
 package dev.labwire.netty;
 
+import static dev.labwire.netty.NettyClientContract.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.labwire.core.LinkDownException;
-import dev.labwire.core.RemoteProtocolException;
-import dev.labwire.core.State;
-import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Link;
+import dev.labwire.testsupport.clients.TcpLinkScenarios;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The client contract over loopback TCP, plus what only TCP has. */
-class NettyClientTcpTest extends NettyClientContract {
-
-    @Override
-    MockInstrument newMock() {
-        return MockInstrument.tcp();
-    }
-
-    @Override
-    Class<? extends Exception> halfSentReplyError() {
-        return RemoteProtocolException.class;
-    }
-
-    @Override
-    void reviveAfterLinkKilled(MockInstrument mock) {
-        // the mock keeps listening after it closes a connection
-    }
-
-    @Test
-    void theInstrumentSwitchedOffAndOnAgainOnTheSamePort() {
-        List<Throwable> causes = new CopyOnWriteArrayList<>();
-        NettyClient c = track(NettyClient.builder(mock.endpoint()).config(fast().build())
-                .listener((s, cause) -> {
-                    if (s == State.DOWN) {
-                        causes.add(cause);
-                    }
-                }).build());
-        assertThat(await(c.query("*IDN?"))).isEqualTo(IDN);
-        mock.stop();
-        Await.until(WAIT, () -> c.state() != State.READY, "the client sees the instrument go away");
-        assertThatThrownBy(() -> await(c.query("*IDN?", Duration.ofMillis(400)))).isInstanceOf(LinkDownException.class)
-                .hasMessageContaining("*IDN?").hasMessageContaining(mock.endpoint().substring("tcp://".length()));
-        assertThat(causes).isNotEmpty();
-        mock.restart();
-        assertThat(await(c.query("*IDN?", WAIT))).isEqualTo(IDN);
-        assertThat(mock.connectionCount()).isGreaterThanOrEqualTo(2);
-    }
-
-    @Test
-    void aRefusedPortIsReportedAsLinkDownWithTheCause() {
-        mock.stop();
-        NettyClient c = client(fast().build());
-        assertThatThrownBy(() -> await(c.ready(Duration.ofMillis(500)))).isInstanceOf(LinkDownException.class)
-                .hasMessageContaining("not ready").hasMessageContaining("refused");
+/** The client contract over loopback TCP, plus what only TCP has, plus what only the Netty client has there. */
+class NettyClientTcpTest extends NettyClientContract implements TcpLinkScenarios {
+    NettyClientTcpTest() {
+        super(Link.TCP);
     }
 
     @Test
     void aConfigAskingForAnExternalHookWithoutOneDoesNotHoldRequestsForever() {
-        NettyClient c = client(fast().externalHook(true).onConnect(dev.labwire.core.Request.write("SYST:REM")).build());
+        NettyClient c = netty(client(fast().externalHook(true).onConnect(dev.labwire.core.Request.write("SYST:REM")).build()));
         assertThat(await(c.query("*IDN?"))).isEqualTo(IDN);
         assertThat(mock.commands()).containsExactly("SYST:REM", "*IDN?");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.labwire.core.State;
 import dev.labwire.mock.BlackHole;
 import dev.labwire.mock.FaultProxy;
+import dev.labwire.testsupport.clients.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

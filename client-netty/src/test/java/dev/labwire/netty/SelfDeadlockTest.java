@@ -3,6 +3,7 @@ package dev.labwire.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
 import io.netty.util.concurrent.BlockingOperationException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -7,6 +7,8 @@ import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.testsupport.clients.Await;
+import dev.labwire.testsupport.pty.SocatPty;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -151,7 +153,7 @@ class StuckPeerTest {
             server.setReceiveBufferSize(4096);
             server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
             try (SocatPty pty = SocatPty.toTcp(server.getLocalPort()); Socket peer = server.accept()) {
-                flood("serial:" + pty.path(), "pty nobody drains");
+                flood("serial:" + pty.a(), "pty nobody drains");
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.testsupport.clients.Await;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.labwire.serial.SerialPortException.Reason;
+import dev.labwire.testsupport.pty.SocatPty;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,16 +42,16 @@ class SerialLinkPtyTest {
     private static final SerialSettings FAST = SerialSettings.builder().baudRate(115200).build();
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
-    private PtyPair pair;
+    private SocatPty pair;
 
     @BeforeAll
     static void needSocat() {
-        assumeTrue(PtyPair.socatAvailable(), PtyPair.SOCAT_MISSING);
+        assumeTrue(SocatPty.available(), SocatPty.SOCAT_MISSING);
     }
 
     @BeforeEach
     void startPair() throws IOException {
-        pair = PtyPair.start();
+        pair = SocatPty.pair();
     }
 
     @AfterEach

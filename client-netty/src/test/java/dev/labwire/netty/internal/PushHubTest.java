@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.labwire.core.Overflow;
 import dev.labwire.core.frame.Frame;
 import dev.labwire.netty.LatestFrame;
+import dev.labwire.testsupport.clients.Await;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -326,7 +327,7 @@ class PushHubTest {
                 hub.complete();
                 return null;
             });
-            dev.labwire.netty.Await.until(java.time.Duration.ofSeconds(10), () -> seen.size() == 2001, "all frames and completion");
+            Await.until(java.time.Duration.ofSeconds(10), () -> seen.size() == 2001, "all frames and completion");
             assertThat(seen.subList(0, 2000)).containsExactly(frames);
             assertThat(seen.get(2000)).isEqualTo("complete");
             assertThat(threads).allSatisfy(t -> assertThat(t).startsWith("pool-"));

@@ -1,4 +1,4 @@
-package dev.labwire.netty;
+package dev.labwire.testsupport.clients;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;

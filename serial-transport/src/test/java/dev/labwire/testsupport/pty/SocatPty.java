@@ -1,4 +1,4 @@
-package dev.labwire.serial;
+package dev.labwire.testsupport.pty;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -16,25 +16,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * Two connected ptys made by {@code socat}: bytes written to one end come out of the other, like a null-modem
- * cable. The ends are symlinks {@code a} and {@code b} in a fresh folder under /tmp.
+ * A pty made by {@code socat}, its end a symlink {@link #a()} in a fresh folder under /tmp; the other side is either a
+ * second pty {@link #b()} ({@link #pair()}: bytes written to one end come out of the other, like a null-modem cable) or
+ * a TCP connection ({@link #toTcp}: a serial device that is really a test server, so a serial test can watch the
+ * "device" side; when the pty's reader stops reading, the pty buffer fills, socat stops reading the socket and the
+ * server's writes block). The factories return once socat reports its transfer loop running (10 s at most, else an
+ * {@link IllegalStateException} with socat's log).
  */
-final class PtyPair implements AutoCloseable {
+public final class SocatPty implements AutoCloseable {
 
-    static final String SOCAT_MISSING = "socat is not installed (apt-get install -y socat); pty tests skipped";
+    public static final String SOCAT_MISSING = "socat is not installed (apt-get install -y socat); pty tests skipped";
 
     private final Path dir;
     private final Process socat;
-    private final StringBuffer log;
 
-    private PtyPair(Path dir, Process socat, StringBuffer log) {
+    private SocatPty(Path dir, Process socat) {
         this.dir = dir;
         this.socat = socat;
-        this.log = log;
     }
 
     /** Whether a {@code socat} executable is on the PATH. */
-    static boolean socatAvailable() {
+    public static boolean available() {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -47,12 +49,19 @@ final class PtyPair implements AutoCloseable {
         return false;
     }
 
-    /** Starts socat and returns once it reports its transfer loop running, i.e. both links exist. */
-    static PtyPair start() throws IOException {
+    /** Two connected ptys, {@link #a()} and {@link #b()}. */
+    public static SocatPty pair() throws IOException {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "labwire-pty-");
-        Path a = dir.resolve("a");
-        Path b = dir.resolve("b");
-        Process p = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
+        return start(dir, "pty,raw,echo=0,link=" + dir.resolve("b"));
+    }
+
+    /** A pty at {@link #a()} wired to {@code tcp://127.0.0.1:port}. */
+    public static SocatPty toTcp(int port) throws IOException {
+        return start(Files.createTempDirectory(Path.of("/tmp"), "labwire-pty-"), "tcp:127.0.0.1:" + port);
+    }
+
+    private static SocatPty start(Path dir, String other) throws IOException {
+        Process p = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + dir.resolve("a"), other)
                 .redirectErrorStream(true).start();
         StringBuffer log = new StringBuffer();
         CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -72,34 +81,36 @@ final class PtyPair implements AutoCloseable {
         }, "socat-log");
         reader.setDaemon(true);
         reader.start();
-        PtyPair pair = new PtyPair(dir, p, log);
+        SocatPty pty = new SocatPty(dir, p);
         try {
             ready.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            pair.close();
+            pty.close();
             throw new IllegalStateException("socat did not start its transfer loop within 10 s; log:\n" + log, e);
         } catch (InterruptedException e) {
-            pair.close();
+            pty.close();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        if (!Files.exists(a) || !Files.exists(b)) {
-            pair.close();
+        if (!Files.exists(pty.a()) || other.startsWith("pty") && !Files.exists(pty.b())) {
+            pty.close();
             throw new IllegalStateException("socat is ready but the links are missing; log:\n" + log);
         }
-        return pair;
+        return pty;
     }
 
-    Path a() {
+    /** The pty's end (of a pair: one of the two). */
+    public Path a() {
         return dir.resolve("a");
     }
 
-    Path b() {
+    /** The other end of a {@link #pair()}. */
+    public Path b() {
         return dir.resolve("b");
     }
 
     /** Ends socat with SIGTERM (it removes the links) and waits for it to exit. */
-    void terminate() throws InterruptedException {
+    public void terminate() throws InterruptedException {
         socat.destroy();
         if (!socat.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("socat did not exit within 10 s of SIGTERM");
@@ -107,17 +118,14 @@ final class PtyPair implements AutoCloseable {
     }
 
     /** Ends socat with SIGKILL (the links stay behind, dangling) and waits for it to exit. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         socat.destroyForcibly();
         if (!socat.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("socat did not exit within 10 s of SIGKILL");
         }
     }
 
-    String log() {
-        return log.toString();
-    }
-
+    /** Ends socat and removes the folder; idempotent. */
     @Override
     public void close() {
         socat.destroyForcibly();

@@ -1,0 +1,300 @@
+package dev.labwire.testsupport.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.labwire.core.Backoff;
+import dev.labwire.core.ConnectionConfig;
+import dev.labwire.core.Expect;
+import dev.labwire.core.LocalProtocolException;
+import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.core.Request;
+import dev.labwire.core.RequestTimeoutException;
+import dev.labwire.core.StaleReplyPolicy;
+import dev.labwire.core.State;
+import dev.labwire.core.frame.LineFramer;
+import dev.labwire.core.scpi.ValueType;
+import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockReply;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a client must do over any link, written once: each client module runs it through its {@link Clients} over
+ * loopback TCP and over a real serial port ({@link Link}), against {@link MockInstrument} (SCPI dictionary on), and
+ * adds what only that client has. What only one link has is in {@link TcpLinkScenarios} and
+ * {@link SerialLinkScenarios}.
+ */
+public abstract class ClientContract extends ClientScenarios implements ContractFixture {
+    public static final Duration WAIT = Duration.ofSeconds(10);
+    public static final String IDN = "LABWIRE,MOCK-INSTRUMENT,SN0001,1.0";
+
+    private final Link link;
+    protected MockInstrument mock;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    protected ClientContract(Clients clients, Link link) {
+        super(clients);
+        this.link = link;
+    }
+
+    @BeforeEach
+    void startMock() {
+        mock = link.newMock().scpi();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        mock.close();
+    }
+
+    @Override
+    public MockInstrument mock() {
+        return mock;
+    }
+
+    /** Short timeouts and a quick reconnect, so failing tests fail fast. */
+    public static ConnectionConfig.Builder fast() {
+        return ConnectionConfig.builder()
+                .defaultTimeout(Duration.ofSeconds(3))
+                .connectTimeout(Duration.ofSeconds(2))
+                .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200), 2, 0.2));
+    }
+
+    @Override
+    public <T extends AutoCloseable> T track(T closeable) {
+        open.add(closeable);
+        return closeable;
+    }
+
+    /** A client of the mock with this config, closed after the test. */
+    protected TestClient client(ConnectionConfig config) {
+        return track(clients().open(mock.endpoint(), config));
+    }
+
+    @Test
+    public void queryWriteLinesBlockAndNumbers() {
+        TestClient c = client(fast().build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        c.write("VOLT 5");
+        assertThat(c.query("VOLT?")).isEqualTo("5");
+        assertThat(mock.dictionary().get("VOLT")).isEqualTo("5");
+        assertThat(c.queryNumber("VOLT?")).isEqualTo(5.0);
+        mock.enqueue(MockReply.bytes("a\nb\r\nc\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(c.queryLines("LIST?", 3)).containsExactly("a", "b", "c");
+        mock.enqueue(MockReply.bytes("x\ny\nEND\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(c.queryLinesUntil("HELP?", "END")).containsExactly("x", "y");
+        assertThat(c.queryBlock("DATA? 300")).hasSize(300).startsWith(0, 1, 2).endsWith(41, 42, 43);
+        mock.enqueue("+1.5E+00,2.5,-3E-1,9.9E37");
+        assertThat(c.queryNumbers("MEAS:ARR?")).containsExactly(1.5, 2.5, -0.3, Double.POSITIVE_INFINITY);
+        assertThat(c.request(Request.of("DATA? 4", Expect.bytes(8))).frame().toByteArray())
+                .containsExactly('#', '1', '4', 0, 1, 2, 3, '\n');
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
+    @Test
+    public void binaryAndAsciiValues() {
+        TestClient c = client(fast().build());
+        short[] shorts = {0, 258, -2, Short.MIN_VALUE, Short.MAX_VALUE};
+        ByteBuffer b16 = ByteBuffer.allocate(10).order(ByteOrder.BIG_ENDIAN);
+        for (short s : shorts) {
+            b16.putShort(s);
+        }
+        mock.enqueue(MockReply.block(b16.array()));
+        assertThat(c.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN).asShorts()).containsExactly(shorts);
+        assertThat(mock.commands()).last().isEqualTo("CURV?");
+
+        ByteBuffer f32 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-0.25f).putFloat(Float.NaN);
+        mock.enqueue(MockReply.block(f32.array(), "\r\n"));
+        assertThat(c.queryBinaryValues("TRAC?", ValueType.FLOAT32, ByteOrder.LITTLE_ENDIAN).asFloats())
+                .containsExactly(1.5f, -0.25f, Float.NaN);
+
+        ByteBuffer f64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(1e-300).putDouble(-2.5);
+        mock.enqueue(MockReply.block(f64.array()));
+        assertThat(c.queryBinaryValues("TRAC?", ValueType.FLOAT64, ByteOrder.LITTLE_ENDIAN, 16, Duration.ofSeconds(2)).asDoubles())
+                .containsExactly(1e-300, -2.5);
+
+        ByteBuffer i64 = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN).putLong(Long.MIN_VALUE).putLong(7);
+        mock.enqueue(MockReply.block(i64.array()));
+        assertThat(c.queryBinaryValues("CNT?", ValueType.INT64, ByteOrder.BIG_ENDIAN).asLongs()).containsExactly(Long.MIN_VALUE, 7L);
+
+        // DATA? 300 is the mock's block of bytes 0..255,0..43: INT8, and INT32 read as big-endian words
+        assertThat(c.queryBinaryValues("DATA? 300", ValueType.INT8, ByteOrder.BIG_ENDIAN).asBytes())
+                .hasSize(300).startsWith(0, 1, 2).contains((byte) -1);
+        assertThat(c.queryBinaryValues("DATA? 8", ValueType.INT32, ByteOrder.BIG_ENDIAN).asInts())
+                .containsExactly(0x00010203, 0x04050607);
+
+        mock.enqueue(MockReply.block(new byte[7]));
+        assertThatThrownBy(() -> c.queryBinaryValues("CURV?", ValueType.INT16, ByteOrder.BIG_ENDIAN))
+                .isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("7 bytes").hasMessageContaining("INT16 values of 2 bytes each");
+        assertThatThrownBy(() -> c.queryBinaryValues("CURV?", ValueType.INT16, null)).isInstanceOf(NullPointerException.class);
+
+        mock.enqueue("+1.23E+00,-4.5E-03,9.9E37,NAN,-9.9E37, 7");
+        assertThat(c.queryAsciiValues("MEAS:ARR?"))
+                .containsExactly(1.23, -0.0045, Double.POSITIVE_INFINITY, Double.NaN, Double.NEGATIVE_INFINITY, 7.0);
+        mock.enqueue("1,OVLD,3");
+        assertThatThrownBy(() -> c.queryAsciiValues("MEAS:ARR?")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("element 1").hasMessageContaining("OVLD");
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
+    @Test
+    public void aSlowReplyTimesOutWithinItsOwnDeadlineAndTheLateOneNeverReachesTheNextCaller() {
+        TestClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(5))).build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(600)));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.query("*OPC?", Duration.ofMillis(200)))
+                .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("*OPC?").hasMessageContaining("200");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(590));
+        // the PyVISA-py failure: the late "1" must never be the answer to *IDN?
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        assertThat(c.query("ECHO? after")).isEqualTo("after");
+    }
+
+    @Test
+    public void theTimerLeftArmedByAnAnsweredCallNeitherEndsALaterCallEarlyNorLate() {
+        // a driver may keep its timer after a call is answered (no schedule and cancel per call): a later call with a
+        // shorter deadline must still end by it, and one with a longer deadline must not end when the old timer fires
+        TestClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofSeconds(5))).build());
+        assertThat(c.query("*IDN?", Duration.ofSeconds(20))).isEqualTo(IDN); // leaves a timer ~20 s out
+        mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(900)));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.query("*OPC?", Duration.ofMillis(200))).isInstanceOf(RequestTimeoutException.class)
+                .hasMessageContaining("*OPC?");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(850));
+        assertThat(c.query("ECHO? next")).isEqualTo("next"); // the late "1" went to the stale-reply policy
+
+        assertThat(c.query("*IDN?", Duration.ofMillis(150))).isEqualTo(IDN); // leaves a timer ~150 ms out
+        mock.enqueue(MockReply.line("2").delay(Duration.ofMillis(400)));
+        assertThat(c.query("*OPC?", Duration.ofSeconds(5))).isEqualTo("2"); // outlives the old timer
+    }
+
+    @Test
+    public void theResyncPolicyRecoversFromALateReplyEndToEnd() {
+        TestClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.scpiResync()).build());
+        mock.enqueue(MockReply.line("1").delay(Duration.ofMillis(500)));
+        assertThatThrownBy(() -> c.query("*OPC?", Duration.ofMillis(150))).isInstanceOf(RequestTimeoutException.class);
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        assertThat(mock.commands()).containsSubsequence("*OPC?", "*OPC?;*OPC?", "*IDN?");
+    }
+
+    @Test
+    public void theLinkComesBackAndTheHookRunsBeforeAnyQueuedCall() {
+        List<State> states = new CopyOnWriteArrayList<>();
+        List<String> hookIdn = new CopyOnWriteArrayList<>();
+        TestClient c = track(clients().openWithHook(mock.endpoint(), fast().build(), (s, cause) -> states.add(s),
+                List.of("*IDN?", "VOLT 7"), hookIdn));
+        assertThat(c.query("VOLT?")).isEqualTo("7");
+        mock.dictionary().identity("LABWIRE,MOCK-INSTRUMENT,SN0002,2.0");
+        mock.disconnect();
+        Await.until(WAIT, () -> states.contains(State.DOWN), "the client sees the link drop");
+        assertThat(c.query("VOLT?", WAIT)).isEqualTo("7");
+        List<String> cmds = mock.commands();
+        int lastIdn = cmds.lastIndexOf("*IDN?");
+        assertThat(cmds.subList(lastIdn, cmds.size())).containsExactly("*IDN?", "VOLT 7", "VOLT?");
+        assertThat(hookIdn).containsExactly(IDN, "LABWIRE,MOCK-INSTRUMENT,SN0002,2.0");
+        // the listener may be told of READY just after the queued call got its reply
+        Await.until(WAIT, () -> states.lastIndexOf(State.READY) > states.lastIndexOf(State.DOWN),
+                "the listener hears READY after the drop");
+        assertThat(states).containsSubsequence(State.CONNECTING, State.ON_CONNECT, State.READY, State.DOWN,
+                State.CONNECTING, State.ON_CONNECT, State.READY);
+    }
+
+    @Test
+    public void aFailingHookIsReportedAndRetried() {
+        AtomicInteger runs = new AtomicInteger();
+        List<Throwable> causes = new CopyOnWriteArrayList<>();
+        TestClient c = track(clients().openWithHookFailingTwice(mock.endpoint(), fast().build(), (s, cause) -> {
+            if (s == State.DOWN) {
+                causes.add(cause);
+            }
+        }, runs));
+        assertThat(c.query("VOLT?", WAIT)).isEqualTo("1");
+        assertThat(runs).hasValue(3);
+        assertThat(causes).hasSize(2).allSatisfy(t -> assertThat(t).hasMessageContaining("not configured yet"));
+    }
+
+    @Test
+    public void anOversizedReplyFailsThatCallOnlyAndLosesNothingElse() {
+        TestClient c = client(fast().maxFrameLength(64).build());
+        mock.enqueue("x".repeat(500));
+        assertThatThrownBy(() -> c.query("BIG?")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("BIG?").hasMessageContaining("64");
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
+    @Test
+    public void garbageAndABadBlockGiveClearErrorsAndTheClientStaysUsable() {
+        // \n-only ASCII lines: the mock's garbage holds \r but no \n, so it is one bad line
+        TestClient c = client(fast().framing(max -> LineFramer.lf(max).asciiOnly()).build());
+        mock.enqueue(MockReply.garbage(40));
+        assertThatThrownBy(() -> c.query("NOISE?")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("NOISE?").hasMessageContaining("ASCII");
+        mock.enqueue(MockReply.bytes("#9zz\n".getBytes(StandardCharsets.US_ASCII)));
+        assertThatThrownBy(() -> c.queryBlock("CURV?")).isInstanceOf(RemoteProtocolException.class).hasMessageContaining("CURV?");
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
+    @Test
+    public void aHalfSentReplyWithTheLinkDroppingFailsThatCallAndTheNextCallWorks() {
+        TestClient c = client(fast().build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        mock.enqueue(MockReply.line("PARTIAL-REPLY").closeAfter(4));
+        assertThatThrownBy(() -> c.query("HALF?")).isInstanceOf(link.halfSentReplyError()).hasMessageContaining("HALF?");
+        link.reviveAfterLinkKilled(mock);
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+    }
+
+    @Test
+    public void aHungInstrumentTimesOutEachCallAndRecoversAfterItComesBack() {
+        TestClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.reconnect()).build());
+        mock.enqueue(MockReply.stall());
+        assertThatThrownBy(() -> c.query("HANG?", Duration.ofMillis(300))).isInstanceOf(RequestTimeoutException.class);
+        // the reconnect policy drops the link; the instrument comes back (on TCP the new link alone ends the stall)
+        mock.resume();
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+    }
+
+    @Test
+    public void closeIsIdempotentAndCallsAfterItFailAtOnce() {
+        TestClient c = client(fast().build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        c.close();
+        c.close();
+        assertClosedForGood(c);
+    }
+
+    /** {@code c} is closed: CLOSED, a call fails at once naming it, and the client's threads end. */
+    protected static void assertClosedForGood(TestClient c) {
+        assertThat(c.state()).isEqualTo(State.CLOSED);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.query("*IDN?")).isInstanceOf(LocalProtocolException.class).hasMessageContaining("closed");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(100));
+        Await.until(WAIT, () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("labwire-") && t.getName().endsWith(c.endpoint())), "client threads end");
+    }
+
+    @Test
+    public void aCommandContainingTheTerminatorIsRefusedBeforeAnythingIsSent() {
+        TestClient c = client(fast().build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        assertThatThrownBy(() -> c.write("VOLT 1\nVOLT 2")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("terminator");
+        assertThat(mock.commands()).containsExactly("*IDN?");
+        assertThat(c.query("ECHO? still-fine")).isEqualTo("still-fine");
+        assertThat(mock.commands()).containsExactly("*IDN?", "ECHO? still-fine");
+    }
+}
