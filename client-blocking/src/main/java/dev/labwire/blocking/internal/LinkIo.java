@@ -65,7 +65,11 @@ final class LinkIo {
     private final Sink sink;
     private final ReadRole role;
     private final boolean shared;      // callers may read this link (TCP)
-    private final byte[] readBuf = new byte[16 * 1024]; // used only by the holder of the read role
+    /** The read buffer's first size, and the most it grows to while reads fill it (bulk data: a waveform). */
+    static final int READ_FIRST = 16 * 1024;
+    static final int READ_MOST = 256 * 1024;
+    // used only by the holder of the read role; replaced under the lock by a bigger one when a read filled it
+    private byte[] readBuf = new byte[READ_FIRST];
     private final Thread reader;
     private final Thread writer;
     private final TransmitGather gather = new TransmitGather(); // per link: a stuck old writer keeps its own buffer
@@ -276,6 +280,12 @@ final class LinkIo {
         }
         if (n > 0) {
             sink.receivedLocked(this, ByteBuffer.wrap(readBuf, 0, n));
+            if (n == readBuf.length && n < READ_MOST) {
+                // a read that fills the buffer means more is waiting (a large block): fewer, bigger reads from now on
+                // (each read costs a system call or two and a pass through the driver under the lock); the bytes
+                // were copied by the machine, as it copies everything it is given
+                readBuf = new byte[n * 2];
+            }
         }
         return !closed;
     }

@@ -104,6 +104,26 @@ public abstract class ClientContract extends ClientScenarios implements Contract
         assertThat(c.query("*IDN?")).isEqualTo(IDN);
     }
 
+    /**
+     * Blocks of megabytes (a waveform) arrive whole and in order, the reads growing as they come, and the link goes on
+     * with line replies after them: the same bytes back, no byte of one reply in another.
+     */
+    @Test
+    public void largeBlocksArriveWholeAndLineRepliesFollow() {
+        TestClient c = client(fast().maxFrameLength(8 << 20).defaultTimeout(Duration.ofSeconds(20)).build());
+        java.util.Random r = new java.util.Random(42);
+        byte[] first = new byte[3 << 20];
+        byte[] second = new byte[(5 << 20) + 7];
+        r.nextBytes(first);
+        r.nextBytes(second);
+        mock.enqueue(MockReply.block(first));
+        assertThat(c.queryBlock("CURV?")).isEqualTo(first);
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        mock.enqueue(MockReply.block(second, "\r\n"));
+        assertThat(c.queryBlock("CURV?")).isEqualTo(second);
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
     @Test
     public void binaryAndAsciiValues() {
         TestClient c = client(fast().build());
