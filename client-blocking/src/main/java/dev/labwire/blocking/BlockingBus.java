@@ -71,14 +71,28 @@ public final class BlockingBus implements AutoCloseable {
         return new BlockingBus(d, config);
     }
 
-    /** The handle for the device at text address {@code address} (e.g. {@code "A"}, {@code "01"}). */
+    /**
+     * The handle for the device at text address {@code address} (e.g. {@code "A"}, {@code "01"}).
+     *
+     * @throws IllegalArgumentException when {@code address} is not a valid address or the config's addressing cannot
+     *     use it (a text address on binary addressing), before anything is sent
+     */
     public BusDevice device(String address) {
-        return new BusDevice(driver, Address.of(address));
+        return device(Address.of(address));
     }
 
-    /** The handle for the device at numeric address {@code address} (0..255). */
+    /**
+     * The handle for the device at numeric address {@code address} (0..255).
+     *
+     * @throws IllegalArgumentException when {@code address} is out of range or the config's addressing cannot use it
+     */
     public BusDevice device(int address) {
-        return new BusDevice(driver, Address.of(address));
+        return device(Address.of(address));
+    }
+
+    private BusDevice device(Address address) {
+        config.addressing().encode(address, new byte[0]); // refused here, as by NettyBus, not at the first call
+        return new BusDevice(driver, address);
     }
 
     /**
