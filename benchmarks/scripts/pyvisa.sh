@@ -17,7 +17,7 @@ if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
   mvn -B -q -pl benchmarks -am package -DskipTests -Djacoco.skip=true
 fi
 mkdir -p "$OUT"
-JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC)
+JAVA_OPTS=(-Xms2g -Xmx2g -XX:+UseG1GC -XX:+AlwaysPreTouch)  # pages touched at start, as in e2e.sh
 for mode in unpinned pinned; do
   pin=()
   if [ "$mode" = pinned ]; then pin=(taskset -c 1); fi
