@@ -97,25 +97,36 @@ public final class CobsFramer implements Framer {
      * using several framer classes pays one virtual call per receive instead of one per frame.
      */
     void deliverAll(InputBuffer in, FrameReader reader, FrameSink sink) {
-        for (FrameResult r; (r = decode(in)) != FrameResult.NeedData.INSTANCE; ) {
+        while (true) {
+            // a packet not yet searched straight to viewPacket; the rest (and what it declines) through decode
+            FrameResult r = !discarding && in.isViewing() && scanStart != in.position() ? viewPacket(in) : null;
+            if (r == null && (r = decode(in, false)) == FrameResult.NeedData.INSTANCE) {
+                return;
+            }
             reader.deliverCut(r, sink);
         }
     }
 
     @Override
     public FrameResult decode(InputBuffer in) {
+        return decode(in, true);
+    }
+
+    /** {@link #decode(InputBuffer)}; {@code tryView} false when {@link #viewPacket} has just declined the next packet. */
+    private FrameResult decode(InputBuffer in, boolean tryView) {
         while (true) {
             long pos = in.position();
             if (scanStart != pos) {
                 scanStart = pos;
                 scanFrom = pos;
             }
-            if (scanFrom == pos && !discarding && in.isViewing()) {
+            if (tryView && scanFrom == pos && !discarding && in.isViewing()) {
                 FrameResult view = viewPacket(in);
                 if (view != null) {
                     return view;
                 }
             }
+            tryView = true; // the packets after an empty one
             int r = in.readableBytes();
             int at = in.indexOf((byte) 0, (int) (scanFrom - pos));
             if (at < 0) {
