@@ -36,8 +36,9 @@ import java.util.Objects;
  * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame) plus, for small
  * frames, what one {@code receive} brings (at most {@value #MAX_APPENDED} bytes); the frames cut by one
  * {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}. With views,
- * the reader also keeps the array that frames are assembled in, as large as the largest such frame so far (at most
- * the framer's {@code maxFrameLength} plus 16 bytes for this package's framers).
+ * the reader also keeps the array that frames are assembled in, as large as the largest such frame so far (COBS: up
+ * to twice that, room for the next ones) and at most the framer's {@code maxFrameLength} plus 16 bytes for this
+ * package's framers.
  */
 public final class FrameReader {
     private static final int STEP = 256;

@@ -432,7 +432,8 @@ public final class InputBuffer {
      * lives there, and {@code SlipFramer} decodes a packet with escapes there before copying it into its frame. When it
      * must grow, its first {@code keep} bytes are kept. It lives as long as the buffer and is reused by the next such
      * frame, so it holds at most the largest such frame so far (each framer bounds its frames; SLIP asks for eight
-     * bytes of slack).
+     * bytes of slack, COBS for up to twice the packet through {@link #scratch(int, int, int)}, never more than its
+     * {@code maxFrameLength + 16}).
      */
     byte[] scratch(int capacity, int keep) {
         if (scratch.length < capacity) {
