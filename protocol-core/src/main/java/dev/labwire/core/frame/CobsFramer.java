@@ -91,14 +91,42 @@ public final class CobsFramer implements Framer {
         scanStart = -1;
     }
 
+    /**
+     * {@link FrameReader}'s view loop for this class: every result {@link #decode} gives until it needs data, handed to
+     * {@code reader} at once. A copy of the loop in each framer class binds {@code decode} statically, so a program
+     * using several framer classes pays one virtual call per receive instead of one per frame.
+     */
+    void deliverAll(InputBuffer in, FrameReader reader, FrameSink sink) {
+        while (true) {
+            // a packet not yet searched straight to viewPacket; the rest (and what it declines) through decode
+            FrameResult r = !discarding && in.isViewing() && scanStart != in.position() ? viewPacket(in) : null;
+            if (r == null && (r = decode(in, false)) == FrameResult.NeedData.INSTANCE) {
+                return;
+            }
+            reader.deliverCut(r, sink);
+        }
+    }
+
     @Override
     public FrameResult decode(InputBuffer in) {
+        return decode(in, true);
+    }
+
+    /** {@link #decode(InputBuffer)}; {@code tryView} false when {@link #viewPacket} has just declined the next packet. */
+    private FrameResult decode(InputBuffer in, boolean tryView) {
         while (true) {
             long pos = in.position();
             if (scanStart != pos) {
                 scanStart = pos;
                 scanFrom = pos;
             }
+            if (tryView && scanFrom == pos && !discarding && in.isViewing()) {
+                FrameResult view = viewPacket(in);
+                if (view != null) {
+                    return view;
+                }
+            }
+            tryView = true; // the packets after an empty one
             int r = in.readableBytes();
             int at = in.indexOf((byte) 0, (int) (scanFrom - pos));
             if (at < 0) {
@@ -128,6 +156,68 @@ public final class CobsFramer implements Framer {
         }
     }
 
+    /**
+     * The common case while viewing, in one pass: a packet that starts at the read index with a code byte, ends in the
+     * readable bytes and has no 0xFF code, decoded into the buffer's scratch array. Eight bytes at a time, each word is
+     * stored to the output as it is scanned for the delimiter (as in {@link InputBuffer#firstOf(byte[], int, int, byte)}),
+     * so the copy costs one store per eight bytes; then the code chain is walked on the input and each code's place in
+     * the output (the zero it stands for) is cleared. Null, having consumed nothing, when the packet needs the general
+     * path: no delimiter within what the scratch array holds (or none yet), an empty packet, a 0xFF code, a code that
+     * points past the end, a packet too long. Those bytes are then searched once more by that path, at most once: it
+     * records how far it searched.
+     */
+    private FrameResult viewPacket(InputBuffer in) {
+        byte[] a = in.array();
+        int from = in.readIndex();
+        int to = from + in.readableBytes();
+        byte[] out = in.scratch();
+        if (from >= to || a[from] == 0) {
+            return null;
+        }
+        // a[from + 1 + k] goes to out[k]; a word is stored only where it fits in both arrays
+        int limit = Math.min(to, from + 1 + out.length);
+        int end = -1;
+        int i = from + 1;
+        for (; i <= limit - Long.BYTES; i += Long.BYTES) {
+            long word = (long) InputBuffer.LONGS.get(a, i);
+            InputBuffer.LONGS.set(out, i - from - 1, word);
+            long hit = (word - InputBuffer.ONES) & ~word & InputBuffer.HIGHS;
+            if (hit != 0) {
+                end = i + (Long.numberOfTrailingZeros(hit) >>> 3);
+                break;
+            }
+        }
+        if (end < 0) {
+            for (; i < limit; i++) {
+                byte b = a[i];
+                out[i - from - 1] = b;
+                if (b == 0) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                return null;
+            }
+        }
+        int length = end - from;
+        if (length - 1 > maxFrameLength) {
+            return null;
+        }
+        int code = a[from] & 0xFF;
+        int k = code;
+        while (k < length && code != 0xFF) {
+            code = a[from + k] & 0xFF;
+            out[k - 1] = 0; // the zero the previous code stands for
+            k += code;
+        }
+        if (k != length) {
+            return null; // a 0xFF block, or a code past the end
+        }
+        in.skip(length + 1);
+        return in.view(out, 0, length - 1);
+    }
+
     private FrameResult decodePacket(InputBuffer in, int length) {
         byte[] a = in.array();
         int base = in.readIndex(); // the packet is a[base, base + length), all readable
@@ -136,7 +226,8 @@ public final class CobsFramer implements Framer {
             // after its first code with those codes zeroed, one copy (Arrays.copyOfRange: the array is not zeroed first)
             byte[] out;
             if (in.isViewing()) {
-                out = in.scratch(length - 1, 0);
+                // room for viewPacket's last word, and to grow: it handles the next packets up to twice this long
+                out = in.scratch(length - 1, 0, Math.min(2 * length + Long.BYTES, maxFrameLength + 16));
                 System.arraycopy(a, base + 1, out, 0, length - 1);
             } else {
                 out = Arrays.copyOfRange(a, base + 1, base + length);

@@ -36,8 +36,9 @@ import java.util.Objects;
  * <p>Memory: the buffer holds at most about {@code maxFrameLength} bytes (an unfinished frame) plus, for small
  * frames, what one {@code receive} brings (at most {@value #MAX_APPENDED} bytes); the frames cut by one
  * {@code receive} wait until {@code next()} takes them, so drain {@code next()} after each {@code receive}. With views,
- * the reader also keeps the array that frames are assembled in, as large as the largest such frame so far (at most
- * the framer's {@code maxFrameLength} plus 16 bytes for this package's framers).
+ * the reader also keeps the array that frames are assembled in, as large as the largest such frame so far (COBS: up
+ * to twice that, room for the next ones) and at most the framer's {@code maxFrameLength} plus 16 bytes for this
+ * package's framers.
  */
 public final class FrameReader {
     private static final int STEP = 256;
@@ -47,6 +48,7 @@ public final class FrameReader {
     static final int MAX_APPENDED = 64 * 1024;
 
     private final Framer framer;
+    private final ViewLoop viewLoop; // the framer's own loop, for this package's framers; null for others
     private final InputBuffer buffer = new InputBuffer();
     private final ArrayDeque<FrameResult> ready = new ArrayDeque<>();
     private final int inPlaceFrom;
@@ -62,6 +64,30 @@ public final class FrameReader {
     FrameReader(Framer framer, int inPlaceFrom) {
         this.framer = Objects.requireNonNull(framer, "framer");
         this.inPlaceFrom = inPlaceFrom;
+        this.viewLoop = viewLoop(framer);
+    }
+
+    /** Cuts every frame the buffer holds and hands each to the reader at once ({@code Framer.deliverAll}). */
+    @FunctionalInterface
+    private interface ViewLoop {
+        void deliverAll(InputBuffer in, FrameReader reader, FrameSink sink);
+    }
+
+    private static ViewLoop viewLoop(Framer framer) {
+        if (framer instanceof LineFramer f) {
+            return f::deliverAll;
+        } else if (framer instanceof CobsFramer f) {
+            return f::deliverAll;
+        } else if (framer instanceof SlipFramer f) {
+            return f::deliverAll;
+        } else if (framer instanceof LengthFieldFramer f) {
+            return f::deliverAll;
+        } else if (framer instanceof BlockFramer f) {
+            return f::deliverAll;
+        } else if (framer instanceof FixedLengthFramer f) {
+            return f::deliverAll;
+        }
+        return null;
     }
 
     /** Takes every remaining byte of {@code data} and cuts the frames they complete; keeps no reference to it. */
@@ -167,6 +193,10 @@ public final class FrameReader {
     }
 
     private void deliverAll(FrameSink sink, boolean atEof) {
+        if (!atEof && viewLoop != null) {
+            viewLoop.deliverAll(buffer, this, sink);
+            return;
+        }
         for (FrameResult r; (r = atEof ? framer.decodeAtEof(buffer) : framer.decode(buffer)) != FrameResult.NeedData.INSTANCE; ) {
             results++;
             deliver(r, sink);
@@ -179,6 +209,12 @@ public final class FrameReader {
     private byte[] viewArray;
     private ByteBuffer otherView;
     private byte[] otherViewArray;
+
+    /** A result just cut by the framer, handed to {@code sink}. */
+    void deliverCut(FrameResult r, FrameSink sink) {
+        results++;
+        deliver(r, sink);
+    }
 
     private void deliver(FrameResult r, FrameSink sink) {
         if (r == Frame.VIEW) {

@@ -271,9 +271,10 @@ public final class InputBuffer {
         return at < 0 ? -1 : at - read;
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
+    /** Little-endian {@code long} view of a {@code byte[]}, for this package's word-at-a-time (SWAR) loops. */
+    static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final long ONES = 0x0101010101010101L;
+    static final long HIGHS = 0x8080808080808080L;
 
     /**
      * Index in {@code b[from, to)} of the first byte equal to {@code x} or {@code y}, or -1. Eight bytes at a time
@@ -431,7 +432,8 @@ public final class InputBuffer {
      * lives there, and {@code SlipFramer} decodes a packet with escapes there before copying it into its frame. When it
      * must grow, its first {@code keep} bytes are kept. It lives as long as the buffer and is reused by the next such
      * frame, so it holds at most the largest such frame so far (each framer bounds its frames; SLIP asks for eight
-     * bytes of slack).
+     * bytes of slack, COBS for up to twice the packet through {@link #scratch(int, int, int)}, never more than its
+     * {@code maxFrameLength + 16}).
      */
     byte[] scratch(int capacity, int keep) {
         if (scratch.length < capacity) {
@@ -439,6 +441,20 @@ public final class InputBuffer {
             System.arraycopy(scratch, 0, to, 0, keep);
             scratch = to;
         }
+        return scratch;
+    }
+
+    /**
+     * As {@link #scratch(int, int)}, but when the array must grow it grows to {@code max(capacity, wanted)}: room for a
+     * framer's word-at-a-time stores past the frame and for the next, somewhat longer frames without growing again.
+     * {@code wanted} is the framer's business to bound.
+     */
+    byte[] scratch(int capacity, int keep, int wanted) {
+        return scratch.length < capacity ? scratch(Math.max(capacity, wanted), keep) : scratch;
+    }
+
+    /** The scratch array as it is (possibly empty), for a framer that uses it only when a frame fits. */
+    byte[] scratch() {
         return scratch;
     }
 
