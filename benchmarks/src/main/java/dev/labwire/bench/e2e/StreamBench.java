@@ -41,7 +41,8 @@ final class StreamBench {
         void close() throws Exception;
     }
 
-    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double bytesPerFrame, String load) {
+    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double bytesPerFrame,
+                       double loopWakeupsPerFrame, String load) {
     }
 
     void run() throws Exception {
@@ -50,6 +51,9 @@ final class StreamBench {
         Map<String, List<Cpu>> out = new LinkedHashMap<>();
         out.put("raw Netty", new ArrayList<>());
         out.put("labwire Netty", new ArrayList<>());
+        if (b.only != null) {
+            out.keySet().removeIf(k -> !b.only.matcher(k).find());
+        }
         try (ServerProcess server = ServerProcess.start(1)) {
             for (int round = 0; round < rounds; round++) {
                 List<String> order = new ArrayList<>(out.keySet());
@@ -59,23 +63,28 @@ final class StreamBench {
                 for (String kind : order) {
                     Cpu c = measure(kind, server.port(), seconds);
                     out.get(kind).add(c);
-                    System.err.printf("  round %d %-14s %,8.0f frames/s  process %6.1f ms/s  loop %6.1f ms/s  load %s%n",
-                            round, kind, c.framesPerSecond, c.processMsPerSecond, c.loopMsPerSecond, c.load);
+                    System.err.printf("  round %d %-14s %,8.0f frames/s  process %6.1f ms/s  loop %6.1f ms/s  %5.1f B/frame  loop switches/frame %.3f  load %s%n",
+                            round, kind, c.framesPerSecond, c.processMsPerSecond, c.loopMsPerSecond, c.bytesPerFrame,
+                            c.loopWakeupsPerFrame, c.load);
                 }
             }
         }
         Report r = b.report;
         r.line("### Streaming: " + b.devices + " devices x " + b.hz + " frames/s on one client event loop (server in a child JVM)");
         r.line("");
-        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | loop B allocated/frame | load avg |");
-        r.line("|---|---:|---:|---:|---:|---:|---|");
+        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | loop B allocated/frame | loop thread switches/frame | load avg |");
+        r.line("|---|---:|---:|---:|---:|---:|---:|---|");
         out.forEach((k, v) -> r.line("| " + k + " | " + Report.f0(median(v, Cpu::framesPerSecond))
                 + " | " + Report.f1(median(v, Cpu::processMsPerSecond))
                 + " | " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).min().orElse(Double.NaN))
                 + " .. " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).max().orElse(Double.NaN))
                 + " | " + Report.f1(median(v, Cpu::loopMsPerSecond))
                 + " | " + Report.f0(median(v, Cpu::bytesPerFrame))
+                + " | " + Report.f2(median(v, Cpu::loopWakeupsPerFrame))
                 + " | " + v.get(0).load + " .. " + v.get(v.size() - 1).load + " |"));
+        if (out.size() < 2) {
+            return; // one of them was left out (--only)
+        }
         double l = median(out.get("labwire Netty"), Cpu::processMsPerSecond);
         double w = median(out.get("raw Netty"), Cpu::processMsPerSecond);
         r.line("");
@@ -95,6 +104,7 @@ final class StreamBench {
         try {
             EventLoop loop = group.next();
             long loopThread = loop.submit(() -> Thread.currentThread().getId()).get();
+            String loopName = loop.submit(() -> Thread.currentThread().getName()).get();
             LongAdder frames = new LongAdder();
             fleet.open(port, group, b.devices, b.hz, frames);
             Thread.sleep((long) (b.warmup * 1000));
@@ -104,20 +114,57 @@ final class StreamBench {
             long p0 = os.getProcessCpuTime();
             long l0 = threads.getThreadCpuTime(loopThread);
             long a0 = Report.allocatedBytes(loopThread);
+            long s0 = contextSwitches(loopName);
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
             long f1 = frames.sum();
             long p1 = os.getProcessCpuTime();
             long l1 = threads.getThreadCpuTime(loopThread);
             long a1 = Report.allocatedBytes(loopThread);
+            long s1 = contextSwitches(loopName);
             long t1 = System.nanoTime();
             double secs = (t1 - t0) / 1e9;
             return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs,
-                    (a1 - a0) / (double) Math.max(1, f1 - f0), Machine.loadAverage());
+                    (a1 - a0) / (double) Math.max(1, f1 - f0),
+                    s0 < 0 || s1 < 0 ? Double.NaN : (s1 - s0) / (double) Math.max(1, f1 - f0), Machine.loadAverage());
         } finally {
             fleet.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * Voluntary plus involuntary context switches of this JVM's thread named {@code name} (Linux,
+     * {@code /proc/self/task/<tid>/status}); -1 when not found. A loop thread that sleeps in {@code epoll_wait} and is
+     * woken by a frame switches twice per wake-up: these counts show how often it was woken.
+     */
+    private static long contextSwitches(String name) {
+        String comm = name.length() > 15 ? name.substring(0, 15) : name; // the kernel keeps 15 characters
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        long found = -1;
+        for (java.io.File t : tasks) {
+            try {
+                if (!java.nio.file.Files.readString(t.toPath().resolve("comm")).trim().equals(comm)) {
+                    continue;
+                }
+                if (found >= 0) {
+                    return -1; // two threads of that name: cannot tell which
+                }
+                long n = 0;
+                for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+                found = n;
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return found;
     }
 
     private static final class RawFleet implements Fleet {
