@@ -93,7 +93,12 @@ public final class NettyDriver {
     private final Runnable onTimerTask = this::onTimer;
     /** How a plain request reaches the core: one object for every call. */
     private final Requests.Send plainSend = this::sendPlain;
-    /** Step 2 of the drain: where each event goes; a one-frame reply or a pushed frame comes without its event object. */
+    /**
+     * Step 2 of the drain: where each event goes; a one-frame reply or a pushed frame comes without its event object.
+     * Only an event object asks for another pass of the drain (it may change the link: a link lost or closed, a channel
+     * ordered); a reply or a pushed frame only runs user code, which reaches the core through calls that drain
+     * themselves (a call made during this drain sets {@link #drainAgain}).
+     */
     private final EventSink events = new EventSink() {
         @Override
         public void reply(long id, Request request, Frame frame) {
@@ -107,6 +112,7 @@ public final class NettyDriver {
 
         @Override
         public void event(Event e) {
+            drainAgain = true;
             if (!channels.order(e, links)) {
                 dispatch.dispatch(e);
             }
@@ -405,7 +411,7 @@ public final class NettyDriver {
                 drainAgain = false;
                 links.transmit(machine);
                 while (machine.nextEvent(events)) {
-                    drainAgain = true;
+                    continue; // events.event() asks for another pass; replies and pushed frames need none
                 }
                 channels.transmit();
             } while (drainAgain);
