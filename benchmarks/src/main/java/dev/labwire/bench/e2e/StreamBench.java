@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * subscriber with unbounded demand. Twin: raw Netty channels with {@code LineBasedFrameDecoder} and a counting
  * handler. Figure: the client's CPU time per second of wall time (the whole client JVM, from
  * {@code OperatingSystemMXBean.getProcessCpuTime}, and the client event loop thread alone, from
- * {@code ThreadMXBean}); frames/s shows every frame arrived.
+ * {@code ThreadMXBean}, with its user-mode part, which the kernel samples at clock ticks); frames/s shows every frame
+ * arrived. The loop thread's context switches per frame (Linux {@code /proc}) say how often it slept and was woken:
+ * each wake-up costs kernel time, and how many frames one wake-up finds depends on the scheduler and the load, so
+ * compare contenders at like switch counts.
  */
 final class StreamBench {
     private final Loopback b;
@@ -41,8 +44,8 @@ final class StreamBench {
         void close() throws Exception;
     }
 
-    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double bytesPerFrame,
-                       double loopWakeupsPerFrame, String load) {
+    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double loopUserMsPerSecond,
+                       double bytesPerFrame, double loopWakeupsPerFrame, String load) {
     }
 
     void run() throws Exception {
@@ -63,8 +66,8 @@ final class StreamBench {
                 for (String kind : order) {
                     Cpu c = measure(kind, server.port(), seconds);
                     out.get(kind).add(c);
-                    System.err.printf("  round %d %-14s %,8.0f frames/s  process %6.1f ms/s  loop %6.1f ms/s  %5.1f B/frame  loop switches/frame %.3f  load %s%n",
-                            round, kind, c.framesPerSecond, c.processMsPerSecond, c.loopMsPerSecond, c.bytesPerFrame,
+                    System.err.printf("  round %d %-14s %,8.0f frames/s  process %6.1f ms/s  loop %6.1f ms/s (user %5.1f)  %5.1f B/frame  loop switches/frame %.3f  load %s%n",
+                            round, kind, c.framesPerSecond, c.processMsPerSecond, c.loopMsPerSecond, c.loopUserMsPerSecond, c.bytesPerFrame,
                             c.loopWakeupsPerFrame, c.load);
                 }
             }
@@ -72,13 +75,14 @@ final class StreamBench {
         Report r = b.report;
         r.line("### Streaming: " + b.devices + " devices x " + b.hz + " frames/s on one client event loop (server in a child JVM)");
         r.line("");
-        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | loop B allocated/frame | loop thread switches/frame | load avg |");
-        r.line("|---|---:|---:|---:|---:|---:|---:|---|");
+        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | of which user | loop B allocated/frame | loop thread switches/frame | load avg |");
+        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---|");
         out.forEach((k, v) -> r.line("| " + k + " | " + Report.f0(median(v, Cpu::framesPerSecond))
                 + " | " + Report.f1(median(v, Cpu::processMsPerSecond))
                 + " | " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).min().orElse(Double.NaN))
                 + " .. " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).max().orElse(Double.NaN))
                 + " | " + Report.f1(median(v, Cpu::loopMsPerSecond))
+                + " | " + Report.f1(median(v, Cpu::loopUserMsPerSecond))
                 + " | " + Report.f0(median(v, Cpu::bytesPerFrame))
                 + " | " + Report.f2(median(v, Cpu::loopWakeupsPerFrame))
                 + " | " + v.get(0).load + " .. " + v.get(v.size() - 1).load + " |"));
@@ -113,6 +117,7 @@ final class StreamBench {
             long f0 = frames.sum();
             long p0 = os.getProcessCpuTime();
             long l0 = threads.getThreadCpuTime(loopThread);
+            long u0 = threads.getThreadUserTime(loopThread);
             long a0 = Report.allocatedBytes(loopThread);
             long s0 = contextSwitches(loopName);
             long t0 = System.nanoTime();
@@ -120,11 +125,12 @@ final class StreamBench {
             long f1 = frames.sum();
             long p1 = os.getProcessCpuTime();
             long l1 = threads.getThreadCpuTime(loopThread);
+            long u1 = threads.getThreadUserTime(loopThread);
             long a1 = Report.allocatedBytes(loopThread);
             long s1 = contextSwitches(loopName);
             long t1 = System.nanoTime();
             double secs = (t1 - t0) / 1e9;
-            return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs,
+            return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs, (u1 - u0) / 1e6 / secs,
                     (a1 - a0) / (double) Math.max(1, f1 - f0),
                     s0 < 0 || s1 < 0 ? Double.NaN : (s1 - s0) / (double) Math.max(1, f1 - f0), Machine.loadAverage());
         } finally {
