@@ -37,6 +37,18 @@ public interface LinkMachine {
     /** Bytes read from the link (consumed from position to limit). */
     void receive(ByteBuffer data, long nowNanos);
 
+    /**
+     * A hint for drivers, about the latest {@link #receive(ByteBuffer, long)}: true when it did nothing but queue pushed
+     * frames (a streaming device's samples while nothing is awaited), so {@link #pollTransmit(ByteBuffer)} and
+     * {@link #pollTimeoutNanos()} would give what they gave before it. A driver that drained both after its previous
+     * input may then skip them and only hand out the events; anything else it feeds in (a request, a timer, a link
+     * change) needs the whole drain again. False when unsure, and after any input other than received bytes is no
+     * concern of this method: it speaks of the latest receive only. This default: always false.
+     */
+    default boolean receivedOnlyPushed() {
+        return false;
+    }
+
     /** The link reported end of stream. */
     void receiveEof(long nowNanos);
 
