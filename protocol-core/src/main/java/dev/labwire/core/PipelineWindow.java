@@ -25,7 +25,7 @@ final class PipelineWindow {
 
     /** Nothing held and not closing: the window neither blocks a write nor holds a deadline. */
     boolean idle() {
-        return !closing && held.isEmpty();
+        return !on || (!closing && held.isEmpty()); // off, it never closes nor holds: its list is not even looked at
     }
 
     /** A reply of the window came: nothing more is written until it resolves. */

@@ -123,7 +123,8 @@ public final class PushHub {
      * frame ({@link #wantsPause()}), as it must anyway for a frame that stays queued.
      */
     void onFrame(Frame frame) {
-        if (subs.isEmpty()) {
+        Sub<?>[] current = this.current;
+        if (current.length == 0) { // the array, not the list: one object less to fetch per frame
             droppedUnclaimed++; // single writer: the event loop
             return;
         }
