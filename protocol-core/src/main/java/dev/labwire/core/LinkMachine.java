@@ -42,8 +42,8 @@ public interface LinkMachine {
      * frames (a streaming device's samples while nothing is awaited), so {@link #pollTransmit(ByteBuffer)} and
      * {@link #pollTimeoutNanos()} would give what they gave before it. A driver that drained both after its previous
      * input may then skip them and only hand out the events; anything else it feeds in (a request, a timer, a link
-     * change) needs the whole drain again. False when unsure, and after any input other than received bytes is no
-     * concern of this method: it speaks of the latest receive only. This default: always false.
+     * change) needs the whole drain again. It speaks of the latest receive only, and says false when unsure; this
+     * default always does.
      */
     default boolean receivedOnlyPushed() {
         return false;
