@@ -79,6 +79,7 @@ public final class Connection implements SessionMachine {
     private final Transmitter transmitter;
     private final OnConnectHook hook;
     private final ServicePoll srq; // null unless serviceRequestPolling is set
+    private boolean receivedOnlyPushed; // see receivedOnlyPushed()
     private final StaleReplies stale;
 
     private long nextId;
@@ -333,13 +334,35 @@ public final class Connection implements SessionMachine {
      */
     public void receive(ByteBuffer data, long nowNanos) {
         lastNow = nowNanos;
+        boolean idle = idleForPushed();
+        long others = events.othersAdded();
+        receivedOnlyPushed = false;
         while (data.hasRemaining()) {
             if (!reading()) {
                 data.position(data.limit());
-                return;
+                break;
             }
             matcher.receive(data, CHUNK, nowNanos);
         }
+        receivedOnlyPushed = idle && events.othersAdded() == others && idleForPushed();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: true when, before and after the latest {@link #receive}, the link was {@link State#READY}, nothing written
+     * was awaited (no reply, echo or late reply owed, no resync probe, no pipelining window held), no partial frame was
+     * held and service requests are not polled, and the receive added no event but pushed frames. A frame received then
+     * cannot end, free or delay any request, so what may be written and every deadline are as they were.
+     */
+    @Override
+    public boolean receivedOnlyPushed() {
+        return receivedOnlyPushed;
+    }
+
+    /** The state in which a received frame can change nothing but the pushed frames ({@link #receivedOnlyPushed()}). */
+    private boolean idleForPushed() {
+        return srq == null && link.state() == State.READY && matcher.idle();
     }
 
     /**

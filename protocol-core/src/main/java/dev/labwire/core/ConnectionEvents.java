@@ -20,13 +20,21 @@ import java.util.ArrayDeque;
 final class ConnectionEvents {
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private final ServicePoll srq; // null unless serviceRequestPolling is set
+    /** Entries ever added that are not pushed frames ({@link Connection#receivedOnlyPushed()} compares it). */
+    private long othersAdded;
 
     ConnectionEvents(ServicePoll srq) {
         this.srq = srq;
     }
 
     void add(Event event) {
+        othersAdded++;
         queue.add(event);
+    }
+
+    /** How many entries other than pushed frames were ever added. */
+    long othersAdded() {
+        return othersAdded;
     }
 
     /**
@@ -34,6 +42,7 @@ final class ConnectionEvents {
      * longer change) and its {@link Event.Reply} is made only if a driver asks for the event object.
      */
     void addReply(Exchange e) {
+        othersAdded++;
         queue.add(e);
     }
 

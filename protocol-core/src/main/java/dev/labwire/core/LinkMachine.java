@@ -37,6 +37,18 @@ public interface LinkMachine {
     /** Bytes read from the link (consumed from position to limit). */
     void receive(ByteBuffer data, long nowNanos);
 
+    /**
+     * A hint for drivers, about the latest {@link #receive(ByteBuffer, long)}: true when it did nothing but queue pushed
+     * frames (a streaming device's samples while nothing is awaited), so {@link #pollTransmit(ByteBuffer)} and
+     * {@link #pollTimeoutNanos()} would give what they gave before it. A driver that drained both after its previous
+     * input may then skip them and only hand out the events; anything else it feeds in (a request, a timer, a link
+     * change) needs the whole drain again. It speaks of the latest receive only, and says false when unsure; this
+     * default always does.
+     */
+    default boolean receivedOnlyPushed() {
+        return false;
+    }
+
     /** The link reported end of stream. */
     void receiveEof(long nowNanos);
 

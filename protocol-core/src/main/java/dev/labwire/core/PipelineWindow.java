@@ -23,6 +23,11 @@ final class PipelineWindow {
         return on;
     }
 
+    /** Nothing held and not closing: the window neither blocks a write nor holds a deadline. */
+    boolean idle() {
+        return !on || (!closing && held.isEmpty()); // off, it never closes nor holds: its list is not even looked at
+    }
+
     /** A reply of the window came: nothing more is written until it resolves. */
     boolean closing() {
         return closing;

@@ -185,6 +185,15 @@ final class ReplyMatcher {
         return input.readableBytes();
     }
 
+    /**
+     * Nothing written is awaited (no reply, echo, late reply or probe), the window holds nothing and no partial frame is
+     * held: a frame received now can only be pushed or unexpected, and no write or deadline depends on this matcher.
+     */
+    boolean idle() {
+        return inFlight.isEmpty() && !echo.pending() && window.idle() && stale.probe() == null && !stale.resyncing()
+                && input.readableBytes() == 0;
+    }
+
     int bufferCapacity() {
         return input.capacity();
     }

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * subscriber with unbounded demand. Twin: raw Netty channels with {@code LineBasedFrameDecoder} and a counting
  * handler. Figure: the client's CPU time per second of wall time (the whole client JVM, from
  * {@code OperatingSystemMXBean.getProcessCpuTime}, and the client event loop thread alone, from
- * {@code ThreadMXBean}); frames/s shows every frame arrived.
+ * {@code ThreadMXBean}, with its user-mode part, which the kernel samples at clock ticks); frames/s shows every frame
+ * arrived. The loop thread's context switches per frame (Linux {@code /proc}) say how often it slept and was woken:
+ * each wake-up costs kernel time, and how many frames one wake-up finds depends on the scheduler and the load, so
+ * compare contenders at like switch counts.
  */
 final class StreamBench {
     private final Loopback b;
@@ -41,7 +44,8 @@ final class StreamBench {
         void close() throws Exception;
     }
 
-    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double bytesPerFrame, String load) {
+    private record Cpu(double framesPerSecond, double processMsPerSecond, double loopMsPerSecond, double loopUserMsPerSecond,
+                       double bytesPerFrame, double loopWakeupsPerFrame, String load) {
     }
 
     void run() throws Exception {
@@ -50,6 +54,9 @@ final class StreamBench {
         Map<String, List<Cpu>> out = new LinkedHashMap<>();
         out.put("raw Netty", new ArrayList<>());
         out.put("labwire Netty", new ArrayList<>());
+        if (b.only != null) {
+            out.keySet().removeIf(k -> !b.only.matcher(k).find());
+        }
         try (ServerProcess server = ServerProcess.start(1)) {
             for (int round = 0; round < rounds; round++) {
                 List<String> order = new ArrayList<>(out.keySet());
@@ -59,23 +66,29 @@ final class StreamBench {
                 for (String kind : order) {
                     Cpu c = measure(kind, server.port(), seconds);
                     out.get(kind).add(c);
-                    System.err.printf("  round %d %-14s %,8.0f frames/s  process %6.1f ms/s  loop %6.1f ms/s  load %s%n",
-                            round, kind, c.framesPerSecond, c.processMsPerSecond, c.loopMsPerSecond, c.load);
+                    System.err.printf("  round %d %-14s %,8.0f frames/s  process %6.1f ms/s  loop %6.1f ms/s (user %5.1f)  %5.1f B/frame  loop switches/frame %.3f  load %s%n",
+                            round, kind, c.framesPerSecond, c.processMsPerSecond, c.loopMsPerSecond, c.loopUserMsPerSecond, c.bytesPerFrame,
+                            c.loopWakeupsPerFrame, c.load);
                 }
             }
         }
         Report r = b.report;
         r.line("### Streaming: " + b.devices + " devices x " + b.hz + " frames/s on one client event loop (server in a child JVM)");
         r.line("");
-        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | loop B allocated/frame | load avg |");
-        r.line("|---|---:|---:|---:|---:|---:|---|");
+        r.line("| client | frames/s | client process CPU ms/s (median) | min .. max | client loop thread CPU ms/s | of which user | loop B allocated/frame | loop thread switches/frame | load avg |");
+        r.line("|---|---:|---:|---:|---:|---:|---:|---:|---|");
         out.forEach((k, v) -> r.line("| " + k + " | " + Report.f0(median(v, Cpu::framesPerSecond))
                 + " | " + Report.f1(median(v, Cpu::processMsPerSecond))
                 + " | " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).min().orElse(Double.NaN))
                 + " .. " + Report.f1(v.stream().mapToDouble(Cpu::processMsPerSecond).max().orElse(Double.NaN))
                 + " | " + Report.f1(median(v, Cpu::loopMsPerSecond))
+                + " | " + Report.f1(median(v, Cpu::loopUserMsPerSecond))
                 + " | " + Report.f0(median(v, Cpu::bytesPerFrame))
+                + " | " + Report.f2(median(v, Cpu::loopWakeupsPerFrame))
                 + " | " + v.get(0).load + " .. " + v.get(v.size() - 1).load + " |"));
+        if (out.size() < 2) {
+            return; // one of them was left out (--only)
+        }
         double l = median(out.get("labwire Netty"), Cpu::processMsPerSecond);
         double w = median(out.get("raw Netty"), Cpu::processMsPerSecond);
         r.line("");
@@ -95,6 +108,7 @@ final class StreamBench {
         try {
             EventLoop loop = group.next();
             long loopThread = loop.submit(() -> Thread.currentThread().getId()).get();
+            String loopName = loop.submit(() -> Thread.currentThread().getName()).get();
             LongAdder frames = new LongAdder();
             fleet.open(port, group, b.devices, b.hz, frames);
             Thread.sleep((long) (b.warmup * 1000));
@@ -103,21 +117,60 @@ final class StreamBench {
             long f0 = frames.sum();
             long p0 = os.getProcessCpuTime();
             long l0 = threads.getThreadCpuTime(loopThread);
+            long u0 = threads.getThreadUserTime(loopThread);
             long a0 = Report.allocatedBytes(loopThread);
+            long s0 = contextSwitches(loopName);
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
             long f1 = frames.sum();
             long p1 = os.getProcessCpuTime();
             long l1 = threads.getThreadCpuTime(loopThread);
+            long u1 = threads.getThreadUserTime(loopThread);
             long a1 = Report.allocatedBytes(loopThread);
+            long s1 = contextSwitches(loopName);
             long t1 = System.nanoTime();
             double secs = (t1 - t0) / 1e9;
-            return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs,
-                    (a1 - a0) / (double) Math.max(1, f1 - f0), Machine.loadAverage());
+            return new Cpu((f1 - f0) / secs, (p1 - p0) / 1e6 / secs, (l1 - l0) / 1e6 / secs, (u1 - u0) / 1e6 / secs,
+                    (a1 - a0) / (double) Math.max(1, f1 - f0),
+                    s0 < 0 || s1 < 0 ? Double.NaN : (s1 - s0) / (double) Math.max(1, f1 - f0), Machine.loadAverage());
         } finally {
             fleet.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    /**
+     * Voluntary plus involuntary context switches of this JVM's thread named {@code name} (Linux,
+     * {@code /proc/self/task/<tid>/status}); -1 when not found. A loop thread that sleeps in {@code epoll_wait} and is
+     * woken by a frame switches twice per wake-up: these counts show how often it was woken.
+     */
+    private static long contextSwitches(String name) {
+        String comm = name.length() > 15 ? name.substring(0, 15) : name; // the kernel keeps 15 characters
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        long found = -1;
+        for (java.io.File t : tasks) {
+            try {
+                if (!java.nio.file.Files.readString(t.toPath().resolve("comm")).trim().equals(comm)) {
+                    continue;
+                }
+                if (found >= 0) {
+                    return -1; // two threads of that name: cannot tell which
+                }
+                long n = 0;
+                for (String line : java.nio.file.Files.readAllLines(t.toPath().resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+                found = n;
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return found;
     }
 
     private static final class RawFleet implements Fleet {

@@ -43,6 +43,7 @@ final class CallbackQueue<T> {
     }
 
     private final Callbacks callbacks;
+    private final Executor user; // callbacks.userExecutor(), fixed for the client's life: read per item without its owner
     private final String what;
     private final HandOff<T> queue;
     private final boolean warn;
@@ -58,6 +59,7 @@ final class CallbackQueue<T> {
      */
     CallbackQueue(Callbacks callbacks, String what, int capacity, Overflow policy, boolean warn) {
         this.callbacks = callbacks;
+        this.user = callbacks.userExecutor();
         this.what = what;
         this.queue = new HandOff<>(capacity, policy);
         this.capacity = policy == Overflow.KEEP_LATEST ? 1 : capacity;
@@ -142,7 +144,6 @@ final class CallbackQueue<T> {
      * @return the number of items taken
      */
     long deliver(long max, Function<? super T, Runnable> signal, Runnable whenIdle) {
-        Executor user = callbacks.userExecutor();
         if (user == null) {
             if (delivering) {
                 return 0;

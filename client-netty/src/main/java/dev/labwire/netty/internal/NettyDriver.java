@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * loop runs the core's drain loop ({@link #drain()}):
  * <pre>
  *   1. write every pending output chunk    links.transmit(machine): pollTransmit() up to the write high-water mark
- *   2. hand out every event                nextEvent(sink) until none, each to {@link Dispatch}; again from 1 while events came
+ *   2. hand out every event                nextEvent(sink) until none, each to {@link Dispatch}; again from 1 after an
+ *                                          event object (not a reply or pushed frame) or a call made from user code
  *   3. re-arm the single timer             pollTimeout(): the earliest deadline, or none
  * </pre>
+ * Received bytes that only queued pushed frames ({@link LinkMachine#receivedOnlyPushed()}) skip 1 and 3 on the first
+ * pass: nothing new can be written and no deadline moved.
  * Writes are flushed once per batch of loop tasks. User code (futures, listeners, subscribers, the hook) runs on the
  * loop, or on the user's executor in order ({@link Callbacks}), listeners and subscribers through bounded queues
  * ({@link CallbackQueue}); a call into the client from there is taken up by the drain in progress, never run
@@ -93,7 +96,12 @@ public final class NettyDriver {
     private final Runnable onTimerTask = this::onTimer;
     /** How a plain request reaches the core: one object for every call. */
     private final Requests.Send plainSend = this::sendPlain;
-    /** Step 2 of the drain: where each event goes; a one-frame reply or a pushed frame comes without its event object. */
+    /**
+     * Step 2 of the drain: where each event goes; a one-frame reply or a pushed frame comes without its event object.
+     * Only an event object asks for another pass of the drain (it may change the link: a link lost or closed, a channel
+     * ordered); a reply or a pushed frame only runs user code, which reaches the core through calls that drain
+     * themselves (a call made during this drain sets {@link #drainAgain}).
+     */
     private final EventSink events = new EventSink() {
         @Override
         public void reply(long id, Request request, Frame frame) {
@@ -107,6 +115,7 @@ public final class NettyDriver {
 
         @Override
         public void event(Event e) {
+            drainAgain = true;
             if (!channels.order(e, links)) {
                 dispatch.dispatch(e);
             }
@@ -346,8 +355,10 @@ public final class NettyDriver {
         } catch (RuntimeException e) {
             LOG.warn("{}: the connection refused received bytes; dropping the link", name, e);
             dropLink(e);
+            drain();
+            return;
         }
-        drain();
+        drain(machine.receivedOnlyPushed());
     }
 
     void linkLost(Link l, Throwable cause, boolean endOfStream) {
@@ -393,23 +404,44 @@ public final class NettyDriver {
 
     // ------------------------------------------------------------------ the drain loop
 
-    /** The core's drain loop: transmit, then every event, again while events came; then the timer. */
+    /** The core's drain loop: transmit, then every event, again while an event object came or a call asked; then the timer. */
     void drain() {
+        drain(false);
+    }
+
+    /**
+     * As {@link #drain()}; {@code onlyPushed} when the input was received bytes that only queued pushed frames
+     * ({@link LinkMachine#receivedOnlyPushed()}): then nothing new can be written and no deadline moved since the last
+     * drain, so the first pass only hands out the events, and the timer is left as it is unless a later pass ran (a call
+     * made from a subscriber). Skipping them spares a streaming device's every frame a walk through the core's write
+     * and timer state: with a hundred devices on one loop that state is out of the CPU's caches at each frame.
+     */
+    private void drain(boolean onlyPushed) {
         if (draining) {
             drainAgain = true; // a call made from a callback: the loop below picks it up
             return;
         }
         draining = true;
         try {
+            boolean eventsOnly = onlyPushed;
+            boolean full = false;
             do {
                 drainAgain = false;
-                links.transmit(machine);
-                while (machine.nextEvent(events)) {
-                    drainAgain = true;
+                if (!eventsOnly) {
+                    links.transmit(machine);
+                    full = true;
                 }
-                channels.transmit();
+                while (machine.nextEvent(events)) {
+                    continue; // events.event() asks for another pass; replies and pushed frames need none
+                }
+                if (!eventsOnly) {
+                    channels.transmit();
+                }
+                eventsOnly = false; // a further pass was asked for: something changed, do it all
             } while (drainAgain);
-            armTimer();
+            if (full) {
+                armTimer();
+            }
         } finally {
             draining = false;
         }

@@ -118,9 +118,13 @@ public final class PushHub {
         }
     }
 
-    /** A frame was pushed (on the loop). */
+    /**
+     * A frame was pushed (on the loop). Does not call {@code onBufferChange}: the caller weighs the queues once after the
+     * frame ({@link #wantsPause()}), as it must anyway for a frame that stays queued.
+     */
     void onFrame(Frame frame) {
-        if (subs.isEmpty()) {
+        Sub<?>[] current = this.current;
+        if (current.length == 0) { // the array, not the list: one object less to fetch per frame
             droppedUnclaimed++; // single writer: the event loop
             return;
         }
@@ -132,7 +136,7 @@ public final class PushHub {
                 s.overflowed();
                 continue;
             }
-            s.emit();
+            s.emit(false);
             maxBuffered = Math.max(maxBuffered, s.buffered());
         }
     }
@@ -176,7 +180,7 @@ public final class PushHub {
         final CallbackQueue<Frame> items;
         private final String what;
         private final CallbackQueue.Sink<Frame> onNext;
-        private final Runnable emitAgain = this::emit;
+        private final Runnable emitAgain = this::emit; // after a batch on the executor: tells onBufferChange
         private long demand;
         private boolean cancelled;
         private boolean emitting;
@@ -255,13 +259,18 @@ public final class PushHub {
 
         /** Hands out items while there is demand; reentrant calls (request from onNext) just add demand. */
         void emit() {
+            emit(true);
+        }
+
+        /** As {@link #emit()}; {@code onBufferChange} is told of items taken only when {@code notify}. */
+        void emit(boolean notify) {
             if (emitting) {
                 return;
             }
             emitting = true;
             boolean took = false;
             try {
-                for (long n; !cancelled && demand > 0 && (n = items.deliver(demand, onNext, emitAgain)) > 0; ) {
+                for (long n; !cancelled && demand > 0 && !items.isEmpty() && (n = items.deliver(demand, onNext, emitAgain)) > 0; ) {
                     demand -= n;
                     took = true;
                 }
@@ -271,7 +280,7 @@ public final class PushHub {
             } finally {
                 emitting = false;
             }
-            if (took) {
+            if (took && notify) {
                 onBufferChange.run();
             }
         }
