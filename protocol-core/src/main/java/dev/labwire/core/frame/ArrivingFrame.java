@@ -8,10 +8,12 @@ import java.util.Arrays;
  * copied once from it.
  *
  * <p>Memory: the array is never sized from the announced length alone (a peer may announce a frame and send nothing
- * more): it holds what has arrived plus at most {@value #STEP} bytes or as much again as arrived, whichever is more,
- * and never more than the frame's length (which its framer has checked against its {@code maxFrameLength}). It grows
- * by those steps as the bytes come, so a frame of up to about {@value #STEP} bytes is one array of exactly its size
- * and a bigger one is re-copied less than once in all while it grows (as a doubling buffer is).
+ * more): it holds what has arrived plus at most {@value #STEP} bytes or {@value #AHEAD} times what arrived, whichever
+ * is more, and never more than the frame's length (which its framer has checked against its {@code maxFrameLength}).
+ * It grows by those steps as the bytes come, so a frame of up to about {@value #STEP} bytes is one array of exactly its
+ * size, and a bigger one is re-copied about a third of its size in all while it grows (growing by four times: a 10 MiB
+ * block is gathered in arrays of 1, 4 and 10 MiB; growing by two took 1, 2, 4, 8 and 10 MiB, 1.0-1.5 more bytes
+ * allocated per block byte and 0.8-0.9x raw java.net instead of 0.9-1.1x, docs/BENCHMARKS.md).
  *
  * <p>While its buffer gives views ({@link InputBuffer#isViewing()}), the frame is assembled in the buffer's scratch
  * array instead of a fresh one and given as a view; a frame begun that way and ended without views is copied out.
@@ -20,6 +22,8 @@ import java.util.Arrays;
 final class ArrivingFrame {
     /** The most room beyond what has arrived (when less than that has arrived), in bytes. */
     static final int STEP = 1 << 20;
+    /** Otherwise, the most room beyond what has arrived, in times what has arrived. */
+    static final int AHEAD = 3;
 
     private final int length;
     private final boolean inScratch;
@@ -34,9 +38,9 @@ final class ArrivingFrame {
         this.bytes = inScratch ? in.scratch(cap, 0) : new byte[cap];
     }
 
-    /** The array size for {@code need} bytes arrived: {@code need} plus max({@link #STEP}, need), at most the length. */
+    /** The array size for {@code need} bytes arrived: {@code need} plus max({@link #STEP}, {@link #AHEAD} x need), at most the length. */
     private int room(long need) {
-        return (int) Math.min(length, need + Math.max(STEP, need));
+        return (int) Math.min(length, need + Math.max(STEP, AHEAD * need));
     }
 
     /** Moves the frame's bytes that are readable out of {@code in}; the frame once it is whole, else null. */

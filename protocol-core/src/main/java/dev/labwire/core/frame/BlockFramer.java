@@ -42,8 +42,8 @@ package dev.labwire.core.frame;
  * A definite block whose data has not all come when its header is read (with any {@link TrailingTerminator} but
  * {@code REQUIRED}) is taken out of the buffer as it arrives, into the array of its frame-to-be: the buffer then holds
  * no more than one read, and the data is copied once from the buffer instead of being gathered there and copied whole
- * at the end. That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or as
- * much again, and grows as the data comes (never beyond the block, itself at most {@code maxFrameLength}).
+ * at the end. That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or three
+ * times as much, and grows as the data comes (never beyond the block, itself at most {@code maxFrameLength}).
  * {@link #reset()} drops it.
  */
 public final class BlockFramer implements Framer {

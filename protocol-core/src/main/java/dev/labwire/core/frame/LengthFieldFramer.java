@@ -36,7 +36,7 @@ import java.nio.ByteOrder;
  * {@code maxFrameLength} readable bytes. A frame whose header (and the bytes to strip) came but whose rest did not is
  * taken out of the buffer as it arrives, into the array of the frame-to-be: the buffer then holds no more than one
  * read, and the bytes are copied once from the buffer instead of being gathered there and copied whole at the end.
- * That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or as much again,
+ * That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or three times as much,
  * and grows as the bytes come (never beyond the frame, itself at most {@code maxFrameLength}). {@link #reset()} drops
  * it.
  */

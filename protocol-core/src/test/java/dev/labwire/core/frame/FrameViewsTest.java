@@ -164,7 +164,7 @@ class FrameViewsTest {
                 at += n;
                 if (at < announced) {
                     held = views ? reader.scratchCapacity() : framer.arrivingCapacity();
-                    assertThat((long) held).as("array after %d bytes", at).isLessThanOrEqualTo(Math.max(2L * at, at + ArrivingFrame.STEP));
+                    assertThat((long) held).as("array after %d bytes", at).isLessThanOrEqualTo(Math.max((1L + ArrivingFrame.AHEAD) * at, at + ArrivingFrame.STEP));
                 }
             }
             assertThat(got).hasSize(1);
