@@ -26,10 +26,8 @@ final class TransmitGather {
         }
         byte[] buf = buffer;
         int n = 0;
-        for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) {
-            if (wire.isTraceEnabled()) {
-                wire.trace(trace.sent(machine, x, System.nanoTime()));
-            }
+        for (ByteBuffer x; (x = machine.pollTransmit()) != null; ) { // one request's bytes at a time, each traced
+            wire.trace(trace.sent(machine, x, System.nanoTime()));
             int len = x.remaining();
             if (buf.length - n < len) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + len));
@@ -37,11 +35,7 @@ final class TransmitGather {
             x.get(buf, n, len);
             n += len;
         }
-        if (n == 0) {
-            return null;
-        }
-        buffer = buf.length <= MAX_KEPT ? buf : new byte[INITIAL];
-        return ByteBuffer.wrap(buf, 0, n);
+        return gathered(buf, n);
     }
 
     /**
@@ -56,11 +50,15 @@ final class TransmitGather {
             buf = Arrays.copyOf(buf, buf.length * 2);
             dst = ByteBuffer.wrap(buf).position(n);
         }
-        int n = dst.position();
+        return gathered(buf, dst.position());
+    }
+
+    /** The first {@code n} bytes of {@code buf} (null when none); {@code buf} is kept for the next call unless too big. */
+    private ByteBuffer gathered(byte[] buf, int n) {
         if (n == 0) {
             return null;
         }
         buffer = buf.length <= MAX_KEPT ? buf : new byte[INITIAL];
-        return dst.flip();
+        return ByteBuffer.wrap(buf, 0, n);
     }
 }
