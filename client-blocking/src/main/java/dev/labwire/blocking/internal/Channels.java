@@ -199,7 +199,7 @@ final class Channels {
             try {
                 s.setTcpNoDelay(true);
                 s.connect(to != null ? new InetSocketAddress(to, port) : new InetSocketAddress(hostName, port), (int) Math.min(Integer.MAX_VALUE,
-                        host.config().connectTimeout().toMillis()));
+                        dev.labwire.core.internal.Durations.millis(host.config().connectTimeout())));
                 return s;
             } catch (IOException e) {
                 quietly(s);

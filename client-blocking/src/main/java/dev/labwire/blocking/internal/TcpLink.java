@@ -75,7 +75,7 @@ final class TcpLink implements Link {
             }
             // the adaptor's connect takes a timeout (a channel's own connect does not); close() aborts it
             s.socket().connect(new InetSocketAddress(tcp.host(), tcp.port()),
-                    (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+                    (int) Math.min(Integer.MAX_VALUE, dev.labwire.core.internal.Durations.millis(config.connectTimeout())));
             return new TcpLink(s);
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);

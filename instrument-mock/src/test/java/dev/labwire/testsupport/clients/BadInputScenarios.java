@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.RemoteProtocolException;
+import dev.labwire.mock.MockHislip;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.Vxi11Options;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,36 @@ public abstract class BadInputScenarios extends ClientScenarios {
         assertThatThrownBy(() -> client.request(null)).isInstanceOf(NullPointerException.class);
         assertThat(client.query("*OPC?")).isEqualTo("1");
         assertThat(mock.commands()).containsExactly("*OPC?");
+    }
+
+    /**
+     * A timeout of 292 years or more ({@code ChronoUnit.FOREVER}) is accepted by the config and the calls, and held at
+     * the latest deadline, never an error: as the request timeout, the default timeout and the connect timeout, on
+     * every transport whose session keeps its own deadlines (raw TCP, HiSLIP, VXI-11, RFC 2217). Until 2026-12-03 the
+     * HiSLIP and VXI-11 sessions threw {@link ArithmeticException} from {@code Duration.toNanos}, and the blocking
+     * client's connect from {@code toMillis}.
+     */
+    @Test
+    public void foreverTimeoutsAreHeldNotAnErrorOnEveryTransport() throws Exception {
+        Duration forever = ChronoUnit.FOREVER.getDuration();
+        ConnectionConfig cfg = ConnectionConfig.builder().defaultTimeout(forever).connectTimeout(forever).build();
+        try (MockHislip hislip = MockHislip.serve(mock, 0);
+             MockInstrument vxi11 = MockInstrument.vxi11(Vxi11Options.defaults().portmapperPort(0)).scpi();
+             FakeRfc2217Server rfc2217 = new FakeRfc2217Server()) {
+            Map<String, String> askAndReply = new LinkedHashMap<>();
+            askAndReply.put(mock.endpoint(), "*OPC?=1");
+            askAndReply.put("hislip://127.0.0.1:" + hislip.port() + "/hislip0", "*OPC?=1");
+            askAndReply.put("vxi11://127.0.0.1:" + vxi11.portmapperPort() + "/inst0", "*OPC?=1");
+            askAndReply.put("rfc2217://127.0.0.1:" + rfc2217.port(), "PORT?=ok");
+            for (Map.Entry<String, String> e : askAndReply.entrySet()) {
+                String[] qa = e.getValue().split("=");
+                try (TestClient c = clients().open(e.getKey(), cfg)) {
+                    c.awaitReady(Duration.ofSeconds(10));
+                    assertThat(c.query(qa[0], forever)).as(e.getKey() + " with a FOREVER request timeout").isEqualTo(qa[1]);
+                    assertThat(c.query(qa[0])).as(e.getKey() + " with a FOREVER default timeout").isEqualTo(qa[1]);
+                }
+            }
+        }
     }
 
     @Test

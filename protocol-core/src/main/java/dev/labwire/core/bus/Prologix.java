@@ -146,8 +146,9 @@ public final class Prologix {
      * @throws IllegalArgumentException when {@code readTimeout} is not 1..3000 ms
      */
     public static byte[] setup(Duration readTimeout) {
-        long ms = (readTimeout.toNanos() + 999_999) / 1_000_000;
-        if (readTimeout.isNegative() || ms < 1 || ms > MAX_READ_TIMEOUT_MS) {
+        long ms = readTimeout.isNegative() || readTimeout.getSeconds() > MAX_READ_TIMEOUT_MS / 1000 ? -1
+                : (readTimeout.toNanos() + 999_999) / 1_000_000;
+        if (ms < 1 || ms > MAX_READ_TIMEOUT_MS) {
             throw new IllegalArgumentException("Prologix read timeout " + readTimeout + " is out of range 1.."
                     + MAX_READ_TIMEOUT_MS + " ms");
         }

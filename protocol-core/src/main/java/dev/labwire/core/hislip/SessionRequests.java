@@ -6,6 +6,7 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
+import dev.labwire.core.internal.Durations;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -59,13 +60,12 @@ final class SessionRequests {
         return new PendingRequest(++nextId, request, deadline, kind);
     }
 
-    /** The deadline of {@code r} sent at {@code nowNanos}: its timeout, or the config's default. */
+    /**
+     * The deadline of {@code r} sent at {@code nowNanos}: its timeout, or the config's default; held at
+     * {@link Durations#NEVER} where it would overflow (a timeout of 292 years or more, e.g. {@code FOREVER}).
+     */
     long deadline(Request r, long nowNanos) {
-        return deadline((r.timeout() != null ? r.timeout() : config.defaultTimeout()).toNanos(), nowNanos);
-    }
-
-    static long deadline(long t, long nowNanos) {
-        return nowNanos + t < nowNanos ? Long.MAX_VALUE - 1 : nowNanos + t;
+        return Durations.deadline(nowNanos, r.timeout() != null ? r.timeout() : config.defaultTimeout());
     }
 
     /** The next request that may start now in state {@code state}, or null (the caller knows the link is free). */

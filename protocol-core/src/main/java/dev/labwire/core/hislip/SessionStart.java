@@ -1,5 +1,6 @@
 package dev.labwire.core.hislip;
 
+import dev.labwire.core.internal.Durations;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Operation;
@@ -40,7 +41,7 @@ final class SessionStart {
 
     /** A new link: the handshake starts, offering {@code ours} as our maximum message size. */
     void linkUp(long ours, long nowNanos) {
-        handshake = new ClientHandshake("LW", endpoint.subAddress(), ours, config.connectTimeout().toNanos());
+        handshake = new ClientHandshake("LW", endpoint.subAddress(), ours, Durations.nanos(config.connectTimeout()));
         handshake.start(nowNanos);
         openedAsync = false;
         restoring = false;
@@ -154,7 +155,7 @@ final class SessionStart {
     private void restore(long nowNanos) {
         AsyncOperations operations = session.operations();
         ArrayDeque<PendingRequest> hookQueue = session.requests().hookQueue();
-        long budget = config.connectTimeout().toNanos();
+        long budget = Durations.nanos(config.connectTimeout());
         if (operations.lockHeld()) {
             for (Iterator<PendingRequest> it = session.requests().queue().iterator(); it.hasNext(); ) {
                 PendingRequest p = it.next();
@@ -168,11 +169,11 @@ final class SessionStart {
         }
         if (operations.lockHeld()) {
             hookQueue.add(session.requests().pending(Request.operation(Operation.LOCK).withTimeout(config.connectTimeout()),
-                    SessionRequests.deadline(budget, nowNanos), PendingRequest.Kind.RESTORE));
+                    Durations.deadline(nowNanos, budget), PendingRequest.Kind.RESTORE));
         }
         if (operations.remoteState() == Operation.REMOTE) {
             hookQueue.add(session.requests().pending(Request.operation(Operation.REMOTE).withTimeout(config.connectTimeout()),
-                    SessionRequests.deadline(budget, nowNanos), PendingRequest.Kind.RESTORE));
+                    Durations.deadline(nowNanos, budget), PendingRequest.Kind.RESTORE));
         }
         if (hookQueue.isEmpty()) {
             enterOnConnect(nowNanos);

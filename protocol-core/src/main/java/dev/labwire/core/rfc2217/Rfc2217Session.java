@@ -10,6 +10,7 @@ import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.bus.Bus;
 import dev.labwire.core.endpoint.SerialSettings;
+import dev.labwire.core.internal.Durations;
 import dev.labwire.core.rfc2217.internal.ComPortSetup;
 import dev.labwire.core.rfc2217.internal.Telnet;
 import dev.labwire.core.rfc2217.internal.TelnetDecoder;
@@ -138,7 +139,7 @@ public final class Rfc2217Session implements SessionMachine {
         if (settings.rs485().isEnabled()) {
             throw new IllegalArgumentException("RS485 mode cannot be set over RFC 2217 (" + settings.rs485() + ")");
         }
-        this.ackNanos = options.ackTimeout().toNanos();
+        this.ackNanos = Durations.nanos(options.ackTimeout());
     }
 
     /** The machine this one wraps. */
@@ -180,7 +181,7 @@ public final class Rfc2217Session implements SessionMachine {
         }
         resetLink();
         phase = Phase.NEGOTIATING;
-        deadline = sat(nowNanos, ackNanos);
+        deadline = Durations.deadline(nowNanos, ackNanos);
         opts.ask(Telnet.WILL, Telnet.BINARY);
         opts.ask(Telnet.DO, Telnet.BINARY);
         opts.ask(Telnet.WILL, Telnet.SGA);
@@ -328,7 +329,7 @@ public final class Rfc2217Session implements SessionMachine {
             for (byte[] command : setup.commands()) {
                 queue(command);
             }
-            deadline = sat(now, ackNanos);
+            deadline = Durations.deadline(now, ackNanos);
         }
     }
 
@@ -387,12 +388,12 @@ public final class Rfc2217Session implements SessionMachine {
         if (phase == Phase.NEGOTIATING && nowNanos - deadline >= 0) {
             if (setup == null) {
                 fail(new RemoteProtocolException("the RFC 2217 server did not accept COM-PORT-OPTION within "
-                        + options.ackTimeout().toMillis() + " ms (is it a raw TCP port? then use tcp://host:port)"));
+                        + Durations.show(options.ackTimeout()) + " (is it a raw TCP port? then use tcp://host:port)"));
             } else {
                 String missing = setup.unansweredRequired();
                 if (missing != null) {
-                    sink.malformed("no answer to " + missing + " within " + options.ackTimeout().toMillis()
-                            + " ms; going on as if the server applied " + settings);
+                    sink.malformed("no answer to " + missing + " within " + Durations.show(options.ackTimeout())
+                            + "; going on as if the server applied " + settings);
                 }
                 goUp();
             }
@@ -415,10 +416,6 @@ public final class Rfc2217Session implements SessionMachine {
         return in == Long.MAX_VALUE || deadline - in < 0 ? deadline : in;
     }
 
-    private static long sat(long now, long add) {
-        long t = now + add;
-        return (add > 0 && t < now) || t == Long.MAX_VALUE ? Long.MAX_VALUE - 1 : t;
-    }
 
     // ------------------------------------------------------------------ bytes out
 

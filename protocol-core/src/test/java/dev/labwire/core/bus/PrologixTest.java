@@ -49,6 +49,10 @@ class PrologixTest {
         assertThatThrownBy(() -> Prologix.addr(1, 127)).hasMessageContaining("127");
         assertThatThrownBy(() -> Prologix.setup(Duration.ofMillis(3001))).hasMessageContaining("3000");
         assertThatThrownBy(() -> Prologix.setup(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Prologix.setup(java.time.temporal.ChronoUnit.FOREVER.getDuration()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3000");
+        assertThatThrownBy(() -> Prologix.setup(Duration.ofSeconds(Long.MIN_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3000");
     }
 
     @Test

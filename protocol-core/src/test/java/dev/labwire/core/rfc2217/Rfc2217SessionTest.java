@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -182,6 +183,20 @@ class Rfc2217SessionTest {
             return out;
         }, List.of("READY", "ok\u00ff", "query after the settings", "PortState[lineState=-1, modemState=0]",
                 "PortState[lineState=16, modemState=0]"));
+    }
+
+    @Test
+    void aForeverAckTimeoutIsHeldAtTheLatestDeadlineNotAnError() {
+        Run r = new Run(new Rfc2217Session(new Connection(CONFIG), SerialSettings.DEFAULT,
+                new Rfc2217Options(ChronoUnit.FOREVER.getDuration(), true, true)));
+        r.s.open(r.now);
+        r.drainEvents();
+        r.s.linkUp(r.now);
+        assertThat(r.out()).containsExactly(OFFER);
+        assertThat(r.s.pollTimeoutNanos()).isEqualTo(Long.MAX_VALUE - 1);
+        r.advanceTo(Long.MAX_VALUE - 2);
+        assertThat(r.events).noneMatch(e -> e instanceof Event.CloseLink || e instanceof Event.ProtocolError
+                || e instanceof Event.StateChanged c && c.state() == State.READY);
     }
 
     @Test

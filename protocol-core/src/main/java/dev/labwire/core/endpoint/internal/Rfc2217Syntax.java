@@ -119,7 +119,7 @@ public final class Rfc2217Syntax {
         Rfc2217Options o = e.options();
         char sep = b.indexOf("?") < 0 ? '?' : '&';
         if (!o.ackTimeout().equals(Rfc2217Options.DEFAULT.ackTimeout())) {
-            b.append(sep).append(ACK_MS).append('=').append(Math.max(1, o.ackTimeout().toMillis()));
+            b.append(sep).append(ACK_MS).append('=').append(Math.max(1, dev.labwire.core.internal.Durations.millis(o.ackTimeout())));
             sep = '&';
         }
         if (o.purgeOnConnect() != Rfc2217Options.DEFAULT.purgeOnConnect()) {

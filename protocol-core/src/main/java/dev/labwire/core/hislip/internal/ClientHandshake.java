@@ -68,7 +68,7 @@ public final class ClientHandshake {
     /** The synchronous connection is up: sends Initialize. */
     public void start(long nowNanos) {
         expect(State.NOT_STARTED, "start");
-        deadline = nowNanos + timeoutNanos;
+        deadline = dev.labwire.core.internal.Durations.deadline(nowNanos, timeoutNanos);
         sync.add(HislipMessage.initialize(HislipMessage.VERSION_1_0, vendorId, subAddress));
         state = State.AWAIT_INITIALIZE_RESPONSE;
     }

@@ -81,7 +81,7 @@ final class LinkSetup {
     void linkCreated(WaitingRuns runs, long now) {
         if (lockHeld) {   // the device let go of our lock with the old link: take it again before anything else
             RequestRun relock = runs.internal(RequestRun.Kind.RELOCK, Request.operation(Operation.LOCK),
-                    WaitingRuns.after(now, (lockHeldMs + Vxi11Session.OWED_GRACE_MS) * 1_000_000L));
+                    dev.labwire.core.internal.Durations.deadline(now, (lockHeldMs + Vxi11Session.OWED_GRACE_MS) * 1_000_000L));
             relock.lockMs = lockHeldMs;
             runs.setupQueue().add(relock);
         }

@@ -1,5 +1,6 @@
 package dev.labwire.core.vxi11.internal;
 
+import dev.labwire.core.internal.Durations;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Operation;
@@ -131,7 +132,7 @@ final class ServiceRequestChannel {
         }
         step = Step.SETTING_UP;
         RequestRun create = runs.internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
-                WaitingRuns.after(now, config.connectTimeout().toNanos() + Vxi11Session.OWED_GRACE_MS * 1_000_000L));
+                Durations.deadline(Durations.deadline(now, config.connectTimeout()), Vxi11Session.OWED_GRACE_MS * 1_000_000L));
         create.fixed = new RequestRun.Call(Vxi11.CREATE_INTR_CHAN,
                 new DeviceRemoteFunc(host, port, Vxi11.INTR_PROGRAM, Vxi11.VERSION, Vxi11.FAMILY_TCP));
         runs.setupQueue().add(create);   // after a re-lock that may still wait
@@ -190,7 +191,7 @@ final class ServiceRequestChannel {
             giveUp(name + " did not succeed: " + LinkSetup.outcome(e), now);
         } else if (proc == Vxi11.CREATE_INTR_CHAN) {
             RequestRun enable = runs.internal(RequestRun.Kind.INTR, Request.operation(Operation.READ_STATUS_BYTE),
-                    WaitingRuns.after(now, config.defaultTimeout().toNanos()));
+                    Durations.deadline(now, config.defaultTimeout()));
             enable.fixed = new RequestRun.Call(Vxi11.DEVICE_ENABLE_SRQ,
                     new DeviceEnableSrqParms(session.linkId(), true, handle));
             runs.setupQueue().addFirst(enable);

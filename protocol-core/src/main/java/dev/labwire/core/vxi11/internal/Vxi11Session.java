@@ -404,7 +404,7 @@ public final class Vxi11Session implements SessionMachine {
         }
         if (next == null && srq.takeReadOwed()) {
             next = runs.internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
-                    WaitingRuns.after(now, config.defaultTimeout().toNanos()));
+                    dev.labwire.core.internal.Durations.deadline(now, config.defaultTimeout()));
         }
         if (next == null) {
             next = runs.hookQueue().poll();

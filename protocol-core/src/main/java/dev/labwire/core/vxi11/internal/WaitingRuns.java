@@ -4,6 +4,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
+import dev.labwire.core.internal.Durations;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -63,15 +64,9 @@ final class WaitingRuns {
         return r;
     }
 
-    /** {@code nanos} after {@code now}, at most Long.MAX_VALUE - 1 (no overflow). */
-    static long after(long now, long nanos) {
-        return nanos >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + nanos;
-    }
-
+    /** Its timeout (or the config's default) after {@code now}, held at {@link Durations#NEVER} (no overflow). */
     private long deadline(Request r, long now) {
-        java.time.Duration t = r.timeout() == null ? config.defaultTimeout() : r.timeout();
-        long n = t.toNanos();
-        return n >= Long.MAX_VALUE - 1 - Math.max(0, now) ? Long.MAX_VALUE - 1 : now + n;
+        return Durations.deadline(now, r.timeout() == null ? config.defaultTimeout() : r.timeout());
     }
 
     /** The link is gone with {@code down}: the external hook's requests fail; hook and set-up start again later. */
