@@ -80,13 +80,15 @@ public final class Connection implements SessionMachine {
     private final OnConnectHook hook;
     private final ServicePoll srq; // null unless serviceRequestPolling is set
     private boolean receivedOnlyPushed; // see receivedOnlyPushed()
+    private boolean hookWaitsForQuiet; // see quietEnded
     private final StaleReplies stale;
 
     private long nextId;
     private long lastNow;
 
     static {
-        dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new, c -> c.matcher.dropUnowedPartialFrame());
+        dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new, c -> c.matcher.dropUnowedPartialFrame(),
+                c -> c.stale.streamOutlivesLink());
     }
 
     /**
@@ -240,12 +242,32 @@ public final class Connection implements SessionMachine {
         }
         matcher.reset();
         transmitter.reset();
+        stale.linkUp(nowNanos);
         link.up(nowNanos);
+        hookWaitsForQuiet = stale.suspect();
+        if (!hookWaitsForQuiet) {
+            startHook(nowNanos);
+        }
+    }
+
+    /** The on-connect hook starts: its requests (their timeouts counted from now), the external hook, then READY. */
+    private void startHook(long nowNanos) {
         for (Request r : hook.requests()) {
             hook.add(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
         }
         hook.openExternal();
         maybeReady();
+    }
+
+    /**
+     * The line of a renewed serial link has been quiet long enough (see StaleReplyPolicy): the on-connect hook, held
+     * until now so that its timeouts do not run out while nothing may be written, starts.
+     */
+    void quietEnded(long nowNanos) {
+        if (hookWaitsForQuiet && link.state() == State.ON_CONNECT) {
+            hookWaitsForQuiet = false;
+            startHook(nowNanos);
+        }
     }
 
     /** The link ordered by {@link Event.OpenLink} could not be opened; the next attempt comes after the backoff. */
@@ -274,6 +296,8 @@ public final class Connection implements SessionMachine {
             return;
         }
         link.lost();
+        hookWaitsForQuiet = false;
+        stale.linkLost(); // before the line is forgotten: was it out of step?
         ArrayDeque<Exchange> resend = new ArrayDeque<>();
         for (Exchange e : matcher.onTheWire()) {
             if (e.kind == Exchange.Kind.USER && config.resends(e.request)) {
@@ -522,7 +546,7 @@ public final class Connection implements SessionMachine {
         if (link.state() == State.CLOSED) {
             return NONE;
         }
-        long t = Math.min(hook.earliestDeadline(), stale.probeDeadline());
+        long t = Math.min(hook.earliestDeadline(), Math.min(stale.probeDeadline(), stale.quietDeadline()));
         t = Math.min(t, pending.earliestDeadline());
         return Math.min(t, matcher.earliestDeadline(pending.isMonotonic()));
     }

@@ -138,6 +138,11 @@ final class ReplyMatcher {
         return true;
     }
 
+    /** True while bytes of an unfinished frame are held. */
+    boolean holdsUnfinishedFrame() {
+        return !input.isEmpty();
+    }
+
     void receiveEof() {
         if (owner.reading()) {
             decode(true);
@@ -343,6 +348,7 @@ final class ReplyMatcher {
             stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
         }
         stale.expireGraces(nowNanos);
+        stale.expireQuiet(nowNanos);
     }
 
     private static String progress(Exchange e) {
@@ -444,10 +450,12 @@ final class ReplyMatcher {
     private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
         if (fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED) {
             owner.pushed(frame);
+            stale.pushedFrame();
             return;
         }
         if (head == null) {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
+            stale.strayFrame(stale.now());
             return;
         }
         Exchange probe = stale.probe();

@@ -35,12 +35,39 @@ final class StaleReplies {
     private long now;
     private Exchange probe;
     private boolean resyncing;
+    /**
+     * The device's bytes outlive a link: a serial port (or a terminal server's) reopened still carries what the device
+     * sends after it, so a new link is not in step by itself ({@link #linkLost}, {@link #linkUp}).
+     */
+    private boolean streamOutlivesLink;
+    /** How long the line must be quiet, on a link whose stream outlived the last one, before anything is written. */
+    private final long quietNanos;
+    /** The link went down out of step on a stream that outlives it: the next link starts quiet. */
+    private boolean quietNext;
+    /** While not {@link Exchange#NO_DEADLINE}: nothing is written until then (the line must be quiet until then). */
+    private long quietUntil = Exchange.NO_DEADLINE;
+    /** The quiet time ended inside a frame: the quiet ends with that frame if it is a pushed one. */
+    private boolean quietEndsWithFrame;
+    /** At most this long a quiet time: a device silent for a minute after the link was renewed is in step. */
+    static final long MAX_QUIET_NANOS = 60_000_000_000L;
 
     StaleReplies(Connection owner, ReplyMatcher matcher, ConnectionConfig config) {
         this.owner = owner;
         this.matcher = matcher;
         this.policy = config.staleReplyPolicy();
         this.graceNanos = graceNanos(policy);
+        this.quietNanos = quietNanos(config);
+    }
+
+    /**
+     * The quiet time on a renewed link whose stream outlived the old one: the grace of {@link StaleReplyPolicy.DiscardLateReply}
+     * and {@link StaleReplyPolicy.ReleaseAfter}, else (resync, reconnect) the default timeout; at most a minute.
+     */
+    private static long quietNanos(ConnectionConfig config) {
+        StaleReplyPolicy p = config.staleReplyPolicy();
+        long n = p instanceof StaleReplyPolicy.DiscardLateReply || p instanceof StaleReplyPolicy.ReleaseAfter
+                ? graceNanos(p) : dev.labwire.core.internal.Durations.nanos(config.defaultTimeout());
+        return Math.min(n, MAX_QUIET_NANOS);
     }
 
     /** How long a zombie waits for what it is owed: the policy's grace; without one, until the probe or the new link. */
@@ -59,9 +86,97 @@ final class StaleReplies {
         now = nowNanos;
     }
 
-    /** True while nothing may be written but a resync probe: some ended request is still owed a reply or an echo. */
+    /** The time of the input being handled. */
+    long now() {
+        return now;
+    }
+
+    /**
+     * True while nothing may be written but a resync probe: some ended request is still owed a reply or an echo, or
+     * the line must be quiet first ({@link #linkUp}).
+     */
     boolean suspect() {
-        return zombies > 0;
+        return zombies > 0 || quietUntil != Exchange.NO_DEADLINE;
+    }
+
+    // ------------------------------------------------------------------ a stream that outlives its link (serial)
+
+    /** From now on a new link does not put the stream in step by itself: see {@link #linkUp}. */
+    void streamOutlivesLink() {
+        streamOutlivesLink = true;
+    }
+
+    /**
+     * The link is going down (before the line is forgotten): if its stream outlives it and it was out of step (a
+     * zombie still owed something, a resync under way), the next link starts quiet.
+     */
+    void linkLost() {
+        if (streamOutlivesLink && (zombies > 0 || resyncing || probe != null || quietUntil != Exchange.NO_DEADLINE)) {
+            quietNext = true;
+        }
+        quietUntil = Exchange.NO_DEADLINE;
+        quietEndsWithFrame = false;
+    }
+
+    /**
+     * A new link is up. On a TCP link it starts in step: the old connection's late bytes cannot reach it. A serial port
+     * reopened (or a terminal server's) still carries whatever the device sends for the requests that were owed on the
+     * old link, so after a link that went down out of step nothing is written (not even the on-connect hook) until the
+     * line has been quiet for the quiet time: every frame that is not a pushed one starts it again, and a frame under
+     * way when it ends is waited for.
+     */
+    void linkUp(long nowNanos) {
+        if (quietNext) {
+            quietNext = false;
+            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
+            quietEndsWithFrame = false;
+        }
+    }
+
+    /** A frame that is no reply to anything came (nothing is written while quiet): the quiet time starts again. */
+    void strayFrame(long nowNanos) {
+        if (quietUntil != Exchange.NO_DEADLINE) {
+            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
+            quietEndsWithFrame = false;
+        }
+    }
+
+    /** A pushed frame came: if the quiet time ended while it was under way, the line is in step now. */
+    void pushedFrame() {
+        if (quietEndsWithFrame) {
+            endQuiet();
+        }
+    }
+
+    /**
+     * The quiet time ends at {@code nowNanos} if it is over: at once when no frame is under way; else with that frame
+     * (a pushed one ends it, any other starts it again), and if that frame is not whole within another quiet time
+     * its bytes are dropped as a late reply.
+     */
+    void expireQuiet(long nowNanos) {
+        if (quietUntil == Exchange.NO_DEADLINE || nowNanos - quietUntil < 0) {
+            return;
+        }
+        if (!matcher.holdsUnfinishedFrame()) {
+            endQuiet();
+        } else if (!quietEndsWithFrame) {
+            quietEndsWithFrame = true;
+            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
+        } else {
+            matcher.dropUnowedPartialFrame();
+            endQuiet();
+        }
+    }
+
+    private void endQuiet() {
+        quietUntil = Exchange.NO_DEADLINE;
+        quietEndsWithFrame = false;
+        owner.quietEnded(now);
+    }
+
+    /** When the quiet time ends, or {@link Exchange#NO_DEADLINE}. */
+    long quietDeadline() {
+        return quietUntil;
     }
 
     /** Bytes arrive while {@code head} leads the line: a zombie's grace under {@link StaleReplyPolicy.DiscardLateReply} restarts. */
@@ -304,6 +419,11 @@ final class StaleReplies {
         }
         if (!suspect()) {
             return null;
+        }
+        if (zombies == 0) {
+            return "the link was renewed while late replies were owed, and its stream outlives a link (a serial port):"
+                    + " nothing is written until the line has been quiet for "
+                    + java.time.Duration.ofNanos(quietNanos).toMillis() + " ms (staleReplyPolicy " + policy + ")";
         }
         Exchange z = null;
         for (Exchange e : matcher.inFlight) {

@@ -32,8 +32,13 @@ import java.util.Objects;
  *       then, the connection drops and reopens the link ({@link Event.CloseLink}): a new TCP connection cannot carry
  *       the old one's late bytes. With the defaults (timeout 5 s, grace 1 s), {@code query("FOO:BAR?")} times out
  *       after 5 s and a following {@code query("*IDN?")} is answered about 1 s later on a new link. On a serial
- *       link a reopened port still carries what the device sends afterwards: a reply later than timeout plus
- *       grace there is taken for the next one; choose a grace longer than the slowest reply, or {@link Resync}.</li>
+ *       link ({@code serial:}, and {@code rfc2217://}, a serial port behind a terminal server) a reopened port
+ *       still carries what the device sends afterwards, so there the new link writes nothing, not even the
+ *       on-connect hook, until the line has been quiet for the grace (at most a minute): every frame that is not
+ *       a pushed one starts the quiet again, and one under way when it ends is waited for (dropped as a late reply
+ *       if it has not ended within another grace). A reply that comes after a whole grace of silence on the new
+ *       link is taken for the next request; choose a grace longer than the slowest reply, or {@link Resync}. (A
+ *       {@link Connection} driven directly is a TCP link; the clients tell it which it is.)</li>
  *   <li>{@link Resync}: write a probe at once, ahead of everything; frames are swallowed until one equals the
  *       probe's answer, which proves the stream is in step (the device answers in order). If the probe is not
  *       answered within its timeout, the link is dropped and reopened. The answer must be a frame no timed-out

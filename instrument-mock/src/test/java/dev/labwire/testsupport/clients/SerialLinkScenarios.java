@@ -43,4 +43,51 @@ public interface SerialLinkScenarios extends ContractFixture {
         assertThatThrownBy(() -> c.awaitReady(Duration.ofMillis(500))).isInstanceOf(LinkDownException.class)
                 .hasMessageContaining("/dev/ttyLABWIRE-NOPE");
     }
+
+    /**
+     * A serial port reopened still carries what the device sends afterwards, so renewing the link does not put the
+     * replies in step: a late reply that comes after the link was renewed must not reach the next call. Two ways to get
+     * there: a lone query's late reply outlasts timeout plus grace (the link is renewed when the grace ends; the quiet
+     * time on the new link catches it), and a pipelined window loses its place (renewed at once, at the timeout; its late
+     * replies come within timeout plus grace). Found 2026-12-03: both handed a late reply to the next query.
+     */
+    @Test
+    default void aLateReplyAfterTheLinkWasRenewedNeverReachesTheNextCall() throws Exception {
+        MockInstrument mock = mock();
+        mock.responder(cmd -> cmd.startsWith("LATE? ") || cmd.startsWith("SOON? ")
+                ? dev.labwire.mock.MockReply.line(cmd.substring(6)).delay(Duration.ofMillis(cmd.startsWith("L") ? 700 : 400))
+                : null);
+        // one client (the mock's pty is made again after a client closes it, so a second client would race it)
+        TestClient c = track(clients().open(mock.endpoint(), ClientContract.fast().maxInFlight(4)
+                .defaultTimeout(Duration.ofMillis(250))
+                .staleReplyPolicy(dev.labwire.core.StaleReplyPolicy.discardLateReply(Duration.ofMillis(300))).build()));
+        c.awaitReady(ClientContract.WAIT);
+        // a lone query: timeout 250 ms + grace 300 ms < 700 ms, so its reply comes on the renewed link
+        assertThatThrownBy(() -> c.query("LATE? a")).isInstanceOf(dev.labwire.core.RequestTimeoutException.class);
+        assertThat(c.query("ECHO? next", ClientContract.WAIT)).isEqualTo("next");
+        assertThat(c.query("ECHO? again", ClientContract.WAIT)).isEqualTo("again");
+        // a pipelined window: three queries written together, two answered 400 ms late (within timeout + grace, as the
+        // policy asks; the window renews the link at once, at the timeout)
+        java.util.Map<String, Object> ended = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> callers = new java.util.ArrayList<>();
+        for (String token : List.of("b", "c", "d")) {
+            Thread t = new Thread(() -> {
+                try {
+                    ended.put(token, c.query((token.equals("d") ? "ECHO? " : "SOON? ") + token));
+                } catch (RuntimeException e) {
+                    ended.put(token, e);
+                }
+            });
+            callers.add(t);
+            t.start();
+        }
+        for (Thread t : callers) {
+            t.join(ClientContract.WAIT.toMillis());
+        }
+        assertThat(ended).hasSize(3);
+        ended.forEach((token, outcome) -> assertThat(outcome).as(token)
+                .satisfiesAnyOf(o -> assertThat(o).isEqualTo(token), o -> assertThat(o).isInstanceOf(RuntimeException.class)));
+        assertThat(c.query("ECHO? next2", ClientContract.WAIT)).isEqualTo("next2");
+        assertThat(c.query("ECHO? again2", ClientContract.WAIT)).isEqualTo("again2");
+    }
 }

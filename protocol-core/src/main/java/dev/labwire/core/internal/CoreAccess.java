@@ -11,17 +11,20 @@ import java.util.function.BiFunction;
 public final class CoreAccess {
     private static volatile BiFunction<ConnectionConfig, ReplyFilter, Connection> connections;
     private static volatile java.util.function.Consumer<Connection> partialDropper;
+    private static volatile java.util.function.Consumer<Connection> outlivesLink;
 
     private CoreAccess() {
     }
 
     /** Called once by {@link Connection}'s class initialiser. */
     public static void registerConnections(BiFunction<ConnectionConfig, ReplyFilter, Connection> factory,
-            java.util.function.Consumer<Connection> dropUnowedPartialFrame) {
+            java.util.function.Consumer<Connection> dropUnowedPartialFrame,
+            java.util.function.Consumer<Connection> streamOutlivesLink) {
         if (connections != null) {
             throw new IllegalStateException("already registered");
         }
         partialDropper = dropUnowedPartialFrame;
+        outlivesLink = streamOutlivesLink;
         connections = factory;
     }
 
@@ -32,6 +35,16 @@ public final class CoreAccess {
      */
     public static void dropUnowedPartialFrame(Connection connection) {
         partialDropper.accept(connection);
+    }
+
+    /**
+     * Tells {@code connection} that the device's bytes outlive its links (a serial port, or one behind a terminal
+     * server): a renewed link is not in step by itself, so after a link that went down with late replies owed, nothing
+     * is written on the next one until the line has been quiet (the stale-reply grace; see StaleReplyPolicy).
+     */
+    public static Connection streamOutlivesLink(Connection connection) {
+        outlivesLink.accept(connection); // registered: the instance's class is initialised
+        return connection;
     }
 
     /** A connection whose reply line drops frames {@code filter} calls foreign. */

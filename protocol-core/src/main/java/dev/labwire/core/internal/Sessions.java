@@ -40,11 +40,14 @@ public final class Sessions {
                 return m;
             }
         }
-        if (endpoint instanceof Endpoint.Tcp || endpoint instanceof Endpoint.Serial) {
+        if (endpoint instanceof Endpoint.Tcp) {
             return new Connection(config);
         }
+        if (endpoint instanceof Endpoint.Serial) {
+            return CoreAccess.streamOutlivesLink(new Connection(config));
+        }
         if (endpoint instanceof Endpoint.Rfc2217 r) {
-            return new Rfc2217Session(new Connection(config), r.settings(), r.options());
+            return new Rfc2217Session(CoreAccess.streamOutlivesLink(new Connection(config)), r.settings(), r.options());
         }
         if (endpoint instanceof Endpoint.Hislip h) {
             return new dev.labwire.core.hislip.HislipSession(config,

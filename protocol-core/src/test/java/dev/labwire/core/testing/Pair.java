@@ -24,10 +24,29 @@ public final class Pair {
     private int refuse;
     private int opens;
     private boolean linkUp;
+    /** A serial port: what the device sends after a link was closed still arrives on the next one. */
+    private final boolean serial;
 
     public Pair(ConnectionConfig config, ScriptedInstrument device) {
-        this.conn = new Connection(config);
+        this(config, device, false);
+    }
+
+    private Pair(ConnectionConfig config, ScriptedInstrument device, boolean serial) {
+        this.conn = serial ? dev.labwire.core.internal.CoreAccess.streamOutlivesLink(new Connection(config)) : new Connection(config);
         this.device = device;
+        this.serial = serial;
+    }
+
+    /**
+     * As {@link #open}, over a serial port: the connection is told that the device's bytes outlive a link (as the
+     * clients do for {@code serial:} and {@code rfc2217://}), and what the device sends after a link was closed reaches
+     * the next one.
+     */
+    public static Pair openSerial(ConnectionConfig config, ScriptedInstrument device) {
+        Pair p = new Pair(config, device, true);
+        p.conn.open(p.now);
+        p.pump();
+        return p;
     }
 
     /** A pair opened and pumped until the link is ready. */
@@ -134,7 +153,9 @@ public final class Pair {
                     }
                 } else if (e instanceof Event.CloseLink c && linkUp) {
                     linkUp = false;
-                    device.takeOutbox(); // bytes of the old link never reach a new one
+                    if (!serial) {
+                        device.takeOutbox(); // bytes of the old TCP connection never reach a new one
+                    }
                     conn.linkDown(new IllegalStateException("closed on order: " + c.reason()), now);
                 }
             }
