@@ -214,6 +214,42 @@ public final class BlockingDriver {
     }
 
     /**
+     * {@link #requestAll} for one-line queries, waited for as one call ({@link Batch}): the same sending, deadlines and
+     * failures, with one call object for the whole list instead of one per request, and each reply kept as its frame.
+     * Every request is checked before any is sent; the texts come back in order.
+     */
+    public List<String> queryAll(Request[] rs) {
+        if (conn == null) {
+            throw new IllegalStateException("a bus driver takes requests with an address");
+        }
+        for (Request r : rs) {
+            config.checkPayload(r);
+        }
+        refuseInHook();
+        Batch b = null;
+        Pump.Claim claim = null;
+        lock.lock();
+        try {
+            checkOpenLocked();
+            long now = System.nanoTime();
+            b = calls.batchLocked(rs, now);
+            try {
+                for (Request r : rs) {
+                    calls.sentLocked(b, conn.send(r, now));
+                }
+            } finally {
+                claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
+            }
+        } finally {
+            lock.unlock();
+            if (claim != null) {
+                claim.write(b == null ? System.nanoTime() : b.call.deadline());
+            }
+        }
+        return b.sent() == 0 ? List.of() : calls.awaitTexts(b);
+    }
+
+    /**
      * Sends through {@code send}; the caller writes the bytes it gathered itself, outside the lock. When other callers
      * were just woken by the ending of their calls and have not returned yet ({@link Calls#returning()}), the write is
      * corked first: the caller claims the idle link, gives way ({@link Thread#yield()}) until they have returned

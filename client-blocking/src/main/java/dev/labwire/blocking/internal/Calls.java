@@ -8,6 +8,7 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.internal.Deadlines;
 import dev.labwire.core.internal.Durations;
 import dev.labwire.core.internal.Outcomes;
+import dev.labwire.core.frame.Frame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,7 +58,14 @@ final class Calls {
         private volatile boolean blind; // its caller waits for the ending without reading (awaitEnding)
         boolean watched; // under the lock: its caller, a virtual thread, waits without a time bound (Calls#watchLocked)
 
+        final Batch batch; // null for one request; else the batch this call stands for (id -1, request its first)
+
         Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, boolean virtual) {
+            this(id, request, timeout, deadline, batchAtSubmit, virtual, null);
+        }
+
+        Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, boolean virtual, Batch batch) {
+            this.batch = batch;
             this.id = id;
             this.request = request;
             this.timeout = timeout;
@@ -145,10 +153,57 @@ final class Calls {
         return byId.get(id);
     }
 
+    /**
+     * With the lock held, on the caller's thread (which later {@link #awaitTexts}s it): a batch of {@code rs}, each with
+     * the default timeout counted from {@code now}; {@link #sentLocked} tracks each request as the core accepts it.
+     */
+    Batch batchLocked(Request[] rs, long now) {
+        Duration timeout = d.config.defaultTimeout();
+        return new Batch(rs, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked(),
+                Threads.isVirtual(Thread.currentThread()));
+    }
+
+    /** With the lock held: the next request of {@code b} was sent as {@code id}. */
+    void sentLocked(Batch b, long id) {
+        b.sentLocked(id);
+        byId.put(id, b.call);
+    }
+
+    /**
+     * Ends call {@code id} with its one-frame reply {@code frame} (handed over by the core without an event object): a
+     * request of a batch keeps the frame, any other call gets the {@link Event.Reply} it always got.
+     */
+    void replyLocked(long id, Request request, Frame frame, long gathered, long written) {
+        Call c = byId.get(id);
+        if (c == null) {
+            return;
+        }
+        if (c.batch != null) {
+            endInBatchLocked(c, id, frame);
+        } else {
+            endLocked(id, new Event.Reply(id, request, java.util.List.of(frame)), gathered, written);
+        }
+    }
+
+    /** The request {@code id} of batch call {@code c} ended with {@code ending}; the batch ends with its last request. */
+    private void endInBatchLocked(Call c, long id, Object ending) {
+        byId.remove(id);
+        if (c.batch.endLocked(id, ending)) {
+            completeLocked(c, BATCH_ENDED);
+        }
+    }
+
+    /** What a batch's call is completed with when its last request ended (the endings are in the {@link Batch}). */
+    private static final Event BATCH_ENDED = Event.NeedData.INSTANCE;
+
     /** Ends call {@code id} with {@code e}; a reply to a write whose batch {@code gathered} is not out yet is held. */
     void endLocked(long id, Event e, long gathered, long written) {
         Call c = byId.get(id);
         if (c == null) {
+            return;
+        }
+        if (c.batch != null) { // a batch's requests all expect a reply: none is held
+            endInBatchLocked(c, id, e);
             return;
         }
         if (e instanceof Event.Reply r && r.frames().isEmpty() && r.request().expect() == Expect.nothing() && written < gathered) {
@@ -327,6 +382,97 @@ final class Calls {
         }
     }
 
+    /**
+     * Waits for every request of {@code b} to end, as {@link #await} waits for one call (reading the link itself when
+     * it may); returns their one-line replies as text, in order, or throws the failure of the first request (in list
+     * order) that failed, later failures attached as suppressed. An interrupt cancels every request not ended yet
+     * ({@link #cancel}); the batch then throws the first failure, or the {@link CancellationException} when every
+     * request had ended with a reply.
+     */
+    java.util.List<String> awaitTexts(Batch b) {
+        Call c = b.call;
+        RuntimeException cancelled = null;
+        if (!c.future().isDone()) {
+            AWAIT.set(c, AWAITED);
+            try {
+                if (d.role.mayRead(c)) {
+                    d.role.awaitReading(c);
+                } else {
+                    awaitEnding(c);
+                }
+            } catch (CancellationException ce) {
+                cancelled = ce; // every request not ended was cancelled (cancel): each has its ending now
+            } finally {
+                if (AWAIT.getAndSet(c, LEFT) == WOKEN) {
+                    returning.decrementAndGet();
+                }
+            }
+        }
+        String[] texts = new String[b.sent()];
+        RuntimeException first = null;
+        for (int i = 0; i < texts.length; i++) {
+            Object o = b.ending(i);
+            if (o instanceof Frame f) {
+                texts[i] = f.asString();
+            } else if (o instanceof Event.Reply r) {
+                texts[i] = r.text();
+            } else {
+                RuntimeException x = o instanceof RuntimeException re ? re : batchFailure(b, i, (Event) o);
+                if (first == null) {
+                    first = x;
+                } else {
+                    first.addSuppressed(x);
+                }
+            }
+        }
+        if (first == null && cancelled != null) {
+            throw cancelled;
+        }
+        if (first != null) {
+            throw first;
+        }
+        return java.util.List.of(texts);
+    }
+
+    private RuntimeException batchFailure(Batch b, int i, Event e) {
+        d.lock.lock();
+        try {
+            return Outcomes.failure(b.request(i), e, b.call.timeout(), d.name, d.state, d.lastDownCause, d.closed);
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    /** The caller of batch {@code b} was interrupted: every request of it not ended yet is withdrawn or given up. */
+    private CancellationException cancelBatch(Batch b) {
+        d.lock.lock();
+        try {
+            long now = System.nanoTime();
+            CancellationException first = null;
+            for (int i = 0; i < b.sent(); i++) {
+                if (!b.pendingLocked(i)) {
+                    continue;
+                }
+                long id = b.id(i);
+                byId.remove(id);
+                String text = "\"" + b.request(i).text() + "\"";
+                CancellationException x = new CancellationException(d.machine.cancel(id, now)
+                        ? "interrupted before " + text + " was sent: withdrawn, it never reaches " + d.name
+                        : "interrupted after " + text + " was sent to " + d.name + ": its reply, if it comes, is discarded"
+                                + " by the stale-reply policy");
+                b.endLocked(id, x);
+                if (first == null) {
+                    first = x;
+                }
+            }
+            d.pump.drainLocked();
+            return first != null ? first : new CancellationException("interrupted after every request of the batch to "
+                    + d.name + " had ended");
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
     /** Waits for the ending of {@code c} without reading (a virtual thread, a serial link, a write). */
     private Event awaitEnding(Call c) {
         c.blind = true;
@@ -369,6 +515,9 @@ final class Calls {
 
     /** The caller of {@code c} was interrupted: withdraws the request if it was not written yet. */
     CancellationException cancel(Call c) {
+        if (c.batch != null) {
+            return cancelBatch(c.batch);
+        }
         String text = "\"" + c.request().text() + "\"";
         d.lock.lock();
         try {
