@@ -34,10 +34,31 @@ final class Batch {
         this.call = new Calls.Call(-1, requests.length == 0 ? null : requests[0], timeout, deadline, batchAtSubmit, virtual, this);
     }
 
-    /** With the lock held: the next request of the list was accepted by the core as {@code id}. */
-    void sentLocked(long id) {
+    /**
+     * With the lock held: the next request of the list was accepted by the core as {@code id}. True while the ids so
+     * far are consecutive (the core numbers requests in the order they are sent, and the batch is sent under one
+     * lock): the batch can then be found by its range of ids ({@link #pendingId}) instead of one table entry per
+     * request.
+     */
+    boolean sentLocked(long id) {
+        boolean consecutive = sent == 0 || id == ids[sent - 1] + 1 && this.consecutive;
+        this.consecutive = consecutive;
         ids[sent++] = id;
         pending++;
+        return consecutive;
+    }
+
+    private boolean consecutive = true;
+
+    /** With the lock held: whether {@code id} is a request of this batch that has not ended yet. */
+    boolean pendingId(long id) {
+        int i = index(id);
+        return i >= 0 && endings[i] == null;
+    }
+
+    /** With the lock held: whether every request accepted so far has ended. */
+    boolean endedLocked() {
+        return pending == 0;
     }
 
     int sent() {

@@ -132,6 +132,11 @@ final class Calls {
      */
     private long slackDue = Long.MAX_VALUE;
     private final LongTable<Call> byId = new LongTable<>();
+    /**
+     * Batches whose requests are found by their consecutive ids ({@link Batch#pendingId}) rather than by an entry
+     * each in {@link #byId}: one per caller waiting in {@code queryAll}, each left when its last request ends.
+     */
+    private final java.util.ArrayList<Batch> ranged = new java.util.ArrayList<>();
     private final Map<Long, Long> heldUntilBatch = new LinkedHashMap<>(); // write id -> batch that must be out first
     private final Map<Long, Event.Reply> held = new HashMap<>();
     private final Deadlines heldDeadlines = new Deadlines();
@@ -150,7 +155,7 @@ final class Calls {
     }
 
     Call getLocked(long id) {
-        return byId.get(id);
+        return find(id);
     }
 
     /**
@@ -163,10 +168,42 @@ final class Calls {
                 Threads.isVirtual(Thread.currentThread()));
     }
 
-    /** With the lock held: the next request of {@code b} was sent as {@code id}. */
+    /**
+     * With the lock held: the next request of {@code b} was sent as {@code id}. While the batch's ids are consecutive
+     * (always, with the core's numbering) it is found by its range ({@link #ranged}); should one not be, every id of
+     * it goes into the table, as a single call's does.
+     */
     void sentLocked(Batch b, long id) {
-        b.sentLocked(id);
+        if (b.sentLocked(id)) {
+            if (b.sent() == 1) {
+                ranged.add(b);
+            }
+            return;
+        }
+        if (ranged.remove(b)) {
+            for (int i = 0; i < b.sent() - 1; i++) {
+                byId.put(b.id(i), b.call);
+            }
+        }
         byId.put(id, b.call);
+    }
+
+    /**
+     * The call waiting for request {@code id}: a single call's or a batch's, by the table, else a batch found by its
+     * range of ids; null when nobody waits for it (ended, given up, or unknown).
+     */
+    private Call find(long id) {
+        Call c = byId.get(id);
+        if (c != null || ranged.isEmpty()) {
+            return c;
+        }
+        for (int i = 0, n = ranged.size(); i < n; i++) {
+            Batch b = ranged.get(i);
+            if (b.pendingId(id)) {
+                return b.call;
+            }
+        }
+        return null;
     }
 
     /**
@@ -174,7 +211,7 @@ final class Calls {
      * request of a batch keeps the frame, any other call gets the {@link Event.Reply} it always got.
      */
     void replyLocked(long id, Request request, Frame frame, long gathered, long written) {
-        Call c = byId.get(id);
+        Call c = find(id);
         if (c == null) {
             return;
         }
@@ -187,8 +224,9 @@ final class Calls {
 
     /** The request {@code id} of batch call {@code c} ended with {@code ending}; the batch ends with its last request. */
     private void endInBatchLocked(Call c, long id, Object ending) {
-        byId.remove(id);
+        byId.remove(id); // a no-op for a batch found by its range: its ended ids are no longer pending
         if (c.batch.endLocked(id, ending)) {
+            ranged.remove(c.batch);
             completeLocked(c, BATCH_ENDED);
         }
     }
@@ -198,7 +236,7 @@ final class Calls {
 
     /** Ends call {@code id} with {@code e}; a reply to a write whose batch {@code gathered} is not out yet is held. */
     void endLocked(long id, Event e, long gathered, long written) {
-        Call c = byId.get(id);
+        Call c = find(id);
         if (c == null) {
             return;
         }
@@ -266,7 +304,7 @@ final class Calls {
             return;
         }
         long[] next = {Long.MAX_VALUE};
-        byId.forEachValue(c -> {
+        java.util.function.Consumer<Call> check = c -> {
             if (!c.watched) {
                 return;
             }
@@ -276,7 +314,11 @@ final class Calls {
             } else if (due - next[0] < 0 || next[0] == Long.MAX_VALUE) {
                 next[0] = due;
             }
-        });
+        };
+        byId.forEachValue(check);
+        for (Batch b : ranged) {
+            check.accept(b.call);
+        }
         slackDue = next[0];
     }
 
@@ -465,6 +507,7 @@ final class Calls {
                     first = x;
                 }
             }
+            ranged.remove(b);
             d.pump.drainLocked();
             return first != null ? first : new CancellationException("interrupted after every request of the batch to "
                     + d.name + " had ended");
