@@ -216,14 +216,12 @@ public final class BlockingDriver {
     /**
      * {@link #requestAll} for one-line queries, waited for as one call ({@link Batch}): the same sending, deadlines and
      * failures, with one call object for the whole list instead of one per request, and each reply kept as its frame.
-     * Every request is checked before any is sent; the texts come back in order.
+     * A bad request (refused by the core's {@code send}) withdraws those before it: none is sent. The texts come back
+     * in order.
      */
     public List<String> queryAll(Request[] rs) {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
-        }
-        for (Request r : rs) {
-            config.checkPayload(r);
         }
         refuseInHook();
         Batch b = null;
@@ -237,6 +235,11 @@ public final class BlockingDriver {
                 for (Request r : rs) {
                     calls.sentLocked(b, conn.send(r, now));
                 }
+            } catch (IllegalArgumentException bad) {
+                // send checks each payload (a write terminator inside): nothing has gone out yet (the lock is held
+                // and nothing gathered), so the requests accepted before the bad one are withdrawn, never sent
+                calls.withdrawLocked(b, now);
+                throw bad;
             } finally {
                 claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
             }

@@ -485,6 +485,26 @@ final class Calls {
         }
     }
 
+    /**
+     * With the lock held, before anything was gathered since {@code b}'s requests were sent: withdraws every one of
+     * them (none has gone out, so none ever will, and no event comes for them); the batch is forgotten.
+     */
+    void withdrawLocked(Batch b, long now) {
+        for (int i = 0; i < b.sent(); i++) {
+            long id = b.id(i);
+            byId.remove(id);
+            if (!d.machine.cancel(id, now)) {
+                throw new IllegalStateException("request " + id + " of a batch on " + d.name + " had gone out before the"
+                        + " batch was withdrawn: a labwire bug");
+            }
+            b.endLocked(id, NOT_SENT);
+        }
+        ranged.remove(b);
+    }
+
+    /** The ending of a request of a batch withdrawn before anything went out ({@link #withdrawLocked}). */
+    private static final Event NOT_SENT = Event.NeedData.INSTANCE;
+
     /** The caller of batch {@code b} was interrupted: every request of it not ended yet is withdrawn or given up. */
     private CancellationException cancelBatch(Batch b) {
         d.lock.lock();
