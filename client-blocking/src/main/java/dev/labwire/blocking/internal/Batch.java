@@ -50,6 +50,11 @@ final class Batch {
 
     private boolean consecutive = true;
 
+    /** With the lock held: whether its ids are all consecutive, so that it is found by their range, not in a table. */
+    boolean rangedLocked() {
+        return consecutive;
+    }
+
     /** With the lock held: whether {@code id} is a request of this batch that has not ended yet. */
     boolean pendingId(long id) {
         int i = index(id);

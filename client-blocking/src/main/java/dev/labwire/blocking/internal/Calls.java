@@ -193,17 +193,13 @@ final class Calls {
      * range of ids; null when nobody waits for it (ended, given up, or unknown).
      */
     private Call find(long id) {
-        Call c = byId.get(id);
-        if (c != null || ranged.isEmpty()) {
-            return c;
-        }
-        for (int i = 0, n = ranged.size(); i < n; i++) {
+        for (int i = 0, n = ranged.size(); i < n; i++) { // first: ids are unique, and a batch's replies come most
             Batch b = ranged.get(i);
             if (b.pendingId(id)) {
                 return b.call;
             }
         }
-        return null;
+        return byId.get(id);
     }
 
     /**
@@ -224,7 +220,9 @@ final class Calls {
 
     /** The request {@code id} of batch call {@code c} ended with {@code ending}; the batch ends with its last request. */
     private void endInBatchLocked(Call c, long id, Object ending) {
-        byId.remove(id); // a no-op for a batch found by its range: its ended ids are no longer pending
+        if (!c.batch.rangedLocked()) {
+            byId.remove(id); // a batch found by its range has no entry: its ended ids are no longer pending
+        }
         if (c.batch.endLocked(id, ending)) {
             ranged.remove(c.batch);
             completeLocked(c, BATCH_ENDED);
