@@ -8,8 +8,8 @@ import dev.labwire.core.frame.Frame;
  * The requests one caller sent at once ({@code queryAll}), waited for as one call: one {@link Calls.Call} stands for
  * them all (the read role, the waits, the slack and interrupts see only it), and its future completes when the last of
  * them ended. The core still tracks every request as its own exchange and matches every reply to the request it
- * answers; each request's id maps to the batch's call in the table of calls ({@link Calls}), and its ending is kept
- * here, in its place in the list.
+ * answers; {@link Calls} finds the batch by the range of its requests' ids (or, should they not be consecutive, by an
+ * entry each in its table of calls), and each request's ending is kept here, in its place in the list.
  *
  * <p>Why: a {@code Call} and its future per request, and an {@link Event.Reply} per reply, were half of the caller's
  * own work per request (docs/BENCHMARKS.md, "{@code queryAll}: one call for the whole batch"). A one-frame reply is
@@ -26,6 +26,7 @@ final class Batch {
     private final Object[] endings;
     private int sent;    // requests accepted by the core (a full queue refuses the rest)
     private int pending; // of those, not ended
+    private boolean consecutive = true; // the ids so far are consecutive: the batch is found by their range
 
     Batch(Request[] requests, java.time.Duration timeout, long deadline, long batchAtSubmit, boolean virtual) {
         this.requests = requests;
@@ -48,8 +49,6 @@ final class Batch {
         return consecutive;
     }
 
-    private boolean consecutive = true;
-
     /** With the lock held: whether its ids are all consecutive, so that it is found by their range, not in a table. */
     boolean rangedLocked() {
         return consecutive;
@@ -68,10 +67,6 @@ final class Batch {
 
     int sent() {
         return sent;
-    }
-
-    int size() {
-        return requests.length;
     }
 
     Request request(int i) {

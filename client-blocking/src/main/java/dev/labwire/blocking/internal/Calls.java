@@ -189,11 +189,11 @@ final class Calls {
     }
 
     /**
-     * The call waiting for request {@code id}: a single call's or a batch's, by the table, else a batch found by its
-     * range of ids; null when nobody waits for it (ended, given up, or unknown).
+     * The call waiting for request {@code id}: a batch found by its range of ids, else a single call's (or a batch's)
+     * by the table; null when nobody waits for it (ended, given up, or unknown).
      */
     private Call find(long id) {
-        for (int i = 0, n = ranged.size(); i < n; i++) { // first: ids are unique, and a batch's replies come most
+        for (int i = 0, n = ranged.size(); i < n; i++) { // first: ids are unique either way, and most replies are a batch's
             Batch b = ranged.get(i);
             if (b.pendingId(id)) {
                 return b.call;
