@@ -158,6 +158,11 @@ final class Calls {
         return find(id);
     }
 
+    /** With the lock held: the entries of the table of calls plus the batches found by range (tests: nothing leaks). */
+    int trackedLocked() {
+        return byId.size() + ranged.size();
+    }
+
     /**
      * With the lock held, on the caller's thread (which later {@link #awaitTexts}s it): a batch of {@code rs}, each with
      * the default timeout counted from {@code now}; {@link #sentLocked} tracks each request as the core accepts it.
