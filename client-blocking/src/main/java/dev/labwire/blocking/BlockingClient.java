@@ -336,16 +336,12 @@ public final class BlockingClient implements AutoCloseable {
      */
     public List<String> queryAll(List<String> commands) {
         Objects.requireNonNull(commands, "commands");
-        List<Request> requests = new java.util.ArrayList<>(commands.size());
+        Request[] requests = new Request[commands.size()];
+        int i = 0;
         for (String command : commands) {
-            requests.add(Request.query(command));
+            requests[i++] = Request.query(command);
         }
-        List<Event.Reply> replies = requestAll(requests);
-        String[] texts = new String[replies.size()];
-        for (int i = 0; i < texts.length; i++) {
-            texts[i] = replies.get(i).text();
-        }
-        return List.of(texts);
+        return driver.queryAll(requests);
     }
 
     /** {@link #queryAll} for any requests of the core; returns the replies in order. */

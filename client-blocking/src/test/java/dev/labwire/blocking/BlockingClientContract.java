@@ -105,4 +105,101 @@ abstract class BlockingClientContract extends ClientContract {
         assertThat(mock.commands()).containsExactly("ECHO? z");
         assertThat(c.queryAll(List.of())).isEmpty();
     }
+
+    // ------------------------------------------------------------------ queryAll's batch path (one call for the list)
+
+    @Test
+    void queryAllLargerThanMaxInFlightGetsEveryReplyInOrder() {
+        BlockingClient c = blockingClient(fast().maxInFlight(4).build());
+        c.awaitReady(WAIT);
+        List<String> cmds = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            cmds.add("ECHO? r" + i);
+            expected.add("r" + i);
+        }
+        assertThat(c.queryAll(cmds)).isEqualTo(expected);
+        assertThat(mock.commands()).containsExactlyElementsOf(cmds);
+        assertThat(c.queryAll(cmds.subList(0, 1))).containsExactly("r0");
+    }
+
+    @Test
+    void queryAllBatchesAndSingleQueriesFromOtherThreadsEachGetTheirOwnReplies() throws Exception {
+        BlockingClient c = blockingClient(fast().maxInFlight(8).defaultTimeout(Duration.ofSeconds(20)).build());
+        c.awaitReady(WAIT);
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 40; i++) {
+                    List<String> cmds = new ArrayList<>();
+                    for (int k = 0; k <= (i * 7 + thread) % 16; k++) {
+                        cmds.add("ECHO? b" + thread + "." + i + "." + k);
+                    }
+                    try {
+                        List<String> got = c.queryAll(cmds);
+                        for (int k = 0; k < cmds.size(); k++) {
+                            if (!got.get(k).equals(cmds.get(k).substring(6))) {
+                                wrong.add(cmds.get(k) + " -> " + got.get(k));
+                            }
+                        }
+                        if (got.size() != cmds.size()) {
+                            wrong.add(cmds.size() + " commands, " + got.size() + " replies");
+                        }
+                    } catch (RuntimeException e) {
+                        failed.add(e);
+                    }
+                }
+            }, "batch-" + t));
+        }
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 150; i++) {
+                    String token = "s" + thread + "." + i;
+                    try {
+                        String got = c.query("ECHO? " + token);
+                        if (!got.equals(token)) {
+                            wrong.add(token + " -> " + got);
+                        }
+                    } catch (RuntimeException e) {
+                        failed.add(e);
+                    }
+                }
+            }, "single-" + t));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(WAIT.toMillis() * 3);
+            assertThat(t.isAlive()).as(t.getName() + " ended").isFalse();
+        }
+        assertThat(wrong).as("replies handed to a caller they do not answer").isEmpty();
+        assertThat(failed).as("calls that failed").isEmpty();
+    }
+
+    @Test
+    void closeEndsAWaitingQueryAllInBoundedTime() throws Exception {
+        mock.responder(cmd -> cmd.equals("MUTE?") ? MockReply.none() : null);
+        BlockingClient c = blockingClient(fast().maxInFlight(2).defaultTimeout(Duration.ofSeconds(30)).build());
+        c.awaitReady(WAIT);
+        java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                c.queryAll(List.of("ECHO? a", "MUTE?", "MUTE?", "MUTE?"));
+                ended.set(new AssertionError("queryAll returned"));
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        caller.start();
+        Await.until(WAIT, () -> mock.commands().contains("MUTE?"), "the first MUTE? reached the device");
+        long t0 = System.nanoTime();
+        c.close();
+        caller.join(5000);
+        assertThat(caller.isAlive()).as("the batch's caller ended").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(ended.get()).isInstanceOf(dev.labwire.core.LocalProtocolException.class);
+    }
 }

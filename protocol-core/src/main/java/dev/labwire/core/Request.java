@@ -157,6 +157,19 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
         if (text.isEmpty()) {
             throw new IllegalArgumentException("command is empty; a bare terminator is Request.of(new byte[0], expect)");
         }
+        // the encoder turns a char outside ISO-8859-1 into '?' (a surrogate pair into one '?'): only where a '?'
+        // came out, or when the length changed, is the text looked at char by char (one pass over the bytes for a
+        // command of any length, instead of a char-by-char check of every command: queryAll builds many)
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length == text.length()) {
+            int i = 0;
+            while (i < b.length && (b[i] != '?' || text.charAt(i) == '?')) {
+                i++;
+            }
+            if (i == b.length) {
+                return b;
+            }
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c > 0xFF) {
@@ -164,7 +177,7 @@ public record Request(byte[] payload, Expect expect, Duration timeout, Resend re
                         + " of \"" + text + "\" is not ISO-8859-1; send bytes with Request.of(byte[], Expect)");
             }
         }
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+        throw new IllegalStateException("no char outside ISO-8859-1 in \"" + text + "\", but it did not encode as one");
     }
 
     @Override

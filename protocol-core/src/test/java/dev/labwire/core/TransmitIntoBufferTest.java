@@ -65,6 +65,33 @@ class TransmitIntoBufferTest {
     }
 
     @Test
+    void aHeapSliceGetsItsBytesAtItsOwnOffsetAndNothingOutsideItsLimitChanges() {
+        // heap buffers are copied into through their array (arrayOffset + position): a slice shows whether both count
+        Connection c = ready(ConnectionConfig.builder().maxInFlight(8).writeTerminator("\r\n")
+                .pipelining(ConnectionConfig.Pipelining.EVERY_REQUEST_ANSWERED).build());
+        c.send(Request.query("*IDN?"), T0);
+        c.send(Request.query("MEAS?"), T0);
+        byte[] backing = new byte[32];
+        java.util.Arrays.fill(backing, (byte) '.');
+        ByteBuffer dst = ByteBuffer.wrap(backing, 5, 20).slice(); // arrayOffset 5
+        dst.position(2).limit(12); // room for 10: "*IDN?\r\n" and "MEA"
+        assertThat(dst.arrayOffset()).isEqualTo(5);
+        assertThat(c.pollTransmit(dst)).isEqualTo(10);
+        assertThat(dst.position()).isEqualTo(12);
+        assertThat(new String(backing, ISO_8859_1)).isEqualTo(".......*IDN?\r\nMEA...............");
+        dst.clear().position(0).limit(1); // the rest of MEAS? one byte at a time, the terminator's two split too
+        StringBuilder rest = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            assertThat(c.pollTransmit(dst.clear().limit(1))).isEqualTo(1);
+            rest.append((char) backing[5]);
+        }
+        assertThat(rest).hasToString("S?\r\n");
+        assertThat(c.pollTransmit(dst.clear())).isZero();
+        assertThat(backing[4]).as("before the slice").isEqualTo((byte) '.');
+        assertThat(backing[25]).as("after the slice").isEqualTo((byte) '.');
+    }
+
+    @Test
     void aRequestThatDoesNotFitIsSplitAndCountsAsWrittenFromItsFirstByte() {
         Connection c = ready(PIPELINED);
         long idn = c.send(Request.query("*IDN?"), T0);

@@ -214,6 +214,45 @@ public final class BlockingDriver {
     }
 
     /**
+     * {@link #requestAll} for one-line queries, waited for as one call ({@link Batch}): the same sending, deadlines and
+     * failures, with one call object for the whole list instead of one per request, and each reply kept as its frame.
+     * A bad request (refused by the core's {@code send}) withdraws those before it: none is sent. The texts come back
+     * in order.
+     */
+    public List<String> queryAll(Request[] rs) {
+        if (conn == null) {
+            throw new IllegalStateException("a bus driver takes requests with an address");
+        }
+        refuseInHook();
+        Batch b = null;
+        Pump.Claim claim = null;
+        lock.lock();
+        try {
+            checkOpenLocked();
+            long now = System.nanoTime();
+            b = calls.batchLocked(rs, now);
+            try {
+                for (Request r : rs) {
+                    calls.sentLocked(b, conn.send(r, now));
+                }
+            } catch (IllegalArgumentException bad) {
+                // send checks each payload (a write terminator inside): nothing has gone out yet (the lock is held
+                // and nothing gathered), so the requests accepted before the bad one are withdrawn, never sent
+                calls.withdrawLocked(b, now);
+                throw bad;
+            } finally {
+                claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
+            }
+        } finally {
+            lock.unlock();
+            if (claim != null) {
+                claim.write(b == null ? System.nanoTime() : b.call.deadline());
+            }
+        }
+        return b.sent() == 0 ? List.of() : calls.awaitTexts(b);
+    }
+
+    /**
      * Sends through {@code send}; the caller writes the bytes it gathered itself, outside the lock. When other callers
      * were just woken by the ending of their calls and have not returned yet ({@link Calls#returning()}), the write is
      * corked first: the caller claims the idle link, gives way ({@link Thread#yield()}) until they have returned

@@ -8,6 +8,7 @@ import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.internal.Deadlines;
 import dev.labwire.core.internal.Durations;
 import dev.labwire.core.internal.Outcomes;
+import dev.labwire.core.frame.Frame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,7 +58,14 @@ final class Calls {
         private volatile boolean blind; // its caller waits for the ending without reading (awaitEnding)
         boolean watched; // under the lock: its caller, a virtual thread, waits without a time bound (Calls#watchLocked)
 
+        final Batch batch; // null for one request; else the batch this call stands for (id -1, request its first)
+
         Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, boolean virtual) {
+            this(id, request, timeout, deadline, batchAtSubmit, virtual, null);
+        }
+
+        Call(long id, Request request, Duration timeout, long deadline, long batchAtSubmit, boolean virtual, Batch batch) {
+            this.batch = batch;
             this.id = id;
             this.request = request;
             this.timeout = timeout;
@@ -124,6 +132,11 @@ final class Calls {
      */
     private long slackDue = Long.MAX_VALUE;
     private final LongTable<Call> byId = new LongTable<>();
+    /**
+     * Batches whose requests are found by their consecutive ids ({@link Batch#pendingId}) rather than by an entry
+     * each in {@link #byId}: one per caller waiting in {@code queryAll}, each left when its last request ends.
+     */
+    private final java.util.ArrayList<Batch> ranged = new java.util.ArrayList<>();
     private final Map<Long, Long> heldUntilBatch = new LinkedHashMap<>(); // write id -> batch that must be out first
     private final Map<Long, Event.Reply> held = new HashMap<>();
     private final Deadlines heldDeadlines = new Deadlines();
@@ -142,13 +155,96 @@ final class Calls {
     }
 
     Call getLocked(long id) {
+        return find(id);
+    }
+
+    /** With the lock held: the entries of the table of calls plus the batches found by range (tests: nothing leaks). */
+    int trackedLocked() {
+        return byId.size() + ranged.size();
+    }
+
+    /**
+     * With the lock held, on the caller's thread (which later {@link #awaitTexts}s it): a batch of {@code rs}, each with
+     * the default timeout counted from {@code now}; {@link #sentLocked} tracks each request as the core accepts it.
+     */
+    Batch batchLocked(Request[] rs, long now) {
+        Duration timeout = d.config.defaultTimeout();
+        return new Batch(rs, timeout, Durations.deadline(now, timeout), d.pump.gatheredLocked(),
+                Threads.isVirtual(Thread.currentThread()));
+    }
+
+    /**
+     * With the lock held: the next request of {@code b} was sent as {@code id}. While the batch's ids are consecutive
+     * (always, with the core's numbering) it is found by its range ({@link #ranged}); should one not be, every id of
+     * it goes into the table, as a single call's does.
+     */
+    void sentLocked(Batch b, long id) {
+        if (b.sentLocked(id)) {
+            if (b.sent() == 1) {
+                ranged.add(b);
+            }
+            return;
+        }
+        if (ranged.remove(b)) {
+            for (int i = 0; i < b.sent() - 1; i++) {
+                byId.put(b.id(i), b.call);
+            }
+        }
+        byId.put(id, b.call);
+    }
+
+    /**
+     * The call waiting for request {@code id}: a batch found by its range of ids, else a single call's (or a batch's)
+     * by the table; null when nobody waits for it (ended, given up, or unknown).
+     */
+    private Call find(long id) {
+        for (int i = 0, n = ranged.size(); i < n; i++) { // first: ids are unique either way, and most replies are a batch's
+            Batch b = ranged.get(i);
+            if (b.pendingId(id)) {
+                return b.call;
+            }
+        }
         return byId.get(id);
     }
 
+    /**
+     * Ends call {@code id} with its one-frame reply {@code frame} (handed over by the core without an event object): a
+     * request of a batch keeps the frame, any other call gets the {@link Event.Reply} it always got.
+     */
+    void replyLocked(long id, Request request, Frame frame, long gathered, long written) {
+        Call c = find(id);
+        if (c == null) {
+            return;
+        }
+        if (c.batch != null) {
+            endInBatchLocked(c, id, frame);
+        } else {
+            endLocked(id, new Event.Reply(id, request, java.util.List.of(frame)), gathered, written);
+        }
+    }
+
+    /** The request {@code id} of batch call {@code c} ended with {@code ending}; the batch ends with its last request. */
+    private void endInBatchLocked(Call c, long id, Object ending) {
+        if (!c.batch.rangedLocked()) {
+            byId.remove(id); // a batch found by its range has no entry: its ended ids are no longer pending
+        }
+        if (c.batch.endLocked(id, ending)) {
+            ranged.remove(c.batch);
+            completeLocked(c, BATCH_ENDED);
+        }
+    }
+
+    /** What a batch's call is completed with when its last request ended (the endings are in the {@link Batch}). */
+    private static final Event BATCH_ENDED = Event.NeedData.INSTANCE;
+
     /** Ends call {@code id} with {@code e}; a reply to a write whose batch {@code gathered} is not out yet is held. */
     void endLocked(long id, Event e, long gathered, long written) {
-        Call c = byId.get(id);
+        Call c = find(id);
         if (c == null) {
+            return;
+        }
+        if (c.batch != null) { // a batch's requests all expect a reply: none is held
+            endInBatchLocked(c, id, e);
             return;
         }
         if (e instanceof Event.Reply r && r.frames().isEmpty() && r.request().expect() == Expect.nothing() && written < gathered) {
@@ -211,7 +307,7 @@ final class Calls {
             return;
         }
         long[] next = {Long.MAX_VALUE};
-        byId.forEachValue(c -> {
+        java.util.function.Consumer<Call> check = c -> {
             if (!c.watched) {
                 return;
             }
@@ -221,7 +317,11 @@ final class Calls {
             } else if (due - next[0] < 0 || next[0] == Long.MAX_VALUE) {
                 next[0] = due;
             }
-        });
+        };
+        byId.forEachValue(check);
+        for (Batch b : ranged) {
+            check.accept(b.call);
+        }
         slackDue = next[0];
     }
 
@@ -327,6 +427,118 @@ final class Calls {
         }
     }
 
+    /**
+     * Waits for every request of {@code b} to end, as {@link #await} waits for one call (reading the link itself when
+     * it may); returns their one-line replies as text, in order, or throws the failure of the first request (in list
+     * order) that failed, later failures attached as suppressed. An interrupt cancels every request not ended yet
+     * ({@link #cancel}); the batch then throws the first failure, or the {@link CancellationException} when every
+     * request had ended with a reply.
+     */
+    java.util.List<String> awaitTexts(Batch b) {
+        Call c = b.call;
+        RuntimeException cancelled = null;
+        if (!c.future().isDone()) {
+            AWAIT.set(c, AWAITED);
+            try {
+                if (d.role.mayRead(c)) {
+                    d.role.awaitReading(c);
+                } else {
+                    awaitEnding(c);
+                }
+            } catch (CancellationException ce) {
+                cancelled = ce; // every request not ended was cancelled (cancel): each has its ending now
+            } finally {
+                if (AWAIT.getAndSet(c, LEFT) == WOKEN) {
+                    returning.decrementAndGet();
+                }
+            }
+        }
+        String[] texts = new String[b.sent()];
+        RuntimeException first = null;
+        for (int i = 0; i < texts.length; i++) {
+            Object o = b.ending(i);
+            if (o instanceof Frame f) {
+                texts[i] = f.asString();
+            } else if (o instanceof Event.Reply r) {
+                texts[i] = r.text();
+            } else {
+                RuntimeException x = o instanceof RuntimeException re ? re : batchFailure(b, i, (Event) o);
+                if (first == null) {
+                    first = x;
+                } else {
+                    first.addSuppressed(x);
+                }
+            }
+        }
+        if (first == null && cancelled != null) {
+            throw cancelled;
+        }
+        if (first != null) {
+            throw first;
+        }
+        return java.util.List.of(texts);
+    }
+
+    private RuntimeException batchFailure(Batch b, int i, Event e) {
+        d.lock.lock();
+        try {
+            return Outcomes.failure(b.request(i), e, b.call.timeout(), d.name, d.state, d.lastDownCause, d.closed);
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
+    /**
+     * With the lock held, before anything was gathered since {@code b}'s requests were sent: withdraws every one of
+     * them (none has gone out, so none ever will, and no event comes for them); the batch is forgotten.
+     */
+    void withdrawLocked(Batch b, long now) {
+        for (int i = 0; i < b.sent(); i++) {
+            long id = b.id(i);
+            byId.remove(id);
+            if (!d.machine.cancel(id, now)) {
+                throw new IllegalStateException("request " + id + " of a batch on " + d.name + " had gone out before the"
+                        + " batch was withdrawn: a labwire bug");
+            }
+            b.endLocked(id, NOT_SENT);
+        }
+        ranged.remove(b);
+    }
+
+    /** The ending of a request of a batch withdrawn before anything went out ({@link #withdrawLocked}). */
+    private static final Event NOT_SENT = Event.NeedData.INSTANCE;
+
+    /** The caller of batch {@code b} was interrupted: every request of it not ended yet is withdrawn or given up. */
+    private CancellationException cancelBatch(Batch b) {
+        d.lock.lock();
+        try {
+            long now = System.nanoTime();
+            CancellationException first = null;
+            for (int i = 0; i < b.sent(); i++) {
+                if (!b.pendingLocked(i)) {
+                    continue;
+                }
+                long id = b.id(i);
+                byId.remove(id);
+                String text = "\"" + b.request(i).text() + "\"";
+                CancellationException x = new CancellationException(d.machine.cancel(id, now)
+                        ? "interrupted before " + text + " was sent: withdrawn, it never reaches " + d.name
+                        : "interrupted after " + text + " was sent to " + d.name + ": its reply, if it comes, is discarded"
+                                + " by the stale-reply policy");
+                b.endLocked(id, x);
+                if (first == null) {
+                    first = x;
+                }
+            }
+            ranged.remove(b);
+            d.pump.drainLocked();
+            return first != null ? first : new CancellationException("interrupted after every request of the batch to "
+                    + d.name + " had ended");
+        } finally {
+            d.lock.unlock();
+        }
+    }
+
     /** Waits for the ending of {@code c} without reading (a virtual thread, a serial link, a write). */
     private Event awaitEnding(Call c) {
         c.blind = true;
@@ -369,6 +581,9 @@ final class Calls {
 
     /** The caller of {@code c} was interrupted: withdraws the request if it was not written yet. */
     CancellationException cancel(Call c) {
+        if (c.batch != null) {
+            return cancelBatch(c.batch);
+        }
         String text = "\"" + c.request().text() + "\"";
         d.lock.lock();
         try {

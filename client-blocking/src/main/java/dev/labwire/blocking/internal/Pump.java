@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   1. if no batch is being written: gather every pending output chunk (pollTransmit until empty) and hand it to
  *      the writer thread (or, for a caller that just sent a request on TCP, to that caller: {@link #drainClaimingLocked})
- *   2. hand out every event (nextEvent until NeedData): end calls, queue callbacks, obey OpenLink/CloseLink
+ *   2. hand out every event (nextEvent(sink) until none): end calls, queue callbacks, obey OpenLink/CloseLink
  *   3. repeat while events came; then wake the driver thread if its timer must now fire earlier
  * </pre>
  * The driver thread sleeps until the earliest of four deadlines: the core's ({@code pollTimeoutNanos}), a held
@@ -55,6 +55,27 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     private boolean asleep;
     private long asleepUntil;
     private long stuckAfter; // 0: disarmed; else how long the write in progress may make no progress (stuck writer)
+
+    /**
+     * Where the drain loop hands the machine's events: a one-frame reply comes without its {@link Event.Reply} object
+     * (a request of a batch keeps just the frame, {@link Batch}), a pushed frame without its {@link Event.Pushed}.
+     */
+    private final dev.labwire.core.EventSink events = new dev.labwire.core.EventSink() {
+        @Override
+        public void reply(long id, dev.labwire.core.Request request, dev.labwire.core.frame.Frame frame) {
+            d.calls.replyLocked(id, request, frame, gathered, written);
+        }
+
+        @Override
+        public void pushed(dev.labwire.core.frame.Frame frame) {
+            d.pushed.addLocked(frame);
+        }
+
+        @Override
+        public void event(Event e) {
+            dispatch(e);
+        }
+    };
 
     Pump(BlockingDriver d, Connector connector) {
         this.d = d;
@@ -166,9 +187,8 @@ final class Pump implements LinkIo.Sink, Channels.Host {
                     io.writeLocked(out, ++gathered);
                 }
             }
-            for (Event e; (e = d.machine.nextEvent()) != Event.NeedData.INSTANCE; ) {
+            while (d.machine.nextEvent(events)) {
                 again = true;
-                dispatch(e);
             }
             channels.transmitLocked();
         }
