@@ -202,4 +202,30 @@ abstract class BlockingClientContract extends ClientContract {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
         assertThat(ended.get()).isInstanceOf(dev.labwire.core.LocalProtocolException.class);
     }
+
+    /**
+     * Over TCP and serial: the core renews the link when the pipelined window loses its place; over a serial link
+     * (a pty pair) the reopened port is the same byte stream, and until 2026-12-03 the late reply "b" reached the query
+     * after the batch there (the new link now waits for the line to be quiet first).
+     */
+    @Test
+    void aTimedOutQueryAllLeavesNothingForTheCallsAfterIt() {
+        mock.responder(cmd -> cmd.startsWith("LATE? ") ? MockReply.line(cmd.substring(6)).delay(Duration.ofMillis(700)) : null);
+        BlockingClient c = blockingClient(fast().maxInFlight(4).defaultTimeout(Duration.ofMillis(250)).build());
+        c.awaitReady(WAIT);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> c.queryAll(List.of("LATE? b", "LATE? c", "ECHO? d")))
+                .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("LATE? b")
+                // c and d time out, or fail unconfirmed behind b (Pipelining.CONFIRM_BY_WINDOW): as single calls do
+                .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2).allSatisfy(s -> assertThat(s)
+                        .isInstanceOfAny(RequestTimeoutException.class, dev.labwire.core.RemoteProtocolException.class)));
+        // every call ends by its deadline plus the documented slack (2 s)
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(250 + 2000));
+        // the late replies b, c (and d behind them) come while these wait: none may be taken for theirs
+        assertThat(c.query("ECHO? next", WAIT)).isEqualTo("next");
+        assertThat(c.query("ECHO? again", WAIT)).isEqualTo("again");
+        List<Request> rs = List.of(Request.query("ECHO? 1").withTimeout(WAIT), Request.query("ECHO? 2").withTimeout(WAIT));
+        assertThat(c.requestAll(rs)).extracting(r -> r.text()).containsExactly("1", "2");
+        assertThat(c.queryAll(List.of("ECHO? 3", "ECHO? 4"))).containsExactly("3", "4");
+    }
 }
