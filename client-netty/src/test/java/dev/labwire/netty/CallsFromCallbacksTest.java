@@ -130,8 +130,10 @@ class CallsFromCallbacksTest {
                 });
             }
         }
-        new Step().next(1);
+        // the first query is made on the loop too: made from another thread, its reply could come before its stage is
+        // attached, which then runs on that thread, and so could the next one's (seen on a loaded CI machine)
+        group.next().execute(() -> new Step().next(1));
         assertThat(done.get(20, TimeUnit.SECONDS)).isEqualTo(calls);
-        assertThat(onLoop.get()).as("stages that ran on the loop").isGreaterThanOrEqualTo(calls - 1);
+        assertThat(onLoop.get()).as("stages that ran on the loop").isEqualTo(calls);
     }
 }
