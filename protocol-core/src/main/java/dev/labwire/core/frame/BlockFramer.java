@@ -315,6 +315,17 @@ public final class BlockFramer implements Framer {
         return ended(in, in.takeFrame(length, 0));
     }
 
+    /** While a frame's bytes arrive and {@code in} is empty: the free room of its array, up to its end. */
+    @Override
+    public java.nio.ByteBuffer receiveWindow(InputBuffer in) {
+        return body != null && in.isEmpty() ? body.window(in) : null;
+    }
+
+    @Override
+    public boolean receivedInWindow(java.nio.ByteBuffer window, int n) {
+        return body != null && body.windowFilled(window, n);
+    }
+
     /** Moves the data bytes that are there into {@link #body}; the frame once it is whole. */
     private FrameResult fillBody(InputBuffer in) {
         Frame frame = body.fill(in);
