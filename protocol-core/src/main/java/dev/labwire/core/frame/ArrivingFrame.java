@@ -30,6 +30,7 @@ final class ArrivingFrame {
     static final int AHEAD = 3;
 
     private final int length;
+    private final int step;   // STEP, but in this package's tests
     private final boolean inScratch;
     private byte[] bytes;     // the array being filled: the frame's own (exactly length bytes), or a chunk
     private int base;         // offset in the frame of bytes[0] (0 but for chunks after the first)
@@ -43,7 +44,13 @@ final class ArrivingFrame {
 
     /** A frame of {@code length} bytes, whose first bytes are readable in {@code in}. */
     ArrivingFrame(int length, InputBuffer in) {
+        this(length, in, STEP);
+    }
+
+    /** As {@link #ArrivingFrame(int, InputBuffer)} with {@code step} instead of {@link #STEP} (tests: small chunks). */
+    ArrivingFrame(int length, InputBuffer in, int step) {
         this.length = length;
+        this.step = step;
         this.inScratch = in.isViewing();
         int arrived = Math.min(length, in.readableBytes());
         if (inScratch) {
@@ -59,7 +66,7 @@ final class ArrivingFrame {
 
     /** The array size for {@code need} bytes arrived: {@code need} plus max({@link #STEP}, {@link #AHEAD} x need), at most the length. */
     private int room(long need) {
-        return (int) Math.min(length, need + Math.max(STEP, AHEAD * need));
+        return (int) Math.min(length, need + Math.max(step, AHEAD * need));
     }
 
     /** The bytes gathered in chunks at most: from there on, the frame's array and the chunks fit the rule together. */
@@ -99,7 +106,7 @@ final class ArrivingFrame {
             }
             chunks[chunkCount++] = bytes;
             base = filled;
-            bytes = new byte[(int) Math.min(Math.max(STEP, (long) AHEAD * filled), third() - filled)];
+            bytes = new byte[(int) Math.min(Math.max(step, (long) AHEAD * filled), third() - filled)];
             held += bytes.length;
         } else {
             // held so far: the chunks, exactly filled bytes; with the frame's array, filled + length, which the rule
@@ -175,6 +182,11 @@ final class ArrivingFrame {
     /** Bytes held in the arrays the frame is gathered in. */
     int capacity() {
         return (int) held;
+    }
+
+    /** The frame's length. */
+    int length() {
+        return length;
     }
 
     /** The frame's bytes arrived so far. */

@@ -78,6 +78,8 @@ public final class BlockFramer implements Framer {
     private boolean afterCr;         // ANY_EOL: the \r of the trailer was consumed, a \n may follow
     private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
     private long scanFrom;           // absolute position of the first byte not yet searched
+    /** {@link ArrivingFrame#STEP}; this package's tests set less, to gather small frames in chunks. */
+    int arrivingStep = ArrivingFrame.STEP;
     private ArrivingFrame body;      // a definite block's data while it arrives (null when none is open)
 
     /**
@@ -287,7 +289,7 @@ public final class BlockFramer implements Framer {
             // the data is still coming: it goes straight into the frame's array as it arrives, so the block is
             // copied once more only from the last read (not gathered in the buffer and copied whole at the end)
             in.skip(header);
-            body = new ArrivingFrame(length, in);
+            body = new ArrivingFrame(length, in, arrivingStep);
             return fillBody(in);
         }
         if (r < end) {
@@ -336,9 +338,19 @@ public final class BlockFramer implements Framer {
         return ended(in, frame);
     }
 
-    /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
+    /** Bytes held in the arrays the frame being received is gathered in (0 when none is open), for memory checks. */
     int arrivingCapacity() {
         return body == null ? 0 : body.capacity();
+    }
+
+    /** Bytes of the frame being received that arrived so far (0 when none is open), for memory checks. */
+    int arrivingFilled() {
+        return body == null ? 0 : body.filled();
+    }
+
+    /** Length of the frame being received (0 when none is open), for memory checks. */
+    int arrivingLength() {
+        return body == null ? 0 : body.length();
     }
 
     /** A definite block's frame, its data consumed: what may follow it is owed now, and settled if it is there. */

@@ -49,6 +49,8 @@ public final class LengthFieldFramer implements Framer {
     private final int maxFrameLength;
 
     private long discardLeft;
+    /** {@link ArrivingFrame#STEP}; this package's tests set less, to gather small frames in chunks. */
+    int arrivingStep = ArrivingFrame.STEP;
     private ArrivingFrame body; // the frame's bytes while they arrive (null when none is open)
 
     private LengthFieldFramer(Builder b) {
@@ -169,7 +171,7 @@ public final class LengthFieldFramer implements Framer {
             }
             // the rest is still coming: the frame's bytes go straight into its array as they arrive
             in.skip(bytesToStrip);
-            body = new ArrivingFrame(length - bytesToStrip, in);
+            body = new ArrivingFrame(length - bytesToStrip, in, arrivingStep);
             return fillBody(in);
         }
         in.skip(bytesToStrip);
