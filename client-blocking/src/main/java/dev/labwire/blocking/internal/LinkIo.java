@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * still seen; it watches the link without holding the role, {@link #awaitReaderTurn}), or at once when a caller that
  * may not read (a virtual thread) waits for a reply.
  *
+ * <p><b>Where reads go.</b> Into the read buffer, whose bytes the machine copies into its frames; but while a large
+ * definite block (or length-field frame) arrives, into the frame's own array: after each delivery the role holder asks
+ * the machine for its receive window ({@link dev.labwire.core.LinkMachine#pollReceiveWindow()}, at most
+ * {@link #WINDOW_MOST} bytes of it) and the next read, by whichever thread holds the role then, goes there
+ * ({@link dev.labwire.core.LinkMachine#receiveInWindow}). The window ends at the frame's end, so the trailer and the
+ * next reply come through the read buffer as before; the wire trace sees the bytes either way. TCP and serial alike.
+ *
  * <p><b>Who writes.</b> A caller that just sent a request on an idle TCP link writes the batch itself, until its
  * deadline, then what other callers sent meanwhile (flat combining, {@link #COMBINE_ROUNDS}); otherwise, and for
  * what is left at a caller's deadline, the writer thread. Each write notes its progress ({@link #progressAtLocked}),

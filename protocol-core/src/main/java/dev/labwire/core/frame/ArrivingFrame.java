@@ -15,9 +15,10 @@ import java.util.Arrays;
  * A frame of up to about {@value #STEP} bytes is one array of exactly its length from its first bytes on. A longer one
  * is gathered in chunks, each as large as that rule allows, up to its first {@code ceil(length / 3)} bytes; from then
  * on its whole array may be held, so it is made once, the chunks are copied into it (a third of the frame, the one
- * copy it costs) and the rest arrives straight into it. A 100 MiB block: chunks of 1, 3, 12 and 17.3 MiB, then the
- * 100 MiB array (133 MiB allocated, 33 MiB copied); growing one array four times over took 1, 4, 16, 64 and 100 MiB
- * (185 MiB allocated, 85 MiB copied).
+ * copy it costs) and the rest arrives straight into it. A 100 MiB block: chunks of about 1, 3, 12 and 17 MiB, then the
+ * 100 MiB array (133 MiB allocated, 33 MiB copied again); growing one array four times over took 1, 4, 16, 64 and
+ * 100 MiB (185 MiB allocated, 85 MiB copied again). No contiguous array can do better within the rule: the frame's own
+ * array may be held only once a third of the frame arrived, and those bytes must be somewhere until then.
  *
  * <p>While its buffer gives views ({@link InputBuffer#isViewing()}), the frame is assembled in the buffer's scratch
  * array instead (grown four times over as above) and given as a view; a frame begun that way and ended without views

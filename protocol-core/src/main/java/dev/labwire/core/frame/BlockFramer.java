@@ -42,9 +42,12 @@ package dev.labwire.core.frame;
  * A definite block whose data has not all come when its header is read (with any {@link TrailingTerminator} but
  * {@code REQUIRED}) is taken out of the buffer as it arrives, into the array of its frame-to-be: the buffer then holds
  * no more than one read, and the data is copied once from the buffer instead of being gathered there and copied whole
- * at the end. That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or three
- * times as much, and grows as the data comes (never beyond the block, itself at most {@code maxFrameLength}).
- * {@link #reset()} drops it.
+ * at the end; a driver may even read it straight into that array ({@link #receiveWindow}), copying nothing. That array
+ * is not sized from the announced length alone: with {@code arrived} the data bytes received so far, the arrays held
+ * for the block total at most {@code arrived + max(1 MiB, 3 x arrived)} bytes and never more than
+ * {@code length + ceil(length / 3)} (the length itself at most {@code maxFrameLength}). A block of up to about 1 MiB
+ * gets its own array at once; a longer one is gathered in chunks up to a third of it, which are then copied once
+ * into its own array (see {@code ArrivingFrame}). {@link #reset()} drops them.
  */
 public final class BlockFramer implements Framer {
 
