@@ -175,11 +175,6 @@ final class ArrivingFrame {
         return true;
     }
 
-    /** The frame once every byte arrived (through the buffer or windows), else null; consumes nothing. */
-    Frame complete(InputBuffer in) {
-        return filled < length ? null : whole(in);
-    }
-
     /** Bytes held in the arrays the frame is gathered in. */
     int capacity() {
         return (int) held;
