@@ -266,6 +266,47 @@ class ReceiveWindowTest {
         assertThat(got).containsExactly(100);
     }
 
+    /** A length-field framer's frame through windows, as through the buffer, at every split; the next frame intact. */
+    @Test
+    public void lengthFieldFramesThroughWindowsAreTheSameAtEverySplit() {
+        byte[] body = random(300, 9);
+        java.nio.ByteBuffer wire = java.nio.ByteBuffer.allocate(4 + 300 + 4 + 3);
+        wire.putInt(300).put(body).putInt(3).put(ascii("abc"));
+        byte[] fixture = wire.array();
+        List<String> expected = List.of(show(Frame.wrap(body)), show(Frame.wrap(ascii("abc"))));
+        for (int step : new int[] {4, ArrivingFrame.STEP}) {
+            int[] reads = {0};
+            Chunking.assertEveryChunking(fixture, chunks -> {
+                LengthFieldFramer f = LengthFieldFramer.builder().lengthFieldWidth(4).bytesToStrip(4).maxFrameLength(1000).build();
+                f.arrivingStep = step;
+                InputBuffer in = new InputBuffer();
+                List<String> out = new ArrayList<>();
+                for (byte[] chunk : chunks) {
+                    int at = 0;
+                    while (at < chunk.length) {
+                        ByteBuffer w = f.receiveWindow(in);
+                        if (w != null) {
+                            int k = Math.min(w.remaining(), chunk.length - at);
+                            w.put(chunk, at, k);
+                            at += k;
+                            assertThat(f.receivedInWindow(w, k)).isTrue();
+                            reads[0]++;
+                        } else {
+                            in.append(chunk, at, chunk.length - at);
+                            at = chunk.length;
+                        }
+                        for (FrameResult r; (r = f.decode(in)) != FrameResult.NeedData.INSTANCE; ) {
+                            out.add(show(r));
+                        }
+                        assertThat(f.arrivingCapacity()).isLessThanOrEqualTo(300 + 100);
+                    }
+                }
+                return out;
+            }, expected);
+            assertThat(reads[0]).as("window reads (step %d)", step).isPositive();
+        }
+    }
+
     @Property(tries = 200)
     void randomBlocksSplitsStepsAndReadSizesGiveTheSameFramesWithinTheBound(
             @ForAll @IntRange(min = 0, max = 4000) int length, @ForAll @IntRange(min = 1, max = 300) int step,
