@@ -374,6 +374,34 @@ public final class Connection implements SessionMachine {
     /**
      * {@inheritDoc}
      *
+     * <p>Here: while the data of a definite IEEE 488.2 block (or a frame of a length-field {@link Framing}) arrives, no
+     * echo is owed and no byte is buffered, the free room of the array the frame is gathered in, up to the frame's
+     * last byte (see {@link dev.labwire.core.frame.Framer#receiveWindow}); else null. Asking again hands out the same
+     * room again and makes the earlier window void.
+     */
+    @Override
+    public ByteBuffer pollReceiveWindow() {
+        return reading() ? matcher.receiveWindow() : null;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void receiveInWindow(int n, long nowNanos) {
+        lastNow = nowNanos;
+        boolean idle = idleForPushed();
+        long others = events.othersAdded();
+        receivedOnlyPushed = false;
+        ByteBuffer data = matcher.receiveInWindow(n, nowNanos);
+        if (data != null) {
+            receive(data, nowNanos);
+            return;
+        }
+        receivedOnlyPushed = idle && events.othersAdded() == others && idleForPushed();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Here: true when, before and after the latest {@link #receive}, the link was {@link State#READY}, nothing written
      * was awaited (no reply, echo or late reply owed, no resync probe, no pipelining window held), no partial frame was
      * held and service requests are not polled, and the receive added no event but pushed frames. A frame received then

@@ -49,6 +49,44 @@ public interface LinkMachine {
         return false;
     }
 
+    /**
+     * Where the driver may read the next bytes from its link itself, so that they land in place with no copy: a heap
+     * buffer over the free room of the frame now arriving (a large IEEE 488.2 block), from its position (the place of
+     * the next byte) to its limit (at most the frame's last byte: what follows the frame is never read into it).
+     * Null when there is no such room now: the driver reads into its own buffer and calls {@link #receive}. The
+     * machine does no I/O: it only hands out the room and counts what {@link #receiveInWindow} says was written.
+     *
+     * <pre>{@code
+     * ByteBuffer w = machine.pollReceiveWindow();           // under the driver's lock, by the one thread that reads
+     * if (w != null) {
+     *     w.limit(Math.min(w.limit(), w.position() + 256 * 1024));  // the driver may shrink it or move its position
+     *     int n = channel.read(w);                           // without the lock
+     *     if (n > 0) machine.receiveInWindow(n, System.nanoTime()); // under the lock again; then drain as after receive
+     * }
+     * }</pre>
+     *
+     * <p>Between the two calls the driver may feed the machine anything but received bytes: if that changed who owns
+     * the next byte (the link dropped, the frame was given up), {@code receiveInWindow} takes the bytes exactly as
+     * {@link #receive} would have. Room is paid for by bytes the peer sent, as for bytes given to {@code receive}: a
+     * peer that announces a huge block and sends little gets little room. This default never hands out a window.
+     */
+    default ByteBuffer pollReceiveWindow() {
+        return null;
+    }
+
+    /**
+     * {@code n} bytes were read into the buffer {@link #pollReceiveWindow()} returned last, from the position it had
+     * then: they are received, as by {@link #receive}, without being copied when they are still the frame's next
+     * bytes. 0 changes nothing (the window stays usable). The window is void after a count above 0, after
+     * {@link #receive} and after another {@code pollReceiveWindow}.
+     *
+     * @throws IllegalStateException    when no window is handed out (this default always throws)
+     * @throws IllegalArgumentException when {@code n} is negative or more than the window held
+     */
+    default void receiveInWindow(int n, long nowNanos) {
+        throw new IllegalStateException(getClass().getSimpleName() + " hands out no receive window");
+    }
+
     /** The link reported end of stream. */
     void receiveEof(long nowNanos);
 

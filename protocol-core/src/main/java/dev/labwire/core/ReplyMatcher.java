@@ -81,6 +81,7 @@ final class ReplyMatcher {
      * them is given back ({@link InputBuffer#unappend}) and read in place. A direct buffer is appended in chunks.
      */
     void receive(ByteBuffer data, int chunk, long nowNanos) {
+        windowHanded = null;
         stale.setNow(nowNanos);
         int step = Math.min(FIRST_STEP, chunk);
         while (data.hasRemaining()) {
@@ -117,6 +118,62 @@ final class ReplyMatcher {
 
     /** The first append while an unfinished frame is held; doubled at each further append of the same receive. */
     private static final int FIRST_STEP = 256;
+
+    // the window handed out by receiveWindow and not yet accounted for: the framer it came from and its first place
+    private ByteBuffer windowHanded;
+    private int windowFrom;
+    private int windowTo;
+    private Framer windowFramer;
+
+    /**
+     * Where the next received bytes may be written by the driver: the free room of the frame that is arriving (see
+     * {@link Framer#receiveWindow}), when nothing else may own them: no echo owed, no byte buffered. Null otherwise.
+     */
+    ByteBuffer receiveWindow() {
+        windowHanded = null;
+        if (!owner.reading() || echo.pending() || !input.isEmpty()) {
+            return null;
+        }
+        ByteBuffer w = current.receiveWindow(input);
+        if (w != null) {
+            windowHanded = w;
+            windowFrom = w.position();
+            windowTo = w.limit();
+            windowFramer = current;
+        }
+        return w;
+    }
+
+    /**
+     * {@code n} bytes were written into the window last handed out. When it is still the place of the next byte (same
+     * framer, nothing received since, no echo owed), the framer counts them and the frame is cut once whole; returns
+     * null. Otherwise (framing restarted meanwhile: a link drop, a late reply dropped) the bytes are returned, as a
+     * buffer over the window's array, for the caller to receive as any bytes read.
+     */
+    ByteBuffer receiveInWindow(int n, long nowNanos) {
+        ByteBuffer w = windowHanded;
+        if (w == null) {
+            throw new IllegalStateException(n + " bytes received in a window, but no window was handed out"
+                    + " (pollReceiveWindow gave null, or bytes were received since)");
+        }
+        if (n < 0 || n > windowTo - windowFrom) {
+            throw new IllegalArgumentException(n + " bytes cannot have been written into a window of "
+                    + (windowTo - windowFrom) + " bytes");
+        }
+        if (n == 0) {
+            return null; // the window stays handed out
+        }
+        windowHanded = null;
+        if (owner.reading() && !echo.pending() && input.isEmpty() && current == windowFramer
+                && current.receivedInWindow(w, n)) {
+            stale.setNow(nowNanos);
+            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+            baseFramer.receiving(input, nowNanos);
+            decode(false);
+            return null;
+        }
+        return ByteBuffer.wrap(w.array(), w.arrayOffset() + windowFrom, n);
+    }
 
     /**
      * A block's trailer still owed comes before the echo of the next write: the device finished its reply before the

@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * (default 1,10,100) from {@link ReplyServer}'s {@code !BLOCK n}, labwire blocking and Netty against raw java.net
  * reading the same bytes into one array ({@code readNBytes}). Reported: MB/s (MiB of payload per second) and the
  * bytes allocated per transfer by every thread of the JVM, as a multiple of the block (1.0 = the block's own
- * array and nothing else: no copy that allocates). Each contender's connection is made once.
+ * array and nothing else: no copy that allocates), and the CPU time per MiB of every thread but the server's (user
+ * and kernel time, then user time alone: copies made in user space show there; the JDK's own copy from its temporary
+ * direct buffer into a heap array is user time too, for raw java.net as for labwire). Each contender's connection is
+ * made once.
  */
 final class BlockBench {
     private final Loopback b;
@@ -52,9 +55,10 @@ final class BlockBench {
             check(expected, blocking.queryBlock(command, size, timeout));
             check(expected, netty.queryBlock(command, size, timeout).get(60, TimeUnit.SECONDS));
             Map<String, Loopback.Contender> cs = new LinkedHashMap<>();
-            cs.put("raw java.net (readNBytes)", transfers(size, raw::read));
-            cs.put("labwire blocking", transfers(size, () -> blocking.queryBlock(command, size, timeout)));
-            cs.put("labwire Netty", transfers(size, () -> netty.queryBlock(command, size, timeout).get(60, TimeUnit.SECONDS)));
+            Map<String, List<double[]>> cpu = new LinkedHashMap<>(); // per round: {client CPU, client user} ns per MiB
+            cs.put("raw java.net (readNBytes)", transfers(size, raw::read, cpu.computeIfAbsent("raw java.net (readNBytes)", k -> new java.util.ArrayList<>())));
+            cs.put("labwire blocking", transfers(size, () -> blocking.queryBlock(command, size, timeout), cpu.computeIfAbsent("labwire blocking", k -> new java.util.ArrayList<>())));
+            cs.put("labwire Netty", transfers(size, () -> netty.queryBlock(command, size, timeout).get(60, TimeUnit.SECONDS), cpu.computeIfAbsent("labwire Netty", k -> new java.util.ArrayList<>())));
             Map<String, List<Report.Sample>> r = b.interleave(cs);
             b.report.line("### queryBlock of " + (size >> 20) + " MiB (server in this JVM)");
             b.report.line("");
@@ -65,6 +69,17 @@ final class BlockBench {
                     + " | " + Report.f2(Report.median(s, Report.Sample::bytesPerCall) / size) + " | " + Report.loads(s) + " |"));
             b.ratio(r, "labwire blocking", "raw java.net (readNBytes)");
             b.ratio(r, "labwire Netty", "raw java.net (readNBytes)");
+            b.report.line("");
+            b.report.line("| client | client threads' CPU, ms per MiB (median of the measured rounds) | of which user time |");
+            b.report.line("|---|---:|---:|");
+            cpu.forEach((n, rounds) -> {
+                if (!r.containsKey(n)) {
+                    return; // left out (--only)
+                }
+                List<double[]> measured = rounds.subList(Math.max(0, rounds.size() - r.get(n).size()), rounds.size());
+                b.report.line("| " + n + " | " + String.format(java.util.Locale.ROOT, "%.3f", median(measured, 0) / 1e6)
+                        + " | " + String.format(java.util.Locale.ROOT, "%.3f", median(measured, 1) / 1e6) + " |");
+            });
             b.report.line("");
             netty.close().get(10, TimeUnit.SECONDS);
         } finally {
@@ -82,10 +97,19 @@ final class BlockBench {
         byte[] get() throws Exception;
     }
 
-    /** Back-to-back transfers for {@code seconds}: MiB/s and bytes allocated by all threads per transfer. */
-    private static Loopback.Contender transfers(int size, Transfer t) {
+    private static double median(List<double[]> rounds, int i) {
+        double[] v = rounds.stream().mapToDouble(x -> x[i]).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
+    }
+
+    /**
+     * Back-to-back transfers for {@code seconds}: MiB/s and bytes allocated by all threads per transfer; the CPU and
+     * user time per MiB of all threads but the server's go to {@code cpu}, one entry per round (warm-up included).
+     */
+    private static Loopback.Contender transfers(int size, Transfer t, List<double[]> cpu) {
         return seconds -> {
             long n = 0;
+            long[] c0 = clientCpu();
             long a0 = allocatedByAllThreads();
             long start = System.nanoTime();
             long end = start + (long) (seconds * 1e9);
@@ -97,8 +121,26 @@ final class BlockBench {
             } while (System.nanoTime() < end);
             long took = System.nanoTime() - start;
             long a1 = allocatedByAllThreads();
+            long[] c1 = clientCpu();
+            double mib = n * (double) size / (1 << 20);
+            cpu.add(new double[] {(c1[0] - c0[0]) / mib, (c1[1] - c0[1]) / mib});
             return Report.Sample.rate(n * (double) size / (1 << 20) / (took / 1e9), (a1 - a0) / (double) n);
         };
+    }
+
+    /** CPU and user time so far, in ns, of every live thread of this JVM but the server's ({@code server-*}). */
+    static long[] clientCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long cpuNs = 0;
+        long userNs = 0;
+        for (java.lang.management.ThreadInfo ti : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (ti == null || ti.getThreadName().startsWith("server-")) {
+                continue;
+            }
+            cpuNs += Math.max(0, mx.getThreadCpuTime(ti.getThreadId()));
+            userNs += Math.max(0, mx.getThreadUserTime(ti.getThreadId()));
+        }
+        return new long[] {cpuNs, userNs};
     }
 
     /** Bytes allocated so far by every live thread of this JVM (HotSpot's per-thread counters). */

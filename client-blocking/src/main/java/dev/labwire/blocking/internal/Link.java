@@ -26,6 +26,18 @@ public interface Link extends Closeable {
     }
 
     /**
+     * As {@link #read(byte[])}, into {@code dst} (a heap buffer: a frame's receive window, see
+     * {@link dev.labwire.core.LinkMachine#pollReceiveWindow()}) from its position, at most to its limit; its position
+     * advances by the count.
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /** As {@link #read(byte[], int)}, into {@code dst} as {@link #read(ByteBuffer)} does. */
+    default int read(ByteBuffer dst, int timeoutMillis) throws IOException {
+        throw new UnsupportedOperationException("timed reads are for links a caller may read: " + this);
+    }
+
+    /**
      * Whether a caller waiting for its reply may read the link on its own thread ({@link ReadRole}): true when a
      * read can be bounded by the caller's deadline ({@link #read(byte[], int)}) and {@link #close()} from another
      * thread ends it at once (a TCP socket). A serial link keeps its reader thread.

@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * still seen; it watches the link without holding the role, {@link #awaitReaderTurn}), or at once when a caller that
  * may not read (a virtual thread) waits for a reply.
  *
+ * <p><b>Where reads go.</b> Into the read buffer, whose bytes the machine copies into its frames; but while a large
+ * definite block (or length-field frame) arrives, into the frame's own array: after each delivery the role holder asks
+ * the machine for its receive window ({@link dev.labwire.core.LinkMachine#pollReceiveWindow()}, at most
+ * {@link #WINDOW_MOST} bytes of it) and the next read, by whichever thread holds the role then, goes there
+ * ({@link dev.labwire.core.LinkMachine#receiveInWindow}). The window ends at the frame's end, so the trailer and the
+ * next reply come through the read buffer as before; the wire trace sees the bytes either way. TCP and serial alike.
+ *
  * <p><b>Who writes.</b> A caller that just sent a request on an idle TCP link writes the batch itself, until its
  * deadline, then what other callers sent meanwhile (flat combining, {@link #COMBINE_ROUNDS}); otherwise, and for
  * what is left at a caller's deadline, the writer thread. Each write notes its progress ({@link #progressAtLocked}),
@@ -34,6 +41,14 @@ final class LinkIo {
     /** What the driver does with the link's input; every call is made with the driver's lock held. */
     interface Sink {
         void receivedLocked(LinkIo io, ByteBuffer data);
+
+        /**
+         * {@code n} bytes were read into {@code window} (the one {@link #windowLocked} gave), just before its position.
+         */
+        void receivedInWindowLocked(LinkIo io, ByteBuffer window, int n);
+
+        /** Where the next read may go instead of the read buffer: the machine's receive window, or null. */
+        ByteBuffer windowLocked(LinkIo io);
 
         /** The link broke (end of stream, read or write error); the driver drops it. */
         void brokeLocked(LinkIo io, Throwable cause);
@@ -70,6 +85,15 @@ final class LinkIo {
     static final int READ_MOST = 256 * 1024;
     // used only by the holder of the read role; replaced under the lock by a bigger one when a read filled it
     private byte[] readBuf = new byte[READ_FIRST];
+    /**
+     * The most bytes read into a receive window at once: as much as the read buffer at its largest (a socket read into
+     * a heap buffer goes through a temporary direct buffer of the read's size, which the JDK keeps per thread).
+     */
+    static final int WINDOW_MOST = READ_MOST;
+    // the receive window for the role holder's next read (a large block's array: no copy), or null: the read buffer.
+    // Set under the lock by the delivering role holder; read by the next holder, which took the lock since
+    private ByteBuffer window;
+    private ByteBuffer readInto; // the window the role holder's current read goes into, or null (the read buffer)
     private final Thread reader;
     private final Thread writer;
     private final TransmitGather gather = new TransmitGather(); // per link: a stuck old writer keeps its own buffer
@@ -241,7 +265,16 @@ final class LinkIo {
      * {@link #deliverLocked}.
      */
     int readAsCaller(int timeoutMillis) throws IOException {
-        return link.read(readBuf, timeoutMillis);
+        ByteBuffer w = window;
+        readInto = w;
+        return w != null ? link.read(w, timeoutMillis) : link.read(readBuf, timeoutMillis);
+    }
+
+    /** An untimed read by the reader thread, into the receive window when there is one, else the read buffer. */
+    private int readAsReader() throws IOException {
+        ByteBuffer w = window;
+        readInto = w;
+        return w != null ? link.read(w) : link.read(readBuf);
     }
 
     /**
@@ -278,7 +311,13 @@ final class LinkIo {
             sink.brokeLocked(this, new EOFException("end of stream: " + name + " closed the connection"));
             return false;
         }
-        if (n > 0) {
+        ByteBuffer w = readInto;
+        readInto = null;
+        if (n > 0 && w != null) {
+            window = null;
+            sink.receivedInWindowLocked(this, w, n); // the bytes are in place: the frame's own array
+        } else if (n > 0) {
+            window = null;
             sink.receivedLocked(this, ByteBuffer.wrap(readBuf, 0, n));
             if (n == readBuf.length && n < READ_MOST) {
                 // a read that fills the buffer means more is waiting (a large block): fewer, bigger reads from now on
@@ -286,6 +325,14 @@ final class LinkIo {
                 // were copied by the machine, as it copies everything it is given
                 readBuf = new byte[n * 2];
             }
+        }
+        if (n > 0 && !closed) {
+            // a frame of known length arriving: the next read goes straight into its array (a 0-byte read kept it)
+            ByteBuffer next = sink.windowLocked(this);
+            if (next != null && next.remaining() > WINDOW_MOST) {
+                next.limit(next.position() + WINDOW_MOST);
+            }
+            window = next;
         }
         return !closed;
     }
@@ -392,7 +439,7 @@ final class LinkIo {
             int n = 0;
             Throwable err = null;
             try {
-                n = link.read(readBuf);
+                n = readAsReader();
             } catch (IOException | RuntimeException e) {
                 err = e;
             }

@@ -465,11 +465,33 @@ final class Pump implements LinkIo.Sink, Channels.Host {
                 d.wire.trace(d.trace.received(d.machine, data, now));
             }
             d.machine.receive(data, now);
-            // requests queued behind these replies are written by the thread that read them (LinkIo.takeClaimLocked)
-            Claim claim = drainClaimingLocked();
-            if (claim != null) {
-                from.claimForDeliveryLocked(claim);
+            afterReceiveLocked(from);
+        }
+    }
+
+    @Override
+    public void receivedInWindowLocked(LinkIo from, ByteBuffer window, int n) {
+        if (from == io) {
+            long now = System.nanoTime();
+            if (d.wire.isTraceEnabled()) { // the n bytes just read, before the window's position
+                d.wire.trace(d.trace.received(d.machine,
+                        ByteBuffer.wrap(window.array(), window.arrayOffset() + window.position() - n, n), now));
             }
+            d.machine.receiveInWindow(n, now);
+            afterReceiveLocked(from);
+        }
+    }
+
+    @Override
+    public ByteBuffer windowLocked(LinkIo from) {
+        return from == io ? d.machine.pollReceiveWindow() : null;
+    }
+
+    private void afterReceiveLocked(LinkIo from) {
+        // requests queued behind these replies are written by the thread that read them (LinkIo.takeClaimLocked)
+        Claim claim = drainClaimingLocked();
+        if (claim != null) {
+            from.claimForDeliveryLocked(claim);
         }
     }
 

@@ -28,6 +28,15 @@ final class SerialPortLink implements Link {
     }
 
     @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int n = port.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n;
+    }
+
+    @Override
     public void write(ByteBuffer data) throws IOException {
         byte[] b;
         int off;

@@ -93,7 +93,11 @@ final class TcpLink implements Link {
 
     @Override
     public int read(byte[] buf) throws IOException {
-        ByteBuffer b = view(buf);
+        return read(view(buf));
+    }
+
+    @Override
+    public int read(ByteBuffer b) throws IOException {
         while (true) {
             int n = ch.read(b);
             if (n != 0) {
@@ -112,8 +116,16 @@ final class TcpLink implements Link {
         if (timeoutMillis <= 0) {
             throw new IllegalArgumentException("timeoutMillis must be at least 1 (0 would wait forever): " + timeoutMillis);
         }
+        return read(view(buf), timeoutMillis);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, int timeoutMillis) throws IOException {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("timeoutMillis must be at least 1 (0 would wait forever): " + timeoutMillis);
+        }
         select(readSelector, timeoutMillis);
-        return ch.read(view(buf)); // 0 when the wait ended without data (a timeout, an interrupt)
+        return ch.read(dst); // 0 when the wait ended without data (a timeout, an interrupt)
     }
 
     private void select(Selector s, long timeoutMillis) throws IOException {

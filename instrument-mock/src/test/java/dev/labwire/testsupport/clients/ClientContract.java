@@ -279,6 +279,20 @@ public abstract class ClientContract extends ClientScenarios implements Contract
         assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
     }
 
+    /**
+     * Two of the three megabytes of a block come (the blocking client reads most of them straight into the block's
+     * array), then the link drops: the call fails as a half-sent line reply does, and the next call works.
+     */
+    @Test
+    public void aHalfSentLargeBlockWithTheLinkDroppingFailsThatCallAndTheNextCallWorks() {
+        TestClient c = client(fast().maxFrameLength(4 << 20).build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        mock.enqueue(MockReply.block(new byte[3 << 20]).closeAfter(2 << 20));
+        assertThatThrownBy(() -> c.queryBlock("CURV?")).isInstanceOf(link.halfSentReplyError()).hasMessageContaining("CURV?");
+        link.reviveAfterLinkKilled(mock);
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+    }
+
     @Test
     public void aHungInstrumentTimesOutEachCallAndRecoversAfterItComesBack() {
         TestClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.reconnect()).build());

@@ -69,6 +69,45 @@ public abstract class WireTraceScenarios extends ClientScenarios {
         }
     }
 
+    /**
+     * A block of megabytes arrives in many reads; the blocking client reads most of them straight into the block's own
+     * array (a receive window), not through its read buffer: every byte is traced all the same, once, and the header
+     * and data name the request. (The LF after the block may come in a read of its own once the block is whole: that
+     * line names no request, as any bytes read while nothing is awaited.)
+     */
+    @Test
+    public void aLargeBlockIsTracedWholeWhereverItsBytesWereRead() throws Exception {
+        byte[] big = new byte[3 << 20];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('A' + i % 26); // printable: the trace shows each byte as itself
+        }
+        try (MockInstrument mock = MockInstrument.tcp(); WireLog log = WireLog.trace(mock.endpoint())) {
+            mock.enqueue(MockReply.block(big));
+            try (TestClient c = clients().open(mock.endpoint(), ConnectionConfig.builder().maxFrameLength(4 << 20).build())) {
+                assertThat(c.queryBlock("DATA?")).isEqualTo(big);
+                Await.until(WAIT, () -> received(log.lines(), null) == big.length + 10, "every byte traced");
+            }
+            List<String> lines = log.lines();
+            assertThat(received(lines, null)).as("bytes traced: #73145728, the data, LF").isEqualTo(big.length + 10);
+            assertThat(received(lines, "\"DATA?\"")).as("bytes traced naming DATA?").isBetween(big.length + 9, big.length + 10);
+            assertThat(lines.stream().filter(l -> l.startsWith("<< ") && l.contains("\"DATA?\"")).count())
+                    .as("reads traced naming DATA?").isGreaterThan(1);
+        }
+    }
+
+    /** The bytes of the {@code <<} lines (naming {@code command}, or all when null). */
+    private static int received(List<String> lines, String command) {
+        int sum = 0;
+        for (String l : lines) {
+            if (l.startsWith("<< ") && (command == null || l.contains(command))) {
+                Matcher m = LINE.matcher(l);
+                assertThat(m.matches()).as(l).isTrue();
+                sum += Integer.parseInt(m.group(3));
+            }
+        }
+        return sum;
+    }
+
     @Test
     public void bytesNothingWasAskedForAreUnsolicitedAndAnotherEndpointStaysQuiet() throws Exception {
         try (MockInstrument mock = MockInstrument.tcp(); MockInstrument other = MockInstrument.tcp().scpi();

@@ -42,9 +42,12 @@ package dev.labwire.core.frame;
  * A definite block whose data has not all come when its header is read (with any {@link TrailingTerminator} but
  * {@code REQUIRED}) is taken out of the buffer as it arrives, into the array of its frame-to-be: the buffer then holds
  * no more than one read, and the data is copied once from the buffer instead of being gathered there and copied whole
- * at the end. That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or three
- * times as much, and grows as the data comes (never beyond the block, itself at most {@code maxFrameLength}).
- * {@link #reset()} drops it.
+ * at the end; a driver may even read it straight into that array ({@link #receiveWindow}), copying nothing. That array
+ * is not sized from the announced length alone: with {@code arrived} the data bytes received so far, the arrays held
+ * for the block total at most {@code arrived + max(1 MiB, 3 x arrived)} bytes and never more than
+ * {@code length + ceil(length / 3)} (the length itself at most {@code maxFrameLength}). A block of up to about 1 MiB
+ * gets its own array at once; a longer one is gathered in chunks up to a third of it, which are then copied once
+ * into its own array (see {@code ArrivingFrame}). {@link #reset()} drops them.
  */
 public final class BlockFramer implements Framer {
 
@@ -78,6 +81,8 @@ public final class BlockFramer implements Framer {
     private boolean afterCr;         // ANY_EOL: the \r of the trailer was consumed, a \n may follow
     private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
     private long scanFrom;           // absolute position of the first byte not yet searched
+    /** {@link ArrivingFrame#STEP}; this package's tests set less, to gather small frames in chunks. */
+    int arrivingStep = ArrivingFrame.STEP;
     private ArrivingFrame body;      // a definite block's data while it arrives (null when none is open)
 
     /**
@@ -287,7 +292,7 @@ public final class BlockFramer implements Framer {
             // the data is still coming: it goes straight into the frame's array as it arrives, so the block is
             // copied once more only from the last read (not gathered in the buffer and copied whole at the end)
             in.skip(header);
-            body = new ArrivingFrame(length, in);
+            body = new ArrivingFrame(length, in, arrivingStep);
             return fillBody(in);
         }
         if (r < end) {
@@ -315,6 +320,17 @@ public final class BlockFramer implements Framer {
         return ended(in, in.takeFrame(length, 0));
     }
 
+    /** While a frame's bytes arrive and {@code in} is empty: the free room of its array, up to its end. */
+    @Override
+    public java.nio.ByteBuffer receiveWindow(InputBuffer in) {
+        return body != null && in.isEmpty() ? body.window(in) : null;
+    }
+
+    @Override
+    public boolean receivedInWindow(java.nio.ByteBuffer window, int n) {
+        return body != null && body.windowFilled(window, n);
+    }
+
     /** Moves the data bytes that are there into {@link #body}; the frame once it is whole. */
     private FrameResult fillBody(InputBuffer in) {
         Frame frame = body.fill(in);
@@ -325,9 +341,19 @@ public final class BlockFramer implements Framer {
         return ended(in, frame);
     }
 
-    /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
+    /** Bytes held in the arrays the frame being received is gathered in (0 when none is open), for memory checks. */
     int arrivingCapacity() {
         return body == null ? 0 : body.capacity();
+    }
+
+    /** Bytes of the frame being received that arrived so far (0 when none is open), for memory checks. */
+    int arrivingFilled() {
+        return body == null ? 0 : body.filled();
+    }
+
+    /** Length of the frame being received (0 when none is open), for memory checks. */
+    int arrivingLength() {
+        return body == null ? 0 : body.length();
     }
 
     /** A definite block's frame, its data consumed: what may follow it is owed now, and settled if it is there. */

@@ -68,6 +68,39 @@ public interface Framer {
     default void receiving(InputBuffer in, long nowNanos) {
     }
 
+    /**
+     * Where a driver may write the next received bytes itself, straight into the frame that is arriving, instead of
+     * handing them to {@link #decode} through {@code in} (which copies them into the frame): a heap buffer whose
+     * position is the place of the frame's next byte and whose limit is at most the frame's last byte, so bytes
+     * beyond the frame (a terminator, the next reply) never land there. Only while a frame of known length is
+     * arriving (a definite IEEE 488.2 block, a length-field frame) and {@code in} holds no byte; null otherwise, and
+     * always by default.
+     *
+     * <pre>
+     *   |#9000000100|&lt;100 bytes: 40 arrived&gt;|\n|...
+     *                 ^ window: position 40 of the frame's array, limit 100 (its end)
+     * </pre>
+     *
+     * <p>The driver reads into the buffer (it may move the buffer's position and lower its limit), then reports the
+     * count with {@link #receivedInWindow}, and calls {@link #decode} as after any receive: it gives the frame once it
+     * is whole. Asking again hands out the same free room again. Making room may replace the frame's array within the
+     * framer's memory rule (room is paid for by bytes that arrived, never sized from the announced length alone).
+     */
+    default java.nio.ByteBuffer receiveWindow(InputBuffer in) {
+        return null;
+    }
+
+    /**
+     * {@code n} bytes were written into {@code window}, the buffer the latest {@link #receiveWindow} returned, from the
+     * position it had then: they are the frame's next bytes. Returns false, changing nothing, when {@code window} is
+     * not the one handed out last or bytes came through {@link #decode} since (the driver then hands the same bytes to
+     * {@code decode} through the buffer, as it would have without a window). Fails with
+     * {@link IllegalArgumentException} when {@code n} is negative or more than the window held. False by default.
+     */
+    default boolean receivedInWindow(java.nio.ByteBuffer window, int n) {
+        return false;
+    }
+
     /** True while the rest of a bad frame is being discarded up to the next boundary. */
     boolean isDiscarding();
 

@@ -36,9 +36,11 @@ import java.nio.ByteOrder;
  * {@code maxFrameLength} readable bytes. A frame whose header (and the bytes to strip) came but whose rest did not is
  * taken out of the buffer as it arrives, into the array of the frame-to-be: the buffer then holds no more than one
  * read, and the bytes are copied once from the buffer instead of being gathered there and copied whole at the end.
- * That array is not sized from the announced length alone: it holds what arrived plus at most 1 MiB or three times as much,
- * and grows as the bytes come (never beyond the frame, itself at most {@code maxFrameLength}). {@link #reset()} drops
- * it.
+ * A driver may read them straight into that array instead ({@link #receiveWindow}). That array is not sized from the
+ * announced length alone: with {@code arrived} the frame's bytes received so far, the arrays held for the frame total
+ * at most {@code arrived + max(1 MiB, 3 x arrived)} bytes and never more than {@code length + ceil(length / 3)} (the
+ * length itself at most {@code maxFrameLength}): a frame longer than about 1 MiB is gathered in chunks up to a third of
+ * it, then copied once into its own array. {@link #reset()} drops them.
  */
 public final class LengthFieldFramer implements Framer {
     private final int lengthFieldOffset;
@@ -49,6 +51,8 @@ public final class LengthFieldFramer implements Framer {
     private final int maxFrameLength;
 
     private long discardLeft;
+    /** {@link ArrivingFrame#STEP}; this package's tests set less, to gather small frames in chunks. */
+    int arrivingStep = ArrivingFrame.STEP;
     private ArrivingFrame body; // the frame's bytes while they arrive (null when none is open)
 
     private LengthFieldFramer(Builder b) {
@@ -169,11 +173,22 @@ public final class LengthFieldFramer implements Framer {
             }
             // the rest is still coming: the frame's bytes go straight into its array as they arrive
             in.skip(bytesToStrip);
-            body = new ArrivingFrame(length - bytesToStrip, in);
+            body = new ArrivingFrame(length - bytesToStrip, in, arrivingStep);
             return fillBody(in);
         }
         in.skip(bytesToStrip);
         return in.takeFrame(length - bytesToStrip, 0);
+    }
+
+    /** While a frame's bytes arrive and {@code in} is empty: the free room of its array, up to its end. */
+    @Override
+    public java.nio.ByteBuffer receiveWindow(InputBuffer in) {
+        return body != null && in.isEmpty() ? body.window(in) : null;
+    }
+
+    @Override
+    public boolean receivedInWindow(java.nio.ByteBuffer window, int n) {
+        return body != null && body.windowFilled(window, n);
     }
 
     /** Moves the frame's bytes that are there into {@link #body}; the frame once it is whole. */
