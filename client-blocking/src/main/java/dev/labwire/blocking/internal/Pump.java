@@ -212,6 +212,9 @@ final class Pump implements LinkIo.Sink, Channels.Host {
             threads.add(last.reader());
             threads.add(last.writer());
         }
+        // the link may have been dropped before (by the core's CloseLink, drained in close()): its closer still runs,
+        // and the port or socket is free only when it ended (a serial port reopened at once was refused as busy)
+        threads.add(lastClose);
         threads.add(connector.abort());
         threads.addAll(channels.closeLocked());
         wake.signalAll();

@@ -37,6 +37,22 @@ public interface SerialLinkScenarios extends ContractFixture {
         assertThat(cmds.subList(cmds.size() - 3, cmds.size())).containsExactly("SYST:REM", "*IDN?", "*IDN?");
     }
 
+    /**
+     * A program closes its client and opens a new one on the same port (to change the baud rate, say): when close()
+     * has returned, the port is free. Until 2026-12-03 the blocking client's close() returned before the closing of a
+     * link the core had already ordered closed had ended, and the next client's first open was refused as busy.
+     */
+    @Test
+    default void aPortClosedByOneClientOpensAtOnceForTheNext() {
+        MockInstrument mock = mock();
+        for (int i = 0; i < 3; i++) {
+            try (TestClient c = clients().open(mock.endpoint(), ClientContract.fast().build())) {
+                c.awaitReady(ClientContract.WAIT);
+                assertThat(c.query("ECHO? round" + i)).isEqualTo("round" + i);
+            }
+        }
+    }
+
     @Test
     default void aMissingPortIsReportedWithItsName() {
         TestClient c = track(clients().open("serial:/dev/ttyLABWIRE-NOPE", ClientContract.fast().build()));
