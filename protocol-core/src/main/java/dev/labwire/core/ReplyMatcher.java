@@ -512,7 +512,7 @@ final class ReplyMatcher {
         }
         if (head == null) {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
-            stale.strayFrame(stale.now());
+            stale.strayFrame();
             return;
         }
         Exchange probe = stale.probe();

@@ -86,11 +86,6 @@ final class StaleReplies {
         now = nowNanos;
     }
 
-    /** The time of the input being handled. */
-    long now() {
-        return now;
-    }
-
     /**
      * True while nothing may be written but a resync probe: some ended request is still owed a reply or an echo, or
      * the line must be quiet first ({@link #linkUp}).
@@ -128,17 +123,24 @@ final class StaleReplies {
     void linkUp(long nowNanos) {
         if (quietNext) {
             quietNext = false;
-            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
-            quietEndsWithFrame = false;
+            quietFrom(nowNanos);
         }
     }
 
-    /** A frame that is no reply to anything came (nothing is written while quiet): the quiet time starts again. */
-    void strayFrame(long nowNanos) {
+    /**
+     * A frame that is no reply to anything came at the time of the input being handled (nothing is written while
+     * quiet): the quiet time starts again.
+     */
+    void strayFrame() {
         if (quietUntil != Exchange.NO_DEADLINE) {
-            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
-            quietEndsWithFrame = false;
+            quietFrom(now);
         }
+    }
+
+    /** The line must be quiet for the quiet time from {@code nowNanos}. */
+    private void quietFrom(long nowNanos) {
+        quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
+        quietEndsWithFrame = false;
     }
 
     /** A pushed frame came: if the quiet time ended while it was under way, the line is in step now. */
