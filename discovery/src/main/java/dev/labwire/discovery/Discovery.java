@@ -111,7 +111,9 @@ public final class Discovery {
     }
 
     /**
-     * Starts a run and returns its results as a stream, ending {@code timeout} from now.
+     * Starts a run and returns its results as a stream, ending {@code timeout} from now. A timeout of 146 years or
+     * more ({@code ChronoUnit.FOREVER.getDuration()}) runs until the stream is closed, or until the finite sources
+     * have answered when only finite sources are on.
      *
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
@@ -123,7 +125,7 @@ public final class Discovery {
         DiscoveryRun run = new DiscoveryRun(mdns, vxi11,
                 broadcastAddresses == null ? Vxi11Broadcast.defaultTargets() : broadcastAddresses, portmapperPort,
                 serial, identify, identifyTimeout, serviceTypes,
-                addresses == null ? MdnsBrowser.defaultAddresses() : addresses, System.nanoTime() + timeout.toNanos());
+                addresses == null ? MdnsBrowser.defaultAddresses() : addresses, System.nanoTime() + DiscoveryRun.horizonNanos(timeout));
         run.start();
         return StreamSupport.stream(run, false).onClose(run::close);
     }
@@ -197,7 +199,8 @@ public final class Discovery {
         }
 
         /**
-         * How long one {@code *IDN?} (connect and answer) may take; default 2 s.
+         * How long one {@code *IDN?} (connect and answer) may take; default 2 s; never longer than what is left of
+         * the run (so {@code ChronoUnit.FOREVER.getDuration()} means "until the run's deadline").
          *
          * @throws IllegalArgumentException when not positive
          */

@@ -38,6 +38,27 @@ class DiscoveryTest {
     }
 
     @Test
+    void aTimeoutTooLongForNanosecondsRunsUntilClosedOrTheFiniteSourcesAnswered() {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        long t0 = System.nanoTime();
+        List<FoundInstrument> found = Discovery.builder().mdns(false).vxi11Broadcast(false).identifyTimeout(forever)
+                .build().findAll(forever);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+        assertThat(found).allSatisfy(f -> assertThat(f.source()).isEqualTo(Source.SERIAL));
+        // an endless run (mDNS on no address) hands out nothing and ends when its stream is closed
+        Stream<FoundInstrument> s = Discovery.builder().serial(false).vxi11Broadcast(false).addresses(List.of()).build()
+                .stream(forever);
+        java.util.Iterator<FoundInstrument> it = s.iterator();
+        java.util.concurrent.CompletableFuture<Boolean> more = java.util.concurrent.CompletableFuture.supplyAsync(it::hasNext);
+        assertThatThrownBy(() -> more.get(300, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        long c0 = System.nanoTime();
+        s.close();
+        assertThat(more).succeedsWithin(Duration.ofSeconds(2)).isEqualTo(false);
+        assertThat((System.nanoTime() - c0) / 1_000_000).isLessThan(2_000);
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertThatThrownBy(() -> Discovery.builder().serviceTypes(List.of("scpi"))).isInstanceOf(
                 IllegalArgumentException.class).hasMessageContaining("'scpi'");

@@ -65,6 +65,23 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
         this.deadline = deadlineNanos;
     }
 
+    /**
+     * The longest wait a run keeps, about 146 years: {@code System.nanoTime()} deadlines are compared by
+     * subtraction, which is right while deadlines lie less than 2^63 ns ahead. Longer durations
+     * ({@code ChronoUnit.FOREVER.getDuration()}, whose {@code toNanos()} throws) are held here.
+     */
+    public static final long LONGEST_NANOS = Long.MAX_VALUE / 2;
+
+    /** {@code d} in nanoseconds, held at {@link #LONGEST_NANOS}; {@code d} must not be negative. */
+    public static long horizonNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(LONGEST_NANOS)) >= 0 ? LONGEST_NANOS : d.toNanos();
+    }
+
+    /** What one identification may take: the identify timeout, cut to what is left of the run (at least 1 ms). */
+    static Duration identifyBudget(Duration identifyTimeout, long leftNanos) {
+        return Duration.ofNanos(Math.max(1_000_000, Math.min(horizonNanos(identifyTimeout), leftNanos)));
+    }
+
     /** Starts the sources; returns at once. */
     public void start() {
         if (identify) {
@@ -119,7 +136,7 @@ public final class DiscoveryRun implements Spliterator<FoundInstrument> {
 
     private void identifyNow(FoundInstrument f) {
         long left = deadline - System.nanoTime();
-        Duration t = Duration.ofNanos(Math.max(1_000_000, Math.min(identifyTimeout.toNanos(), left)));
+        Duration t = identifyBudget(identifyTimeout, left);
         FoundInstrument done;
         try (BlockingClient c = BlockingClient.openAndAwait(f.endpoint(), ConnectionConfig.builder()
                 .defaultTimeout(t).connectTimeout(t).build(), t)) {

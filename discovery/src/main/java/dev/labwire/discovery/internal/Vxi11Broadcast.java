@@ -92,8 +92,9 @@ public final class Vxi11Broadcast {
                 }
                 long wakeAt = sent < RESEND_AT_MS.length ? start + TimeUnit.MILLISECONDS.toNanos(RESEND_AT_MS[sent])
                         : deadlineNanos;
-                long waitMs = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(Math.min(wakeAt, deadlineNanos) - now),
-                        100)); // wake at least every 100 ms to see stop
+                // differences, not Math.min of the instants: a far deadline may have wrapped past Long.MAX_VALUE
+                long waitMs = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(Math.min(wakeAt - now,
+                        deadlineNanos - now)), 100)); // wake at least every 100 ms to see stop
                 socket.setSoTimeout((int) waitMs);
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 try {
