@@ -340,13 +340,18 @@ public final class MqttGateway implements AutoCloseable {
          * Opens the instrument clients, connects to the broker and waits up to {@code timeout} for the broker's
          * CONNACKs; the instruments connect in the background (their status topics say when they are online).
          * Throws {@link IllegalStateException} naming the broker when it cannot be reached or refuses the login
-         * (the gateway is closed then).
+         * (the gateway is closed then). A timeout of 292 years or more ({@code ChronoUnit.FOREVER.getDuration()})
+         * waits without bound; a negative one throws {@link IllegalArgumentException}.
          */
         public MqttGateway start(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) throw new IllegalArgumentException("start timeout must not be negative: " + timeout);
             if (instruments.isEmpty()) throw new IllegalArgumentException("a gateway needs at least one instrument");
+            // held at Long.MAX_VALUE ns (292 years): ChronoUnit.FOREVER's toNanos() would throw
+            long nanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
             MqttGateway g = new MqttGateway(this);
             try {
-                return g.startAsync().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return g.startAsync().get(nanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 g.close();

@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (default 5 s) becomes the message's expiry (whole seconds, rounded up: a broker drops the request when it is
  * stale), its {@code deadline} (the caller's clock: gateway and callers need synchronised clocks, e.g. NTP) and the
  * instrument's timeout at the gateway, minus a margin (a quarter of the timeout, at most 500 ms) for the trip back;
- * the call itself never waits longer than its timeout.
+ * the call itself never waits longer than its timeout. A timeout is 1 ms to {@link #MAX_TIMEOUT} (one hour, the
+ * longest a gateway takes a request for); a call or {@link Builder#defaultTimeout} outside that range throws
+ * {@link IllegalArgumentException} naming the bound, before anything is sent.
  *
  * <p>Failures are labwire's own exceptions: {@link RequestTimeoutException} (the instrument did not answer in time, or
  * no reply came through the broker: gateway or broker down), {@link LinkDownException} (the gateway's link to the
@@ -62,6 +64,8 @@ public final class RemoteInstrument implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The {@link RemoteInstrumentException#kind()} when the broker refused to take the request (PUBACK reason code). */
     public static final String NOT_AUTHORIZED_OR_REFUSED = "broker_refused";
+    /** The longest timeout of a call: a gateway takes requests of at most one hour ({@code timeoutMs} 1..3600000). */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
     private final String name;
     private final String requestTopic;
@@ -146,11 +150,21 @@ public final class RemoteInstrument implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<Map<String, Object>> call(Payloads.Op op, String command, Duration timeout) {
-        Objects.requireNonNull(command, "command");
+    /** {@code timeout} in ms, checked against 1 ms .. {@link #MAX_TIMEOUT}; the message names the bound passed. */
+    private static long checkTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout " + timeout + " is longer than " + MAX_TIMEOUT
+                    + ", the longest a gateway takes a request for");
+        }
         long ms = timeout.toMillis();
         if (ms < 1) throw new IllegalArgumentException("timeout " + timeout + " is shorter than 1 ms");
+        return ms;
+    }
+
+    private CompletableFuture<Map<String, Object>> call(Payloads.Op op, String command, Duration timeout) {
+        Objects.requireNonNull(command, "command");
+        long ms = checkTimeout(timeout);
         long margin = Math.min(ms / 4, 500);
         ByteBuffer corr = ByteBuffer.allocate(16).putLong(instance).putLong(sequence.incrementAndGet()).flip();
         if (closed.get()) throw new LocalProtocolException("RemoteInstrument " + name + " is closed");
@@ -305,7 +319,7 @@ public final class RemoteInstrument implements AutoCloseable {
 
         /** Timeout of calls that name none. */
         public Builder defaultTimeout(Duration timeout) {
-            if (timeout.toMillis() < 1) throw new IllegalArgumentException("timeout " + timeout + " is shorter than 1 ms");
+            checkTimeout(timeout);
             this.defaultTimeout = timeout;
             return this;
         }

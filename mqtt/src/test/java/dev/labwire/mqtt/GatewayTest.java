@@ -249,6 +249,38 @@ class GatewayTest {
     }
 
     @Test
+    void timeoutsBeyondTheGatewaysHourAreRefusedAtTheCallNamingTheBoundAndAnHourWorks() throws Exception {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        try (RemoteInstrument r = RemoteInstrument.builder(broker.broker(), "psu").build()) {
+            long served = gateway.served();
+            long rejected = gateway.rejected();
+            for (Duration tooLong : List.of(forever, Duration.ofHours(2), Duration.ofMillis(3_600_001))) {
+                assertThatThrownBy(() -> r.query("*IDN?", tooLong)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("timeout " + tooLong).hasMessageContaining("longer than PT1H");
+                assertThatThrownBy(() -> r.queryAsync("*IDN?", tooLong)).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThatThrownBy(() -> RemoteInstrument.builder(broker.broker(), "psu").defaultTimeout(forever))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than PT1H");
+            // nothing went to the gateway: refused where it was asked
+            assertThat(gateway.rejected()).isEqualTo(rejected);
+            assertThat(gateway.served()).isEqualTo(served);
+            assertThat(r.query("*IDN?", RemoteInstrument.MAX_TIMEOUT)).startsWith("LABWIRE,MOCK");
+        }
+    }
+
+    @Test
+    void aGatewayStartedWithoutATimeBoundStarts() throws Exception {
+        Broker lab4 = broker.broker().withPrefix("lab4");
+        try (MqttGateway gw = MqttGateway.builder(lab4).gatewayId("gw-forever")
+                .instrument(InstrumentSpec.of("psu", psu.endpoint()))
+                .start(java.time.temporal.ChronoUnit.FOREVER.getDuration())) {
+            awaitStatus("lab4", "psu", "online");
+        }
+        assertThatThrownBy(() -> MqttGateway.builder(lab4).instrument(InstrumentSpec.of("psu", psu.endpoint()))
+                .start(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-1S");
+    }
+
+    @Test
     void unknownInstrumentIsAGatewayError() {
         try (RemoteInstrument r = RemoteInstrument.builder(broker.broker(), "nosuch").build()) {
             assertThatThrownBy(() -> r.query("*IDN?")).isInstanceOf(RemoteInstrumentException.class)
