@@ -45,7 +45,9 @@ import java.util.function.Consumer;
  * {@link #awaitReady} (or {@link #openAndAwait}) to wait for the first link explicitly: it fails at once, naming the
  * endpoint and the cause, when the first connect is refused or the port is missing, busy or not permitted.
  *
- * <p><b>Failures.</b> Every call ends within its timeout (default 5 s, {@link ConnectionConfig}):
+ * <p><b>Failures.</b> Every call ends within its timeout (default 5 s, {@link ConnectionConfig}), late only by
+ * the time its thread waits for a CPU; a call still waiting 2 s past its deadline is ended by the client's own
+ * thread with {@link dev.labwire.core.RequestTimeoutException} (logged at ERROR: that would be a labwire bug):
  * <ul>
  *   <li>{@link dev.labwire.core.RequestTimeoutException}: no whole reply in time;</li>
  *   <li>{@link dev.labwire.core.LinkDownException}: the link dropped during the call, or was down throughout;</li>

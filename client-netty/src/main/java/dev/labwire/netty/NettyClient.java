@@ -48,7 +48,8 @@ import java.util.function.BiConsumer;
  * {@code maxInFlight} of them are on the wire (pipelining; {@link ConnectionConfig}); replies are matched
  * in order by the core, and a late reply to a timed-out call is swallowed, never handed to the next call.
  * Each future ends within its request's timeout (default 5 s), driven by the core's timer on the event
- * loop. It fails with (seen through {@link CompletableFuture#join()} wrapped in a
+ * loop, late only by the time the loop waits for a CPU or for work queued before it (keep callbacks that run on
+ * the loop short). It fails with (seen through {@link CompletableFuture#join()} wrapped in a
  * {@link java.util.concurrent.CompletionException}, through {@code get()} in an
  * {@link java.util.concurrent.ExecutionException}):
  * <ul>
