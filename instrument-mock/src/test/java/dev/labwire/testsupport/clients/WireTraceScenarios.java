@@ -34,7 +34,7 @@ public abstract class WireTraceScenarios extends ClientScenarios {
 
     @Test
     public void aQueryIsTracedBothWaysNamingItsRequest() throws Exception {
-        try (MockInstrument mock = MockInstrument.tcp(); WireLog log = WireLog.trace(mock.endpoint())) {
+        try (MockInstrument mock = WireLog.tcpMock(true); WireLog log = WireLog.trace(mock.endpoint())) {
             mock.enqueue("+1.25E0");
             try (TestClient c = clients().open(mock.endpoint(), ConnectionConfig.DEFAULT)) {
                 assertThat(c.query("MEAS:VOLT?")).isEqualTo("+1.25E0");
@@ -53,7 +53,7 @@ public abstract class WireTraceScenarios extends ClientScenarios {
     public void binaryBytesAreHexALongReplyIsCutAndStrayBytesAreUnsolicited() throws Exception {
         byte[] big = new byte[10_000];
         Arrays.fill(big, (byte) 'A');
-        try (MockInstrument mock = MockInstrument.tcp(); WireLog log = WireLog.trace(mock.endpoint())) {
+        try (MockInstrument mock = WireLog.tcpMock(true); WireLog log = WireLog.trace(mock.endpoint())) {
             mock.enqueue(MockReply.block(new byte[] {0, 1, (byte) 0x7F, (byte) 0xFF, '"', '\\'}));
             mock.enqueue(MockReply.block(big));
             try (TestClient c = clients().open(mock.endpoint(), ConnectionConfig.builder().maxFrameLength(64 * 1024).build())) {
@@ -81,7 +81,7 @@ public abstract class WireTraceScenarios extends ClientScenarios {
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) ('A' + i % 26); // printable: the trace shows each byte as itself
         }
-        try (MockInstrument mock = MockInstrument.tcp(); WireLog log = WireLog.trace(mock.endpoint())) {
+        try (MockInstrument mock = WireLog.tcpMock(true); WireLog log = WireLog.trace(mock.endpoint())) {
             mock.enqueue(MockReply.block(big));
             try (TestClient c = clients().open(mock.endpoint(), ConnectionConfig.builder().maxFrameLength(4 << 20).build())) {
                 assertThat(c.queryBlock("DATA?")).isEqualTo(big);
@@ -110,7 +110,7 @@ public abstract class WireTraceScenarios extends ClientScenarios {
 
     @Test
     public void bytesNothingWasAskedForAreUnsolicitedAndAnotherEndpointStaysQuiet() throws Exception {
-        try (MockInstrument mock = MockInstrument.tcp(); MockInstrument other = MockInstrument.tcp().scpi();
+        try (MockInstrument mock = WireLog.tcpMock(true); MockInstrument other = WireLog.tcpMock(false).scpi();
                 WireLog log = WireLog.trace(mock.endpoint())) {
             mock.enqueue("1");
             try (TestClient c = clients().open(mock.endpoint(), ConnectionConfig.DEFAULT);
@@ -192,6 +192,29 @@ public abstract class WireTraceScenarios extends ClientScenarios {
             this.logger = logger;
             System.setProperty("org.slf4j.simpleLogger.log." + logger, "trace");
             System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+        }
+
+        /**
+         * A TCP mock on a port whose wire logger, if this JVM made it already, is at TRACE ({@code traced}) or not.
+         * slf4j-simple keeps each logger at the level it was made with, and the name holds the port: a port an
+         * earlier test of this JVM used would keep that test's level, and the trace would be empty (or, for an
+         * endpoint that must stay quiet, full). Such ports are passed over.
+         */
+        static MockInstrument tcpMock(boolean traced) {
+            for (int i = 0; ; i++) {
+                MockInstrument m = MockInstrument.tcp();
+                String name = loggerName(m.endpoint());
+                String property = "org.slf4j.simpleLogger.log." + name;
+                if (traced) {
+                    System.setProperty(property, "trace");
+                }
+                boolean usable = org.slf4j.LoggerFactory.getLogger(name).isTraceEnabled() == traced;
+                System.clearProperty(property);
+                if (usable || i == 20) {
+                    return m;
+                }
+                m.close();
+            }
         }
 
         static WireLog trace(String endpoint) {
