@@ -464,6 +464,9 @@ final class ReplyMatcher {
                 onFrame(head, frame, f == baseFramer);
             } else if (r instanceof FramingError err) {
                 onFramingError(head, err);
+            } else if (head != null && head.discardOwed && !current.isDiscarding()) {
+                // the bad frame's rest ended with the last byte: count it now, not when (if ever) more bytes come
+                continue;
             } else {
                 return;
             }

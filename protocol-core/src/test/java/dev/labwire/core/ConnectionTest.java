@@ -291,6 +291,29 @@ class ConnectionTest {
         assertThat(p.replyText(idn)).startsWith("ACME");
     }
 
+    /**
+     * An oversized line that arrives in pieces: the request fails as soon as the limit is passed, and the line's end,
+     * when it comes, puts the stream back in step at once. Before, nothing was written until the stale-reply grace had
+     * passed and the link was renewed ("the late reply ... did not come within the grace period"), though the rest of
+     * the line had come within a millisecond: a long ASCII reply cost the next call a second and a new link.
+     */
+    @Test
+    void anOversizedLineArrivingInPiecesReleasesTheLinkWhenItsEndComes() {
+        Pair p = Pair.open(FIXED.toBuilder().maxFrameLength(64).build(), ScriptedInstrument.scpi());
+        p.device.responder(cmd -> cmd.equals("BIG?") ? null : ScriptedInstrument.scpiAnswer(cmd));
+        long big = p.send(Request.query("BIG?"));
+        p.deliver(b("x".repeat(100)));
+        Event e = p.endingOf(big);
+        assertThat(((FramingException) ((Event.Failed) e).cause()).kind()).isEqualTo(FramingException.Kind.TOO_LONG);
+        long idn = p.send(Request.query("*IDN?"));
+        p.deliver(b("x".repeat(1000)));
+        p.advance(Duration.ofMillis(1));
+        p.deliver(b("xx\n"));
+        assertThat(p.replyText(idn)).startsWith("ACME");
+        assertThat(p.opens()).isEqualTo(1);
+        assertThat(p.events).noneMatch(ev -> ev instanceof Event.CloseLink);
+    }
+
     @Test
     void nonAsciiByteFailsTheRequestWithAnEncodingError() {
         Pair p = Pair.open(FIXED.toBuilder().framing(Framing.asciiLines()).build(), ScriptedInstrument.scpi());
