@@ -438,6 +438,25 @@ public final class MockInstrument implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code n} TCP connections are accepted and closed at once (FIN, nothing read or sent), as a device that
+     * serves one client at a time, or a terminal server port already in use, does; each counts in
+     * {@link #connectionCount()}. 0 ends it.
+     *
+     * @throws IllegalArgumentException for a negative {@code n}
+     * @throws IllegalStateException for a mock that is not on TCP
+     */
+    public MockInstrument closeOnAccept(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("closeOnAccept count must not be negative: " + n);
+        }
+        if (!(side instanceof TcpSide tcp)) {
+            throw new IllegalStateException("closeOnAccept is for a TCP mock, not " + endpoint());
+        }
+        tcp.closeOnAccept(n);
+        return this;
+    }
+
     /** Goes away: TCP stops listening and drops connections; a pty pair is destroyed and its path vanishes. */
     public void stop() {
         side.stop();
@@ -568,10 +587,7 @@ public final class MockInstrument implements AutoCloseable {
 
     Session startSession(Session.Wire wire, String name) {
         Session s = new Session(this, wire, name);
-        synchronized (counts) {
-            connections.incrementAndGet();
-            counts.notifyAll();
-        }
+        countConnection();
         synchronized (ended) {
             ended.removeIf(e -> e.isClosed() && !e.isAlive());
             ended.add(s);
@@ -583,6 +599,13 @@ public final class MockInstrument implements AutoCloseable {
             s.close();
         }
         return s;
+    }
+
+    void countConnection() {
+        synchronized (counts) {
+            connections.incrementAndGet();
+            counts.notifyAll();
+        }
     }
 
     boolean hasSessions() {

@@ -295,7 +295,7 @@ public final class Connection implements SessionMachine {
         if (link.state() != State.ON_CONNECT && link.state() != State.READY) {
             return;
         }
-        link.lost();
+        link.lost(nowNanos);
         hookWaitsForQuiet = false;
         stale.linkLost(); // before the line is forgotten: was it out of step?
         ArrayDeque<Exchange> resend = new ArrayDeque<>();

@@ -176,6 +176,31 @@ class ConnectionTest {
         assertThat(p.eventsOf(Event.OpenLink.class)).extracting(Event.OpenLink::attempt).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
+    /**
+     * A device that accepts and at once closes (one client at a time, a busy terminal server port): each link reaches
+     * READY, so before, each loss counted as the first failure and the client reconnected every initial delay for
+     * ever (measured: 40 connections in 5 s with the default backoff, 244 with 10 ms initial, 200 ms cap). A link lost
+     * within a second of READY now counts one more failure; one that lived longer, or that labwire closed itself,
+     * starts the count again.
+     */
+    @Test
+    void aLinkTheDeviceDropsRightAfterItIsReadyBacksOffAsAFailedAttemptDoes() {
+        Pair p = Pair.open(FIXED, ScriptedInstrument.scpi());
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            p.dropLink(new IllegalStateException("closed by the device right after accept"));
+            long down = p.now();
+            long due = p.conn.pollTimeout().orElseThrow();
+            gaps.add((due - down) / 1_000_000);
+            p.advance(Duration.ofNanos(due - p.now()));
+            assertThat(p.conn.state()).isEqualTo(State.READY);
+        }
+        assertThat(gaps).containsExactly(100L, 200L, 400L, 800L, 1000L);
+        p.advance(Duration.ofSeconds(1));
+        p.dropLink(new IllegalStateException("closed after a second of service"));
+        assertThat((p.conn.pollTimeout().orElseThrow() - p.now()) / 1_000_000).isEqualTo(100L);
+    }
+
     @Test
     void jitterSpreadsTheDelay() {
         Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), 2, 0.2);

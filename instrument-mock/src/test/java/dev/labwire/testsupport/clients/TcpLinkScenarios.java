@@ -3,6 +3,7 @@ package dev.labwire.testsupport.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.labwire.core.Backoff;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.State;
@@ -32,6 +33,27 @@ public interface TcpLinkScenarios extends ContractFixture {
         mock.restart();
         assertThat(c.query("*IDN?", ClientContract.WAIT)).isEqualTo(ClientContract.IDN);
         assertThat(mock.connectionCount()).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * A device that accepts each connection and at once closes it (it serves one client at a time; a terminal server
+     * port in use): each link reaches READY before it drops, and that must not restart the backoff. Eight connections
+     * take at least 10+20+40+80+160+320+400 ms (no jitter); before, each drop counted as the first failure and the
+     * client reconnected every 10 ms for ever (244 connections in 5 s). Once the device serves again, calls work.
+     */
+    @Test
+    default void aDeviceThatClosesEveryConnectionAtOnceIsRetriedOnTheBackoffSchedule() {
+        MockInstrument mock = mock();
+        mock.closeOnAccept(1_000);
+        int before = mock.connectionCount();
+        long start = System.nanoTime();
+        TestClient c = track(clients().open(mock.endpoint(), ClientContract.fast()
+                .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(400), 2, 0)).build()));
+        Await.until(ClientContract.WAIT, () -> mock.connectionCount() - before >= 8, "8 connections");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMs).as("ms for 8 connections, the backoff allows no fewer than 1,030").isGreaterThanOrEqualTo(900);
+        mock.closeOnAccept(0);
+        assertThat(c.query("*IDN?", ClientContract.WAIT)).isEqualTo(ClientContract.IDN);
     }
 
     @Test
