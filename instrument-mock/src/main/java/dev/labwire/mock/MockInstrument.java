@@ -65,6 +65,7 @@ public final class MockInstrument implements AutoCloseable {
     private final List<Session> ended = new ArrayList<>();
     private final CommandLog commandLog = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile MockReply greeting;
     private final Object counts = new Object();   // notified when connections or restarts go up
     private int restarts;                           // guarded by counts
     private final Answers answers = new Answers();
@@ -258,6 +259,17 @@ public final class MockInstrument implements AutoCloseable {
      */
     public MockInstrument replyTerminator(String terminator) {
         answers.replyTerminator(terminator);
+        return this;
+    }
+
+    /**
+     * Sends {@code greeting} on each new connection before any answer, its delay counted from the accept, as a device
+     * or terminal server that greets its clients with a banner or a prompt does:
+     * {@code greeting(MockReply.line("Welcome", "\r\n").delay(Duration.ofMillis(30)))}. Commands read meanwhile are
+     * answered after it. Null (the default): no greeting.
+     */
+    public MockInstrument greeting(MockReply greeting) {
+        this.greeting = greeting;
         return this;
     }
 
@@ -587,6 +599,10 @@ public final class MockInstrument implements AutoCloseable {
 
     Session startSession(Session.Wire wire, String name) {
         Session s = new Session(this, wire, name);
+        MockReply g = greeting;
+        if (g != null) {
+            s.greet(g);
+        }
         countConnection();
         synchronized (ended) {
             ended.removeIf(e -> e.isClosed() && !e.isAlive());

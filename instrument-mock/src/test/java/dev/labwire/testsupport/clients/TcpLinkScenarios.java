@@ -8,6 +8,7 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.State;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockReply;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,32 @@ public interface TcpLinkScenarios extends ContractFixture {
         assertThat(tookMs).as("ms for 8 connections, the backoff allows no fewer than 1,030").isGreaterThanOrEqualTo(900);
         mock.closeOnAccept(0);
         assertThat(c.query("*IDN?", ClientContract.WAIT)).isEqualTo(ClientContract.IDN);
+    }
+
+    /**
+     * A device (or terminal server) that greets each connection with a line: with {@code quietAfterConnect} the
+     * greeting is discarded and every reply, the hook's included, reaches its own request, on the first link and after
+     * a reconnect. Without the setting the greeting was the first request's reply and every later reply went to the
+     * request after its own (measured with a python peer: 20 of 20 first queries got the banner; the blocking client's
+     * replies stayed shifted by one for good, and with a hook the hook's answer reached the user's first call).
+     */
+    @Test
+    default void aGreetingOnEachConnectionIsNotTakenForAReplyWithQuietAfterConnect() {
+        MockInstrument mock = mock();
+        mock.greeting(MockReply.line("Welcome to the mock instrument", "\r\n").delay(Duration.ofMillis(30)));
+        List<String> answers = new CopyOnWriteArrayList<>();
+        TestClient c = track(clients().openWithHook(mock.endpoint(), ClientContract.fast()
+                .quietAfterConnect(Duration.ofMillis(200)).build(), (s, cause) -> { }, List.of("*IDN?"), answers));
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.query("ECHO? a" + i)).isEqualTo("a" + i);
+        }
+        int links = mock.connectionCount();
+        mock.disconnect();
+        Await.until(ClientContract.WAIT, () -> mock.connectionCount() > links, "the client reconnects");
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.query("ECHO? b" + i, ClientContract.WAIT)).isEqualTo("b" + i);
+        }
+        assertThat(answers).containsOnly(ClientContract.IDN).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
