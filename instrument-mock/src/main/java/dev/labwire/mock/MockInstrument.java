@@ -42,6 +42,7 @@ import java.util.function.Supplier;
  * dictionary's {@link ScpiDictionary#reject rejected} and {@link ScpiDictionary#delay delayed} commands, its
  * {@link ScpiDictionary#blockTrailer block trailer}. Per mock: the {@link #replyTerminator reply terminator}, a
  * {@link #echo(boolean) echo}, possibly {@link #echoDelay late}, a {@link #pushFlood push flood}, a
+ * {@link #greeting greeting} on each connection, connections {@link #closeOnAccept closed as soon as accepted}, a
  * {@link MockBusDevice#delay slow bus address}. Between client and mock: {@link FaultProxy}.
  *
  * <h2>The link</h2>
