@@ -96,7 +96,7 @@ final class ReplyMatcher {
                 echo.consume(data, this);
                 continue;
             }
-            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+            arriving(nowNanos);
             baseFramer.receiving(input, nowNanos);
             if (input.isEmpty() && input.borrow(data)) {
                 try {
@@ -167,7 +167,7 @@ final class ReplyMatcher {
         if (owner.reading() && !echo.pending() && input.isEmpty() && current == windowFramer
                 && current.receivedInWindow(w, n)) {
             stale.setNow(nowNanos);
-            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+            arriving(nowNanos);
             baseFramer.receiving(input, nowNanos);
             decode(false);
             return null;
@@ -415,6 +415,17 @@ final class ReplyMatcher {
         Expect x = e.expect();
         String of = x instanceof Expect.Frames n ? " of " + n.count() : "";
         return e.received + of + " frames of the reply came";
+    }
+
+    /**
+     * Bytes arrive for the head of the line: a zombie's grace restarts, unless they are the rest of a frame already
+     * known bad (being discarded to its boundary): a device streaming an endless unterminated line, or a block whose
+     * header lies, would otherwise hold the link for ever.
+     */
+    private void arriving(long nowNanos) {
+        if (!current.isDiscarding()) {
+            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+        }
     }
 
     /** Windowed pipelining: every request of the window has its reply (or ended): hand out the held replies in order. */

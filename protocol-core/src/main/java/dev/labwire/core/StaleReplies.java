@@ -16,7 +16,8 @@ import java.util.List;
  * grace ended (the zombie is dropped; for addressed buses), or the link is renewed ({@link StaleReplyPolicy.Reconnect}
  * at once, {@link StaleReplyPolicy.DiscardLateReply} when its grace ends). Under {@link StaleReplyPolicy.DiscardLateReply}
  * a zombie's grace restarts whenever bytes arrive for it ({@link #bytesArriving}), so a big late reply that keeps coming
- * is swallowed whole. A resync probe that cannot be written in time, or is not answered in time, closes the link. A new
+ * is swallowed whole; the rest of a frame already known bad (too long, being discarded) does not restart it, so an
+ * endless unterminated stream cannot hold the link for ever. A resync probe that cannot be written in time, or is not answered in time, closes the link. A new
  * link starts in step.
  *
  * <p>Separate from the {@link ReplyMatcher} because it owns the state of getting back in step (how many zombies are

@@ -339,6 +339,32 @@ class ConnectionTest {
         assertThat(p.events).noneMatch(ev -> ev instanceof Event.CloseLink);
     }
 
+    /**
+     * A device that streams an endless line without a terminator (a binary mode, a wrong setting): the request fails
+     * as too long, and the link is renewed once the grace has passed. Before, every chunk of the bad line restarted the
+     * grace, as for a big late reply, so the link was held for as long as the device kept sending: every later call
+     * timed out unwritten (measured: 6 calls in 6 s, one link).
+     */
+    @Test
+    void anEndlessOversizedLineDoesNotHoldTheLinkForEver() {
+        Pair p = Pair.open(FIXED.toBuilder().maxFrameLength(64)
+                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300))).build(), ScriptedInstrument.scpi());
+        p.device.responder(cmd -> cmd.equals("BIN?") ? null : ScriptedInstrument.scpiAnswer(cmd));
+        long bin = p.send(Request.query("BIN?"));
+        p.deliver(b("x".repeat(100)));
+        assertThat(p.endingOf(bin)).isInstanceOf(Event.Failed.class);
+        for (int i = 0; i < 10; i++) {
+            p.advanceThroughTimers(Duration.ofMillis(100));
+            if (p.linkUp() && p.opens() == 1) { // the old connection streams; a new one does not
+                p.deliver(b("x".repeat(100)));
+            }
+        }
+        assertThat(p.eventsOf(Event.CloseLink.class)).isNotEmpty();
+        long idn = p.send(Request.query("*IDN?"));
+        p.advanceThroughTimers(Duration.ofSeconds(2));
+        assertThat(p.replyText(idn)).startsWith("ACME");
+    }
+
     @Test
     void nonAsciiByteFailsTheRequestWithAnEncodingError() {
         Pair p = Pair.open(FIXED.toBuilder().framing(Framing.asciiLines()).build(), ScriptedInstrument.scpi());

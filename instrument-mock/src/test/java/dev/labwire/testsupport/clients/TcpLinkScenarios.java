@@ -83,6 +83,28 @@ public interface TcpLinkScenarios extends ContractFixture {
         assertThat(answers).containsOnly(ClientContract.IDN).hasSizeGreaterThanOrEqualTo(2);
     }
 
+    /**
+     * A device that streams an unterminated line for 5 s (a binary mode, a wrong setting): the query fails as too long,
+     * and the link is renewed when the grace (300 ms) has passed, so the next call is answered on a new connection.
+     * Before, each chunk of the bad line restarted the grace, and the link was held as long as the device sent.
+     */
+    @Test
+    default void aDeviceStreamingAnEndlessLineDoesNotHoldTheLinkForEver() {
+        MockInstrument mock = mock();
+        TestClient c = track(clients().open(mock.endpoint(), ClientContract.fast().maxFrameLength(64)
+                .staleReplyPolicy(dev.labwire.core.StaleReplyPolicy.discardLateReply(Duration.ofMillis(300))).build()));
+        assertThat(c.query("*IDN?")).isEqualTo(ClientContract.IDN);
+        byte[] chunk = "x".repeat(200).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        MockReply stream = MockReply.bytes(chunk);
+        for (int i = 0; i < 100; i++) {
+            stream = stream.then(MockReply.bytes(chunk).delay(Duration.ofMillis(50)));
+        }
+        mock.enqueue(stream);
+        assertThatThrownBy(() -> c.query("BIN?")).isInstanceOf(dev.labwire.core.RemoteProtocolException.class)
+                .hasMessageContaining("64");
+        assertThat(c.query("*IDN?", Duration.ofSeconds(2))).isEqualTo(ClientContract.IDN);
+    }
+
     @Test
     default void aRefusedPortIsReportedAsLinkDownWithTheCause() {
         mock().stop();
