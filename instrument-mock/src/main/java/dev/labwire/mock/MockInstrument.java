@@ -42,6 +42,7 @@ import java.util.function.Supplier;
  * dictionary's {@link ScpiDictionary#reject rejected} and {@link ScpiDictionary#delay delayed} commands, its
  * {@link ScpiDictionary#blockTrailer block trailer}. Per mock: the {@link #replyTerminator reply terminator}, a
  * {@link #echo(boolean) echo}, possibly {@link #echoDelay late}, a {@link #pushFlood push flood}, a
+ * {@link #greeting greeting} on each connection, connections {@link #closeOnAccept closed as soon as accepted}, a
  * {@link MockBusDevice#delay slow bus address}. Between client and mock: {@link FaultProxy}.
  *
  * <h2>The link</h2>
@@ -65,6 +66,7 @@ public final class MockInstrument implements AutoCloseable {
     private final List<Session> ended = new ArrayList<>();
     private final CommandLog commandLog = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
+    private volatile MockReply greeting;
     private final Object counts = new Object();   // notified when connections or restarts go up
     private int restarts;                           // guarded by counts
     private final Answers answers = new Answers();
@@ -262,6 +264,17 @@ public final class MockInstrument implements AutoCloseable {
     }
 
     /**
+     * Sends {@code greeting} on each new connection before any answer, its delay counted from the accept, as a device
+     * or terminal server that greets its clients with a banner or a prompt does:
+     * {@code greeting(MockReply.line("Welcome", "\r\n").delay(Duration.ofMillis(30)))}. Commands read meanwhile are
+     * answered after it. Null (the default): no greeting.
+     */
+    public MockInstrument greeting(MockReply greeting) {
+        this.greeting = greeting;
+        return this;
+    }
+
+    /**
      * Half-duplex echo (true): every byte the client sends is sent straight back before any reply, as a
      * USB-RS485 adapter that hears its own transmission; {@link #echoDelay(Duration)} makes it late. Default false.
      */
@@ -438,6 +451,25 @@ public final class MockInstrument implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code n} TCP connections are accepted and closed at once (FIN, nothing read or sent), as a device that
+     * serves one client at a time, or a terminal server port already in use, does; each counts in
+     * {@link #connectionCount()}. 0 ends it.
+     *
+     * @throws IllegalArgumentException for a negative {@code n}
+     * @throws IllegalStateException for a mock that is not on TCP
+     */
+    public MockInstrument closeOnAccept(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("closeOnAccept count must not be negative: " + n);
+        }
+        if (!(side instanceof TcpSide tcp)) {
+            throw new IllegalStateException("closeOnAccept is for a TCP mock, not " + endpoint());
+        }
+        tcp.closeOnAccept(n);
+        return this;
+    }
+
     /** Goes away: TCP stops listening and drops connections; a pty pair is destroyed and its path vanishes. */
     public void stop() {
         side.stop();
@@ -568,10 +600,11 @@ public final class MockInstrument implements AutoCloseable {
 
     Session startSession(Session.Wire wire, String name) {
         Session s = new Session(this, wire, name);
-        synchronized (counts) {
-            connections.incrementAndGet();
-            counts.notifyAll();
+        MockReply g = greeting;
+        if (g != null) {
+            s.greet(g);
         }
+        countConnection();
         synchronized (ended) {
             ended.removeIf(e -> e.isClosed() && !e.isAlive());
             ended.add(s);
@@ -583,6 +616,13 @@ public final class MockInstrument implements AutoCloseable {
             s.close();
         }
         return s;
+    }
+
+    void countConnection() {
+        synchronized (counts) {
+            connections.incrementAndGet();
+            counts.notifyAll();
+        }
     }
 
     boolean hasSessions() {

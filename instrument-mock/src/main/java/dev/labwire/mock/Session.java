@@ -76,6 +76,13 @@ final class Session {
         answerer.setDaemon(true);
     }
 
+    /** Before {@link #start}: {@code reply} goes out first, its delay counted from now, before any answer. */
+    void greet(MockReply reply) {
+        if (reply.kind == MockReply.Kind.BYTES) {
+            answers.add(new Pending(reply, System.nanoTime(), 0));
+        }
+    }
+
     void start() {
         reader.start();
         answerer.start();

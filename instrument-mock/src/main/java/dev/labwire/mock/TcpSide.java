@@ -20,6 +20,7 @@ final class TcpSide implements LinkSide {
 
     private final MockInstrument owner;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger closeOnAccept = new AtomicInteger();
     private int port;
     private ServerSocket server;
     private Thread acceptor;
@@ -69,6 +70,12 @@ final class TcpSide implements LinkSide {
                         socket.close();
                         continue;
                     }
+                    if (closeOnAccept.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        accepted.incrementAndGet();
+                        owner.countConnection();
+                        socket.close();
+                        continue;
+                    }
                     owner.startSession(new SocketWire(socket), "tcp " + port + "#" + accepted.incrementAndGet());
                 }
             } catch (IOException e) {
@@ -77,6 +84,11 @@ final class TcpSide implements LinkSide {
                 }
             }
         }
+    }
+
+    /** The next {@code n} connections are closed as soon as they are accepted. */
+    void closeOnAccept(int n) {
+        closeOnAccept.set(n);
     }
 
     @Override

@@ -275,4 +275,29 @@ class MockInstrumentTcpTest {
         assertThat(mock.busDevice("C").commands()).containsExactly("FLOW?");
         assertThat(mock.busDevice("A").commands()).containsExactly("FLOW?", "*OPC?");
     }
+
+    @Test
+    void closeOnAcceptClosesTheNextConnectionsAtOnceAndCountsThem() throws Exception {
+        MockInstrument mock = track(MockInstrument.tcp().scpi());
+        mock.closeOnAccept(2);
+        assertLinkEnds(connect(mock));
+        assertLinkEnds(connect(mock));
+        Socket s = connect(mock);
+        send(s, "*IDN?");
+        assertThat(readLine(s)).startsWith("LABWIRE");
+        assertThat(mock.connectionCount()).isEqualTo(3);
+        assertThatThrownBy(() -> mock.closeOnAccept(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    }
+
+    @Test
+    void aGreetingComesFirstOnEveryConnectionAndCommandsAreAnsweredAfterIt() throws Exception {
+        MockInstrument mock = track(MockInstrument.tcp().scpi());
+        mock.greeting(MockReply.line("Welcome", "\r\n").delay(Duration.ofMillis(50)));
+        for (int i = 0; i < 2; i++) {
+            Socket s = connect(mock);
+            send(s, "*IDN?"); // read before the greeting went out: answered after it
+            assertThat(readLine(s)).isEqualTo("Welcome\r\n");
+            assertThat(readLine(s)).startsWith("LABWIRE");
+        }
+    }
 }

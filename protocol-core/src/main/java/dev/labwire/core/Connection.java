@@ -246,16 +246,24 @@ public final class Connection implements SessionMachine {
         link.up(nowNanos);
         hookWaitsForQuiet = stale.suspect();
         if (!hookWaitsForQuiet) {
-            startHook(nowNanos);
+            startHook(nowNanos, true);
+        } else {
+            // a driver starts its own hook with ON_CONNECT: it may send now, and what it sends waits for the quiet
+            hook.openExternal();
         }
     }
 
-    /** The on-connect hook starts: its requests (their timeouts counted from now), the external hook, then READY. */
-    private void startHook(long nowNanos) {
+    /**
+     * The on-connect hook starts: its requests (their timeouts counted from now), the external hook unless it was
+     * opened at linkUp, then READY.
+     */
+    private void startHook(long nowNanos, boolean openExternal) {
         for (Request r : hook.requests()) {
             hook.add(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
         }
-        hook.openExternal();
+        if (openExternal) {
+            hook.openExternal();
+        }
         maybeReady();
     }
 
@@ -266,7 +274,7 @@ public final class Connection implements SessionMachine {
     void quietEnded(long nowNanos) {
         if (hookWaitsForQuiet && link.state() == State.ON_CONNECT) {
             hookWaitsForQuiet = false;
-            startHook(nowNanos);
+            startHook(nowNanos, false);
         }
     }
 
@@ -295,7 +303,7 @@ public final class Connection implements SessionMachine {
         if (link.state() != State.ON_CONNECT && link.state() != State.READY) {
             return;
         }
-        link.lost();
+        link.lost(nowNanos);
         hookWaitsForQuiet = false;
         stale.linkLost(); // before the line is forgotten: was it out of step?
         ArrayDeque<Exchange> resend = new ArrayDeque<>();
@@ -472,7 +480,7 @@ public final class Connection implements SessionMachine {
     }
 
     private void maybeReady() {
-        link.maybeReady(hook.done(), lastNow);
+        link.maybeReady(hook.done() && !hookWaitsForQuiet, lastNow);
     }
 
     /** Orders {@link Event.CloseLink} for the current link, once: the link is renewed. */

@@ -43,6 +43,9 @@ import java.util.function.Supplier;
  *       link works without it</td></tr>
  *   <tr><td>{@code echo}</td><td>{@link Echo#NONE}</td><td>with {@link Echo#CHECK_AND_DROP} a wrong echo fails its request
  *       ({@link RemoteProtocolException}, "echo mismatch") and the stale-reply policy takes over</td></tr>
+ *   <tr><td>{@code quietAfterConnect}</td><td>0 (write at once)</td><td>up to 60 s: on each new link nothing is written,
+ *       the on-connect hook included, until the line has been quiet this long; a frame that comes meanwhile (a banner, a
+ *       prompt) is discarded ({@link Event.DiscardReason#UNEXPECTED}) or pushed, and starts the quiet again</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
  *   <tr><td>{@code tcpNoDelay}, {@code tcpKeepAlive}, {@code lowDelayTrafficClass}</td><td>all on</td><td>for drivers: TCP_NODELAY, SO_KEEPALIVE, IP_TOS low delay (0x10)</td></tr>
  * </table>
@@ -134,6 +137,7 @@ public final class ConnectionConfig {
     private final Supplier<JitterSource> jitter;
     private final Echo echo;
     private final Duration connectTimeout;
+    private final Duration quietAfterConnect;
     private final boolean tcpNoDelay;
     private final boolean tcpKeepAlive;
     private final boolean lowDelayTrafficClass;
@@ -159,6 +163,7 @@ public final class ConnectionConfig {
         jitter = b.jitter;
         echo = b.echo;
         connectTimeout = b.connectTimeout;
+        quietAfterConnect = b.quietAfterConnect;
         tcpNoDelay = b.tcpNoDelay;
         tcpKeepAlive = b.tcpKeepAlive;
         lowDelayTrafficClass = b.lowDelayTrafficClass;
@@ -192,6 +197,7 @@ public final class ConnectionConfig {
         b.jitter = jitter;
         b.echo = echo;
         b.connectTimeout = connectTimeout;
+        b.quietAfterConnect = quietAfterConnect;
         b.tcpNoDelay = tcpNoDelay;
         b.tcpKeepAlive = tcpKeepAlive;
         b.lowDelayTrafficClass = lowDelayTrafficClass;
@@ -308,6 +314,11 @@ public final class ConnectionConfig {
         return connectTimeout;
     }
 
+    /** How long the line must be quiet on each new link before anything is written; zero (the default): no wait. */
+    public Duration quietAfterConnect() {
+        return quietAfterConnect;
+    }
+
     /** For drivers: TCP_NODELAY on TCP links. */
     public boolean tcpNoDelay() {
         return tcpNoDelay;
@@ -366,6 +377,7 @@ public final class ConnectionConfig {
         private Supplier<JitterSource> jitter = () -> new SplittableRandom()::nextDouble;
         private Echo echo = Echo.NONE;
         private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration quietAfterConnect = Duration.ZERO;
         private boolean tcpNoDelay = true;
         private boolean tcpKeepAlive = true;
         private boolean lowDelayTrafficClass = true;
@@ -541,6 +553,25 @@ public final class ConnectionConfig {
         /** For drivers: how long one link attempt may take. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = dev.labwire.core.internal.Durations.positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * For a device that greets each new connection (a banner, a login prompt, a status line): on each new link,
+         * nothing is written (the on-connect hook included) until the line has been quiet for {@code quiet}, and what
+         * comes meanwhile is discarded as {@link Event.DiscardReason#UNEXPECTED} (or pushed, by the classifier), each
+         * frame starting the quiet again; a frame under way when it ends is waited for. Without it, the greeting is
+         * taken as the reply to the first request, and with no tag on replies every later reply would go to the request
+         * after its own. Calls wait for it within their own timeout. Default zero: write at once.
+         *
+         * @throws IllegalArgumentException for a negative duration or one above 60 s
+         */
+        public Builder quietAfterConnect(Duration quiet) {
+            dev.labwire.core.internal.Durations.notNegative("quietAfterConnect", quiet);
+            if (quiet.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("quietAfterConnect must be at most 60 s: " + quiet);
+            }
+            this.quietAfterConnect = quiet;
             return this;
         }
 

@@ -15,8 +15,11 @@ package dev.labwire.core;
  *  every state but CLOSED --close--> CLOSED
  * </pre>
  * Each {@link Event.OpenLink} carries its attempt number; a failed attempt or a lost link counts a failure, and the
- * next attempt is ordered after {@link Backoff#delayNanos} of the failures so far (a link lost while READY counts as
- * the first failure). Becoming READY forgets both counts. While a {@link Event.CloseLink} is pending
+ * next attempt is ordered after {@link Backoff#delayNanos} of the failures so far. Becoming READY forgets the attempt
+ * number. A link lost after {@value #STABLE_MILLIS} ms of READY, or closed on labwire's own order while READY (a
+ * stale-reply renewal), counts as the first failure; one the peer dropped sooner counts one more, so that a device
+ * that accepts and at once closes (it serves one client at a time, a busy terminal server port) is retried on the
+ * backoff schedule and not every initial delay. While a {@link Event.CloseLink} is pending
  * ({@link #requestClose}) nothing is read or written ({@link #reading()}), and at most one is ordered per link.
  * Every transition emits {@link Event.StateChanged} and tells the service-request poller whether the link is ready.
  *
@@ -25,6 +28,8 @@ package dev.labwire.core;
  */
 final class LinkLifecycle {
     private static final long NONE = Long.MAX_VALUE;
+    /** How long a link must have been READY for its loss to start the failure count again. */
+    static final long STABLE_MILLIS = 1000;
 
     private final ConnectionConfig config;
     private final JitterSource jitter;
@@ -36,6 +41,7 @@ final class LinkLifecycle {
     private long reconnectAt = NONE;
     private int attempt;
     private int failures;
+    private long readyAt;
 
     LinkLifecycle(ConnectionConfig config, JitterSource jitter, ConnectionEvents events, ServicePoll srq) {
         this.config = config;
@@ -76,9 +82,14 @@ final class LinkLifecycle {
         failures++;
     }
 
-    /** The live link dropped: a link lost while READY is the first failure, else one more; its close order is done. */
-    void lost() {
-        failures = state == State.READY ? 1 : failures + 1;
+    /**
+     * The live link dropped: the first failure if it was READY for a while or closed on our order while READY, else one
+     * more; its close order is done.
+     */
+    void lost(long now) {
+        boolean healthy = state == State.READY
+                && (closeRequested || now - readyAt >= STABLE_MILLIS * 1_000_000L);
+        failures = healthy ? 1 : failures + 1;
         closeRequested = false;
     }
 
@@ -90,11 +101,11 @@ final class LinkLifecycle {
         }
     }
 
-    /** READY once the hook is {@code hookDone} and no close is pending; the failure counts start again. */
+    /** READY once the hook is {@code hookDone} and no close is pending; the attempt number starts again. */
     void maybeReady(boolean hookDone, long now) {
         if (state == State.ON_CONNECT && hookDone && !closeRequested) {
-            failures = 0;
             attempt = 0;
+            readyAt = now;
             transition(State.READY, null, now);
         }
     }

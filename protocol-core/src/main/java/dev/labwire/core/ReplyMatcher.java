@@ -96,7 +96,7 @@ final class ReplyMatcher {
                 echo.consume(data, this);
                 continue;
             }
-            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+            arriving(nowNanos);
             baseFramer.receiving(input, nowNanos);
             if (input.isEmpty() && input.borrow(data)) {
                 try {
@@ -167,7 +167,7 @@ final class ReplyMatcher {
         if (owner.reading() && !echo.pending() && input.isEmpty() && current == windowFramer
                 && current.receivedInWindow(w, n)) {
             stale.setNow(nowNanos);
-            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+            arriving(nowNanos);
             baseFramer.receiving(input, nowNanos);
             decode(false);
             return null;
@@ -417,6 +417,17 @@ final class ReplyMatcher {
         return e.received + of + " frames of the reply came";
     }
 
+    /**
+     * Bytes arrive for the head of the line: a zombie's grace restarts, unless they are the rest of a frame already
+     * known bad (being discarded to its boundary): a device streaming an endless unterminated line, or a block whose
+     * header lies, would otherwise hold the link for ever.
+     */
+    private void arriving(long nowNanos) {
+        if (!current.isDiscarding()) {
+            stale.bytesArriving(inFlight.peekFirst(), nowNanos);
+        }
+    }
+
     /** Windowed pipelining: every request of the window has its reply (or ended): hand out the held replies in order. */
     void maybeResolveWindow() {
         if (!window.on() || !liveInLine().isEmpty()) {
@@ -464,6 +475,9 @@ final class ReplyMatcher {
                 onFrame(head, frame, f == baseFramer);
             } else if (r instanceof FramingError err) {
                 onFramingError(head, err);
+            } else if (head != null && head.discardOwed && !current.isDiscarding()) {
+                // the bad frame's rest ended with the last byte: count it now, not when (if ever) more bytes come
+                continue;
             } else {
                 return;
             }

@@ -16,7 +16,8 @@ import java.util.List;
  * grace ended (the zombie is dropped; for addressed buses), or the link is renewed ({@link StaleReplyPolicy.Reconnect}
  * at once, {@link StaleReplyPolicy.DiscardLateReply} when its grace ends). Under {@link StaleReplyPolicy.DiscardLateReply}
  * a zombie's grace restarts whenever bytes arrive for it ({@link #bytesArriving}), so a big late reply that keeps coming
- * is swallowed whole. A resync probe that cannot be written in time, or is not answered in time, closes the link. A new
+ * is swallowed whole; the rest of a frame already known bad (too long, being discarded) does not restart it, so an
+ * endless unterminated stream cannot hold the link for ever. A resync probe that cannot be written in time, or is not answered in time, closes the link. A new
  * link starts in step.
  *
  * <p>Separate from the {@link ReplyMatcher} because it owns the state of getting back in step (how many zombies are
@@ -42,6 +43,12 @@ final class StaleReplies {
     private boolean streamOutlivesLink;
     /** How long the line must be quiet, on a link whose stream outlived the last one, before anything is written. */
     private final long quietNanos;
+    /** How long the line must be quiet on every new link ({@link ConnectionConfig#quietAfterConnect()}); 0: not at all. */
+    private final long connectQuietNanos;
+    /** The quiet time under way: {@link #quietNanos} or {@link #connectQuietNanos}. */
+    private long currentQuietNanos;
+    /** The quiet time under way is the new link's {@code quietAfterConnect} alone (for messages). */
+    private boolean greetingQuiet;
     /** The link went down out of step on a stream that outlives it: the next link starts quiet. */
     private boolean quietNext;
     /** While not {@link Exchange#NO_DEADLINE}: nothing is written until then (the line must be quiet until then). */
@@ -57,6 +64,7 @@ final class StaleReplies {
         this.policy = config.staleReplyPolicy();
         this.graceNanos = graceNanos(policy);
         this.quietNanos = quietNanos(config);
+        this.connectQuietNanos = dev.labwire.core.internal.Durations.nanos(config.quietAfterConnect());
     }
 
     /**
@@ -121,9 +129,13 @@ final class StaleReplies {
      * way when it ends is waited for.
      */
     void linkUp(long nowNanos) {
+        greetingQuiet = false;
         if (quietNext) {
             quietNext = false;
-            quietFrom(nowNanos);
+            quietFrom(nowNanos, Math.max(quietNanos, connectQuietNanos));
+        } else if (connectQuietNanos > 0) {
+            greetingQuiet = true;
+            quietFrom(nowNanos, connectQuietNanos); // a greeting must not be taken for the first reply
         }
     }
 
@@ -133,13 +145,14 @@ final class StaleReplies {
      */
     void strayFrame() {
         if (quietUntil != Exchange.NO_DEADLINE) {
-            quietFrom(now);
+            quietFrom(now, currentQuietNanos);
         }
     }
 
-    /** The line must be quiet for the quiet time from {@code nowNanos}. */
-    private void quietFrom(long nowNanos) {
-        quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
+    /** The line must be quiet for {@code quiet} from {@code nowNanos}. */
+    private void quietFrom(long nowNanos, long quiet) {
+        currentQuietNanos = quiet;
+        quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quiet);
         quietEndsWithFrame = false;
     }
 
@@ -163,7 +176,7 @@ final class StaleReplies {
             endQuiet();
         } else if (!quietEndsWithFrame) {
             quietEndsWithFrame = true;
-            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, quietNanos);
+            quietUntil = dev.labwire.core.internal.Durations.deadline(nowNanos, currentQuietNanos);
         } else {
             matcher.dropUnowedPartialFrame();
             endQuiet();
@@ -422,6 +435,10 @@ final class StaleReplies {
         if (!suspect()) {
             return null;
         }
+        if (zombies == 0 && greetingQuiet) {
+            return "the new link was waiting for the line to be quiet for "
+                    + java.time.Duration.ofNanos(connectQuietNanos).toMillis() + " ms (quietAfterConnect)";
+        }
         if (zombies == 0) {
             return "the link was renewed while late replies were owed, and its stream outlives a link (a serial port):"
                     + " nothing is written until the line has been quiet for "
@@ -434,7 +451,9 @@ final class StaleReplies {
                 break;
             }
         }
-        String held = z == null ? "a timed-out request whose echo is still owed" : "timed-out " + z.request.shownText();
+        // a zombie timed out, or failed on a bad reply whose rest was still owed (an oversized line, an echo mismatch)
+        String held = z == null ? "an ended request whose echo is still owed"
+                : z.request.shownText() + " (it timed out or failed before its whole reply came)";
         return "the link was held by " + held + ": its late reply is awaited before anything else is written, and if it"
                 + " does not come the link is renewed (staleReplyPolicy " + policy + "). A device that never answers such"
                 + " a query costs the grace; to wait less, shorten the grace or use StaleReplyPolicy.scpiResync() or reconnect()";

@@ -176,6 +176,31 @@ class ConnectionTest {
         assertThat(p.eventsOf(Event.OpenLink.class)).extracting(Event.OpenLink::attempt).containsExactly(1, 2, 3, 4, 5, 6);
     }
 
+    /**
+     * A device that accepts and at once closes (one client at a time, a busy terminal server port): each link reaches
+     * READY, so before, each loss counted as the first failure and the client reconnected every initial delay for
+     * ever (measured: 40 connections in 5 s with the default backoff, 244 with 10 ms initial, 200 ms cap). A link lost
+     * within a second of READY now counts one more failure; one that lived longer, or that labwire closed itself,
+     * starts the count again.
+     */
+    @Test
+    void aLinkTheDeviceDropsRightAfterItIsReadyBacksOffAsAFailedAttemptDoes() {
+        Pair p = Pair.open(FIXED, ScriptedInstrument.scpi());
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            p.dropLink(new IllegalStateException("closed by the device right after accept"));
+            long down = p.now();
+            long due = p.conn.pollTimeout().orElseThrow();
+            gaps.add((due - down) / 1_000_000);
+            p.advance(Duration.ofNanos(due - p.now()));
+            assertThat(p.conn.state()).isEqualTo(State.READY);
+        }
+        assertThat(gaps).containsExactly(100L, 200L, 400L, 800L, 1000L);
+        p.advance(Duration.ofSeconds(1));
+        p.dropLink(new IllegalStateException("closed after a second of service"));
+        assertThat((p.conn.pollTimeout().orElseThrow() - p.now()) / 1_000_000).isEqualTo(100L);
+    }
+
     @Test
     void jitterSpreadsTheDelay() {
         Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), 2, 0.2);
@@ -288,6 +313,55 @@ class ConnectionTest {
         Throwable cause = ((Event.Failed) e).cause();
         assertThat(cause).isInstanceOf(FramingException.class).hasMessageContaining("64");
         assertThat(((FramingException) cause).kind()).isEqualTo(FramingException.Kind.TOO_LONG);
+        assertThat(p.replyText(idn)).startsWith("ACME");
+    }
+
+    /**
+     * An oversized line that arrives in pieces: the request fails as soon as the limit is passed, and the line's end,
+     * when it comes, puts the stream back in step at once. Before, nothing was written until the stale-reply grace had
+     * passed and the link was renewed ("the late reply ... did not come within the grace period"), though the rest of
+     * the line had come within a millisecond: a long ASCII reply cost the next call a second and a new link.
+     */
+    @Test
+    void anOversizedLineArrivingInPiecesReleasesTheLinkWhenItsEndComes() {
+        Pair p = Pair.open(FIXED.toBuilder().maxFrameLength(64).build(), ScriptedInstrument.scpi());
+        p.device.responder(cmd -> cmd.equals("BIG?") ? null : ScriptedInstrument.scpiAnswer(cmd));
+        long big = p.send(Request.query("BIG?"));
+        p.deliver(b("x".repeat(100)));
+        Event e = p.endingOf(big);
+        assertThat(((FramingException) ((Event.Failed) e).cause()).kind()).isEqualTo(FramingException.Kind.TOO_LONG);
+        long idn = p.send(Request.query("*IDN?"));
+        p.deliver(b("x".repeat(1000)));
+        p.advance(Duration.ofMillis(1));
+        p.deliver(b("xx\n"));
+        assertThat(p.replyText(idn)).startsWith("ACME");
+        assertThat(p.opens()).isEqualTo(1);
+        assertThat(p.events).noneMatch(ev -> ev instanceof Event.CloseLink);
+    }
+
+    /**
+     * A device that streams an endless line without a terminator (a binary mode, a wrong setting): the request fails
+     * as too long, and the link is renewed once the grace has passed. Before, every chunk of the bad line restarted the
+     * grace, as for a big late reply, so the link was held for as long as the device kept sending: every later call
+     * timed out unwritten (measured: 6 calls in 6 s, one link).
+     */
+    @Test
+    void anEndlessOversizedLineDoesNotHoldTheLinkForEver() {
+        Pair p = Pair.open(FIXED.toBuilder().maxFrameLength(64)
+                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300))).build(), ScriptedInstrument.scpi());
+        p.device.responder(cmd -> cmd.equals("BIN?") ? null : ScriptedInstrument.scpiAnswer(cmd));
+        long bin = p.send(Request.query("BIN?"));
+        p.deliver(b("x".repeat(100)));
+        assertThat(p.endingOf(bin)).isInstanceOf(Event.Failed.class);
+        for (int i = 0; i < 10; i++) {
+            p.advanceThroughTimers(Duration.ofMillis(100));
+            if (p.linkUp() && p.opens() == 1) { // the old connection streams; a new one does not
+                p.deliver(b("x".repeat(100)));
+            }
+        }
+        assertThat(p.eventsOf(Event.CloseLink.class)).isNotEmpty();
+        long idn = p.send(Request.query("*IDN?"));
+        p.advanceThroughTimers(Duration.ofSeconds(2));
         assertThat(p.replyText(idn)).startsWith("ACME");
     }
 

@@ -158,4 +158,77 @@ class StaleReplyTest {
         assertThat(p.replyText(c)).isEqualTo("c");
         assertThat(p.opens()).isEqualTo(2);
     }
+
+    /**
+     * A device that greets each new link: with quietAfterConnect nothing is written until the line has been quiet that
+     * long, the greeting is discarded, and it restarts the quiet; the first query gets its own reply.
+     */
+    @Test
+    void aGreetingOnANewLinkIsDiscardedWhileTheLineMustBeQuiet() {
+        Pair p = Pair.open(ConnectionConfig.builder().quietAfterConnect(Duration.ofMillis(200)).build(), ScriptedInstrument.scpi());
+        long idn = p.send(Request.query("*IDN?"));
+        p.advanceThroughTimers(Duration.ofMillis(50));
+        p.deliver("Welcome\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        p.advanceThroughTimers(Duration.ofMillis(190));
+        assertThat(p.device.commands()).as("nothing written until 200 ms of quiet after the greeting").isEmpty();
+        p.advanceThroughTimers(Duration.ofMillis(20));
+        assertThat(p.replyText(idn)).startsWith("ACME");
+        assertThat(p.eventsOf(Event.Discarded.class)).extracting(d -> d.frame().asString()).containsExactly("Welcome");
+    }
+
+    /**
+     * A driver's own hook (externalHook) starts with ON_CONNECT, while the line must still be quiet: it may send at
+     * once (before, sendHook was refused, the hook failed and the link was renewed again and again, on a serial link
+     * renewed out of step as with quietAfterConnect), and what it sends goes out once the quiet has passed.
+     */
+    @Test
+    void anExternalHookMaySendWhileTheLineMustStillBeQuiet() {
+        Pair p = Pair.open(ConnectionConfig.builder().externalHook(true).quietAfterConnect(Duration.ofMillis(200)).build(),
+                ScriptedInstrument.scpi());
+        assertThat(p.conn.state()).isEqualTo(State.ON_CONNECT);
+        long idn = p.conn.sendHook(Request.query("*IDN?"), p.now());
+        p.pump();
+        assertThat(p.device.commands()).isEmpty();
+        p.advanceThroughTimers(Duration.ofMillis(250));
+        assertThat(p.replyText(idn)).startsWith("ACME");
+        p.conn.hookDone(p.now());
+        p.pump();
+        assertThat(p.conn.state()).isEqualTo(State.READY);
+    }
+
+    /** An external hook that is done before the quiet has passed: READY only once it has. */
+    @Test
+    void anExternalHookDoneDuringTheQuietMakesTheLinkReadyOnlyAfterIt() {
+        Pair p = Pair.open(ConnectionConfig.builder().externalHook(true).quietAfterConnect(Duration.ofMillis(200)).build(),
+                ScriptedInstrument.scpi());
+        p.conn.hookDone(p.now());
+        p.pump();
+        assertThat(p.conn.state()).isEqualTo(State.ON_CONNECT);
+        long q = p.send(Request.query("*IDN?"));
+        p.advanceThroughTimers(Duration.ofMillis(250));
+        assertThat(p.conn.state()).isEqualTo(State.READY);
+        assertThat(p.replyText(q)).startsWith("ACME");
+    }
+
+    /**
+     * The same on a serial link renewed while a late reply was owed (its new link starts quiet for the grace): a
+     * driver's own hook could not send at all (sendHook threw "only allowed while an external on-connect hook runs"),
+     * so the hook failed and the link was renewed again, for as long as the device stayed quiet.
+     */
+    @Test
+    void anExternalHookMaySendOnASerialLinkRenewedOutOfStep() {
+        Pair p = Pair.openSerial(ConnectionConfig.builder().externalHook(true)
+                .backoff(new Backoff(Duration.ofMillis(10), Duration.ofMillis(10), 2, 0))
+                .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300))).build(), ScriptedInstrument.scpi());
+        p.conn.hookDone(p.now());
+        p.pump();
+        p.device.responder(cmd -> null); // the device stops answering
+        p.send(Request.query("MEAS?").withTimeout(Duration.ofMillis(100)));
+        p.advanceThroughTimers(Duration.ofMillis(500)); // timeout, grace, renewal: the new link must be quiet first
+        assertThat(p.conn.state()).isEqualTo(State.ON_CONNECT);
+        p.device.responder(ScriptedInstrument::scpiAnswer);
+        long idn = p.conn.sendHook(Request.query("*IDN?"), p.now());
+        p.advanceThroughTimers(Duration.ofMillis(400));
+        assertThat(p.replyText(idn)).startsWith("ACME");
+    }
 }

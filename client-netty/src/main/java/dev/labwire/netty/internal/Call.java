@@ -41,6 +41,11 @@ public final class Call<T> extends Guarded<T> {
     private final Canceller canceller;
     /** The core's id of the request, once the core took it; event loop only. 0 before. */
     long id;
+    /**
+     * The request as the caller made it, when the core got a copy with less time left (it waited for the loop), for
+     * the failure's message; null otherwise. Event loop only.
+     */
+    dev.labwire.core.Request asked;
 
     private Call(Callbacks owner, Function<Event.Reply, ? extends T> convert, Canceller canceller) {
         super(owner);

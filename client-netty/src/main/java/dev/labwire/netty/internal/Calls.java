@@ -49,7 +49,7 @@ final class Calls {
     void endWithReply(long id, Request request, dev.labwire.core.frame.Frame frame) {
         Call<?> c = byId.remove(id);
         if (c != null) {
-            callbacks.succeed(c, id, request, frame);
+            callbacks.succeed(c, id, c.asked != null ? c.asked : request, frame);
         }
     }
 
@@ -59,11 +59,11 @@ final class Calls {
             return;
         }
         if (e instanceof Event.Reply r) {
-            callbacks.succeed(c, r);
+            callbacks.succeed(c, c.asked != null ? new Event.Reply(r.id(), c.asked, r.frames()) : r);
             return;
         }
         // the event carries the caller's request (on a bus too: the request before addressing)
-        Request request = e instanceof Event.Timeout t ? t.request() : ((Event.Failed) e).request();
+        Request request = c.asked != null ? c.asked : e instanceof Event.Timeout t ? t.request() : ((Event.Failed) e).request();
         callbacks.fail(c, dev.labwire.core.internal.Outcomes.failure(request, e,
                 request.timeout() != null ? request.timeout() : config.defaultTimeout(), name, state, lastDown, closing));
     }

@@ -157,7 +157,7 @@ public final class NettyDriver {
         this.machine = bus == null ? conn : Sessions.busMachine(endpoint, bus);
         Calls calls = new Calls(callbacks, config, name);
         this.channels = new NettyChannels(this, machine, loop, config, name, Sessions.host(endpoint));
-        this.requests = new Requests(this, machine, loop, callbacks, calls);
+        this.requests = new Requests(this, machine, loop, callbacks, calls, config.defaultTimeout());
         this.readyWaiters = new ReadyWaiters(loop, callbacks);
         this.hub = new PushHub(callbacks, setup.pushedHighWater(), setup.pushedCapacity(), setup.pushedOverflow(), this::updateReading);
         this.dispatch = new Dispatch(this, callbacks, calls, links, hub, readyWaiters, this.hook, setup.listeners());

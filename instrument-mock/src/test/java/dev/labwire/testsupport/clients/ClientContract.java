@@ -257,6 +257,22 @@ public abstract class ClientContract extends ClientScenarios implements Contract
         assertThat(c.query("*IDN?")).isEqualTo(IDN);
     }
 
+    /**
+     * The oversized line comes in two writes, its end 100 ms after the limit was passed: the call fails at once, and
+     * the next call is written as soon as the line's end has come. Before, the link was held for the whole stale-reply
+     * grace (1 s) and then renewed, so the next call, with its 700 ms timeout, failed.
+     */
+    @Test
+    public void anOversizedReplyArrivingInPiecesFailsThatCallAndTheNextCallIsAnsweredAtOnce() {
+        TestClient c = client(fast().maxFrameLength(64).build());
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        mock.enqueue(MockReply.bytes("x".repeat(500).getBytes(StandardCharsets.US_ASCII))
+                .then(MockReply.line("xx").delay(Duration.ofMillis(100))));
+        assertThatThrownBy(() -> c.query("BIG?")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("BIG?").hasMessageContaining("64");
+        assertThat(c.query("*IDN?", Duration.ofMillis(700))).isEqualTo(IDN);
+    }
+
     @Test
     public void garbageAndABadBlockGiveClearErrorsAndTheClientStaysUsable() {
         // \n-only ASCII lines: the mock's garbage holds \r but no \n, so it is one bad line
