@@ -500,18 +500,42 @@ public final class HislipSession implements SessionMachine {
         if (linkIsUp && start.handshaking() && !start.handleTimeout(nowNanos)) {
             return;
         }
+        // Interrupted came and AsyncInterrupted never did: IVI-6.1 3.1.2 forbids sending until it comes, so without a
+        // new session nothing would ever be sent again on this one
+        // (renewed before the expired requests end, so that both clients see the link down when they fail them)
+        if (linkIsUp && !ids.maySend() && requests.waitingExpired(nowNanos)) {
+            renew("the server sent Interrupted and no AsyncInterrupted by a request's deadline; sending stays"
+                    + " forbidden until it comes (IVI-6.1 3.1.2)", nowNanos);
+        }
         if (!requests.expireWaiting(nowNanos)) {
             return;
         }
         PendingRequest p = requests.inFlight();
         if (p != null && nowNanos - p.deadline >= 0) {
+            long skipping = p.operation() == null ? syncChannel.skipping() : 0;
             String detail = p.operation() == null ? "no DataEnd with message id 0x"
-                    + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id"
+                    + Integer.toHexString(ids.lastSentId()) + (skipping != 0
+                            ? "; the synchronous channel was still skipping an oversized message, "
+                            + Long.toUnsignedString(skipping) + " bytes to go: a new session is made"
+                            : "; a late reply will be discarded by its id")
                     : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
             giveUp(p, new Event.Timeout(p.id, p.request, true, detail), nowNanos);
+            if (skipping != 0) {
+                // the reply was lost in an oversized message; if its length lied, the skip never ends and every later
+                // reply would be skipped with it: nothing on the stream can be trusted until a new session
+                renew("a request timed out while the synchronous channel was skipping an oversized message ("
+                        + Long.toUnsignedString(skipping) + " bytes to go)", nowNanos);
+                return;
+            }
         }
         pump(nowNanos);
     }
+
+    /** The session cannot make progress on this link: closed and made again (with backoff), as for a lost link. */
+    private void renew(String why, long nowNanos) {
+        broken(new RemoteProtocolException(why + "; the session is made again"), null, nowNanos);
+    }
+
 
     @Override
     public OptionalLong pollTimeout() {
