@@ -256,6 +256,26 @@ class Vxi11SessionTest {
     }
 
     @Test
+    void aRequestHeldBehindAnAbortedCallSaysSoWhenItTimesOut() {
+        ready(ConnectionConfig.DEFAULT, 1024);
+        m.send(Request.write("*RST").withTimeout(Duration.ofMillis(50)), now);
+        calls(0);
+        long held = m.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(300)), now);
+        now += 50_000_000L;
+        m.handleTimeout(now);   // *RST timed out: device_abort, its reply owed for 2 s; *IDN? may not go out
+        events();
+        assertThat(calls(0)).isEmpty();
+        now += 250_000_000L;
+        m.handleTimeout(now);
+        Event.Timeout t = (Event.Timeout) events().get(0);
+        assertThat(t.id()).isEqualTo(held);
+        assertThat(t.written()).isFalse();
+        // it said only "the VXI-11 link was READY", which left the caller guessing why a ready link sent nothing
+        assertThat(t.detail()).contains("READY").contains("still on the wire for a request that timed out")
+                .contains("2000 ms");
+    }
+
+    @Test
     void replyToNoCallIsAProtocolErrorAndDeviceErrorsFailTheRequest() {
         ready(ConnectionConfig.DEFAULT, 1024);
         m.receive(ByteBuffer.wrap(reply(999, new DeviceError(0))), now);

@@ -526,7 +526,9 @@ public final class Vxi11Session implements SessionMachine {
         if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
             connect();
         }
-        runs.expire(nowNanos, state);
+        runs.expire(nowNanos, "the VXI-11 link was " + state + (state == State.READY && link.owes()
+                ? ", its one call still on the wire for a request that timed out (device_abort sent; that reply is"
+                + " awaited up to " + OWED_GRACE_MS + " ms, then the link is made again)" : ""));
         RequestRun expired = runs.takeExpiredSetup(nowNanos);   // one: internalEnded may change the set-up queue
         if (expired != null && !setup.internalEnded(expired, new Event.Timeout(expired.id, expired.request, false,
                 "never sent"), nowNanos)) {
