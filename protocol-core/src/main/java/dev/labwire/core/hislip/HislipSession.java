@@ -10,6 +10,7 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
+import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -518,6 +519,9 @@ public final class HislipSession implements SessionMachine {
                             ? "; the synchronous channel was still skipping an oversized message, "
                             + Long.toUnsignedString(skipping) + " bytes to go: a new session is made"
                             : "; a late reply will be discarded by its id")
+                    : operations.clear() != null
+                            && operations.clear().state() == DeviceClearSequence.State.AWAIT_ACKNOWLEDGE
+                    ? "AsyncDeviceClearAcknowledge came, DeviceClearAcknowledge (synchronous channel) did not"
                     : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
             giveUp(p, new Event.Timeout(p.id, p.request, true, detail), nowNanos);
             if (skipping != 0) {
