@@ -289,6 +289,32 @@ class Vxi11SessionTest {
     }
 
     @Test
+    void aRequestWaitingForTheConnectSaysWhichStepHasNotAnswered() {
+        m = new Vxi11Session(ENDPOINT, ConnectionConfig.DEFAULT);
+        m.open(now);
+        m.channelUp(1, now);
+        RpcCall get = calls(1).get(0);
+        long first = m.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(100)), now);
+        now += 100_000_000L;
+        m.handleTimeout(now);
+        Event.Timeout t = (Event.Timeout) events().stream().filter(e -> e instanceof Event.Timeout x && x.id() == first)
+                .findFirst().orElseThrow();
+        // it said only "the VXI-11 link was CONNECTING": a silent portmapper and a silent device looked alike
+        assertThat(t.detail()).contains("CONNECTING").contains("portmapper at 192.0.2.7:111").contains("GETPORT");
+        m.receive(1, ByteBuffer.wrap(RecordMarking.frame(RpcReply.success(get.xid(), Portmap.encodePort(755)).encode())),
+                now);
+        events();
+        m.linkUp(now);
+        calls(0);
+        long second = m.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(100)), now);
+        now += 100_000_000L;
+        m.handleTimeout(now);
+        t = (Event.Timeout) events().stream().filter(e -> e instanceof Event.Timeout x && x.id() == second)
+                .findFirst().orElseThrow();
+        assertThat(t.detail()).contains("create_link for inst0");
+    }
+
+    @Test
     void portmapperWithoutTheCoreProgramIsALinkFailure() {
         m = new Vxi11Session(ENDPOINT, ConnectionConfig.builder().autoReconnect(false).build());
         m.open(now);
