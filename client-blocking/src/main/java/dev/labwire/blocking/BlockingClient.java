@@ -133,7 +133,8 @@ public final class BlockingClient implements AutoCloseable {
      *
      * @throws IllegalArgumentException for a bad endpoint string, naming the bad part
      * @throws dev.labwire.core.LinkDownException when the first connect attempt failed for good (connection refused,
-     *         unknown host, no such port, port busy, permission denied: at once, naming the endpoint and the cause),
+     *         unknown host, no such port, port busy, permission denied, not a serial device: at once, naming the
+     *         endpoint and the cause),
      *         or when the link is not ready within {@code timeout} (a connect that hangs, an on-connect hook that
      *         fails); the client is closed then
      */

@@ -122,6 +122,24 @@ final class HislipChannel {
         }
     }
 
+    /** Writes raw bytes (a fault: a message as no encoder would make it); false when the connection is gone. */
+    boolean sendBytes(byte[] bytes) {
+        if (closed) {
+            return false;
+        }
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.flush();
+                return true;
+            } catch (IOException e) {
+                log.debug("{}: write failed: {}", name, e.toString());
+                close();
+                return false;
+            }
+        }
+    }
+
     /** Sends FatalError and closes (IVI-6.1 6.2). */
     void fatal(HislipMessage fatalError) {
         send(fatalError);

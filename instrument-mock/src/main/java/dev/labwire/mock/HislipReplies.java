@@ -42,4 +42,17 @@ final class HislipReplies {
         }
         return out;
     }
+
+    /** The pieces encoded back to back, the last one's 64-bit payload length field replaced by {@code announced}. */
+    static byte[] withLyingLength(HislipMessage[] pieces, long announced) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < pieces.length; i++) {
+            byte[] m = pieces[i].encode();
+            if (i == pieces.length - 1) {
+                java.nio.ByteBuffer.wrap(m).putLong(8, announced);
+            }
+            out.writeBytes(m);
+        }
+        return out.toByteArray();
+    }
 }

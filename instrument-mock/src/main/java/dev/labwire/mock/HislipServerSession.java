@@ -145,7 +145,7 @@ final class HislipServerSession {
                 owed.clear();
                 sync.send(HislipMessage.interrupted(m.messageId()));
                 HislipChannel a = async;
-                if (a != null) {
+                if (a != null && !server.losesAsyncInterrupted()) {
                     a.send(HislipMessage.asyncInterrupted(m.messageId()));
                 }
             }
@@ -237,7 +237,10 @@ final class HislipServerSession {
                     if (o.generation != generation) {
                         continue; // interrupted or cleared while it was owed
                     }
-                    if (!sync.sendAll(HislipReplies.pieces(o.messageId, o.bytes, clientMaxMessageSize))) {
+                    HislipMessage[] pieces = HislipReplies.pieces(o.messageId, o.bytes, clientMaxMessageSize);
+                    java.util.OptionalLong lie = server.takeLyingLength();
+                    if (!(lie.isPresent() ? sync.sendBytes(HislipReplies.withLyingLength(pieces, lie.getAsLong()))
+                            : sync.sendAll(pieces))) {
                         return;
                     }
                     owedCount = Math.max(0, owedCount - 1);

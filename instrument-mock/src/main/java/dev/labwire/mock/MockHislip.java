@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Not done</h2>
  * A shared lock holds nobody back (only the exclusive lock holds other sessions' Data, DataEnd and Trigger until it
  * is released); asynchronous requests of a session without the lock are answered at once. HiSLIP 2.0 (TLS, SASL, GetDescriptors) is answered with Error 1.
+ * Faults: {@link #loseAsyncInterrupted(boolean)} (Interrupted without AsyncInterrupted), {@link #nextReplyAnnounces(long)}
+ * (a DataEnd whose length field lies), {@link #fatalError}, {@link #disconnect()}.
  * Per-reply faults: a reply's delay is honoured, a stall silences the session until a device clear; byte gaps,
  * cut-offs and half-closes of {@link MockReply} apply to the raw-socket mock only.
  *
@@ -81,6 +83,9 @@ public final class MockHislip implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong triggers = new AtomicLong();
     private volatile boolean overlapped;
+    private volatile boolean loseAsyncInterrupted;
+    private final AtomicLong lyingLength = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean lieArmed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long maxMessageSize = HislipDecoder.DEFAULT_MAX_MESSAGE_SIZE;
     private volatile int deviceStatus;
     private volatile boolean closed;
@@ -126,6 +131,37 @@ public final class MockHislip implements AutoCloseable {
     public MockHislip overlapped(boolean overlapped) {
         this.overlapped = overlapped;
         return this;
+    }
+
+    /**
+     * A fault: while on, a session interrupted in synchronized mode sends Interrupted on the synchronous channel and
+     * never AsyncInterrupted on the asynchronous one (a server that loses it). IVI-6.1 3.1.2 forbids the client to
+     * send until AsyncInterrupted comes, so a client that only waits is stuck on that session for good.
+     */
+    public MockHislip loseAsyncInterrupted(boolean lose) {
+        this.loseAsyncInterrupted = lose;
+        return this;
+    }
+
+    boolean losesAsyncInterrupted() {
+        return loseAsyncInterrupted;
+    }
+
+    /**
+     * A fault: the next reply's DataEnd header (of whichever session answers next) announces {@code payloadLength}
+     * payload bytes, read unsigned (-1 is 2<sup>64</sup>-1), while only its real payload follows: a length field that
+     * lies. Every later message of that session is then read as part of that payload.
+     */
+    public MockHislip nextReplyAnnounces(long payloadLength) {
+        this.lyingLength.set(payloadLength);
+        this.lieArmed.set(true);
+        return this;
+    }
+
+    /** The armed lying length, once: empty when none is armed. */
+    java.util.OptionalLong takeLyingLength() {
+        return lieArmed.compareAndSet(true, false) ? java.util.OptionalLong.of(lyingLength.get())
+                : java.util.OptionalLong.empty();
     }
 
     /** The largest message the server accepts, header included (default 1 MiB); bigger ones get Error 4. */

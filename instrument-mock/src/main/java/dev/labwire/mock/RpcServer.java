@@ -70,6 +70,7 @@ final class RpcServer {
     private final int maxRecord;
     private final boolean udp;
     private final Handler handler;
+    private final int replyFragment;
     private final Set<Connection> connections = new CopyOnWriteArraySet<>();
     private final Set<Thread> threads = new CopyOnWriteArraySet<>();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -77,6 +78,12 @@ final class RpcServer {
     private volatile DatagramSocket datagrams;
 
     RpcServer(String name, int port, int maxRecord, boolean udp, Handler handler) {
+        this(name, port, maxRecord, udp, handler, 0);
+    }
+
+    /** {@code replyFragment}: the largest record-marking fragment of a reply, 0 for one fragment per reply. */
+    RpcServer(String name, int port, int maxRecord, boolean udp, Handler handler, int replyFragment) {
+        this.replyFragment = replyFragment == 0 ? RecordMarking.MAX_FRAGMENT : replyFragment;
         this.name = name;
         this.requestedPort = port;
         this.maxRecord = maxRecord;
@@ -155,7 +162,7 @@ final class RpcServer {
                     RpcCall call = RpcCall.decode(rec);
                     RpcReply reply = handler.handle(call, c);
                     if (reply != null) {
-                        out.write(RecordMarking.frame(reply.encode()));
+                        out.write(RecordMarking.frame(reply.encode(), replyFragment));
                         out.flush();
                     }
                 }

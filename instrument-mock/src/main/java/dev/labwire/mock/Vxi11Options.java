@@ -14,6 +14,8 @@ package dev.labwire.mock;
  *       messages into chunks and set END on the last.</li>
  *   <li>{@link #interruptChannel(boolean)}: whether create_intr_chan is served (default true): false refuses it with
  *       error 21, as an instrument that cannot reach the host does.</li>
+ *   <li>{@link #replyFragment(int)}: a fault, the core channel's replies cut into record-marking fragments of at most
+ *       that many bytes (default 0: one fragment per reply).</li>
  * </ul>
  * Everything listens on 127.0.0.1 only.
  */
@@ -32,15 +34,22 @@ public final class Vxi11Options {
     private final int maxRecvSize;
     private final boolean interruptChannel;
     private final boolean interruptCallback;
+    private final int replyFragment;
 
     private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel,
             boolean interruptCallback) {
+        this(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback, 0);
+    }
+
+    private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel,
+            boolean interruptCallback, int replyFragment) {
         this.portmapperPort = portmapperPort;
         this.corePort = corePort;
         this.abortPort = abortPort;
         this.maxRecvSize = maxRecvSize;
         this.interruptChannel = interruptChannel;
         this.interruptCallback = interruptCallback;
+        this.replyFragment = replyFragment;
     }
 
     /** Portmapper on 111, core and abort channels on free ports, maxRecvSize 4096. */
@@ -58,19 +67,19 @@ public final class Vxi11Options {
     /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
     public Vxi11Options portmapperPort(int port) {
         return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel,
-                interruptCallback);
+                interruptCallback, replyFragment);
     }
 
     /** The core channel's port (0: a free one). */
     public Vxi11Options corePort(int port) {
         return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel,
-                interruptCallback);
+                interruptCallback, replyFragment);
     }
 
     /** The abort channel's port (0: a free one). */
     public Vxi11Options abortPort(int port) {
         return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel,
-                interruptCallback);
+                interruptCallback, replyFragment);
     }
 
     /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */
@@ -78,7 +87,8 @@ public final class Vxi11Options {
         if (bytes < 1 || bytes > Vxi11Device.MAX_MESSAGE) {
             throw new IllegalArgumentException("maxRecvSize must be 1.." + Vxi11Device.MAX_MESSAGE + ": " + bytes);
         }
-        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel, interruptCallback);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel, interruptCallback,
+                replyFragment);
     }
 
     /**
@@ -87,7 +97,8 @@ public final class Vxi11Options {
      * and no connection is made.
      */
     public Vxi11Options interruptChannel(boolean served) {
-        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served, interruptCallback);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served, interruptCallback,
+                replyFragment);
     }
 
     /** Whether create_intr_chan is served. */
@@ -102,12 +113,31 @@ public final class Vxi11Options {
      * instrument's side of the interrupt channel; {@link MockInstrument#requestService()} then calls nobody.
      */
     public Vxi11Options interruptCallback(boolean connect) {
-        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, connect);
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, connect,
+                replyFragment);
     }
 
     /** Whether the mock connects back on create_intr_chan. */
     public boolean interruptCallback() {
         return interruptCallback;
+    }
+
+    /**
+     * A fault: the core channel sends each RPC reply as record-marking fragments of at most {@code bytes} bytes
+     * (RFC 5531 section 11 allows any length, 1 included; some RPC stacks send a reply in several fragments). 0, the
+     * default, sends each reply as one fragment.
+     */
+    public Vxi11Options replyFragment(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("replyFragment must be 0 (one fragment) or more bytes: " + bytes);
+        }
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback,
+                bytes);
+    }
+
+    /** The core channel's largest reply fragment, 0 for one fragment per reply. */
+    public int replyFragment() {
+        return replyFragment;
     }
 
     /** The portmapper's port as configured. */
@@ -134,6 +164,7 @@ public final class Vxi11Options {
     public String toString() {
         return "Vxi11Options[portmapper " + portmapperPort + ", core " + corePort + ", abort " + abortPort
                 + ", maxRecvSize " + maxRecvSize + (interruptChannel ? "" : ", no interrupt channel")
-                + (interruptCallback ? "" : ", no interrupt callback") + "]";
+                + (interruptCallback ? "" : ", no interrupt callback")
+                + (replyFragment == 0 ? "" : ", reply fragments of " + replyFragment + " bytes") + "]";
     }
 }

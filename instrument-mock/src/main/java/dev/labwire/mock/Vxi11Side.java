@@ -35,7 +35,7 @@ final class Vxi11Side implements LinkSide {
         }
         Vxi11Device d = new Vxi11Device(owner, options);
         int maxRecord = options.maxRecvSize() + RECORD_SLACK;
-        RpcServer c = new RpcServer("core", options.corePort(), maxRecord, false, d.core);
+        RpcServer c = new RpcServer("core", options.corePort(), maxRecord, false, d.core, options.replyFragment());
         RpcServer a = new RpcServer("abort", options.abortPort(), RECORD_SLACK, false, d.abort);
         RpcServer p = new RpcServer("portmapper", options.portmapperPort(), RECORD_SLACK, true,
                 new PortmapService(() -> List.of(

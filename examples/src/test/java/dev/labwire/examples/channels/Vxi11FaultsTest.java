@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * later than its timeout and a read the device never answers (device_abort, device_clear, nothing reaches the next
  * call); a restart in the middle of a call (reconnect with backoff, the hook run again, the lock re-taken, the query
  * on the wire sent again, service requests back); PyVISA-py's RPC client calling device_intr_srq and waiting for each
- * reply; the wire trace naming requests.
+ * reply; the wire trace naming requests; a reply sent in 1-byte record-marking fragments.
  */
 class Vxi11FaultsTest {
     enum Kind { BLOCKING, NETTY }
@@ -265,6 +265,19 @@ class Vxi11FaultsTest {
         assertThat(mock.vxi11Links()).as("abort and clear, not a new link").isEqualTo(1);
         assertThat(mock.commands().stream().filter(Vxi11Options.DEVICE_CLEAR_COMMAND::equals).count())
                 .as("a device_clear after each query that ended without its answer").isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aReplyInOneByteRecordFragmentsArrivesWithinItsTimeout(Kind kind) {
+        // RFC 5531 record marking allows fragments of any length: 300 000 bytes of answer as 1-byte fragments.
+        // Regrowing the record buffer per fragment copied ~45 GB: the query timed out and the reader thread spun.
+        MockInstrument mock = mock(Vxi11Options.defaults().replyFragment(1));
+        Client c = connect(kind, endpoint(mock), config().maxFrameLength(1 << 20).build());
+        String big = "7".repeat(300_000);
+        mock.enqueue(MockReply.line(big));
+        assertThat(c.query("CURV?", Duration.ofSeconds(3))).isEqualTo(big);
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
     }
 
     @ParameterizedTest

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Both clients open {@code hislip://} endpoints through the core's HislipSession against the mock's HiSLIP server on
  * loopback: two real TCP connections, the handshake, queries by message id, a late reply after a timeout that must
- * not reach the next caller, and a service request on the asynchronous channel reaching onServiceRequest.
+ * not reach the next caller, and a service request on the asynchronous channel reaching onServiceRequest; a server that
+ * loses AsyncInterrupted and one whose DataEnd length lies each cost one call and a new session, not the link for good.
  */
 class HislipClientsTest {
 
@@ -152,6 +153,42 @@ class HislipClientsTest {
             assertThat(idn).startsWith("LABWIRE");
             assertThat(server.connectionCount()).as("a new sync and async connection").isGreaterThanOrEqualTo(before + 2);
             assertThat(server.sessionCount()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aServerThatLosesAsyncInterruptedCostsOneCallAndTheSession(Kind kind) throws Exception {
+        server.loseAsyncInterrupted(true);
+        try (Client c = open(kind, new LinkedBlockingQueue<>())) {
+            int before = server.connectionCount();
+            mock.enqueue(MockReply.line("late").delay(Duration.ofMillis(600)));
+            assertThatThrownBy(() -> c.query("MEAS?", Duration.ofMillis(150))).hasMessageContaining("MEAS?");
+            // this query interrupts the owed reply: Interrupted comes, AsyncInterrupted never does
+            assertThat(c.query("*IDN?")).startsWith("LABWIRE");
+            // IVI-6.1 3.1.2: nothing may be sent until AsyncInterrupted: this call cannot go out, and says why
+            assertThatThrownBy(() -> c.query("VOLT?", Duration.ofMillis(300)))
+                    .hasMessageContaining("VOLT?").hasMessageContaining("no AsyncInterrupted")
+                    .hasMessageNotContaining("never written: never written");
+            // ... and the session is made again instead of staying mute for good
+            assertThat(c.query("*IDN?", Duration.ofSeconds(5))).startsWith("LABWIRE");
+            assertThat(server.connectionCount()).as("a new sync and async connection")
+                    .isGreaterThanOrEqualTo(before + 2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aDataEndWhoseLengthLiesCostsOneCallAndTheSession(Kind kind) throws Exception {
+        try (Client c = open(kind, new LinkedBlockingQueue<>())) {
+            assertThat(c.query("*IDN?")).startsWith("LABWIRE");
+            int before = server.connectionCount();
+            server.nextReplyAnnounces(-1);   // 2^64-1 bytes: every later message would be read as its payload
+            assertThatThrownBy(() -> c.query("*OPC?", Duration.ofMillis(300))).hasMessageContaining("*OPC?")
+                    .hasMessageContaining("oversized message");
+            assertThat(c.query("*IDN?", Duration.ofSeconds(5))).as("a new session answers").startsWith("LABWIRE");
+            assertThat(server.connectionCount()).as("a new sync and async connection")
+                    .isGreaterThanOrEqualTo(before + 2);
         }
     }
 }

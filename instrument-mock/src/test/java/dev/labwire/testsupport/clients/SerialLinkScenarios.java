@@ -61,6 +61,30 @@ public interface SerialLinkScenarios extends ContractFixture {
     }
 
     /**
+     * A path that exists but is no serial device (a plain file, a directory; a typo in the endpoint) fails the wait for
+     * the first link at once, naming the path and why, as a missing port does. Until 2026-12-04 it was retried until the
+     * wait's timeout, although no retry can make a plain file a terminal.
+     */
+    @Test
+    default void aPathThatIsNoSerialDeviceFailsTheFirstWaitAtOnce() throws Exception {
+        java.nio.file.Path file = Files.createTempFile("labwire-not-a-tty", ".log");
+        java.nio.file.Path dir = Files.createTempDirectory("labwire-not-a-tty");
+        try {
+            for (java.nio.file.Path p : List.of(file, dir)) {
+                TestClient c = track(clients().open("serial:" + p, ClientContract.fast().build()));
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> c.awaitReady(Duration.ofSeconds(5))).isInstanceOf(LinkDownException.class)
+                        .hasMessageContaining(p.toString()).hasMessageContaining("not a serial device");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("failed at once, not after the wait")
+                        .isLessThan(Duration.ofSeconds(3));
+            }
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
      * A serial port reopened still carries what the device sends afterwards, so renewing the link does not put the
      * replies in step: a late reply that comes after the link was renewed must not reach the next call. Two ways to get
      * there: a lone query's late reply outlasts timeout plus grace (the link is renewed when the grace ends; the quiet

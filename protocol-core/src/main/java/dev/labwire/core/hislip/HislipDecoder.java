@@ -116,6 +116,14 @@ public final class HislipDecoder {
         eof = true;
     }
 
+    /**
+     * Payload bytes of a too-large message still to be skipped before the next header (unsigned; 0 when not
+     * skipping). A header that lied about its length keeps this above 0 for as long as the peer keeps sending.
+     */
+    public long skipping() {
+        return skipping;
+    }
+
     /** Bytes received and not yet given out as a message (a partial message's bytes). */
     public int buffered() {
         return end - start;

@@ -10,6 +10,7 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
+import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -500,18 +501,45 @@ public final class HislipSession implements SessionMachine {
         if (linkIsUp && start.handshaking() && !start.handleTimeout(nowNanos)) {
             return;
         }
+        // Interrupted came and AsyncInterrupted never did: IVI-6.1 3.1.2 forbids sending until it comes, so without a
+        // new session nothing would ever be sent again on this one
+        // (renewed before the expired requests end, so that both clients see the link down when they fail them)
+        if (linkIsUp && !ids.maySend() && requests.waitingExpired(nowNanos)) {
+            renew("the server sent Interrupted and no AsyncInterrupted by a request's deadline; sending stays"
+                    + " forbidden until it comes (IVI-6.1 3.1.2)", nowNanos);
+        }
         if (!requests.expireWaiting(nowNanos)) {
             return;
         }
         PendingRequest p = requests.inFlight();
         if (p != null && nowNanos - p.deadline >= 0) {
+            long skipping = p.operation() == null ? syncChannel.skipping() : 0;
             String detail = p.operation() == null ? "no DataEnd with message id 0x"
-                    + Integer.toHexString(ids.lastSentId()) + "; a late reply will be discarded by its id"
+                    + Integer.toHexString(ids.lastSentId()) + (skipping != 0
+                            ? "; the synchronous channel was still skipping an oversized message, "
+                            + Long.toUnsignedString(skipping) + " bytes to go: a new session is made"
+                            : "; a late reply will be discarded by its id")
+                    : operations.clear() != null
+                            && operations.clear().state() == DeviceClearSequence.State.AWAIT_ACKNOWLEDGE
+                    ? "AsyncDeviceClearAcknowledge came, DeviceClearAcknowledge (synchronous channel) did not"
                     : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
             giveUp(p, new Event.Timeout(p.id, p.request, true, detail), nowNanos);
+            if (skipping != 0) {
+                // the reply was lost in an oversized message; if its length lied, the skip never ends and every later
+                // reply would be skipped with it: nothing on the stream can be trusted until a new session
+                renew("a request timed out while the synchronous channel was skipping an oversized message ("
+                        + Long.toUnsignedString(skipping) + " bytes to go)", nowNanos);
+                return;
+            }
         }
         pump(nowNanos);
     }
+
+    /** The session cannot make progress on this link: closed and made again (with backoff), as for a lost link. */
+    private void renew(String why, long nowNanos) {
+        broken(new RemoteProtocolException(why + "; the session is made again"), null, nowNanos);
+    }
+
 
     @Override
     public OptionalLong pollTimeout() {

@@ -187,6 +187,18 @@ final class SessionRequests {
         return false;
     }
 
+    /** Whether a waiting (not yet written) request's deadline has passed. */
+    boolean waitingExpired(long nowNanos) {
+        for (ArrayDeque<PendingRequest> q : List.of(hookQueue, queue)) {
+            for (PendingRequest p : q) {
+                if (nowNanos - p.deadline >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * Ends the waiting requests whose deadline passed ("never written"). False when one of the start's took the link
      * down with it (nothing more to do now).
@@ -197,9 +209,8 @@ final class SessionRequests {
                 PendingRequest p = it.next();
                 if (nowNanos - p.deadline >= 0) {
                     it.remove();
-                    ended(p, new Event.Timeout(p.id, p.request, false, "never written: the HiSLIP session was "
-                            + session.state() + (inFlight != null ? " with request " + inFlight.id + " in flight" : "")),
-                            nowNanos);
+                    ended(p, new Event.Timeout(p.id, p.request, false, "the HiSLIP session was " + session.state()
+                            + (inFlight != null ? " with request " + inFlight.id + " in flight" : "")), nowNanos);
                     if (session.state() == State.DOWN && !session.linkIsUp() && p.kind != PendingRequest.Kind.USER) {
                         return false;
                     }

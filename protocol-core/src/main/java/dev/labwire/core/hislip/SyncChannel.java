@@ -43,6 +43,11 @@ final class SyncChannel {
         this.config = config;
     }
 
+    /** Payload bytes of an oversized message the link's decoder is still skipping (unsigned), 0 when none. */
+    long skipping() {
+        return in == null ? 0 : in.skipping();
+    }
+
     /** A new link: a new decoder taking messages up to {@code ours} bytes, nothing gathered. */
     void linkUp(long ours) {
         in = new HislipDecoder("sync", ours);

@@ -186,6 +186,22 @@ class HislipOperationsTest {
     }
 
     @Test
+    void aClearWhoseSynchronousAcknowledgeNeverComesSaysWhichOneWasMissing() {
+        ready(ConnectionConfig.builder());
+        long clr = s.send(Request.operation(Operation.CLEAR).withTimeout(Duration.ofMillis(300)), now);
+        sent(1);
+        async(HislipMessage.asyncDeviceClearAcknowledge(false));
+        assertThat(sent(0)).containsExactly(HislipMessage.deviceClearComplete(false));
+        now += 300 * MS;
+        s.handleTimeout(now);
+        Event.Timeout t = (Event.Timeout) events().stream().filter(e -> e instanceof Event.Timeout x && x.id() == clr)
+                .findFirst().orElseThrow();
+        // it blamed the asynchronous channel, which had answered
+        assertThat(t.detail()).contains("DeviceClearAcknowledge (synchronous channel) did not");
+        assertThat(s.state()).isEqualTo(State.DOWN);
+    }
+
+    @Test
     void lockWaitIsTheTimeLeftLessATenthBetween20And500Ms() {
         assertThat(HislipSession.lockWaitMillis(Duration.ofSeconds(10).toNanos())).isEqualTo(9500);
         assertThat(HislipSession.lockWaitMillis(Duration.ofSeconds(1).toNanos())).isEqualTo(900);

@@ -256,6 +256,26 @@ class Vxi11SessionTest {
     }
 
     @Test
+    void aRequestHeldBehindAnAbortedCallSaysSoWhenItTimesOut() {
+        ready(ConnectionConfig.DEFAULT, 1024);
+        m.send(Request.write("*RST").withTimeout(Duration.ofMillis(50)), now);
+        calls(0);
+        long held = m.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(300)), now);
+        now += 50_000_000L;
+        m.handleTimeout(now);   // *RST timed out: device_abort, its reply owed for 2 s; *IDN? may not go out
+        events();
+        assertThat(calls(0)).isEmpty();
+        now += 250_000_000L;
+        m.handleTimeout(now);
+        Event.Timeout t = (Event.Timeout) events().get(0);
+        assertThat(t.id()).isEqualTo(held);
+        assertThat(t.written()).isFalse();
+        // it said only "the VXI-11 link was READY", which left the caller guessing why a ready link sent nothing
+        assertThat(t.detail()).contains("READY").contains("still on the wire for a request that timed out")
+                .contains("2000 ms");
+    }
+
+    @Test
     void replyToNoCallIsAProtocolErrorAndDeviceErrorsFailTheRequest() {
         ready(ConnectionConfig.DEFAULT, 1024);
         m.receive(ByteBuffer.wrap(reply(999, new DeviceError(0))), now);
@@ -266,6 +286,32 @@ class Vxi11SessionTest {
         m.receive(ByteBuffer.wrap(reply(write.xid(), new DeviceWriteResp(4, 0))), now);
         assertThat(((Event.Failed) events().get(0)).cause())
                 .hasMessage("device_write: VXI-11 error 4 (invalid link identifier)");
+    }
+
+    @Test
+    void aRequestWaitingForTheConnectSaysWhichStepHasNotAnswered() {
+        m = new Vxi11Session(ENDPOINT, ConnectionConfig.DEFAULT);
+        m.open(now);
+        m.channelUp(1, now);
+        RpcCall get = calls(1).get(0);
+        long first = m.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(100)), now);
+        now += 100_000_000L;
+        m.handleTimeout(now);
+        Event.Timeout t = (Event.Timeout) events().stream().filter(e -> e instanceof Event.Timeout x && x.id() == first)
+                .findFirst().orElseThrow();
+        // it said only "the VXI-11 link was CONNECTING": a silent portmapper and a silent device looked alike
+        assertThat(t.detail()).contains("CONNECTING").contains("portmapper at 192.0.2.7:111").contains("GETPORT");
+        m.receive(1, ByteBuffer.wrap(RecordMarking.frame(RpcReply.success(get.xid(), Portmap.encodePort(755)).encode())),
+                now);
+        events();
+        m.linkUp(now);
+        calls(0);
+        long second = m.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(100)), now);
+        now += 100_000_000L;
+        m.handleTimeout(now);
+        t = (Event.Timeout) events().stream().filter(e -> e instanceof Event.Timeout x && x.id() == second)
+                .findFirst().orElseThrow();
+        assertThat(t.detail()).contains("create_link for inst0");
     }
 
     @Test

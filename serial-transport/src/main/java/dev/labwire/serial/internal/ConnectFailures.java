@@ -9,7 +9,7 @@ import java.util.Locale;
  * Tells a connect attempt that failed for good from one worth retrying at once, for the clients' fail-fast wait
  * for the first link ({@code awaitReady}, {@code ready}). "For good" means that retrying within a connect
  * timeout would meet the same answer: nobody listens on the port, the device file does not exist, another
- * program holds the port, the user may not open it. A connect that timed out, a network that is unreachable or any
+ * program holds the port, the user may not open it, the path is no serial device (a plain file, a directory). A connect that timed out, a network that is unreachable or any
  * other error is not: the next attempt may work.
  *
  * <p>It knows {@link SerialPortException}, so it lives here. This module is optional for the clients: they classify a
@@ -43,6 +43,7 @@ public final class ConnectFailures {
                 case PERMISSION_DENIED -> "permission denied";
                 case AMBIGUOUS -> "ambiguous USB identity";
                 case UNSUPPORTED_SETTINGS -> "unsupported settings";
+                case OTHER -> NativeErrors.notASerialDevice(s.nativeErrorCode()) ? "not a serial device" : null;
                 default -> null;
             };
         }

@@ -18,6 +18,7 @@ public final class NativeErrors {
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
     public static final int ENODEV = 19;
+    public static final int EISDIR = 21;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;
     private static final int EAGAIN_BSD = 35;
@@ -70,6 +71,7 @@ public final class NativeErrors {
             case EACCES -> "EACCES";
             case EBUSY -> "EBUSY";
             case ENODEV -> "ENODEV";
+            case EISDIR -> "EISDIR";
             case EINVAL -> "EINVAL";
             case ENOTTY -> "ENOTTY";
             default -> "";
@@ -83,9 +85,17 @@ public final class NativeErrors {
             case PERMISSION_DENIED -> "cannot open: permission denied";
             case BUSY -> "cannot open: port is busy (locked or opened by another process, or already open in this JVM)";
             case UNSUPPORTED_SETTINGS -> "cannot open: the driver refused the settings";
-            default -> !WINDOWS && code == ENOTTY
-                    ? "cannot open: not a serial device (not a terminal)"
+            default -> !WINDOWS && code == ENOTTY ? "cannot open: not a serial device (not a terminal)"
+                    : !WINDOWS && code == EISDIR ? "cannot open: not a serial device (a directory)"
                     : "cannot open";
         };
+    }
+
+    /**
+     * Whether a failed open's native {@code code} says the path is no serial device at all (a plain file, /dev/null, a
+     * directory): opening it again gives the same answer.
+     */
+    public static boolean notASerialDevice(int code) {
+        return !WINDOWS && (code == ENOTTY || code == EISDIR);
     }
 }

@@ -85,6 +85,11 @@ final class CoreChannel {
         owedDeadline = now + Vxi11Session.OWED_GRACE_MS * 1_000_000L;
     }
 
+    /** Whether the call on the link belongs to a request that already ended (its reply is awaited to be dropped). */
+    boolean owes() {
+        return owed && busy();
+    }
+
     /** A request that ended without its answer leaves one in the device when {@code expected}: clear before the next. */
     void oweClear(boolean expected) {
         clearOwed |= expected;

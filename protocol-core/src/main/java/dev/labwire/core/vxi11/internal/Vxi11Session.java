@@ -526,7 +526,9 @@ public final class Vxi11Session implements SessionMachine {
         if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
             connect();
         }
-        runs.expire(nowNanos, state);
+        runs.expire(nowNanos, "the VXI-11 link was " + state + connecting() + (state == State.READY && link.owes()
+                ? ", its one call still on the wire for a request that timed out (device_abort sent; that reply is"
+                + " awaited up to " + OWED_GRACE_MS + " ms, then the link is made again)" : ""));
         RequestRun expired = runs.takeExpiredSetup(nowNanos);   // one: internalEnded may change the set-up queue
         if (expired != null && !setup.internalEnded(expired, new Event.Timeout(expired.id, expired.request, false,
                 "never sent"), nowNanos)) {
@@ -552,6 +554,17 @@ public final class Vxi11Session implements SessionMachine {
             events.add(new Event.CloseLink("no reply to a timed-out call " + OWED_GRACE_MS + " ms after device_abort"));
             attemptFailed(new LinkDownException("the device did not answer after device_abort", null), nowNanos);
         }
+    }
+
+    /** Where a connect stands, for the message of a request that timed out waiting for it ("" once up or down). */
+    private String connecting() {
+        return switch (phase) {
+            case PORTMAP -> " (no answer yet from the portmapper at " + endpoint.host() + ":" + endpoint.portmapperPort()
+                    + " to GETPORT for the VXI-11 core channel)";
+            case LINK_ORDERED -> " (connecting to the core channel)";
+            case CREATE_LINK -> " (no answer yet to create_link for " + endpoint.device() + ")";
+            default -> "";
+        };
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.labwire.core.vxi11.internal;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Event;
 import dev.labwire.core.Request;
-import dev.labwire.core.State;
 import dev.labwire.core.internal.Durations;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -107,15 +106,15 @@ final class WaitingRuns {
         return false;
     }
 
-    /** The callers' and hook's requests whose deadline passed end (a caller's with a Timeout naming {@code state}). */
-    void expire(long now, State state) {
+    /** The callers' and hook's requests whose deadline passed end (a caller's with a Timeout saying {@code why}). */
+    void expire(long now, String why) {
         for (ArrayDeque<RequestRun> q : List.of(queue, hookQueue)) {
             for (Iterator<RequestRun> it = q.iterator(); it.hasNext(); ) {
                 RequestRun p = it.next();
                 if (p.deadline - now <= 0) {
                     it.remove();
                     if (!p.internal) {
-                        events.add(new Event.Timeout(p.id, p.request, false, "the VXI-11 link was " + state));
+                        events.add(new Event.Timeout(p.id, p.request, false, why));
                     }
                 }
             }
