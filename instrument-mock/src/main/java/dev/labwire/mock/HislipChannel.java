@@ -104,25 +104,14 @@ final class HislipChannel {
 
     /** Writes messages back to back, nothing of another writer between them; false when the connection is gone. */
     boolean sendAll(HislipMessage... ms) {
-        if (closed) {
-            return false;
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (HislipMessage m : ms) {
+            all.writeBytes(m.encode());
         }
-        synchronized (out) {
-            try {
-                for (HislipMessage m : ms) {
-                    out.write(m.encode());
-                }
-                out.flush();
-                return true;
-            } catch (IOException e) {
-                log.debug("{}: write failed: {}", name, e.toString());
-                close();
-                return false;
-            }
-        }
+        return sendBytes(all.toByteArray());
     }
 
-    /** Writes raw bytes (a fault: a message as no encoder would make it); false when the connection is gone. */
+    /** Writes raw bytes at once (messages, or a fault: a message as no encoder would make it); false when the connection is gone. */
     boolean sendBytes(byte[] bytes) {
         if (closed) {
             return false;
