@@ -333,9 +333,9 @@ public final class BlockingClient implements AutoCloseable {
      * nothing goes out). Each command has the default timeout, counted from this call, so with
      * {@code maxInFlight} 1 a long list needs a longer {@code defaultTimeout}. The call returns when every
      * command has ended; if any failed it throws the failure of the first failed one in list order (later
-     * failures are attached as suppressed), the same exceptions as {@link #query(String)}. A full queue
-     * ({@code maxQueued}) throws {@link dev.labwire.core.LocalProtocolException} at once; the commands
-     * accepted before it still run.
+     * failures are attached as suppressed), the same exceptions as {@link #query(String)}. A queue without room
+     * for all of them ({@code maxQueued}, default 10,000) throws {@link dev.labwire.core.LocalProtocolException} at
+     * once, and none of them is sent: the list is accepted whole or not at all.
      */
     public List<String> queryAll(List<String> commands) {
         Objects.requireNonNull(commands, "commands");
@@ -347,7 +347,11 @@ public final class BlockingClient implements AutoCloseable {
         return driver.queryAll(requests);
     }
 
-    /** {@link #queryAll} for any requests of the core; returns the replies in order. */
+    /**
+     * {@link #queryAll} for any requests of the core; returns the replies in order. The list is accepted whole or
+     * refused whole, as there: a request that cannot be sent as given, or no room in the queue for all of them, throws
+     * before any is sent.
+     */
     public List<Event.Reply> requestAll(List<Request> requests) {
         Objects.requireNonNull(requests, "requests");
         requests.forEach(r -> Objects.requireNonNull(r, "requests holds null"));

@@ -106,6 +106,21 @@ abstract class BlockingClientContract extends ClientContract {
         assertThat(c.queryAll(List.of())).isEmpty();
     }
 
+    @Test
+    void aBatchTheQueueHasNoRoomForIsRefusedWholeByQueryAllAndRequestAll() {
+        BlockingClient c = blockingClient(fast().maxQueued(3).build());
+        c.awaitReady(WAIT);
+        List<String> four = List.of("ECHO? 1", "ECHO? 2", "ECHO? 3", "ECHO? 4");
+        assertThatThrownBy(() -> c.queryAll(four)).isInstanceOf(dev.labwire.core.LocalProtocolException.class)
+                .hasMessageContaining("room for 3 of a batch of 4").hasMessageContaining("none of them is sent");
+        assertThatThrownBy(() -> c.requestAll(four.stream().map(Request::query).toList()))
+                .isInstanceOf(dev.labwire.core.LocalProtocolException.class).hasMessageContaining("of a batch of 4");
+        assertThatThrownBy(() -> c.requestAll(List.of(Request.query("ECHO? a"), Request.write("VOLT 1\nVOLT 2"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("terminator");
+        assertThat(c.queryAll(four.subList(0, 3))).containsExactly("1", "2", "3");
+        assertThat(mock.commands()).as("nothing of a refused batch went out").containsExactlyElementsOf(four.subList(0, 3));
+    }
+
     // ------------------------------------------------------------------ queryAll's batch path (one call for the list)
 
     @Test

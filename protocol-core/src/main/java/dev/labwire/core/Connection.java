@@ -137,6 +137,28 @@ public final class Connection implements SessionMachine {
      *         {@link Operation#READ_STATUS_BYTE} goes out as {@code *STB?} and {@link Operation#TRIGGER} as {@code *TRG}
      */
     public long send(Request request, long nowNanos) {
+        return queue(checked(request, 1, nowNanos), nowNanos);
+    }
+
+    /**
+     * {@inheritDoc} Each is checked as {@link #send} checks it, all before any is queued.
+     *
+     * @throws UnsupportedOperationException as {@link #send}; none is queued
+     */
+    @Override
+    public long sendAll(Request[] requests, long nowNanos) {
+        for (Request r : requests) {
+            checked(r, requests.length, nowNanos);
+        }
+        long first = nextId + 1;
+        for (Request r : requests) {
+            queue(dev.labwire.core.internal.Operations.onRawLink(r), nowNanos);
+        }
+        return requests.length == 0 ? -1 : first;
+    }
+
+    /** {@code request} as it goes on a raw link, once checked that it and {@code count - 1} more may be queued now. */
+    private Request checked(Request request, int count, long nowNanos) {
         java.util.Objects.requireNonNull(request, "request");
         request = dev.labwire.core.internal.Operations.onRawLink(request);
         lastNow = nowNanos;
@@ -147,10 +169,17 @@ public final class Connection implements SessionMachine {
         if (state == State.DOWN && !config.autoReconnect()) {
             throw new LocalProtocolException("link is down and autoReconnect is off; cannot send " + request);
         }
-        if (pending.size() >= config.maxQueued()) {
-            throw new LocalProtocolException("queue is full: " + config.maxQueued() + " requests wait (maxQueued); cannot send " + request);
+        if (pending.size() > config.maxQueued() - count) {
+            throw new LocalProtocolException(count == 1
+                    ? "queue is full: " + config.maxQueued() + " requests wait (maxQueued); cannot send " + request
+                    : "queue has room for " + Math.max(0, config.maxQueued() - pending.size()) + " of a batch of " + count
+                            + " requests (maxQueued " + config.maxQueued() + "); none of them is sent");
         }
         config.checkPayload(request);
+        return request;
+    }
+
+    private long queue(Request request, long nowNanos) {
         if (pending.isEmpty() && inFlight.isEmpty()) {
             pending.restartOrder();
         }

@@ -25,6 +25,48 @@ public interface SessionMachine extends LinkMachine {
     long send(Request request, long nowNanos);
 
     /**
+     * Queues every request of {@code requests}, in order, or none: each is checked as {@link #send} checks it (the
+     * machine's state, room for all of them in the queue, each payload) before any is queued, so a refusal leaves the
+     * machine as it was and nothing of the batch is ever written. The requests get consecutive ids, the first one
+     * returned; request {@code i} ends with an event carrying {@code first + i}. An empty array queues nothing and
+     * returns -1.
+     *
+     * <p>This default sends them one at a time and, when one is refused, withdraws those accepted before it
+     * ({@link #cancel}); a machine that hands a request to the wire inside {@code send} should override it, as all of
+     * labwire's machines do.
+     *
+     * @return the id of the first request (the others follow it one by one), or -1 when {@code requests} is empty
+     * @throws LocalProtocolException   as {@link #send}, also when the queue has room for fewer than all of them; none
+     *                                  is queued
+     * @throws IllegalArgumentException naming the first request the machine cannot write as given; none is queued
+     * @throws NullPointerException     when {@code requests} or one of them is null; none is queued
+     */
+    default long sendAll(Request[] requests, long nowNanos) {
+        long first = 0;
+        for (int i = 0; i < requests.length; i++) {
+            long id;
+            try {
+                id = send(java.util.Objects.requireNonNull(requests[i], "request " + i + " of the batch"), nowNanos);
+            } catch (RuntimeException refused) {
+                for (int j = 0; j < i; j++) {
+                    cancel(first + j, nowNanos);
+                }
+                throw refused;
+            }
+            if (i == 0) {
+                first = id;
+            } else if (id != first + i) {
+                for (int j = 0; j <= i; j++) {
+                    cancel(j == i ? id : first + j, nowNanos);
+                }
+                throw new IllegalStateException("ids of a batch must be consecutive; " + getClass().getName()
+                        + " gave " + id + " after " + (first + i - 1) + ": override sendAll");
+            }
+        }
+        return requests.length == 0 ? -1 : first;
+    }
+
+    /**
      * Sends a request of an external on-connect hook ({@code externalHook(true)}), ahead of every user request;
      * allowed only in {@link State#ON_CONNECT} before {@link #hookDone}.
      *

@@ -8,8 +8,9 @@ import dev.labwire.core.frame.Frame;
  * The requests one caller sent at once ({@code queryAll}), waited for as one call: one {@link Calls.Call} stands for
  * them all (the read role, the waits, the slack and interrupts see only it), and its future completes when the last of
  * them ended. The core still tracks every request as its own exchange and matches every reply to the request it
- * answers; {@link Calls} finds the batch by the range of its requests' ids (or, should they not be consecutive, by an
- * entry each in its table of calls), and each request's ending is kept here, in its place in the list.
+ * answers; it accepts the batch whole or not at all ({@code SessionMachine.sendAll}) and gives its requests
+ * consecutive ids, so {@link Calls} finds the batch by that range, and each request's ending is kept here, in its
+ * place in the list.
  *
  * <p>Why: a {@code Call} and its future per request, and an {@link Event.Reply} per reply, were half of the caller's
  * own work per request (docs/BENCHMARKS.md, "{@code queryAll}: one call for the whole batch"). A one-frame reply is
@@ -20,38 +21,24 @@ import dev.labwire.core.frame.Frame;
  */
 final class Batch {
     final Calls.Call call;
-    private final long[] ids;
     private final Request[] requests;
     /** Per request, in list order: null while it has not ended; a {@link Frame} (one-frame reply), an {@link Event}, or a RuntimeException. */
     private final Object[] endings;
-    private int sent;    // requests accepted by the core (a full queue refuses the rest)
+    private long first;  // the id of the first request, once the core accepted them all
+    private int sent;    // 0 until the core accepted the batch, then all of its requests
     private int pending; // of those, not ended
-    private boolean consecutive = true; // the ids so far are consecutive: the batch is found by their range
 
     Batch(Request[] requests, java.time.Duration timeout, long deadline, long batchAtSubmit, boolean virtual) {
         this.requests = requests;
-        this.ids = new long[requests.length];
         this.endings = new Object[requests.length];
         this.call = new Calls.Call(-1, requests.length == 0 ? null : requests[0], timeout, deadline, batchAtSubmit, virtual, this);
     }
 
-    /**
-     * With the lock held: the next request of the list was accepted by the core as {@code id}. True while the ids so
-     * far are consecutive (the core numbers requests in the order they are sent, and the batch is sent under one
-     * lock): the batch can then be found by its range of ids ({@link #pendingId}) instead of one table entry per
-     * request.
-     */
-    boolean sentLocked(long id) {
-        boolean consecutive = sent == 0 || id == ids[sent - 1] + 1 && this.consecutive;
-        this.consecutive = consecutive;
-        ids[sent++] = id;
-        pending++;
-        return consecutive;
-    }
-
-    /** With the lock held: whether its ids are all consecutive, so that it is found by their range, not in a table. */
-    boolean rangedLocked() {
-        return consecutive;
+    /** With the lock held: the core accepted every request, the first as {@code first}, the others after it in order. */
+    void sentAllLocked(long first) {
+        this.first = first;
+        this.sent = requests.length;
+        this.pending = requests.length;
     }
 
     /** With the lock held: whether {@code id} is a request of this batch that has not ended yet. */
@@ -74,7 +61,7 @@ final class Batch {
     }
 
     long id(int i) {
-        return ids[i];
+        return first + i;
     }
 
     /** With the lock held: whether request {@code i} has not ended yet. */
@@ -97,20 +84,9 @@ final class Batch {
         return endings[i];
     }
 
-    /** Where {@code id} is in the list: its ids are usually consecutive (sent under one lock), else searched; -1 if not here. */
+    /** Where {@code id} is in the list; -1 if not here. */
     private int index(long id) {
-        if (sent == 0) {
-            return -1;
-        }
-        long i = id - ids[0];
-        if (i >= 0 && i < sent && ids[(int) i] == id) {
-            return (int) i;
-        }
-        for (int j = 0; j < sent; j++) {
-            if (ids[j] == id) {
-                return j;
-            }
-        }
-        return -1;
+        long i = id - first;
+        return i >= 0 && i < sent ? (int) i : -1;
     }
 }

@@ -171,28 +171,24 @@ public final class BlockingDriver {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
-        for (Request r : rs) {
-            config.checkPayload(r);
-        }
+        Request[] all = rs.toArray(new Request[0]);
         refuseInHook();
-        List<Calls.Call> cs = new ArrayList<>(rs.size());
-        Pump.Claim claim = null;
+        List<Calls.Call> cs = new ArrayList<>(all.length);
+        Pump.Claim claim;
         lock.lock();
         try {
             checkOpenLocked();
-            try {
-                long now = System.nanoTime();
-                for (Request r : rs) {
-                    cs.add(calls.trackLocked(r, conn.send(r, now), now));
-                }
-            } finally {
-                claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
+            long now = System.nanoTime();
+            long first = conn.sendAll(all, now); // whole or not at all: a refusal leaves nothing queued
+            for (int i = 0; i < all.length; i++) {
+                cs.add(calls.trackLocked(all[i], first + i, now));
             }
+            claim = pump.drainClaimingLocked();
         } finally {
             lock.unlock();
-            if (claim != null) {
-                claim.write(cs.isEmpty() ? System.nanoTime() : earliestDeadline(cs));
-            }
+        }
+        if (claim != null) {
+            claim.write(cs.isEmpty() ? System.nanoTime() : earliestDeadline(cs));
         }
         List<Event.Reply> replies = new ArrayList<>(rs.size());
         RuntimeException first = null;
@@ -216,38 +212,28 @@ public final class BlockingDriver {
     /**
      * {@link #requestAll} for one-line queries, waited for as one call ({@link Batch}): the same sending, deadlines and
      * failures, with one call object for the whole list instead of one per request, and each reply kept as its frame.
-     * A bad request (refused by the core's {@code send}) withdraws those before it: none is sent. The texts come back
-     * in order.
+     * The core accepts the list whole or refuses it whole ({@code sendAll}: a bad request, or a queue without room
+     * for all of them): then nothing is sent. The texts come back in order.
      */
     public List<String> queryAll(Request[] rs) {
         if (conn == null) {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
         refuseInHook();
-        Batch b = null;
-        Pump.Claim claim = null;
+        Batch b;
+        Pump.Claim claim;
         lock.lock();
         try {
             checkOpenLocked();
             long now = System.nanoTime();
             b = calls.batchLocked(rs, now);
-            try {
-                for (Request r : rs) {
-                    calls.sentLocked(b, conn.send(r, now));
-                }
-            } catch (IllegalArgumentException bad) {
-                // send checks each payload (a write terminator inside): nothing has gone out yet (the lock is held
-                // and nothing gathered), so the requests accepted before the bad one are withdrawn, never sent
-                calls.withdrawLocked(b, now);
-                throw bad;
-            } finally {
-                claim = pump.drainClaimingLocked(); // what was accepted before a refusal (queue full) goes out
-            }
+            calls.sentAllLocked(b, conn.sendAll(rs, now)); // refused: nothing was queued, nothing is tracked
+            claim = pump.drainClaimingLocked();
         } finally {
             lock.unlock();
-            if (claim != null) {
-                claim.write(b == null ? System.nanoTime() : b.call.deadline());
-            }
+        }
+        if (claim != null) {
+            claim.write(b.call.deadline());
         }
         return b.sent() == 0 ? List.of() : calls.awaitTexts(b);
     }

@@ -173,24 +173,12 @@ final class Calls {
                 Threads.isVirtual(Thread.currentThread()));
     }
 
-    /**
-     * With the lock held: the next request of {@code b} was sent as {@code id}. While the batch's ids are consecutive
-     * (always, with the core's numbering) it is found by its range ({@link #ranged}); should one not be, every id of
-     * it goes into the table, as a single call's does.
-     */
-    void sentLocked(Batch b, long id) {
-        if (b.sentLocked(id)) {
-            if (b.sent() == 1) {
-                ranged.add(b);
-            }
-            return;
+    /** With the lock held: the core accepted every request of {@code b}, the first as {@code first} ({@code sendAll}). */
+    void sentAllLocked(Batch b, long first) {
+        b.sentAllLocked(first);
+        if (b.sent() > 0) {
+            ranged.add(b);
         }
-        if (ranged.remove(b)) {
-            for (int i = 0; i < b.sent() - 1; i++) {
-                byId.put(b.id(i), b.call);
-            }
-        }
-        byId.put(id, b.call);
     }
 
     /**
@@ -225,9 +213,6 @@ final class Calls {
 
     /** The request {@code id} of batch call {@code c} ended with {@code ending}; the batch ends with its last request. */
     private void endInBatchLocked(Call c, long id, Object ending) {
-        if (!c.batch.rangedLocked()) {
-            byId.remove(id); // a batch found by its range has no entry: its ended ids are no longer pending
-        }
         if (c.batch.endLocked(id, ending)) {
             ranged.remove(c.batch);
             completeLocked(c, BATCH_ENDED);
@@ -488,26 +473,6 @@ final class Calls {
         }
     }
 
-    /**
-     * With the lock held, before anything was gathered since {@code b}'s requests were sent: withdraws every one of
-     * them (none has gone out, so none ever will, and no event comes for them); the batch is forgotten.
-     */
-    void withdrawLocked(Batch b, long now) {
-        for (int i = 0; i < b.sent(); i++) {
-            long id = b.id(i);
-            byId.remove(id);
-            if (!d.machine.cancel(id, now)) {
-                throw new IllegalStateException("request " + id + " of a batch on " + d.name + " had gone out before the"
-                        + " batch was withdrawn: a labwire bug");
-            }
-            b.endLocked(id, NOT_SENT);
-        }
-        ranged.remove(b);
-    }
-
-    /** The ending of a request of a batch withdrawn before anything went out ({@link #withdrawLocked}). */
-    private static final Event NOT_SENT = Event.NeedData.INSTANCE;
-
     /** The caller of batch {@code b} was interrupted: every request of it not ended yet is withdrawn or given up. */
     private CancellationException cancelBatch(Batch b) {
         d.lock.lock();
@@ -519,7 +484,6 @@ final class Calls {
                     continue;
                 }
                 long id = b.id(i);
-                byId.remove(id);
                 String text = "\"" + b.request(i).text() + "\"";
                 CancellationException x = new CancellationException(d.machine.cancel(id, now)
                         ? "interrupted before " + text + " was sent: withdrawn, it never reaches " + d.name

@@ -7,7 +7,7 @@ import dev.labwire.core.frame.Frame;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Where a batch keeps each request's ending: by consecutive ids (the core's numbering), or by search when they are not. */
+/** Where a batch keeps each request's ending: by its consecutive ids, the core accepting a batch whole ({@code sendAll}). */
 class BatchTest {
     private static Batch batch(int n) {
         Request[] rs = new Request[n];
@@ -20,9 +20,9 @@ class BatchTest {
     @Test
     void consecutiveIdsAreFoundByTheirRangeAndEachEndingKeepsItsPlace() {
         Batch b = batch(3);
-        assertThat(b.sentLocked(10)).isTrue();
-        assertThat(b.sentLocked(11)).isTrue();
-        assertThat(b.sentLocked(12)).isTrue();
+        b.sentAllLocked(10);
+        assertThat(b.sent()).isEqualTo(3);
+        assertThat(b.id(2)).isEqualTo(12);
         assertThat(b.pendingId(9)).isFalse();
         assertThat(b.pendingId(13)).isFalse();
         assertThat(b.endLocked(12, Frame.of("c"))).isFalse();
@@ -32,22 +32,6 @@ class BatchTest {
         assertThat(b.endLocked(10, Frame.of("a"))).isFalse();
         assertThat(b.endedLocked()).isFalse();
         assertThat(b.endLocked(11, Frame.of("b"))).as("the last ending ends the batch").isTrue();
-        assertThat(b.ending(0)).isEqualTo(Frame.of("a"));
-        assertThat(b.ending(1)).isEqualTo(Frame.of("b"));
-        assertThat(b.ending(2)).isEqualTo(Frame.of("c"));
-    }
-
-    @Test
-    void idsThatAreNotConsecutiveAreFoundBySearch() {
-        Batch b = batch(3);
-        assertThat(b.sentLocked(5)).isTrue();
-        assertThat(b.sentLocked(7)).as("a gap: the batch must go into the table of calls").isFalse();
-        assertThat(b.sentLocked(8)).as("once not consecutive, never again").isFalse();
-        assertThat(b.pendingId(6)).isFalse();
-        assertThat(b.endLocked(6, Frame.of("x"))).isFalse();
-        assertThat(b.endLocked(8, Frame.of("c"))).isFalse();
-        assertThat(b.endLocked(5, Frame.of("a"))).isFalse();
-        assertThat(b.endLocked(7, Frame.of("b"))).isTrue();
         assertThat(b.ending(0)).isEqualTo(Frame.of("a"));
         assertThat(b.ending(1)).isEqualTo(Frame.of("b"));
         assertThat(b.ending(2)).isEqualTo(Frame.of("c"));

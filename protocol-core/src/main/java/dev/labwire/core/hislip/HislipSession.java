@@ -345,23 +345,52 @@ public final class HislipSession implements SessionMachine {
 
     @Override
     public long send(Request request, long nowNanos) {
+        checkSend(request, 1);
+        long id = accept(request, nowNanos);
+        pump(nowNanos);
+        return id;
+    }
+
+    /** {@inheritDoc} All are checked first, queued in order, and only then is anything started. */
+    @Override
+    public long sendAll(Request[] requests, long nowNanos) {
+        for (Request r : requests) {
+            checkSend(r, requests.length);
+        }
+        long first = -1;
+        for (int i = 0; i < requests.length; i++) {
+            long id = accept(requests[i], nowNanos);
+            first = i == 0 ? id : first;
+        }
+        pump(nowNanos);
+        return first;
+    }
+
+    /** Refuses {@code request} unless it and {@code count - 1} more may be queued now. */
+    private void checkSend(Request request, int count) {
         Objects.requireNonNull(request, "request");
         if (state == State.CLOSED || (state == State.DOWN && !config.autoReconnect())) {
             throw new LocalProtocolException("HiSLIP session is " + state + "; request " + request + " refused");
         }
-        if (requests.queue().size() >= config.maxQueued()) {
-            throw new LocalProtocolException("HiSLIP session: " + config.maxQueued() + " requests already queued");
+        if (requests.queue().size() > config.maxQueued() - count) {
+            throw new LocalProtocolException(count == 1
+                    ? "HiSLIP session: " + config.maxQueued() + " requests already queued"
+                    : "HiSLIP session: the queue has room for " + Math.max(0, config.maxQueued() - requests.queue().size())
+                            + " of a batch of " + count + " requests (maxQueued); none of them is sent");
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
+    }
+
+    /** Queues a checked request (a device clear first of all); its id. */
+    private long accept(Request request, long nowNanos) {
         PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos), PendingRequest.Kind.USER);
         if (p.operation() == Operation.CLEAR) {
             clearNow(p, nowNanos);
         } else {
             requests.queue().add(p);
         }
-        pump(nowNanos);
         return p.id;
     }
 

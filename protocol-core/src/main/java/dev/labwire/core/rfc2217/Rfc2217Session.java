@@ -541,6 +541,12 @@ public final class Rfc2217Session implements SessionMachine {
     }
 
     @Override
+    public long sendAll(Request[] requests, long nowNanos) {
+        now = nowNanos;
+        return session("sendAll").sendAll(requests, nowNanos);
+    }
+
+    @Override
     public long sendHook(Request request, long nowNanos) {
         now = nowNanos;
         return session("sendHook").sendHook(request, nowNanos);

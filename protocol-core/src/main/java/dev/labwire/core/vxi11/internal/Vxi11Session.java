@@ -326,6 +326,31 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public long send(Request request, long nowNanos) {
+        checkSend(request, 1);
+        RequestRun p = runs.user(request, nowNanos);
+        runs.queue().add(p);
+        pump(nowNanos);
+        return p.id;
+    }
+
+    /** {@inheritDoc} All are checked first, queued in order, and only then is anything started. */
+    @Override
+    public long sendAll(Request[] requests, long nowNanos) {
+        for (Request r : requests) {
+            checkSend(r, requests.length);
+        }
+        long first = -1;
+        for (int i = 0; i < requests.length; i++) {
+            RequestRun p = runs.user(requests[i], nowNanos);
+            runs.queue().add(p);
+            first = i == 0 ? p.id : first;
+        }
+        pump(nowNanos);
+        return first;
+    }
+
+    /** Refuses {@code request} unless it and {@code count - 1} more may be queued now. */
+    private void checkSend(Request request, int count) {
         java.util.Objects.requireNonNull(request, "request");
         if (phase == Phase.CLOSED) {
             throw new LocalProtocolException("send on a closed VXI-11 session: " + request);
@@ -333,16 +358,15 @@ public final class Vxi11Session implements SessionMachine {
         if (phase == Phase.DOWN && !config.autoReconnect()) {
             throw new LocalProtocolException("the VXI-11 link is down and autoReconnect is off: " + request);
         }
-        if (runs.queue().size() >= config.maxQueued()) {
-            throw new LocalProtocolException(config.maxQueued() + " requests already wait (maxQueued): " + request);
+        if (runs.queue().size() > config.maxQueued() - count) {
+            throw new LocalProtocolException(count == 1
+                    ? config.maxQueued() + " requests already wait (maxQueued): " + request
+                    : "the queue has room for " + Math.max(0, config.maxQueued() - runs.queue().size()) + " of a batch of "
+                            + count + " requests (maxQueued " + config.maxQueued() + "); none of them is sent");
         }
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-        RequestRun p = runs.user(request, nowNanos);
-        runs.queue().add(p);
-        pump(nowNanos);
-        return p.id;
     }
 
     @Override
