@@ -425,9 +425,10 @@ public final class Vxi11Session implements SessionMachine {
     private void apply(RequestRun.Step step, long now) {
         if (step instanceof RequestRun.Call c) {
             link.call(c.procedure(), c.args(), active);
-        } else {
-            end(active, ((RequestRun.End) step).event(), now);
+        } else if (step instanceof RequestRun.End e) {
+            end(active, e.event(), now);
         }
+        // a Wait: the run stays active with no call on the wire; pollTimeout gives its time, handleTimeout resumes it
     }
 
     /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
@@ -547,7 +548,14 @@ public final class Vxi11Session implements SessionMachine {
                 attemptFailed(new LinkDownException("on-connect request " + p.request + " timed out", null), nowNanos);
                 return;
             } else {
-                events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
+                events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"
+                        + p.emptyReadNote()));
+            }
+        }
+        if (active != null) {
+            RequestRun.Step next = active.resume(nowNanos);   // the device_read after an empty read's wait
+            if (next != null) {
+                apply(next, nowNanos);
             }
         }
         if (link.owedExpired(nowNanos)) {
@@ -571,7 +579,7 @@ public final class Vxi11Session implements SessionMachine {
     public OptionalLong pollTimeout() {
         long t = Math.min(retryAt, link.owedDeadline());
         if (active != null) {
-            t = Math.min(t, active.deadline);
+            t = Math.min(t, Math.min(active.deadline, active.readAt()));
         }
         t = runs.earliestDeadline(t);
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
