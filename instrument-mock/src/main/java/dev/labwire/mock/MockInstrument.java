@@ -158,6 +158,11 @@ public final class MockInstrument implements AutoCloseable {
         return vxi11Side().interruptTarget();
     }
 
+    /** VXI-11: device_read calls served since start, restarts included. @throws IllegalStateException as above */
+    public long vxi11DeviceReads() {
+        return vxi11Side().deviceReads();
+    }
+
     /** VXI-11: how many links (create_link) are open now. @throws IllegalStateException for another kind of mock */
     public int vxi11Links() {
         return vxi11Side().linkCount();

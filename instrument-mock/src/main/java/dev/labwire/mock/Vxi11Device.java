@@ -50,6 +50,7 @@ final class Vxi11Device {
 
     private final MockInstrument owner;
     private final Vxi11Options options;
+    private final java.util.concurrent.atomic.AtomicLong deviceReads;   // the Vxi11Side's, kept across restarts
     private volatile Vxi11Calls.DeviceRemoteFunc interruptTarget;   // with interruptCallback(false)
     private volatile byte[] srqHandle = new byte[0];
     private final Map<Integer, Vxi11Link> links = new LinkedHashMap<>();
@@ -61,9 +62,10 @@ final class Vxi11Device {
 
     private final AutoCloseable srqListener;
 
-    Vxi11Device(MockInstrument owner, Vxi11Options options) {
+    Vxi11Device(MockInstrument owner, Vxi11Options options, java.util.concurrent.atomic.AtomicLong deviceReads) {
         this.owner = owner;
         this.options = options;
+        this.deviceReads = deviceReads;
         // the dictionary's IEEE 488.2 status model (e.g. *ESE 1;*SRE 32;*OPC) requests service: RQS and device_intr_srq
         this.srqListener = owner.dictionary().onServiceRequest(stb -> requestService());
     }
@@ -257,6 +259,7 @@ final class Vxi11Device {
     }
 
     private synchronized DeviceReadResp read(DeviceReadParms p) throws InterruptedException {
+        deviceReads.incrementAndGet();
         Vxi11Link link = links.get(p.lid());
         if (link == null) {
             return new DeviceReadResp(Vxi11Error.INVALID_LINK_IDENTIFIER.code(), 0, new byte[0]);
@@ -289,7 +292,7 @@ final class Vxi11Device {
             }
             long now = System.nanoTime();
             int reason = link.take(out, requestSize, termChar, now);
-            if (reason != 0) {
+            if (reason != 0 || options.emptyReads()) {   // the fault: no wait, even with nothing (reason 0)
                 return new DeviceReadResp(0, reason, out.toByteArray());
             }
             long left = deadline - now;

@@ -14,6 +14,8 @@ package dev.labwire.mock;
  *       messages into chunks and set END on the last.</li>
  *   <li>{@link #interruptChannel(boolean)}: whether create_intr_chan is served (default true): false refuses it with
  *       error 21, as an instrument that cannot reach the host does.</li>
+ *   <li>{@link #emptyReads(boolean)}: a fault, device_read answering at once with no data and no reason while no
+ *       reply is readable (default false).</li>
  *   <li>{@link #replyFragment(int)}: a fault, the core channel's replies cut into record-marking fragments of at most
  *       that many bytes (default 0: one fragment per reply).</li>
  * </ul>
@@ -35,14 +37,15 @@ public final class Vxi11Options {
     private final boolean interruptChannel;
     private final boolean interruptCallback;
     private final int replyFragment;
+    private final boolean emptyReads;
 
     private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel,
             boolean interruptCallback) {
-        this(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback, 0);
+        this(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback, 0, false);
     }
 
     private Vxi11Options(int portmapperPort, int corePort, int abortPort, int maxRecvSize, boolean interruptChannel,
-            boolean interruptCallback, int replyFragment) {
+            boolean interruptCallback, int replyFragment, boolean emptyReads) {
         this.portmapperPort = portmapperPort;
         this.corePort = corePort;
         this.abortPort = abortPort;
@@ -50,6 +53,7 @@ public final class Vxi11Options {
         this.interruptChannel = interruptChannel;
         this.interruptCallback = interruptCallback;
         this.replyFragment = replyFragment;
+        this.emptyReads = emptyReads;
     }
 
     /** Portmapper on 111, core and abort channels on free ports, maxRecvSize 4096. */
@@ -67,19 +71,19 @@ public final class Vxi11Options {
     /** The portmapper's port (0: a free one, see {@link MockInstrument#portmapperPort()}). */
     public Vxi11Options portmapperPort(int port) {
         return new Vxi11Options(port(port, "portmapperPort"), corePort, abortPort, maxRecvSize, interruptChannel,
-                interruptCallback, replyFragment);
+                interruptCallback, replyFragment, emptyReads);
     }
 
     /** The core channel's port (0: a free one). */
     public Vxi11Options corePort(int port) {
         return new Vxi11Options(portmapperPort, port(port, "corePort"), abortPort, maxRecvSize, interruptChannel,
-                interruptCallback, replyFragment);
+                interruptCallback, replyFragment, emptyReads);
     }
 
     /** The abort channel's port (0: a free one). */
     public Vxi11Options abortPort(int port) {
         return new Vxi11Options(portmapperPort, corePort, port(port, "abortPort"), maxRecvSize, interruptChannel,
-                interruptCallback, replyFragment);
+                interruptCallback, replyFragment, emptyReads);
     }
 
     /** The largest device_write accepted, 1..{@value Vxi11Device#MAX_MESSAGE} bytes. */
@@ -88,7 +92,7 @@ public final class Vxi11Options {
             throw new IllegalArgumentException("maxRecvSize must be 1.." + Vxi11Device.MAX_MESSAGE + ": " + bytes);
         }
         return new Vxi11Options(portmapperPort, corePort, abortPort, bytes, interruptChannel, interruptCallback,
-                replyFragment);
+                replyFragment, emptyReads);
     }
 
     /**
@@ -98,7 +102,7 @@ public final class Vxi11Options {
      */
     public Vxi11Options interruptChannel(boolean served) {
         return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, served, interruptCallback,
-                replyFragment);
+                replyFragment, emptyReads);
     }
 
     /** Whether create_intr_chan is served. */
@@ -114,7 +118,7 @@ public final class Vxi11Options {
      */
     public Vxi11Options interruptCallback(boolean connect) {
         return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, connect,
-                replyFragment);
+                replyFragment, emptyReads);
     }
 
     /** Whether the mock connects back on create_intr_chan. */
@@ -132,12 +136,28 @@ public final class Vxi11Options {
             throw new IllegalArgumentException("replyFragment must be 0 (one fragment) or more bytes: " + bytes);
         }
         return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback,
-                bytes);
+                bytes, emptyReads);
     }
 
     /** The core channel's largest reply fragment, 0 for one fragment per reply. */
     public int replyFragment() {
         return replyFragment;
+    }
+
+    /**
+     * A fault: device_read never waits. It answers at once with what is readable, and when no reply byte is, with
+     * error 0, reason 0 and no data: neither END, CHR nor REQCNT, although VXI-11 B.6.12 ends a read without error
+     * only on one of them and otherwise waits up to io_timeout (error 15). Default false: a read waits up to its
+     * io_timeout for the reply. {@link MockInstrument#vxi11DeviceReads()} counts the reads a client made.
+     */
+    public Vxi11Options emptyReads(boolean answerAtOnce) {
+        return new Vxi11Options(portmapperPort, corePort, abortPort, maxRecvSize, interruptChannel, interruptCallback,
+                replyFragment, answerAtOnce);
+    }
+
+    /** Whether device_read answers at once, empty when nothing is readable. */
+    public boolean emptyReads() {
+        return emptyReads;
     }
 
     /** The portmapper's port as configured. */
@@ -165,6 +185,7 @@ public final class Vxi11Options {
         return "Vxi11Options[portmapper " + portmapperPort + ", core " + corePort + ", abort " + abortPort
                 + ", maxRecvSize " + maxRecvSize + (interruptChannel ? "" : ", no interrupt channel")
                 + (interruptCallback ? "" : ", no interrupt callback")
-                + (replyFragment == 0 ? "" : ", reply fragments of " + replyFragment + " bytes") + "]";
+                + (replyFragment == 0 ? "" : ", reply fragments of " + replyFragment + " bytes")
+                + (emptyReads ? ", empty reads at once" : "") + "]";
     }
 }

@@ -18,6 +18,7 @@ final class Vxi11Side implements LinkSide {
 
     private final MockInstrument owner;
     private final Vxi11Options options;
+    private final java.util.concurrent.atomic.AtomicLong deviceReads = new java.util.concurrent.atomic.AtomicLong();
     private Vxi11Device device;
     private RpcServer portmapper;
     private RpcServer core;
@@ -33,7 +34,7 @@ final class Vxi11Side implements LinkSide {
         if (device != null) {
             return;
         }
-        Vxi11Device d = new Vxi11Device(owner, options);
+        Vxi11Device d = new Vxi11Device(owner, options, deviceReads);
         int maxRecord = options.maxRecvSize() + RECORD_SLACK;
         RpcServer c = new RpcServer("core", options.corePort(), maxRecord, false, d.core, options.replyFragment());
         RpcServer a = new RpcServer("abort", options.abortPort(), RECORD_SLACK, false, d.abort);
@@ -140,6 +141,10 @@ final class Vxi11Side implements LinkSide {
             d = device;
         }
         return d == null ? 0 : d.requestService();
+    }
+
+    long deviceReads() {
+        return deviceReads.get();
     }
 
     int linkCount() {

@@ -198,7 +198,12 @@ final class Channels {
             }
             try {
                 s.setTcpNoDelay(true);
-                s.connect(to != null ? new InetSocketAddress(to, port) : new InetSocketAddress(hostName, port), (int) Math.min(Integer.MAX_VALUE,
+                InetSocketAddress addr = to != null ? new InetSocketAddress(to, port) : new InetSocketAddress(hostName, port);
+                if (addr.isUnresolved()) {   // the JDK's UnknownHostException names the host only
+                    throw new java.net.UnknownHostException(dev.labwire.core.internal.UnknownHosts.message(hostName, port,
+                            "channel " + number + " of " + name));
+                }
+                s.connect(addr, (int) Math.min(Integer.MAX_VALUE,
                         dev.labwire.core.internal.Durations.millis(host.config().connectTimeout())));
                 return s;
             } catch (IOException e) {

@@ -73,8 +73,13 @@ final class TcpLink implements Link {
                     LOG.debug("IP_TOS low delay refused for {}: {}", tcp, e.toString());
                 }
             }
+            InetSocketAddress to = new InetSocketAddress(tcp.host(), tcp.port());   // resolves (on the connect thread)
+            if (to.isUnresolved()) {   // the adaptor's own UnknownHostException has no message at all
+                throw new java.net.UnknownHostException(
+                        dev.labwire.core.internal.UnknownHosts.message(tcp.host(), tcp.port(), tcp.toString()));
+            }
             // the adaptor's connect takes a timeout (a channel's own connect does not); close() aborts it
-            s.socket().connect(new InetSocketAddress(tcp.host(), tcp.port()),
+            s.socket().connect(to,
                     (int) Math.min(Integer.MAX_VALUE, dev.labwire.core.internal.Durations.millis(config.connectTimeout())));
             return new TcpLink(s);
         } catch (IOException | RuntimeException e) {

@@ -147,8 +147,9 @@ final class NettyChannels {
         }
         TcpLink.resolve(hostName, port, addr -> {
             if (addr.isUnresolved()) {
-                gone(ch, () -> machine.channelFailed(ch.number, new UnknownHostException("cannot resolve " + hostName
-                        + " for channel " + ch.number + " of " + name), System.nanoTime()));
+                gone(ch, () -> machine.channelFailed(ch.number, new UnknownHostException(
+                        dev.labwire.core.internal.UnknownHosts.message(hostName, port, "channel " + ch.number + " of "
+                        + name)), System.nanoTime()));
             } else {
                 connect(ch, addr);
             }

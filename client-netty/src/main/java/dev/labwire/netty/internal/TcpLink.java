@@ -103,7 +103,8 @@ final class TcpLink implements Link {
             if (closed) {
                 terminated.complete(null);
             } else if (addr.isUnresolved()) {
-                openFailed(new UnknownHostException("cannot resolve " + endpoint.host() + " for " + endpoint));
+                openFailed(new UnknownHostException(dev.labwire.core.internal.UnknownHosts.message(endpoint.host(),
+                        endpoint.port(), endpoint.toString())));
             } else {
                 connect(addr);
             }

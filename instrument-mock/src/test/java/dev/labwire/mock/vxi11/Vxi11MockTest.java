@@ -352,4 +352,29 @@ class Vxi11MockTest {
                     .hasMessageContaining("GARBAGE_ARGS");
         }
     }
+
+    @Test
+    void emptyReadsFaultAnswersAtOnceWithNoDataAndNoReasonUntilTheReplyIsReadable() throws IOException {
+        try (MockInstrument faulty = MockInstrument.vxi11(Vxi11Options.defaults().portmapperPort(0).emptyReads(true))
+                .scpi(); RpcTestClient c = new RpcTestClient(faulty.port(), Vxi11.CORE_PROGRAM, Vxi11.VERSION)) {
+            faulty.enqueue(MockReply.line("7.5").delay(Duration.ofMillis(300)));
+            int lid = link(c);
+            assertThat(write(c, lid, "MEAS?\n", Vxi11.FLAG_END)).isEqualTo(6);
+            long start = System.nanoTime();
+            DeviceReadResp r = read(c, lid, 1024, 10_000, 0, 0);
+            assertThat(System.nanoTime() - start).as("no wait for io_timeout (10 s) nor for the reply (300 ms)")
+                    .isLessThan(TimeUnit.MILLISECONDS.toNanos(250));
+            assertThat(r.error()).isZero();
+            assertThat(r.reason()).isZero();
+            assertThat(r.data()).isEmpty();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (r.reason() == 0 && System.nanoTime() < deadline) {
+                assertThat(r.data()).isEmpty();
+                r = read(c, lid, 1024, 10_000, 0, 0);
+            }
+            assertThat(text(r)).isEqualTo("7.5\n");
+            assertThat(r.reason()).isEqualTo(Vxi11.REASON_END);
+            assertThat(faulty.vxi11DeviceReads()).as("device_read calls counted").isGreaterThan(2);
+        }
+    }
 }

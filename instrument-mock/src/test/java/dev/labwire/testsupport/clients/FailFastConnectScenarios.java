@@ -86,6 +86,38 @@ public abstract class FailFastConnectScenarios extends ClientScenarios {
         assertThat(failure(() -> c.awaitReady(LONG))).hasMessageContaining("connection refused");
     }
 
+    /**
+     * A host name that does not resolve ({@code .invalid} is reserved never to resolve, RFC 2606; no network is
+     * needed, and resolvers answer it at once) fails the first wait at once, and both the failure and its
+     * UnknownHostException name the host and the port. The blocking client's TCP link gave a bare
+     * {@code java.net.UnknownHostException} (no message at all) and its VXI-11 channels one naming the host only.
+     */
+    @Test
+    public void anUnknownHostFailsAtOnceNamingTheHostAndThePort() {
+        String host = "labwire-no-such-host.invalid";
+        String[][] cases = {
+            {"tcp://" + host + ":5025", "to connect to port 5025 for tcp://" + host + ":5025"},
+            {"vxi11://" + host + "/inst0", "to connect to port 111 for channel 1 of vxi11://" + host + ":111/inst0"},
+            {"hislip://" + host + "/hislip0", "to connect to port 4880 for tcp://" + host + ":4880"},
+        };
+        for (String[] c : cases) {
+            TestClient client = track(clients().open(c[0], config()));
+            Throwable t = failure(() -> client.awaitReady(LONG));
+            assertThat(t).as(c[0]).isInstanceOf(LinkDownException.class).hasMessageContaining("unknown host")
+                    .hasMessageContaining("failed for good");
+            Throwable unknown = t;
+            while (unknown != null && !(unknown instanceof java.net.UnknownHostException)) {
+                unknown = unknown.getCause();
+            }
+            assertThat(unknown).as("an UnknownHostException in the cause chain of %s", t).isNotNull();
+            assertThat(unknown).hasMessage("cannot resolve host " + host + " " + c[1]);
+            assertThat(t).as("the failure the user sees says it too").hasMessageContaining(unknown.getMessage());
+            Throwable call = failure(() -> client.query("*IDN?", Duration.ofMillis(500)));
+            assertThat(call).as("a call made meanwhile").isInstanceOf(LinkDownException.class)
+                    .hasMessageContaining("cannot resolve host " + host + " to connect to port");
+        }
+    }
+
     @Test
     public void openAndAwaitFailsAndClosesTheClient() throws IOException {
         String endpoint = "tcp://127.0.0.1:" + closedLoopbackPort();

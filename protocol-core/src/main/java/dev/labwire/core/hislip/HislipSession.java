@@ -10,11 +10,9 @@ import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
-import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -88,7 +86,8 @@ public final class HislipSession implements SessionMachine {
     // Parts (package-private, each says what it owns): SessionStart (handshake, restore, on-connect hook, to READY),
     // SessionRequests (queues, the request in flight, how each ends), SyncChannel (the synchronous channel after
     // set-up: Data/DataEnd both ways), AsyncOperations (the Operations; lock and remote state), ChannelOutput (bytes
-    // for both connections). This class holds the link's state and decides which request goes on the wire next.
+    // for both connections), RequestDispatch (which request goes on the wire next, and how the one on the wire ends
+    // early). This class holds the link's state and routes the driver's inputs.
 
     static final int ASYNC = 1;
     /** The least and the most of a lock request's time kept back for the round trip. */
@@ -105,6 +104,7 @@ public final class HislipSession implements SessionMachine {
     private final SyncChannel syncChannel;
     private final AsyncOperations operations;
     private final SessionStart start;
+    private final RequestDispatch dispatch;
     private State state = State.IDLE;
     private MessageIds ids = new MessageIds();
     private int attempt;
@@ -132,6 +132,7 @@ public final class HislipSession implements SessionMachine {
         this.syncChannel = new SyncChannel(this, events, out, config);
         this.operations = new AsyncOperations(this, events, out, syncChannel);
         this.start = new SessionStart(this, events, config, endpoint);
+        this.dispatch = new RequestDispatch(this, config);
     }
 
     @Override
@@ -387,29 +388,11 @@ public final class HislipSession implements SessionMachine {
     private long accept(Request request, long nowNanos) {
         PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos), PendingRequest.Kind.USER);
         if (p.operation() == Operation.CLEAR) {
-            clearNow(p, nowNanos);
+            dispatch.clearNow(p, nowNanos);
         } else {
             requests.queue().add(p);
         }
         return p.id;
-    }
-
-    /**
-     * A user's device clear goes before the queue. A query on the wire does not hold it up: it ends now, failed by
-     * the clear (its reply, if any, is dropped with everything else until DeviceClearAcknowledge).
-     */
-    private void clearNow(PendingRequest p, long nowNanos) {
-        PendingRequest q = requests.inFlight();
-        if (state == State.READY && q != null && q.operation() == null && q.kind == PendingRequest.Kind.USER
-                && operations.clear() == null) {
-            requests.inFlight(null);
-            ids.abandon();
-            syncChannel.reset();
-            requests.ended(q, new Event.Failed(q.id, q.request, new LocalProtocolException("HiSLIP device clear (request "
-                    + p.id + ") ended this request on the wire: the instrument drops its input and output, and "
-                    + "whatever reply it had sent is discarded")), nowNanos);
-        }
-        requests.queue().addFirst(p);
     }
 
     @Override
@@ -449,46 +432,8 @@ public final class HislipSession implements SessionMachine {
                 nowNanos);
     }
 
-    /** The next request that may start now, or null. */
-    private PendingRequest next() {
-        if (!linkIsUp || operations.clear() != null) {
-            return null;
-        }
-        return requests.next(state, start.restoring());
-    }
-
-    /** Starts requests while nothing is in flight and one may go. */
     private void pump(long nowNanos) {
-        while (requests.inFlight() == null && linkIsUp) {
-            PendingRequest p = next();
-            if (p == null) {
-                return;
-            }
-            Operation op = p.operation();
-            boolean sync = op == null || op == Operation.TRIGGER;
-            if (sync && !ids.maySend()) {
-                return;
-            }
-            requests.take(p);
-            if (op == null) {
-                write(p);
-                if (p.request.expect() instanceof Expect.None) {
-                    requests.ended(p, new Event.Reply(p.id, p.request, List.of()), nowNanos);
-                } else {
-                    requests.inFlight(p);
-                }
-                continue;
-            }
-            if (operations.start(p, op, ids, nowNanos)) {
-                requests.inFlight(p);
-            }
-        }
-    }
-
-    private void write(PendingRequest p) {
-        for (HislipMessage m : syncChannel.split(p.request.payload(), config.writeTerminator(), ids)) {
-            out.sync(m, p.id);
-        }
+        dispatch.pump(nowNanos);
     }
 
     @Override
@@ -498,23 +443,11 @@ public final class HislipSession implements SessionMachine {
         }
         PendingRequest p = requests.inFlight();
         if (p != null && p.id == id) {
-            giveUp(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
+            dispatch.giveUp(p, new Event.Failed(id, p.request, new LocalProtocolException("request " + id
                     + " cancelled by the caller")), nowNanos);
             pump(nowNanos);
         }
         return false;
-    }
-
-    /** The request in flight ends early (timeout, cancel): its answer, when it comes, reaches nobody. */
-    private void giveUp(PendingRequest p, Event e, long nowNanos) {
-        requests.inFlight(null);
-        if (p.operation() == null) {
-            ids.abandon();
-            syncChannel.reset();
-            requests.ended(p, e, nowNanos);
-            return;
-        }
-        operations.giveUp(p, e, nowNanos);
     }
 
     // ---- time ----
@@ -540,26 +473,13 @@ public final class HislipSession implements SessionMachine {
         if (!requests.expireWaiting(nowNanos)) {
             return;
         }
-        PendingRequest p = requests.inFlight();
-        if (p != null && nowNanos - p.deadline >= 0) {
-            long skipping = p.operation() == null ? syncChannel.skipping() : 0;
-            String detail = p.operation() == null ? "no DataEnd with message id 0x"
-                    + Integer.toHexString(ids.lastSentId()) + (skipping != 0
-                            ? "; the synchronous channel was still skipping an oversized message, "
-                            + Long.toUnsignedString(skipping) + " bytes to go: a new session is made"
-                            : "; a late reply will be discarded by its id")
-                    : operations.clear() != null
-                            && operations.clear().state() == DeviceClearSequence.State.AWAIT_ACKNOWLEDGE
-                    ? "AsyncDeviceClearAcknowledge came, DeviceClearAcknowledge (synchronous channel) did not"
-                    : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
-            giveUp(p, new Event.Timeout(p.id, p.request, true, detail), nowNanos);
-            if (skipping != 0) {
-                // the reply was lost in an oversized message; if its length lied, the skip never ends and every later
-                // reply would be skipped with it: nothing on the stream can be trusted until a new session
-                renew("a request timed out while the synchronous channel was skipping an oversized message ("
-                        + Long.toUnsignedString(skipping) + " bytes to go)", nowNanos);
-                return;
-            }
+        long skipping = dispatch.expireInFlight(nowNanos);
+        if (skipping != 0) {
+            // the reply was lost in an oversized message; if its length lied, the skip never ends and every later
+            // reply would be skipped with it: nothing on the stream can be trusted until a new session
+            renew("a request timed out while the synchronous channel was skipping an oversized message ("
+                    + Long.toUnsignedString(skipping) + " bytes to go)", nowNanos);
+            return;
         }
         pump(nowNanos);
     }
@@ -568,7 +488,6 @@ public final class HislipSession implements SessionMachine {
     private void renew(String why, long nowNanos) {
         broken(new RemoteProtocolException(why + "; the session is made again"), null, nowNanos);
     }
-
 
     @Override
     public OptionalLong pollTimeout() {
@@ -657,6 +576,11 @@ public final class HislipSession implements SessionMachine {
 
     AsyncOperations operations() {
         return operations;
+    }
+
+    /** The message ids of the current link (made again on each). */
+    MessageIds ids() {
+        return ids;
     }
 
     /** The start on a new link is over: READY, and the backoff starts again. */

@@ -12,7 +12,6 @@ import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
-import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.OptionalLong;
@@ -64,6 +63,11 @@ import java.util.OptionalLong;
  */
 public final class Vxi11Session implements SessionMachine {
 
+    // Parts (package-private): PortLookup (channel 1), CoreChannel (the link's calls and owed replies), LinkSetup
+    // (create_link and what follows it), RunDispatch (the request running on the link, which runs next, how it ends),
+    // RequestRun (one request's calls), WaitingRuns (queues and their deadlines), AbortChannel (channel 2),
+    // ServiceRequestChannel (channel 3). This class holds the link's phase and state and routes the driver's inputs.
+
     /** Channel 1: the portmapper. */
     public static final int PORTMAP_CHANNEL = 1;
     /** Channel 2: the abort channel. */
@@ -89,9 +93,9 @@ public final class Vxi11Session implements SessionMachine {
     private final AbortChannel abort = new AbortChannel(events);
     private final ServiceRequestChannel srq;
     private final LinkSetup setup;
+    private final RunDispatch dispatch;
     private State state = State.IDLE;
     private Phase phase = Phase.IDLE;
-    private RequestRun active;
     private long retryAt = Long.MAX_VALUE;
     private int attempt;
     private int corePort;
@@ -105,6 +109,7 @@ public final class Vxi11Session implements SessionMachine {
         this.runs = new WaitingRuns(events, config);
         this.srq = new ServiceRequestChannel(this, runs, events, config, endpoint);
         this.setup = new LinkSetup(this, events, config, endpoint, srq, abort);
+        this.dispatch = new RunDispatch(this, events, config, runs, link, setup, srq, abort);
     }
 
     @Override
@@ -266,6 +271,7 @@ public final class Vxi11Session implements SessionMachine {
         Throwable down = cause instanceof LinkDownException ? cause
                 : new LinkDownException("VXI-11 link to " + endpoint + " lost: " + cause, cause);
         RequestRun resend = null;
+        RequestRun active = dispatch.takeActive();
         if (active != null && active.kind == RequestRun.Kind.USER) {
             if (!active.hook && config.resends(active.request) && config.autoReconnect()) {
                 resend = new RequestRun(active.id, active.request, active.deadline, false);   // from its first call again
@@ -273,7 +279,6 @@ public final class Vxi11Session implements SessionMachine {
                 events.add(new Event.Failed(active.id, active.request, down));
             }
         }
-        active = null;
         runs.linkLost(down);
         srq.linkLost();
         if (resend != null) {
@@ -299,10 +304,10 @@ public final class Vxi11Session implements SessionMachine {
             return;
         }
         LocalProtocolException closed = new LocalProtocolException("the VXI-11 session was closed");
+        RequestRun active = dispatch.takeActive();
         if (active != null && !active.internal) {
             events.add(new Event.Failed(active.id, active.request, closed));
         }
-        active = null;
         runs.closed(closed);
         int lid = setup.lid();
         if (phase == Phase.UP && lid >= 0) {
@@ -403,67 +408,24 @@ public final class Vxi11Session implements SessionMachine {
         if (runs.cancel(id)) {
             return true;
         }
-        if (active != null && active.id == id) {
-            events.add(new Event.Failed(id, active.request,
-                    new LocalProtocolException("request " + id + " was cancelled while on the wire")));
-            giveUpActive(nowNanos);
-        }
+        dispatch.cancel(id, nowNanos);
         return false;
     }
 
-    /** Starts the next request when the link is free. */
+    /** Starts the next request when the link is free (see {@link RunDispatch}). */
     void pump(long now) {
-        if (phase != Phase.UP || active != null || link.busy()) {
-            return;
-        }
-        if (link.takeClearOwed()) {   // a query ended without its answer, which may still wait in the device: clear it
-            link.call(Vxi11.DEVICE_CLEAR, new DeviceGenericParms(setup.lid(), Vxi11.FLAG_WAITLOCK, OWED_GRACE_MS, OWED_GRACE_MS),
-                    null);
-            link.owe(now);
-            return;
-        }
-        RequestRun next = runs.setupQueue().poll();
-        if (next == null && srq.awaitingAddress()) {
-            return;   // the interrupt channel's address comes first (channelListening), then create_intr_chan
-        }
-        if (next == null && srq.takeReadOwed()) {
-            next = runs.internal(RequestRun.Kind.SRQ_STB, Request.operation(Operation.READ_STATUS_BYTE),
-                    dev.labwire.core.internal.Durations.deadline(now, config.defaultTimeout()));
-        }
-        if (next == null) {
-            next = runs.hookQueue().poll();
-        }
-        if (next == null && !hookRunning) {
-            if (state == State.ON_CONNECT) {
-                state(State.READY, null);
-            }
-            next = runs.queue().poll();
-        }
-        if (next == null) {
-            return;
-        }
-        active = next;
-        apply(next.start(setup.lid(), setup.maxRecvSize(), config, now), now);
+        dispatch.pump(now);
     }
 
-    private void apply(RequestRun.Step step, long now) {
-        if (step instanceof RequestRun.Call c) {
-            link.call(c.procedure(), c.args(), active);
-        } else {
-            end(active, ((RequestRun.End) step).event(), now);
-        }
+    /** Whether the driver's external on-connect hook is still running (user requests wait for it). */
+    boolean hookRunning() {
+        return hookRunning;
     }
 
-    /** The active request ended early (timeout, cancel) with its call on the wire: abort it, owe its reply. */
-    private void giveUpActive(long now) {
-        link.oweClear(active.expectsAnswer());
-        active = null;
-        if (link.busy()) {
-            link.owe(now);
-            if (!abort.available()) {
-                return;   // the device gave no abort channel: wait for the reply (or the grace) only
-            }
-            abort.abort(link.nextXid(), setup.lid());
+    /** Nothing of the on-connect hook is left: READY, when it was not yet. */
+    void hookOver() {
+        if (state == State.ON_CONNECT) {
+            state(State.READY, null);
         }
     }
 
@@ -481,9 +443,9 @@ public final class Vxi11Session implements SessionMachine {
             }
         } catch (RemoteProtocolException e) {
             data.position(data.limit());
+            RequestRun active = dispatch.takeActive();
             if (active != null) {
                 events.add(new Event.Failed(active.id, active.request, e));
-                active = null;
             } else {
                 events.add(new Event.ProtocolError(e));
             }
@@ -514,33 +476,7 @@ public final class Vxi11Session implements SessionMachine {
             pump(now);
             return;
         }
-        if (active == null) {   // destroy_link after close
-            return;
-        }
-        apply(active.result(proc, r, now), now);
-    }
-
-    private void end(RequestRun p, Event e, long now) {
-        active = null;
-        if (!(e instanceof Event.Reply) && p.expectsAnswer()) {
-            link.oweClear(true);
-        }
-        if (p.kind != RequestRun.Kind.USER && p.kind != RequestRun.Kind.HOOK) {
-            if (setup.internalEnded(p, e, now)) {
-                pump(now);
-            }
-            return;
-        }
-        setup.track(p, e);
-        if (p.internal && !(e instanceof Event.Reply)) {
-            events.add(new Event.CloseLink("on-connect request " + p.request + " did not succeed"));
-            attemptFailed(new LinkDownException("on-connect request " + p.request + " did not succeed: " + e, null), now);
-            return;
-        }
-        if (!p.internal) {
-            events.add(e);
-        }
-        pump(now);
+        dispatch.result(proc, r, now);
     }
 
     // ------------------------------------------------------------------ time
@@ -558,21 +494,8 @@ public final class Vxi11Session implements SessionMachine {
                 "never sent"), nowNanos)) {
             return;
         }
-        if (active != null && active.deadline - nowNanos <= 0) {
-            RequestRun p = active;
-            giveUpActive(nowNanos);
-            if (p.kind != RequestRun.Kind.USER && p.kind != RequestRun.Kind.HOOK) {
-                if (!setup.internalEnded(p, new Event.Timeout(p.id, p.request, true, "the device did not answer " + Vxi11
-                        .procedureName(Vxi11.CORE_PROGRAM, link.procedure())), nowNanos)) {
-                    return;
-                }
-            } else if (p.internal) {
-                events.add(new Event.CloseLink("on-connect request " + p.request + " timed out"));
-                attemptFailed(new LinkDownException("on-connect request " + p.request + " timed out", null), nowNanos);
-                return;
-            } else {
-                events.add(new Event.Timeout(p.id, p.request, true, p.received() + " reply bytes came"));
-            }
+        if (!dispatch.handleTimeout(nowNanos)) {
+            return;
         }
         if (link.owedExpired(nowNanos)) {
             events.add(new Event.CloseLink("no reply to a timed-out call " + OWED_GRACE_MS + " ms after device_abort"));
@@ -594,9 +517,7 @@ public final class Vxi11Session implements SessionMachine {
     @Override
     public OptionalLong pollTimeout() {
         long t = Math.min(retryAt, link.owedDeadline());
-        if (active != null) {
-            t = Math.min(t, active.deadline);
-        }
+        t = dispatch.earliest(t);
         t = runs.earliestDeadline(t);
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
     }
