@@ -169,12 +169,14 @@ public final class Loopback {
         EventLoopGroup group = clientGroup();
         try (ReplyServer server = ReplyServer.start(1);
              RawSocketClient raw = new RawSocketClient(server.port(), COMMAND);
+             RawSocketClient rawTimed = new RawSocketClient(server.port(), COMMAND, 5_000);
              BlockingClient blocking = BlockingClient.open(tcp(server.port()), strict).awaitReady(Duration.ofSeconds(10))) {
             RawNettyClient rawNetty = RawNettyClient.connect(group, server.port(), COMMAND).get(10, TimeUnit.SECONDS);
             NettyClient netty = NettyClient.builder(tcp(server.port())).eventLoopGroup(group).config(strict).build();
             netty.ready(Duration.ofSeconds(10)).get();
             Map<String, Contender> cs = new LinkedHashMap<>();
             cs.put("raw java.net", sequential(raw::query));
+            cs.put("raw java.net, SO_TIMEOUT", sequential(rawTimed::query));
             cs.put("raw Netty", sequential(() -> rawNetty.query().get()));
             cs.put("labwire blocking", sequential(() -> blocking.query(COMMAND)));
             cs.put("labwire Netty", sequential(() -> netty.query(COMMAND).get()));
@@ -184,6 +186,7 @@ public final class Loopback {
             report.line("");
             latencyTable(r);
             ratio(r, "labwire blocking", "raw java.net");
+            ratio(r, "labwire blocking", "raw java.net, SO_TIMEOUT");
             ratio(r, "labwire Netty", "raw Netty");
             report.line("");
             netty.close().get(10, TimeUnit.SECONDS);

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * The hand-written java.net baseline: one socket with TCP_NODELAY, the command written with one
  * {@code write}, the reply read into a 16 KiB array and cut at {@code \n} by a plain loop, returned as a
  * {@code String} (as labwire's {@code query} returns one). No thread safety, no timeouts, no recovery: the least
- * a program can do.
+ * a program can do. A second variant sets {@code SO_TIMEOUT}, the least a program that must not hang on a silent
+ * instrument can do.
  */
 final class RawSocketClient implements AutoCloseable {
     private final Socket socket;
@@ -23,8 +24,18 @@ final class RawSocketClient implements AutoCloseable {
     private int w;
 
     RawSocketClient(int port, String command) throws IOException {
+        this(port, command, 0);
+    }
+
+    /**
+     * With {@code soTimeoutMillis} above 0, every read is bounded by {@code SO_TIMEOUT}, as a program talking to an
+     * instrument needs (a device may never answer): the JDK then reads without blocking and waits in {@code poll}
+     * when no byte is there yet, where an untimed read blocks in {@code read} itself.
+     */
+    RawSocketClient(int port, String command, int soTimeoutMillis) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
+        socket.setSoTimeout(soTimeoutMillis);
         socket.connect(new InetSocketAddress("127.0.0.1", port));
         in = socket.getInputStream();
         out = socket.getOutputStream();

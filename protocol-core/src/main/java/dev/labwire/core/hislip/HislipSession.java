@@ -347,7 +347,7 @@ public final class HislipSession implements SessionMachine {
     @Override
     public long send(Request request, long nowNanos) {
         checkSend(request, 1);
-        long id = accept(request, nowNanos);
+        long id = dispatch.accept(request, nowNanos);
         pump(nowNanos);
         return id;
     }
@@ -358,10 +358,9 @@ public final class HislipSession implements SessionMachine {
         for (Request r : requests) {
             checkSend(r, requests.length);
         }
-        long first = -1;
-        for (int i = 0; i < requests.length; i++) {
-            long id = accept(requests[i], nowNanos);
-            first = i == 0 ? id : first;
+        long first = requests.length == 0 ? -1 : dispatch.accept(requests[0], nowNanos);
+        for (int i = 1; i < requests.length; i++) {
+            dispatch.accept(requests[i], nowNanos);
         }
         pump(nowNanos);
         return first;
@@ -382,17 +381,6 @@ public final class HislipSession implements SessionMachine {
         if (!(request.expect() instanceof Expect.Operate)) {
             config.checkPayload(request);
         }
-    }
-
-    /** Queues a checked request (a device clear first of all); its id. */
-    private long accept(Request request, long nowNanos) {
-        PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos), PendingRequest.Kind.USER);
-        if (p.operation() == Operation.CLEAR) {
-            dispatch.clearNow(p, nowNanos);
-        } else {
-            requests.queue().add(p);
-        }
-        return p.id;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.labwire.core.Event;
 import dev.labwire.core.Expect;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Operation;
+import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.hislip.internal.DeviceClearSequence;
 import dev.labwire.core.hislip.internal.MessageIds;
@@ -70,6 +71,18 @@ final class RequestDispatch {
         for (HislipMessage m : session.syncChannel().split(p.request.payload(), config.writeTerminator(), ids)) {
             session.output().sync(m, p.id);
         }
+    }
+
+    /** Queues a user's request, checked by the session (a device clear first of all); its id. */
+    long accept(Request request, long nowNanos) {
+        SessionRequests requests = session.requests();
+        PendingRequest p = requests.pending(request, requests.deadline(request, nowNanos), PendingRequest.Kind.USER);
+        if (p.operation() == Operation.CLEAR) {
+            clearNow(p, nowNanos);
+        } else {
+            requests.queue().add(p);
+        }
+        return p.id;
     }
 
     /**
