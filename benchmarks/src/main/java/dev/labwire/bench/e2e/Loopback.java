@@ -284,6 +284,7 @@ public final class Loopback {
         ExecutorService virtualCallers = virtualThreadPerTask();
         try (ReplyServer server = ReplyServer.start(1);
              RawSocketClient raw = new RawSocketClient(server.port(), COMMAND);
+             RawSocketClient rawTimed = new RawSocketClient(server.port(), COMMAND, 5_000);
              BlockingClient blocking = BlockingClient.open(tcp(server.port()), piped).awaitReady(Duration.ofSeconds(10))) {
             RawNettyClient rawNetty = RawNettyClient.connect(group, server.port(), COMMAND).get(10, TimeUnit.SECONDS);
             NettyClient netty = NettyClient.builder(tcp(server.port())).eventLoopGroup(group).config(piped).build();
@@ -297,6 +298,15 @@ public final class Loopback {
                 long end = start + (long) (seconds * 1e9);
                 while (System.nanoTime() < end) {
                     n += raw.pipelineBatch(batch, depth);
+                }
+                return Report.Sample.rate(n / ((System.nanoTime() - start) / 1e9));
+            });
+            cs.put("raw java.net, SO_TIMEOUT (batches of " + depth + ")", seconds -> {
+                long n = 0;
+                long start = System.nanoTime();
+                long end = start + (long) (seconds * 1e9);
+                while (System.nanoTime() < end) {
+                    n += rawTimed.pipelineBatch(batch, depth);
                 }
                 return Report.Sample.rate(n / ((System.nanoTime() - start) / 1e9));
             });
@@ -330,6 +340,7 @@ public final class Loopback {
                     + " | " + Report.f0(Report.median(s, Report.Sample::bytesPerCall)) + " | " + Report.loads(s) + " |"));
             ratio(r, "labwire Netty", "raw Netty");
             ratio(r, "labwire blocking queryAll (batches of " + depth + ")", "raw java.net (batches of " + depth + ")");
+            ratio(r, "labwire blocking queryAll (batches of " + depth + ")", "raw java.net, SO_TIMEOUT (batches of " + depth + ")");
             ratio(r, "labwire blocking (" + depth + " threads)", "raw java.net (batches of " + depth + ")");
             ratio(r, "labwire blocking (" + depth + " threads)", "labwire Netty"); // the issue-17 target's ratio
             ratio(r, "labwire blocking (" + depth + " virtual threads)", "labwire Netty");
