@@ -72,6 +72,17 @@ final class Cli {
         return new ProcessBuilder(command(args)).start();
     }
 
+    /**
+     * Stdout and stderr are drained at once, each on a thread of its own: a JDK 25 with one common-pool thread
+     * (two CPUs) runs default async tasks one after the other, so a process that filled its stderr pipe while
+     * its stdout was drained would never end.
+     */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+        Thread t = new Thread(task, "cli-test-reader");
+        t.setDaemon(true);
+        t.start();
+    };
+
     static CompletableFuture<String> drain(Process p, boolean stdout) {
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -80,7 +91,7 @@ final class Cli {
             } catch (IOException e) {
                 return "(unreadable: " + e + ")";
             }
-        });
+        }, OWN_THREAD);
     }
 
     /** The first line of a running process's standard output, waiting up to 20 s. */
@@ -92,7 +103,7 @@ final class Cli {
             } catch (IOException e) {
                 return null;
             }
-        });
+        }, OWN_THREAD);
         return line.get(20, TimeUnit.SECONDS);
     }
 }

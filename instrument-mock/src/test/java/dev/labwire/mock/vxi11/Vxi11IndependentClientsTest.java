@@ -74,7 +74,7 @@ class Vxi11IndependentClientsTest {
                 ready.completeExceptionally(e);
             }
             ready.completeExceptionally(new IllegalStateException("the mock ended before READY: " + mockOut));
-        });
+        }, OWN_THREAD);
         ready.get(STEP_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -182,6 +182,17 @@ class Vxi11IndependentClientsTest {
         assertThat(Collections.frequency(commands, "*IDN?")).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * Each reader on a thread of its own. The default executor is no place for them: on a JDK 25 with one
+     * common-pool thread (two CPUs) the mock's reader, which runs to the end, held that thread and every
+     * tool's reader waited behind it until its 60 s step timed out. JDK 17 gave each task a new thread.
+     */
+    private static final java.util.concurrent.Executor OWN_THREAD = task -> {
+        Thread t = new Thread(task, "vxi11-test-reader");
+        t.setDaemon(true);
+        t.start();
+    };
+
     private static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
@@ -211,7 +222,7 @@ class Vxi11IndependentClientsTest {
             } catch (IOException e) {
                 return e.toString();
             }
-        });
+        }, OWN_THREAD);
         if (!p.waitFor(STEP_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return new Result(-2, "timed out after " + STEP_SECONDS + " s: " + command);
