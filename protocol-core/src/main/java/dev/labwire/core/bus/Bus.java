@@ -58,7 +58,8 @@ import java.util.OptionalLong;
  * <p>Each request ends exactly once, with the id {@link #send} returned: {@link Event.Reply} (frames
  * with address and checksum stripped), {@link Event.Timeout}, or {@link Event.Failed}. A reply from
  * another address is discarded ({@link Event.Discarded}, {@code FOREIGN}, counted by {@link #foreignFrames()})
- * and the request keeps waiting for its own; a reply with a bad checksum fails that request with a
+ * and the request keeps waiting for its own (if it then times out, its {@link Event.Timeout#detail()} names the
+ * frames discarded and why, {@link Addressing#whyForeign}); a reply with a bad checksum fails that request with a
  * {@link RemoteProtocolException}. A silent or slow device costs only its own exchange: after its timeout the
  * next address gets its turn at once (after the turnaround), while the slow device gets nothing more for
  * {@link BusConfig#lateReplyGrace()}, so that its late reply is discarded as foreign instead of being taken as
@@ -395,11 +396,28 @@ public final class Bus implements LinkMachine {
     /** The connection asks whether a reply frame for the request {@code id} names another device. */
     private boolean isForeign(long id, Frame frame) {
         BusRequest item = submitted.get(id);
-        if (item == null || !addressing.isForeign(item.address, item.wire.payload(), frame)) {
+        if (item == null) {
+            return false;
+        }
+        byte[] command = item.wire.payload();
+        if (!addressing.isForeign(item.address, command, frame)) {
             return false;
         }
         foreignFrames++;
+        item.foreignFrames++;
+        byte[] f = frame.toByteArray();
+        item.lastForeign = addressing.whyForeign(item.address, command, frame) + ": " + Printable.quoted(f, 0, f.length, 48);
         return true;
+    }
+
+    /** For the timeout of {@code item}: the frames that came while it waited but could not be its reply. */
+    private static String foreignNote(BusRequest item) {
+        if (item.foreignFrames == 0) {
+            return "";
+        }
+        return "; " + (item.foreignFrames == 1 ? "1 frame came that could not be its reply and was discarded"
+                : item.foreignFrames + " frames came that could not be its reply and were discarded, the last")
+                + ": " + item.lastForeign;
     }
 
     /** Reply frames that named another device than the one whose reply was awaited, discarded so far. */
@@ -496,7 +514,8 @@ public final class Bus implements LinkMachine {
                     queues.quiet(item.address, lastNow);
                     keepLinkQuiet(item);
                 }
-                events.add(new Event.Timeout(item.id, item.request, t.written(), t.detail()));
+                String detail = item.foreignFrames == 0 ? t.detail() : (t.detail() == null ? "no reply came" : t.detail()) + foreignNote(item);
+                events.add(new Event.Timeout(item.id, item.request, t.written(), detail));
             }
         } else if (e instanceof Event.Failed f) {
             BusRequest item = submitted.remove(f.id());

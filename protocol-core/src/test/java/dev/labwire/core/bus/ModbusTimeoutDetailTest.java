@@ -1,0 +1,104 @@
+package dev.labwire.core.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.labwire.core.Event;
+import dev.labwire.core.modbus.Modbus;
+import dev.labwire.core.modbus.ModbusCall;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request that times out while replies did come says what came: frames discarded as not its reply (another unit, a
+ * transaction id not echoed, another function) and bytes that never made a whole frame (a byte count or length field
+ * that lies, a frame broken off). Before, each said "no reply came". And a Modbus TCP reply whose length field lies
+ * costs its own request only: before, its stray byte made the next reply unreadable.
+ */
+class ModbusTimeoutDetailTest {
+    static final HexFormat HEX = HexFormat.of().withUpperCase();
+    static final ModbusCall<int[]> READ = ModbusCall.readHoldingRegisters(0, 1);
+
+    /** Sends READ to unit 1 with a 100 ms timeout, delivers {@code reply}, runs the clock on; the ending event. */
+    static Event call(BusRig rig, BusConfig cfg, byte[] reply) {
+        long id = rig.send(Address.of(1), READ.request(1, cfg.addressing(), Duration.ofMillis(100)), Bus.Priority.NORMAL);
+        if (reply != null) {
+            rig.deliver(reply);
+        }
+        rig.advanceThroughTimers(Duration.ofMillis(1500)); // past the timeout and the unit's late-reply grace
+        return ModbusBusTest.last(rig, id);
+    }
+
+    static String timeoutDetail(Event e) {
+        assertThat(e).isInstanceOf(Event.Timeout.class);
+        return ((Event.Timeout) e).detail();
+    }
+
+    @Test
+    void rtuTimeoutsNameTheFramesThatCameAndTheBytesThatMadeNoFrame() {
+        BusConfig cfg = Modbus.rtu(9600);
+        Map<byte[], String> cases = Map.of(
+                ModbusBusTest.rtu(2, new byte[] {3, 2, 0, 7}),
+                "no reply came; 1 frame came that could not be its reply and was discarded: unit 2 answered, not unit 1: \"\\x02\\x03",
+                ModbusBusTest.rtu(1, new byte[] {4, 2, 0, 7}),
+                "no reply came; 1 frame came that could not be its reply and was discarded: function code 0x04 came for the request's 0x03",
+                ModbusBusTest.rtu(1, new byte[] {3, 4, 0, 7}), // the byte count says 4, 2 came
+                "no whole reply came: 7 bytes came that make no whole frame (\"\\x01\\x03\\x04\\x00\\x07",
+                java.util.Arrays.copyOf(ModbusBusTest.rtu(1, new byte[] {3, 2, 0, 7}), 4), // half a frame, then silence
+                "no whole reply came: 4 bytes came that make no whole frame (\"\\x01\\x03\\x02\\x00\") under RtuFramer");
+        for (Map.Entry<byte[], String> c : cases.entrySet()) {
+            BusRig rig = BusRig.open(cfg, w -> null);
+            assertThat(timeoutDetail(call(rig, cfg, c.getKey()))).startsWith(c.getValue());
+            // and the next call gets its own reply (the unit's bytes after a silence start a new frame)
+            rig.advance(Duration.ofMillis(50));
+            Event next = call(rig, cfg, ModbusBusTest.rtu(1, new byte[] {3, 2, 0, 9}));
+            assertThat(READ.result(1, (Event.Reply) next)).containsExactly(9);
+        }
+    }
+
+    @Test
+    void aTcpServerThatDoesNotEchoTheTransactionIdIsNamed() {
+        BusConfig cfg = Modbus.tcp();
+        BusRig rig = BusRig.open(cfg, w -> null);
+        assertThat(timeoutDetail(call(rig, cfg, HEX.parseHex("0000000000050103020007")))).isEqualTo("no reply came; 1 frame came that"
+                + " could not be its reply and was discarded: transaction id 0x0000 came, the request's is 0x0001 (a late reply to an"
+                + " earlier request, or a server that does not echo the transaction id): \"\\x00\\x00\\x00\\x00\\x00\\x05\\x01\\x03\\x02\\x00\\x07\"");
+    }
+
+    @Test
+    void aTcpReplyWhoseLengthFieldLiesCostsItsOwnCallOnly() {
+        BusConfig cfg = Modbus.tcp();
+        // one short: the reply's last byte stands before the next reply's header
+        BusRig rig = BusRig.open(cfg, w -> null);
+        Event first = call(rig, cfg, HEX.parseHex("0001000000040103020007"));
+        assertThat(first).isInstanceOf(Event.Reply.class); // "03 02 00": ModbusCall.decode refuses its byte count
+        assertThat(READ.result(1, (Event.Reply) call(rig, cfg, HEX.parseHex("0002000000050103020009")))).containsExactly(9);
+        // zero and past the largest frame: the request fails at once, naming the field; the next one is read
+        for (String head : new String[] {"0000", "FFFF"}) {
+            rig = BusRig.open(cfg, w -> null);
+            Event bad = call(rig, cfg, HEX.parseHex("00010000" + head + "0103020007"));
+            assertThat(((Event.Failed) bad).cause()).hasMessageStartingWith("Modbus TCP reply has length field " + Integer.parseInt(head, 16)
+                    + ", outside 2..254 (unit id and PDU)");
+            assertThat(READ.result(1, (Event.Reply) call(rig, cfg, HEX.parseHex("0002000000050103020009")))).containsExactly(9);
+        }
+        // one long: the request times out naming the bytes held; the next one is read
+        rig = BusRig.open(cfg, w -> null);
+        assertThat(timeoutDetail(call(rig, cfg, HEX.parseHex("0001000000060103020007"))))
+                .isEqualTo("no whole reply came: 11 bytes came that make no whole frame (\"\\x00\\x01\\x00\\x00\\x00\\x06\\x01\\x03\\x02\\x00\\x07\")"
+                        + " under MbapFramer[protocol 0, length 2..254]");
+        assertThat(READ.result(1, (Event.Reply) call(rig, cfg, HEX.parseHex("0002000000050103020009")))).containsExactly(9);
+    }
+
+    @Test
+    void aLineBusWithTheWrongTerminatorSaysWhatCame() {
+        Function<byte[], byte[]> device = w -> "A+1.25\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // LF, not CR
+        BusConfig cfg = BusConfig.builder().connection(dev.labwire.core.ConnectionConfig.builder().framing(
+                dev.labwire.core.Framing.lines("\r")).writeTerminator("\r").defaultTimeout(Duration.ofMillis(100)).build()).build();
+        BusRig rig = BusRig.open(cfg, device);
+        long id = rig.send(Address.of("A"), "FLOW?");
+        rig.advanceThroughTimers(Duration.ofMillis(200));
+        assertThat(timeoutDetail(rig.endingOf(id))).startsWith("no whole reply came: 7 bytes came that make no whole frame (\"A+1.25\\n\") under LineFramer[\"\\r\"");
+    }
+}
