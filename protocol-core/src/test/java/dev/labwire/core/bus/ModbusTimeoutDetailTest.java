@@ -59,6 +59,19 @@ class ModbusTimeoutDetailTest {
     }
 
     @Test
+    void asciiTimeoutsNameAnotherUnitAndNoise() {
+        BusConfig cfg = Modbus.ascii();
+        byte[] unit2 = (":020302000" + "7" + String.format("%02X", Modbus.lrc(new byte[] {2, 3, 2, 0, 7})) + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        BusRig rig = BusRig.open(cfg, w -> null);
+        assertThat(timeoutDetail(call(rig, cfg, unit2))).isEqualTo("no reply came; 1 frame came that could not be its reply and"
+                + " was discarded: unit 2 answered, not unit 1: \":0203020007F2\"");
+        rig = BusRig.open(cfg, w -> null);
+        assertThat(timeoutDetail(call(rig, cfg, "noise\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))))
+                .endsWith("discarded: no ':' starts a message in it (noise): \"noise\"");
+    }
+
+    @Test
     void aTcpServerThatDoesNotEchoTheTransactionIdIsNamed() {
         BusConfig cfg = Modbus.tcp();
         BusRig rig = BusRig.open(cfg, w -> null);
