@@ -66,6 +66,7 @@ public final class MockModbus implements AutoCloseable {
     private final java.util.Map<Integer, java.util.function.UnaryOperator<byte[]>> handlers = new ConcurrentHashMap<>();
     private volatile byte[] garbage;
     private volatile Duration garbageGap = Duration.ZERO;
+    private volatile boolean echo;
     private volatile int piece;
     private volatile Duration pieceGap = Duration.ZERO;
     private volatile boolean closed;
@@ -273,6 +274,15 @@ public final class MockModbus implements AutoCloseable {
         return this;
     }
 
+    /**
+     * RTU: every byte the master writes comes back to it first, as on a 2-wire RS485 adapter without echo suppression
+     * (the master must drop its echo: {@code ConnectionConfig.Echo.CHECK_AND_DROP}). Off by default; no effect on TCP.
+     */
+    public MockModbus echo(boolean echo) {
+        this.echo = echo;
+        return this;
+    }
+
     /** Sets holding registers from {@code address}. */
     public MockModbus setHoldingRegisters(int address, int... values) {
         memory.setHolding(address, values);
@@ -330,6 +340,9 @@ public final class MockModbus implements AutoCloseable {
                     return;
                 }
                 chunk.flip();
+                if (echo) {
+                    out.write(chunk.duplicate());
+                }
                 framer.receiving(buf, System.nanoTime());
                 buf.append(chunk);
                 for (FrameResult r; (r = framer.decode(buf)) instanceof Frame f; ) {

@@ -183,6 +183,33 @@ class ModbusFaultsTest {
         }
     }
 
+    /**
+     * A 2-wire RS485 adapter that echoes what the master writes: with {@code Echo.CHECK_AND_DROP} reads, writes, a
+     * broadcast (it ends when its echo is back), a silent unit and a faulty reply behave as without the echo.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void anEchoingHalfDuplexLineServesEveryKindOfCall(ModbusClients.Kind kind, Link link) {
+        assumeTrue(link == Link.RTU, "an echo is a serial line's");
+        BusConfig rtu = Modbus.rtu(9600);
+        BusConfig echoing = rtu.toBuilder().connection(rtu.connection().toBuilder()
+                .echo(dev.labwire.core.ConnectionConfig.Echo.CHECK_AND_DROP).build()).build();
+        try (MockModbus mock = mock(link).echo(true); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), echoing)) {
+            mock.unit(2).silent(2, true).setHoldingRegisters(0, 0xFFFF, 7);
+            ModbusClients.Unit u = bus.unit(1);
+            assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2))).containsExactly(0xFFFF, 7);
+            u.call(ModbusCall.writeMultipleRegisters(5, new int[] {1, 2, 3}));
+            assertThat(bus.unit(0).call(ModbusCall.writeSingleRegister(9, 99))).isNull();
+            assertThat(u.call(ModbusCall.readHoldingRegisters(5, 5))).containsExactly(1, 2, 3, 0, 99);
+            endsWithin(Duration.ofSeconds(2), () -> assertThatThrownBy(() -> bus.unit(2).call(ModbusCall.readHoldingRegisters(0, 1), Duration.ofMillis(300)))
+                    .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("no reply came"));
+            mock.faultNextReplies(MockModbus.ReplyFault.HALF_FRAME, 1);
+            endsWithin(Duration.ofSeconds(2), () -> assertThatThrownBy(() -> u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofMillis(400)))
+                    .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("no whole reply came: 4 bytes"));
+            assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofSeconds(3))).containsExactly(0xFFFF, 7);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("cases")
     void garbageBetweenFramesLosesNothing(ModbusClients.Kind kind, Link link) {
