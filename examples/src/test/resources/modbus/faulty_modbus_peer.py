@@ -19,6 +19,7 @@ the fault of its reply:
   98  exception response 0x04 (SERVER DEVICE FAILURE)
   99  the right reply, 700 ms late
   80  the right reply in 64-byte pieces 30 ms apart (a USB adapter's packets, read by a reader a little late)
+  89  the first 5 bytes of the right reply, the rest 600 ms later (a reply that straddles the caller's timeout)
 
 An FC 6 broadcast (unit 0) to register 90 is answered as if it were addressed to <unit>, 150 ms later (a device that
 answers broadcasts); other broadcasts are not answered, as the spec says.
@@ -106,6 +107,8 @@ def serve_tcp(port, unit):
                     time.sleep(0.7)
                 if fault == 80:
                     send_in_pieces(conn.sendall, frame)
+                elif fault == 89:
+                    straddle(conn.sendall, frame)
                 else:
                     conn.sendall(frame)
         conn.close()
@@ -116,6 +119,12 @@ def send_in_pieces(write, frame):
         if at:
             time.sleep(0.03)
         write(frame[at:at + 64])
+
+
+def straddle(write, frame):
+    write(frame[:5])
+    time.sleep(0.6)
+    write(frame[5:])
 
 
 def request_length(buf):
@@ -167,6 +176,8 @@ def serve_rtu(path, unit):
                 time.sleep(0.7)
             if fault == 80:
                 send_in_pieces(lambda b: os.write(fd, b), frame)
+            elif fault == 89:
+                straddle(lambda b: os.write(fd, b), frame)
             else:
                 os.write(fd, frame)
 

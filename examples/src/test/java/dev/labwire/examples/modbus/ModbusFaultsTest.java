@@ -159,6 +159,14 @@ class ModbusFaultsTest {
                 endsWithin(Duration.ofSeconds(4), () -> assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofSeconds(3)))
                         .as("the call after %s", e.getKey()).containsExactly(11, 12));
             }
+            // a reply that straddles its call's timeout: 5 bytes, the rest 600 ms later (before, on TCP, a length-field
+            // framer took the rest for a header and the next call failed: "TOO_LONG: frame of 1095 bytes")
+            mock.splitReplies(5, Duration.ofMillis(600));
+            endsWithin(Duration.ofSeconds(2), () -> assertThatThrownBy(() -> u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofMillis(400)))
+                    .isInstanceOf(RequestTimeoutException.class).hasMessageContaining("no whole reply came: 5 bytes came that make no whole frame"));
+            mock.splitReplies(0, Duration.ZERO);
+            endsWithin(Duration.ofSeconds(4), () -> assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofSeconds(3)))
+                    .as("the call after a reply that straddled its timeout").containsExactly(11, 12));
         }
     }
 

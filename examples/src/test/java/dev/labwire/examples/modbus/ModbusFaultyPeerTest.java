@@ -98,6 +98,10 @@ class ModbusFaultyPeerTest {
                     // 125 registers in 64-byte pieces 30 ms apart, past the RTU frame gap of 20 ms: one reply
                     int[] regs = u.call(ModbusCall.readHoldingRegisters(80, 125), Duration.ofSeconds(3));
                     assertThat(regs).hasSize(125).startsWith(1080, 1081).endsWith(1204);
+                    // the first 5 bytes, the rest 600 ms later: the call ends at its timeout saying so, and the rest
+                    // (on TCP no header: before, a length-field framer waited for it and the next call timed out too)
+                    faultThenFine(u, 89, e -> assertThat(e).isInstanceOf(RequestTimeoutException.class)
+                            .hasMessageContaining("no whole reply came: 5 bytes came that make no whole frame"));
                     faultThenFine(u, 98, e -> assertThat(e).isInstanceOf(ModbusException.class)
                             .hasMessage("unit 7 answered READ_HOLDING_REGISTERS (0x03) with exception 0x04 SERVER DEVICE FAILURE"));
                     faultThenFine(u, 99, e -> assertThat(e).isInstanceOf(RequestTimeoutException.class)); // 700 ms late

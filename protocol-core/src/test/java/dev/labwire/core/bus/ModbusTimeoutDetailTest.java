@@ -104,6 +104,26 @@ class ModbusTimeoutDetailTest {
         assertThat(READ.result(1, (Event.Reply) call(rig, cfg, HEX.parseHex("0002000000050103020009")))).containsExactly(9);
     }
 
+    /**
+     * A TCP reply that straddles its request's timeout: its first bytes come before, the rest after, with the next
+     * reply. The rest is no header (here its "length field" says 170): it is skipped, and the next call is answered.
+     * Before, a length-field framer waited for those 176 bytes and the next call timed out too.
+     */
+    @Test
+    void theRestOfATcpReplyThatStraddledItsTimeoutDoesNotCostTheNextCall() {
+        BusConfig cfg = Modbus.tcp();
+        BusRig rig = BusRig.open(cfg, w -> null);
+        long first = rig.send(Address.of(1), READ.request(1, cfg.addressing(), Duration.ofMillis(100)), Bus.Priority.NORMAL);
+        rig.advance(Duration.ofMillis(50));
+        rig.deliver(HEX.parseHex("0001000000"));
+        rig.advanceThroughTimers(Duration.ofMillis(100));
+        assertThat(ModbusBusTest.last(rig, first)).isInstanceOf(Event.Timeout.class);
+        long second = rig.send(Address.of(1), READ.request(1, cfg.addressing(), Duration.ofMillis(100)), Bus.Priority.NORMAL);
+        rig.deliver(HEX.parseHex("0501030200AA" + "0002000000050103020009"));
+        rig.advanceThroughTimers(Duration.ofMillis(150));
+        assertThat(READ.result(1, (Event.Reply) ModbusBusTest.last(rig, second))).containsExactly(9);
+    }
+
     @Test
     void aLineBusWithTheWrongTerminatorSaysWhatCame() {
         Function<byte[], byte[]> device = w -> "A+1.25\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // LF, not CR
