@@ -192,8 +192,9 @@ class ModbusFaultsTest {
     }
 
     /**
-     * A 2-wire RS485 adapter that echoes what the master writes: with {@code Echo.CHECK_AND_DROP} reads, writes, a
-     * broadcast (it ends when its echo is back), a silent unit and a faulty reply behave as without the echo.
+     * A 2-wire RS485 adapter that echoes what the master writes: without {@code Echo.CHECK_AND_DROP} a read fails on
+     * its own echo and says so; with it reads, writes, a broadcast (it ends when its echo is back), a silent unit and a
+     * faulty reply behave as without the echo.
      */
     @ParameterizedTest
     @MethodSource("cases")
@@ -202,7 +203,20 @@ class ModbusFaultsTest {
         BusConfig rtu = Modbus.rtu(9600);
         BusConfig echoing = rtu.toBuilder().connection(rtu.connection().toBuilder()
                 .echo(dev.labwire.core.ConnectionConfig.Echo.CHECK_AND_DROP).build()).build();
-        try (MockModbus mock = mock(link).echo(true); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), echoing)) {
+        try (MockModbus mock = mock(link).echo(true)) {
+            // not told that the line echoes: each read fails on its own echo, and says so (before: only "bad CRC")
+            try (ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), rtu)) {
+                endsWithin(Duration.ofSeconds(2), () -> assertThatThrownBy(() -> bus.unit(1).call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofSeconds(1)))
+                        .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("bad CRC-16/MODBUS in the reply from unit 1")
+                        .hasMessageEndingWith("the link seems to echo what is written (a 2-wire RS485 adapter without echo suppression?);"
+                                + " then set ConnectionConfig.echo(Echo.CHECK_AND_DROP)"));
+            }
+            echoingLine(kind, mock, echoing);
+        }
+    }
+
+    private static void echoingLine(ModbusClients.Kind kind, MockModbus mock, BusConfig echoing) {
+        try (ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), echoing)) {
             mock.unit(2).silent(2, true).setHoldingRegisters(0, 0xFFFF, 7);
             ModbusClients.Unit u = bus.unit(1);
             assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2))).containsExactly(0xFFFF, 7);

@@ -542,14 +542,37 @@ public final class Bus implements LinkMachine {
 
     private Event decode(BusRequest item, List<Frame> frames) {
         List<Frame> out = new ArrayList<>(frames.size());
-        try {
-            for (Frame f : frames) {
+        for (Frame f : frames) {
+            try {
                 out.add(addressing.decode(item.address, f));
+            } catch (RemoteProtocolException x) {
+                return new Event.Failed(item.id, item.request, echoed(item, f, x));
             }
-        } catch (RemoteProtocolException x) {
-            return new Event.Failed(item.id, item.request, x);
         }
         return new Event.Reply(item.id, item.request, out);
+    }
+
+    /**
+     * {@code x}, or, when the refused {@code frame} is the start of the command as written on a link not told that it
+     * echoes, {@code x} saying so: a 2-wire RS485 adapter without echo suppression hands the master its own request
+     * first (a Modbus RTU read then fails its CRC on every call, and nothing else hints at the echo).
+     */
+    private RemoteProtocolException echoed(BusRequest item, Frame frame, RemoteProtocolException x) {
+        if (config.connection().echo() != ConnectionConfig.Echo.NONE || frame.length() < 2) {
+            return x;
+        }
+        byte[] sent = item.wire.payload();
+        byte[] t = config.connection().writeTerminator();
+        byte[] f = frame.toByteArray();
+        for (int i = 0; i < f.length; i++) {
+            int s = i < sent.length ? sent[i] : i - sent.length < t.length ? t[i - sent.length] : -1000;
+            if (f[i] != s) {
+                return x;
+            }
+        }
+        return new RemoteProtocolException(x.getMessage() + "; those bytes are the start of the request as it was written: the"
+                + " link seems to echo what is written (a 2-wire RS485 adapter without echo suppression?); then set"
+                + " ConnectionConfig.echo(Echo.CHECK_AND_DROP)", x);
     }
 
     private void onState(Event.StateChanged s) {

@@ -124,6 +124,38 @@ class ModbusTimeoutDetailTest {
         assertThat(READ.result(1, (Event.Reply) ModbusBusTest.last(rig, second))).containsExactly(9);
     }
 
+    /**
+     * A line that echoes what the master writes, while the bus was not told ({@code Echo.NONE}): every read failed on
+     * its own echo with a bad CRC (RTU) or a byte count (ASCII) and nothing hinted at the echo. The failure now says it.
+     */
+    @Test
+    void aFailureOnTheRequestsOwnEchoSaysTheLineEchoes() {
+        String hint = "the link seems to echo what is written (a 2-wire RS485 adapter without echo suppression?); then set"
+                + " ConnectionConfig.echo(Echo.CHECK_AND_DROP)";
+        BusConfig rtu = Modbus.rtu(9600);
+        BusRig rig = BusRig.open(rtu, ModbusBusTest.rtuUnit(1));
+        rig.echo(true);
+        Event e = call(rig, rtu, null);
+        assertThat(((Event.Failed) e).cause()).hasMessageStartingWith("bad CRC-16/MODBUS in the reply from unit 1")
+                .hasMessageEndingWith("; those bytes are the start of the request as it was written: " + hint);
+        ModbusCall<Void> write = ModbusCall.writeMultipleRegisters(0, new int[] {1, 2});
+        long id = rig.send(Address.of(1), write.request(1, rtu.addressing()), Bus.Priority.NORMAL);
+        rig.advanceThroughTimers(Duration.ofMillis(1500));
+        assertThat(((Event.Failed) ModbusBusTest.last(rig, id)).cause()).hasMessageEndingWith(hint);
+
+        BusConfig ascii = Modbus.ascii();
+        rig = BusRig.open(ascii, w -> null);
+        rig.echo(true);
+        Event.Reply r = (Event.Reply) call(rig, ascii, null); // the echo is a well-formed ASCII frame of unit 1
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> READ.result(1, r))
+                .hasMessage("unit 1 answered READ_HOLDING_REGISTERS (0x03) with byte count 0 in 5 bytes (the request needs 2 data"
+                        + " bytes); that reply is the request's own PDU: " + hint);
+        // a damaged reply that is no echo keeps its message as it was
+        rig = BusRig.open(rtu, w -> null);
+        Event bad = call(rig, rtu, ModbusBusTest.rtu(1, new byte[] {3, 2, 0, 7, 0}));
+        assertThat(((Event.Failed) bad).cause().getMessage()).doesNotContain("echo");
+    }
+
     @Test
     void aLineBusWithTheWrongTerminatorSaysWhatCame() {
         Function<byte[], byte[]> device = w -> "A+1.25\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // LF, not CR
