@@ -404,20 +404,8 @@ public final class Bus implements LinkMachine {
             return false;
         }
         foreignFrames++;
-        item.foreignFrames++;
-        byte[] f = frame.toByteArray();
-        item.lastForeign = addressing.whyForeign(item.address, command, frame) + ": " + Printable.quoted(f, 0, f.length, 48);
+        FailureNotes.foreign(item, addressing, command, frame);
         return true;
-    }
-
-    /** For the timeout of {@code item}: the frames that came while it waited but could not be its reply. */
-    private static String foreignNote(BusRequest item) {
-        if (item.foreignFrames == 0) {
-            return "";
-        }
-        return "; " + (item.foreignFrames == 1 ? "1 frame came that could not be its reply and was discarded"
-                : item.foreignFrames + " frames came that could not be its reply and were discarded, the last")
-                + ": " + item.lastForeign;
     }
 
     /** Reply frames that named another device than the one whose reply was awaited, discarded so far. */
@@ -514,8 +502,7 @@ public final class Bus implements LinkMachine {
                     queues.quiet(item.address, lastNow);
                     keepLinkQuiet(item);
                 }
-                String detail = item.foreignFrames == 0 ? t.detail() : (t.detail() == null ? "no reply came" : t.detail()) + foreignNote(item);
-                events.add(new Event.Timeout(item.id, item.request, t.written(), detail));
+                events.add(new Event.Timeout(item.id, item.request, t.written(), FailureNotes.timeoutDetail(item, t.detail())));
             }
         } else if (e instanceof Event.Failed f) {
             BusRequest item = submitted.remove(f.id());
@@ -546,33 +533,10 @@ public final class Bus implements LinkMachine {
             try {
                 out.add(addressing.decode(item.address, f));
             } catch (RemoteProtocolException x) {
-                return new Event.Failed(item.id, item.request, echoed(item, f, x));
+                return new Event.Failed(item.id, item.request, FailureNotes.echoed(config.connection(), item, f, x));
             }
         }
         return new Event.Reply(item.id, item.request, out);
-    }
-
-    /**
-     * {@code x}, or, when the refused {@code frame} is the start of the command as written on a link not told that it
-     * echoes, {@code x} saying so: a 2-wire RS485 adapter without echo suppression hands the master its own request
-     * first (a Modbus RTU read then fails its CRC on every call, and nothing else hints at the echo).
-     */
-    private RemoteProtocolException echoed(BusRequest item, Frame frame, RemoteProtocolException x) {
-        if (config.connection().echo() != ConnectionConfig.Echo.NONE || frame.length() < 2) {
-            return x;
-        }
-        byte[] sent = item.wire.payload();
-        byte[] t = config.connection().writeTerminator();
-        byte[] f = frame.toByteArray();
-        for (int i = 0; i < f.length; i++) {
-            int s = i < sent.length ? sent[i] : i - sent.length < t.length ? t[i - sent.length] : -1000;
-            if (f[i] != s) {
-                return x;
-            }
-        }
-        return new RemoteProtocolException(x.getMessage() + "; those bytes are the start of the request as it was written: the"
-                + " link seems to echo what is written (a 2-wire RS485 adapter without echo suppression?); then set"
-                + " ConnectionConfig.echo(Echo.CHECK_AND_DROP)", x);
     }
 
     private void onState(Event.StateChanged s) {
