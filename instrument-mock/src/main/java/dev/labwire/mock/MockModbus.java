@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults are data: {@link #silent} units never answer, {@link #delay} answers late, {@link #corruptNextReplies}
  * damages the CRC (RTU) or the protocol id (TCP) of the next replies, {@link #garbageBeforeReplies} writes noise and a
- * silence before each reply. A unit can have its own personality instead of the shared registers:
+ * silence before each reply, {@link #faultNextReplies} gives the next replies a {@link ReplyFault} real devices show
+ * (another unit's id, another function, a byte count or MBAP length that lies, half a frame, a transaction id not
+ * echoed), {@link #splitReplies} sends replies in pieces with gaps. A unit can have its own personality instead of the
+ * shared registers:
  * {@link #handler(int, java.util.function.UnaryOperator)} answers its request PDUs. Thread-safe; {@link #close()} ends
  * everything.
  */
@@ -55,12 +58,17 @@ public final class MockModbus implements AutoCloseable {
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private final CommandLog requests = new CommandLog();
     private final AtomicInteger corruptNext = new AtomicInteger();
+    private final AtomicInteger faultNext = new AtomicInteger();
+    private volatile ReplyFault fault = ReplyFault.HALF_FRAME;
     private final AtomicLong badFrames = new AtomicLong();
     private volatile Duration delay = Duration.ZERO;
     private final java.util.Map<Integer, Duration> unitDelays = new ConcurrentHashMap<>();
     private final java.util.Map<Integer, java.util.function.UnaryOperator<byte[]>> handlers = new ConcurrentHashMap<>();
     private volatile byte[] garbage;
     private volatile Duration garbageGap = Duration.ZERO;
+    private volatile boolean echo;
+    private volatile int piece;
+    private volatile Duration pieceGap = Duration.ZERO;
     private volatile boolean closed;
     private PtyPair pty;
     private ServerSocket server;
@@ -181,10 +189,97 @@ public final class MockModbus implements AutoCloseable {
         return this;
     }
 
+    /** A fault of a reply, as real units and gateways show them; see {@link #faultNextReplies}. */
+    public enum ReplyFault {
+        /** The reply names unit + 1 (on RTU with a good CRC for it): a unit answering for another address. */
+        WRONG_UNIT,
+        /** The reply's function code is the request's + 1 (FC 3 answered as FC 4), otherwise whole and good. */
+        OTHER_FUNCTION,
+        /** A read reply's byte count says 2 more bytes than follow; the frame (CRC, MBAP length) fits what is sent. */
+        BYTE_COUNT_LIES,
+        /** The first half of the reply, then silence. */
+        HALF_FRAME,
+        /** TCP: the transaction id is 0, not the request's. */
+        TRANSACTION_ID_ZERO,
+        /** TCP: the MBAP length field is one less than the bytes that follow (it forgot the unit id). */
+        MBAP_LENGTH_SHORT,
+        /** TCP: the MBAP length field is one more than the bytes that follow. */
+        MBAP_LENGTH_LONG
+    }
+
+    /**
+     * The next {@code n} replies go out with {@code fault}; the ones after them are right again. A fault that does not
+     * apply to the link (a transaction id on RTU) leaves the reply as it is.
+     */
+    public MockModbus faultNextReplies(ReplyFault fault, int n) {
+        this.fault = Objects.requireNonNull(fault, "fault");
+        faultNext.set(n);
+        return this;
+    }
+
+    /** {@code wire} (an RTU ADU with its CRC, or an MBAP frame) with the fault of {@link #faultNextReplies}, if one is due. */
+    private byte[] withFault(byte[] wire) {
+        if (faultNext.getAndUpdate(n -> Math.max(0, n - 1)) == 0) {
+            return wire;
+        }
+        int at = tcp ? 6 : 0; // the unit id; the PDU follows it
+        byte[] w = wire.clone();
+        switch (fault) {
+            case WRONG_UNIT -> w[at]++;
+            case OTHER_FUNCTION -> w[at + 1]++;
+            case BYTE_COUNT_LIES -> {
+                int fc = w[at + 1] & 0xFF;
+                if (fc <= 4 || fc == 23) {
+                    w[at + 2] += 2;
+                }
+            }
+            case HALF_FRAME -> {
+                return Arrays.copyOf(w, w.length / 2);
+            }
+            case TRANSACTION_ID_ZERO -> {
+                if (tcp) {
+                    w[0] = 0;
+                    w[1] = 0;
+                }
+            }
+            case MBAP_LENGTH_SHORT, MBAP_LENGTH_LONG -> {
+                if (tcp) {
+                    int len = ((w[4] & 0xFF) << 8 | (w[5] & 0xFF)) + (fault == ReplyFault.MBAP_LENGTH_SHORT ? -1 : 1);
+                    w[4] = (byte) (len >> 8);
+                    w[5] = (byte) len;
+                }
+            }
+            default -> throw new IllegalStateException("fault " + fault);
+        }
+        return tcp ? w : CRC.append(Arrays.copyOf(w, w.length - 2));
+    }
+
     /** Before each reply, writes {@code noise}, then waits {@code gap}; null turns it off. */
     public MockModbus garbageBeforeReplies(byte[] noise, Duration gap) {
         this.garbage = noise == null ? null : noise.clone();
         this.garbageGap = Objects.requireNonNull(gap, "gap");
+        return this;
+    }
+
+    /**
+     * Every reply goes out in pieces of {@code piece} bytes with {@code gap} between them, as a USB-serial adapter hands
+     * over a long reply in packets (an FTDI chip every 16 ms) to a reader that may be a little late; 0 turns it off.
+     */
+    public MockModbus splitReplies(int piece, Duration gap) {
+        if (piece < 0) {
+            throw new IllegalArgumentException("piece must be 0 (off) or positive: " + piece);
+        }
+        this.pieceGap = Objects.requireNonNull(gap, "gap");
+        this.piece = piece;
+        return this;
+    }
+
+    /**
+     * RTU: every byte the master writes comes back to it first, as on a 2-wire RS485 adapter without echo suppression
+     * (the master must drop its echo: {@code ConnectionConfig.Echo.CHECK_AND_DROP}). Off by default; no effect on TCP.
+     */
+    public MockModbus echo(boolean echo) {
+        this.echo = echo;
         return this;
     }
 
@@ -245,6 +340,9 @@ public final class MockModbus implements AutoCloseable {
                     return;
                 }
                 chunk.flip();
+                if (echo) {
+                    out.write(chunk.duplicate());
+                }
                 framer.receiving(buf, System.nanoTime());
                 buf.append(chunk);
                 for (FrameResult r; (r = framer.decode(buf)) instanceof Frame f; ) {
@@ -259,7 +357,7 @@ public final class MockModbus implements AutoCloseable {
                         byte[] raw = new byte[1 + reply.length];
                         raw[0] = (byte) unit;
                         System.arraycopy(reply, 0, raw, 1, reply.length);
-                        byte[] wire = CRC.append(raw);
+                        byte[] wire = withFault(CRC.append(raw));
                         if (corruptNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             wire[wire.length - 1] ^= 0x5A;
                         }
@@ -311,6 +409,7 @@ public final class MockModbus implements AutoCloseable {
                     if (corruptNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         wire[3] = 1;
                     }
+                    wire = withFault(wire);
                     send(head[6] & 0xFF, b -> {
                         out.write(b);
                         out.flush();
@@ -350,7 +449,17 @@ public final class MockModbus implements AutoCloseable {
             w.write(noise);
             pause(garbageGap);
         }
-        w.write(wire);
+        int n = piece;
+        if (n <= 0) {
+            w.write(wire);
+            return;
+        }
+        for (int at = 0; at < wire.length; at += n) {
+            if (at > 0) {
+                pause(pieceGap);
+            }
+            w.write(Arrays.copyOfRange(wire, at, Math.min(wire.length, at + n)));
+        }
     }
 
     /** The fake device takes its time: a real wait, in the mock's own thread. */

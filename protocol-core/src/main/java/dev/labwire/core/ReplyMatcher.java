@@ -408,13 +408,29 @@ final class ReplyMatcher {
         stale.expireQuiet(nowNanos);
     }
 
-    private static String progress(Exchange e) {
+    private String progress(Exchange e) {
+        String held = inFlight.peekFirst() == e ? heldNote() : "";
         if (e.received == 0) {
-            return "no reply came";
+            return held.isEmpty() ? "no reply came" : "no whole reply came" + held;
         }
         Expect x = e.expect();
         String of = x instanceof Expect.Frames n ? " of " + n.count() : "";
-        return e.received + of + " frames of the reply came";
+        return e.received + of + " frames of the reply came" + held;
+    }
+
+    /** The bytes of an unfinished frame held now, for a timeout's message: a reply that never made a whole frame. */
+    private String heldNote() {
+        int n = current.heldBytes(input);
+        if (n == 0) {
+            return "";
+        }
+        String bytes = "";
+        if (input.readableBytes() == n) {
+            byte[] b = new byte[n];
+            input.copy(0, b, 0, n);
+            bytes = " (" + dev.labwire.core.frame.Printable.quoted(b, 0, n, 48) + ")";
+        }
+        return ": " + n + (n == 1 ? " byte" : " bytes") + " came that make no whole frame" + bytes + " under " + current;
     }
 
     /**

@@ -149,6 +149,14 @@ class ModbusPymodbusTest {
                             .isInstanceOf(RequestTimeoutException.class);
                     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
                     assertThat(unit.call(ModbusCall.readHoldingRegisters(0, 1))).containsExactly(1000);
+
+                    if (mode != Mode.TCP) {
+                        // a broadcast (unit 0) to a server that does not take broadcasts: whatever it answers, if
+                        // anything, is no reply to unit 7's next read, which gets its own value
+                        assertThat(bus.unit(0).call(ModbusCall.writeSingleRegister(50, 5))).isNull();
+                        assertThat(unit.call(ModbusCall.readHoldingRegisters(1, 1))).containsExactly(1001);
+                        assertThat(unit.call(ModbusCall.readHoldingRegisters(2, 1))).containsExactly(1002);
+                    }
                 }
             } catch (AssertionError | RuntimeException e) {
                 e.addSuppressed(new Exception("pymodbus server log:\n" + serverLog));

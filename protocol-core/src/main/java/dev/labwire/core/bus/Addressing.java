@@ -100,6 +100,15 @@ public interface Addressing {
     }
 
     /**
+     * Why {@code frame}, which {@link #isForeign(Address, byte[], Frame)} called foreign, cannot answer {@code command}
+     * to {@code address}, for the message of a request that timed out while only such frames came: a device answering
+     * for another address, a reply tagged for another request. By default "it names another device than" the address.
+     */
+    default String whyForeign(Address address, byte[] command, Frame frame) {
+        return "it names another device than " + address;
+    }
+
+    /**
      * The quiet time after a request to {@code address} that expects no reply, before the next write, when it must
      * differ from {@link BusConfig#turnaround()}: a Modbus broadcast (address 0) is followed by the spec's
      * "turnaround delay" so that every unit can act on it. Empty (the default) means the config's turnaround.

@@ -58,7 +58,8 @@ import java.util.OptionalLong;
  * <p>Each request ends exactly once, with the id {@link #send} returned: {@link Event.Reply} (frames
  * with address and checksum stripped), {@link Event.Timeout}, or {@link Event.Failed}. A reply from
  * another address is discarded ({@link Event.Discarded}, {@code FOREIGN}, counted by {@link #foreignFrames()})
- * and the request keeps waiting for its own; a reply with a bad checksum fails that request with a
+ * and the request keeps waiting for its own (if it then times out, its {@link Event.Timeout#detail()} names the
+ * frames discarded and why, {@link Addressing#whyForeign}); a reply with a bad checksum fails that request with a
  * {@link RemoteProtocolException}. A silent or slow device costs only its own exchange: after its timeout the
  * next address gets its turn at once (after the turnaround), while the slow device gets nothing more for
  * {@link BusConfig#lateReplyGrace()}, so that its late reply is discarded as foreign instead of being taken as
@@ -395,10 +396,15 @@ public final class Bus implements LinkMachine {
     /** The connection asks whether a reply frame for the request {@code id} names another device. */
     private boolean isForeign(long id, Frame frame) {
         BusRequest item = submitted.get(id);
-        if (item == null || !addressing.isForeign(item.address, item.wire.payload(), frame)) {
+        if (item == null) {
+            return false;
+        }
+        byte[] command = item.wire.payload();
+        if (!addressing.isForeign(item.address, command, frame)) {
             return false;
         }
         foreignFrames++;
+        FailureNotes.foreign(item, addressing, command, frame);
         return true;
     }
 
@@ -496,7 +502,7 @@ public final class Bus implements LinkMachine {
                     queues.quiet(item.address, lastNow);
                     keepLinkQuiet(item);
                 }
-                events.add(new Event.Timeout(item.id, item.request, t.written(), t.detail()));
+                events.add(new Event.Timeout(item.id, item.request, t.written(), FailureNotes.timeoutDetail(item, t.detail())));
             }
         } else if (e instanceof Event.Failed f) {
             BusRequest item = submitted.remove(f.id());
@@ -523,12 +529,12 @@ public final class Bus implements LinkMachine {
 
     private Event decode(BusRequest item, List<Frame> frames) {
         List<Frame> out = new ArrayList<>(frames.size());
-        try {
-            for (Frame f : frames) {
+        for (Frame f : frames) {
+            try {
                 out.add(addressing.decode(item.address, f));
+            } catch (RemoteProtocolException x) {
+                return new Event.Failed(item.id, item.request, FailureNotes.echoed(config.connection(), item, f, x));
             }
-        } catch (RemoteProtocolException x) {
-            return new Event.Failed(item.id, item.request, x);
         }
         return new Event.Reply(item.id, item.request, out);
     }

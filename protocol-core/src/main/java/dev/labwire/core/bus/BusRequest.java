@@ -13,6 +13,9 @@ final class BusRequest {
     final Request wire;
     final Bus.Priority priority;
     final long deadline;
+    /** Reply frames discarded as foreign while this request waited on the wire, and why the last one was. */
+    int foreignFrames;
+    String lastForeign;
 
     BusRequest(long id, Address address, Request request, Request wire, Bus.Priority priority, long deadline) {
         this.id = id;

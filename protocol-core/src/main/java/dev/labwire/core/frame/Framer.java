@@ -101,6 +101,16 @@ public interface Framer {
         return false;
     }
 
+    /**
+     * The bytes of an unfinished frame held now: those in {@code in} and any the framer gathers itself (a length-field
+     * frame's body as it arrives); 0 when none. A connection names them when a request times out, so that a reply that
+     * came but never made a whole frame (a wrong terminator, a length field or byte count that lies, a frame broken
+     * off) is not reported as no reply at all. By default those in {@code in}.
+     */
+    default int heldBytes(InputBuffer in) {
+        return in.readableBytes();
+    }
+
     /** True while the rest of a bad frame is being discarded up to the next boundary. */
     boolean isDiscarding();
 

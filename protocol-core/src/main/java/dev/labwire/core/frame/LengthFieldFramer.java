@@ -201,6 +201,12 @@ public final class LengthFieldFramer implements Framer {
         return frame;
     }
 
+    /** {@inheritDoc} Here: also the bytes of a frame gathered as they arrive. */
+    @Override
+    public int heldBytes(InputBuffer in) {
+        return in.readableBytes() + (body == null ? 0 : body.filled());
+    }
+
     /** Size of the array the frame being received is gathered in (0 when none is open), for memory checks. */
     int arrivingCapacity() {
         return body == null ? 0 : body.capacity();

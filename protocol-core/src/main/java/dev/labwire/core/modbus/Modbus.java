@@ -4,7 +4,6 @@ import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.Framing;
 import dev.labwire.core.bus.Addressing;
 import dev.labwire.core.bus.BusConfig;
-import dev.labwire.core.frame.LengthFieldFramer;
 import dev.labwire.core.modbus.internal.AsciiAddressing;
 import dev.labwire.core.modbus.internal.MbapAddressing;
 import dev.labwire.core.modbus.internal.RtuAddressing;
@@ -114,10 +113,14 @@ public final class Modbus {
         return BusConfig.builder().connection(cc).addressing(asciiAddressing()).build();
     }
 
-    /** Modbus TCP: MBAP frames of at most 260 bytes, late replies told by their transaction id. */
+    /**
+     * Modbus TCP: MBAP frames of at most 260 bytes, late replies told by their transaction id. A header that is no
+     * Modbus one (protocol id not 0, or a length outside 2..254) is not followed: the bytes up to the next header are
+     * skipped, so a reply whose length field lies costs that call, not the calls after it.
+     */
     public static BusConfig tcp() {
         ConnectionConfig cc = ConnectionConfig.builder()
-                .framing(max -> LengthFieldFramer.builder().lengthFieldOffset(4).lengthFieldWidth(2).maxFrameLength(260).build())
+                .framing(max -> new dev.labwire.core.modbus.internal.MbapFramer())
                 .writeTerminator("").maxFrameLength(260).build();
         return BusConfig.builder().connection(cc).addressing(tcpAddressing()).lateReplyGrace(Duration.ZERO).build();
     }

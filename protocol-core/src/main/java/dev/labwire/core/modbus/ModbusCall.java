@@ -202,8 +202,10 @@ public final class ModbusCall<T> {
 
     private byte[] data(int unit, byte[] reply, int byteCount) {
         if (reply.length < 2 || (reply[1] & 0xFF) != byteCount || reply.length != 2 + byteCount) {
-            throw bad(unit, reply.length < 2 ? "no byte count" : "byte count " + (reply[1] & 0xFF) + " in " + reply.length
-                    + " bytes (the request needs " + byteCount + " data bytes)");
+            throw bad(unit, (reply.length < 2 ? "no byte count" : "byte count " + (reply[1] & 0xFF) + " in " + reply.length
+                    + " bytes (the request needs " + byteCount + " data bytes)")
+                    + (Arrays.equals(reply, pdu) ? "; that reply is the request's own PDU: the link seems to echo what is written"
+                            + " (a 2-wire RS485 adapter without echo suppression?); then set ConnectionConfig.echo(Echo.CHECK_AND_DROP)" : ""));
         }
         return Arrays.copyOfRange(reply, 2, reply.length);
     }

@@ -30,7 +30,13 @@ import java.util.Objects;
  *   <li>the <b>silence rule starts one</b>: when bytes arrive at least {@code frameGap} after the previous ones while
  *       a partial frame is buffered, the partial frame is delivered as it is (a reply broken off, or noise) and the new
  *       bytes start a new frame. Whoever reads the frames judges them: the RTU addressing of a bus discards noise
- *       naming another unit and fails a broken reply of the awaited unit with its CRC or length;</li>
+ *       naming another unit and fails a broken reply of the awaited unit with its CRC or length. <b>Unless</b> the
+ *       bytes before and after the silence make one whole frame with a good CRC: a driver stamps bytes when it reads
+ *       them, so a reader that was late (a USB adapter's 16 ms latency timer, a busy event loop, a GC pause) shows a
+ *       silence the wire never had, in the middle of a long reply; such a frame is delivered whole (masters that read
+ *       by length, libmodbus with its 500 ms byte timeout, keep it too). Until one of the two is whole (the frame
+ *       joined over the silence, or a frame with a good CRC that the new bytes start) the framer waits, holding less
+ *       than 256 bytes;</li>
  *   <li>when no rule gives the length (an unknown function code, a byte count past the 256-byte RTU limit) the bytes
  *       buffered are delivered as one frame at once, for the reader to refuse.</li>
  * </ol>
@@ -43,6 +49,7 @@ import java.util.Objects;
  * 256 bytes are held for one frame ({@link #maxFrameLength()}); a frame is never rescanned. Not thread-safe.
  */
 public final class RtuFramer implements Framer {
+    private static final dev.labwire.core.bus.Checksum CRC = dev.labwire.core.bus.Checksum.crc16Modbus();
     private final boolean replies;
     private final long gapNanos;
     private boolean timed;
@@ -99,6 +106,24 @@ public final class RtuFramer implements Framer {
             return Frame.of(in.take(len));
         }
         if (cut) {
+            int joined = length(in, 0, avail);
+            if (joined > limit) {
+                if (joined <= avail) {
+                    if (crcGood(in, 0, joined)) { // a reader that was late, not a silence on the wire: one frame
+                        cutAt = -1;
+                        return Frame.of(in.take(joined));
+                    }
+                } else {
+                    // the bytes after the silence may be a frame of their own (a reply after noise): cut only once it
+                    // is whole and good, since the middle of a long reply often looks like a short frame's start
+                    int after = length(in, limit, avail - limit);
+                    if (after <= 0 || after > avail - limit || !crcGood(in, limit, after)) {
+                        return FrameResult.NeedData.INSTANCE; // neither the joined frame nor the one after it is whole yet
+                    }
+                }
+            } else if (joined == RtuLengths.NEED) {
+                return FrameResult.NeedData.INSTANCE;
+            }
             cutAt = -1;
             return Frame.of(in.take(limit));
         }
@@ -106,6 +131,16 @@ public final class RtuFramer implements Framer {
             return Frame.of(in.take(avail));
         }
         return FrameResult.NeedData.INSTANCE;
+    }
+
+    private int length(InputBuffer in, int from, int limit) {
+        return replies ? RtuLengths.reply(in, from, limit) : RtuLengths.request(in, from, limit);
+    }
+
+    private static boolean crcGood(InputBuffer in, int from, int length) {
+        byte[] f = new byte[length];
+        in.copy(from, f, 0, length);
+        return CRC.compute(f, 0, length - 2) == CRC.read(f, length - 2);
     }
 
     @Override

@@ -104,6 +104,54 @@ class RtuFramerTest {
     }
 
     @Test
+    void aReplyReadLateAcrossTheFrameGapIsOneFrameWhenItsCrcIsGood() {
+        // the wire had no silence; the driver read the rest 30 ms later (a USB adapter's latency timer, a GC pause)
+        RtuFramer f = RtuFramer.forReplies(GAP);
+        byte[] a = java.util.Arrays.copyOf(FC3_RSP, 4);
+        byte[] b = java.util.Arrays.copyOfRange(FC3_RSP, 4, FC3_RSP.length);
+        assertThat(timed(f, new long[] {0, 30_000_000}, a, b)).containsExactly(s(FC3_RSP));
+        // after one unit of the address, and split in three reads
+        f = RtuFramer.forReplies(GAP);
+        assertThat(timed(f, new long[] {0, 30_000_000, 60_000_000}, java.util.Arrays.copyOf(FC3_RSP, 1),
+                java.util.Arrays.copyOfRange(FC3_RSP, 1, 6), java.util.Arrays.copyOfRange(FC3_RSP, 6, FC3_RSP.length)))
+                .containsExactly(s(FC3_RSP));
+    }
+
+    @Test
+    void aLongReplyInUsbPacketsEachReadLateIsOneFrame() {
+        // 125 registers at 9600 baud take 266 ms on the wire: an FTDI adapter hands them over in 64-byte packets every
+        // 16 ms, and a reader a few ms late sees gaps past the 20 ms default frame gap
+        int[] pdu = new int[2 + 250];
+        pdu[0] = 0x03;
+        pdu[1] = 250;
+        for (int i = 2; i < pdu.length; i++) {
+            pdu[i] = i * 7;
+        }
+        byte[] reply = adu(0x11, pdu);
+        List<byte[]> chunks = new ArrayList<>();
+        for (int at = 0; at < reply.length; at += 64) {
+            chunks.add(java.util.Arrays.copyOfRange(reply, at, Math.min(reply.length, at + 64)));
+        }
+        long[] times = new long[chunks.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = i * 21_000_000L;
+        }
+        assertThat(timed(RtuFramer.forReplies(Duration.ofMillis(20)), times, chunks.toArray(new byte[0][])))
+                .containsExactly(s(reply));
+    }
+
+    @Test
+    void noiseAnnouncingALongFrameDoesNotHoldTheWholeReplyAfterTheSilence() {
+        RtuFramer f = RtuFramer.forReplies(GAP);
+        byte[] noise = {0x55, 0x03, (byte) 0xFA}; // "250 bytes follow"
+        assertThat(timed(f, new long[] {0, 10_000_000}, noise, FC3_RSP)).containsExactly(s(noise), s(FC3_RSP));
+        // and a reply after the silence that comes in two reads is whole at its last byte
+        f = RtuFramer.forReplies(GAP);
+        assertThat(timed(f, new long[] {0, 10_000_000, 10_500_000}, noise, java.util.Arrays.copyOf(FC3_RSP, 5),
+                java.util.Arrays.copyOfRange(FC3_RSP, 5, FC3_RSP.length))).containsExactly(s(noise), s(FC3_RSP));
+    }
+
+    @Test
     void gapsShorterThanTheFrameGapKeepAFrameTogether() {
         RtuFramer f = RtuFramer.forReplies(GAP);
         byte[] a = java.util.Arrays.copyOf(FC3_RSP, 4);

@@ -80,6 +80,16 @@ public record AsciiAddressing(Duration broadcastDelay) implements SerialAddressi
         return hi >= 0 && lo >= 0 && (hi << 4 | lo) != address.number();
     }
 
+    @Override
+    public String whyForeign(Address address, byte[] command, Frame frame) {
+        byte[] f = frame.toByteArray();
+        int colon = lastColon(f);
+        if (colon < 0) {
+            return "no ':' starts a message in it (noise)";
+        }
+        return "unit " + (Hex.digit(f[colon + 1]) << 4 | Hex.digit(f[colon + 2])) + " answered, not unit " + address.number();
+    }
+
     private static int lastColon(byte[] f) {
         for (int i = f.length - 1; i >= 0; i--) {
             if (f[i] == ':') {

@@ -48,13 +48,16 @@ public enum MbapAddressing implements Addressing {
     @Override
     public Frame decode(Address address, Frame frame) {
         byte[] f = frame.toByteArray();
+        if (f.length >= MbapFramer.HEAD && !MbapFramer.isFrame(f)) {
+            int protocol = (f[2] & 0xFF) << 8 | (f[3] & 0xFF);
+            int length = (f[4] & 0xFF) << 8 | (f[5] & 0xFF);
+            throw new RemoteProtocolException("Modbus TCP reply has " + (protocol != 0 ? "protocol id " + protocol + ", not 0 (Modbus)"
+                    : "length field " + length + ", outside 2.." + MbapFramer.MAX_LENGTH + " (unit id and PDU)") + ": "
+                    + Printable.quoted(f, 0, f.length, 32) + "; read on from the next header");
+        }
         if (f.length < HEADER + 1) {
             throw new RemoteProtocolException("Modbus TCP reply of " + f.length + " bytes is shorter than the MBAP header and a function code ("
                     + (HEADER + 1) + "): " + Printable.quoted(f, 0, f.length, 32));
-        }
-        int protocol = (f[2] & 0xFF) << 8 | (f[3] & 0xFF);
-        if (protocol != 0) {
-            throw new RemoteProtocolException("Modbus TCP reply has protocol id " + protocol + ", not 0 (Modbus)");
         }
         if ((f[6] & 0xFF) != address.number()) {
             throw new RemoteProtocolException("reply from the wrong unit: expected " + address.number() + ", got " + (f[6] & 0xFF));
@@ -62,10 +65,26 @@ public enum MbapAddressing implements Addressing {
         return Frame.of(Arrays.copyOfRange(f, HEADER, f.length));
     }
 
+    /**
+     * Foreign: a frame with another transaction id than the request's (a late reply to an earlier request), and bytes
+     * too few to carry one (what {@link MbapFramer} skips to find the next header after one that lied).
+     */
     @Override
     public boolean isForeign(Address address, byte[] command, Frame frame) {
-        return frame.length() >= 2 && command.length >= 2
-                && (frame.byteAt(0) != command[0] || frame.byteAt(1) != command[1]);
+        if (frame.length() < 2) {
+            return true;
+        }
+        return command.length >= 2 && (frame.byteAt(0) != command[0] || frame.byteAt(1) != command[1]);
+    }
+
+    @Override
+    public String whyForeign(Address address, byte[] command, Frame frame) {
+        if (!MbapFramer.isFrame(frame.toByteArray())) {
+            return "bytes that start no Modbus TCP frame (no MBAP header whose protocol id is 0 and whose length fits its"
+                    + " PDU), skipped to find the next header";
+        }
+        return String.format("transaction id 0x%02X%02X came, the request's is 0x%02X%02X (a late reply to an earlier request,"
+                + " or a server that does not echo the transaction id)", frame.byteAt(0), frame.byteAt(1), command[0], command[1]);
     }
 
     @Override

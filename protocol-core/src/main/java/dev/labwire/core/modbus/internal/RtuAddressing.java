@@ -84,6 +84,21 @@ public record RtuAddressing(Duration broadcastDelay) implements SerialAddressing
     }
 
     @Override
+    public String whyForeign(Address address, byte[] command, Frame frame) {
+        byte[] f = frame.toByteArray();
+        if (f.length > 0 && (f[0] & 0xFF) != address.number()) {
+            return "unit " + (f[0] & 0xFF) + " answered, not unit " + address.number();
+        }
+        int expected = RtuLengths.reply(f);
+        if (expected < 0 || f.length < Math.max(4, expected)) {
+            return "not a whole RTU frame" + (expected > 0 ? " (" + f.length + " of the " + expected + " bytes its header announces)" : "")
+                    + ": bytes a silence cut off, or noise";
+        }
+        return "function code " + Printable.hex(f[1]) + " came for the request's " + Printable.hex(command[1])
+                + " (a late reply to an earlier request, or a unit answering another function)";
+    }
+
+    @Override
     public String toString() {
         return "modbusRtu";
     }

@@ -37,6 +37,16 @@ public final class RtuLengths {
         return request(limit, i -> in.getUnsigned(i));
     }
 
+    /** The length of the reply frame starting at {@code in}'s offset {@code from}, looking at {@code limit} bytes from there. */
+    public static int reply(InputBuffer in, int from, int limit) {
+        return reply(limit, i -> in.getUnsigned(from + i));
+    }
+
+    /** The length of the request frame starting at {@code in}'s offset {@code from}, looking at {@code limit} bytes from there. */
+    public static int request(InputBuffer in, int from, int limit) {
+        return request(limit, i -> in.getUnsigned(from + i));
+    }
+
     /** As {@link #reply(InputBuffer, int)}, for a frame in an array. */
     public static int reply(byte[] f) {
         return reply(f.length, i -> f[i] & 0xFF);
