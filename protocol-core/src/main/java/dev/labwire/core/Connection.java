@@ -468,6 +468,24 @@ public final class Connection implements SessionMachine {
         return link.reading();
     }
 
+    private boolean readPaused;
+    private long readPausedSince;
+
+    @Override
+    public void readingPaused(boolean paused, long nowNanos) {
+        if (paused && !readPaused) {
+            readPausedSince = nowNanos;
+        }
+        readPaused = paused;
+    }
+
+    /** What a timeout adds while the driver does not read ({@link #readingPaused}), or "" when it reads. */
+    String readPausedNote(long nowNanos) {
+        return readPaused ? "; but the client had stopped reading the link " + Math.max(0, (nowNanos - readPausedSince) / 1_000_000)
+                + " ms before, because a consumer of pushed frames was behind, so the reply may be among the unread bytes:"
+                + " keep pushed-frame consumers faster than the device, or let them drop frames instead" : "";
+    }
+
     /**
      * {@code e} ends with its reply, the frames it collected: as {@link #end} with an {@link Event.Reply}, but the
      * exchange itself waits in the event queue (it is ended, so its id, request and frames no longer change) and the

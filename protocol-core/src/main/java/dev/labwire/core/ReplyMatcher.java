@@ -404,7 +404,8 @@ final class ReplyMatcher {
                 stale.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
                 continue;
             }
-            stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
+            stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e) + owner.readPausedNote(nowNanos)),
+                    "timed out after being written");
         }
         stale.expireGraces(nowNanos);
         stale.expireQuiet(nowNanos);
