@@ -272,12 +272,16 @@ public final class Connection implements SessionMachine {
         matcher.reset();
         transmitter.reset();
         stale.linkUp(nowNanos);
-        link.up(nowNanos);
         hookWaitsForQuiet = stale.suspect();
         if (!hookWaitsForQuiet) {
+            link.up(nowNanos);
             startHook(nowNanos, true);
         } else {
-            // a driver starts its own hook with ON_CONNECT: it may send now, and what it sends waits for the quiet
+            // a driver starts its own hook on the ON_CONNECT event: told when the quiet ends (quietEnded), so that the
+            // timeouts of what the hook sends do not run out while nothing may be written (a hook query with a
+            // timeout under the quiet time would fail on every link, for ever). A driver that sends at once may:
+            // what it sends waits for the quiet.
+            link.upUnannounced(nowNanos);
             hook.openExternal();
         }
     }
@@ -297,12 +301,14 @@ public final class Connection implements SessionMachine {
     }
 
     /**
-     * The line of a renewed serial link has been quiet long enough (see StaleReplyPolicy): the on-connect hook, held
-     * until now so that its timeouts do not run out while nothing may be written, starts.
+     * The line of a renewed serial link (or of any new link, with {@code quietAfterConnect}) has been quiet long enough:
+     * the on-connect hook, held until now so that its timeouts do not run out while nothing may be written, starts, and
+     * ON_CONNECT is told (a driver's own hook starts on it).
      */
     void quietEnded(long nowNanos) {
         if (hookWaitsForQuiet && link.state() == State.ON_CONNECT) {
             hookWaitsForQuiet = false;
+            link.announceOnConnect();
             startHook(nowNanos, false);
         }
     }

@@ -252,6 +252,23 @@ public abstract class ClientContract extends ClientScenarios implements Contract
                 State.CONNECTING, State.ON_CONNECT, State.READY);
     }
 
+    /**
+     * The on-connect hook starts once the quiet after connect has passed, so a hook query whose timeout is shorter
+     * than that quiet is written and answered. Before, the hook started at once, its query timed out unwritten during
+     * the quiet, the link was renewed with the same quiet, and the client never reached READY (red team: 300 ms
+     * queries, 600 ms quiet, an echo server answering at once; the same on a serial link renewed after a late reply).
+     */
+    @Test
+    public void aHookQueryShorterThanTheQuietAfterConnectIsWrittenAfterTheQuiet() {
+        List<State> states = new CopyOnWriteArrayList<>();
+        List<String> hookIdn = new CopyOnWriteArrayList<>();
+        TestClient c = track(clients().openWithHook(mock.endpoint(), fast().defaultTimeout(Duration.ofMillis(300))
+                .quietAfterConnect(Duration.ofMillis(600)).build(), (s, cause) -> states.add(s), List.of("*IDN?"), hookIdn));
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+        assertThat(hookIdn).containsExactly(IDN);
+        assertThat(states).doesNotContain(State.DOWN);
+    }
+
     @Test
     public void aFailingHookIsReportedAndRetried() {
         AtomicInteger runs = new AtomicInteger();
