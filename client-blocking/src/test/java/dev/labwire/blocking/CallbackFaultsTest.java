@@ -200,4 +200,43 @@ class CallbackFaultsTest {
             assertThat(c.state()).isEqualTo(State.CLOSED);
         }
     }
+    /**
+     * A consumer stuck in an interruptible wait (a full queue to a GUI, a latch nobody counts down) when the client is
+     * closed: close() still returns within its budget, the consumer's wait is interrupted and the callback thread ends,
+     * and nothing more is delivered. Before, the thread stayed blocked for ever after close (a leaked thread per client,
+     * red team: "labwire-callbacks tcp://..." alive after close()).
+     */
+    @Test
+    void closeInterruptsAConsumerStuckInAWaitAndTheCallbackThreadEnds() throws Exception {
+        ConnectionConfig cfg = FAST.toBuilder()
+                .classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII))).build();
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            BlockingClient c = BlockingClient.open(mock.endpoint(), cfg);
+            assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch interrupted = new CountDownLatch(1);
+            AtomicLong calls = new AtomicLong();
+            c.onPushed(f -> {
+                calls.incrementAndGet();
+                entered.countDown();
+                try {
+                    new CountDownLatch(1).await(); // never counted down
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                }
+            });
+            mock.push("STAT 1");
+            mock.push("STAT 2"); // queued behind the stuck one: never delivered once closed
+            assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Thread callbackThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("labwire-callbacks")).filter(Thread::isAlive).findFirst().orElseThrow();
+            long start = System.nanoTime();
+            c.close();
+            assertThat(LinkFaultsTest.millisSince(start)).isLessThan(2_500L);
+            assertThat(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the stuck consumer was interrupted").isTrue();
+            callbackThread.join(5_000);
+            assertThat(callbackThread.isAlive()).as("the callback thread ended").isFalse();
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
 }

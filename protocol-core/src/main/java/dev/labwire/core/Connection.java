@@ -272,12 +272,16 @@ public final class Connection implements SessionMachine {
         matcher.reset();
         transmitter.reset();
         stale.linkUp(nowNanos);
-        link.up(nowNanos);
         hookWaitsForQuiet = stale.suspect();
         if (!hookWaitsForQuiet) {
+            link.up(nowNanos);
             startHook(nowNanos, true);
         } else {
-            // a driver starts its own hook with ON_CONNECT: it may send now, and what it sends waits for the quiet
+            // a driver starts its own hook on the ON_CONNECT event: told when the quiet ends (quietEnded), so that the
+            // timeouts of what the hook sends do not run out while nothing may be written (a hook query with a
+            // timeout under the quiet time would fail on every link, for ever). A driver that sends at once may:
+            // what it sends waits for the quiet.
+            link.upUnannounced(nowNanos);
             hook.openExternal();
         }
     }
@@ -297,12 +301,14 @@ public final class Connection implements SessionMachine {
     }
 
     /**
-     * The line of a renewed serial link has been quiet long enough (see StaleReplyPolicy): the on-connect hook, held
-     * until now so that its timeouts do not run out while nothing may be written, starts.
+     * The line of a renewed serial link (or of any new link, with {@code quietAfterConnect}) has been quiet long enough:
+     * the on-connect hook, held until now so that its timeouts do not run out while nothing may be written, starts, and
+     * ON_CONNECT is told (a driver's own hook starts on it).
      */
     void quietEnded(long nowNanos) {
         if (hookWaitsForQuiet && link.state() == State.ON_CONNECT) {
             hookWaitsForQuiet = false;
+            link.announceOnConnect();
             startHook(nowNanos, false);
         }
     }
@@ -466,6 +472,24 @@ public final class Connection implements SessionMachine {
 
     boolean reading() {
         return link.reading();
+    }
+
+    private boolean readPaused;
+    private long readPausedSince;
+
+    @Override
+    public void readingPaused(boolean paused, long nowNanos) {
+        if (paused && !readPaused) {
+            readPausedSince = nowNanos;
+        }
+        readPaused = paused;
+    }
+
+    /** What a timeout adds while the driver does not read ({@link #readingPaused}), or "" when it reads. */
+    String readPausedNote(long nowNanos) {
+        return readPaused ? "; but the client had stopped reading the link " + Math.max(0, (nowNanos - readPausedSince) / 1_000_000)
+                + " ms before, because a consumer of pushed frames was behind, so the reply may be among the unread bytes:"
+                + " keep pushed-frame consumers faster than the device, or let them drop frames instead" : "";
     }
 
     /**

@@ -77,6 +77,26 @@ final class LinkLifecycle {
         transition(State.ON_CONNECT, null, now);
     }
 
+    /**
+     * As {@link #up}, but {@link Event.StateChanged} ON_CONNECT is held back until {@link #announceOnConnect}: drivers
+     * start their own on-connect hook on that event, and must not while nothing may be written yet.
+     */
+    void upUnannounced(long now) {
+        closeRequested = false;
+        announce = false;
+        transition(State.ON_CONNECT, null, now);
+        announce = true;
+    }
+
+    /** The ON_CONNECT of {@link #upUnannounced}, told now. */
+    void announceOnConnect() {
+        if (state == State.ON_CONNECT) {
+            events.add(new Event.StateChanged(State.ON_CONNECT, null));
+        }
+    }
+
+    private boolean announce = true;
+
     /** The ordered link could not be opened: one more failure. */
     void openFailed() {
         failures++;
@@ -182,6 +202,8 @@ final class LinkLifecycle {
                 srq.notReady();
             }
         }
-        events.add(new Event.StateChanged(to, cause));
+        if (announce) {
+            events.add(new Event.StateChanged(to, cause));
+        }
     }
 }

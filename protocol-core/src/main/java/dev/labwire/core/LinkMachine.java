@@ -87,6 +87,15 @@ public interface LinkMachine {
         throw new IllegalStateException(getClass().getSimpleName() + " hands out no receive window");
     }
 
+    /**
+     * The driver stopped ({@code true}) or went back to ({@code false}) reading the link, for backpressure: a consumer
+     * of pushed frames is behind. Nothing else changes: bytes are simply not received meanwhile. A request that times
+     * out while reading is stopped says so (its reply may be among the unread bytes) instead of blaming the device.
+     * This default ignores it.
+     */
+    default void readingPaused(boolean paused, long nowNanos) {
+    }
+
     /** The link reported end of stream. */
     void receiveEof(long nowNanos);
 

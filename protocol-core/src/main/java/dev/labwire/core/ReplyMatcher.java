@@ -236,6 +236,8 @@ final class ReplyMatcher {
     }
 
     private void restartFraming() {
+        lastBlock = null;
+        trailerAfterPushes = false;
         input.clear();
         baseFramer.reset();
         blockFramer.reset();
@@ -402,7 +404,8 @@ final class ReplyMatcher {
                 stale.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
                 continue;
             }
-            stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e)), "timed out after being written");
+            stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e) + owner.readPausedNote(nowNanos)),
+                    "timed out after being written");
         }
         stale.expireGraces(nowNanos);
         stale.expireQuiet(nowNanos);
@@ -534,8 +537,42 @@ final class ReplyMatcher {
         return baseFramer;
     }
 
+    /** The block framer that cut the latest block, until the next frame of the base framing; else null. */
+    private BlockFramer lastBlock;
+
+    /**
+     * A definite block was followed by a pushed line before its end of line: the device wrote its block and the
+     * block's end of line in two writes and a status push landed between them. The first empty line before any other
+     * reply is then that end of line, not an empty reply to the next request. Any frame that is not pushed ends this.
+     */
+    private boolean trailerAfterPushes;
+
+    /** True when {@code frame} is the late end of line of a block that pushed lines came after (and swallows it). */
+    private boolean isBlockTrailerAfterPushes(Frame frame, boolean fromBaseFraming, boolean pushed) {
+        if (!fromBaseFraming) {
+            lastBlock = current instanceof BlockFramer bf ? bf : null;
+            trailerAfterPushes = false;
+            return false;
+        }
+        if (lastBlock != null) {
+            trailerAfterPushes = pushed && lastBlock.isTrailerMissing();
+            lastBlock = null;
+            return false;
+        }
+        if (trailerAfterPushes && !pushed) {
+            trailerAfterPushes = false;
+            return frame.length() == 0;
+        }
+        return false;
+    }
+
     private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
-        if (fromBaseFraming && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED) {
+        boolean pushed = fromBaseFraming && config.classifier() != FrameClassifier.ALL_REPLIES
+                && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED;
+        if (isBlockTrailerAfterPushes(frame, fromBaseFraming, pushed)) {
+            return;
+        }
+        if (pushed) {
             owner.pushed(frame);
             stale.pushedFrame();
             return;

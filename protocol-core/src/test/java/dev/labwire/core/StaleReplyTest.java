@@ -231,4 +231,26 @@ class StaleReplyTest {
         p.advanceThroughTimers(Duration.ofMillis(400));
         assertThat(p.replyText(idn)).startsWith("ACME");
     }
+    /**
+     * Drivers start their own hook on the ON_CONNECT event, so it is told only once the quiet has passed: a hook query
+     * with a timeout under the quiet time then goes out and is answered, instead of timing out unwritten on every link.
+     */
+    @Test
+    void onConnectIsToldOnlyWhenTheQuietHasPassed() {
+        Pair p = Pair.open(ConnectionConfig.builder().externalHook(true).defaultTimeout(Duration.ofMillis(100))
+                .quietAfterConnect(Duration.ofMillis(300)).build(), ScriptedInstrument.scpi());
+        assertThat(p.eventsOf(Event.StateChanged.class)).extracting(Event.StateChanged::state).containsExactly(State.CONNECTING);
+        p.advanceThroughTimers(Duration.ofMillis(290));
+        assertThat(p.eventsOf(Event.StateChanged.class)).extracting(Event.StateChanged::state).containsExactly(State.CONNECTING);
+        p.advanceThroughTimers(Duration.ofMillis(20));
+        assertThat(p.eventsOf(Event.StateChanged.class)).extracting(Event.StateChanged::state)
+                .containsExactly(State.CONNECTING, State.ON_CONNECT);
+        long idn = p.conn.sendHook(Request.query("*IDN?"), p.now()); // as a driver's hook started by that event
+        p.pump();
+        assertThat(p.replyText(idn)).startsWith("ACME");
+        p.conn.hookDone(p.now());
+        p.pump();
+        assertThat(p.eventsOf(Event.StateChanged.class)).extracting(Event.StateChanged::state)
+                .containsExactly(State.CONNECTING, State.ON_CONNECT, State.READY);
+    }
 }

@@ -407,8 +407,8 @@ public final class BlockingDriver {
 
     /**
      * Closes: pending calls fail at once, the link and a connect in progress are closed, the hook is interrupted.
-     * Returns once the client's threads ended, or after {@link #CLOSE_TIMEOUT} at most (a callback or hook still
-     * running user code then ends when that code returns). Idempotent; callable from any thread, callbacks included.
+     * Returns once the client's threads ended, or after {@link #CLOSE_TIMEOUT} at most (a hook still running user
+     * code is interrupted at once, a callback 1.7 s in; either ends when that code returns). Idempotent; callable from any thread, callbacks included.
      */
     public void close() {
         long end = Durations.deadline(System.nanoTime(), CLOSE_TIMEOUT);
@@ -431,7 +431,20 @@ public final class BlockingDriver {
         } finally {
             lock.unlock();
         }
-        threads.add(callbacks.close());
+        Thread callbackThread = callbacks.close();
+        threads.add(callbackThread);
+        // the last part of the budget is for a callback thread still in user code: interrupted, then waited for
+        Threads.joinAll(end - ABANDON_CALLBACKS_NANOS, threads.toArray(new Thread[0]));
+        if (callbackThread.isAlive() && callbackThread != Thread.currentThread()) {
+            LOG.warn("{}: a pushed-frame consumer or listener still runs {} after close(); it is interrupted and"
+                    + " nothing more is delivered", name, Durations.show(CLOSE_TIMEOUT.minusNanos(ABANDON_CALLBACKS_NANOS)));
+            callbacks.abandon();
+        }
         Threads.joinAll(end, threads.toArray(new Thread[0]));
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlockingDriver.class);
+
+    /** The part of {@link #CLOSE_TIMEOUT} left for a callback thread interrupted by close. */
+    private static final long ABANDON_CALLBACKS_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
 }

@@ -33,6 +33,7 @@ final class Callbacks {
     private long droppedByClosedChannels;
     private int next;
     private boolean closed;
+    private boolean abandoned; // close ran out of time with user code running here: deliver nothing more
 
     /** One bounded queue of items for one consumer; {@link #offer} from any thread. */
     final class Channel<T> implements AutoCloseable {
@@ -153,12 +154,33 @@ final class Callbacks {
         return thread;
     }
 
+    /**
+     * Close ran out of its budget while a consumer or listener still runs here: nothing queued is delivered any more,
+     * and the thread is interrupted, so that user code blocked in an interruptible wait (a full queue, a sleep, a latch)
+     * returns and the thread ends instead of staying blocked for ever after close. Never interrupts the calling thread.
+     */
+    void abandon() {
+        lock.lock();
+        try {
+            abandoned = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (thread != Thread.currentThread()) {
+            thread.interrupt();
+        }
+    }
+
     private void run() {
         while (true) {
             Runnable r;
             lock.lock();
             try {
-                while ((r = nextLocked()) == null) {
+                while (abandoned || (r = nextLocked()) == null) {
+                    if (abandoned) {
+                        return;
+                    }
                     if (closed) {
                         return; // every queue is empty
                     }

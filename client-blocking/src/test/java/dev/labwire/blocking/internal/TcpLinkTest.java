@@ -91,7 +91,13 @@ class TcpLinkTest {
     private static Path taskStat(String comm) throws java.io.IOException {
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
-                if (Files.readString(t.resolve("comm")).strip().equals(comm)) {
+                String name;
+                try {
+                    name = Files.readString(t.resolve("comm")).strip();
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    continue; // another thread of this JVM ended between the listing and the read
+                }
+                if (name.equals(comm)) {
                     return t.resolve("stat");
                 }
             }

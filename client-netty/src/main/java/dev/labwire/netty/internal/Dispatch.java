@@ -160,9 +160,11 @@ final class Dispatch {
         if (!links.readingPaused() && hub.wantsPause()) {
             LOG.debug("{}: pushed-frame subscribers are behind; pausing reads", name);
             links.pauseReading(true);
+            driver.readingPaused(true);
         } else if (links.readingPaused() && hub.mayResume()) {
             LOG.debug("{}: pushed-frame subscribers caught up; reading again", name);
             links.pauseReading(false);
+            driver.readingPaused(false);
         }
     }
 

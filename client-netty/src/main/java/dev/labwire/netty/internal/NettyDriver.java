@@ -484,4 +484,9 @@ public final class NettyDriver {
     private void updateReading() {
         dispatch.updateReading();
     }
+
+    /** Reading the link stopped or resumed for backpressure: the core says so in the timeouts meanwhile. */
+    void readingPaused(boolean paused) {
+        machine.readingPaused(paused, System.nanoTime());
+    }
 }

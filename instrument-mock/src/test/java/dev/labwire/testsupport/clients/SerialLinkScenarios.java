@@ -130,4 +130,23 @@ public interface SerialLinkScenarios extends ContractFixture {
         assertThat(c.query("ECHO? next2", ClientContract.WAIT)).isEqualTo("next2");
         assertThat(c.query("ECHO? again2", ClientContract.WAIT)).isEqualTo("again2");
     }
+    /**
+     * A board that answers the on-connect hook's first query late (700 ms, the query's timeout 300 ms): the hook fails,
+     * the serial link is renewed and must first be quiet for the grace (1 s), then the hook runs again and the client
+     * becomes READY; the late answer reaches neither the hook nor a call. Before, the hook's next query timed out
+     * unwritten during that quiet, on every link, for ever (red team, a python board behind socat saw one command in 8 s).
+     */
+    @Test
+    default void aHookQueryAnsweredLateOnASerialLinkIsRetriedAfterTheQuiet() {
+        MockInstrument mock = mock();
+        java.util.concurrent.atomic.AtomicInteger idns = new java.util.concurrent.atomic.AtomicInteger();
+        mock.responder(cmd -> cmd.equals("*IDN?") && idns.incrementAndGet() == 1
+                ? dev.labwire.mock.MockReply.line("LATE IDN").delay(Duration.ofMillis(700)) : null);
+        List<String> hookIdn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestClient c = track(clients().openWithHook(mock.endpoint(), ClientContract.fast()
+                .defaultTimeout(Duration.ofMillis(300)).build(), (s, cause) -> { }, List.of("*IDN?"), hookIdn));
+        assertThat(c.query("ECHO? first", ClientContract.WAIT)).isEqualTo("first");
+        assertThat(hookIdn).containsExactly(ClientContract.IDN);
+        assertThat(c.query("*IDN?")).isEqualTo(ClientContract.IDN);
+    }
 }

@@ -79,6 +79,7 @@ public final class BlockFramer implements Framer {
     private long discardLeft;        // Discard.DATA: data bytes still to drop
     private boolean trailingPending; // a terminator may still follow the last definite block
     private boolean afterCr;         // ANY_EOL: the \r of the trailer was consumed, a \n may follow
+    private boolean trailerMissing;  // the last definite block's terminator was settled by a byte that is not one
     private long scanStart = -1;     // absolute position of the frame (or discard run) the scan belongs to
     private long scanFrom;           // absolute position of the first byte not yet searched
     /** {@link ArrivingFrame#STEP}; this package's tests set less, to gather small frames in chunks. */
@@ -129,6 +130,7 @@ public final class BlockFramer implements Framer {
         discardLeft = 0;
         trailingPending = false;
         afterCr = false;
+        trailerMissing = false;
         scanStart = -1;
         body = null;
     }
@@ -136,6 +138,15 @@ public final class BlockFramer implements Framer {
     /** True while the end of line or terminator that may follow the last definite block is not settled yet. */
     public boolean isTrailerOwed() {
         return trailingPending;
+    }
+
+    /**
+     * True when the terminator that may follow the last definite block was settled as absent: the first byte after
+     * the block's data began no terminator (its own {@code \r} counts as one under
+     * {@link TrailingTerminator#ANY_EOL}). False while it is still owed, once it came, and after {@link #reset()}.
+     */
+    public boolean isTrailerMissing() {
+        return trailerMissing;
     }
 
     /** Same as {@link #settleTrailing}. */
@@ -161,6 +172,7 @@ public final class BlockFramer implements Framer {
         for (int i = 0; i < n; i++) {
             if (in.get(i) != terminator[i]) {
                 trailingPending = false;
+                trailerMissing = i == 0;
                 return true;
             }
         }
@@ -182,6 +194,8 @@ public final class BlockFramer implements Framer {
             }
             if (b == '\n') {
                 in.skip(1);
+            } else {
+                trailerMissing = !afterCr;
             }
             trailingPending = false;
             afterCr = false;
@@ -360,6 +374,7 @@ public final class BlockFramer implements Framer {
     private Frame ended(InputBuffer in, Frame frame) {
         trailingPending = trailing == TrailingTerminator.OPTIONAL || trailing == TrailingTerminator.ANY_EOL;
         afterCr = false;
+        trailerMissing = false;
         settleTrailing(in);
         return frame;
     }

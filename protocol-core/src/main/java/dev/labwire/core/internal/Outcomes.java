@@ -50,6 +50,7 @@ public final class Outcomes {
             return null;
         }
         String text = shown(r);
+        lastDown = withoutNestedLinkDowns(lastDown);
         if (e instanceof Event.Timeout t) {
             if (!t.written() && state != State.READY) {
                 return new LinkDownException("link to " + name + " is " + state + (lastDown == null ? "" : " (" + lastDown + ")")
@@ -66,6 +67,20 @@ public final class Outcomes {
             return new LocalProtocolException("\"" + text + "\": "
                     + (closing ? "client " + name + " was closed before the request ended" : lp.getMessage()));
         }
+        cause = withoutNestedLinkDowns(cause);
         return new LinkDownException("link to " + name + " lost during \"" + text + "\": " + cause, cause);
+    }
+
+    /**
+     * The first failure under a chain of {@link LinkDownException}s (the innermost one when none is under it). A hook
+     * call that fails because the link is down becomes the next link's down cause, and a call failing then wraps that
+     * again: without this, each failed reconnect added one exception and the whole message of the one before (21 deep
+     * after 10 s of a hook failing at every link, the message growing quadratically).
+     */
+    static Throwable withoutNestedLinkDowns(Throwable t) {
+        for (int guard = 0; guard < 1000 && t instanceof LinkDownException && t.getCause() != null; guard++) {
+            t = t.getCause();
+        }
+        return t;
     }
 }
