@@ -20,6 +20,8 @@ the fault of its reply:
   99  the right reply, 700 ms late
   80  the right reply in 64-byte pieces 30 ms apart (a USB adapter's packets, read by a reader a little late)
   89  the first 5 bytes of the right reply, the rest 600 ms later (a reply that straddles the caller's timeout)
+  81  rtu: a 0x00 byte right before the right reply, no silence between (an RS485 transceiver's turn-around glitch)
+  82  rtu: a 0xFF byte right before the right reply, in the same write
 
 An FC 6 broadcast (unit 0) to register 90 is answered as if it were addressed to <unit>, 150 ms later (a device that
 answers broadcasts); other broadcasts are not answered, as the spec says.
@@ -174,6 +176,10 @@ def serve_rtu(path, unit):
                 frame = frame[:len(frame) // 2]
             if fault == 99:
                 time.sleep(0.7)
+            if fault == 81:
+                os.write(fd, b'\x00')
+            if fault == 82:
+                frame = b'\xff' + frame
             if fault == 80:
                 send_in_pieces(lambda b: os.write(fd, b), frame)
             elif fault == 89:

@@ -234,6 +234,27 @@ class ModbusFaultsTest {
 
     @ParameterizedTest
     @MethodSource("cases")
+    void aTransceiversGlitchByteRightBeforeEachReplyLosesNothing(ModbusClients.Kind kind, Link link) {
+        assumeTrue(link == Link.RTU, "a turn-around glitch is an RS485 fault");
+        try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
+            ModbusClients.Unit u = bus.unit(1);
+            mock.setHoldingRegisters(0, 8, 9);
+            for (byte glitch : new byte[] {0x00, (byte) 0xFF}) {
+                mock.garbageBeforeReplies(new byte[] {glitch}, Duration.ZERO);
+                for (int i = 0; i < 3; i++) {
+                    mock.setHoldingRegisters(1, i);
+                    assertThat(u.call(ModbusCall.readHoldingRegisters(0, 2), Duration.ofMillis(500)))
+                            .as("glitch 0x%02X, read %d", glitch & 0xFF, i).containsExactly(8, i);
+                }
+                int value = 40 + (glitch & 1);
+                u.call(ModbusCall.writeSingleRegister(4, value), Duration.ofMillis(500));
+                assertThat(mock.holdingRegister(4)).isEqualTo(value);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
     void garbageBetweenFramesLosesNothing(ModbusClients.Kind kind, Link link) {
         assumeTrue(link == Link.RTU, "garbage between frames is a serial-line fault; a TCP stream has no frame gaps");
         try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {

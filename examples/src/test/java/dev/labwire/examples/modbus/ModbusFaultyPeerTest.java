@@ -143,6 +143,10 @@ class ModbusFaultyPeerTest {
                 .hasMessageContaining("no whole reply came: 9 bytes came that make no whole frame (\"\\x07\\x03\\x06\\x04"));
         faultThenFine(u, 95, e -> assertThat(e).isInstanceOf(RequestTimeoutException.class)
                 .hasMessageContaining("no whole reply came: 4 bytes came that make no whole frame (\"\\x07\\x03\\x04\\x04\")"));
+        // a transceiver's glitch byte right before the reply (0x00 in a write of its own, 0xFF in the reply's write):
+        // before, the glitch and the reply made one corrupt frame "from unit 0/255" and the call timed out
+        assertThat(u.call(ModbusCall.readHoldingRegisters(81, 2), SHORT)).containsExactly(1081, 1082);
+        assertThat(u.call(ModbusCall.readHoldingRegisters(82, 2), SHORT)).containsExactly(1082, 1083);
         // a unit that answers a broadcast, 150 ms later: its answer comes after the broadcast delay, while unit 7's
         // next read is awaited, and must not be taken for it
         assertThat(bus.unit(0).call(ModbusCall.writeSingleRegister(90, 5))).isNull();

@@ -40,16 +40,26 @@ import java.util.Objects;
  *   <li>when no rule gives the length (an unknown function code, a byte count past the 256-byte RTU limit) the bytes
  *       buffered are delivered as one frame at once, for the reader to refuse.</li>
  * </ol>
+ * <b>Glitch bytes</b> (replies only): an RS485 transceiver that turns to transmit often puts a byte on the line right
+ * before the reply, with no silence between (0x00 or 0xFF, seen by the UART as a start bit). Taken as they are, the
+ * glitch and the reply make one corrupt frame from "unit 255", and the reply is lost. So one or two leading bytes that no
+ * unit answers from (0 is the broadcast address, 248..255 are reserved) are dropped when the bytes after them make a
+ * whole frame with a good CRC; the framer waits for that frame while it is not whole, as for any frame. Bytes that
+ * already make a whole frame with a good CRC are kept as they are (a unit at a reserved address), and so is anything
+ * no good frame follows. Requests are not treated so: a master's request to address 0 is a broadcast.
  * The 1.5-character rule is not enforced: with reading-time stamps a gap inside a frame cannot be told from a driver
  * that read late. Arrival times come from {@link #receiving}, which a connection calls before every append; a framer
  * never told any time (or with {@code frameGap} zero) uses the length rule alone.
  *
  * <p>{@link #forReplies} frames what units answer (a master's side); {@link #forRequests} frames what a master asks
  * (a unit's side, e.g. a mock device). Frames keep unit and CRC; checking the CRC is the reader's job. Memory: at most
- * 256 bytes are held for one frame ({@link #maxFrameLength()}); a frame is never rescanned. Not thread-safe.
+ * 256 bytes are held for one frame ({@link #maxFrameLength()}), plus up to 2 glitch bytes before it. Not thread-safe.
  */
 public final class RtuFramer implements Framer {
     private static final dev.labwire.core.bus.Checksum CRC = dev.labwire.core.bus.Checksum.crc16Modbus();
+    /** The most glitch bytes dropped before one reply. */
+    private static final int MAX_GLITCH = 2;
+    private static final int WAIT = -1;
     private final boolean replies;
     private final long gapNanos;
     private boolean timed;
@@ -98,6 +108,17 @@ public final class RtuFramer implements Framer {
                 cut = true;
             }
         }
+        if (replies) {
+            int glitch = glitchBytes(in, limit, cut);
+            if (glitch == WAIT) {
+                return FrameResult.NeedData.INSTANCE;
+            }
+            if (glitch > 0) {
+                in.skip(glitch); // cutAt is absolute: it stays where the silence fell
+                avail -= glitch;
+                limit -= glitch;
+            }
+        }
         int len = replies ? RtuLengths.reply(in, limit) : RtuLengths.request(in, limit);
         if (len > 0 && len <= limit) {
             if (cut && len == limit) {
@@ -131,6 +152,44 @@ public final class RtuFramer implements Framer {
             return Frame.of(in.take(avail));
         }
         return FrameResult.NeedData.INSTANCE;
+    }
+
+    /**
+     * How many glitch bytes start the buffered bytes (at most {@link #MAX_GLITCH}): bytes no unit answers from
+     * (address 0 is the broadcast, 248..255 are reserved; Serial Line v1.02 section 2.2) right before a frame with a
+     * good CRC, as an RS485 transceiver puts on the line when it turns to transmit. 0 when the bytes start with an
+     * answering address, or when they make a good frame as they are, or when no good frame follows the suspect bytes;
+     * {@link #WAIT} while a frame after them is not yet whole (and no silence has ended the bytes).
+     */
+    private int glitchBytes(InputBuffer in, int limit, boolean cut) {
+        int suspect = 0;
+        while (suspect < MAX_GLITCH && suspect < limit && !answersFrom(in.getUnsigned(suspect))) {
+            suspect++;
+        }
+        if (suspect == 0) {
+            return 0;
+        }
+        int asIs = length(in, 0, limit);
+        if (asIs > 0 && asIs <= limit && crcGood(in, 0, asIs)) {
+            return 0; // a unit at a reserved address (some do answer there): a whole frame with a good CRC is a frame
+        }
+        boolean pending = false;
+        for (int skip = 1; skip <= suspect; skip++) {
+            int after = length(in, skip, limit - skip);
+            if (after > 0 && skip + after <= limit) {
+                if (crcGood(in, skip, after)) {
+                    return skip;
+                }
+            } else if (after == RtuLengths.NEED || after > 0) {
+                pending = true;
+            }
+        }
+        return pending && !cut ? WAIT : 0;
+    }
+
+    /** Whether a unit can answer from {@code address}: 1..247. */
+    private static boolean answersFrom(int address) {
+        return address >= 1 && address <= 247;
     }
 
     private int length(InputBuffer in, int from, int limit) {

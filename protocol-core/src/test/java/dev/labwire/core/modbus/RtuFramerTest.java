@@ -152,6 +152,50 @@ class RtuFramerTest {
     }
 
     @Test
+    void aTransceiversGlitchByteRightBeforeAReplyIsDroppedInEveryChunking() {
+        // an RS485 driver turning to transmit puts 0x00 or 0xFF on the line with no silence before the reply
+        for (byte[] glitch : List.of(new byte[] {0x00}, new byte[] {(byte) 0xFF}, new byte[] {0x00, (byte) 0xFF})) {
+            for (byte[] f : List.of(FC1_RSP, FC3_RSP, FC6_RSP, FC16_RSP, FC23_RSP, EXC_RSP)) {
+                Chunking.assertEveryChunking(concat(glitch, f),
+                        chunks -> FramerRun.run(() -> RtuFramer.forReplies(GAP), chunks, false), List.of(s(f)));
+            }
+        }
+        // and back to back: a glitch before each reply
+        byte[] two = concat(new byte[] {(byte) 0xFF}, FC3_RSP, new byte[] {0x00}, EXC_RSP);
+        Chunking.assertEveryChunking(two, chunks -> FramerRun.run(() -> RtuFramer.forReplies(GAP), chunks, false),
+                List.of(s(FC3_RSP), s(EXC_RSP)));
+    }
+
+    @Test
+    void aGlitchAndItsReplyInTwoReadsWithinTheFrameGapAreTheReply() {
+        RtuFramer f = RtuFramer.forReplies(GAP);
+        assertThat(timed(f, new long[] {0, 1_000_000}, new byte[] {(byte) 0xFF}, FC3_RSP)).containsExactly(s(FC3_RSP));
+        // a silence after the lone byte: it is a frame of its own (for the reader to discard), and the reply is whole
+        f = RtuFramer.forReplies(GAP);
+        assertThat(timed(f, new long[] {0, 10_000_000}, new byte[] {(byte) 0xFF}, FC3_RSP))
+                .containsExactly(s(new byte[] {(byte) 0xFF}), s(FC3_RSP));
+    }
+
+    @Test
+    void aGoodFrameFromAReservedAddressIsKeptAndNoGoodFrameAfterAGlitchDropsNothing() {
+        byte[] reserved = adu(0xF8, 0x03, 0x02, 0x00, 0x01);
+        Chunking.assertEveryChunking(reserved, chunks -> FramerRun.run(() -> RtuFramer.forReplies(GAP), chunks, false),
+                List.of(s(reserved)));
+        byte[] corrupt = FC3_RSP.clone();
+        corrupt[corrupt.length - 1] ^= 0x5A;
+        byte[] glitchThenCorrupt = concat(new byte[] {(byte) 0xFF}, corrupt);
+        assertThat(FramerRun.run(() -> RtuFramer.forReplies(GAP), List.of(glitchThenCorrupt), false))
+                .containsExactly(s(glitchThenCorrupt)); // for the reader to refuse, as before
+    }
+
+    @Test
+    void requestsToTheBroadcastAddressAreNotGlitches() {
+        byte[] broadcast = adu(0x00, 0x06, 0x00, 0x01, 0x00, 0x03);
+        Chunking.assertEveryChunking(broadcast, chunks -> FramerRun.run(() -> RtuFramer.forRequests(GAP), chunks, false),
+                List.of(s(broadcast)));
+    }
+
+    @Test
     void gapsShorterThanTheFrameGapKeepAFrameTogether() {
         RtuFramer f = RtuFramer.forReplies(GAP);
         byte[] a = java.util.Arrays.copyOf(FC3_RSP, 4);
@@ -218,8 +262,8 @@ class RtuFramerTest {
         return o.toByteArray();
     }
 
-    /** The largest frame plus the few header bytes a frame waits on. */
+    /** The largest frame, plus the glitch bytes that may wait before it. */
     static final class RtuFramerLimits {
-        static final int MAX = 256;
+        static final int MAX = 256 + 2;
     }
 }
