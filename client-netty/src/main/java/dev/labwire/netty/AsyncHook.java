@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The hook is called on the client's callback thread (the event loop by default): it must return
  * quickly and must not block: waiting there for one of its own unfinished futures ({@code join()},
- * {@code get()}) throws {@link io.netty.util.concurrent.BlockingOperationException} at once; chain the steps
- * instead ({@code thenCompose}).
+ * {@code get()}) throws {@link io.netty.util.concurrent.BlockingOperationException} at once on the event loop (on a
+ * callback executor: for a stage chained from a call, not for the call's own future, which holds the client's other
+ * callbacks until it ends); chain the steps instead ({@code thenCompose}).
  */
 @FunctionalInterface
 public interface AsyncHook {

@@ -57,9 +57,9 @@ import java.util.function.BiConsumer;
  * {@link IllegalArgumentException} at the call and nothing is sent.
  *
  * <h2>Threads and event loops</h2>
- * As for {@link NettyClient}: everything runs on one event loop of the group; futures and listeners
- * complete on that loop unless {@link Builder#callbackExecutor} is given, so <b>callbacks must never
- * block</b> (a {@code join()} there stalls every client on that loop, and waiting for one of this bus's own
+ * As for {@link NettyClient}: everything runs on one event loop of the group; futures complete on that loop, and
+ * listeners and the dependents of futures run there too unless {@link Builder#callbackExecutor} is given, so
+ * <b>callbacks must never block</b> (a {@code join()} there stalls every client on that loop, and waiting for one of this bus's own
  * futures deadlocks). Any method may be called from any thread, including callbacks. Without
  * {@link Builder#eventLoopGroup} the library's shared default group is used and released by {@link #close()}.
  *
@@ -169,7 +169,7 @@ public final class NettyBus {
      */
     public CompletableFuture<NettyBus> ready(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return driver.ready(timeout).thenApply(v -> this);
+        return driver.ready(timeout, this);
     }
 
     /** The endpoint, as a canonical string. */
@@ -243,8 +243,13 @@ public final class NettyBus {
         }
 
         /**
-         * Where futures complete and listeners run, one at a time in order. Default: the event loop itself
-         * (fastest; callbacks must not block). Callbacks run here may block this bus's callbacks but not its I/O.
+         * Where user code runs, one task at a time in order (whatever the executor's pool size): listeners, and every
+         * dependent of the bus's futures registered without an executor ({@code thenApply}, {@code whenComplete}, ...,
+         * before or after the future completed). Default: the event loop itself (fastest; callbacks must not block).
+         * The futures of calls, {@code ready()} and {@code close()} complete on the event loop either way, so callbacks
+         * run here may block this bus's other callbacks, but not its I/O, its calls (each ends by its deadline) nor
+         * {@code close()}. Inside a callback here a wait for a call's own future is allowed; one for an unfinished
+         * stage chained from it throws {@link io.netty.util.concurrent.BlockingOperationException}.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");

@@ -70,12 +70,12 @@ public final class NettyBusDevice {
 
     /** Sends {@code command}; completes with its reply parsed as one number ({@code +14.70} gives 14.7). */
     public CompletableFuture<Double> queryNumber(String command) {
-        return query(command).thenApply(Scpi::parseNumber);
+        return send(Request.query(command), r -> Scpi.parseNumber(r.text()));
     }
 
     /** Sends {@code command}; completes with its reply parsed as comma-separated numbers. */
     public CompletableFuture<double[]> queryNumbers(String command) {
-        return query(command).thenApply(Scpi::parseNumbers);
+        return send(Request.query(command), r -> Scpi.parseNumbers(r.text()));
     }
 
     /**

@@ -81,12 +81,14 @@ import java.util.function.BiConsumer;
  * clients, listeners and {@link #close()} carry on.
  *
  * <h2>Threads</h2>
- * All of a client's work happens on one event loop of its group, picked when it is built. Futures,
- * listeners, stream subscribers and the on-connect hook run <em>on that event loop</em> by default, so
+ * All of a client's work happens on one event loop of its group, picked when it is built. Futures complete there;
+ * their callbacks, listeners, stream subscribers and the on-connect hook run <em>on that event loop</em> by default, so
  * <b>callbacks must never block</b>: a {@code join()}, {@code get()}, {@code Thread.sleep} or blocking I/O in a
  * callback stalls this client and every other client on that loop, and waiting there for one of the
  * client's own futures deadlocks. Give {@link Builder#callbackExecutor} an executor to run them there
- * instead (still one at a time, in order). Any method may be called from any thread, including callbacks.
+ * instead (still one at a time, in order); the futures themselves still complete on the event loop, so a callback
+ * blocked there delays other callbacks but no call and not {@link #close()}. Any method may be called from any thread,
+ * including callbacks.
  *
  * <h2>Event loops</h2>
  * {@link Builder#eventLoopGroup} shares the caller's NIO group ({@code new MultiThreadIoEventLoopGroup(
@@ -398,7 +400,7 @@ public final class NettyClient {
      */
     public CompletableFuture<NettyClient> ready(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return driver.ready(timeout).thenApply(v -> this);
+        return driver.ready(timeout, this);
     }
 
     /** The endpoint, as a canonical string. */
@@ -527,12 +529,20 @@ public final class NettyClient {
         }
 
         /**
-         * Where futures complete and listeners, subscribers and the hook run, one at a time in order.
-         * Default: the event loop itself (fastest; callbacks must not block). Callbacks run here may block
-         * this client's callbacks but not its I/O, nor make its memory grow: each subscriber and listener hands
-         * the executor at most one batch of 64 items at a time and waits in its own bounded queue
-         * ({@link #pushedOverflow}; listeners keep their last 256 state changes). Completions of calls are never
-         * dropped: each is a future the caller holds.
+         * Where user code runs, one task at a time in order (whatever the executor's pool size): listeners, subscribers,
+         * the hook, and every dependent of the client's futures registered without an executor ({@code thenApply},
+         * {@code whenComplete}, {@code thenCompose}, ..., before or after the future completed, and stages chained from
+         * those). Default: the event loop itself (fastest; callbacks must not block).
+         *
+         * <p>The futures of calls, {@code ready()} and {@code close()} complete on the event loop either way, so
+         * callbacks run here may block this client's other callbacks, but not its I/O, its calls (a thread waiting in
+         * {@code get()} wakes by the call's deadline), nor {@code close()} (within 2 s), nor make its memory grow: each
+         * subscriber and listener hands the executor at most one batch of 64 items at a time and waits in its own
+         * bounded queue ({@link #pushedOverflow}; listeners keep their last 256 state changes). Completions of calls
+         * are never dropped: each is a future the caller holds. A callback here may wait in {@code get()} or
+         * {@code join()} for a call's own future or {@code close()}'s (holding the other callbacks meanwhile); waiting
+         * for an unfinished stage chained from one throws {@link io.netty.util.concurrent.BlockingOperationException},
+         * since that stage completes here, after the callback.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");

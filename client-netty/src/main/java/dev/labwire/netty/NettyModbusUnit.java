@@ -61,6 +61,12 @@ public final class NettyModbusUnit {
         return driver.request(address, call.request(unit, config.addressing(), timeout), Bus.Priority.NORMAL, r -> call.result(unit, r));
     }
 
+    /** {@code call}'s value made into what {@code then} makes of it, in the call's one stage (completed on the loop). */
+    private <R, T> CompletableFuture<T> call(ModbusCall<R> call, java.util.function.Function<R, T> then) {
+        return driver.request(address, call.request(unit, config.addressing()), Bus.Priority.NORMAL,
+                r -> then.apply(call.result(unit, r)));
+    }
+
     /** FC 1: {@code count} coils (1..2000) from {@code address}. */
     public CompletableFuture<boolean[]> readCoils(int address, int count) {
         return call(ModbusCall.readCoils(address, count));
@@ -108,12 +114,12 @@ public final class NettyModbusUnit {
 
     /** FC 3: the float in the holding registers {@code address} and {@code address + 1}, in {@code order}. */
     public CompletableFuture<Float> readFloat(int address, WordOrder order) {
-        return readHoldingRegisters(address, 2).thenApply(r -> order.toFloat(r, 0));
+        return call(ModbusCall.readHoldingRegisters(address, 2), r -> order.toFloat(r, 0));
     }
 
     /** FC 3: the signed 32-bit int in the holding registers {@code address} and {@code address + 1}, in {@code order}. */
     public CompletableFuture<Integer> readInt32(int address, WordOrder order) {
-        return readHoldingRegisters(address, 2).thenApply(r -> order.toInt(r, 0));
+        return call(ModbusCall.readHoldingRegisters(address, 2), r -> order.toInt(r, 0));
     }
 
     /** FC 16: writes {@code value} into the holding registers {@code address} and {@code address + 1}, in {@code order}. */

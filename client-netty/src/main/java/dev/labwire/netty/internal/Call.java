@@ -13,10 +13,11 @@ import java.util.function.Function;
  * unwraps it); a conversion that throws fails the call the same way. A call of the reply itself fails with the
  * failure itself.
  *
- * <p>One thing a single stage does differently: a thread blocked in {@code join()} or {@code get()} when the call
- * completes may run dependents registered before it (the JDK allows either thread), where a {@code thenApply}
- * stage happens to run them on the completing thread first. So the driver uses a {@code thenApply} stage when
- * callbacks run on the user's executor, whose thread users rely on; on the event loop either thread will do.
+ * <p>The driver completes a call on the client's event loop, conversion included (library code: parsing, copying), with
+ * or without a callback executor; user code registered on it runs where {@link Guarded} says. (Before, with a callback
+ * executor, calls completed on it, and a converting call was a {@code thenApply} stage on a reply future, since a
+ * thread blocked in {@code get()} may run a future's plain dependents itself; now those run on the executor whatever
+ * thread fires them.)
  *
  * <p>A call is {@link Guarded} (no {@code join()} where it could never complete), and {@link #cancel cancelling}
  * it withdraws its request through the driver ({@code LinkMachine.cancel}).
@@ -61,22 +62,6 @@ public final class Call<T> extends Guarded<T> {
     /** As {@link #of(Function)}, guarded by {@code owner}'s threads ({@link Guarded}); {@code canceller} hears of a cancel. */
     static <T> Call<T> of(Callbacks owner, Function<Event.Reply, ? extends T> convert, Canceller canceller) {
         return new Call<>(owner, convert, canceller);
-    }
-
-    /**
-     * A call completed by {@code source} (a call of the reply itself) with {@code convert} applied, on the thread that
-     * completes {@code source}: a {@code thenApply} stage whose cancel also cancels {@code source}.
-     */
-    static <T> Call<T> relay(Callbacks owner, Call<Event.Reply> source, Function<Event.Reply, ? extends T> convert) {
-        Call<T> c = new Call<>(owner, convert, cancelled -> source.cancel(false));
-        source.whenComplete((reply, failure) -> {
-            if (failure == null) {
-                c.succeed(reply);
-            } else if (!(failure instanceof java.util.concurrent.CancellationException)) {
-                c.fail(failure);
-            }
-        });
-        return c;
     }
 
     /**

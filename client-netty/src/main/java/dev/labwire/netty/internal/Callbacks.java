@@ -9,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two thread hops of a client: onto its event loop (every touch of the core), and out to user code
- * (futures, listeners, the hook), which runs inline on the loop or, one task at a time in order, on the
- * user's callback executor.
+ * The two thread hops of a client: onto its event loop (every touch of the core), and out to user code (listeners,
+ * subscribers, the hook, the dependents of its futures), which runs inline on the loop or, one task at a time in
+ * order, on the user's callback executor. The client's futures themselves complete on the loop either way
+ * ({@link #succeed}, {@link #fail}, {@link #complete}), so a blocked callback holds no caller waiting on one: their
+ * dependents go to the executor ({@link Guarded}).
  */
 final class Callbacks {
     private static final Logger LOG = LoggerFactory.getLogger(Callbacks.class);
@@ -48,12 +50,14 @@ final class Callbacks {
         return name;
     }
 
-    /**
-     * Whether the calling thread is one the client needs to complete its futures: its event loop, or its callback
-     * executor while it runs one of the client's callbacks. Waiting there for an unfinished future waits forever.
-     */
-    boolean isOwnThread() {
-        return loop.inEventLoop() || (user != null && user.runsOnCurrentThread());
+    /** Whether the calling thread is the client's event loop. */
+    boolean inEventLoop() {
+        return loop.inEventLoop();
+    }
+
+    /** Whether the calling thread runs one of the client's callbacks on its callback executor now. */
+    boolean inUserCallback() {
+        return user != null && user.runsOnCurrentThread();
     }
 
     /** Runs user code: inline on the loop (a throw is logged), or in order on the user's executor. */
@@ -69,34 +73,42 @@ final class Callbacks {
         }
     }
 
-    /** Fails {@code f} where user code runs ({@link Call#fail} for a call). */
+    /**
+     * Fails {@code f} ({@link Call#fail} for a call) here, on the loop: its dependents run where {@link Guarded} says
+     * (inline without a callback executor, a throw logged; else queued to it).
+     */
     void fail(CompletableFuture<?> f, Throwable t) {
-        deliver(() -> Call.fail(f, t));
+        try {
+            Call.fail(f, t);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{}: a callback threw", name, e);
+        }
     }
 
-    /** Completes {@code c} with {@code reply} where user code runs; on the loop without a task object. */
+    /** Completes {@code f} with {@code value} here, on the loop, as {@link #fail} fails it. */
+    <T> void complete(CompletableFuture<T> f, T value) {
+        try {
+            f.complete(value);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{}: a callback threw", name, e);
+        }
+    }
+
+    /** Completes {@code c} with {@code reply} here, on the loop, as {@link #fail} fails it; no task object either way. */
     void succeed(Call<?> c, dev.labwire.core.Event.Reply reply) {
-        if (user == null) {
-            try {
-                c.succeed(reply);
-            } catch (RuntimeException | Error e) {
-                LOG.warn("{}: a callback threw", name, e);
-            }
-        } else {
-            user.execute(() -> c.succeed(reply));
+        try {
+            c.succeed(reply);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{}: a callback threw", name, e);
         }
     }
 
     /** As {@link #succeed(Call, dev.labwire.core.Event.Reply)} with a reply of one frame, made only if the call needs it. */
     void succeed(Call<?> c, long id, dev.labwire.core.Request request, dev.labwire.core.frame.Frame frame) {
-        if (user == null) {
-            try {
-                c.succeed(id, request, frame);
-            } catch (RuntimeException | Error e) {
-                LOG.warn("{}: a callback threw", name, e);
-            }
-        } else {
-            user.execute(() -> c.succeed(id, request, frame));
+        try {
+            c.succeed(id, request, frame);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("{}: a callback threw", name, e);
         }
     }
 

@@ -65,7 +65,11 @@ final class HookRunner {
                 callbacks.onLoop(() -> ended(gen, t));
                 return;
             }
-            stage.whenComplete((v, ex) -> callbacks.onLoop(() -> ended(gen, ex)));
+            if (stage instanceof Guarded<Void> g) {
+                g.whenDoneInline((v, ex) -> callbacks.onLoop(() -> ended(gen, ex))); // not behind other callbacks
+            } else {
+                stage.whenComplete((v, ex) -> callbacks.onLoop(() -> ended(gen, ex)));
+            }
         });
     }
 

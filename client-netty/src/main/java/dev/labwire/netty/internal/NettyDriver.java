@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Received bytes that only queued pushed frames ({@link LinkMachine#receivedOnlyPushed()}) skip 1 and 3 on the first
  * pass: nothing new can be written and no deadline moved.
- * Writes are flushed once per batch of loop tasks. User code (futures, listeners, subscribers, the hook) runs on the
- * loop, or on the user's executor in order ({@link Callbacks}), listeners and subscribers through bounded queues
+ * Writes are flushed once per batch of loop tasks. The driver's futures complete on the loop; user code (their
+ * dependents, listeners, subscribers, the hook) runs on the loop, or on the user's executor in order ({@link Callbacks},
+ * {@link Guarded}), listeners and subscribers through bounded queues
  * ({@link CallbackQueue}); a call into the client from there is taken up by the drain in progress, never run
  * re-entrantly. Its parts: {@link Requests} (calls in, cancels), {@link Dispatch} (events out), {@link Links},
  * {@link HookRunner}, {@link Shutdown}.
@@ -286,7 +287,12 @@ public final class NettyDriver {
      * or at once when the link was never ready and the last connect attempt failed for good.
      */
     public CompletableFuture<Void> ready(Duration timeout) {
-        return readyWaiters.await(timeout, dispatch::state, dispatch::lastDownCause, this::isClosing,
+        return ready(timeout, null);
+    }
+
+    /** As {@link #ready(Duration)}, completing with {@code value} (on the loop, as every future of the driver). */
+    public <T> CompletableFuture<T> ready(Duration timeout, T value) {
+        return readyWaiters.await(timeout, value, dispatch::state, dispatch::lastDownCause, this::isClosing,
                 dispatch::firstFailure);
     }
 

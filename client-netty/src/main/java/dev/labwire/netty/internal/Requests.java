@@ -49,14 +49,10 @@ final class Requests {
 
     /**
      * Hands {@code r} to the core on the loop with {@code send} (called there with {@code r} and the time; returns the id,
-     * or throws to fail the call); a {@code send} that captures nothing but its driver serves every call. With callbacks
-     * on the user's executor the conversion is a {@code thenApply} stage (see {@link Call}).
+     * or throws to fail the call); a {@code send} that captures nothing but its driver serves every call. The call
+     * completes on the loop, converted there ({@link Call}).
      */
-    @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> submit(Request r, Send send, Function<Event.Reply, ? extends T> convert) {
-        if (convert != Call.REPLY && callbacks.userExecutor() != null) {
-            return Call.relay(callbacks, (Call<Event.Reply>) submit(r, send, Call.REPLY), convert);
-        }
         Call<T> call = Call.of(callbacks, convert, canceller);
         if (driver.isClosed()) {
             call.fail(closedError(r));

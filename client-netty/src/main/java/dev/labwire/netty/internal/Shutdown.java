@@ -106,6 +106,6 @@ final class Shutdown {
         }
         finished = true;
         onTerminated.run(); // first: when close() completes, a default group's shutdown has begun
-        callbacks.deliver(() -> closeFuture.complete(null));
+        callbacks.complete(closeFuture, null); // on the loop: a blocked callback does not hold close()
     }
 }
