@@ -104,6 +104,20 @@ public class Guarded<T> extends CompletableFuture<T> {
         return new Guarded<>(owner, true);
     }
 
+    /**
+     * As the JDK's: a stage that completes with this one and refuses everything but the {@link CompletionStage} methods;
+     * with a callback executor, one whose dependents run there too (the JDK's own would run them on the loop).
+     */
+    @Override
+    public CompletionStage<T> minimalCompletionStage() {
+        if (user == null) {
+            return super.minimalCompletionStage();
+        }
+        MinimalStage<T> m = new MinimalStage<>(owner);
+        super.whenComplete(m::relay);
+        return m;
+    }
+
     // ------------------------------------------------------------------ dependents: on the callback executor, if any
 
     @Override
