@@ -56,6 +56,40 @@ class BlockedCallbackExecutorTest {
         }
     }
 
+    /** The same for a state listener that blocks in its first call (CONNECTING): ready(), a call and close() end on time. */
+    @Test
+    void aListenerBlockedOnTheExecutorHoldsNoReadyNoCallNorClose() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            NettyClient c = NettyClient.builder(mock.endpoint()).config(Configs.fast().build()).callbackExecutor(executor)
+                    .listener((state, cause) -> {
+                        blocked.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }).build();
+            try {
+                assertThat(blocked.await(10, TimeUnit.SECONDS)).as("the listener blocks").isTrue();
+                assertThat(c.ready(Configs.WAIT).get(10, TimeUnit.SECONDS)).isSameAs(c);
+                long start = System.nanoTime();
+                assertThat(c.query("*IDN?", TIMEOUT).get(TIMEOUT.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS))
+                        .isEqualTo(NettyClientContract.IDN);
+                assertThat(System.nanoTime() - start).isLessThan(TIMEOUT.plus(SLACK).toNanos());
+                c.close().get(CLOSE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(release.getCount()).as("the listener was blocked throughout").isEqualTo(1);
+            } finally {
+                release.countDown();
+                c.close().get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            shutDown(executor);
+        }
+    }
+
     private static void check(ExecutorService executor) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (MockInstrument mock = MockInstrument.tcp().scpi()) {
