@@ -36,24 +36,35 @@ import java.util.function.Function;
  */
 public class Guarded<T> extends CompletableFuture<T> {
     private final Callbacks owner;
-    /** A stage made from another future: with a callback executor it completes there, not on the loop. */
-    private final boolean dependent;
 
     /** @param owner the client's threads; null for a future that is never guarded and runs dependents as the JDK does (tests) */
     Guarded(Callbacks owner) {
-        this(owner, false);
-    }
-
-    /** @param dependent true for a stage made from another future */
-    Guarded(Callbacks owner, boolean dependent) {
         this.owner = owner;
-        this.dependent = dependent;
     }
 
     /**
-     * The owner's serialised callback executor, where dependents run; null: where the JDK runs them. Read per dependent,
-     * not kept in a field: a field would make every call's object 8 bytes larger (48 to 56), with or without one.
+     * A stage made from another future ({@link #newIncompleteFuture()}): with a callback executor it completes there,
+     * not on the loop. A subclass, not a flag: a boolean field would make each such stage 8 bytes larger (24 to 32;
+     * one per {@code whenComplete}), and the owner's executor is read per dependent ({@link #user()}) for the same
+     * reason: as a field it would make every call's object 56 bytes instead of 48, with or without an executor.
      */
+    static class Dependent<T> extends Guarded<T> {
+        Dependent(Callbacks owner) {
+            super(owner);
+        }
+
+        @Override
+        boolean isDependent() {
+            return true;
+        }
+    }
+
+    /** True for a stage made from another future ({@link Dependent}). */
+    boolean isDependent() {
+        return false;
+    }
+
+    /** The owner's serialised callback executor, where dependents run; null: where the JDK runs them. */
     private Executor user() {
         return owner == null ? null : owner.userExecutor();
     }
@@ -68,7 +79,7 @@ public class Guarded<T> extends CompletableFuture<T> {
                     + "Chain the next step instead (thenApply, thenCompose, whenComplete), or give the client a "
                     + "callbackExecutor and wait on another thread");
         }
-        if (dependent && owner.inUserCallback()) {
+        if (isDependent() && owner.inUserCallback()) {
             throw new BlockingOperationException(how + " on an unfinished dependent stage of client " + owner.name()
                     + " inside one of its callbacks on its callback executor: the stage completes there after this callback, "
                     + "so it would wait forever. Chain the next step instead (thenApply, thenCompose, whenComplete), or wait "
@@ -106,7 +117,7 @@ public class Guarded<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new Guarded<>(owner, true);
+        return new Dependent<>(owner);
     }
 
     /**

@@ -10,10 +10,10 @@ import java.util.function.Supplier;
  * What {@link Guarded#minimalCompletionStage()} gives with a callback executor: as the JDK's minimal stage, whose methods
  * outside {@link CompletionStage} throw {@link UnsupportedOperationException}, its dependents minimal too.
  */
-final class MinimalStage<T> extends Guarded<T> {
+final class MinimalStage<T> extends Guarded.Dependent<T> {
     /** A stage of {@code owner}, completed through {@link #relay}. */
     MinimalStage(Callbacks owner) {
-        super(owner, true);
+        super(owner);
     }
 
     void relay(T value, Throwable failure) {
@@ -31,7 +31,7 @@ final class MinimalStage<T> extends Guarded<T> {
 
     @Override
     public CompletableFuture<T> toCompletableFuture() {
-        Guarded<T> f = new Guarded<>(owner(), true);
+        Guarded<T> f = new Guarded.Dependent<>(owner());
         whenDoneInline((v, e) -> {
             if (e == null) {
                 f.complete(v);
