@@ -16,7 +16,8 @@ import java.util.function.Function;
  * A future of one client: where its dependents run, and where it refuses to be waited for.
  *
  * <p><b>Where dependents run.</b> A client's own futures (a call's, {@code close()}'s, {@code ready()}'s) complete on
- * its event loop, so a thread waiting in {@code get()} or {@code join()} wakes on time whatever user code does. Without
+ * its event loop (or on the calling thread: a call refused at once, a {@code cancel}), so a thread waiting in
+ * {@code get()} or {@code join()} wakes on time whatever user code does. Without
  * a callback executor their dependents run as the JDK runs them (on the loop, for a dependent registered before the
  * future completed). With one, every dependent registered without an executor ({@code thenApply}, {@code whenComplete},
  * {@code thenCompose}, ... and the stages made from them) runs on the client's serialised callback executor

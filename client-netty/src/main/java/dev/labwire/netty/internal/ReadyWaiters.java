@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 final class ReadyWaiters {
     /** A caller's future and what it completes with. */
-    private record Waiter<T>(CompletableFuture<T> future, T value) {
+    private record Waiter<T>(Guarded<T> future, T value) {
     }
 
     private final List<Waiter<?>> waiting = new ArrayList<>();
@@ -72,7 +72,7 @@ final class ReadyWaiters {
                 callbacks.fail(w.future(), timedOut.get());
             }
         }, Durations.nanos(timeout), TimeUnit.NANOSECONDS);
-        ((Guarded<?>) w.future()).whenDoneInline((v, e) -> t.cancel(false)); // not a task on the callback executor
+        w.future().whenDoneInline((v, e) -> t.cancel(false)); // not a task on the callback executor
     }
 
     /** The link is ready: every waiter completes. */
