@@ -103,6 +103,9 @@ class BlockedCallbackExecutorTest {
                 BlockingSubscriber subscriber = new BlockingSubscriber(release);
                 c.pushed().subscribe(subscriber);
                 Await.until(Configs.WAIT, () -> subscriber.subscribed, "the subscriber was subscribed");
+                // a round trip first: READY means connected, not that the mock has taken the connection for its pushes
+                // (JDK 25 under load: 3 pushes sent before that reached nobody, and the test waited 10 s)
+                assertThat(c.query("*IDN?", Configs.WAIT).get(10, TimeUnit.SECONDS)).isEqualTo(NettyClientContract.IDN);
                 for (int i = 0; i < 3; i++) {
                     mock.push("STAT:" + i);
                 }
