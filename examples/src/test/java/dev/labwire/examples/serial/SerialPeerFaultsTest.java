@@ -132,6 +132,11 @@ class SerialPeerFaultsTest {
                 .staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300)));
     }
 
+    /** A figure for docs/RELIABILITY.md, in the test's output (timings are measured, never asserted tightly). */
+    private static void figure(Kind kind, String format, Object... args) {
+        System.out.println("serial peer figure (" + kind + "): " + String.format(format, args));
+    }
+
     /** {@code ECHO? t<i>}: its reply, or the exception it ended with; a reply that is not {@code t<i>} fails the test. */
     private static Object call(Client c, int i, Duration timeout) {
         try {
@@ -213,9 +218,15 @@ class SerialPeerFaultsTest {
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> c.query("ECHO? early", Duration.ofMillis(800))).isInstanceOf(LinkDownException.class)
                 .hasMessageContaining("quiet for 2000 ms (quietAfterConnect)").hasMessageNotContaining("hook");
+        figure(kind, "a call of 800 ms during the quiet after a board's boot ended after %d ms", (System.nanoTime() - t0) / 1_000_000);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the call ends by its deadline").isLessThan(Duration.ofMillis(2_800));
+        long first = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             assertThat(call(c, i, Duration.ofSeconds(15))).as("call %d", i).isEqualTo("t" + i);
+            if (i == 0) {
+                figure(kind, "the first call answered %d ms after the early one ended (boot 1.5 s, then 2 s quiet)",
+                        (System.nanoTime() - first) / 1_000_000);
+            }
         }
         // the watchdog: the board drops the query written during its boot and prints its banner 1.5 s later
         c.write("REBOOT");
@@ -261,7 +272,9 @@ class SerialPeerFaultsTest {
         assertThat(c.query("ECHO? ready", Duration.ofSeconds(5))).isEqualTo("ready");
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> c.query("ECHO? " + "x".repeat(300), Duration.ofMillis(150))).isInstanceOf(RequestTimeoutException.class);
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("ended by its deadline").isLessThan(Duration.ofMillis(1_150));
+        Duration slow = Duration.ofNanos(System.nanoTime() - t0);
+        figure(kind, "a 300-byte reply paced 1 ms a byte against 150 ms ended after %d ms", slow.toMillis());
+        assertThat(slow).as("ended by its deadline").isLessThan(Duration.ofMillis(1_150));
         for (int i = 0; i < 3; i++) {
             assertThat(call(c, i, Duration.ofSeconds(5))).as("call %d after the slow one", i).isEqualTo("t" + i);
         }
@@ -280,7 +293,10 @@ class SerialPeerFaultsTest {
         }
         long closing = System.nanoTime();
         c.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("close").isLessThan(Duration.ofSeconds(3));
+        Duration closed = Duration.ofNanos(System.nanoTime() - closing);
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isInstanceOf(RuntimeException.class);
+        figure(kind, "close() with a call waiting on a silent device took %d ms, the call ended %d ms after close began",
+                closed.toMillis(), (System.nanoTime() - closing) / 1_000_000);
+        assertThat(closed).as("close").isLessThan(Duration.ofSeconds(3));
     }
 }
