@@ -31,7 +31,9 @@ final class EchoSuspicion {
     static final int RECENT = 4;
 
     private final boolean on;
-    private final Exchange[] recent = new Exchange[RECENT];
+    /** The latest requests written (not their exchanges, which hold their replies) and their write order. */
+    private final Request[] recent = new Request[RECENT];
+    private final long[] recentSeq = new long[RECENT];
     private int next;
     private boolean seen;
 
@@ -46,26 +48,28 @@ final class EchoSuspicion {
     /** {@code e}'s bytes went out. */
     void written(Exchange e) {
         if (on) {
-            recent[next] = e;
+            recent[next] = e.request;
+            recentSeq[next] = e.writeSeq;
             next = (next + 1) % RECENT;
         }
     }
 
     /**
-     * The request whose echo {@code frame}, the first frame of {@code head}'s reply, is: {@code head} itself, or one of
+     * The request whose echo {@code frame}, the first frame of {@code head}'s reply, is: {@code head}'s own, or one of
      * the latest queries written before it, or (once the device was seen to echo) one of the latest writes; null when
      * it is no echo.
      */
-    Exchange echoOf(Exchange head, Frame frame) {
+    Request echoOf(Exchange head, Frame frame) {
         if (!on || head.received != 0) {
             return null;
         }
-        if (sameText(frame, head)) {
+        if (sameText(frame, head.request)) {
             seen = true;
-            return head;
+            return head.request;
         }
-        for (Exchange r : recent) {
-            if (r != null && r.writeSeq < head.writeSeq && sameText(frame, r)
+        for (int i = 0; i < RECENT; i++) {
+            Request r = recent[i];
+            if (r != null && recentSeq[i] < head.writeSeq && sameText(frame, r)
                     && (seen || !(r.expect() instanceof Expect.None))) {
                 seen = true;
                 return r;
@@ -82,11 +86,11 @@ final class EchoSuspicion {
         if (!on || seen) {
             return null;
         }
-        for (Exchange r : recent) {
+        for (Request r : recent) {
             if (r != null && sameText(frame, r)) {
                 seen = true;
                 return new RemoteProtocolException("a line came that no call awaited and that is the command "
-                        + r.request.shownText() + " as written: the device (or the link) seems to echo what it is sent"
+                        + r.shownText() + " as written: the device (or the link) seems to echo what it is sent"
                         + " (a terminal with echo on), so a reply may have reached the call after its own. " + advice());
             }
         }
@@ -94,8 +98,8 @@ final class EchoSuspicion {
     }
 
     /** The failure of {@code head}, whose reply's first frame is the echo of {@code echoed}. */
-    static RemoteProtocolException echoed(Exchange head, Exchange echoed, Frame frame) {
-        String what = head == echoed ? "the command itself" : "the command written before it, " + echoed.request.shownText();
+    static RemoteProtocolException echoed(Exchange head, Request echoed, Frame frame) {
+        String what = head.request == echoed ? "the command itself" : "the command written before it, " + echoed.shownText();
         return new RemoteProtocolException("the reply to " + head.request.shownText() + " is " + what + " ("
                 + Printable.quoted(frame.toByteArray(), 0, frame.length(), 64) + "): the device (or the link) echoes what"
                 + " it is sent, as a terminal with echo on does, so each reply would reach the call after its own; the link"
@@ -107,9 +111,9 @@ final class EchoSuspicion {
                 + " writeTerminator the device echoes (\"\\r\\n\" for most terminals), which checks and drops each echo";
     }
 
-    /** True when {@code frame} is {@code e}'s command text, a CR at its end aside (a line ended by CR LF, framed at LF). */
-    private static boolean sameText(Frame frame, Exchange e) {
-        byte[] p = e.request.payloadNoCopy();
+    /** True when {@code frame} is {@code r}'s command text, a CR at its end aside (a line ended by CR LF, framed at LF). */
+    private static boolean sameText(Frame frame, Request r) {
+        byte[] p = r.payloadNoCopy();
         int n = frame.length();
         if (p.length == 0 || (n != p.length && !(n == p.length + 1 && frame.byteAt(p.length) == '\r'))) {
             return false;

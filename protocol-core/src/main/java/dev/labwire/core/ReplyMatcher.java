@@ -599,13 +599,13 @@ final class ReplyMatcher {
             events.add(new Event.Discarded(frame, Event.DiscardReason.RESYNC));
             return;
         }
-        Exchange echoed = !head.ended && fromBaseFraming ? echoSuspicion.echoOf(head, frame) : null;
+        Request echoed = !head.ended && fromBaseFraming ? echoSuspicion.echoOf(head, frame) : null;
         if (echoed != null) {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
             stale.endEarly(head, new Event.Failed(head.id, head.request, EchoSuspicion.echoed(head, echoed, frame)),
                     "got the echo of a command for its reply");
             owner.requestClose("the device echoes commands (" + head.request.shownText() + " got "
-                    + (echoed == head ? "its own" : "the write's") + " echo for its reply), so the reply stream is out of step");
+                    + (echoed == head.request ? "its own" : "an earlier command's") + " echo for its reply), so the reply stream is out of step");
             return;
         }
         if (!head.ended && fromBaseFraming && !head.usesBaseFraming()) {
