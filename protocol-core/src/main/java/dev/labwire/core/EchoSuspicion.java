@@ -18,10 +18,10 @@ import dev.labwire.core.frame.Printable;
  * frame of a reply that is exactly its own request's text, or the text of one of the {@value #RECENT} latest queries
  * written before it (a CR at its end aside), is taken for an echo ({@link #echoOf}). Once the device is known to echo
  * (that, or a frame no request awaited that is the text of one of them, {@link #unaskedFrame}), the first frame of a
- * reply that is exactly the text of one of the latest writes (requests expecting nothing) is an echo too. The matcher fails the call with a message that
- * says so and what to set, and renews the link: the frames still coming (the echo, the reply) cannot be counted. A
- * write's own text is not taken for an echo before the device was seen to echo: a device may answer "MODE?" with
- * "MODE A", the very setting written before.
+ * reply that is exactly the text of one of the latest writes (requests expecting nothing) is an echo too. The matcher
+ * fails the call with a message that says so and what to set, and renews the link: the frames still coming (the echo,
+ * the reply) cannot be counted. A write's text is not taken for an echo before the device was seen to echo: a device
+ * may answer "MODE?" with "MODE A", the very setting written before.
  *
  * <p>Only for line framings (text): a binary reply may well repeat its request, as Modbus answers a register write.
  * Not thread-safe; owned by the {@link ReplyMatcher}. Allocates nothing per frame.
