@@ -36,6 +36,8 @@ final class EchoSuspicion {
     private final long[] recentSeq = new long[RECENT];
     private int next;
     private boolean seen;
+    /** A line that came after a write, with nothing awaited, was told once ({@link #unaskedFrame}). */
+    private boolean answeredWriteTold;
 
     /**
      * On for lines ({@code lineFraming}) without echo checking: a binary reply may well repeat its request (Modbus
@@ -79,12 +81,24 @@ final class EchoSuspicion {
     }
 
     /**
-     * A frame no request awaited came: when it is the text of the latest request written, the device echoes; the
-     * first time, an error to tell (replies may have reached the wrong call already), else null.
+     * A frame no request awaited came, while the stream was in step: when it is the text of a recent request, the
+     * device echoes; else, when the latest request written expects nothing, the device seems to answer that write (an
+     * "OK" after each setting). Each is told once, as an error (a reply may have reached the wrong call already, as it
+     * does whenever the next query is written before such a line comes); else null.
      */
     RemoteProtocolException unaskedFrame(Frame frame) {
         if (!on || seen) {
             return null;
+        }
+        Request latest = recent[(next + RECENT - 1) % RECENT];
+        if (!answeredWriteTold && latest != null && latest.expect() instanceof Expect.None && !sameText(frame, latest)) {
+            answeredWriteTold = true;
+            return new RemoteProtocolException("a line came that no call awaited ("
+                    + Printable.quoted(frame.toByteArray(), 0, frame.length(), 64) + ") after the write of "
+                    + latest.shownText() + ": the device seems to answer that command (an \"OK\" after each setting), or sends"
+                    + " lines of its own; such a line reaches the next query whenever that query is written before it comes."
+                    + " Send commands the device answers with query(), so the line is their reply; tell lines of its own"
+                    + " apart with a FrameClassifier");
         }
         for (Request r : recent) {
             if (r != null && sameText(frame, r)) {

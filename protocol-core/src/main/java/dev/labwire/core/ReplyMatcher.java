@@ -582,7 +582,7 @@ final class ReplyMatcher {
         }
         if (head == null) {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
-            RemoteProtocolException echoes = echoSuspicion.unaskedFrame(frame);
+            RemoteProtocolException echoes = stale.suspect() ? null : echoSuspicion.unaskedFrame(frame);
             if (echoes != null) {
                 events.add(new Event.ProtocolError(echoes));
             }

@@ -123,6 +123,33 @@ class UnconfiguredEchoTest {
         }
     }
 
+    /**
+     * A device that answers each setting "OK": with nothing awaited, the first such line is told once (a Protocol error,
+     * which the clients log at WARN), naming the write and query(); before (2026-12-04) nothing said why queries got
+     * "OK" (only a debug log of a discarded frame).
+     */
+    @Test
+    void aLineAfterAWriteWithNothingAwaitedIsToldOnce() {
+        for (List<byte[]> chunks : Chunking.chunkings(b("OK\r\n"))) {
+            Connection c = ready(CFG);
+            List<Event> events = new ArrayList<>();
+            c.send(Request.write("SET 5"), T0);
+            drain(c, events);
+            events.addAll(feed(c, chunks));
+            c.send(Request.write("SET 6"), T0);
+            drain(c, events);
+            events.addAll(feed(c, List.of(b("OK\r\n"))));
+            assertThat(only(events, Event.ProtocolError.class)).singleElement().satisfies(e -> assertThat(e.error())
+                    .hasMessageContaining("no call awaited (\"OK\") after the write of SET 5")
+                    .hasMessageContaining("query()"));
+            long q = c.send(Request.query("ECHO? t"), T0);
+            drain(c, events);
+            events.addAll(feed(c, List.of(b("t\r\n"))));
+            assertThat(only(events, Event.Reply.class)).filteredOn(r -> r.id() == q).singleElement()
+                    .satisfies(r -> assertThat(r.text()).isEqualTo("t"));
+        }
+    }
+
     @Test
     void binaryFramingsAndEchoCheckingAreLeftAlone() {
         // a Modbus register write is answered with the request itself: only lines are suspected
