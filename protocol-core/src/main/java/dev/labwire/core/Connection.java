@@ -658,7 +658,12 @@ public final class Connection implements SessionMachine {
 
     /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
     String whyNotWritten() {
-        String held = link.whyNotWriting();
+        // while a new link must first be quiet, the hook has not even started: say why (quietAfterConnect, a renewed
+        // serial link), not "the on-connect hook was still running"
+        String held = hookWaitsForQuiet ? stale.whyHeld() : null;
+        if (held == null) {
+            held = link.whyNotWriting();
+        }
         if (held == null) {
             held = stale.whyHeld();
         }

@@ -79,7 +79,12 @@ public final class ConnectionConfig {
      * is whole (and times out if it never is), so the caller knows the bytes were on the wire.
      */
     public enum Echo {
-        /** The link does not echo (the default: full duplex, RS232, TCP). */
+        /**
+         * The link does not echo (the default: full duplex, RS232, TCP). With line framing, a reply whose first line
+         * is the text of its own command (or of a recent one) is taken for the echo of a device with echo on: the call
+         * fails with a {@link RemoteProtocolException} saying so and the link is renewed, so no call gets an echo or the
+         * reply of the call before it.
+         */
         NONE,
         /** Every written byte comes back first; check it and drop it. */
         CHECK_AND_DROP

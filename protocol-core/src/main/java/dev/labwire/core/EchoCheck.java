@@ -91,7 +91,20 @@ final class EchoCheck {
                 + Printable.quoted(echo.sent, 0, echo.sent.length, SHOW)
                 + (echo.sent.length > SHOW ? "" : " (" + echo.sent.length + " bytes)") // a cut one says its length
                 + ", received " + Printable.quoted(echo.got, 0, i + 1, SHOW) + "; byte " + i + " should be "
-                + Printable.hex(echo.sent[i]) + " but is " + Printable.hex(echo.got[i]));
+                + Printable.hex(echo.sent[i]) + " but is " + Printable.hex(echo.got[i]) + lineEndNote(echo, i));
+    }
+
+    /**
+     * A hint when the command came back right but its line end did not: a terminal with echo on sends CR LF for the
+     * end of every line it is typed, whatever ended it.
+     */
+    private static String lineEndNote(Echo echo, int i) {
+        int b = echo.got[i];
+        if (i < echo.exchange.request.payloadNoCopy().length || (b != '\r' && b != '\n')) {
+            return "";
+        }
+        return ": the command came back whole but its line end did not (a terminal with echo on echoes CR LF for any"
+                + " line end); set ConnectionConfig.writeTerminator to the line end the device echoes (\"\\r\\n\" for most)";
     }
 
     /** Live exchanges expecting nothing whose echo has not been reported: they end when it is (or by their deadline). */

@@ -39,6 +39,7 @@ import java.util.List;
 final class ReplyMatcher {
     final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
     final EchoCheck echo = new EchoCheck();
+    private final EchoSuspicion echoSuspicion;
     /** What the stale-reply policy does with the zombies of this line; made with the matcher, shared with the connection. */
     final StaleReplies stale;
 
@@ -64,6 +65,7 @@ final class ReplyMatcher {
         this.blockFramer = newBlockFramer(config.maxFrameLength());
         this.current = baseFramer;
         this.window = new PipelineWindow(config);
+        this.echoSuspicion = new EchoSuspicion(config, baseFramer instanceof dev.labwire.core.frame.LineFramer);
     }
 
     /** Indefinite blocks end at NL (IEEE 488.2 8.7.10); a definite block's trailer is any end of line. */
@@ -272,6 +274,7 @@ final class ReplyMatcher {
     void written(Exchange e) {
         e.written = true;
         e.writeSeq = ++writeSeq;
+        echoSuspicion.written(e);
         byte[] p = e.request.payloadNoCopy();
         byte[] t = config.writeTerminatorNoCopy();
         boolean echoed = config.echo() == ConnectionConfig.Echo.CHECK_AND_DROP && p.length + t.length > 0;
@@ -579,6 +582,10 @@ final class ReplyMatcher {
         }
         if (head == null) {
             events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
+            RemoteProtocolException echoes = stale.suspect() ? null : echoSuspicion.unaskedFrame(frame);
+            if (echoes != null) {
+                events.add(new Event.ProtocolError(echoes));
+            }
             stale.strayFrame();
             return;
         }
@@ -590,6 +597,15 @@ final class ReplyMatcher {
         }
         if (head.kind == Exchange.Kind.PROBE) {
             events.add(new Event.Discarded(frame, Event.DiscardReason.RESYNC));
+            return;
+        }
+        Request echoed = !head.ended && fromBaseFraming ? echoSuspicion.echoOf(head, frame) : null;
+        if (echoed != null) {
+            events.add(new Event.Discarded(frame, Event.DiscardReason.UNEXPECTED));
+            stale.endEarly(head, new Event.Failed(head.id, head.request, EchoSuspicion.echoed(head, echoed, frame)),
+                    "got the echo of a command for its reply");
+            owner.requestClose("the device echoes commands (" + head.request.shownText() + " got "
+                    + (echoed == head.request ? "its own" : "an earlier command's") + " echo for its reply), so the reply stream is out of step");
             return;
         }
         if (!head.ended && fromBaseFraming && !head.usesBaseFraming()) {

@@ -259,9 +259,9 @@ class EchoAndReleaseTest {
         assertThat(c.isWireBusy()).isFalse();
         c.send(Request.query("Q?"), T0);
         drain(c, events);
-        c.receive(ByteBuffer.wrap(b("Q?\n")), T0);
+        c.receive(ByteBuffer.wrap(b("Q!\n")), T0);
         drain(c, events);
-        assertThat(((Event.Reply) events.get(1)).text()).as("no echo expected: the bytes are the reply").isEqualTo("Q?");
+        assertThat(((Event.Reply) events.get(1)).text()).as("no echo expected: the bytes are the reply").isEqualTo("Q!");
     }
 
     // ------------------------------------------------------------------ ReleaseAfter

@@ -177,6 +177,21 @@ class StaleReplyTest {
     }
 
     /**
+     * A call that ends while a new link must still be quiet (a board that reboots when its port opens, quietAfterConnect
+     * longer than its boot) says so. Before (2026-12-04), it said "the on-connect hook was still running", on a client
+     * with no hook at all.
+     */
+    @Test
+    void aCallEndingWhileTheNewLinkMustBeQuietSaysWhy() {
+        Pair p = Pair.open(ConnectionConfig.builder().quietAfterConnect(Duration.ofMillis(2000)).build(), ScriptedInstrument.scpi());
+        p.send(Request.query("*IDN?").withTimeout(Duration.ofMillis(300)));
+        p.advanceThroughTimers(Duration.ofMillis(400));
+        assertThat(p.eventsOf(Event.Timeout.class)).singleElement().satisfies(t -> assertThat(t.detail())
+                .contains("waiting for the line to be quiet for 2000 ms (quietAfterConnect)").doesNotContain("hook"));
+        assertThat(p.device.commands()).isEmpty();
+    }
+
+    /**
      * A driver's own hook (externalHook) starts with ON_CONNECT, while the line must still be quiet: it may send at
      * once (before, sendHook was refused, the hook failed and the link was renewed again and again, on a serial link
      * renewed out of step as with quietAfterConnect), and what it sends goes out once the quiet has passed.

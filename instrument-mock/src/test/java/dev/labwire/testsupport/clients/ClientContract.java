@@ -283,6 +283,40 @@ public abstract class ClientContract extends ClientScenarios implements Contract
         assertThat(causes).hasSize(2).allSatisfy(t -> assertThat(t).hasMessageContaining("not configured yet"));
     }
 
+    /**
+     * Replies ended LF CR (some RS232 devices and terminals), a byte a millisecond as at 9600 baud: the CR comes after
+     * the call has its reply, when the next command may be on the wire. Before (2026-12-04), the CR was an empty line and
+     * the next call's reply, and every later reply reached the call after its own (a python serial peer: 9 of 10).
+     */
+    @Test
+    public void repliesEndedLfCrOneByteAtATimeReachTheirOwnCalls() {
+        mock.responder(cmd -> cmd.startsWith("SLOW? ")
+                ? MockReply.line(cmd.substring(6), "\n\r").oneByteAtATime(Duration.ofMillis(1)) : null);
+        TestClient c = client(fast().build());
+        for (int i = 0; i < 10; i++) {
+            assertThat(c.query("SLOW? t" + i)).isEqualTo("t" + i);
+        }
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+    }
+
+    /**
+     * A device with echo on, the client not told ({@code Echo.NONE}): a call fails naming the echo and what to set, and
+     * no call gets an echo or another call's reply; told ({@code Echo.CHECK_AND_DROP}), every call is answered. Before
+     * (2026-12-04), each call got its own command as its reply, silently.
+     */
+    @Test
+    public void aDeviceWithEchoOnIsNamedAndNoCallGetsAnEcho() {
+        mock.echo(true);
+        TestClient c = client(fast().staleReplyPolicy(StaleReplyPolicy.discardLateReply(Duration.ofMillis(300))).build());
+        assertThatThrownBy(() -> c.query("ECHO? a")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("is the command itself").hasMessageContaining("Echo.CHECK_AND_DROP");
+        c.close();
+        TestClient told = client(fast().echo(ConnectionConfig.Echo.CHECK_AND_DROP).build());
+        for (int i = 0; i < 5; i++) {
+            assertThat(told.query("ECHO? b" + i, WAIT)).isEqualTo("b" + i);
+        }
+    }
+
     @Test
     public void anOversizedReplyFailsThatCallOnlyAndLosesNothingElse() {
         TestClient c = client(fast().maxFrameLength(64).build());

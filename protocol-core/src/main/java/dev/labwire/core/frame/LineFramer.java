@@ -9,13 +9,16 @@ package dev.labwire.core.frame;
  * LineFramer.lf(64):      before  |+1.00E+00\n\nOK\n|           after  "+1.00E+00", "", "OK"
  * LineFramer.crlf(64):    before  |OK\r\nV=3\r|\n|             after  "OK", "V=3"   (terminator split across reads)
  * LineFramer.anyEol(64):  before  |A\rB\r\nC\n|                after  "A", "B", "C"
+ * LineFramer.anyEol(64):  before  |A\n\rB\n|\r|               after  "A", "B"   (LF CR, the CR in a later read)
  * </pre>
  *
  * <p>Terminators: {@link #lf} ({@code \n}), {@link #crlf} ({@code \r\n}), {@link #cr} ({@code \r}),
  * {@link #of} (any sequence of 1 to 16 bytes) and {@link #anyEol}, where a line ends at {@code \n},
- * {@code \r\n} or a lone {@code \r}; after a {@code \r} a {@code \n} that follows is swallowed, even when it
- * arrives in a later {@link #decode} call. Lines are emitted as soon as their terminator is there.
- * Empty lines are frames too.
+ * {@code \r\n}, {@code \n\r} or a lone {@code \r}; after a {@code \r} a {@code \n} that follows is swallowed, and
+ * after a lone {@code \n} a {@code \r} that follows, even when it arrives in a later {@link #decode} call. Lines are
+ * emitted as soon as their terminator is there. Empty lines are frames too, but not the {@code \r} of a device that
+ * ends its lines with LF CR (some RS232 devices and terminals do): at 9600 baud that {@code \r} comes a millisecond
+ * after the line, when the next command may already be on the wire, and it would be that command's empty reply.
  *
  * <p>Failures, each one {@link FramingError} after which decoding continues with the next line:
  * <ul>
@@ -46,6 +49,7 @@ public final class LineFramer implements Framer {
     private long firstNonAscii = -1;
     private boolean discarding;
     private boolean swallowLf;   // anyEol: the last line ended with \r at the end of the buffer
+    private boolean swallowCr;   // anyEol: the last line ended with a lone \n at the end of the buffer (LF CR)
 
     private LineFramer(byte[] terminator, boolean anyEol, boolean asciiOnly, int maxFrameLength) {
         this.terminator = terminator;
@@ -110,19 +114,25 @@ public final class LineFramer implements Framer {
         firstNonAscii = -1;
         discarding = false;
         swallowLf = false;
+        swallowCr = false;
     }
 
-    /** Swallows the {@code \n} of a {@code \r\n} split after the {@code \r} (any-EOL framers only). */
+    /**
+     * Swallows the {@code \n} of a {@code \r\n} split after the {@code \r}, and the {@code \r} of a {@code \n\r} split
+     * after the {@code \n} (any-EOL framers only).
+     */
     @Override
     public boolean settle(InputBuffer in) {
-        if (!swallowLf) {
+        if (!swallowLf && !swallowCr) {
             return true;
         }
         if (in.isEmpty()) {
             return false;
         }
+        byte second = swallowLf ? LF : CR;
         swallowLf = false;
-        if (in.get(0) == LF) {
+        swallowCr = false;
+        if (in.get(0) == second) {
             in.skip(1);
         }
         return true;
@@ -155,7 +165,7 @@ public final class LineFramer implements Framer {
      * then handles.
      */
     private void viewLines(InputBuffer in, FrameReader reader, FrameSink sink) {
-        while (in.isViewing() && !discarding && !swallowLf && lineStart != in.position()) {
+        while (in.isViewing() && !discarding && !swallowLf && !swallowCr && lineStart != in.position()) {
             byte[] a = in.array();
             int from = in.readIndex();
             int to = from + in.readableBytes();
@@ -164,11 +174,11 @@ public final class LineFramer implements Framer {
                 return;
             }
             int termLength = 1;
-            if (anyEol && a[at] == CR) {
-                if (at + 1 == to) {
-                    return; // the \n of a \r\n may still come
-                }
-                termLength = a[at + 1] == LF ? 2 : 1;
+            if (anyEol && at + 1 == to) {
+                return; // the \n of a \r\n (or the \r of a \n\r) may still come
+            }
+            if (anyEol) {
+                termLength = a[at + 1] == (a[at] == CR ? LF : CR) ? 2 : 1;
             }
             in.skip(at - from + termLength);
             reader.deliverCut(in.view(a, from, at - from), sink);
@@ -270,14 +280,19 @@ public final class LineFramer implements Framer {
     }
 
     private int terminatorLengthAt(InputBuffer in, int at) {
-        if (!anyEol || in.get(at) == LF) {
+        if (!anyEol) {
             return terminator.length;
         }
+        boolean cr = in.get(at) == CR;
         if (at + 1 == in.readableBytes()) {
-            swallowLf = true; // the \n of a \r\n may still come
+            if (cr) {
+                swallowLf = true; // the \n of a \r\n may still come
+            } else {
+                swallowCr = true; // the \r of a \n\r may still come
+            }
             return 1;
         }
-        return in.get(at + 1) == LF ? 2 : 1;
+        return in.get(at + 1) == (cr ? LF : CR) ? 2 : 1;
     }
 
     @Override

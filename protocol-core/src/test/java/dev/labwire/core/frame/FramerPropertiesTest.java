@@ -155,6 +155,9 @@ class FramerPropertiesTest {
                 if (previous.equals("\r") && line.isEmpty() && t.equals("\n")) {
                     t = "\r\n"; // "\r" then "\n" would be one terminator
                 }
+                if (previous.equals("\n") && line.isEmpty() && t.startsWith("\r")) {
+                    t = "\n"; // "\n" then "\r" would be one terminator (LF CR)
+                }
             } else {
                 while ((line + t).indexOf(t) < line.length()) {
                     int at = (line + t).indexOf(t);

@@ -54,6 +54,27 @@ class LineFramerTest {
         assertThat(in.isEmpty()).isTrue();
     }
 
+    /**
+     * LF CR (some RS232 devices and terminals end lines so) is one terminator, also when the CR comes in a later read:
+     * at 9600 baud it comes a millisecond after the line, when the next command may be on the wire already. Before
+     * (2026-12-04), the CR was an empty line of its own, the next query's reply, and every later reply went to the
+     * query after its own.
+     */
+    @Test
+    void anyEolTakesLfCrAsOneTerminatorAlsoWhenTheCrComesLater() {
+        check(() -> LineFramer.anyEol(64), b("A\n\rB\n\r\n\rC\n"), GARBAGE, "A", "B", "", "C");
+        LineFramer framer = LineFramer.anyEol(64);
+        InputBuffer in = new InputBuffer();
+        in.append(b("A\n"));
+        assertThat(framer.decode(in)).isEqualTo(Frame.of("A"));
+        assertThat(framer.decode(in)).isEqualTo(FrameResult.NeedData.INSTANCE);
+        in.append(b("\r"));
+        assertThat(framer.decode(in)).isEqualTo(FrameResult.NeedData.INSTANCE);
+        in.append(b("B\n"));
+        assertThat(framer.decode(in)).isEqualTo(Frame.of("B"));
+        assertThat(in.isEmpty()).isTrue();
+    }
+
     @Test
     void anyEolResetForgetsThePendingLf() {
         LineFramer framer = LineFramer.anyEol(64);
