@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -113,16 +112,7 @@ class RealDeviceFaultsTest {
 
     /** The future's value, or its failure thrown as it is (as the blocking client would). */
     static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r instanceof CompletionException && r.getCause() instanceof RuntimeException rc ? rc : r;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return NettyFutures.join(f, Duration.ofSeconds(30));
     }
 
     private static ConnectionConfig.Builder fast() {

@@ -12,14 +12,13 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.RemoteProtocolException;
 import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.core.StaleReplyPolicy;
+import dev.labwire.examples.NettyFutures;
 import dev.labwire.netty.NettyClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,16 +113,7 @@ class SerialPeerFaultsTest {
 
     /** The future's value, or its failure thrown as it is (as the blocking client would). */
     static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r instanceof CompletionException && r.getCause() instanceof RuntimeException rc ? rc : r;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return NettyFutures.join(f, Duration.ofSeconds(60));
     }
 
     private static ConnectionConfig.Builder config() {
