@@ -22,6 +22,7 @@ the fault of its reply:
   89  the first 5 bytes of the right reply, the rest 600 ms later (a reply that straddles the caller's timeout)
   81  rtu: a 0x00 byte right before the right reply, no silence between (an RS485 transceiver's turn-around glitch)
   82  rtu: a 0xFF byte right before the right reply, in the same write
+  83  rtu: a 0xC0 byte right before the right reply, in the same write (a longer glitch; also a unit address)
 
 An FC 6 broadcast (unit 0) to register 90 is answered as if it were addressed to <unit>, 150 ms later (a device that
 answers broadcasts); other broadcasts are not answered, as the spec says.
@@ -180,6 +181,8 @@ def serve_rtu(path, unit):
                 os.write(fd, b'\x00')
             if fault == 82:
                 frame = b'\xff' + frame
+            if fault == 83:
+                frame = b'\xc0' + frame
             if fault == 80:
                 send_in_pieces(lambda b: os.write(fd, b), frame)
             elif fault == 89:

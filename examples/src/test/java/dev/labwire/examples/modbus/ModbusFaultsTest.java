@@ -239,7 +239,8 @@ class ModbusFaultsTest {
         try (MockModbus mock = mock(link); ModbusClients.Bus bus = ModbusClients.open(kind, mock.endpoint(), config(link))) {
             ModbusClients.Unit u = bus.unit(1);
             mock.setHoldingRegisters(0, 8, 9);
-            for (byte glitch : new byte[] {0x00, (byte) 0xFF}) {
+            // 0x00 and 0xFF, and 0xC0 and 0x80: glitches of a longer low pulse, which are also unit addresses
+            for (byte glitch : new byte[] {0x00, (byte) 0xFF, (byte) 0xC0, (byte) 0x80}) {
                 mock.garbageBeforeReplies(new byte[] {glitch}, Duration.ZERO);
                 for (int i = 0; i < 3; i++) {
                     mock.setHoldingRegisters(1, i);

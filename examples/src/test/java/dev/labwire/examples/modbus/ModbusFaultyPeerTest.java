@@ -147,6 +147,8 @@ class ModbusFaultyPeerTest {
         // before, the glitch and the reply made one corrupt frame "from unit 0/255" and the call timed out
         assertThat(u.call(ModbusCall.readHoldingRegisters(81, 2), SHORT)).containsExactly(1081, 1082);
         assertThat(u.call(ModbusCall.readHoldingRegisters(82, 2), SHORT)).containsExactly(1082, 1083);
+        // 0xC0 is a glitch's shape too (a longer low pulse), and an address a unit may answer from
+        assertThat(u.call(ModbusCall.readHoldingRegisters(83, 2), SHORT)).containsExactly(1083, 1084);
         // a unit that answers a broadcast, 150 ms later: its answer comes after the broadcast delay, while unit 7's
         // next read is awaited, and must not be taken for it
         assertThat(bus.unit(0).call(ModbusCall.writeSingleRegister(90, 5))).isNull();

@@ -43,10 +43,14 @@ import java.util.Objects;
  * <b>Glitch bytes</b> (replies only): an RS485 transceiver that turns to transmit often puts a byte on the line right
  * before the reply, with no silence between (0x00 or 0xFF, seen by the UART as a start bit). Taken as they are, the
  * glitch and the reply make one corrupt frame from "unit 255", and the reply is lost. So one or two leading bytes that no
- * unit answers from (0 is the broadcast address, 248..255 are reserved) are dropped when the bytes after them make a
- * whole frame with a good CRC; the framer waits for that frame while it is not whole, as for any frame. Bytes that
- * already make a whole frame with a good CRC are kept as they are (a unit at a reserved address), and so is anything
- * no good frame follows. Requests are not treated so: a master's request to address 0 is a broadcast.
+ * unit answers from (0 is the broadcast address, 248..255 are reserved) or that have a glitch's shape (a start bit and
+ * a few more low bits, read as {@code 0xFF << k}: also 0x80, 0xC0, 0xE0 and 0xF0, which are unit addresses) are
+ * dropped when the bytes after them make a whole frame with a good CRC; the framer waits for that frame while it is
+ * not whole, as for any frame. Bytes that already make a whole frame with a good CRC are kept as they are (a unit at
+ * a reserved address, or at 0x80), and so is anything no good frame follows. The cost, for units at 0x80, 0xC0, 0xE0
+ * or 0xF0 only: a corrupt reply of theirs that a good frame may still follow is held until that frame is whole or a
+ * silence ends the bytes, instead of going to the reader at once. Requests are not treated so: a master's request to
+ * address 0 is a broadcast.
  * The 1.5-character rule is not enforced: with reading-time stamps a gap inside a frame cannot be told from a driver
  * that read late. Arrival times come from {@link #receiving}, which a connection calls before every append; a framer
  * never told any time (or with {@code frameGap} zero) uses the length rule alone.
@@ -156,14 +160,14 @@ public final class RtuFramer implements Framer {
 
     /**
      * How many glitch bytes start the buffered bytes (at most {@link #MAX_GLITCH}): bytes no unit answers from
-     * (address 0 is the broadcast, 248..255 are reserved; Serial Line v1.02 section 2.2) right before a frame with a
-     * good CRC, as an RS485 transceiver puts on the line when it turns to transmit. 0 when the bytes start with an
-     * answering address, or when they make a good frame as they are, or when no good frame follows the suspect bytes;
+     * (address 0 is the broadcast, 248..255 are reserved; Serial Line v1.02 section 2.2) or of a glitch's shape
+     * ({@link #mayBeGlitch}) right before a frame with a good CRC, as an RS485 transceiver puts on the line when it
+     * turns to transmit. 0 when the bytes start with any other address, or when they make a good frame as they are, or when no good frame follows the suspect bytes;
      * {@link #WAIT} while a frame after them is not yet whole (and no silence has ended the bytes).
      */
     private int glitchBytes(InputBuffer in, int limit, boolean cut) {
         int suspect = 0;
-        while (suspect < MAX_GLITCH && suspect < limit && !answersFrom(in.getUnsigned(suspect))) {
+        while (suspect < MAX_GLITCH && suspect < limit && mayBeGlitch(in.getUnsigned(suspect))) {
             suspect++;
         }
         if (suspect == 0) {
@@ -187,9 +191,16 @@ public final class RtuFramer implements Framer {
         return pending && !cut ? WAIT : 0;
     }
 
-    /** Whether a unit can answer from {@code address}: 1..247. */
-    private static boolean answersFrom(int address) {
-        return address >= 1 && address <= 247;
+    /**
+     * Whether {@code b} may be a turn-around glitch rather than the address a reply starts with: an address no unit
+     * answers from (0, 248..255), or a glitch's shape. A glitch is a start bit and a few more low bits before the
+     * line goes high again; the UART reads it least significant bit first as {@code 0xFF << k}: 0xFF, 0xFE, 0xFC,
+     * 0xF8 (reserved addresses), 0xF0, 0xE0, 0xC0, 0x80 (addresses a unit may answer from, so a whole frame with a
+     * good CRC from them is kept) and 0x00.
+     */
+    private static boolean mayBeGlitch(int b) {
+        boolean answering = b >= 1 && b <= 247;
+        return !answering || (((b ^ 0xFF) + 1) & (b ^ 0xFF)) == 0; // b ^ 0xFF is 2^k - 1 exactly for 0xFF << k
     }
 
     private int length(InputBuffer in, int from, int limit) {

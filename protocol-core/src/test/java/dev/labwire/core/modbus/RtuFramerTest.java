@@ -167,6 +167,34 @@ class RtuFramerTest {
     }
 
     @Test
+    void aGlitchByteThatIsAlsoAUnitAddressIsDroppedWhenItsFrameIsCorruptAndAGoodOneFollows() {
+        // a glitch is a start bit and a few more low bits before the line goes high again: the UART reads it LSB first
+        // as 0xFF << k, and four of those (0x80, 0xC0, 0xE0, 0xF0) are addresses a unit may answer from
+        for (int g : new int[] {0x80, 0xC0, 0xE0, 0xF0}) {
+            for (byte[] f : List.of(FC1_RSP, FC3_RSP, FC6_RSP, FC16_RSP, FC23_RSP, EXC_RSP)) {
+                Chunking.assertEveryChunking(concat(new byte[] {(byte) g}, f),
+                        chunks -> FramerRun.run(() -> RtuFramer.forReplies(GAP), chunks, false), List.of(s(f)));
+            }
+            Chunking.assertEveryChunking(concat(new byte[] {(byte) g, 0x00}, FC3_RSP),
+                    chunks -> FramerRun.run(() -> RtuFramer.forReplies(GAP), chunks, false), List.of(s(FC3_RSP)));
+            // a unit that answers from that address keeps its frame, in every chunking
+            byte[] unitThere = adu(g, 0x03, 0x02, 0x00, 0x01);
+            Chunking.assertEveryChunking(unitThere, chunks -> FramerRun.run(() -> RtuFramer.forReplies(GAP), chunks, false),
+                    List.of(s(unitThere)));
+        }
+        // a unit at such an address with a corrupt reply: the reader gets it as it is, at the latest when a silence
+        // ends it (it is held only while a good frame could still follow the first byte)
+        byte[] corruptFromC0 = adu(0xC0, 0x03, 0x04, 0x00, 0x01, 0x00, 0x02);
+        corruptFromC0[corruptFromC0.length - 1] ^= 0x5A;
+        assertThat(timed(RtuFramer.forReplies(GAP), new long[] {0, 10_000_000}, corruptFromC0, FC6_RSP))
+                .containsExactly(s(corruptFromC0), s(FC6_RSP));
+        // an address that is no glitch's shape is never dropped: the corrupt frame goes to the reader as it is
+        byte[] notShaped = concat(new byte[] {0x11}, FC3_RSP);
+        assertThat(FramerRun.run(() -> RtuFramer.forReplies(GAP), List.of(notShaped), false)).first()
+                .isNotEqualTo(s(FC3_RSP));
+    }
+
+    @Test
     void aGlitchAndItsReplyInTwoReadsWithinTheFrameGapAreTheReply() {
         RtuFramer f = RtuFramer.forReplies(GAP);
         assertThat(timed(f, new long[] {0, 1_000_000}, new byte[] {(byte) 0xFF}, FC3_RSP)).containsExactly(s(FC3_RSP));
