@@ -79,6 +79,8 @@ public final class Connection implements SessionMachine {
     private final Transmitter transmitter;
     private final OnConnectHook hook;
     private final ServicePoll srq; // null unless serviceRequestPolling is set
+    private final TimeoutNotes notes;
+    private final LineTimers timers;
     private boolean receivedOnlyPushed; // see receivedOnlyPushed()
     private boolean hookWaitsForQuiet; // see quietEnded
     private final StaleReplies stale;
@@ -111,6 +113,8 @@ public final class Connection implements SessionMachine {
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
         this.hook = new OnConnectHook(config);
+        this.notes = new TimeoutNotes(config, matcher, link, pending);
+        this.timers = new LineTimers(matcher, notes);
     }
 
     /** The settings. */
@@ -474,22 +478,9 @@ public final class Connection implements SessionMachine {
         return link.reading();
     }
 
-    private boolean readPaused;
-    private long readPausedSince;
-
     @Override
     public void readingPaused(boolean paused, long nowNanos) {
-        if (paused && !readPaused) {
-            readPausedSince = nowNanos;
-        }
-        readPaused = paused;
-    }
-
-    /** What a timeout adds while the driver does not read ({@link #readingPaused}), or "" when it reads. */
-    String readPausedNote(long nowNanos) {
-        return readPaused ? "; but the client had stopped reading the link " + Math.max(0, (nowNanos - readPausedSince) / 1_000_000)
-                + " ms before, because a consumer of pushed frames was behind, so the reply may be among the unread bytes:"
-                + " keep pushed-frame consumers faster than the device, or let them drop frames instead" : "";
+        notes.readingPaused(paused, nowNanos);
     }
 
     /**
@@ -637,7 +628,7 @@ public final class Connection implements SessionMachine {
         }
         long t = Math.min(hook.earliestDeadline(), Math.min(stale.probeDeadline(), stale.quietDeadline()));
         t = Math.min(t, pending.earliestDeadline());
-        return Math.min(t, matcher.earliestDeadline(pending.isMonotonic()));
+        return Math.min(t, timers.earliestDeadline(pending.isMonotonic()));
     }
 
     /** Timers that are due at {@code nowNanos} fire: timeouts, the stale-reply grace, the reconnect. */
@@ -649,7 +640,7 @@ public final class Connection implements SessionMachine {
         link.maybeReconnect(nowNanos);
         pending.expire(nowNanos, this);
         hook.expire(nowNanos, this);
-        matcher.expire(nowNanos);
+        timers.expire(nowNanos);
         stale.expireUnwrittenProbe(nowNanos);
         if (srq != null && link.state() == State.READY) {
             srq.maybePoll(this, nowNanos);
@@ -658,30 +649,7 @@ public final class Connection implements SessionMachine {
 
     /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
     String whyNotWritten() {
-        // while a new link must first be quiet, the hook has not even started: say why (quietAfterConnect, a renewed
-        // serial link), not "the on-connect hook was still running"
-        String held = hookWaitsForQuiet ? stale.whyHeld() : null;
-        if (held == null) {
-            held = link.whyNotWriting();
-        }
-        if (held == null) {
-            held = stale.whyHeld();
-        }
-        if (held != null) {
-            return held;
-        }
-        Exchange head = null;
-        for (Exchange e : inFlight) {
-            if (!e.ended) {
-                head = e;
-                break;
-            }
-        }
-        if (head != null) {
-            return "it waited behind " + head.request.shownText() + " (in flight; maxInFlight " + config.maxInFlight()
-                    + ") and " + pending.size() + " queued requests";
-        }
-        return "it waited behind " + pending.size() + " queued requests";
+        return notes.whyNotWritten(hookWaitsForQuiet);
     }
 
     /** A new resync probe, due by its own timeout from the latest input. */
