@@ -11,24 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * How a {@link NettyClient} starts, beyond the settings its builder holds: the checks of the builder's counts, the
- * user's {@link AsyncHook} turned into the driver's hook (an {@link AsyncHookSession} whose requests go ahead of every
- * user request on the hook's link), and {@link NettyClient#openAndAwait}'s wait for the first link, which closes the
- * client when that fails.
+ * How a {@link NettyClient} starts, beyond the settings its builder holds: the user's {@link AsyncHook} turned into
+ * the driver's hook (an {@link AsyncHookSession} whose requests go ahead of every user request on the hook's link),
+ * and {@link NettyClient#openAndAwait}'s wait for the first link, which closes the client when that fails.
  *
  * <p>Separate from {@code NettyClient}, whose public calls and builder are its API and their documentation; nothing
  * here is visible to users. Static, stateless.
  */
 final class ClientStart {
     private ClientStart() {
-    }
-
-    /** {@code value}, when at least {@code min}; else an {@link IllegalArgumentException} saying {@code rule} and the value. */
-    static int atLeast(int min, int value, String rule) {
-        if (value < min) {
-            throw new IllegalArgumentException(rule + ": " + value);
-        }
-        return value;
     }
 
     /** {@link NettyClient#openAndAwait}: opens, waits for the first link, and on failure closes before failing. */

@@ -8,6 +8,7 @@ import dev.labwire.core.Operation;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.internal.Counts;
 import dev.labwire.core.scpi.BinaryValues;
 import dev.labwire.core.scpi.Scpi;
 import dev.labwire.core.scpi.ValueType;
@@ -492,7 +493,7 @@ public final class NettyClient {
          * @throws IllegalArgumentException when {@code bytes} is below 2
          */
         public Builder writeBufferHighWater(int bytes) {
-            this.writeBufferHighWater = ClientStart.atLeast(2, bytes, "writeBufferHighWater must be at least 2 bytes");
+            this.writeBufferHighWater = Counts.atLeast(2, bytes, "writeBufferHighWater must be at least 2 bytes");
             return this;
         }
 
@@ -540,7 +541,7 @@ public final class NettyClient {
          * 64 KiB) or, on serial, five reads of up to 8 KiB (four handed to the event loop, one in progress).
          */
         public Builder pushedBufferSize(int frames) {
-            this.pushedBufferSize = ClientStart.atLeast(2, frames, "pushedBufferSize must be at least 2");
+            this.pushedBufferSize = Counts.atLeast(2, frames, "pushedBufferSize must be at least 2");
             return this;
         }
 
@@ -555,7 +556,7 @@ public final class NettyClient {
          * @throws IllegalArgumentException when {@code frames} is below 1
          */
         public Builder pushedQueueCapacity(int frames) {
-            this.pushedQueueCapacity = ClientStart.atLeast(1, frames, "pushedQueueCapacity must be at least 1");
+            this.pushedQueueCapacity = Counts.atLeast(1, frames, "pushedQueueCapacity must be at least 1");
             return this;
         }
 

@@ -3,23 +3,16 @@ package dev.labwire.core;
 import java.time.Duration;
 
 /**
- * The checks behind {@link ConnectionConfig} and its builder: each setting's limits, the settings that must agree
+ * The checks behind {@link ConnectionConfig} and its builder: the durations' ranges, the settings that must agree
  * ({@link StaleReplyPolicy.ReleaseAfter} with {@code maxInFlight} 1), and a request's payload against the write
- * terminator. Each throws {@link IllegalArgumentException} naming the setting (or request) and the bad value.
+ * terminator (the counts' lower limits are {@link dev.labwire.core.internal.Counts}'s, shared with the Netty client).
+ * Each throws {@link IllegalArgumentException} naming the setting (or request) and the bad value.
  *
  * <p>Separate from {@code ConnectionConfig} so that the public class holds only the settings and their documentation;
  * the messages here are part of its behaviour and unchanged. Static, stateless.
  */
 final class ConfigChecks {
     private ConfigChecks() {
-    }
-
-    /** {@code value}, when at least {@code min}; else an exception saying {@code rule} and the value. */
-    static int atLeast(int min, int value, String rule) {
-        if (value < min) {
-            throw new IllegalArgumentException(rule + ": " + value);
-        }
-        return value;
     }
 
     /** A polling period: positive and at least 1 ms, or null (off). */

@@ -403,13 +403,13 @@ public final class ConnectionConfig {
         }
 
         public Builder maxFrameLength(int maxFrameLength) {
-            this.maxFrameLength = ConfigChecks.atLeast(1, maxFrameLength, "maxFrameLength must be positive");
+            this.maxFrameLength = dev.labwire.core.internal.Counts.atLeast(1, maxFrameLength, "maxFrameLength must be positive");
             return this;
         }
 
         /** Requests on the wire at once: 1 for strict instruments, more for pipelining. */
         public Builder maxInFlight(int maxInFlight) {
-            this.maxInFlight = ConfigChecks.atLeast(1, maxInFlight, "maxInFlight must be at least 1");
+            this.maxInFlight = dev.labwire.core.internal.Counts.atLeast(1, maxInFlight, "maxInFlight must be at least 1");
             return this;
         }
 
@@ -420,7 +420,7 @@ public final class ConnectionConfig {
         }
 
         public Builder maxQueued(int maxQueued) {
-            this.maxQueued = ConfigChecks.atLeast(1, maxQueued, "maxQueued must be at least 1");
+            this.maxQueued = dev.labwire.core.internal.Counts.atLeast(1, maxQueued, "maxQueued must be at least 1");
             return this;
         }
 
