@@ -8,6 +8,7 @@ import dev.labwire.core.Operation;
 import dev.labwire.core.Request;
 import dev.labwire.core.State;
 import dev.labwire.core.frame.Frame;
+import dev.labwire.core.internal.Counts;
 import dev.labwire.core.scpi.BinaryValues;
 import dev.labwire.core.scpi.Scpi;
 import dev.labwire.core.scpi.ValueType;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.BiConsumer;
@@ -155,19 +155,7 @@ public final class NettyClient {
      */
     public static CompletableFuture<NettyClient> openAndAwait(String endpoint, ConnectionConfig config,
                                                               Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        NettyClient c = open(endpoint, config);
-        CompletableFuture<NettyClient> result = new CompletableFuture<>();
-        c.ready(timeout).whenComplete((ready, failure) -> {
-            if (failure == null) {
-                result.complete(ready);
-            } else {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                c.close().whenComplete((v, e) -> result.completeExceptionally(cause));
-            }
-        });
-        return result;
+        return ClientStart.openAndAwait(endpoint, config, timeout);
     }
 
     /** A builder for a client to {@code endpoint}; the string is parsed now and a bad one is refused with {@link IllegalArgumentException}. */
@@ -505,10 +493,7 @@ public final class NettyClient {
          * @throws IllegalArgumentException when {@code bytes} is below 2
          */
         public Builder writeBufferHighWater(int bytes) {
-            if (bytes < 2) {
-                throw new IllegalArgumentException("writeBufferHighWater must be at least 2 bytes: " + bytes);
-            }
-            this.writeBufferHighWater = bytes;
+            this.writeBufferHighWater = Counts.atLeast(2, bytes, "writeBufferHighWater must be at least 2 bytes");
             return this;
         }
 
@@ -556,10 +541,7 @@ public final class NettyClient {
          * 64 KiB) or, on serial, five reads of up to 8 KiB (four handed to the event loop, one in progress).
          */
         public Builder pushedBufferSize(int frames) {
-            if (frames < 2) {
-                throw new IllegalArgumentException("pushedBufferSize must be at least 2: " + frames);
-            }
-            this.pushedBufferSize = frames;
+            this.pushedBufferSize = Counts.atLeast(2, frames, "pushedBufferSize must be at least 2");
             return this;
         }
 
@@ -574,10 +556,7 @@ public final class NettyClient {
          * @throws IllegalArgumentException when {@code frames} is below 1
          */
         public Builder pushedQueueCapacity(int frames) {
-            if (frames < 1) {
-                throw new IllegalArgumentException("pushedQueueCapacity must be at least 1: " + frames);
-            }
-            this.pushedQueueCapacity = frames;
+            this.pushedQueueCapacity = Counts.atLeast(1, frames, "pushedQueueCapacity must be at least 1");
             return this;
         }
 
@@ -603,31 +582,12 @@ public final class NettyClient {
          */
         public NettyClient build() {
             List<BiConsumer<State, Throwable>> ls = listeners.stream().<BiConsumer<State, Throwable>>map(l -> l::onStateChanged).toList();
-            NettyDriver.Hook h = hook == null ? null : hookAdapter(hook);
+            NettyDriver.Hook h = hook == null ? null : ClientStart.hookAdapter(hook);
             Duration ht = hookTimeout;
             Endpoint ep = endpoint;
             return new NettyClient(DriverSetup.start(ep, group, callbackExecutor, ls, pushedBufferSize,
                     pushedQueueCapacity, pushedOverflow, writeBufferHighWater,
                     setup -> new NettyDriver(ep, config, h, ht, setup)));
-        }
-
-        private static NettyDriver.Hook hookAdapter(AsyncHook hook) {
-            return (driver, gen) -> hook.onConnect(new AsyncHookSession() {
-                @Override
-                public CompletableFuture<String> query(String command) {
-                    return driver.requestHook(Request.query(command), gen, Call.TEXT);
-                }
-
-                @Override
-                public CompletableFuture<Void> write(String command) {
-                    return driver.requestHook(Request.write(command), gen, r -> null);
-                }
-
-                @Override
-                public CompletableFuture<Event.Reply> request(Request request) {
-                    return driver.requestHook(Objects.requireNonNull(request, "request"), gen, Call.REPLY);
-                }
-            });
         }
     }
 }

@@ -86,6 +86,25 @@ final class CommandLog {
         }
     }
 
+    /**
+     * The oldest untaken command, waiting up to 5 s ({@link MockInstrument#takeCommand()}).
+     *
+     * @throws IllegalStateException when none came within 5 s, naming the last ones (or the thread was interrupted)
+     */
+    String takeWithinFiveSeconds() {
+        try {
+            String c = take(Duration.ofSeconds(5));
+            if (c == null) {
+                throw new IllegalStateException("no command reached the mock within 5 s; the last ones: "
+                        + newest(20));
+            }
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a command", e);
+        }
+    }
+
     /** Every kept command, oldest first. */
     List<String> all() {
         return newest(Integer.MAX_VALUE);

@@ -5,12 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -62,13 +58,9 @@ import java.util.function.Supplier;
 public final class MockInstrument implements AutoCloseable {
 
     private final LinkSide side;
-    private final Set<Session> sessions = new CopyOnWriteArraySet<>();
-    private final List<Session> ended = new ArrayList<>();
+    private final SessionTable sessions = new SessionTable();
     private final CommandLog commandLog = new CommandLog();
-    private final AtomicInteger connections = new AtomicInteger();
     private volatile MockReply greeting;
-    private final Object counts = new Object();   // notified when connections or restarts go up
-    private int restarts;                           // guarded by counts
     private final Answers answers = new Answers();
     private volatile boolean echo;
     private volatile Duration echoDelay = Duration.ZERO;
@@ -354,17 +346,7 @@ public final class MockInstrument implements AutoCloseable {
      * @throws IllegalStateException when none came within 5 s (or the thread was interrupted)
      */
     public String takeCommand() {
-        try {
-            String c = takeCommand(Duration.ofSeconds(5));
-            if (c == null) {
-                throw new IllegalStateException("no command reached the mock within 5 s; the last ones: "
-                        + commandLog.newest(20));
-            }
-            return c;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a command", e);
-        }
+        return commandLog.takeWithinFiveSeconds();
     }
 
     /**
@@ -401,7 +383,7 @@ public final class MockInstrument implements AutoCloseable {
 
     /** How many connections the mock has had (a pty counts each time its pair is made). */
     public int connectionCount() {
-        return connections.get();
+        return sessions.connectionCount();
     }
 
     /**
@@ -414,10 +396,7 @@ public final class MockInstrument implements AutoCloseable {
 
     /** Sends {@code bytes} to every connection now, between replies. */
     public void pushBytes(byte[] bytes) {
-        byte[] copy = bytes.clone();
-        for (Session s : sessions) {
-            s.push(copy);
-        }
+        sessions.push(bytes.clone());
     }
 
     /**
@@ -504,17 +483,12 @@ public final class MockInstrument implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("mock instrument did not restart: " + e.getMessage(), e);
         }
-        synchronized (counts) {
-            restarts++;
-            counts.notifyAll();
-        }
+        sessions.countRestart();
     }
 
     /** How many times {@link #restart()} has brought the link back so far (0 for a new mock). */
     public int restartCount() {
-        synchronized (counts) {
-            return restarts;
-        }
+        return sessions.restartCount();
     }
 
     /**
@@ -525,7 +499,7 @@ public final class MockInstrument implements AutoCloseable {
      *     thread was interrupted (its interrupt flag is set again)
      */
     public void awaitRestarts(int n, Duration timeout) {
-        await(n, timeout, "restarts", () -> restarts);
+        sessions.awaitRestarts(n, timeout, this::endpoint);
     }
 
     /**
@@ -536,39 +510,17 @@ public final class MockInstrument implements AutoCloseable {
      *     thread was interrupted (its interrupt flag is set again)
      */
     public void awaitConnections(int n, Duration timeout) {
-        await(n, timeout, "connections", connections::get);
+        sessions.awaitConnections(n, timeout, this::endpoint);
     }
 
     /** How many connections are open now (a pty: 1 while its pair exists, else 0). */
     public int openConnections() {
-        return sessions.size();
-    }
-
-    private void await(int n, Duration timeout, String what, java.util.function.IntSupplier count) {
-        Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (counts) {
-            while (count.getAsInt() < n) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IllegalStateException("mock instrument " + endpoint() + ": " + count.getAsInt() + " "
-                            + what + ", not " + n + ", within " + timeout.toMillis() + " ms");
-                }
-                try {
-                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(counts, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for " + n + " " + what, e);
-                }
-            }
-        }
+        return sessions.openCount();
     }
 
     /** Ends a {@link MockReply#stall() stall}: commands after this are answered again. */
     public void resume() {
-        for (Session s : sessions) {
-            s.resume();
-        }
+        sessions.resume();
     }
 
     /** Stops, ends every mock thread and waits for them; idempotent. */
@@ -586,16 +538,11 @@ public final class MockInstrument implements AutoCloseable {
         } else {
             side.stop();
         }
-        closeSessions();
-        List<Session> all;
-        synchronized (ended) {
-            all = new ArrayList<>(ended);
-        }
+        sessions.closeSessions();
+        List<Session> all = sessions.started();
         try {
             streams.await();
-            for (Session s : all) {
-                s.join(5000);
-            }
+            SessionTable.join(all);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -609,13 +556,7 @@ public final class MockInstrument implements AutoCloseable {
         if (g != null) {
             s.greet(g);
         }
-        countConnection();
-        synchronized (ended) {
-            ended.removeIf(e -> e.isClosed() && !e.isAlive());
-            ended.add(s);
-        }
-        sessions.add(s);
-        s.start();
+        sessions.start(s);
         streams.sessionStarted();
         if (closed) {
             s.close();
@@ -623,25 +564,9 @@ public final class MockInstrument implements AutoCloseable {
         return s;
     }
 
-    void countConnection() {
-        synchronized (counts) {
-            connections.incrementAndGet();
-            counts.notifyAll();
-        }
-    }
-
-    boolean hasSessions() {
-        return !sessions.isEmpty();
-    }
-
-    void sessionEnded(Session s) {
-        sessions.remove(s);
-    }
-
-    void closeSessions() {
-        for (Session s : sessions) {
-            s.close();
-        }
+    /** The sessions and the counts of connections and restarts (for the links and sessions). */
+    SessionTable sessions() {
+        return sessions;
     }
 
     void dropLink(Session s) {

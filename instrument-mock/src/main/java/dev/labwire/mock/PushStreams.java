@@ -52,7 +52,7 @@ final class PushStreams {
                 scheduler = p;
             }
             task = scheduler.scheduleAtFixedRate(() -> {
-                if (owner.hasSessions()) {
+                if (owner.sessions().hasSessions()) {
                     owner.push(next.get());
                 }
             }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
@@ -143,7 +143,7 @@ final class PushStreams {
         /** Waits while nobody is connected; false once stopped. */
         private boolean awaitClient() throws InterruptedException {
             synchronized (clientCame) {
-                while (!stopped && !owner.hasSessions()) {
+                while (!stopped && !owner.sessions().hasSessions()) {
                     clientCame.wait(100); // a connection notifies; the timeout only guards a missed one
                 }
                 return !stopped;

@@ -308,7 +308,7 @@ final class Session {
             echoLock.notifyAll();
         }
         wire.close();
-        owner.sessionEnded(this);
+        owner.sessions().sessionEnded(this);
     }
 
     /** Waits for both threads to end (not for the calling one). */

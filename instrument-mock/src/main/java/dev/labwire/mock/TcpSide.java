@@ -72,7 +72,7 @@ final class TcpSide implements LinkSide {
                     }
                     if (closeOnAccept.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         accepted.incrementAndGet();
-                        owner.countConnection();
+                        owner.sessions().countConnection();
                         socket.close();
                         continue;
                     }
@@ -107,7 +107,7 @@ final class TcpSide implements LinkSide {
             t = acceptor;
             acceptor = null;
         }
-        owner.closeSessions();
+        owner.sessions().closeSessions();
         try {
             t.join(5000);
         } catch (InterruptedException e) {
@@ -124,12 +124,12 @@ final class TcpSide implements LinkSide {
             }
         }
         // still listening: the port stays bound (no other process can take it meanwhile); only the clients go
-        owner.closeSessions();
+        owner.sessions().closeSessions();
     }
 
     @Override
     public void disconnect() {
-        owner.closeSessions();
+        owner.sessions().closeSessions();
     }
 
     @Override

@@ -79,8 +79,10 @@ public final class Connection implements SessionMachine {
     private final Transmitter transmitter;
     private final OnConnectHook hook;
     private final ServicePoll srq; // null unless serviceRequestPolling is set
+    private final TimeoutNotes notes;
+    private final LineTimers timers;
+    private final LinkChanges changes;
     private boolean receivedOnlyPushed; // see receivedOnlyPushed()
-    private boolean hookWaitsForQuiet; // see quietEnded
     private final StaleReplies stale;
 
     private long nextId;
@@ -111,6 +113,9 @@ public final class Connection implements SessionMachine {
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
         this.hook = new OnConnectHook(config);
+        this.notes = new TimeoutNotes(config, matcher, link, pending);
+        this.timers = new LineTimers(matcher, notes);
+        this.changes = new LinkChanges(this, config, link, matcher, transmitter, hook, pending, events);
     }
 
     /** The settings. */
@@ -183,7 +188,7 @@ public final class Connection implements SessionMachine {
         if (pending.isEmpty() && inFlight.isEmpty()) {
             pending.restartOrder();
         }
-        Exchange e = new Exchange(++nextId, request, Exchange.Kind.USER, deadline(request, nowNanos));
+        Exchange e = newExchange(request, Exchange.Kind.USER, nowNanos);
         pending.add(e);
         return e.id;
     }
@@ -199,7 +204,7 @@ public final class Connection implements SessionMachine {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + link.state());
         }
         config.checkPayload(request);
-        Exchange e = new Exchange(++nextId, request, Exchange.Kind.HOOK, deadline(request, nowNanos));
+        Exchange e = newExchange(request, Exchange.Kind.HOOK, nowNanos);
         hook.add(e);
         return e.id;
     }
@@ -211,7 +216,7 @@ public final class Connection implements SessionMachine {
             throw new LocalProtocolException("hookDone without a running external hook; state is " + link.state());
         }
         hook.closeExternal();
-        maybeReady();
+        changes.maybeReady();
     }
 
     /** The external hook failed: the link is closed ({@link Event.CloseLink}) and reopened with backoff. */
@@ -222,6 +227,11 @@ public final class Connection implements SessionMachine {
         }
         hook.closeExternal();
         requestClose("on-connect hook failed: " + cause);
+    }
+
+    /** A new exchange with the next id, due by {@code r}'s own timeout (else the default) from {@code now}. */
+    Exchange newExchange(Request r, Exchange.Kind kind, long now) {
+        return new Exchange(++nextId, r, kind, deadline(r, now));
     }
 
     private long deadline(Request r, long now) {
@@ -266,61 +276,18 @@ public final class Connection implements SessionMachine {
     /** The driver opened the link ordered by {@link Event.OpenLink}. Starts the on-connect hook. */
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
-        if (link.state() != State.CONNECTING) {
-            throw new LocalProtocolException("linkUp without an OpenLink order; state is " + link.state());
-        }
-        matcher.reset();
-        transmitter.reset();
-        stale.linkUp(nowNanos);
-        hookWaitsForQuiet = stale.suspect();
-        if (!hookWaitsForQuiet) {
-            link.up(nowNanos);
-            startHook(nowNanos, true);
-        } else {
-            // a driver starts its own hook on the ON_CONNECT event: told when the quiet ends (quietEnded), so that the
-            // timeouts of what the hook sends do not run out while nothing may be written (a hook query with a
-            // timeout under the quiet time would fail on every link, for ever). A driver that sends at once may:
-            // what it sends waits for the quiet.
-            link.upUnannounced(nowNanos);
-            hook.openExternal();
-        }
+        changes.linkUp(nowNanos);
     }
 
-    /**
-     * The on-connect hook starts: its requests (their timeouts counted from now), the external hook unless it was
-     * opened at linkUp, then READY.
-     */
-    private void startHook(long nowNanos, boolean openExternal) {
-        for (Request r : hook.requests()) {
-            hook.add(new Exchange(++nextId, r, Exchange.Kind.HOOK, deadline(r, nowNanos)));
-        }
-        if (openExternal) {
-            hook.openExternal();
-        }
-        maybeReady();
-    }
-
-    /**
-     * The line of a renewed serial link (or of any new link, with {@code quietAfterConnect}) has been quiet long enough:
-     * the on-connect hook, held until now so that its timeouts do not run out while nothing may be written, starts, and
-     * ON_CONNECT is told (a driver's own hook starts on it).
-     */
+    /** See {@link LinkChanges#quietEnded}. */
     void quietEnded(long nowNanos) {
-        if (hookWaitsForQuiet && link.state() == State.ON_CONNECT) {
-            hookWaitsForQuiet = false;
-            link.announceOnConnect();
-            startHook(nowNanos, false);
-        }
+        changes.quietEnded(nowNanos);
     }
 
     /** The link ordered by {@link Event.OpenLink} could not be opened; the next attempt comes after the backoff. */
     public void linkFailed(Throwable cause, long nowNanos) {
         lastNow = nowNanos;
-        if (link.state() != State.CONNECTING) {
-            throw new LocalProtocolException("linkFailed without an OpenLink order; state is " + link.state());
-        }
-        link.openFailed();
-        goDown(cause, nowNanos);
+        changes.linkFailed(cause, nowNanos);
     }
 
     /**
@@ -331,39 +298,7 @@ public final class Connection implements SessionMachine {
     public void linkDown(Throwable cause, long nowNanos) {
         java.util.Objects.requireNonNull(cause, "cause");
         lastNow = nowNanos;
-        if (link.state() == State.CONNECTING) {
-            linkFailed(cause, nowNanos);
-            return;
-        }
-        if (link.state() != State.ON_CONNECT && link.state() != State.READY) {
-            return;
-        }
-        link.lost(nowNanos);
-        hookWaitsForQuiet = false;
-        stale.linkLost(); // before the line is forgotten: was it out of step?
-        ArrayDeque<Exchange> resend = new ArrayDeque<>();
-        for (Exchange e : matcher.onTheWire()) {
-            if (e.kind == Exchange.Kind.USER && config.resends(e.request)) {
-                e.rewind();
-                resend.add(e);
-            } else {
-                events.add(new Event.Failed(e.id, e.request, cause));
-            }
-        }
-        matcher.reset();
-        transmitter.reset();
-        hook.failQueued(events, cause);
-        hook.reset();
-        pending.putBackFirst(resend);
-        stale.reset();
-        goDown(cause, nowNanos);
-    }
-
-    private void goDown(Throwable cause, long now) {
-        link.down(cause, now);
-        if (!config.autoReconnect() || config.queuedOnLinkDown() == ConnectionConfig.QueuedOnLinkDown.FAIL) {
-            pending.failAll(events, cause);
-        }
+        changes.linkDown(cause, nowNanos);
     }
 
     /**
@@ -373,19 +308,7 @@ public final class Connection implements SessionMachine {
      */
     public void close(long nowNanos) {
         lastNow = nowNanos;
-        if (link.state() == State.CLOSED) {
-            return;
-        }
-        LocalProtocolException closed = new LocalProtocolException("connection closed");
-        hook.failQueued(events, closed);
-        for (Exchange e : matcher.onTheWire()) {
-            events.add(new Event.Failed(e.id, e.request, closed));
-        }
-        matcher.reset();
-        transmitter.reset();
-        pending.failAll(events, closed);
-        stale.dropProbe();
-        link.closed(nowNanos);
+        changes.close(nowNanos);
     }
 
     // ------------------------------------------------------------------ inputs: bytes
@@ -474,22 +397,9 @@ public final class Connection implements SessionMachine {
         return link.reading();
     }
 
-    private boolean readPaused;
-    private long readPausedSince;
-
     @Override
     public void readingPaused(boolean paused, long nowNanos) {
-        if (paused && !readPaused) {
-            readPausedSince = nowNanos;
-        }
-        readPaused = paused;
-    }
-
-    /** What a timeout adds while the driver does not read ({@link #readingPaused}), or "" when it reads. */
-    String readPausedNote(long nowNanos) {
-        return readPaused ? "; but the client had stopped reading the link " + Math.max(0, (nowNanos - readPausedSince) / 1_000_000)
-                + " ms before, because a consumer of pushed frames was behind, so the reply may be among the unread bytes:"
-                + " keep pushed-frame consumers faster than the device, or let them drop frames instead" : "";
+        notes.readingPaused(paused, nowNanos);
     }
 
     /**
@@ -500,7 +410,7 @@ public final class Connection implements SessionMachine {
     void endWithReply(Exchange e) {
         e.ended = true;
         events.addReply(e);
-        afterEnd(e, null);
+        changes.afterEnd(e, null);
     }
 
     /** A frame the device pushed: {@link Event.Pushed}, made only when a driver asks for the event object. */
@@ -512,19 +422,7 @@ public final class Connection implements SessionMachine {
     void end(Exchange e, Event ending) {
         e.ended = true;
         events.add(ending);
-        afterEnd(e, ending);
-    }
-
-    /** The hook's part of an ending: {@code ending} null for a reply. */
-    private void afterEnd(Exchange e, Event ending) {
-        if (e.kind == Exchange.Kind.HOOK) {
-            String failed = hook.ended(e, ending);
-            if (failed == null) {
-                maybeReady();
-            } else {
-                requestClose(failed);
-            }
-        }
+        changes.afterEnd(e, ending);
     }
 
     /** A {@link Event.CloseLink} was ordered for the current link. */
@@ -532,8 +430,9 @@ public final class Connection implements SessionMachine {
         return link.closeRequested();
     }
 
-    private void maybeReady() {
-        link.maybeReady(hook.done() && !hookWaitsForQuiet, lastNow);
+    /** The latest {@code nowNanos} an input gave. */
+    long lastNow() {
+        return lastNow;
     }
 
     /** Orders {@link Event.CloseLink} for the current link, once: the link is renewed. */
@@ -637,7 +536,7 @@ public final class Connection implements SessionMachine {
         }
         long t = Math.min(hook.earliestDeadline(), Math.min(stale.probeDeadline(), stale.quietDeadline()));
         t = Math.min(t, pending.earliestDeadline());
-        return Math.min(t, matcher.earliestDeadline(pending.isMonotonic()));
+        return Math.min(t, timers.earliestDeadline(pending.isMonotonic()));
     }
 
     /** Timers that are due at {@code nowNanos} fire: timeouts, the stale-reply grace, the reconnect. */
@@ -649,7 +548,7 @@ public final class Connection implements SessionMachine {
         link.maybeReconnect(nowNanos);
         pending.expire(nowNanos, this);
         hook.expire(nowNanos, this);
-        matcher.expire(nowNanos);
+        timers.expire(nowNanos);
         stale.expireUnwrittenProbe(nowNanos);
         if (srq != null && link.state() == State.READY) {
             srq.maybePoll(this, nowNanos);
@@ -658,35 +557,12 @@ public final class Connection implements SessionMachine {
 
     /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
     String whyNotWritten() {
-        // while a new link must first be quiet, the hook has not even started: say why (quietAfterConnect, a renewed
-        // serial link), not "the on-connect hook was still running"
-        String held = hookWaitsForQuiet ? stale.whyHeld() : null;
-        if (held == null) {
-            held = link.whyNotWriting();
-        }
-        if (held == null) {
-            held = stale.whyHeld();
-        }
-        if (held != null) {
-            return held;
-        }
-        Exchange head = null;
-        for (Exchange e : inFlight) {
-            if (!e.ended) {
-                head = e;
-                break;
-            }
-        }
-        if (head != null) {
-            return "it waited behind " + head.request.shownText() + " (in flight; maxInFlight " + config.maxInFlight()
-                    + ") and " + pending.size() + " queued requests";
-        }
-        return "it waited behind " + pending.size() + " queued requests";
+        return notes.whyNotWritten(changes.hookWaitsForQuiet());
     }
 
     /** A new resync probe, due by its own timeout from the latest input. */
     Exchange newProbe(Request probe) {
-        return new Exchange(++nextId, probe, Exchange.Kind.PROBE, deadline(probe, lastNow));
+        return newExchange(probe, Exchange.Kind.PROBE, lastNow);
     }
 
     /** The next event, or {@link Event.NeedData#INSTANCE} when there is none. */

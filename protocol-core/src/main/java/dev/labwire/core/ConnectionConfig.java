@@ -349,11 +349,7 @@ public final class ConnectionConfig {
      * @throws IllegalArgumentException naming the request and the index of the terminator
      */
     public void checkPayload(Request request) {
-        int at = ProgramMessage.terminatorOutsideBlocks(request.payloadNoCopy(), writeTerminator);
-        if (at >= 0) {
-            throw new IllegalArgumentException("request " + request + " contains the write terminator at index "
-                    + at + " (outside any #<n><len> block); it would reach the device as two commands");
-        }
+        ConfigChecks.payload(request, writeTerminator);
     }
 
     JitterSource newJitterSource() {
@@ -407,19 +403,13 @@ public final class ConnectionConfig {
         }
 
         public Builder maxFrameLength(int maxFrameLength) {
-            if (maxFrameLength < 1) {
-                throw new IllegalArgumentException("maxFrameLength must be positive: " + maxFrameLength);
-            }
-            this.maxFrameLength = maxFrameLength;
+            this.maxFrameLength = dev.labwire.core.internal.Counts.atLeast(1, maxFrameLength, "maxFrameLength must be positive");
             return this;
         }
 
         /** Requests on the wire at once: 1 for strict instruments, more for pipelining. */
         public Builder maxInFlight(int maxInFlight) {
-            if (maxInFlight < 1) {
-                throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
-            }
-            this.maxInFlight = maxInFlight;
+            this.maxInFlight = dev.labwire.core.internal.Counts.atLeast(1, maxInFlight, "maxInFlight must be at least 1");
             return this;
         }
 
@@ -430,10 +420,7 @@ public final class ConnectionConfig {
         }
 
         public Builder maxQueued(int maxQueued) {
-            if (maxQueued < 1) {
-                throw new IllegalArgumentException("maxQueued must be at least 1: " + maxQueued);
-            }
-            this.maxQueued = maxQueued;
+            this.maxQueued = dev.labwire.core.internal.Counts.atLeast(1, maxQueued, "maxQueued must be at least 1");
             return this;
         }
 
@@ -506,13 +493,7 @@ public final class ConnectionConfig {
          * @throws IllegalArgumentException when {@code period} is zero, negative or under 1 ms
          */
         public Builder serviceRequestPolling(Duration period) {
-            if (period != null) {
-                dev.labwire.core.internal.Durations.positive("serviceRequestPolling", period);
-                if (period.compareTo(Duration.ofMillis(1)) < 0) {
-                    throw new IllegalArgumentException("serviceRequestPolling must be at least 1 ms: " + period);
-                }
-            }
-            this.serviceRequestPolling = period;
+            this.serviceRequestPolling = ConfigChecks.serviceRequestPolling(period);
             return this;
         }
 
@@ -572,11 +553,7 @@ public final class ConnectionConfig {
          * @throws IllegalArgumentException for a negative duration or one above 60 s
          */
         public Builder quietAfterConnect(Duration quiet) {
-            dev.labwire.core.internal.Durations.notNegative("quietAfterConnect", quiet);
-            if (quiet.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("quietAfterConnect must be at most 60 s: " + quiet);
-            }
-            this.quietAfterConnect = quiet;
+            this.quietAfterConnect = ConfigChecks.quietAfterConnect(quiet);
             return this;
         }
 
@@ -605,10 +582,7 @@ public final class ConnectionConfig {
          *         and {@code maxInFlight} is not 1
          */
         public ConnectionConfig build() {
-            if (staleReplyPolicy instanceof StaleReplyPolicy.ReleaseAfter && maxInFlight != 1) {
-                throw new IllegalArgumentException("staleReplyPolicy " + staleReplyPolicy + " needs maxInFlight 1"
-                        + " (a freed slot would shift every later reply): maxInFlight=" + maxInFlight);
-            }
+            ConfigChecks.staleReplyPolicy(staleReplyPolicy, maxInFlight);
             return new ConnectionConfig(this);
         }
     }

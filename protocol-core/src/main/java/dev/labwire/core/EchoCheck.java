@@ -62,25 +62,25 @@ final class EchoCheck {
 
     /**
      * Drops echo bytes from {@code data}, at most up to the end of the echoes owed. Reports each echo to
-     * {@code matcher} once: at its first wrong byte, or when it is whole and right; and then when all its bytes
-     * have passed ({@link ReplyMatcher#echoWhole}).
+     * {@code outcomes} once: at its first wrong byte, or when it is whole and right; and then when all its bytes
+     * have passed ({@link EchoOutcomes#echoWhole}).
      */
-    void consume(ByteBuffer data, ReplyMatcher matcher) {
+    void consume(ByteBuffer data, EchoOutcomes outcomes) {
         while (data.hasRemaining() && !queue.isEmpty()) {
             Echo echo = queue.peekFirst();
             byte b = data.get();
             echo.got[echo.pos] = b;
             if (b != echo.sent[echo.pos] && !echo.reported) {
                 echo.reported = true;
-                matcher.echoDone(echo.exchange, mismatch(echo));
+                outcomes.echoDone(echo.exchange, mismatch(echo));
             }
             if (++echo.pos == echo.sent.length) {
                 queue.pollFirst();
                 if (!echo.reported) {
                     echo.reported = true;
-                    matcher.echoDone(echo.exchange, null);
+                    outcomes.echoDone(echo.exchange, null);
                 }
-                matcher.echoWhole(echo.exchange);
+                outcomes.echoWhole(echo.exchange);
             }
         }
     }

@@ -34,12 +34,16 @@ import java.util.List;
  * <p>Replies carry no tag, so position is everything: a request that ends while still owed something keeps its place
  * as a zombie, and what happens then (who else fails, what is written, when the stream is in step again) is
  * {@link StaleReplies}'s, the one way a written request ends early ({@link StaleReplies#endEarly}). This class frames
- * the bytes, matches each frame to the head of the line, and keeps the line, the echoes and the pipelined window.
+ * the bytes, matches each frame to the head of the line, and keeps the line, the echoes and the pipelined window. What
+ * an echo that came back means is {@link EchoOutcomes}'s; the line's deadlines are {@link LineTimers}'s.
  */
 final class ReplyMatcher {
     final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
     final EchoCheck echo = new EchoCheck();
+    /** What an echo that came back means for its request and the line; {@link #echo} reports to it. */
+    private final EchoOutcomes echoOutcomes;
     private final EchoSuspicion echoSuspicion;
+    private final LateBlockTrailers trailers = new LateBlockTrailers();
     /** What the stale-reply policy does with the zombies of this line; made with the matcher, shared with the connection. */
     final StaleReplies stale;
 
@@ -49,7 +53,7 @@ final class ReplyMatcher {
     private final ReplyFilter filter;
     private final Framer baseFramer;
     private final BlockFramer blockFramer;
-    private final InputBuffer input = new InputBuffer(1024);
+    final InputBuffer input = new InputBuffer(1024);
     private Framer current;
     private Framer bytesFramer;
     private long writeSeq;
@@ -58,6 +62,7 @@ final class ReplyMatcher {
     ReplyMatcher(Connection owner, ConnectionConfig config, ConnectionEvents events, ReplyFilter filter) {
         this.owner = owner;
         this.stale = new StaleReplies(owner, this, config);
+        this.echoOutcomes = new EchoOutcomes(owner, this, config);
         this.config = config;
         this.events = events;
         this.filter = filter;
@@ -92,10 +97,10 @@ final class ReplyMatcher {
                 return;
             }
             if (echo.pending()) {
-                if (trailerBeforeEcho(data)) {
+                if (LateBlockTrailers.trailerBeforeEcho(data, current, echo, input)) {
                     continue;
                 }
-                echo.consume(data, this);
+                echo.consume(data, echoOutcomes);
                 continue;
             }
             arriving(nowNanos);
@@ -177,26 +182,6 @@ final class ReplyMatcher {
         return ByteBuffer.wrap(w.array(), w.arrayOffset() + windowFrom, n);
     }
 
-    /**
-     * A block's trailer still owed comes before the echo of the next write: the device finished its reply before the
-     * write went out. An echo never starts with CR or LF unless the command does, so such a byte is the trailer's.
-     */
-    private boolean trailerBeforeEcho(ByteBuffer data) {
-        if (!(current instanceof BlockFramer bf) || !bf.isTrailerOwed()) {
-            return false;
-        }
-        int b = data.get(data.position()) & 0xFF;
-        if ((b != '\r' && b != '\n') || echo.firstByteIfNotStarted() < 0 || echo.firstByteIfNotStarted() == b) {
-            return false;
-        }
-        ByteBuffer one = data.duplicate();
-        one.limit(one.position() + 1);
-        data.position(data.position() + 1);
-        input.append(one, 1);
-        bf.settle(input);
-        return true;
-    }
-
     /** True while bytes of an unfinished frame are held. */
     boolean holdsUnfinishedFrame() {
         return !input.isEmpty();
@@ -238,13 +223,17 @@ final class ReplyMatcher {
     }
 
     private void restartFraming() {
-        lastBlock = null;
-        trailerAfterPushes = false;
+        trailers.reset();
         input.clear();
         baseFramer.reset();
         blockFramer.reset();
         current = baseFramer;
         bytesFramer = null;
+    }
+
+    /** The framer that cuts the next bytes. */
+    Framer currentFramer() {
+        return current;
     }
 
     int bufferedBytes() {
@@ -269,7 +258,7 @@ final class ReplyMatcher {
     /**
      * The first bytes of {@code e} were handed to the driver: it counts as written. It joins the reply line, or,
      * expecting nothing, ends now with its empty {@link Event.Reply} (with echo checking on: once its echo is whole,
-     * see {@link #echoDone}). With echo checking on, its echo is awaited.
+     * see {@link EchoOutcomes#echoDone}). With echo checking on, its echo is awaited.
      */
     void written(Exchange e) {
         e.written = true;
@@ -312,64 +301,7 @@ final class ReplyMatcher {
         return out;
     }
 
-    // ------------------------------------------------------------------ echoes
-
-    /**
-     * The echo of {@code e}'s bytes came back whole and right ({@code mismatch} null), or wrong (reported at its
-     * first wrong byte; the rest of its bytes are still dropped, then {@link #echoWhole} follows).
-     */
-    void echoDone(Exchange e, RemoteProtocolException mismatch) {
-        if (e.ended) {
-            return; // a late echo of an ended request: dropped, nothing more to tell
-        }
-        if (e.expect() instanceof Expect.None) {
-            owner.end(e, mismatch == null ? new Event.Reply(e.id, e.request, List.of()) : new Event.Failed(e.id, e.request, mismatch));
-        } else if (mismatch != null && e.kind == Exchange.Kind.PROBE) {
-            owner.requestClose("resync probe " + e.request.shownText() + " came back damaged: " + mismatch.getMessage());
-        } else if (mismatch != null) {
-            stale.endEarly(e, new Event.Failed(e.id, e.request, mismatch), "failed on a damaged echo");
-        }
-        if (mismatch != null && config.staleReplyPolicy() instanceof StaleReplyPolicy.DiscardLateReply && !inFlight.isEmpty()) {
-            // a reply is owed, and the bytes taken for the echo may have held part of it: counting frames cannot find
-            // the step again
-            owner.requestClose("the echo of " + e.request.shownText() + " came back damaged, so the reply stream is out of step: "
-                    + mismatch.getMessage());
-        }
-        if (mismatch != null) {
-            // the bytes taken for this echo may have been a reply: no reply in the line can be matched any more
-            for (Exchange x : liveInLine()) {
-                owner.end(x, new Event.Failed(x.id, x.request, new AmbiguousReplyException("reply to " + x.request.shownText()
-                        + " cannot be told apart: the echo of " + e.request.shownText() + " came back damaged, so the bytes"
-                        + " taken for it may have been this reply (" + mismatch.getMessage() + ")")));
-                stale.zombify(x);
-            }
-        }
-    }
-
-    /** Every byte of {@code e}'s echo has passed (right or wrong). */
-    void echoWhole(Exchange e) {
-        e.echoOwed = false;
-        stale.settle(e);
-    }
-
-    // ------------------------------------------------------------------ time
-
-    /**
-     * The earliest deadline in the reply line and of the echoes: a live request's timeout, a zombie's grace.
-     * With {@code monotonic} deadlines and no zombie, only the head can be the earliest live one. Reads only.
-     */
-    long earliestDeadline(boolean monotonic) {
-        long t = echo.earliestDeadline();
-        t = window.earliestDeadline(t);
-        if (monotonic && !stale.suspect()) {
-            Exchange head = inFlight.peekFirst();
-            return head == null ? t : Math.min(t, head.deadline);
-        }
-        for (Exchange e : inFlight) {
-            t = Math.min(t, e.zombie ? e.graceDeadline : e.deadline);
-        }
-        return t;
-    }
+    // ------------------------------------------------------------------ the line
 
     /** Requests written and not ended: in the reply line (not zombies, not the probe) or awaiting their echo. */
     List<Exchange> onTheWire() {
@@ -377,66 +309,6 @@ final class ReplyMatcher {
         window.addHeldTo(out);
         out.addAll(liveInLine());
         return out;
-    }
-
-    /**
-     * The timer part: every live request whose deadline has passed at {@code now} ends with a written
-     * {@link Event.Timeout} ({@link StaleReplies#endEarly}); an unanswered resync probe closes the link; a zombie whose
-     * grace ended is released ({@link StaleReplyPolicy.ReleaseAfter}) or closes the link (every other policy).
-     */
-    void expire(long nowNanos) {
-        stale.setNow(nowNanos);
-        for (Exchange e : echo.awaiting()) {
-            if (e.deadline <= nowNanos) {
-                stale.endEarly(e, new Event.Timeout(e.id, e.request, true, "its echo did not come back whole"), "timed out awaiting its echo");
-            }
-        }
-        for (Exchange e : window.takeExpired(nowNanos)) {
-            if (!e.ended) {
-                stale.endEarly(e, new Event.Timeout(e.id, e.request, true, "its reply came, but another request written with it"
-                        + " in the same pipelined window was not answered by then, so it could not be confirmed"
-                        + " (Pipelining.CONFIRM_BY_WINDOW)"), "timed out with its reply unconfirmed");
-            }
-        }
-        for (Exchange e : inFlight.toArray(new Exchange[0])) {
-            if (e.ended || e.deadline > nowNanos) {
-                continue;
-            }
-            if (e.kind == Exchange.Kind.PROBE) {
-                removeFromLine(e);
-                stale.probeLost("resync probe " + e.request.shownText() + " was not answered in time");
-                continue;
-            }
-            stale.endEarly(e, new Event.Timeout(e.id, e.request, true, progress(e) + owner.readPausedNote(nowNanos)),
-                    "timed out after being written");
-        }
-        stale.expireGraces(nowNanos);
-        stale.expireQuiet(nowNanos);
-    }
-
-    private String progress(Exchange e) {
-        String held = inFlight.peekFirst() == e ? heldNote() : "";
-        if (e.received == 0) {
-            return held.isEmpty() ? "no reply came" : "no whole reply came" + held;
-        }
-        Expect x = e.expect();
-        String of = x instanceof Expect.Frames n ? " of " + n.count() : "";
-        return e.received + of + " frames of the reply came" + held;
-    }
-
-    /** The bytes of an unfinished frame held now, for a timeout's message: a reply that never made a whole frame. */
-    private String heldNote() {
-        int n = current.heldBytes(input);
-        if (n == 0) {
-            return "";
-        }
-        String bytes = "";
-        if (input.readableBytes() == n) {
-            byte[] b = new byte[n];
-            input.copy(0, b, 0, n);
-            bytes = " (" + dev.labwire.core.frame.Printable.quoted(b, 0, n, 48) + ")";
-        }
-        return ": " + n + (n == 1 ? " byte" : " bytes") + " came that make no whole frame" + bytes + " under " + current;
     }
 
     /**
@@ -460,7 +332,7 @@ final class ReplyMatcher {
         }
     }
 
-    private void removeFromLine(Exchange e) {
+    void removeFromLine(Exchange e) {
         if (e.inLine) {
             inFlight.remove(e);
             e.inLine = false;
@@ -540,39 +412,10 @@ final class ReplyMatcher {
         return baseFramer;
     }
 
-    /** The block framer that cut the latest block, until the next frame of the base framing; else null. */
-    private BlockFramer lastBlock;
-
-    /**
-     * A definite block was followed by a pushed line before its end of line: the device wrote its block and the
-     * block's end of line in two writes and a status push landed between them. The first empty line before any other
-     * reply is then that end of line, not an empty reply to the next request. Any frame that is not pushed ends this.
-     */
-    private boolean trailerAfterPushes;
-
-    /** True when {@code frame} is the late end of line of a block that pushed lines came after (and swallows it). */
-    private boolean isBlockTrailerAfterPushes(Frame frame, boolean fromBaseFraming, boolean pushed) {
-        if (!fromBaseFraming) {
-            lastBlock = current instanceof BlockFramer bf ? bf : null;
-            trailerAfterPushes = false;
-            return false;
-        }
-        if (lastBlock != null) {
-            trailerAfterPushes = pushed && lastBlock.isTrailerMissing();
-            lastBlock = null;
-            return false;
-        }
-        if (trailerAfterPushes && !pushed) {
-            trailerAfterPushes = false;
-            return frame.length() == 0;
-        }
-        return false;
-    }
-
     private void onFrame(Exchange head, Frame frame, boolean fromBaseFraming) {
         boolean pushed = fromBaseFraming && config.classifier() != FrameClassifier.ALL_REPLIES
                 && config.classifier().classify(frame) == FrameClassifier.Kind.PUSHED;
-        if (isBlockTrailerAfterPushes(frame, fromBaseFraming, pushed)) {
+        if (trailers.isBlockTrailerAfterPushes(frame, fromBaseFraming, pushed, current)) {
             return;
         }
         if (pushed) {
