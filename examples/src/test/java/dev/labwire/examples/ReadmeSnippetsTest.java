@@ -65,6 +65,24 @@ class ReadmeSnippetsTest {
     }
 
     @Test
+    void writeAcknowledgementSnippet() {
+        try (MockInstrument mock = MockInstrument.tcp().scpi()) {
+            mock.responder(cmd -> cmd.startsWith("OPEN ") ? MockReply.line(cmd.equals("OPEN 400") ? "ERR 2" : "OK")
+                    : cmd.equals("FLOW?") ? MockReply.line("12.5") : null);
+            try (BlockingClient valve = BlockingClient.open(mock.endpoint(),
+                    ConnectionConfig.builder().writeAcknowledgement("OK").build())) {
+                valve.write("OPEN 40");
+                double flow = valve.queryNumber("FLOW?");
+                assertEquals(12.5, flow);
+                dev.labwire.core.RemoteProtocolException refused = assertThrows(dev.labwire.core.RemoteProtocolException.class,
+                        () -> valve.write("OPEN 400"));
+                assertTrue(refused.getMessage().contains("\"ERR 2\""), refused.getMessage());
+                assertEquals(12.5, valve.queryNumber("FLOW?"));
+            }
+        }
+    }
+
+    @Test
     void retrySnippet() {
         try (MockInstrument mock = MockInstrument.tcp().scpi();
              BlockingClient dmm = BlockingClient.open(mock.endpoint(),

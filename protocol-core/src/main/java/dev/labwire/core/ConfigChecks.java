@@ -51,4 +51,19 @@ final class ConfigChecks {
                     + at + " (outside any #<n><len> block); it would reach the device as two commands");
         }
     }
+
+    /**
+     * Null when {@code answer} acknowledges {@code write} ({@code accepted} matches its ISO-8859-1 text as a whole),
+     * else the error that fails the write.
+     */
+    static RemoteProtocolException refusedAcknowledgement(Request write, dev.labwire.core.frame.Frame answer,
+            java.util.regex.Pattern accepted) {
+        if (accepted.matcher(answer.asString()).matches()) {
+            return null;
+        }
+        return new RemoteProtocolException("write " + write.shownText() + " was answered "
+                + dev.labwire.core.frame.Printable.quoted(answer.toByteArray(), 0, answer.length(), 64)
+                + ", which is not an acknowledgement: it does not match \"" + accepted.pattern()
+                + "\" (ConnectionConfig.writeAcknowledgement)");
+    }
 }

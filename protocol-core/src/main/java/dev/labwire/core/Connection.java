@@ -231,7 +231,8 @@ public final class Connection implements SessionMachine {
 
     /** A new exchange with the next id, due by {@code r}'s own timeout (else the default) from {@code now}. */
     Exchange newExchange(Request r, Exchange.Kind kind, long now) {
-        return new Exchange(++nextId, r, kind, deadline(r, now));
+        return new Exchange(++nextId, r, kind, deadline(r, now),
+                kind != Exchange.Kind.PROBE && config.acknowledges(r) ? config.writeAcknowledgement() : null);
     }
 
     private long deadline(Request r, long now) {
@@ -408,6 +409,13 @@ public final class Connection implements SessionMachine {
      * event object is made only if a driver asks for it ({@link #nextEvent()}, not {@link #nextEvent(EventSink)}).
      */
     void endWithReply(Exchange e) {
+        if (e.acknowledgement != null) {
+            RemoteProtocolException refused = ConfigChecks.refusedAcknowledgement(e.request, e.frames().get(0), e.acknowledgement);
+            if (refused != null) {
+                end(e, new Event.Failed(e.id, e.request, refused));
+                return;
+            }
+        }
         e.ended = true;
         events.addReply(e);
         changes.afterEnd(e, null);

@@ -47,6 +47,8 @@ import java.util.function.Supplier;
  *       the on-connect hook included, until the line has been quiet this long; a frame that comes meanwhile (a banner, a
  *       prompt) is discarded ({@link Event.DiscardReason#UNEXPECTED}) or pushed, and starts the quiet again</td></tr>
  *   <tr><td>{@code connectTimeout}</td><td>3 s</td><td>for drivers: one link attempt fails after it ({@code linkFailed}, then backoff)</td></tr>
+ *   <tr><td>{@code writeAcknowledgement}</td><td>off (null)</td><td>when set, every write awaits one frame that must
+ *       match it; another answer fails the write ({@link RemoteProtocolException}), none fails it by its deadline</td></tr>
  *   <tr><td>{@code tcpNoDelay}, {@code tcpKeepAlive}, {@code lowDelayTrafficClass}</td><td>all on</td><td>for drivers: TCP_NODELAY, SO_KEEPALIVE, IP_TOS low delay (0x10)</td></tr>
  * </table>
  * The last two rows are read by the drivers, not by the core, so that both clients share one config.
@@ -146,6 +148,7 @@ public final class ConnectionConfig {
     private final boolean tcpNoDelay;
     private final boolean tcpKeepAlive;
     private final boolean lowDelayTrafficClass;
+    private final java.util.regex.Pattern writeAcknowledgement;
 
     private ConnectionConfig(Builder b) {
         framing = b.framing;
@@ -172,6 +175,7 @@ public final class ConnectionConfig {
         tcpNoDelay = b.tcpNoDelay;
         tcpKeepAlive = b.tcpKeepAlive;
         lowDelayTrafficClass = b.lowDelayTrafficClass;
+        writeAcknowledgement = b.writeAcknowledgement;
     }
 
     /** A builder holding the defaults. */
@@ -206,6 +210,7 @@ public final class ConnectionConfig {
         b.tcpNoDelay = tcpNoDelay;
         b.tcpKeepAlive = tcpKeepAlive;
         b.lowDelayTrafficClass = lowDelayTrafficClass;
+        b.writeAcknowledgement = writeAcknowledgement;
         return b;
     }
 
@@ -340,6 +345,24 @@ public final class ConnectionConfig {
     }
 
     /**
+     * The pattern a device's answer to each write must match, for a device that acknowledges every command (an
+     * {@code OK}, an ACK byte, a prompt line); null (the default) for a device that answers queries only. See
+     * {@link Builder#writeAcknowledgement(java.util.regex.Pattern)}.
+     */
+    public java.util.regex.Pattern writeAcknowledgement() {
+        return writeAcknowledgement;
+    }
+
+    /**
+     * Whether {@code request} awaits the device's acknowledgement: a {@link #writeAcknowledgement()} is set and the
+     * request expects nothing ({@link Request#write}, also in the on-connect hook). For drivers, which must wait for
+     * (and read) that answer as for a query's.
+     */
+    public boolean acknowledges(Request request) {
+        return writeAcknowledgement != null && request.expect() == Expect.nothing();
+    }
+
+    /**
      * Refuses a request whose payload holds this config's write terminator: it would reach the device as two
      * commands. The data of an IEEE 488.2 definite-length block ({@code #<n><len><data>}, e.g. from
      * {@link dev.labwire.core.scpi.IeeeBlock#command}) may hold any byte, the terminator included: it is skipped.
@@ -382,6 +405,7 @@ public final class ConnectionConfig {
         private boolean tcpNoDelay = true;
         private boolean tcpKeepAlive = true;
         private boolean lowDelayTrafficClass = true;
+        private java.util.regex.Pattern writeAcknowledgement;
 
         private Builder() {
         }
@@ -555,6 +579,34 @@ public final class ConnectionConfig {
         public Builder quietAfterConnect(Duration quiet) {
             this.quietAfterConnect = ConfigChecks.quietAfterConnect(quiet);
             return this;
+        }
+
+        /**
+         * For a device that answers every command, settings too ({@code OK}, an ACK byte {@code \x06}, a prompt): each
+         * write ({@link Request#write}, a write in the on-connect hook) then awaits one frame of the connection's
+         * framing, as a query does, and ends when it came. A frame that matches {@code accepted} as a whole
+         * ({@link java.util.regex.Matcher#matches()}, on its ISO-8859-1 text without the line end) ends the write; any
+         * other fails it with a {@link RemoteProtocolException} that names the write, the answer and the pattern (an
+         * {@code ERR 3}, a NAK): the answer was the write's own, so the next call is not affected. No answer by the
+         * write's deadline fails it with {@link Event.Timeout} as a query's, and the stale-reply policy keeps a late
+         * acknowledgement from reaching a later call. Without it (the default, null), such answers come with nothing
+         * awaiting them, and one that comes after the next query was written is taken as that query's reply: replies
+         * carry no tag. Writes are still not sent again after a lost link ({@link #retryQueriesOnLinkDown}).
+         *
+         * @param accepted what an acknowledgement looks like, e.g. {@code Pattern.compile("OK")}; null for none
+         */
+        public Builder writeAcknowledgement(java.util.regex.Pattern accepted) {
+            this.writeAcknowledgement = accepted;
+            return this;
+        }
+
+        /**
+         * {@link #writeAcknowledgement(java.util.regex.Pattern)} with {@code Pattern.compile(acceptedRegex)}.
+         *
+         * @throws java.util.regex.PatternSyntaxException for a bad regular expression, naming it
+         */
+        public Builder writeAcknowledgement(String acceptedRegex) {
+            return writeAcknowledgement(java.util.regex.Pattern.compile(Objects.requireNonNull(acceptedRegex, "acceptedRegex")));
         }
 
         /** For drivers: TCP_NODELAY (default on; off batches small writes, adding latency). */

@@ -97,8 +97,9 @@ final class EchoSuspicion {
                     + Printable.quoted(frame.toByteArray(), 0, frame.length(), 64) + ") after the write of "
                     + latest.shownText() + ": the device seems to answer that command (an \"OK\" after each setting), or sends"
                     + " lines of its own; such a line reaches the next query whenever that query is written before it comes."
-                    + " Send commands the device answers with query(), so the line is their reply; tell lines of its own"
-                    + " apart with a FrameClassifier");
+                    + " For a device that answers every write, set ConnectionConfig.writeAcknowledgement (e.g. \"OK\"), so"
+                    + " each write awaits its answer; else send commands the device answers with query(), so the line is"
+                    + " their reply; tell lines of its own apart with a FrameClassifier");
         }
         for (Request r : recent) {
             if (r != null && sameText(frame, r)) {

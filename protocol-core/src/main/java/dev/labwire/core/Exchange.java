@@ -42,15 +42,23 @@ final class Exchange {
     /** The reply's frames for any other reply; null while none came. */
     private List<Frame> frames;
 
-    Exchange(long id, Request request, Kind kind, long deadline) {
+    /**
+     * A write whose device acknowledges it ({@link ConnectionConfig#writeAcknowledgement()}): it awaits one frame of the
+     * connection's framing as a query does, and that frame is checked when the reply is whole.
+     */
+    final java.util.regex.Pattern acknowledgement;
+
+    Exchange(long id, Request request, Kind kind, long deadline, java.util.regex.Pattern acknowledgement) {
         this.id = id;
         this.request = request;
         this.kind = kind;
         this.deadline = deadline;
+        this.acknowledgement = acknowledgement;
     }
 
+    /** What reply this exchange awaits: its request's, or one frame for an acknowledged write. */
     Expect expect() {
-        return request.expect();
+        return acknowledgement == null ? request.expect() : Expect.Frames.ONE;
     }
 
     /** True when this exchange's reply is cut by the connection's own framing (and so classified). */

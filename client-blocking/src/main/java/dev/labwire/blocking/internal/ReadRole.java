@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Callers that may not read wait for their ending as before: virtual threads (not tried yet with the NIO link: a
  * virtual thread waiting in a selector holds its carrier), serial links (their reader thread always reads), and calls
- * that expect no reply (a write ends when its bytes are out, which a reading caller would not see until its read ends).
+ * that expect no reply (a write ends when its bytes are out, which a reading caller would not see until its read ends;
+ * a write the device acknowledges, {@code ConnectionConfig.writeAcknowledgement}, awaits its answer as a query does).
  *
  * <p>Bounds. A reading caller's read ends by its own deadline (its call is ended then by the driver thread), and at
  * least every {@link #SLICE_NANOS}; an interrupt ends its wait in the selector at once, and it cancels its call as
@@ -148,9 +149,14 @@ final class ReadRole {
         readerReads++;
     }
 
+    /** Whether {@code c} ends by an answer of the device: a query, or a write the device acknowledges. */
+    private boolean awaitsAnswer(Calls.Call c) {
+        return c.request().expect() != Expect.nothing() || d.config.acknowledges(c.request());
+    }
+
     /** Whether the caller of {@code c} may read the link while it waits for it: a platform thread, on TCP, for a reply. */
     boolean mayRead(Calls.Call c) {
-        return tcp && c.request().expect() != Expect.nothing() && !c.virtual();
+        return tcp && awaitsAnswer(c) && !c.virtual();
     }
 
     /**
@@ -158,7 +164,7 @@ final class ReadRole {
      * the reader thread at once. False when it need not be counted (not TCP, or no reply expected).
      */
     boolean blindWaitLocking(Calls.Call c, boolean watch) {
-        if (!tcp || c.request().expect() == Expect.nothing()) {
+        if (!tcp || !awaitsAnswer(c)) {
             return false;
         }
         d.lock.lock();

@@ -300,6 +300,32 @@ public abstract class ClientContract extends ClientScenarios implements Contract
     }
 
     /**
+     * A device that answers every command, settings too ({@code OK}, or {@code ERR 3} for a refused value), told with
+     * {@code writeAcknowledgement("OK")}: each write ends at its answer, a refused one fails naming the write and the
+     * answer, one never answered ends by its deadline, and every query gets its own reply. Without the setting, a
+     * write's {@code OK} reaches the query written after it ({@code WriteAcknowledgementTest} shows it in the core).
+     */
+    @Test
+    public void aDeviceThatAnswersEveryWriteIsToldAndNoQueryGetsAnAcknowledgement() {
+        mock.responder(cmd -> !cmd.startsWith("VOLT ") ? null
+                : cmd.equals("VOLT 7") ? MockReply.none() : MockReply.line(cmd.equals("VOLT 99") ? "ERR 3" : "OK"));
+        TestClient c = client(fast().writeAcknowledgement("OK").build());
+        for (int i = 0; i < 5; i++) {
+            c.write("VOLT " + i);
+            assertThat(c.query("*IDN?", WAIT)).as("query after write %d", i).isEqualTo(IDN);
+        }
+        assertThatThrownBy(() -> c.write("VOLT 99")).isInstanceOf(RemoteProtocolException.class)
+                .hasMessageContaining("write VOLT 99 was answered \"ERR 3\"").hasMessageContaining("writeAcknowledgement");
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> c.request(Request.write("VOLT 7").withTimeout(Duration.ofMillis(300))))
+                .isInstanceOf(RequestTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ends by its deadline plus slack")
+                .isLessThan(Duration.ofMillis(300 + 1_000));
+        assertThat(c.query("*IDN?", WAIT)).isEqualTo(IDN);
+    }
+
+    /**
      * A device with echo on, the client not told ({@code Echo.NONE}): a call fails naming the echo and what to set, and
      * no call gets an echo or another call's reply; told ({@code Echo.CHECK_AND_DROP}), every call is answered. Before
      * (2026-12-04), each call got its own command as its reply, silently.
