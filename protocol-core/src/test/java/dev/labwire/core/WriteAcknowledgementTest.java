@@ -188,4 +188,20 @@ class WriteAcknowledgementTest {
         feed(c, List.of(b("\u0006\n")), T0 + 3_000_000, events);
         assertThat(endingOf(events, whole)).isInstanceOf(Event.Reply.class);
     }
+
+    @Test
+    void withEchoCheckingTheEchoComesFirstThenTheAcknowledgementInEveryChunking() {
+        ConnectionConfig cfg = ACKED.toBuilder().echo(ConnectionConfig.Echo.CHECK_AND_DROP).build();
+        for (List<byte[]> chunks : Chunking.chunkings(b("VOLT 5\nOK\n"))) {
+            List<Event> events = new ArrayList<>();
+            Connection c = ready(cfg, events);
+            long write = c.send(Request.write("VOLT 5"), T0);
+            long query = c.send(Request.query("MEAS?"), T0);
+            drain(c, events);
+            assertThat(feed(c, chunks, T0 + 1_000_000, events)).isEqualTo("MEAS?\n");
+            assertThat(endingOf(events, write)).isInstanceOf(Event.Reply.class);
+            feed(c, List.of(b("MEAS?\n1.25\n")), T0 + 2_000_000, events);
+            assertThat(((Event.Reply) endingOf(events, query)).text()).isEqualTo("1.25");
+        }
+    }
 }

@@ -56,6 +56,8 @@ public enum FramingCase {
     COBS_32(cobs(32, 1900), null, () -> new CobsFramer(256),
             () -> new NettyTwin.Delimiter(256, new byte[] {0})),
     SLIP_32(slip(32, 1700, true), slip(32, 1700, false), () -> new SlipFramer(256),
+            () -> new NettyTwin.Delimiter(256, new byte[] {SlipFramer.END})),
+    SLIP_32_PLAIN(slipPlain(32, 1700, true), slipPlain(32, 1700, false), () -> new SlipFramer(256),
             () -> new NettyTwin.Delimiter(256, new byte[] {SlipFramer.END}));
 
     /** Bytes per simulated socket read. */
@@ -106,7 +108,7 @@ public enum FramingCase {
      * ({@link NettyTwin.CobsDecoding}, {@link NettyTwin.SlipDecoding}); null for the other cases.
      */
     public NettyTwin newDecodingTwin() {
-        return this == COBS_32 ? new NettyTwin.CobsDecoding() : this == SLIP_32 ? new NettyTwin.SlipDecoding() : null;
+        return this == COBS_32 ? new NettyTwin.CobsDecoding() : this == SLIP_32 || this == SLIP_32_PLAIN ? new NettyTwin.SlipDecoding() : null;
     }
 
     private record Stream(byte[] bytes, int frames, long payload) {
@@ -173,6 +175,22 @@ public enum FramingCase {
                 p[i] = (byte) (r.nextInt(8) == 0 ? 0 : r.nextInt(256)); // zeros are what COBS stuffs
             }
             out.writeBytes(CobsFramer.encode(p));
+        }
+        return new Stream(out.toByteArray(), frames, (long) payloadLength * frames);
+    }
+
+    private static Stream slipPlain(int payloadLength, int frames, boolean leadingEnd) {
+        SplittableRandom r = new SplittableRandom(13);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(frames * (payloadLength + 8));
+        for (int f = 0; f < frames; f++) {
+            byte[] p = new byte[payloadLength];
+            for (int i = 0; i < p.length; i++) {
+                do {
+                    p[i] = (byte) r.nextInt(256);
+                } while (p[i] == SlipFramer.END || p[i] == SlipFramer.ESC);
+            }
+            byte[] e = SlipFramer.encode(p);
+            out.write(e, leadingEnd ? 0 : 1, leadingEnd ? e.length : e.length - 1);
         }
         return new Stream(out.toByteArray(), frames, (long) payloadLength * frames);
     }
