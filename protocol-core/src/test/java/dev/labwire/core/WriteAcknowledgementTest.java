@@ -204,4 +204,11 @@ class WriteAcknowledgementTest {
             assertThat(((Event.Reply) endingOf(events, query)).text()).isEqualTo("1.25");
         }
     }
+
+    @Test
+    void aBusRefusesTheSettingNamingIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.labwire.core.bus.BusConfig.builder().connection(ACKED))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("writeAcknowledgement (\"OK\") is for a link to one device");
+    }
 }

@@ -91,9 +91,22 @@ public final class BusConfig {
         private Builder() {
         }
 
-        /** The link's settings: framing, terminator, timeouts, echo, reconnect. */
+        /**
+         * The link's settings: framing, terminator, timeouts, echo, reconnect.
+         *
+         * @throws IllegalArgumentException when {@code connection} has a
+         *         {@link ConnectionConfig#writeAcknowledgement()}: on a bus the link carries the addressing's own writes
+         *         (select commands, adapter settings) that no device acknowledges, so it would wait for answers that
+         *         never come; an addressed device that acknowledges writes is sent its commands as queries
+         */
         public Builder connection(ConnectionConfig connection) {
-            this.connection = Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(connection, "connection");
+            if (connection.writeAcknowledgement() != null) {
+                throw new IllegalArgumentException("writeAcknowledgement (\"" + connection.writeAcknowledgement().pattern()
+                        + "\") is for a link to one device; a bus also writes its own addressing and adapter commands,"
+                        + " which no device acknowledges: leave it unset and send commands a device answers as queries");
+            }
+            this.connection = connection;
             return this;
         }
 
