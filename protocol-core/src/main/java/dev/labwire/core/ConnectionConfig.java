@@ -591,7 +591,9 @@ public final class ConnectionConfig {
          * write's deadline fails it with {@link Event.Timeout} as a query's, and the stale-reply policy keeps a late
          * acknowledgement from reaching a later call. Without it (the default, null), such answers come with nothing
          * awaiting them, and one that comes after the next query was written is taken as that query's reply: replies
-         * carry no tag. Writes are still not sent again after a lost link ({@link #retryQueriesOnLinkDown}).
+         * carry no tag. Writes are still not sent again after a lost link ({@link #retryQueriesOnLinkDown}). For raw
+         * byte links (TCP sockets, serial ports); VXI-11 and HiSLIP confirm each write in their protocol and ignore it,
+         * and a bus refuses it ({@link dev.labwire.core.bus.BusConfig.Builder#connection}).
          *
          * @param accepted what an acknowledgement looks like, e.g. {@code Pattern.compile("OK")}; null for none
          */
