@@ -97,10 +97,15 @@ public final class Connection implements SessionMachine {
      * A connection in state {@link State#IDLE}; call {@link #open} to start.
      *
      * @throws UnsupportedOperationException when the on-connect hook holds an {@link Operation} a raw link lacks
+     * @throws IllegalArgumentException when the on-connect hook counts raw bytes on a connection that classifies pushes
+     *         ({@link ConnectionConfig#checkRawByteCount})
      */
     public Connection(ConnectionConfig config) {
         this(config, dev.labwire.core.internal.ReplyFilter.NONE);
     }
+
+    /** False for a bus's connection: the bus counts raw bytes of addressed replies itself (see {@link ConnectionConfig#checkRawByteCount}). */
+    private final boolean rawCountsChecked;
 
     private Connection(ConnectionConfig config, dev.labwire.core.internal.ReplyFilter filter) {
         this.config = java.util.Objects.requireNonNull(config, "config");
@@ -109,6 +114,10 @@ public final class Connection implements SessionMachine {
         this.events = new ConnectionEvents(srq);
         this.link = new LinkLifecycle(config, jitter, events, srq);
         this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
+        this.rawCountsChecked = filter == dev.labwire.core.internal.ReplyFilter.NONE;
+        if (rawCountsChecked) {
+            config.onConnect().forEach(config::checkRawByteCount);
+        }
         this.stale = matcher.stale;
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
@@ -137,7 +146,8 @@ public final class Connection implements SessionMachine {
      * @throws LocalProtocolException when the connection is closed, the link is down with
      *         {@code autoReconnect} off, or {@code maxQueued} requests are already waiting
      * @throws IllegalArgumentException when the payload contains the write terminator (it would be
-     *         split into two commands on the wire)
+     *         split into two commands on the wire), or when it expects {@link Expect#bytes} and the classifier
+     *         pushes frames ({@link ConnectionConfig#checkRawByteCount})
      * @throws UnsupportedOperationException for an {@link Operation} a raw SCPI link does not have (see there);
      *         {@link Operation#READ_STATUS_BYTE} goes out as {@code *STB?} and {@link Operation#TRIGGER} as {@code *TRG}
      */
@@ -181,6 +191,9 @@ public final class Connection implements SessionMachine {
                             + " requests (maxQueued " + config.maxQueued() + "); none of them is sent");
         }
         config.checkPayload(request);
+        if (rawCountsChecked) {
+            config.checkRawByteCount(request);
+        }
         return request;
     }
 
@@ -204,6 +217,9 @@ public final class Connection implements SessionMachine {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + link.state());
         }
         config.checkPayload(request);
+        if (rawCountsChecked) {
+            config.checkRawByteCount(request);
+        }
         Exchange e = newExchange(request, Exchange.Kind.HOOK, nowNanos);
         hook.add(e);
         return e.id;
