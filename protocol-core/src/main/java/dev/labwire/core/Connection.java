@@ -90,7 +90,7 @@ public final class Connection implements SessionMachine {
 
     static {
         dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new, c -> c.matcher.dropUnowedPartialFrame(),
-                c -> c.stale.streamOutlivesLink());
+                c -> c.stale.streamOutlivesLink(), c -> c.flow = new SoftwareFlow());
     }
 
     /**
@@ -106,6 +106,8 @@ public final class Connection implements SessionMachine {
 
     /** False for a bus's connection: the bus counts raw bytes of addressed replies itself (see {@link ConnectionConfig#checkRawByteCount}). */
     private final boolean rawCountsChecked;
+    /** XON/XOFF taken out of the input and obeyed ({@code flow=xonxoff}); null on other links. */
+    private SoftwareFlow flow;
 
     private Connection(ConnectionConfig config, dev.labwire.core.internal.ReplyFilter filter) {
         this.config = java.util.Objects.requireNonNull(config, "config");
@@ -294,6 +296,14 @@ public final class Connection implements SessionMachine {
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
         changes.linkUp(nowNanos);
+        releaseFlow();
+    }
+
+    /** A link starts or ends: what the device said by XON/XOFF on the last one is not known to hold any more. */
+    private void releaseFlow() {
+        if (flow != null) {
+            flow.reset();
+        }
     }
 
     /** See {@link LinkChanges#quietEnded}. */
@@ -316,6 +326,7 @@ public final class Connection implements SessionMachine {
         java.util.Objects.requireNonNull(cause, "cause");
         lastNow = nowNanos;
         changes.linkDown(cause, nowNanos);
+        releaseFlow();
     }
 
     /**
@@ -326,6 +337,7 @@ public final class Connection implements SessionMachine {
     public void close(long nowNanos) {
         lastNow = nowNanos;
         changes.close(nowNanos);
+        releaseFlow();
     }
 
     // ------------------------------------------------------------------ inputs: bytes
@@ -344,6 +356,9 @@ public final class Connection implements SessionMachine {
         boolean idle = idleForPushed();
         long others = events.othersAdded();
         receivedOnlyPushed = false;
+        if (flow != null) {
+            data = flow.receive(data, nowNanos);
+        }
         while (data.hasRemaining()) {
             if (!reading()) {
                 data.position(data.limit());
@@ -351,7 +366,7 @@ public final class Connection implements SessionMachine {
             }
             matcher.receive(data, CHUNK, nowNanos);
         }
-        receivedOnlyPushed = idle && events.othersAdded() == others && idleForPushed();
+        receivedOnlyPushed = idle && events.othersAdded() == others && idleForPushed() && (flow == null || !flow.changed());
     }
 
     /**
@@ -364,7 +379,7 @@ public final class Connection implements SessionMachine {
      */
     @Override
     public ByteBuffer pollReceiveWindow() {
-        return reading() ? matcher.receiveWindow() : null;
+        return reading() && flow == null ? matcher.receiveWindow() : null; // with XON/XOFF every byte is looked at
     }
 
     /** {@inheritDoc} */
@@ -525,6 +540,9 @@ public final class Connection implements SessionMachine {
 
     /** The next request to write, or null when none may go now (resyncing, no free slot, nothing queued). */
     Exchange nextToWrite() {
+        if (flow != null && flow.held()) {
+            return null;
+        }
         Exchange probe = stale.unwrittenProbe();
         if (probe != null) {
             return probe;
@@ -581,7 +599,8 @@ public final class Connection implements SessionMachine {
 
     /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
     String whyNotWritten() {
-        return notes.whyNotWritten(changes.hookWaitsForQuiet());
+        String held = flow == null ? null : flow.whyHeld(lastNow);
+        return held != null ? held : notes.whyNotWritten(changes.hookWaitsForQuiet());
     }
 
     /** A new resync probe, due by its own timeout from the latest input. */
