@@ -10,6 +10,9 @@ It prints READY once the pty is open. Commands are lines ended by LF (a CR befor
   *IDN?         -> LABWIRE,SERIAL-PEER,0,1.0
   ECHO? <text>  -> <text>
   SET <text>    a setting: no reply (unless the fault "ok" is on)
+  HOLD <ms>     software flow control: the device sends XOFF (0x13) at once and XON (0x11) <ms> milliseconds later,
+                as a device whose input buffer filled (no reply; with flow=xonxoff the port must hold what it writes
+                meanwhile, and the peer prints HELD and RELEASED)
   REBOOT        the watchdog fires: the board is silent for the boot time, drops what it got meanwhile, then prints
                 its banner (and garbage first with "garbage")
 
@@ -28,6 +31,11 @@ Faults (any number):
   glitch00      each reply is preceded by one 0x00 byte (a line glitch when the transmitter turns on)
   glitchff      each reply is preceded by one 0xFF byte
   ok            a setting (SET ...) is answered "OK"
+  xoffin        each reply holds an XOFF XON pair in its text ("t\x13\x111"): a device that stops the host's output
+                while it is busy, within a reply (with flow=xonxoff the port consumes both, with flow=none they are data)
+  xonfirst      XON is sent as soon as the peer has its end open (a device saying it is ready when it powers up), before
+                the client has configured its port: the pty takes it as data, as a port does before IXON is set
+  push=<ms>     a status line "STAT <n>" is pushed every <ms> milliseconds, an XOFF before it and an XON after it
   ok_ms=<ms>    how long after the setting its "OK" comes (2 by default)
 """
 import os
@@ -61,6 +69,11 @@ def main():
         else:
             os.write(fd, data)
 
+    def xoffin(text):
+        if 'xoffin' in faults and len(text) > 1:
+            return text[:1] + b'\x13\x11' + text[1:]
+        return text
+
     def prefix():
         p = b''
         if 'nul' in faults:
@@ -74,7 +87,7 @@ def main():
         return p
 
     def reply(text):
-        write(prefix() + text + eol)
+        write(prefix() + xoffin(text) + eol)
 
     def boot():
         end = time.monotonic() + boot_s
@@ -94,11 +107,26 @@ def main():
         os.write(fd, BANNER + eol)
         print('BANNER', flush=True)
 
+    if 'xonfirst' in faults:
+        os.write(fd, b'\x11')
     os.set_blocking(fd, False)
     if 'boot' in faults:
         boot()
     buf = b''
+    release_at = None
+    push_s = float(faults.get('push', 0)) / 1000.0
+    next_push = time.monotonic() + push_s
+    pushes = 0
     while True:
+        now = time.monotonic()
+        if release_at is not None and now >= release_at:
+            os.write(fd, b'\x11')
+            release_at = None
+            print('RELEASED', flush=True)
+        if push_s > 0 and now >= next_push:
+            os.write(fd, b'\x13' + b'STAT %d' % pushes + eol + b'\x11')
+            pushes += 1
+            next_push = now + push_s
         try:
             chunk = os.read(fd, 4096)
         except BlockingIOError:
@@ -123,6 +151,10 @@ def main():
                 if 'ok' in faults:
                     time.sleep(ok_s)
                     reply(b'OK')
+            elif line.startswith(b'HOLD '):
+                os.write(fd, b'\x13')
+                release_at = time.monotonic() + float(line[5:]) / 1000.0
+                print('HELD', flush=True)
             elif line == b'REBOOT':
                 buf = b''
                 boot()

@@ -52,6 +52,17 @@ final class ConfigChecks {
         }
     }
 
+    /** {@link ConnectionConfig#checkRawByteCount}: no {@link Expect#bytes} where {@code classifier} pushes frames. */
+    static void rawByteCount(Request request, FrameClassifier classifier) {
+        if (request.expect() instanceof Expect.Bytes n && classifier != FrameClassifier.ALL_REPLIES) {
+            throw new IllegalArgumentException("Expect.bytes(" + n.count() + ") for " + request + " on a connection whose"
+                    + " FrameClassifier pushes frames: a raw byte count cannot tell a pushed frame from the reply, so a push"
+                    + " arriving before the reply would become its first bytes and the reply's rest another call's; use"
+                    + " Expect.block() for an IEEE 488.2 block (its '#' tells it from a push), a reply the framing cuts"
+                    + " (Expect.frame(), Expect.line()), or a connection with FrameClassifier.ALL_REPLIES for raw counts");
+        }
+    }
+
     /**
      * Null when {@code answer} acknowledges {@code write} ({@code accepted} matches its ISO-8859-1 text as a whole),
      * else the error that fails the write.

@@ -90,17 +90,24 @@ public final class Connection implements SessionMachine {
 
     static {
         dev.labwire.core.internal.CoreAccess.registerConnections(Connection::new, c -> c.matcher.dropUnowedPartialFrame(),
-                c -> c.stale.streamOutlivesLink());
+                c -> c.stale.streamOutlivesLink(), c -> c.flow = new SoftwareFlow());
     }
 
     /**
      * A connection in state {@link State#IDLE}; call {@link #open} to start.
      *
      * @throws UnsupportedOperationException when the on-connect hook holds an {@link Operation} a raw link lacks
+     * @throws IllegalArgumentException when the on-connect hook counts raw bytes on a connection that classifies pushes
+     *         ({@link ConnectionConfig#checkRawByteCount})
      */
     public Connection(ConnectionConfig config) {
         this(config, dev.labwire.core.internal.ReplyFilter.NONE);
     }
+
+    /** False for a bus's connection: the bus counts raw bytes of addressed replies itself (see {@link ConnectionConfig#checkRawByteCount}). */
+    private final boolean rawCountsChecked;
+    /** XON/XOFF taken out of the input and obeyed ({@code flow=xonxoff}); null on other links. */
+    private SoftwareFlow flow;
 
     private Connection(ConnectionConfig config, dev.labwire.core.internal.ReplyFilter filter) {
         this.config = java.util.Objects.requireNonNull(config, "config");
@@ -109,6 +116,10 @@ public final class Connection implements SessionMachine {
         this.events = new ConnectionEvents(srq);
         this.link = new LinkLifecycle(config, jitter, events, srq);
         this.matcher = new ReplyMatcher(this, config, events, java.util.Objects.requireNonNull(filter, "filter"));
+        this.rawCountsChecked = filter == dev.labwire.core.internal.ReplyFilter.NONE;
+        if (rawCountsChecked) {
+            config.onConnect().forEach(config::checkRawByteCount);
+        }
         this.stale = matcher.stale;
         this.inFlight = matcher.inFlight;
         this.transmitter = new Transmitter(this, matcher, config.writeTerminatorNoCopy());
@@ -137,7 +148,8 @@ public final class Connection implements SessionMachine {
      * @throws LocalProtocolException when the connection is closed, the link is down with
      *         {@code autoReconnect} off, or {@code maxQueued} requests are already waiting
      * @throws IllegalArgumentException when the payload contains the write terminator (it would be
-     *         split into two commands on the wire)
+     *         split into two commands on the wire), or when it expects {@link Expect#bytes} and the classifier
+     *         pushes frames ({@link ConnectionConfig#checkRawByteCount})
      * @throws UnsupportedOperationException for an {@link Operation} a raw SCPI link does not have (see there);
      *         {@link Operation#READ_STATUS_BYTE} goes out as {@code *STB?} and {@link Operation#TRIGGER} as {@code *TRG}
      */
@@ -181,6 +193,9 @@ public final class Connection implements SessionMachine {
                             + " requests (maxQueued " + config.maxQueued() + "); none of them is sent");
         }
         config.checkPayload(request);
+        if (rawCountsChecked) {
+            config.checkRawByteCount(request);
+        }
         return request;
     }
 
@@ -204,6 +219,9 @@ public final class Connection implements SessionMachine {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + link.state());
         }
         config.checkPayload(request);
+        if (rawCountsChecked) {
+            config.checkRawByteCount(request);
+        }
         Exchange e = newExchange(request, Exchange.Kind.HOOK, nowNanos);
         hook.add(e);
         return e.id;
@@ -278,6 +296,14 @@ public final class Connection implements SessionMachine {
     public void linkUp(long nowNanos) {
         lastNow = nowNanos;
         changes.linkUp(nowNanos);
+        releaseFlow();
+    }
+
+    /** A link starts or ends: what the device said by XON/XOFF on the last one is not known to hold any more. */
+    private void releaseFlow() {
+        if (flow != null) {
+            flow.reset();
+        }
     }
 
     /** See {@link LinkChanges#quietEnded}. */
@@ -300,6 +326,7 @@ public final class Connection implements SessionMachine {
         java.util.Objects.requireNonNull(cause, "cause");
         lastNow = nowNanos;
         changes.linkDown(cause, nowNanos);
+        releaseFlow();
     }
 
     /**
@@ -310,6 +337,7 @@ public final class Connection implements SessionMachine {
     public void close(long nowNanos) {
         lastNow = nowNanos;
         changes.close(nowNanos);
+        releaseFlow();
     }
 
     // ------------------------------------------------------------------ inputs: bytes
@@ -328,6 +356,9 @@ public final class Connection implements SessionMachine {
         boolean idle = idleForPushed();
         long others = events.othersAdded();
         receivedOnlyPushed = false;
+        if (flow != null) {
+            data = flow.receive(data, nowNanos);
+        }
         while (data.hasRemaining()) {
             if (!reading()) {
                 data.position(data.limit());
@@ -335,7 +366,7 @@ public final class Connection implements SessionMachine {
             }
             matcher.receive(data, CHUNK, nowNanos);
         }
-        receivedOnlyPushed = idle && events.othersAdded() == others && idleForPushed();
+        receivedOnlyPushed = idle && events.othersAdded() == others && idleForPushed() && (flow == null || !flow.changed());
     }
 
     /**
@@ -348,7 +379,7 @@ public final class Connection implements SessionMachine {
      */
     @Override
     public ByteBuffer pollReceiveWindow() {
-        return reading() ? matcher.receiveWindow() : null;
+        return reading() && flow == null ? matcher.receiveWindow() : null; // with XON/XOFF every byte is looked at
     }
 
     /** {@inheritDoc} */
@@ -509,6 +540,9 @@ public final class Connection implements SessionMachine {
 
     /** The next request to write, or null when none may go now (resyncing, no free slot, nothing queued). */
     Exchange nextToWrite() {
+        if (flow != null && flow.held()) {
+            return null;
+        }
         Exchange probe = stale.unwrittenProbe();
         if (probe != null) {
             return probe;
@@ -565,7 +599,8 @@ public final class Connection implements SessionMachine {
 
     /** Why queued requests are not written now: what holds the link, the policy, and what to change. */
     String whyNotWritten() {
-        return notes.whyNotWritten(changes.hookWaitsForQuiet());
+        String held = flow == null ? null : flow.whyHeld(lastNow);
+        return held != null ? held : notes.whyNotWritten(changes.hookWaitsForQuiet());
     }
 
     /** A new resync probe, due by its own timeout from the latest input. */

@@ -375,6 +375,21 @@ public final class ConnectionConfig {
         ConfigChecks.payload(request, writeTerminator);
     }
 
+    /**
+     * Refuses a raw byte count ({@link Expect#bytes}) when this config's {@link #classifier()} pushes frames. A count
+     * takes whatever bytes come next, and a push that arrives between the write and the reply would be counted as
+     * the reply's first bytes, with the reply's rest reaching the next call: mixed data, silently. Before the count
+     * starts the framing could still cut a whole pushed line, but once a push's first bytes are counted nothing tells
+     * them from the record, so the count is refused outright rather than right only when the push comes whole.
+     * {@link Connection#send} and {@link Connection#sendHook} call it (not a bus, whose addressed replies are counted
+     * for it); a client that hands requests to another thread calls it first, so the caller gets it at the call.
+     *
+     * @throws IllegalArgumentException naming the count, the request and what to use instead
+     */
+    public void checkRawByteCount(Request request) {
+        ConfigChecks.rawByteCount(request, classifier);
+    }
+
     JitterSource newJitterSource() {
         return jitter.get();
     }

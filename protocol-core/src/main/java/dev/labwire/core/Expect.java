@@ -58,7 +58,11 @@ public sealed interface Expect {
         return new Block(maxLength);
     }
 
-    /** Exactly {@code count} raw bytes, whatever they hold. */
+    /**
+     * Exactly {@code count} raw bytes, whatever they hold. Not on a raw link whose {@link FrameClassifier} pushes
+     * frames: a count cannot tell a push from the reply, so sending it there throws {@link IllegalArgumentException}
+     * (see {@link ConnectionConfig#checkRawByteCount}).
+     */
     static Expect bytes(int count) {
         return new Bytes(count);
     }

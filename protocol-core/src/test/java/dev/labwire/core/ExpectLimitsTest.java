@@ -3,6 +3,7 @@ package dev.labwire.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,5 +38,36 @@ class ExpectLimitsTest {
             e = c.nextEvent();
         } while (!(e instanceof Event.Reply) && e != Event.NeedData.INSTANCE);
         assertThat(e).isInstanceOfSatisfying(Event.Reply.class, r -> assertThat(r.text()).isEqualTo("abc"));
+    }
+
+    /**
+     * A raw count on a connection that classifies pushes: a push between the write and the reply would be counted as
+     * the reply's first bytes. Refused when sent (nothing queued, nothing written) and in an on-connect hook when the
+     * connection is made; without a classifier, and on a bus (which counts addressed replies itself), counts go on.
+     */
+    @Test
+    void aRawByteCountIsRefusedOnAConnectionThatClassifiesPushes() {
+        ConnectionConfig pushing = ConnectionConfig.builder()
+                .classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .build();
+        Connection c = new Connection(pushing);
+        c.open(0);
+        c.nextEvent();
+        c.linkUp(0);
+        assertThatThrownBy(() -> c.send(Request.of("REC?", Expect.bytes(8)), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Expect.bytes(8) for ")
+                .hasMessageContaining("REC?")
+                .hasMessageContaining("FrameClassifier pushes frames")
+                .hasMessageContaining("Expect.block()")
+                .hasMessageContaining("FrameClassifier.ALL_REPLIES");
+        assertThat(c.pollTransmit()).as("nothing refused is written").isNull();
+        assertThat(c.send(Request.of("REC?", Expect.block()), 0)).isPositive();
+        assertThatThrownBy(() -> new Connection(pushing.toBuilder().onConnect(List.of(Request.of("REC?", Expect.bytes(4)))).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Expect.bytes(4)");
+        Connection plain = new Connection(ConnectionConfig.DEFAULT);
+        plain.open(0);
+        plain.nextEvent();
+        plain.linkUp(0);
+        assertThat(plain.send(Request.of("REC?", Expect.bytes(8)), 0)).isPositive();
     }
 }

@@ -61,6 +61,8 @@ public final class BlockingDriver {
     }
 
     final String name;
+    /** Why the port may hold its output (serial flow control), for calls whose bytes had not all gone out; or null. */
+    final String heldOutput;
     final ConnectionConfig config;
     final ReentrantLock lock = new ReentrantLock();
     final Condition stateChanged = lock.newCondition();
@@ -100,6 +102,7 @@ public final class BlockingDriver {
         // serial-transport is optional: a serial endpoint without it fails here, clearly
         dev.labwire.core.internal.SerialGate.check(endpoint, BlockingDriver.class);
         this.name = endpoint.toString();
+        this.heldOutput = dev.labwire.core.internal.HeldOutput.why(endpoint);
         this.wire = LoggerFactory.getLogger(WireTrace.loggerName(name));
         this.config = config;
         this.first = new FirstConnect(name);

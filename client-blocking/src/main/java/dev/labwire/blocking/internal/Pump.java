@@ -274,8 +274,9 @@ final class Pump implements LinkIo.Sink, Channels.Host {
     /** What a call is told when its bytes had not all gone out by its deadline. */
     private String lateBytesDetail(java.time.Duration timeout) {
         long after = Math.max(stuckAfter, Math.max(STUCK_MIN_NANOS, dev.labwire.core.internal.Durations.nanos(timeout)));
-        return "its bytes had not all gone out by its deadline (earlier bytes are still being written: " + d.name
-                + " takes them slowly, or is not reading: a full TCP window or serial buffer); they may still reach it,"
+        String why = d.heldOutput != null ? d.heldOutput : "earlier bytes are still being written: " + d.name
+                + " takes them slowly, or is not reading: a full TCP window or serial buffer";
+        return "its bytes had not all gone out by its deadline (" + why + "); they may still reach it,"
                 + " and the link is renewed if no byte goes out for " + after / 1_000_000 + " ms";
     }
 

@@ -19,6 +19,8 @@ final class Links {
     private final NettyDriver driver;
     private final EventLoop loop;
     private final Endpoint endpoint;
+    /** Why a serial port may hold its output (flow control), or null. */
+    private final String heldOutput;
     private final ConnectionConfig config;
     private final String name;
     private final int highWater;
@@ -34,6 +36,7 @@ final class Links {
         this.driver = driver;
         this.loop = loop;
         this.endpoint = endpoint;
+        this.heldOutput = dev.labwire.core.internal.HeldOutput.why(endpoint);
         this.config = config;
         this.name = name;
         this.highWater = highWater;
@@ -164,6 +167,12 @@ final class Links {
 
     /** {@code t}, saying so when the open link is full because its peer takes no bytes (the core cannot know). */
     Event.Timeout explain(Event.Timeout t) {
+        if (open != null && open.writable() && heldOutput != null && t.written() && open.unsentBytes() > 0) {
+            // a serial port with flow control: the writer thread waits in a write the OS holds
+            return new Event.Timeout(t.id(), t.request(), true, "its bytes had not all gone out by its deadline ("
+                    + heldOutput + "; " + open.unsentBytes() + " bytes wait to go out)"
+                    + (t.detail() == null ? "" : "; " + t.detail()));
+        }
         if (open == null || open.writable()) {
             return t;
         }

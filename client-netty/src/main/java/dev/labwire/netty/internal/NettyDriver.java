@@ -255,6 +255,9 @@ public final class NettyDriver {
             throw new IllegalStateException("a bus driver takes requests with an address");
         }
         config.checkPayload(r); // on the caller's thread: a bad command throws at the call
+        if (conn instanceof Connection) {
+            config.checkRawByteCount(r);
+        }
         return requests.submit(r, plainSend, convert);
     }
 
@@ -274,6 +277,9 @@ public final class NettyDriver {
     /** As {@link #request(Request, Function)} but through the on-connect hook of link {@code gen}, while its run counts. */
     public <T> CompletableFuture<T> requestHook(Request r, long gen, Function<Event.Reply, ? extends T> convert) {
         config.checkPayload(r);
+        if (conn instanceof Connection) {
+            config.checkRawByteCount(r);
+        }
         return requests.submit(r, (req, now) -> {
             if (hook == null || !hook.isCurrent(gen) || dispatch.state() != State.ON_CONNECT) {
                 throw new LinkDownException("the link of this on-connect hook to " + name + " is gone", dispatch.lastDownCause());

@@ -66,7 +66,12 @@ final class SerialPeer implements AutoCloseable {
     }
 
     String endpoint() {
-        return "serial:" + pty.clientPath() + "?baud=9600";
+        return endpoint("");
+    }
+
+    /** The endpoint with more settings, e.g. {@code "&flow=xonxoff"}. */
+    String endpoint(String more) {
+        return "serial:" + pty.clientPath() + "?baud=9600" + more;
     }
 
     /** The commands the peer read, in order. */

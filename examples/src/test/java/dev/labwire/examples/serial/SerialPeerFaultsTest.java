@@ -42,6 +42,9 @@ class SerialPeerFaultsTest {
 
         void write(String command);
 
+        /** Each pushed frame's text, to {@code sink}, until the client closes. */
+        void onPushed(java.util.function.Consumer<String> sink);
+
         @Override
         void close();
     }
@@ -83,6 +86,10 @@ class SerialPeerFaultsTest {
                     b.write(command);
                 }
 
+                public void onPushed(java.util.function.Consumer<String> sink) {
+                    b.onPushed(f -> sink.accept(f.asString()));
+                }
+
                 public void close() {
                     b.close();
                 }
@@ -100,6 +107,24 @@ class SerialPeerFaultsTest {
 
                 public void write(String command) {
                     join(n.write(command));
+                }
+
+                public void onPushed(java.util.function.Consumer<String> sink) {
+                    n.pushed().subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+                        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                            s.request(Long.MAX_VALUE);
+                        }
+
+                        public void onNext(dev.labwire.core.frame.Frame f) {
+                            sink.accept(f.asString());
+                        }
+
+                        public void onError(Throwable t) {
+                        }
+
+                        public void onComplete() {
+                        }
+                    });
                 }
 
                 public void close() {
@@ -290,5 +315,103 @@ class SerialPeerFaultsTest {
         figure(kind, "close() with a call waiting on a silent device took %d ms, the call ended %d ms after close began",
                 closed.toMillis(), (System.nanoTime() - closing) / 1_000_000);
         assertThat(closed).as("close").isLessThan(Duration.ofSeconds(3));
+    }
+
+    /**
+     * Calls {@code ECHO? t<i>} for i from {@code from} to {@code to} (exclusive); returns how many did not get exactly
+     * their own reply, each named in a figure line.
+     */
+    private static int wrongCalls(Kind kind, Client c, int from, int to, String what) {
+        int wrong = 0;
+        for (int i = from; i < to; i++) {
+            Object r;
+            try {
+                r = c.query("ECHO? t" + i, Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                r = e;
+            }
+            if (!("t" + i).equals(r)) {
+                wrong++;
+                figure(kind, "%s: call %d got %s", what, i, r);
+            }
+        }
+        return wrong;
+    }
+
+    /** Waits until the peer has printed {@code line} (10 s at most). */
+    private static void awaitLog(SerialPeer p, String line) {
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!p.log.contains(line)) { // wait for the condition, with a deadline
+            assertThat(System.nanoTime() - until).as("the peer prints %s within 10 s", line).isNegative();
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    /**
+     * XON/XOFF with {@code flow=xonxoff}: the device sends XOFF (its input buffer is full) and XON 2 s later. A call
+     * made meanwhile with a 500 ms timeout must end by its deadline, saying that its command could not be sent (the
+     * port's output is held: the device sent XOFF); the command goes out at XON, and its late reply must reach nobody:
+     * the calls after it get their own replies.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void xoffHoldsTheOutputAndACallMadeMeanwhileEndsByItsDeadlineSayingSo(Kind kind) {
+        SerialPeer p = peer();
+        Client c = client(kind, p.endpoint("&flow=xonxoff"), config().build());
+        assertThat(call(c, 0, Duration.ofSeconds(5))).isEqualTo("t0");
+        c.write("HOLD 2000");
+        awaitLog(p, "HELD");
+        long t0 = System.nanoTime();
+        Object held = call(c, 1, Duration.ofMillis(500));
+        long heldMs = (System.nanoTime() - t0) / 1_000_000;
+        figure(kind, "a 500 ms call while the device held XOFF ended after %d ms: %s", heldMs, held);
+        assertThat(heldMs).as("ended by its deadline").isLessThan(1_500);
+        awaitLog(p, "RELEASED");
+        int wrong = wrongCalls(kind, c, 2, 8, "after XON");
+        figure(kind, "after XON: %d of 6 calls wrong; the peer read %s", wrong, p.commands());
+        assertThat(wrong).as("calls after XON that did not get their own reply").isZero();
+        assertThat(held).isInstanceOfSatisfying(RequestTimeoutException.class,
+                e -> assertThat(e).hasMessageContaining("XOFF").hasMessageContaining("flow=xonxoff"));
+    }
+
+    /**
+     * XOFF XON inside a reply's text: with {@code flow=xonxoff} they are flow control and never part of a reply; with
+     * {@code flow=none} they are data, as the device sent them. The device also says XON when it powers up, before the
+     * client configured its port: the pty keeps that byte as data (its termios had no IXON then), and before
+     * (2026-12-04) it was the start of the first reply ("\u0011t10"), both clients; the core now takes it out too.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void xonAndXoffInsideAReplyAreFlowControlWithXonXoffAndDataWithout(Kind kind) {
+        SerialPeer p = peer("xoffin", "xonfirst");
+        Client c = client(kind, p.endpoint("&flow=xonxoff"), config().build());
+        int dirty = wrongCalls(kind, c, 10, 30, "XOFF XON inside replies");
+        figure(kind, "flow=xonxoff, XOFF XON inside each reply: %d of 20 replies not exactly their text", dirty);
+        assertThat(dirty).isZero();
+        c.close();
+        Client none = client(kind, peer("xoffin").endpoint(), config().build());
+        assertThat(none.query("ECHO? t5", Duration.ofSeconds(5))).as("flow=none: the bytes are data").isEqualTo("t\u0013\u00115");
+    }
+
+    /**
+     * A device that pushes a status line every 5 ms, each with an XOFF before it and an XON after it, while calls
+     * run: with {@code flow=xonxoff} and a classifier every reply reaches its own call and every push reaches the
+     * subscriber whole ("STAT <n>", no control byte in it).
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void pushesAndRepliesAroundXoffXonReachTheirOwners(Kind kind) {
+        SerialPeer p = peer("push=5", "xoffin");
+        Client c = client(kind, p.endpoint("&flow=xonxoff"), config()
+                .classifier(FrameClassifier.pushedIfStartsWith("STAT ".getBytes(StandardCharsets.US_ASCII))).build());
+        List<String> pushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        c.onPushed(pushed::add);
+        int wrong = wrongCalls(kind, c, 0, 40, "pushes with XOFF XON");
+        List<String> bad = pushed.stream().filter(t -> !t.matches("STAT \\d+")).toList();
+        figure(kind, "pushes with XOFF XON around each: %d of 40 calls wrong, %d pushes seen, %d not clean %s",
+                wrong, pushed.size(), bad.size(), bad);
+        assertThat(wrong).isZero();
+        assertThat(pushed).as("pushes reach the subscriber").isNotEmpty();
+        assertThat(bad).as("pushes with a control byte in them").isEmpty();
     }
 }

@@ -142,6 +142,47 @@ public abstract class ClientContract extends ClientScenarios implements Contract
         }
     }
 
+    /**
+     * A raw byte count cannot tell a pushed frame from the reply: on a connection whose classifier pushes frames, a
+     * push that came between the write and the reply was counted as the reply's first bytes, and the reply's rest
+     * reached the next call (red team: 10 of 10 calls got wrong data, both clients). {@code Expect.bytes} is refused
+     * there, at the call, saying why and what to use; nothing is written, the push still reaches nobody's reply.
+     */
+    @Test
+    public void aRawByteCountOnALinkThatPushesIsRefusedNotMixedWithAPush() {
+        TestClient c = client(fast().classifier(dev.labwire.core.FrameClassifier.pushedIfStartsWith(
+                "STAT ".getBytes(StandardCharsets.US_ASCII))).build());
+        byte[] record = {'R', 1, 2, 3, 4, 5, 6, 7};
+        mock.responder(cmd -> cmd.equals("REC?") ? MockReply.line("STAT 7").then(MockReply.bytes(record)) : null);
+        int wrong = 0;
+        int refused = 0;
+        for (int i = 0; i < 10; i++) {
+            try {
+                byte[] got = c.request(Request.of("REC?", Expect.bytes(record.length))).frame().toByteArray();
+                if (!java.util.Arrays.equals(got, record)) {
+                    wrong++;
+                    System.out.println("contract figure: call " + i + " got " + java.util.Arrays.toString(got));
+                }
+            } catch (IllegalArgumentException e) {
+                assertThat(e).hasMessageContaining("Expect.bytes(8)").hasMessageContaining("FrameClassifier")
+                        .hasMessageContaining("Expect.block()");
+                refused++;
+            } catch (RuntimeException e) {
+                wrong++; // a call that failed on the mixed stream
+                System.out.println("contract figure: call " + i + " failed " + e);
+            }
+        }
+        System.out.println("contract figure: Expect.bytes on a pushing link, 10 calls: " + wrong + " wrong, " + refused
+                + " refused");
+        assertThat(wrong).as("calls given mixed data").isZero();
+        assertThat(mock.commands()).as("nothing refused reaches the device").doesNotContain("REC?");
+        assertThat(c.query("*IDN?")).isEqualTo(IDN);
+        c.close(); // a serial port has one client at a time
+        TestClient plain = client(fast().build());
+        assertThat(plain.request(Request.of("REC?", Expect.bytes(7 + record.length))).frame().toByteArray())
+                .as("without a classifier the count takes every byte, as asked").startsWith('S', 'T', 'A', 'T');
+    }
+
     @Test
     public void binaryAndAsciiValues() {
         TestClient c = client(fast().build());

@@ -6,6 +6,11 @@ public enum FlowControl {
     NONE,
     /** Hardware handshake on the RTS and CTS lines, both directions. */
     RTS_CTS,
-    /** Software handshake with XON (0x11) and XOFF (0x13) bytes, both directions; binary data must avoid them. */
+    /**
+     * Software handshake with XON (0x11) and XOFF (0x13) bytes, both directions; binary data must avoid them. The OS
+     * holds the port's output from the device's XOFF to its XON and takes both bytes out of the input (termios
+     * {@code IXON}); the clients' connection also takes out and obeys any that still reach it, so they are never part
+     * of a reply or a pushed frame.
+     */
     XON_XOFF
 }

@@ -12,6 +12,7 @@ public final class CoreAccess {
     private static volatile BiFunction<ConnectionConfig, ReplyFilter, Connection> connections;
     private static volatile java.util.function.Consumer<Connection> partialDropper;
     private static volatile java.util.function.Consumer<Connection> outlivesLink;
+    private static volatile java.util.function.Consumer<Connection> xonXoff;
 
     private CoreAccess() {
     }
@@ -19,12 +20,14 @@ public final class CoreAccess {
     /** Called once by {@link Connection}'s class initialiser. */
     public static void registerConnections(BiFunction<ConnectionConfig, ReplyFilter, Connection> factory,
             java.util.function.Consumer<Connection> dropUnowedPartialFrame,
-            java.util.function.Consumer<Connection> streamOutlivesLink) {
+            java.util.function.Consumer<Connection> streamOutlivesLink,
+            java.util.function.Consumer<Connection> softwareFlowControl) {
         if (connections != null) {
             throw new IllegalStateException("already registered");
         }
         partialDropper = dropUnowedPartialFrame;
         outlivesLink = streamOutlivesLink;
+        xonXoff = softwareFlowControl;
         connections = factory;
     }
 
@@ -44,6 +47,15 @@ public final class CoreAccess {
      */
     public static Connection streamOutlivesLink(Connection connection) {
         outlivesLink.accept(connection); // registered: the instance's class is initialised
+        return connection;
+    }
+
+    /**
+     * Tells {@code connection} that its link has XON/XOFF flow control ({@code flow=xonxoff}): XON and XOFF that reach
+     * it are taken out of the input and obeyed (see the core's SoftwareFlow; normally the OS does both first).
+     */
+    public static Connection softwareFlowControl(Connection connection) {
+        xonXoff.accept(connection); // registered: the instance's class is initialised
         return connection;
     }
 

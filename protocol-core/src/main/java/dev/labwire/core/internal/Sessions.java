@@ -43,11 +43,11 @@ public final class Sessions {
         if (endpoint instanceof Endpoint.Tcp) {
             return new Connection(config);
         }
-        if (endpoint instanceof Endpoint.Serial) {
-            return CoreAccess.streamOutlivesLink(new Connection(config));
+        if (endpoint instanceof Endpoint.Serial s) {
+            return serialConnection(config, s.settings());
         }
         if (endpoint instanceof Endpoint.Rfc2217 r) {
-            return new Rfc2217Session(CoreAccess.streamOutlivesLink(new Connection(config)), r.settings(), r.options());
+            return new Rfc2217Session(serialConnection(config, r.settings()), r.settings(), r.options());
         }
         if (endpoint instanceof Endpoint.Hislip h) {
             return new dev.labwire.core.hislip.HislipSession(config,
@@ -57,6 +57,12 @@ public final class Sessions {
             return new dev.labwire.core.vxi11.internal.Vxi11Session(v, config);
         }
         throw new IllegalArgumentException("no session machine for endpoint " + endpoint);
+    }
+
+    /** The connection of a serial line (a port or one behind an RFC 2217 server): its bytes outlive links; XON/XOFF. */
+    private static Connection serialConnection(ConnectionConfig config, dev.labwire.core.endpoint.SerialSettings settings) {
+        Connection c = CoreAccess.streamOutlivesLink(new Connection(config));
+        return settings.flowControl() == dev.labwire.core.endpoint.FlowControl.XON_XOFF ? CoreAccess.softwareFlowControl(c) : c;
     }
 
     /**

@@ -32,9 +32,24 @@ public final class Pair {
     }
 
     private Pair(ConnectionConfig config, ScriptedInstrument device, boolean serial) {
-        this.conn = serial ? dev.labwire.core.internal.CoreAccess.streamOutlivesLink(new Connection(config)) : new Connection(config);
+        this(serial ? dev.labwire.core.internal.CoreAccess.streamOutlivesLink(new Connection(config)) : new Connection(config),
+                device, serial);
+    }
+
+    private Pair(Connection conn, ScriptedInstrument device, boolean serial) {
+        this.conn = conn;
         this.device = device;
         this.serial = serial;
+    }
+
+    /** As {@link #openSerial}, with {@code flow=xonxoff}: the connection the clients make for such an endpoint. */
+    public static Pair openXonXoff(ConnectionConfig config, ScriptedInstrument device) {
+        Connection c = (Connection) dev.labwire.core.internal.Sessions.create(
+                dev.labwire.core.endpoint.Endpoint.parse("serial:/dev/ttyS0?flow=xonxoff"), config);
+        Pair p = new Pair(c, device, true);
+        p.conn.open(p.now);
+        p.pump();
+        return p;
     }
 
     /**
