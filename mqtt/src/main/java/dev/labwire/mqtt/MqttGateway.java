@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.labwire.mqtt.internal.ErrorKinds;
 import dev.labwire.mqtt.internal.InstrumentHost;
 import dev.labwire.mqtt.internal.MqttClients;
+import dev.labwire.mqtt.internal.Outbox;
 import dev.labwire.mqtt.internal.Payloads;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,7 @@ public final class MqttGateway implements AutoCloseable {
     private final int maxPayloadBytes;
     private final Map<String, InstrumentHost> hosts = new LinkedHashMap<>();
     private final Mqtt5AsyncClient requests;
+    private final Outbox replies;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -98,6 +101,7 @@ public final class MqttGateway implements AutoCloseable {
             hosts.put(s.name(), new InstrumentHost(s, broker, gatewayId, scheduler, b.maxPending));
         }
         this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed::get);
+        this.replies = new Outbox(requests, "gateway " + gatewayId, 10_000, 16 << 20);
         // registered once; subscriptions are (re)made on every connection, so a restarted broker gets them again
         requests.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onRequest);
     }
@@ -225,12 +229,16 @@ public final class MqttGateway implements AutoCloseable {
 
     private void reply(String topic, ByteBuffer correlation, String payload, long expirySeconds) {
         if (!MqttClients.canPublish(requests)) return;
-        var b = requests.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
+        var b = Mqtt5Publish.builder().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .qos(MqttQos.AT_LEAST_ONCE).contentType("application/json");
         if (correlation != null) b = b.correlationData(correlation);
         if (expirySeconds > 0) b = b.messageExpiryInterval(expirySeconds);
-        b.send().whenComplete((r, e) -> {
-            if (e != null) log.debug("gateway {}: reply to {} failed: {}", gatewayId, topic, e.toString());
+        // a reply still waiting for a stalled broker when its expiry passes is not sent: nobody waits for it
+        long expires = System.nanoTime() + TimeUnit.SECONDS.toNanos(expirySeconds);
+        BooleanSupplier wanted = expirySeconds == 0 ? () -> true : () -> System.nanoTime() - expires < 0;
+        replies.publish(b.build(), null, wanted).whenComplete((r, e) -> {
+            Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+            if (err != null) log.debug("gateway {}: reply to {} failed: {}", gatewayId, topic, err.toString());
         });
     }
 
@@ -259,6 +267,14 @@ public final class MqttGateway implements AutoCloseable {
     /** Pushed frames the instruments sent for {@link Stream}s (each is published, or coalesced by minInterval). */
     public long streamFrames() {
         return hosts.values().stream().mapToLong(InstrumentHost::streamFrames).sum();
+    }
+
+    /**
+     * Values (and status changes) not published because a newer one of the same topic came while the broker was not
+     * taking publishes (stalled, or slower than the polls and streams): only the latest of each topic waits for it.
+     */
+    public long valuesCoalesced() {
+        return hosts.values().stream().mapToLong(InstrumentHost::publishesCoalesced).sum();
     }
 
     /** The names of the instruments, in the order they were given. */

@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.RemoteProtocolException;
@@ -14,6 +15,7 @@ import dev.labwire.core.scpi.Scpi;
 import dev.labwire.mqtt.internal.ErrorKinds;
 import dev.labwire.mqtt.internal.Json;
 import dev.labwire.mqtt.internal.MqttClients;
+import dev.labwire.mqtt.internal.Outbox;
 import dev.labwire.mqtt.internal.Payloads;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +74,7 @@ public final class RemoteInstrument implements AutoCloseable {
     private final String replyTopic;
     private final Duration defaultTimeout;
     private final Mqtt5AsyncClient mqtt;
+    private final Outbox outbox;
     private final Map<ByteBuffer, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final long instance = RANDOM.nextLong();
@@ -84,6 +87,7 @@ public final class RemoteInstrument implements AutoCloseable {
         this.replyTopic = b.broker.prefix() + "/reply/" + b.clientId;
         this.defaultTimeout = b.defaultTimeout;
         this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed::get);
+        this.outbox = new Outbox(mqtt, "RemoteInstrument " + b.instrument, 10_000, 16 << 20);
         mqtt.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onReply);
     }
 
@@ -174,31 +178,35 @@ public final class RemoteInstrument implements AutoCloseable {
         CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
         pending.put(corr.asReadOnlyBuffer(), f);
         String payload = Payloads.request(op, command, ms - margin, System.currentTimeMillis() + ms);
-        mqtt.publishWith().topic(requestTopic).payload(payload.getBytes(StandardCharsets.UTF_8))
+        Mqtt5Publish request = Mqtt5Publish.builder().topic(requestTopic).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTopic).correlationData(corr.asReadOnlyBuffer())
-                .messageExpiryInterval((ms + 999) / 1000).contentType("application/json").send()
-                .whenComplete((r, e) -> {
-                    Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
-                    if (err == null) return;
-                    pending.remove(corr);
-                    if (err instanceof Mqtt5PubAckException ack) {
-                        // the broker refused the request (an ACL, a quota): it never reached the gateway
-                        f.completeExceptionally(new RemoteInstrumentException(NOT_AUTHORIZED_OR_REFUSED,
-                                "the broker refused the request to " + requestTopic + ": "
-                                        + ack.getMqttMessage().getReasonCode()));
-                    } else {
-                        f.completeExceptionally(new LinkDownException("request to " + name
-                                + " not published on the broker: " + err, err));
-                    }
-                });
+                .messageExpiryInterval((ms + 999) / 1000).contentType("application/json").build();
+        // never blocks: beyond the outbox's window the request waits there, and is not sent once the call has ended
+        CompletableFuture<Mqtt5PublishResult> sent = outbox.publish(request, null, () -> !f.isDone());
+        sent.whenComplete((r, e) -> {
+            Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+            if (err == null) return;
+            pending.remove(corr);
+            if (err instanceof Mqtt5PubAckException ack) {
+                // the broker refused the request (an ACL, a quota): it never reached the gateway
+                f.completeExceptionally(new RemoteInstrumentException(NOT_AUTHORIZED_OR_REFUSED,
+                        "the broker refused the request to " + requestTopic + ": "
+                                + ack.getMqttMessage().getReasonCode()));
+            } else {
+                f.completeExceptionally(new LinkDownException("request to " + name
+                        + " not published on the broker: " + err, err));
+            }
+        });
         Request asLocal = op == Payloads.Op.WRITE ? Request.write(command) : Request.query(command);
         return f.orTimeout(ms, TimeUnit.MILLISECONDS).handle((m, e) -> {
             if (e != null) {
                 pending.remove(corr);
                 Throwable t = ErrorKinds.unwrap(e);
                 if (t instanceof TimeoutException) {
-                    throw new RequestTimeoutException(asLocal, timeout, true,
-                            "no reply from the gateway through the broker for " + name + " (gateway or broker down?)");
+                    throw new RequestTimeoutException(asLocal, timeout, true, sent.isDone()
+                            ? "no reply from the gateway through the broker for " + name + " (gateway or broker down?)"
+                            : "the broker has not acknowledged the request to " + name + " (no PUBACK: is it stalled?"
+                                    + " " + outbox.waitingCount() + " more requests wait to be sent)");
                 }
                 throw t instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
             }

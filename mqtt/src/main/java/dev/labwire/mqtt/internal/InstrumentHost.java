@@ -2,6 +2,9 @@ package dev.labwire.mqtt.internal;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.LocalProtocolException;
@@ -43,6 +46,7 @@ public final class InstrumentHost implements AutoCloseable {
     private final String base;
     private final NettyClient client;
     private final Mqtt5AsyncClient mqtt;
+    private final Outbox outbox;
     private final ScheduledExecutorService scheduler;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
@@ -66,6 +70,7 @@ public final class InstrumentHost implements AutoCloseable {
                 "gateway " + gatewayId + " lost its broker connection", null);
         this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish(),
                 closed::get);
+        this.outbox = new Outbox(mqtt, spec.name(), 1_000, 1 << 20);
         ConnectionConfig config = spec.config();
         if (!spec.streams().isEmpty()) {
             List<byte[]> prefixes = spec.streams().stream().map(s -> s.prefix().getBytes(StandardCharsets.UTF_8)).toList();
@@ -108,6 +113,11 @@ public final class InstrumentHost implements AutoCloseable {
         return streamFrames.get();
     }
 
+    /** Values and status changes replaced by a newer one of the same topic before the broker took them. */
+    public long publishesCoalesced() {
+        return outbox.replaced();
+    }
+
     private void onState(State state, Throwable cause) {
         String s;
         switch (state) {
@@ -136,13 +146,19 @@ public final class InstrumentHost implements AutoCloseable {
         latestValues.forEach((name, payload) -> publishRetained(base + "/value/" + name, payload));
     }
 
-    private void publishRetained(String topic, String payload) {
-        if (!MqttClients.canPublish(mqtt)) return; // kept, and published on (re)connection
-        mqtt.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE)
-                .retain(true).contentType("application/json").send()
-                .whenComplete((r, e) -> {
-                    if (e != null) log.debug("{}: publish on {} failed: {}", spec.name(), topic, e.toString());
-                });
+    private CompletableFuture<Mqtt5PublishResult> publishRetained(String topic, String payload) {
+        if (!MqttClients.canPublish(mqtt)) { // kept, and published on (re)connection
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected: " + mqtt.getState()));
+        }
+        Mqtt5Publish p = Mqtt5Publish.builder().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE).retain(true).contentType("application/json").build();
+        // keyed by topic: while the broker does not keep up, only the latest value of each topic waits
+        return outbox.publish(p, topic, () -> true).whenComplete((r, e) -> {
+            Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+            if (err != null && !(err instanceof Outbox.Refused)) {
+                log.debug("{}: publish on {} failed: {}", spec.name(), topic, err.toString());
+            }
+        });
     }
 
     private void publishValue(String name, String payload) {
@@ -213,16 +229,19 @@ public final class InstrumentHost implements AutoCloseable {
         timers.forEach(t -> t.cancel(false));
         String off = Payloads.status(spec.name(), "offline", spec.endpoint(), "gateway stopped", Instant.now());
         statusPayload.set(off);
+        boolean saidOffline = false;
         try {
             if (mqtt.getState() != com.hivemq.client.mqtt.MqttClientState.CONNECTED) throw new IllegalStateException("not connected");
-            mqtt.publishWith().topic(base + "/status").payload(off.getBytes(StandardCharsets.UTF_8))
-                    .qos(MqttQos.AT_LEAST_ONCE).retain(true).contentType("application/json").send()
-                    .get(2, TimeUnit.SECONDS);
+            Mqtt5PublishResult r = publishRetained(base + "/status", off).get(2, TimeUnit.SECONDS);
+            saidOffline = r.getError().isEmpty();
         } catch (Exception e) {
             log.debug("{}: could not publish the final status: {}", spec.name(), e.toString());
         }
         try {
-            mqtt.disconnect().get(2, TimeUnit.SECONDS);
+            // not acknowledged (a stalled broker): leave "offline" to the Last Will, which a plain DISCONNECT discards
+            (saidOffline ? mqtt.disconnect() : mqtt.disconnectWith()
+                    .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send())
+                    .get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.debug("{}: disconnect: {}", spec.name(), e.toString());
         }
