@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -82,7 +81,7 @@ public final class MqttGateway implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong lastDropWarn = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
     private final String requestFilter;
     private final int prefixLevels;
 
@@ -100,7 +99,7 @@ public final class MqttGateway implements AutoCloseable {
         for (InstrumentSpec s : b.instruments) {
             hosts.put(s.name(), new InstrumentHost(s, broker, gatewayId, scheduler, b.maxPending));
         }
-        this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed::get);
+        this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed);
         this.replies = new Outbox(requests, "gateway " + gatewayId, 10_000, 16 << 20);
         // registered once; subscriptions are (re)made on every connection, so a restarted broker gets them again
         requests.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onRequest);
@@ -290,13 +289,12 @@ public final class MqttGateway implements AutoCloseable {
     /** Publishes "offline" for every instrument, disconnects from the broker and closes the instrument clients. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
-        try {
-            requests.disconnect().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("gateway {}: disconnect: {}", gatewayId, e.toString());
-        }
-        hosts.values().forEach(InstrumentHost::close);
+        if (!closed.stop()) return;
+        // all at once: a stalled broker costs each its PUBACK and DISCONNECT waits, which must not add up
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        all.add(MqttClients.disconnect(requests, requests::disconnect, "gateway " + gatewayId));
+        for (InstrumentHost h : hosts.values()) all.add(h.closeAsync());
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         scheduler.shutdownNow();
     }
 

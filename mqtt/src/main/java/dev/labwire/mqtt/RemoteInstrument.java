@@ -79,14 +79,14 @@ public final class RemoteInstrument implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final long instance = RANDOM.nextLong();
     private final AtomicLong strayReplies = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
 
     private RemoteInstrument(Builder b) {
         this.name = b.instrument;
         this.requestTopic = b.broker.prefix() + "/" + b.instrument + "/req";
         this.replyTopic = b.broker.prefix() + "/reply/" + b.clientId;
         this.defaultTimeout = b.defaultTimeout;
-        this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed::get);
+        this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed);
         this.outbox = new Outbox(mqtt, "RemoteInstrument " + b.instrument, 10_000, 16 << 20);
         mqtt.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onReply);
     }
@@ -171,7 +171,7 @@ public final class RemoteInstrument implements AutoCloseable {
         long ms = checkTimeout(timeout);
         long margin = Math.min(ms / 4, 500);
         ByteBuffer corr = ByteBuffer.allocate(16).putLong(instance).putLong(sequence.incrementAndGet()).flip();
-        if (closed.get()) throw new LocalProtocolException("RemoteInstrument " + name + " is closed");
+        if (closed.stopped()) throw new LocalProtocolException("RemoteInstrument " + name + " is closed");
         if (!MqttClients.canPublish(mqtt)) {
             return CompletableFuture.failedFuture(new LinkDownException("not connected to the broker (" + mqtt.getState() + ")", null));
         }
@@ -290,14 +290,10 @@ public final class RemoteInstrument implements AutoCloseable {
     /** Disconnects from the broker; calls still waiting fail with {@link LocalProtocolException}. */
     @Override
     public void close() {
-        closed.set(true);
+        closed.stop();
         pending.values().forEach(f -> f.completeExceptionally(new LocalProtocolException("RemoteInstrument " + name + " closed")));
         pending.clear();
-        try {
-            mqtt.disconnect().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // already gone
-        }
+        MqttClients.disconnect(mqtt, mqtt::disconnect, "RemoteInstrument " + name).join();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.labwire.mqtt.internal;
 
+import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
@@ -56,7 +57,7 @@ public final class InstrumentHost implements AutoCloseable {
     private final AtomicLong pollFailures = new AtomicLong();
     private final AtomicLong valuesPublished = new AtomicLong();
     private final AtomicLong streamFrames = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
     private volatile boolean offline; // written on the client's callback thread only (one call at a time)
 
     public InstrumentHost(InstrumentSpec spec, Broker broker, String gatewayId, ScheduledExecutorService scheduler,
@@ -69,7 +70,7 @@ public final class InstrumentHost implements AutoCloseable {
         String will = Payloads.status(spec.name(), "offline", spec.endpoint(),
                 "gateway " + gatewayId + " lost its broker connection", null);
         this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish(),
-                closed::get);
+                closed);
         this.outbox = new Outbox(mqtt, spec.name(), 1_000, 1 << 20);
         ConnectionConfig config = spec.config();
         if (!spec.streams().isEmpty()) {
@@ -125,7 +126,7 @@ public final class InstrumentHost implements AutoCloseable {
             case CONNECTING, ON_CONNECT -> s = "connecting";
             default -> s = "offline";
         }
-        if (closed.get()) return;
+        if (closed.stopped()) return;
         // after a loss, reconnect attempts (CONNECTING, DOWN, CONNECTING, ... with backoff) stay "offline" until the
         // link is READY again: a dashboard should not flicker between offline and connecting every backoff step
         if (s.equals("connecting") && offline) return;
@@ -225,31 +226,37 @@ public final class InstrumentHost implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+        closeAsync().join();
+    }
+
+    /**
+     * Says "offline" (up to 2 s for the broker's PUBACK), disconnects (up to 2 s) and closes the instrument's client
+     * (up to 5 s); completes normally within those 9 s whatever the broker does, so a gateway closes all its
+     * instruments at once. A final status the broker did not acknowledge is left to the Last Will: the disconnect
+     * then asks for it (reason 0x04), since a plain DISCONNECT discards it.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        if (!closed.stop()) return CompletableFuture.completedFuture(null);
         timers.forEach(t -> t.cancel(false));
         String off = Payloads.status(spec.name(), "offline", spec.endpoint(), "gateway stopped", Instant.now());
         statusPayload.set(off);
-        boolean saidOffline = false;
-        try {
-            if (mqtt.getState() != com.hivemq.client.mqtt.MqttClientState.CONNECTED) throw new IllegalStateException("not connected");
-            Mqtt5PublishResult r = publishRetained(base + "/status", off).get(2, TimeUnit.SECONDS);
-            saidOffline = r.getError().isEmpty();
-        } catch (Exception e) {
-            log.debug("{}: could not publish the final status: {}", spec.name(), e.toString());
-        }
-        try {
-            // not acknowledged (a stalled broker): leave "offline" to the Last Will, which a plain DISCONNECT discards
-            (saidOffline ? mqtt.disconnect() : mqtt.disconnectWith()
-                    .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send())
-                    .get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("{}: disconnect: {}", spec.name(), e.toString());
-        }
-        try {
-            client.close().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("{}: client close: {}", spec.name(), e.toString());
-        }
+        CompletableFuture<Boolean> saidOffline = mqtt.getState() != MqttClientState.CONNECTED
+                ? CompletableFuture.completedFuture(false)
+                : publishRetained(base + "/status", off).thenApply(r -> r.getError().isEmpty());
+        return bounded(saidOffline, 2, "publish the final status")
+                .thenCompose(said -> MqttClients.disconnect(mqtt, Boolean.TRUE.equals(said) ? mqtt::disconnect
+                        : () -> mqtt.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                                .send(), spec.name()))
+                .thenCompose(v -> bounded(client.close(), 5, "close the client"))
+                .thenApply(v -> null);
+    }
+
+    /** {@code f}'s value, or null after {@code seconds} or on failure (logged at debug). */
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> f, int seconds, String what) {
+        return f.copy().completeOnTimeout(null, seconds, TimeUnit.SECONDS).handle((v, e) -> {
+            if (e != null) log.debug("{}: could not {}: {}", spec.name(), what, e.toString());
+            return e == null ? v : null;
+        });
     }
 
     /** Latest frame per stream, published at most once per minInterval. */
