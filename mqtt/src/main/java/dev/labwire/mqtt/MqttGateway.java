@@ -100,7 +100,7 @@ public final class MqttGateway implements AutoCloseable {
             hosts.put(s.name(), new InstrumentHost(s, broker, gatewayId, scheduler, b.maxPending));
         }
         this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed);
-        this.replies = new Outbox(requests, "gateway " + gatewayId, 10_000, 16 << 20);
+        this.replies = new Outbox(requests, "gateway " + gatewayId, 10_000, 16 << 20, true);
         // registered once; subscriptions are (re)made on every connection, so a restarted broker gets them again
         requests.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onRequest);
     }
@@ -111,6 +111,7 @@ public final class MqttGateway implements AutoCloseable {
     }
 
     private void subscribe() {
+        replies.connected();
         requests.subscribeWith().topicFilter(requestFilter).qos(MqttQos.AT_LEAST_ONCE).send()
                 .whenComplete((ack, e) -> {
                     if (e != null) log.warn("gateway {}: subscribing to {} failed: {}", gatewayId, requestFilter, e.toString());

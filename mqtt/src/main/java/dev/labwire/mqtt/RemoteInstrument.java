@@ -87,7 +87,7 @@ public final class RemoteInstrument implements AutoCloseable {
         this.replyTopic = b.broker.prefix() + "/reply/" + b.clientId;
         this.defaultTimeout = b.defaultTimeout;
         this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed);
-        this.outbox = new Outbox(mqtt, "RemoteInstrument " + b.instrument, 10_000, 16 << 20);
+        this.outbox = new Outbox(mqtt, "RemoteInstrument " + b.instrument, 10_000, 16 << 20, false);
         mqtt.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onReply);
     }
 

@@ -71,7 +71,7 @@ public final class InstrumentHost implements AutoCloseable {
                 "gateway " + gatewayId + " lost its broker connection", null);
         this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish(),
                 closed);
-        this.outbox = new Outbox(mqtt, spec.name(), 1_000, 1 << 20);
+        this.outbox = new Outbox(mqtt, spec.name(), 1_000, 1 << 20, false); // republish() covers a reconnection
         ConnectionConfig config = spec.config();
         if (!spec.streams().isEmpty()) {
             List<byte[]> prefixes = spec.streams().stream().map(s -> s.prefix().getBytes(StandardCharsets.UTF_8)).toList();

@@ -1,5 +1,9 @@
 package dev.labwire.mqtt.internal;
 
+import com.hivemq.client.mqtt.MqttClientState;
+import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
+import com.hivemq.client.mqtt.exceptions.MqttClientStateException;
+import com.hivemq.client.mqtt.exceptions.MqttSessionExpiredException;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
@@ -28,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * test fails when its turn comes is not sent (a call that gave up); past {@code maxWaiting} publishes or
  * {@code maxWaitingBytes} of payload a new unkeyed publish is refused at once (its future fails with
  * {@link Refused}). A rate-limited WARN says when the broker stops taking publishes.
+ *
+ * <p>Made with {@code resendAfterReconnect}, a publish that failed because the connection was lost (HiveMQ fails what
+ * it holds when a clean session ends, and what is handed to it before it is connected again) waits, still live, for
+ * {@link #connected()} and goes first then. For replies: a duplicate is harmless (its caller counts it as stray),
+ * a lost one costs a call its answer. Not for requests, which could then run twice.
  */
 public final class Outbox {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
@@ -52,6 +61,9 @@ public final class Outbox {
     private final int maxWaiting;
     private final long maxWaitingBytes;
     private final Map<Object, Waiting> waiting = new LinkedHashMap<>(); // guarded by this
+    private final java.util.ArrayDeque<Waiting> again = new java.util.ArrayDeque<>(); // guarded by this: resend first
+    private final boolean resendAfterReconnect;
+    private boolean paused; // guarded by this: the connection was lost, wait for connected()
     private long waitingBytes; // guarded by this
     private int inFlight; // guarded by this
     private long unkeyed; // guarded by this: keys for publishes that replace nothing
@@ -61,8 +73,10 @@ public final class Outbox {
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(60));
 
     /** An outbox for {@code client}; {@code owner} names it in logs. */
-    public Outbox(Mqtt5AsyncClient client, String owner, int maxWaiting, long maxWaitingBytes) {
+    public Outbox(Mqtt5AsyncClient client, String owner, int maxWaiting, long maxWaitingBytes,
+                  boolean resendAfterReconnect) {
         this.client = client;
+        this.resendAfterReconnect = resendAfterReconnect;
         this.owner = owner;
         this.maxWaiting = maxWaiting;
         this.maxWaitingBytes = maxWaitingBytes;
@@ -129,14 +143,18 @@ public final class Outbox {
                 Waiting next;
                 boolean live;
                 synchronized (this) {
-                    if (inFlight >= WINDOW || waiting.isEmpty()) {
-                        if (!waiting.isEmpty()) warn();
+                    if (paused || inFlight >= WINDOW || waiting.isEmpty() && again.isEmpty()) {
+                        if (!paused && !waiting.isEmpty()) warn();
                         break;
                     }
-                    Iterator<Waiting> it = waiting.values().iterator();
-                    next = it.next();
-                    it.remove();
-                    waitingBytes -= next.bytes();
+                    if (!again.isEmpty()) {
+                        next = again.poll();
+                    } else {
+                        Iterator<Waiting> it = waiting.values().iterator();
+                        next = it.next();
+                        it.remove();
+                        waitingBytes -= next.bytes();
+                    }
                     live = next.live.getAsBoolean();
                     if (live) inFlight++;
                 }
@@ -154,13 +172,38 @@ public final class Outbox {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((r, e) -> {
+            boolean keep = e != null && resendAfterReconnect && connectionLost(e) && w.live.getAsBoolean();
             synchronized (this) {
                 inFlight--;
+                if (keep) {
+                    again.add(w);
+                    paused = true;
+                }
+            }
+            if (keep) {
+                // connected again before this failure came (HiveMQ fails what the old session held at the new
+                // CONNACK): connected() may have run already, so resend now
+                if (client.getState() == MqttClientState.CONNECTED) connected();
+                return;
             }
             if (e != null) w.result.completeExceptionally(e);
             else w.result.complete(r);
             drain();
         });
+    }
+
+    private static boolean connectionLost(Throwable e) {
+        Throwable t = ErrorKinds.unwrap(e);
+        return t instanceof MqttClientStateException || t instanceof MqttSessionExpiredException
+                || t instanceof ConnectionClosedException;
+    }
+
+    /** The client is connected (again): what waited for it goes out, first what the lost connection failed. */
+    public void connected() {
+        synchronized (this) {
+            paused = false;
+        }
+        drain();
     }
 
     private void warn() {
@@ -175,7 +218,7 @@ public final class Outbox {
 
     /** Publishes waiting for room in the window. */
     public synchronized int waitingCount() {
-        return waiting.size();
+        return waiting.size() + again.size();
     }
 
     /** Publishes replaced by a newer one under the same key before they were sent. */
