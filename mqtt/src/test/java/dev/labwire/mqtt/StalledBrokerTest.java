@@ -152,4 +152,56 @@ class StalledBrokerTest {
             assertThat(r.strayReplies()).as("late replies counted, never handed to a call").isGreaterThanOrEqualTo(0);
         }
     }
+
+    /** An MQTT 3.1.1 CONNECT and a QoS 1 SUBSCRIBE to {@code filter}, written by hand: a client that then never reads. */
+    private static java.net.Socket subscriberThatNeverReads(int port, String filter) throws Exception {
+        java.net.Socket s = new java.net.Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+        byte[] id = "never-reads".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, (byte) id.length});
+        out.write(id);
+        byte[] f = filter.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.write(new byte[] {(byte) 0x82, (byte) (5 + f.length), 0, 1, 0, (byte) f.length});
+        out.write(f);
+        out.write(1);
+        s.getOutputStream().write(out.toByteArray());
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    @Test
+    void aSubscriberThatNeverReadsCostsTheGatewayNothing() throws Exception {
+        assumeTrue(Mosquitto.available(), "mosquitto not installed");
+        AtomicLong n = new AtomicLong();
+        try (Mosquitto broker = Mosquitto.start(); MockInstrument dev = MockInstrument.tcp().scpi();
+             MqttGateway gw = MqttGateway.builder(broker.broker()).gatewayId("gw-slowsub")
+                     .instrument(InstrumentSpec.of("dev", dev.endpoint())
+                             .withStream(new Stream("t", "T:", Duration.ZERO, "degC")))
+                     .start(Duration.ofSeconds(10));
+             RemoteInstrument r = RemoteInstrument.builder(broker.broker(), "dev").build()) {
+            GatewayTestSupport.awaitStatus(broker, "dev", "online");
+            try (java.net.Socket never = subscriberThatNeverReads(broker.port, "labwire/dev/value/#");
+                 AutoCloseable flood = dev.pushFlood(() -> "T:" + n.incrementAndGet())) {
+                long h0 = heapAfterGc();
+                long f0 = gw.streamFrames();
+                long v0 = gw.valuesPublished();
+                long c0 = gw.valuesCoalesced();
+                parkFor(Duration.ofSeconds(3));
+                long grown = heapAfterGc() - h0;
+                long q0 = System.nanoTime();
+                String idn = r.query("*IDN?", Duration.ofSeconds(2));
+                long queryMs = (System.nanoTime() - q0) / 1_000_000;
+                boolean brokerDrops = broker.log().contains("dropped for client never-reads")
+                        || broker.log().contains("being dropped for client never-reads");
+                System.out.printf("a subscriber that never reads, 3 s of a stream without minInterval: %d frames, %d values"
+                        + " published, %d coalesced; heap %+d KiB; a query answered in %d ms; mosquitto says it drops"
+                        + " for that client: %s%n", gw.streamFrames() - f0, gw.valuesPublished() - v0,
+                        gw.valuesCoalesced() - c0, grown / 1024, queryMs, brokerDrops);
+                assertThat(idn).startsWith("LABWIRE");
+                assertThat(grown).isLessThan(16L << 20);
+            }
+        }
+    }
 }
