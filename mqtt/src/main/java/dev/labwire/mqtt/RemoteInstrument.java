@@ -1,5 +1,6 @@
 package dev.labwire.mqtt;
 
+import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -203,10 +204,17 @@ public final class RemoteInstrument implements AutoCloseable {
                 pending.remove(corr);
                 Throwable t = ErrorKinds.unwrap(e);
                 if (t instanceof TimeoutException) {
-                    throw new RequestTimeoutException(asLocal, timeout, true, sent.isDone()
-                            ? "no reply from the gateway through the broker for " + name + " (gateway or broker down?)"
-                            : "the broker has not acknowledged the request to " + name + " (no PUBACK: is it stalled?"
-                                    + " " + outbox.waitingCount() + " more requests wait to be sent)");
+                    String why;
+                    if (!sent.isDone()) {
+                        why = "the broker has not acknowledged the request to " + name + " (no PUBACK: is it stalled? "
+                                + outbox.waitingCount() + " more requests wait to be sent)";
+                    } else if (mqtt.getState() != MqttClientState.CONNECTED) {
+                        why = "the request to " + name + " went out, then this client's connection to the broker was"
+                                + " lost (" + mqtt.getState() + "): the reply could not come";
+                    } else {
+                        why = "no reply from the gateway through the broker for " + name + " (gateway or broker down?)";
+                    }
+                    throw new RequestTimeoutException(asLocal, timeout, true, why);
                 }
                 throw t instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
             }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.labwire.core.LinkDownException;
+import dev.labwire.core.RequestTimeoutException;
 import dev.labwire.mock.MockInstrument;
+import dev.labwire.mock.MockReply;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -22,13 +26,37 @@ class BrokerOutageTest {
     @Test
     void closedDuringABrokerOutageTheyStayClosedWhenTheBrokerComesBack() throws Exception {
         assumeTrue(Mosquitto.available(), "mosquitto not installed");
+        AtomicLong n = new AtomicLong();
         try (Mosquitto broker = Mosquitto.start(); MockInstrument dev = MockInstrument.tcp().scpi()) {
+            dev.responder(cmd -> cmd.startsWith("SLOW? ") ? MockReply.line(cmd.substring(6)).delay(Duration.ofMillis(300))
+                    : null);
             MqttGateway gw = MqttGateway.builder(broker.broker()).gatewayId("gw-out")
-                    .instrument(InstrumentSpec.of("dev", dev.endpoint())).start(Duration.ofSeconds(10));
+                    .instrument(InstrumentSpec.of("dev", dev.endpoint())
+                            .withStream(new Stream("t", "T:", Duration.ZERO, null))).start(Duration.ofSeconds(10));
             RemoteInstrument r = RemoteInstrument.builder(broker.broker(), "dev").clientId("remote-out").build();
             GatewayTestSupport.awaitStatus(broker, "dev", "online");
             assertThat(r.query("*IDN?")).startsWith("LABWIRE");
-            broker.stop();
+            assertThat(dev.takeCommand(Duration.ofSeconds(5))).isEqualTo("*IDN?");
+            CompletableFuture<String> outstanding;
+            long grown;
+            try (AutoCloseable flood = dev.pushFlood(() -> "T:" + n.incrementAndGet())) {
+                long h0 = StalledBrokerTest.heapAfterGc();
+                outstanding = r.queryAsync("SLOW? out", Duration.ofMillis(1500));
+                assertThat(dev.takeCommand(Duration.ofSeconds(5))).isEqualTo("SLOW? out");
+                long s0 = System.nanoTime();
+                broker.stop(); // the reply comes while the broker is gone
+                long f0 = gw.streamFrames();
+                Throwable failure = outstanding.handle((v, e) -> e.getCause()).get(5, TimeUnit.SECONDS);
+                long endedMs = millisSince(s0);
+                StalledBrokerTest.parkFor(Duration.ofSeconds(1));
+                grown = StalledBrokerTest.heapAfterGc() - h0;
+                System.out.printf("broker stopped: the outstanding call (1,500 ms) ended %d ms after the stop: %s;"
+                        + " %d frames streamed in the outage, heap %+d KiB%n", endedMs, failure, gw.streamFrames() - f0,
+                        grown / 1024);
+                assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("connection to the broker");
+                assertThat(endedMs).isLessThan(1_500 + 200);
+                assertThat(grown).isLessThan(16L << 20);
+            }
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> r.query("*IDN?", Duration.ofSeconds(2))).isInstanceOf(LinkDownException.class)
                     .hasMessageContaining("broker");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class StalledBrokerTest {
 
-    private static long heapAfterGc() {
+    static long heapAfterGc() {
         Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
@@ -32,7 +32,7 @@ class StalledBrokerTest {
         return used;
     }
 
-    private static void parkFor(Duration d) {
+    static void parkFor(Duration d) {
         long until = System.nanoTime() + d.toNanos();
         for (long left; (left = until - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
     }
