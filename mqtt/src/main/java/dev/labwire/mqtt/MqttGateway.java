@@ -64,8 +64,16 @@ import org.slf4j.LoggerFactory;
  * ({@link #rejected()}, {@link #dropped()}). More than {@link Builder#maxPendingPerInstrument} (default 1,000) waiting
  * requests on one instrument: {@code busy}.
  *
- * <p>Logs through SLF4J. Thread-safe. {@link #close()} publishes "offline" for each instrument, disconnects and
- * closes the instrument clients.
+ * <p>A broker that keeps the connection but takes nothing (stalled, a long pause) never blocks the gateway: at most
+ * 48 publishes per MQTT connection wait for their PUBACK; beyond, only the latest value or status of each topic waits
+ * (the rest counted by {@link #valuesCoalesced()}), replies wait in order (at most 10,000 or 16 MiB, each until its
+ * expiry), and a WARN says so at most every 10 s. A reply whose connection was lost before the broker took it is sent
+ * again on the next connection (a caller may then see it twice: match replies by their correlation data).
+ *
+ * <p>Logs through SLF4J. Thread-safe. {@link #close()} publishes "offline" for each instrument (left to the Last
+ * Will when the broker does not acknowledge it within 2 s), disconnects and closes the instrument clients, all
+ * instruments at once, in at most ~9 s whatever the broker does; a gateway closed during a broker outage does not
+ * reconnect when the broker returns.
  */
 public final class MqttGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttGateway.class);
@@ -83,6 +91,7 @@ public final class MqttGateway implements AutoCloseable {
     private final AtomicLong lastDropWarn = new AtomicLong();
     private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
     private final String requestFilter;
+    private final CompletableFuture<Void> subscribed = new CompletableFuture<>(); // the first SUBACK
     private final int prefixLevels;
 
     private MqttGateway(Builder b) {
@@ -114,19 +123,31 @@ public final class MqttGateway implements AutoCloseable {
         replies.connected();
         requests.subscribeWith().topicFilter(requestFilter).qos(MqttQos.AT_LEAST_ONCE).send()
                 .whenComplete((ack, e) -> {
-                    if (e != null) log.warn("gateway {}: subscribing to {} failed: {}", gatewayId, requestFilter, e.toString());
-                    else log.debug("gateway {}: subscribed to {}", gatewayId, requestFilter);
+                    if (e != null) {
+                        log.warn("gateway {}: subscribing to {} failed: {}", gatewayId, requestFilter, e.toString());
+                        subscribed.completeExceptionally(new IllegalStateException("the broker refused the"
+                                + " subscription to " + requestFilter + ": " + ErrorKinds.unwrap(e), e));
+                    } else {
+                        log.debug("gateway {}: subscribed to {}", gatewayId, requestFilter);
+                        subscribed.complete(null);
+                    }
                 });
     }
 
+    /**
+     * Subscribes first, then connects the instruments' MQTT connections, so that an instrument's status reads
+     * "online" only once requests to it are taken: before, a caller that waited for "online" and sent at once could
+     * have its request published before the subscription existed, and lost (seen in RestartTest).
+     */
     private CompletableFuture<MqttGateway> startAsync() {
-        List<CompletableFuture<?>> all = new ArrayList<>();
-        for (InstrumentHost h : hosts.values()) all.add(h.start());
-        all.add(requests.connectWith().restrictions()
+        return requests.connectWith().restrictions()
                 // a packet this large is dropped by the broker (MQTT 5 Maximum Packet Size), so memory stays bounded;
                 // between maxPayloadBytes and this, the request gets a too_large reply
-                .maximumPacketSize(maxPayloadBytes + 65_536).applyRestrictions().send());
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> this);
+                .maximumPacketSize(maxPayloadBytes + 65_536).applyRestrictions().send()
+                .thenCompose(ack -> subscribed)
+                .thenCompose(v -> CompletableFuture.allOf(hosts.values().stream().map(InstrumentHost::start)
+                        .toArray(CompletableFuture[]::new)))
+                .thenApply(v -> this);
     }
 
     // ---- requests ----

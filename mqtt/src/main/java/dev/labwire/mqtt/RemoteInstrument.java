@@ -59,7 +59,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * instrument is down), {@link RemoteProtocolException} (the instrument sent something labwire refused),
  * {@link LocalProtocolException} (the gateway's client refused: closed), {@link IllegalArgumentException} (a bad
  * command, e.g. {@code write} of a query), and {@link RemoteInstrumentException} for the gateway's own refusals
- * ({@code unknown_instrument}, {@code busy}, ...). Thread-safe; any number of threads may share one. The
+ * ({@code unknown_instrument}, {@code busy}, ...). A broker that takes nothing (stalled) never blocks a call: beyond
+ * 48 requests waiting for their PUBACK the rest wait unsent (at most 10,000; beyond, a call fails at once with
+ * {@link LinkDownException}), and a call that ends meanwhile is dropped from that queue;
+ * a call made while the client is not connected fails at once with {@link LinkDownException}. Thread-safe; any
+ * number of threads may share one. The
  * {@code *Async} futures complete on the MQTT client's callback thread: continuations must not block (use the
  * {@code *Async} variants of {@code CompletableFuture} with your executor to do slow work).
  */

@@ -110,4 +110,19 @@ class RestartTest {
             assertThat(idn).startsWith("LABWIRE");
         }
     }
+
+    @Test
+    void anInstrumentReadsOnlineOnlyOnceTheGatewayTakesItsRequests() throws Exception {
+        assumeTrue(Mosquitto.available(), "mosquitto not installed");
+        try (Mosquitto broker = Mosquitto.start(); MockInstrument psu = MockInstrument.tcp().scpi();
+             MqttGateway gw = MqttGateway.builder(broker.broker()).gatewayId("gw-order")
+                     .instrument(InstrumentSpec.of("psu", psu.endpoint())).start(Duration.ofSeconds(10))) {
+            awaitRetained(broker, "labwire/psu/status", "state", "online");
+            String log = broker.log();
+            int subscribed = log.indexOf("Received SUBSCRIBE from gw-order\n");
+            int firstStatus = log.indexOf("Received PUBLISH from gw-order-psu");
+            assertThat(subscribed).as("the gateway's subscription").isPositive();
+            assertThat(firstStatus).as("its first status publication comes after it").isGreaterThan(subscribed);
+        }
+    }
 }

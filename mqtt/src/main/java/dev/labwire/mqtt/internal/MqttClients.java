@@ -125,8 +125,9 @@ public final class MqttClients {
 
     /**
      * True when a publish may be handed to the client: connected, or reconnecting after having been connected
-     * (HiveMQ queues it then). While the very first connection is being made, HiveMQ blocks the publishing thread:
-     * never do that on an event loop.
+     * (HiveMQ then fails it at once, "not connected"). While the very first connection is being made, HiveMQ blocks
+     * the publishing thread: never do that on an event loop. Publish through an {@link Outbox}, never directly:
+     * HiveMQ also blocks the publishing thread while 64 publishes wait for their PUBACK.
      */
     public static boolean canPublish(Mqtt5AsyncClient c) {
         MqttClientState s = c.getState();
