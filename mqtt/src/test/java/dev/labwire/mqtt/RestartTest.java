@@ -98,16 +98,7 @@ class RestartTest {
             awaitRetained(broker, "labwire/psu/status", "state", "online");
             awaitRetained(broker, "labwire/psu/value/idn", "name", "idn");
             // both sides subscribed again: a request is served (retry while the two reconnect)
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            String idn = null;
-            while (idn == null && System.nanoTime() < deadline) {
-                try {
-                    idn = r.query("*IDN?", Duration.ofSeconds(2));
-                } catch (RuntimeException e) {
-                    // not reconnected yet
-                }
-            }
-            assertThat(idn).startsWith("LABWIRE");
+            assertThat(GatewayTestSupport.idnOnceServedAgain(r)).startsWith("LABWIRE");
         }
     }
 
