@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.labwire.mqtt.internal.ErrorKinds;
 import dev.labwire.mqtt.internal.InstrumentHost;
 import dev.labwire.mqtt.internal.MqttClients;
+import dev.labwire.mqtt.internal.Outbox;
 import dev.labwire.mqtt.internal.Payloads;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -23,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,16 @@ import org.slf4j.LoggerFactory;
  * ({@link #rejected()}, {@link #dropped()}). More than {@link Builder#maxPendingPerInstrument} (default 1,000) waiting
  * requests on one instrument: {@code busy}.
  *
- * <p>Logs through SLF4J. Thread-safe. {@link #close()} publishes "offline" for each instrument, disconnects and
- * closes the instrument clients.
+ * <p>A broker that keeps the connection but takes nothing (stalled, a long pause) never blocks the gateway: at most
+ * 48 publishes per MQTT connection wait for their PUBACK; beyond, only the latest value or status of each topic waits
+ * (the rest counted by {@link #valuesCoalesced()}), replies wait in order (at most 10,000 or 16 MiB, each until its
+ * expiry), and a WARN says so at most every 10 s. A reply whose connection was lost before the broker took it is sent
+ * again on the next connection (a caller may then see it twice: match replies by their correlation data).
+ *
+ * <p>Logs through SLF4J. Thread-safe. {@link #close()} publishes "offline" for each instrument (left to the Last
+ * Will when the broker does not acknowledge it within 2 s), disconnects and closes the instrument clients, all
+ * instruments at once, in at most ~9 s whatever the broker does; a gateway closed during a broker outage does not
+ * reconnect when the broker returns.
  */
 public final class MqttGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttGateway.class);
@@ -74,13 +83,15 @@ public final class MqttGateway implements AutoCloseable {
     private final int maxPayloadBytes;
     private final Map<String, InstrumentHost> hosts = new LinkedHashMap<>();
     private final Mqtt5AsyncClient requests;
+    private final Outbox replies;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong lastDropWarn = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
     private final String requestFilter;
+    private final CompletableFuture<Void> subscribed = new CompletableFuture<>(); // the first SUBACK
     private final int prefixLevels;
 
     private MqttGateway(Builder b) {
@@ -97,7 +108,8 @@ public final class MqttGateway implements AutoCloseable {
         for (InstrumentSpec s : b.instruments) {
             hosts.put(s.name(), new InstrumentHost(s, broker, gatewayId, scheduler, b.maxPending));
         }
-        this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed::get);
+        this.requests = MqttClients.build(broker, gatewayId, null, null, ctx -> subscribe(), closed);
+        this.replies = new Outbox(requests, "gateway " + gatewayId, 10_000, 16 << 20, true);
         // registered once; subscriptions are (re)made on every connection, so a restarted broker gets them again
         requests.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onRequest);
     }
@@ -108,21 +120,34 @@ public final class MqttGateway implements AutoCloseable {
     }
 
     private void subscribe() {
+        replies.connected();
         requests.subscribeWith().topicFilter(requestFilter).qos(MqttQos.AT_LEAST_ONCE).send()
                 .whenComplete((ack, e) -> {
-                    if (e != null) log.warn("gateway {}: subscribing to {} failed: {}", gatewayId, requestFilter, e.toString());
-                    else log.debug("gateway {}: subscribed to {}", gatewayId, requestFilter);
+                    if (e != null) {
+                        log.warn("gateway {}: subscribing to {} failed: {}", gatewayId, requestFilter, e.toString());
+                        subscribed.completeExceptionally(new IllegalStateException("the broker refused the"
+                                + " subscription to " + requestFilter + ": " + ErrorKinds.unwrap(e), e));
+                    } else {
+                        log.debug("gateway {}: subscribed to {}", gatewayId, requestFilter);
+                        subscribed.complete(null);
+                    }
                 });
     }
 
+    /**
+     * Subscribes first, then connects the instruments' MQTT connections, so that an instrument's status reads
+     * "online" only once requests to it are taken: before, a caller that waited for "online" and sent at once could
+     * have its request published before the subscription existed, and lost (seen in RestartTest).
+     */
     private CompletableFuture<MqttGateway> startAsync() {
-        List<CompletableFuture<?>> all = new ArrayList<>();
-        for (InstrumentHost h : hosts.values()) all.add(h.start());
-        all.add(requests.connectWith().restrictions()
+        return requests.connectWith().restrictions()
                 // a packet this large is dropped by the broker (MQTT 5 Maximum Packet Size), so memory stays bounded;
                 // between maxPayloadBytes and this, the request gets a too_large reply
-                .maximumPacketSize(maxPayloadBytes + 65_536).applyRestrictions().send());
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> this);
+                .maximumPacketSize(maxPayloadBytes + 65_536).applyRestrictions().send()
+                .thenCompose(ack -> subscribed)
+                .thenCompose(v -> CompletableFuture.allOf(hosts.values().stream().map(InstrumentHost::start)
+                        .toArray(CompletableFuture[]::new)))
+                .thenApply(v -> this);
     }
 
     // ---- requests ----
@@ -225,12 +250,16 @@ public final class MqttGateway implements AutoCloseable {
 
     private void reply(String topic, ByteBuffer correlation, String payload, long expirySeconds) {
         if (!MqttClients.canPublish(requests)) return;
-        var b = requests.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
+        var b = Mqtt5Publish.builder().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .qos(MqttQos.AT_LEAST_ONCE).contentType("application/json");
         if (correlation != null) b = b.correlationData(correlation);
         if (expirySeconds > 0) b = b.messageExpiryInterval(expirySeconds);
-        b.send().whenComplete((r, e) -> {
-            if (e != null) log.debug("gateway {}: reply to {} failed: {}", gatewayId, topic, e.toString());
+        // a reply still waiting for a stalled broker when its expiry passes is not sent: nobody waits for it
+        long expires = System.nanoTime() + TimeUnit.SECONDS.toNanos(expirySeconds);
+        BooleanSupplier wanted = expirySeconds == 0 ? () -> true : () -> System.nanoTime() - expires < 0;
+        replies.publish(b.build(), null, wanted).whenComplete((r, e) -> {
+            Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+            if (err != null) log.debug("gateway {}: reply to {} failed: {}", gatewayId, topic, err.toString());
         });
     }
 
@@ -261,6 +290,14 @@ public final class MqttGateway implements AutoCloseable {
         return hosts.values().stream().mapToLong(InstrumentHost::streamFrames).sum();
     }
 
+    /**
+     * Values (and status changes) not published because a newer one of the same topic came while the broker was not
+     * taking publishes (stalled, or slower than the polls and streams): only the latest of each topic waits for it.
+     */
+    public long valuesCoalesced() {
+        return hosts.values().stream().mapToLong(InstrumentHost::publishesCoalesced).sum();
+    }
+
     /** The names of the instruments, in the order they were given. */
     public List<String> instruments() {
         return List.copyOf(hosts.keySet());
@@ -274,13 +311,12 @@ public final class MqttGateway implements AutoCloseable {
     /** Publishes "offline" for every instrument, disconnects from the broker and closes the instrument clients. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
-        try {
-            requests.disconnect().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("gateway {}: disconnect: {}", gatewayId, e.toString());
-        }
-        hosts.values().forEach(InstrumentHost::close);
+        if (!closed.stop()) return;
+        // all at once: a stalled broker costs each its PUBACK and DISCONNECT waits, which must not add up
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        all.add(MqttClients.disconnect(requests, requests::disconnect, "gateway " + gatewayId));
+        for (InstrumentHost h : hosts.values()) all.add(h.closeAsync());
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         scheduler.shutdownNow();
     }
 

@@ -1,10 +1,12 @@
 package dev.labwire.mqtt;
 
+import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.RemoteProtocolException;
@@ -14,6 +16,7 @@ import dev.labwire.core.scpi.Scpi;
 import dev.labwire.mqtt.internal.ErrorKinds;
 import dev.labwire.mqtt.internal.Json;
 import dev.labwire.mqtt.internal.MqttClients;
+import dev.labwire.mqtt.internal.Outbox;
 import dev.labwire.mqtt.internal.Payloads;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +59,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * instrument is down), {@link RemoteProtocolException} (the instrument sent something labwire refused),
  * {@link LocalProtocolException} (the gateway's client refused: closed), {@link IllegalArgumentException} (a bad
  * command, e.g. {@code write} of a query), and {@link RemoteInstrumentException} for the gateway's own refusals
- * ({@code unknown_instrument}, {@code busy}, ...). Thread-safe; any number of threads may share one. The
+ * ({@code unknown_instrument}, {@code busy}, ...). A broker that takes nothing (stalled) never blocks a call: beyond
+ * 48 requests waiting for their PUBACK the rest wait unsent (at most 10,000; beyond, a call fails at once with
+ * {@link LinkDownException}), and a call that ends meanwhile is dropped from that queue;
+ * a call made while the client is not connected fails at once with {@link LinkDownException}. Thread-safe; any
+ * number of threads may share one. The
  * {@code *Async} futures complete on the MQTT client's callback thread: continuations must not block (use the
  * {@code *Async} variants of {@code CompletableFuture} with your executor to do slow work).
  */
@@ -72,18 +79,20 @@ public final class RemoteInstrument implements AutoCloseable {
     private final String replyTopic;
     private final Duration defaultTimeout;
     private final Mqtt5AsyncClient mqtt;
+    private final Outbox outbox;
     private final Map<ByteBuffer, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final long instance = RANDOM.nextLong();
     private final AtomicLong strayReplies = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
 
     private RemoteInstrument(Builder b) {
         this.name = b.instrument;
         this.requestTopic = b.broker.prefix() + "/" + b.instrument + "/req";
         this.replyTopic = b.broker.prefix() + "/reply/" + b.clientId;
         this.defaultTimeout = b.defaultTimeout;
-        this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed::get);
+        this.mqtt = MqttClients.build(b.broker, b.clientId, null, null, ctx -> subscribe(), closed);
+        this.outbox = new Outbox(mqtt, "RemoteInstrument " + b.instrument, 10_000, 16 << 20, false);
         mqtt.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::onReply);
     }
 
@@ -167,38 +176,49 @@ public final class RemoteInstrument implements AutoCloseable {
         long ms = checkTimeout(timeout);
         long margin = Math.min(ms / 4, 500);
         ByteBuffer corr = ByteBuffer.allocate(16).putLong(instance).putLong(sequence.incrementAndGet()).flip();
-        if (closed.get()) throw new LocalProtocolException("RemoteInstrument " + name + " is closed");
+        if (closed.stopped()) throw new LocalProtocolException("RemoteInstrument " + name + " is closed");
         if (!MqttClients.canPublish(mqtt)) {
             return CompletableFuture.failedFuture(new LinkDownException("not connected to the broker (" + mqtt.getState() + ")", null));
         }
         CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
         pending.put(corr.asReadOnlyBuffer(), f);
         String payload = Payloads.request(op, command, ms - margin, System.currentTimeMillis() + ms);
-        mqtt.publishWith().topic(requestTopic).payload(payload.getBytes(StandardCharsets.UTF_8))
+        Mqtt5Publish request = Mqtt5Publish.builder().topic(requestTopic).payload(payload.getBytes(StandardCharsets.UTF_8))
                 .qos(MqttQos.AT_LEAST_ONCE).responseTopic(replyTopic).correlationData(corr.asReadOnlyBuffer())
-                .messageExpiryInterval((ms + 999) / 1000).contentType("application/json").send()
-                .whenComplete((r, e) -> {
-                    Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
-                    if (err == null) return;
-                    pending.remove(corr);
-                    if (err instanceof Mqtt5PubAckException ack) {
-                        // the broker refused the request (an ACL, a quota): it never reached the gateway
-                        f.completeExceptionally(new RemoteInstrumentException(NOT_AUTHORIZED_OR_REFUSED,
-                                "the broker refused the request to " + requestTopic + ": "
-                                        + ack.getMqttMessage().getReasonCode()));
-                    } else {
-                        f.completeExceptionally(new LinkDownException("request to " + name
-                                + " not published on the broker: " + err, err));
-                    }
-                });
+                .messageExpiryInterval((ms + 999) / 1000).contentType("application/json").build();
+        // never blocks: beyond the outbox's window the request waits there, and is not sent once the call has ended
+        CompletableFuture<Mqtt5PublishResult> sent = outbox.publish(request, null, () -> !f.isDone());
+        sent.whenComplete((r, e) -> {
+            Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+            if (err == null) return;
+            pending.remove(corr);
+            if (err instanceof Mqtt5PubAckException ack) {
+                // the broker refused the request (an ACL, a quota): it never reached the gateway
+                f.completeExceptionally(new RemoteInstrumentException(NOT_AUTHORIZED_OR_REFUSED,
+                        "the broker refused the request to " + requestTopic + ": "
+                                + ack.getMqttMessage().getReasonCode()));
+            } else {
+                f.completeExceptionally(new LinkDownException("request to " + name
+                        + " not published on the broker: " + err, err));
+            }
+        });
         Request asLocal = op == Payloads.Op.WRITE ? Request.write(command) : Request.query(command);
         return f.orTimeout(ms, TimeUnit.MILLISECONDS).handle((m, e) -> {
             if (e != null) {
                 pending.remove(corr);
                 Throwable t = ErrorKinds.unwrap(e);
                 if (t instanceof TimeoutException) {
-                    throw new RequestTimeoutException(asLocal, timeout, true,
-                            "no reply from the gateway through the broker for " + name + " (gateway or broker down?)");
+                    String why;
+                    if (!sent.isDone()) {
+                        why = "the broker has not acknowledged the request to " + name + " (no PUBACK: is it stalled? "
+                                + outbox.waitingCount() + " more requests wait to be sent)";
+                    } else if (mqtt.getState() != MqttClientState.CONNECTED) {
+                        why = "the request to " + name + " went out, then this client's connection to the broker was"
+                                + " lost (" + mqtt.getState() + "): the reply could not come";
+                    } else {
+                        why = "no reply from the gateway through the broker for " + name + " (gateway or broker down?)";
+                    }
+                    throw new RequestTimeoutException(asLocal, timeout, true, why);
                 }
                 throw t instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(t);
             }
@@ -282,14 +302,10 @@ public final class RemoteInstrument implements AutoCloseable {
     /** Disconnects from the broker; calls still waiting fail with {@link LocalProtocolException}. */
     @Override
     public void close() {
-        closed.set(true);
+        closed.stop();
         pending.values().forEach(f -> f.completeExceptionally(new LocalProtocolException("RemoteInstrument " + name + " closed")));
         pending.clear();
-        try {
-            mqtt.disconnect().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // already gone
-        }
+        MqttClients.disconnect(mqtt, mqtt::disconnect, "RemoteInstrument " + name).join();
     }
 
     @Override

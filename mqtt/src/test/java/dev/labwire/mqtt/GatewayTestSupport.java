@@ -26,4 +26,17 @@ final class GatewayTestSupport {
         }
         throw new AssertionError(instrument + " never became " + state + "; last " + last + " " + raw);
     }
+
+    /** {@code r}'s answer to {@code *IDN?}, asked again (2 s a try) while it fails, for up to 20 s: null if never. */
+    static String idnOnceServedAgain(RemoteInstrument r) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try {
+                return r.query("*IDN?", java.time.Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                // not reconnected, or still catching up
+            }
+        }
+        return null;
+    }
 }

@@ -24,6 +24,7 @@ final class Mosquitto implements AutoCloseable {
     final int port;
     private final boolean auth;
     private Process process;
+    private volatile boolean frozen;
 
     private Mosquitto(Path dir, int port, boolean auth) {
         this.dir = dir;
@@ -103,9 +104,36 @@ final class Mosquitto implements AutoCloseable {
     /** Stops the broker (SIGTERM) and waits for it to exit. */
     void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            if (frozen) {
+                try {
+                    thaw(); // a stopped process takes no SIGTERM
+                } catch (Exception e) {
+                    process.destroyForcibly();
+                }
+            }
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * Freezes the broker (SIGSTOP): its sockets stay open and it reads and answers nothing, as a broker stuck in a
+     * long GC pause or on a machine that stopped scheduling it. {@link #thaw()} lets it run on.
+     */
+    void freeze() throws Exception {
+        signal("-STOP");
+        frozen = true;
+    }
+
+    /** Lets a frozen broker run again (SIGCONT). */
+    void thaw() throws Exception {
+        signal("-CONT");
+        frozen = false;
+    }
+
+    private void signal(String sig) throws Exception {
+        String out = run(List.of("kill", sig, String.valueOf(process.pid())), Duration.ofSeconds(5));
+        if (out.contains("#exit")) throw new IllegalStateException("kill " + sig + " failed: " + out);
     }
 
     /** Listener settings added to the generated config. */

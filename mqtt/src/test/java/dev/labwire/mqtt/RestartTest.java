@@ -98,16 +98,22 @@ class RestartTest {
             awaitRetained(broker, "labwire/psu/status", "state", "online");
             awaitRetained(broker, "labwire/psu/value/idn", "name", "idn");
             // both sides subscribed again: a request is served (retry while the two reconnect)
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            String idn = null;
-            while (idn == null && System.nanoTime() < deadline) {
-                try {
-                    idn = r.query("*IDN?", Duration.ofSeconds(2));
-                } catch (RuntimeException e) {
-                    // not reconnected yet
-                }
-            }
-            assertThat(idn).startsWith("LABWIRE");
+            assertThat(GatewayTestSupport.idnOnceServedAgain(r)).startsWith("LABWIRE");
+        }
+    }
+
+    @Test
+    void anInstrumentReadsOnlineOnlyOnceTheGatewayTakesItsRequests() throws Exception {
+        assumeTrue(Mosquitto.available(), "mosquitto not installed");
+        try (Mosquitto broker = Mosquitto.start(); MockInstrument psu = MockInstrument.tcp().scpi();
+             MqttGateway gw = MqttGateway.builder(broker.broker()).gatewayId("gw-order")
+                     .instrument(InstrumentSpec.of("psu", psu.endpoint())).start(Duration.ofSeconds(10))) {
+            awaitRetained(broker, "labwire/psu/status", "state", "online");
+            String log = broker.log();
+            int subscribed = log.indexOf("Received SUBSCRIBE from gw-order\n");
+            int firstStatus = log.indexOf("Received PUBLISH from gw-order-psu");
+            assertThat(subscribed).as("the gateway's subscription").isPositive();
+            assertThat(firstStatus).as("its first status publication comes after it").isGreaterThan(subscribed);
         }
     }
 }

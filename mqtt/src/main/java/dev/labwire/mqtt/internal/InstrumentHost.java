@@ -1,7 +1,11 @@
 package dev.labwire.mqtt.internal;
 
+import com.hivemq.client.mqtt.MqttClientState;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import dev.labwire.core.ConnectionConfig;
 import dev.labwire.core.FrameClassifier;
 import dev.labwire.core.LocalProtocolException;
@@ -43,6 +47,7 @@ public final class InstrumentHost implements AutoCloseable {
     private final String base;
     private final NettyClient client;
     private final Mqtt5AsyncClient mqtt;
+    private final Outbox outbox;
     private final ScheduledExecutorService scheduler;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
@@ -52,7 +57,8 @@ public final class InstrumentHost implements AutoCloseable {
     private final AtomicLong pollFailures = new AtomicLong();
     private final AtomicLong valuesPublished = new AtomicLong();
     private final AtomicLong streamFrames = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong streamCoalesced = new AtomicLong();
+    private final MqttClients.StopSwitch closed = new MqttClients.StopSwitch();
     private volatile boolean offline; // written on the client's callback thread only (one call at a time)
 
     public InstrumentHost(InstrumentSpec spec, Broker broker, String gatewayId, ScheduledExecutorService scheduler,
@@ -65,7 +71,8 @@ public final class InstrumentHost implements AutoCloseable {
         String will = Payloads.status(spec.name(), "offline", spec.endpoint(),
                 "gateway " + gatewayId + " lost its broker connection", null);
         this.mqtt = MqttClients.build(broker, gatewayId + "-" + spec.name(), base + "/status", will, ctx -> republish(),
-                closed::get);
+                closed);
+        this.outbox = new Outbox(mqtt, spec.name(), 1_000, 1 << 20, false); // republish() covers a reconnection
         ConnectionConfig config = spec.config();
         if (!spec.streams().isEmpty()) {
             List<byte[]> prefixes = spec.streams().stream().map(s -> s.prefix().getBytes(StandardCharsets.UTF_8)).toList();
@@ -108,6 +115,14 @@ public final class InstrumentHost implements AutoCloseable {
         return streamFrames.get();
     }
 
+    /**
+     * Stream frames replaced by a newer one before their turn to be published, and values and status changes
+     * replaced by a newer one of the same topic before the broker took them.
+     */
+    public long publishesCoalesced() {
+        return streamCoalesced.get() + outbox.replaced();
+    }
+
     private void onState(State state, Throwable cause) {
         String s;
         switch (state) {
@@ -115,7 +130,7 @@ public final class InstrumentHost implements AutoCloseable {
             case CONNECTING, ON_CONNECT -> s = "connecting";
             default -> s = "offline";
         }
-        if (closed.get()) return;
+        if (closed.stopped()) return;
         // after a loss, reconnect attempts (CONNECTING, DOWN, CONNECTING, ... with backoff) stay "offline" until the
         // link is READY again: a dashboard should not flicker between offline and connecting every backoff step
         if (s.equals("connecting") && offline) return;
@@ -136,13 +151,19 @@ public final class InstrumentHost implements AutoCloseable {
         latestValues.forEach((name, payload) -> publishRetained(base + "/value/" + name, payload));
     }
 
-    private void publishRetained(String topic, String payload) {
-        if (!MqttClients.canPublish(mqtt)) return; // kept, and published on (re)connection
-        mqtt.publishWith().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE)
-                .retain(true).contentType("application/json").send()
-                .whenComplete((r, e) -> {
-                    if (e != null) log.debug("{}: publish on {} failed: {}", spec.name(), topic, e.toString());
-                });
+    private CompletableFuture<Mqtt5PublishResult> publishRetained(String topic, String payload) {
+        if (!MqttClients.canPublish(mqtt)) { // kept, and published on (re)connection
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected: " + mqtt.getState()));
+        }
+        Mqtt5Publish p = Mqtt5Publish.builder().topic(topic).payload(payload.getBytes(StandardCharsets.UTF_8))
+                .qos(MqttQos.AT_LEAST_ONCE).retain(true).contentType("application/json").build();
+        // keyed by topic: while the broker does not keep up, only the latest value of each topic waits
+        return outbox.publish(p, topic, () -> true).whenComplete((r, e) -> {
+            Throwable err = e != null ? ErrorKinds.unwrap(e) : r.getError().orElse(null);
+            if (err != null && !(err instanceof Outbox.Refused)) {
+                log.debug("{}: publish on {} failed: {}", spec.name(), topic, err.toString());
+            }
+        });
     }
 
     private void publishValue(String name, String payload) {
@@ -209,66 +230,61 @@ public final class InstrumentHost implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+        closeAsync().join();
+    }
+
+    /**
+     * Says "offline" (up to 2 s for the broker's PUBACK), disconnects (up to 2 s) and closes the instrument's client
+     * (up to 5 s); completes normally within those 9 s whatever the broker does, so a gateway closes all its
+     * instruments at once. A final status the broker did not acknowledge is left to the Last Will: the disconnect
+     * then asks for it (reason 0x04), since a plain DISCONNECT discards it.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        if (!closed.stop()) return CompletableFuture.completedFuture(null);
         timers.forEach(t -> t.cancel(false));
         String off = Payloads.status(spec.name(), "offline", spec.endpoint(), "gateway stopped", Instant.now());
         statusPayload.set(off);
-        try {
-            if (mqtt.getState() != com.hivemq.client.mqtt.MqttClientState.CONNECTED) throw new IllegalStateException("not connected");
-            mqtt.publishWith().topic(base + "/status").payload(off.getBytes(StandardCharsets.UTF_8))
-                    .qos(MqttQos.AT_LEAST_ONCE).retain(true).contentType("application/json").send()
-                    .get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("{}: could not publish the final status: {}", spec.name(), e.toString());
-        }
-        try {
-            mqtt.disconnect().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("{}: disconnect: {}", spec.name(), e.toString());
-        }
-        try {
-            client.close().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("{}: client close: {}", spec.name(), e.toString());
-        }
+        CompletableFuture<Boolean> saidOffline = mqtt.getState() != MqttClientState.CONNECTED
+                ? CompletableFuture.completedFuture(false)
+                : publishRetained(base + "/status", off).thenApply(r -> r.getError().isEmpty());
+        return bounded(saidOffline, 2, "publish the final status")
+                .thenCompose(said -> MqttClients.disconnect(mqtt, Boolean.TRUE.equals(said) ? mqtt::disconnect
+                        : () -> mqtt.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                                .send(), spec.name()))
+                .thenCompose(v -> bounded(client.close(), 5, "close the client"))
+                .thenApply(v -> null);
     }
 
-    /** Latest frame per stream, published at most once per minInterval. */
+    /** {@code f}'s value, or null after {@code seconds} or on failure (logged at debug). */
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> f, int seconds, String what) {
+        return f.copy().completeOnTimeout(null, seconds, TimeUnit.SECONDS).handle((v, e) -> {
+            if (e != null) log.debug("{}: could not {}: {}", spec.name(), what, e.toString());
+            return e == null ? v : null;
+        });
+    }
+
+    /**
+     * Hands each pushed frame to its stream. Runs on the client's event loop, which also reads the replies behind
+     * the frames: it only keeps the frame, so a device pushing as fast as the link allows does not hold up replies
+     * (before, building each frame's JSON here made a query under such a flood wait 0.15-1.2 s, or time out with a
+     * minInterval of zero).
+     */
     private final class StreamSubscriber implements Flow.Subscriber<Frame> {
-        private final Map<String, Long> lastPublished = new ConcurrentHashMap<>();
-        private final Map<String, String> waiting = new ConcurrentHashMap<>();
-        private Flow.Subscription subscription;
+        private final List<StreamValue> streams = spec.streams().stream().map(StreamValue::new).toList();
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
             s.request(Long.MAX_VALUE); // the client's pushed buffer is bounded; we keep one frame per stream
         }
 
         @Override
         public void onNext(Frame frame) {
             streamFrames.incrementAndGet();
-            String text = frame.asString(StandardCharsets.UTF_8);
-            for (Stream st : spec.streams()) {
-                if (!text.startsWith(st.prefix())) continue;
-                String payload = Payloads.value(spec.name(), st.name(), "stream:" + st.prefix(), text,
-                        number(text.substring(st.prefix().length()).trim()), st.unit(), Instant.now());
-                long now = System.nanoTime();
-                Long last = lastPublished.get(st.name());
-                long gap = st.minInterval().toNanos();
-                if (last == null || now - last >= gap) {
-                    lastPublished.put(st.name(), now);
-                    publishValue(st.name(), payload);
-                } else if (waiting.put(st.name(), payload) == null) {
-                    scheduler.schedule(() -> {
-                        String p = waiting.remove(st.name());
-                        if (p != null) {
-                            lastPublished.put(st.name(), System.nanoTime());
-                            publishValue(st.name(), p);
-                        }
-                    }, gap - (now - last), TimeUnit.NANOSECONDS);
+            for (StreamValue v : streams) {
+                if (frame.startsWith(v.prefix)) {
+                    v.offer(frame);
+                    return;
                 }
-                return;
             }
         }
 
@@ -279,6 +295,53 @@ public final class InstrumentHost implements AutoCloseable {
 
         @Override
         public void onComplete() {
+        }
+    }
+
+    private record Sample(Frame frame, Instant ts) {
+    }
+
+    /**
+     * One stream's latest frame, published on the gateway's scheduler at most once per minInterval (with a
+     * minInterval of zero, as soon as the scheduler gets to it); a frame replaced before that is counted as coalesced.
+     */
+    private final class StreamValue {
+        private final Stream stream;
+        private final byte[] prefix;
+        private final AtomicReference<Sample> latest = new AtomicReference<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private volatile long lastPublished = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
+        StreamValue(Stream stream) {
+            this.stream = stream;
+            this.prefix = stream.prefix().getBytes(StandardCharsets.UTF_8);
+        }
+
+        void offer(Frame frame) {
+            if (latest.getAndSet(new Sample(frame, Instant.now())) != null) streamCoalesced.incrementAndGet();
+            if (scheduled.compareAndSet(false, true)) schedule();
+        }
+
+        private void schedule() {
+            long wait = Math.max(0, lastPublished + stream.minInterval().toNanos() - System.nanoTime());
+            try {
+                scheduler.schedule(this::publish, wait, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                scheduled.set(false); // the gateway is closing
+            }
+        }
+
+        private void publish() {
+            Sample s = latest.getAndSet(null);
+            if (s != null && !closed.stopped()) {
+                lastPublished = System.nanoTime();
+                String text = s.frame.asString(StandardCharsets.UTF_8);
+                publishValue(stream.name(), Payloads.value(spec.name(), stream.name(), "stream:" + stream.prefix(), text,
+                        number(text.substring(stream.prefix().length()).trim()), stream.unit(), s.ts));
+            }
+            scheduled.set(false);
+            // a frame that came while this ran found it scheduled: publish it in turn
+            if (latest.get() != null && scheduled.compareAndSet(false, true)) schedule();
         }
     }
 }
