@@ -200,6 +200,35 @@ class SerialPeerFaultsTest {
     }
 
     /**
+     * A device that answers every setting with "OK" a few milliseconds later ({@code SET n}, then {@code ECHO? tn}).
+     * Without {@code writeAcknowledgement}, queries get an "OK" or a reply before their own (the red team saw 10 of 10
+     * wrong; replies carry no tag); with {@code writeAcknowledgement("OK")}, each write ends at its "OK" and every
+     * query gets its own reply.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aDeviceThatAnswersEverySettingIsToldAndEveryQueryGetsItsOwnReply(Kind kind) {
+        Client plain = client(kind, peer("ok", "ok_ms=5").endpoint(), config().build());
+        int wrong = 0;
+        for (int i = 0; i < 10; i++) {
+            plain.write("SET " + i);
+            Object r;
+            try {
+                r = plain.query("ECHO? t" + i, Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                r = e;
+            }
+            wrong += ("t" + i).equals(r) ? 0 : 1;
+        }
+        figure(kind, "without writeAcknowledgement, %d of 10 queries after a setting got no reply of their own", wrong);
+        Client told = client(kind, peer("ok", "ok_ms=5").endpoint(), config().writeAcknowledgement("OK").build());
+        for (int i = 0; i < 10; i++) {
+            told.write("SET " + i);
+            assertThat(call(told, i, Duration.ofSeconds(5))).as("call %d", i).isEqualTo("t" + i);
+        }
+    }
+
+    /**
      * Replies ended LF CR, a byte a millisecond (9600 baud): the CR comes after the call has its reply and the next
      * command is on the wire. Before (2026-12-04), that CR was an empty line, the next call's reply, and every later
      * reply went to the call after its own (9 of 10 wrong). Lines ended CR, CR LF, paced or not, held.
