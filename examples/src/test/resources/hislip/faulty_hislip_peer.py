@@ -227,7 +227,7 @@ def sync_loop(session):
             log('Error %d from the client: %s' % (control, payload.decode('latin-1')))
         else:
             log('unexpected message type %d on the synchronous channel' % mtype)
-            session.send_sync(message(ERROR, 2, 0, b'Unrecognized message type'))
+            session.send_sync(message(ERROR, 1, 0, b'Unrecognized Message Type'))
 
 
 def reply_text(query):
@@ -361,7 +361,7 @@ def serve_async(conn, sid):
                 log('Error %d from the client (async): %s' % (control, payload.decode('latin-1')))
             else:
                 log('unexpected message type %d on the asynchronous channel' % mtype)
-                conn.sendall(message(ERROR, 2, 0, b'Unrecognized message type'))
+                conn.sendall(message(ERROR, 1, 0, b'Unrecognized Message Type'))
     except (OSError, ValueError) as e:
         log('session %d asynchronous channel: %s' % (sid, e))
     finally:

@@ -59,6 +59,7 @@ public final class HislipDecoder {
     private boolean eof;
     private Decoded.Failure broken;
     private long position;             // stream offset of buf[start], for error messages
+    private HislipMessage oversized;   // the header (empty payload) of the last message too large to keep
 
     /** A decoder for the channel named {@code channel} ("sync", "async": used in messages), 1 MiB max. */
     public HislipDecoder(String channel) {
@@ -124,6 +125,14 @@ public final class HislipDecoder {
         return skipping;
     }
 
+    /**
+     * The header of the last message whose payload was too large to keep (type, control code, parameter; the
+     * payload left empty), or null when none came: who the skipped payload was for (a DataEnd's message id).
+     */
+    public HislipMessage oversizedHeader() {
+        return oversized;
+    }
+
     /** Bytes received and not yet given out as a message (a partial message's bytes). */
     public int buffered() {
         return end - start;
@@ -166,6 +175,7 @@ public final class HislipDecoder {
                 headerParsed = false;
                 consume(HislipMessage.HEADER_LENGTH);
                 skipping = payloadLength;
+                oversized = new HislipMessage(type, control, parameter, new byte[0]);
                 RemoteProtocolException e = new RemoteProtocolException("HiSLIP " + channel + " channel: "
                         + MessageType.of(type).specName() + " announces a payload of "
                         + Long.toUnsignedString(payloadLength) + " bytes, over the maximum message size of "

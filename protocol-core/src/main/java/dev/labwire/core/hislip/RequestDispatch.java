@@ -132,12 +132,23 @@ final class RequestDispatch {
                 + Integer.toHexString(session.ids().lastSentId()) + (skipping != 0
                         ? "; the synchronous channel was still skipping an oversized message, "
                         + Long.toUnsignedString(skipping) + " bytes to go: a new session is made"
-                        : "; a late reply will be discarded by its id")
+                        : "; a late reply will be discarded by its id") + discardedDetail(session.ids())
                 : operations.clear() != null
                         && operations.clear().state() == DeviceClearSequence.State.AWAIT_ACKNOWLEDGE
                 ? "AsyncDeviceClearAcknowledge came, DeviceClearAcknowledge (synchronous channel) did not"
                 : "no answer to " + p.operation().shown() + " on the HiSLIP asynchronous channel";
         giveUp(p, new Event.Timeout(p.id, p.request, true, detail), nowNanos);
         return skipping;
+    }
+
+    /** What came instead of the awaited DataEnd, for a timeout's detail: "" when nothing did. */
+    private static String discardedDetail(MessageIds ids) {
+        int n = ids.discardedEnds();
+        if (n == 0) {
+            return "";
+        }
+        return "; " + (n == 1 ? "a DataEnd" : n + " DataEnds") + " with another message id came and "
+                + (n == 1 ? "was" : "were") + " discarded (the last: 0x" + Integer.toHexString(ids.lastDiscardedEnd())
+                + ", from an earlier request or a server that numbers its replies wrong)";
     }
 }

@@ -82,6 +82,9 @@ final class SyncChannel {
                 }
                 events.add(new Event.ProtocolError(f.exception()));
                 out.sync(f.answer(), -1);
+                if (session.start().ready() && !oversizedReply(decoder, f.exception(), ids, nowNanos)) {
+                    return false;
+                }
                 continue;
             }
             HislipMessage m = ((Decoded.Message) d).message();
@@ -180,15 +183,62 @@ final class SyncChannel {
                         + FatalErrorCode.describe(m.controlCode()) + "): " + m.text()), null, nowNanos);
                 return false;
             case ERROR:
-                events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP server sent Error "
-                        + m.controlCode() + " (" + ErrorCode.describe(m.controlCode()) + "): " + m.text())));
-                return true;
+                RemoteProtocolException error = new RemoteProtocolException("HiSLIP server sent Error "
+                        + m.controlCode() + " (" + ErrorCode.describe(m.controlCode()) + "): " + m.text());
+                events.add(new Event.ProtocolError(error));
+                PendingRequest query = awaitedQuery();
+                if (query != null) {
+                    // IVI-6.1 6.2: the receiver of a message in error discards it, so no reply will come
+                    failAwaited(query, new RemoteProtocolException(error.getMessage() + ", while " + query.request
+                            + " awaited its reply: the server discards a message it reports in error, so no reply"
+                            + " will come (one that still does is discarded by its message id)"), ids, nowNanos);
+                }
+                return session.linkIsUp();
             default:
                 events.add(new Event.ProtocolError(new RemoteProtocolException("HiSLIP synchronous channel: "
                         + "unexpected " + m)));
-                out.sync(HislipMessage.error(ErrorCode.UNRECOGNIZED_MESSAGE_TYPE), -1);
+                out.sync(HislipMessage.error(m.type() == MessageType.VENDOR_SPECIFIC
+                        ? ErrorCode.UNRECOGNIZED_VENDOR_DEFINED_MESSAGE : ErrorCode.UNRECOGNIZED_MESSAGE_TYPE), -1);
                 return true;
         }
+    }
+
+    /** The query whose reply is awaited now (written, not an operation, set-up over), or null. */
+    private PendingRequest awaitedQuery() {
+        PendingRequest p = session.requests().inFlight();
+        return p != null && p.operation() == null && session.operations().clear() == null ? p : null;
+    }
+
+    /** Ends the awaited query {@code p} with {@code e} now; its id is abandoned so a reply that still comes is dropped. */
+    private void failAwaited(PendingRequest p, RemoteProtocolException e, MessageIds ids, long nowNanos) {
+        session.requests().inFlight(null);
+        ids.abandon();
+        reset();
+        session.requests().ended(p, new Event.Failed(p.id, p.request, e), nowNanos);
+    }
+
+    /**
+     * A message too large to keep came (the decoder skips its payload). When it carries the awaited query's message
+     * id, that reply is lost: the query fails now instead of at its deadline. When more of it is still to come than
+     * has arrived, the server broke the maximum message size we gave it and may never stop (a length field that
+     * lies): the session is made again at once, so the next query is not stuck behind the skip. False when the
+     * session broke.
+     */
+    private boolean oversizedReply(HislipDecoder decoder, RemoteProtocolException e, MessageIds ids, long nowNanos) {
+        HislipMessage h = decoder.oversizedHeader();
+        PendingRequest query = awaitedQuery();
+        if (h != null && query != null && (h.type() == MessageType.DATA || h.type() == MessageType.DATA_END)
+                && ids.awaits(h.messageId())) {
+            failAwaited(query, new RemoteProtocolException(e.getMessage() + "; it was the reply to " + query.request),
+                    ids, nowNanos);
+        }
+        if (Long.compareUnsigned(decoder.skipping(), decoder.buffered()) > 0) {
+            session.broken(new RemoteProtocolException(e.getMessage() + ", and "
+                    + Long.toUnsignedString(decoder.skipping() - decoder.buffered()) + " bytes of it are still to come:"
+                    + " the session is made again"), null, nowNanos);
+            return false;
+        }
+        return session.linkIsUp();
     }
 
     /** Adds {@code m}'s payload to the response, or marks it overflowed when it would pass {@code maxFrameLength}. */

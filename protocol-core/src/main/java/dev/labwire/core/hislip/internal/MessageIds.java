@@ -38,6 +38,8 @@ public final class MessageIds {
     private boolean awaitingInterrupted;      // AsyncInterrupted seen, Interrupted not yet
     private boolean awaitingAsyncInterrupted; // Interrupted seen, AsyncInterrupted not yet
     private long discarded;
+    private int discardedEnds;                // DataEnds discarded since the last message sent
+    private int lastDiscardedEnd;             // the message id of the last of them
 
     /** The id the next Data/DataEnd/Trigger will carry. */
     public int nextId() {
@@ -101,6 +103,22 @@ public final class MessageIds {
         next += 2;
         rmtDelivered = false;
         abandoned = false;
+        discardedEnds = 0;
+    }
+
+    /** DataEnds discarded since the last Data/DataEnd/Trigger was sent (a reply with another id, or a late one). */
+    public int discardedEnds() {
+        return discardedEnds;
+    }
+
+    /** The message id of the last DataEnd counted by {@link #discardedEnds()}. */
+    public int lastDiscardedEnd() {
+        return lastDiscardedEnd;
+    }
+
+    /** Whether a Data or DataEnd carrying {@code messageId} would be the awaited reply (not stale, not interrupted). */
+    public boolean awaits(int messageId) {
+        return messageId == lastSent && !abandoned && !awaitingInterrupted && !awaitingAsyncInterrupted;
     }
 
     /** The request whose id is {@link #lastSentId()} timed out: its reply, if it ever comes, is discarded. */
@@ -118,6 +136,10 @@ public final class MessageIds {
         boolean current = id == lastSent || (t == MessageType.DATA && id == HislipMessage.UNSOLICITED_MESSAGE_ID);
         if (!current || abandoned || awaitingInterrupted) {
             discarded++;
+            if (t == MessageType.DATA_END) {
+                discardedEnds++;
+                lastDiscardedEnd = id;
+            }
             return Verdict.DISCARD;
         }
         if (t == MessageType.DATA_END) {
