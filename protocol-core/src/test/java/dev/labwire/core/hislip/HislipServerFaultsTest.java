@@ -231,6 +231,37 @@ class HislipServerFaultsTest {
         }
     }
 
+    // ---- a FatalError, then the server closes both channels ----
+
+    @Test
+    void aFatalErrorTheSessionReadBeforeTheChannelsEndedStaysTheReason() {
+        byte[] fixture = HislipMessage.fatalError(0, "peer fatal").encode();
+        List<String> whole = fatalThenClosed(List.of(fixture));
+        String fatal = "HiSLIP server sent FatalError 0 (" + FatalErrorCode.describe(0) + "): peer fatal";
+        assertThat(whole).first().isEqualTo("ProtocolError " + fatal);
+        assertThat(whole).filteredOn(e -> e.startsWith("Failed #1 ")).singleElement().asString()
+                .contains("LinkDownException").contains(fatal).doesNotContain("end of stream");
+        assertThat(whole).noneMatch(e -> e.contains("end of stream"));
+        Chunking.assertEveryChunking(fixture, this::fatalThenClosed, whole);
+    }
+
+    /**
+     * FATAL? is answered with the chunks; then the driver reports what it reads next, both channels' ends (the
+     * asynchronous one first). Returns the events after the handshake, the reconnect's OpenLink left out.
+     */
+    private List<String> fatalThenClosed(List<byte[]> chunks) {
+        HislipPair p = HislipPair.ready(CONFIG);
+        int handshake = p.log().size();
+        p.send(Request.query("FATAL?"));
+        p.written();
+        chunks.forEach(p::fromServer);
+        java.io.EOFException eof = new java.io.EOFException("channel 1 end of stream");
+        p.session.channelDown(1, eof, p.now());
+        p.session.receiveEof(p.now());
+        p.session.linkDown(new java.io.EOFException("channel 0 end of stream"), p.now());
+        return p.log().subList(handshake, p.log().size());
+    }
+
     // ---- fixtures ----
 
     private static byte[] reply(int messageId, String text) {
