@@ -27,6 +27,7 @@ final class HislipPair {
     private HislipDecoder fromClientSync;
     private HislipDecoder fromClientAsync;
     private final List<String> log = new ArrayList<>();
+    private int readyAt;               // events in the log when ready() returned
 
     HislipPair(ConnectionConfig config) {
         session = new HislipSession(config, new HislipSession.Endpoint(4880, "hislip0"));
@@ -37,6 +38,7 @@ final class HislipPair {
         HislipPair p = new HislipPair(config);
         p.session.open(p.now);
         p.handshake();
+        p.readyAt = p.log().size();
         return p;
     }
 
@@ -118,6 +120,11 @@ final class HislipPair {
     List<String> log() {
         events();
         return log;
+    }
+
+    /** Every event since {@link #ready} returned, in order (drains the pending ones first). */
+    List<String> sinceReady() {
+        return log().subList(readyAt, log.size());
     }
 
     /** An event as one line: its kind, the request's id, and the text a caller would see. */

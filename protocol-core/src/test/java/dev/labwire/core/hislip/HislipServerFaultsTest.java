@@ -52,22 +52,27 @@ class HislipServerFaultsTest {
      * with no time passing and that ECHO? went out with the next message id; returns the events after the handshake.
      */
     private List<String> errorThenLateReply(List<byte[]> chunks) {
-        HislipPair p = HislipPair.ready(CONFIG);
-        int handshake = p.log().size();
-        long start = p.now();
-        p.send(Request.query("ERROR?"));
-        p.send(Request.query("ECHO? after"));
-        assertThat(p.written()).extracting(HislipMessage::messageId).containsExactly(FIRST);
-        for (byte[] c : chunks) {
-            p.fromServer(c);
-        }
-        assertThat(p.now()).as("ended by the Error, not by the clock").isEqualTo(start);
+        HislipPair p = answeredWith("ERROR?", chunks);
         assertThat(p.written()).as("the next query, with the next id, on the Error")
                 .extracting(HislipMessage::messageId).containsExactly(FIRST + 2);
         p.fromServer(reply(FIRST + 2, "after\n"));
-        p.advanceTo(start + 10 * TIMEOUT);         // nothing else ends later, and nothing ends twice
+        p.advanceTo(p.now() + 10 * TIMEOUT);       // nothing else ends later, and nothing ends twice
         assertThat(p.session.discardedReplies()).isEqualTo(1);
-        return p.log().subList(handshake, p.log().size());
+        return p.sinceReady();
+    }
+
+    /**
+     * A ready pair with {@code query} (request #1) on the wire and ECHO? after (#2) queued behind it, fed {@code chunks}
+     * as the server's answer; the clock has not moved, and #1 has ended already.
+     */
+    private static HislipPair answeredWith(String query, List<byte[]> chunks) {
+        HislipPair p = HislipPair.ready(CONFIG);
+        p.send(Request.query(query));
+        p.send(Request.query("ECHO? after"));
+        assertThat(p.written()).extracting(HislipMessage::messageId).containsExactly(FIRST);
+        chunks.forEach(p::fromServer);
+        assertThat(p.sinceReady()).as("%s ended at once, no time passing", query).anyMatch(e -> e.startsWith("Failed #1 "));
+        return p;
     }
 
     @Test
@@ -75,11 +80,10 @@ class HislipServerFaultsTest {
         byte[] fixture = HislipMessage.error(2, "odd").encode();
         Chunking.assertEveryChunking(fixture, chunks -> {
             HislipPair p = HislipPair.ready(CONFIG);
-            int handshake = p.log().size();
             chunks.forEach(p::fromServer);
             p.send(Request.query("ECHO? x"));
             p.fromServer(reply(p.written().get(0).messageId(), "x\n"));
-            return p.log().subList(handshake, p.log().size());
+            return p.sinceReady();
         }, List.of("ProtocolError HiSLIP server sent Error 2 (Unrecognized control code): odd", "Reply #1 x"));
     }
 
@@ -112,24 +116,16 @@ class HislipServerFaultsTest {
      * bytes (which depends on the chunking) replaced by N.
      */
     private List<String> hugeReply(List<byte[]> chunks) {
-        HislipPair p = HislipPair.ready(CONFIG);
-        int handshake = p.log().size();
+        HislipPair p = answeredWith("HUGE?", chunks);
         long start = p.now();
-        p.send(Request.query("HUGE?"));
-        p.send(Request.query("ECHO? after"));
-        p.written();
-        for (byte[] c : chunks) {
-            p.fromServer(c);
-        }
-        assertThat(p.log()).as("failed and renewed by the length field, not by the clock").contains("CloseLink");
-        assertThat(p.now()).isEqualTo(start);
+        assertThat(p.sinceReady()).as("renewed by the length field, not by the clock").contains("CloseLink");
         p.advanceTo(p.session.pollTimeout().getAsLong());  // the backoff
         assertThat(p.now() - start).as("the backoff, not HUGE?'s deadline").isLessThan(TIMEOUT);
         p.handshake();
         assertThat(p.written()).extracting(HislipMessage::messageId).containsExactly(FIRST);
         p.fromServer(reply(FIRST, "after\n"));
         List<String> out = new ArrayList<>();
-        for (String e : p.log().subList(handshake, p.log().size())) {
+        for (String e : p.sinceReady()) {
             if (e.startsWith("OpenLink")) {
                 out.add("OpenLink");
             } else if (!e.startsWith("StateChanged CONNECTING") && !e.startsWith("OpenChannel")) {
@@ -186,7 +182,6 @@ class HislipServerFaultsTest {
      */
     private List<String> wrongIds(List<byte[]> chunks) {
         HislipPair p = HislipPair.ready(CONFIG);
-        int handshake = p.log().size();
         p.send(Request.query("ONE?"));
         long deadline = p.now() + TIMEOUT;
         p.written();
@@ -205,7 +200,7 @@ class HislipServerFaultsTest {
         p.send(Request.query("FOUR?"));
         p.written();
         p.advanceTo(p.now() + TIMEOUT);
-        return p.log().subList(handshake, p.log().size());
+        return p.sinceReady();
     }
 
     // ---- (4) a message type the client does not know ----
@@ -218,11 +213,10 @@ class HislipServerFaultsTest {
             byte[] fixture = concat(odd.encode(), reply(FIRST, "ok\n"));
             Chunking.assertEveryChunking(fixture, chunks -> {
                 HislipPair p = HislipPair.ready(CONFIG);
-                int handshake = p.log().size();
                 p.send(Request.query("VENDOR?"));
                 p.written();
                 chunks.forEach(p::fromServer);
-                List<String> out = new ArrayList<>(p.log().subList(handshake, p.log().size()));
+                List<String> out = new ArrayList<>(p.sinceReady());
                 p.written().forEach(m -> out.add("wrote " + m.type().specName() + " " + m.controlCode() + " "
                         + m.text()));
                 return out;
@@ -247,11 +241,10 @@ class HislipServerFaultsTest {
 
     /**
      * FATAL? is answered with the chunks; then the driver reports what it reads next, both channels' ends (the
-     * asynchronous one first). Returns the events after the handshake, the reconnect's OpenLink left out.
+     * asynchronous one first). Returns the events after the handshake.
      */
     private List<String> fatalThenClosed(List<byte[]> chunks) {
         HislipPair p = HislipPair.ready(CONFIG);
-        int handshake = p.log().size();
         p.send(Request.query("FATAL?"));
         p.written();
         chunks.forEach(p::fromServer);
@@ -259,7 +252,7 @@ class HislipServerFaultsTest {
         p.session.channelDown(1, eof, p.now());
         p.session.receiveEof(p.now());
         p.session.linkDown(new java.io.EOFException("channel 0 end of stream"), p.now());
-        return p.log().subList(handshake, p.log().size());
+        return p.sinceReady();
     }
 
     // ---- fixtures ----
