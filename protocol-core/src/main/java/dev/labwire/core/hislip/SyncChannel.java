@@ -81,10 +81,11 @@ final class SyncChannel {
                     return false;
                 }
                 events.add(new Event.ProtocolError(f.exception()));
-                out.sync(f.answer(), -1);
-                if (session.start().ready() && !oversizedReply(decoder, f.exception(), ids, nowNanos)) {
+                if (session.start().ready() && decoder.oversizedHeader() != null) {
+                    oversizedReply(decoder, f, ids, nowNanos);
                     return false;
                 }
+                out.sync(f.answer(), -1);
                 continue;
             }
             HislipMessage m = ((Decoded.Message) d).message();
@@ -218,27 +219,23 @@ final class SyncChannel {
     }
 
     /**
-     * A message too large to keep came (the decoder skips its payload). When it carries the awaited query's message
-     * id, that reply is lost: the query fails now instead of at its deadline. When more of it is still to come than
-     * has arrived, the server broke the maximum message size we gave it and may never stop (a length field that
-     * lies): the session is made again at once, so the next query is not stuck behind the skip. False when the
-     * session broke.
+     * A message larger than the maximum message size the server was given came (the decoder skips its payload). When
+     * it carries the awaited query's message id, that reply is lost: the query fails now instead of at its deadline.
+     * The server broke the size it agreed to, and its length field may lie (a device that will never send that many
+     * bytes): the session is made again at once, after the Error "Message too large" answer is written, so the next
+     * query is not stuck behind the skip. Always, not only when more of the message is still to come: what has
+     * arrived by then depends on how the bytes were cut into reads, and the outcome must not.
      */
-    private boolean oversizedReply(HislipDecoder decoder, RemoteProtocolException e, MessageIds ids, long nowNanos) {
+    private void oversizedReply(HislipDecoder decoder, Decoded.Failure f, MessageIds ids, long nowNanos) {
         HislipMessage h = decoder.oversizedHeader();
         PendingRequest query = awaitedQuery();
-        if (h != null && query != null && (h.type() == MessageType.DATA || h.type() == MessageType.DATA_END)
-                && ids.awaits(h.messageId())) {
+        RemoteProtocolException e = f.exception();
+        if (query != null && (h.type() == MessageType.DATA || h.type() == MessageType.DATA_END) && ids.awaits(h.messageId())) {
             failAwaited(query, new RemoteProtocolException(e.getMessage() + "; it was the reply to " + query.request),
                     ids, nowNanos);
         }
-        if (Long.compareUnsigned(decoder.skipping(), decoder.buffered()) > 0) {
-            session.broken(new RemoteProtocolException(e.getMessage() + ", and "
-                    + Long.toUnsignedString(decoder.skipping() - decoder.buffered()) + " bytes of it are still to come:"
-                    + " the session is made again"), null, nowNanos);
-            return false;
-        }
-        return session.linkIsUp();
+        session.broken(new RemoteProtocolException(e.getMessage() + ", more than the maximum message size the server"
+                + " was given: the session is made again"), f.answer(), nowNanos);
     }
 
     /** Adds {@code m}'s payload to the response, or marks it overflowed when it would pass {@code maxFrameLength}. */
