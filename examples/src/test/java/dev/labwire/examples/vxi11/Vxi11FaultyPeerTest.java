@@ -169,6 +169,11 @@ class Vxi11FaultyPeerTest {
         assertThat(c.query("ECHO? after", LONG)).as("the call after %s", command).isEqualTo("after");
     }
 
+    /** A {@link RemoteProtocolException} whose message contains {@code text}. */
+    static Consumer<Throwable> remote(String text) {
+        return e -> assertThat(e).isInstanceOf(RemoteProtocolException.class).hasMessageContaining(text);
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void repliesInSmallFragmentsAndAHeaderSplitAcrossSegments(Kind kind) throws Exception {
@@ -236,12 +241,9 @@ class Vxi11FaultyPeerTest {
     @EnumSource(Kind.class)
     void rpcLevelErrors(Kind kind) throws Exception {
         try (Peer peer = new Peer(); Client c = open(kind, peer, config().build())) {
-            failsThenNextIsFine(c, "PROGUNAVAIL? p", LONG, e -> assertThat(e)
-                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("PROG_UNAVAIL"));
-            failsThenNextIsFine(c, "GARBAGE? g", LONG, e -> assertThat(e)
-                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("GARBAGE_ARGS"));
-            failsThenNextIsFine(c, "DENIED? d", LONG, e -> assertThat(e)
-                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("AUTH_ERROR"));
+            failsThenNextIsFine(c, "PROGUNAVAIL? p", LONG, remote("PROG_UNAVAIL"));
+            failsThenNextIsFine(c, "GARBAGE? g", LONG, remote("GARBAGE_ARGS"));
+            failsThenNextIsFine(c, "DENIED? d", LONG, remote("AUTH_ERROR"));
         }
     }
 
@@ -250,15 +252,12 @@ class Vxi11FaultyPeerTest {
     void vxi11ErrorCodes(Kind kind) throws Exception {
         try (Peer peer = new Peer(); Client c = open(kind, peer, config().build())) {
             for (int code : new int[] {11, 17, 23}) {
-                failsThenNextIsFine(c, "ERR? " + code + " e", LONG, e -> assertThat(e)
-                        .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("error " + code));
-                failsThenNextIsFine(c, "WERR? " + code + " w", LONG, e -> assertThat(e)
-                        .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("error " + code));
+                failsThenNextIsFine(c, "ERR? " + code + " e", LONG, remote("error " + code));
+                failsThenNextIsFine(c, "WERR? " + code + " w", LONG, remote("error " + code));
             }
             failsThenNextIsFine(c, "ERR? 15 t", LONG, e -> assertThat(e).isInstanceOf(RequestTimeoutException.class)
                     .hasMessageContaining("I/O timeout"));
-            failsThenNextIsFine(c, "ERR? 4 l", LONG, e -> assertThat(e)
-                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("error 4"));
+            failsThenNextIsFine(c, "ERR? 4 l", LONG, remote("error 4"));
         }
     }
 
@@ -266,8 +265,7 @@ class Vxi11FaultyPeerTest {
     @EnumSource(Kind.class)
     void aDeviceThatForgetsTheLink(Kind kind) throws Exception {
         try (Peer peer = new Peer(); Client c = open(kind, peer, config().build())) {
-            failsThenNextIsFine(c, "DROPLINK? x", LONG, e -> assertThat(e)
-                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("error 4"));
+            failsThenNextIsFine(c, "DROPLINK? x", LONG, remote("error 4"));
             assertThat(c.query("ECHO? again", LONG)).isEqualTo("again");
             assertThat(peer.count("create_link")).as(peer.log()).isEqualTo(2);
         }
@@ -277,8 +275,7 @@ class Vxi11FaultyPeerTest {
     @EnumSource(Kind.class)
     void aHugeRecordTruncatedRepliesAndAClosedConnection(Kind kind) throws Exception {
         try (Peer peer = new Peer(); Client c = open(kind, peer, config().build())) {
-            failsThenNextIsFine(c, "HUGELEN? x", LONG, e -> assertThat(e)
-                    .isInstanceOf(RemoteProtocolException.class).hasMessageContaining("2147483632"));
+            failsThenNextIsFine(c, "HUGELEN? x", LONG, remote("2147483632"));
             failsThenNextIsFine(c, "TRUNC? x", LONG, e -> assertThat(e).isInstanceOf(LinkDownException.class));
             failsThenNextIsFine(c, "CLOSE? x", LONG, e -> assertThat(e).isInstanceOf(LinkDownException.class));
             assertThat(peer.count("create_link")).isEqualTo(4);
