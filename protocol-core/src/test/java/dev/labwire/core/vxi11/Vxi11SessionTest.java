@@ -361,4 +361,63 @@ class Vxi11SessionTest {
                 + " (device not accessible)");
         assertThat(m.pollTimeoutNanos()).as("a retry is scheduled").isGreaterThan(now);
     }
+
+    /** Found against faulty_vxi11_peer.py: before, an unanswered create_link held the session in CONNECTING for ever. */
+    @Test
+    void createLinkUnansweredForConnectTimeoutFailsTheAttemptAndTriesAgain() {
+        ConnectionConfig cfg = ConnectionConfig.builder().connectTimeout(Duration.ofMillis(500)).build();
+        m = new Vxi11Session(ENDPOINT, cfg);
+        m.open(now);
+        m.channelUp(1, now);
+        m.receive(1, ByteBuffer.wrap(withXid(Vxi11Fixtures.GETPORT_REPLY, 1)), now);
+        m.linkUp(now);
+        assertThat(calls(0)).extracting(RpcCall::procedure).containsExactly(Vxi11.CREATE_LINK);
+        events();
+        assertThat(m.pollTimeout()).hasValue(now + 500_000_000L);
+        m.handleTimeout(now + 499_000_000L);   // early: nothing
+        assertThat(events()).isEmpty();
+        now += 500_000_000L;
+        m.handleTimeout(now);
+        List<Event> e = events();
+        assertThat(e).first().isInstanceOf(Event.CloseLink.class);
+        assertThat(((Event.CloseLink) e.get(0)).reason()).contains("no answer within 500 ms (connectTimeout) to create_link for inst0");
+        assertThat(m.state()).isEqualTo(State.DOWN);
+        assertThat(m.pollTimeout()).isPresent();   // the backoff's retry
+        m.handleTimeout(m.pollTimeout().getAsLong());
+        assertThat(events()).contains(new Event.OpenChannel(1, 111));
+    }
+
+    /** The same for a portmapper that accepts and never answers GETPORT. */
+    @Test
+    void getportUnansweredForConnectTimeoutFailsTheAttempt() {
+        m = new Vxi11Session(ENDPOINT, ConnectionConfig.builder().connectTimeout(Duration.ofMillis(300)).build());
+        m.open(now);
+        m.channelUp(1, now);
+        events();
+        m.handleTimeout(now + 300_000_000L);
+        List<Event> e = events();
+        assertThat(e).first().isEqualTo(new Event.CloseChannel(1,
+                "VXI-11 connect: no answer within 300 ms (connectTimeout) to GETPORT to the portmapper at 192.0.2.7:111"));
+        assertThat(m.state()).isEqualTo(State.DOWN);
+    }
+
+    /** Found against faulty_vxi11_peer.py: before, after error 4 every later call failed with error 4 too. */
+    @Test
+    void errorFourInvalidLinkFailsTheCallAndMakesTheLinkAgain() {
+        ready(ConnectionConfig.DEFAULT, 1 << 20);
+        long id = m.send(Request.query("*IDN?"), now);
+        RpcCall write = calls(0).get(0);
+        m.receive(ByteBuffer.wrap(reply(write.xid(), new DeviceWriteResp(4, 0))), now);
+        List<Event> e = events();
+        assertThat(e.get(0)).isInstanceOf(Event.Failed.class);
+        assertThat(((Event.Failed) e.get(0)).id()).isEqualTo(id);
+        assertThat(((Event.Failed) e.get(0)).cause()).hasMessageContaining("error 4 (invalid link identifier)");
+        assertThat(e.get(1)).isInstanceOf(Event.CloseLink.class);
+        assertThat(((Event.CloseLink) e.get(1)).reason()).contains("no longer knows link 7");
+        assertThat(m.state()).isEqualTo(State.DOWN);
+        long next = m.send(Request.query("*IDN?"), now);   // kept (queuedOnLinkDown KEEP) for the new link
+        m.handleTimeout(m.pollTimeout().getAsLong());
+        assertThat(events()).contains(new Event.OpenChannel(1, 111));
+        assertThat(next).isGreaterThan(id);
+    }
 }

@@ -6,6 +6,8 @@ import dev.labwire.core.LinkDownException;
 import dev.labwire.core.LocalProtocolException;
 import dev.labwire.core.Operation;
 import dev.labwire.core.Request;
+import dev.labwire.core.vxi11.Vxi11Error;
+import dev.labwire.core.vxi11.Vxi11Exception;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.DeviceGenericParms;
 import java.util.ArrayDeque;
 
@@ -141,7 +143,21 @@ final class RunDispatch {
         if (!p.internal) {
             events.add(e);
         }
+        if (linkForgotten(e)) {
+            // B.5.1 error 4: the device no longer knows this lid (reset, its own timeout); every later call on it
+            // would fail the same way, so the link is made again (create_link) and the next request goes there
+            String why = "the device answered " + ((Event.Failed) e).cause().getMessage() + ": it no longer knows link "
+                    + setup.lid();
+            events.add(new Event.CloseLink(why));
+            session.attemptFailed(new LinkDownException(why, null), now);
+            return;
+        }
         pump(now);
+    }
+
+    private static boolean linkForgotten(Event e) {
+        return e instanceof Event.Failed f && f.cause() instanceof Vxi11Exception v
+                && v.code() == Vxi11Error.INVALID_LINK_IDENTIFIER.code();
     }
 
     /** The caller gave up on request {@code id}: when it is the running one, it ends now. */

@@ -11,6 +11,7 @@ import dev.labwire.core.Request;
 import dev.labwire.core.SessionMachine;
 import dev.labwire.core.State;
 import dev.labwire.core.endpoint.Endpoint;
+import dev.labwire.core.internal.Durations;
 import dev.labwire.core.vxi11.internal.Vxi11Calls.CreateLinkParms;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -97,6 +98,7 @@ public final class Vxi11Session implements SessionMachine {
     private State state = State.IDLE;
     private Phase phase = Phase.IDLE;
     private long retryAt = Long.MAX_VALUE;
+    private long handshakeDeadline = Long.MAX_VALUE;   // GETPORT or create_link asked: no answer by then ends the attempt
     private int attempt;
     private int corePort;
     private boolean hookRunning;
@@ -162,6 +164,7 @@ public final class Vxi11Session implements SessionMachine {
     public void channelUp(int channel, long nowNanos) {
         if (channel == PORTMAP_CHANNEL && phase == Phase.PORTMAP) {
             portmap.ask(link.nextXid());
+            handshakeDeadline = Durations.deadline(nowNanos, config.connectTimeout());
         } else if (channel == ABORT_CHANNEL) {
             abort.channelUp();
         } else if (channel == INTR_CHANNEL) {
@@ -238,6 +241,7 @@ public final class Vxi11Session implements SessionMachine {
             throw new LocalProtocolException("linkUp in state " + state + " without an OpenLink order");
         }
         phase = Phase.CREATE_LINK;
+        handshakeDeadline = Durations.deadline(nowNanos, config.connectTimeout());
         link.linkUp();
         link.call(Vxi11.CREATE_LINK, new CreateLinkParms(CLIENT_ID, false, 0, endpoint.device()), null);
     }
@@ -285,6 +289,7 @@ public final class Vxi11Session implements SessionMachine {
             runs.queue().addFirst(resend);
         }
         hookRunning = false;
+        handshakeDeadline = Long.MAX_VALUE;
         link.linkLost();
         setup.linkLost();
         abort.linkLost();
@@ -323,6 +328,7 @@ public final class Vxi11Session implements SessionMachine {
         }
         phase = Phase.CLOSED;
         retryAt = Long.MAX_VALUE;
+        handshakeDeadline = Long.MAX_VALUE;
         link.close();
         state(State.CLOSED, null);
     }
@@ -469,6 +475,7 @@ public final class Vxi11Session implements SessionMachine {
                 return;
             }
             phase = Phase.UP;
+            handshakeDeadline = Long.MAX_VALUE;
             attempt = 0;
             state(State.ON_CONNECT, null);
             setup.linkCreated(runs, now);
@@ -485,6 +492,9 @@ public final class Vxi11Session implements SessionMachine {
     public void handleTimeout(long nowNanos) {
         if (retryAt - nowNanos <= 0 && phase == Phase.DOWN) {
             connect();
+        }
+        if (handshakeDeadline - nowNanos <= 0 && (phase == Phase.PORTMAP || phase == Phase.CREATE_LINK)) {
+            handshakeTimedOut(nowNanos);
         }
         runs.expire(nowNanos, "the VXI-11 link was " + state + connecting() + (state == State.READY && link.owes()
                 ? ", its one call still on the wire for a request that timed out (device_abort sent; that reply is"
@@ -503,6 +513,21 @@ public final class Vxi11Session implements SessionMachine {
         }
     }
 
+    /**
+     * GETPORT or create_link went unanswered for connectTimeout (a device still booting, a portmapper that accepts and
+     * never answers): this attempt fails like a connect that timed out, and the next one follows the backoff. Without
+     * this the session waited for ever, and only a caller's own wait ended.
+     */
+    private void handshakeTimedOut(long now) {
+        String asked = phase == Phase.PORTMAP
+                ? "GETPORT to the portmapper at " + endpoint.host() + ":" + endpoint.portmapperPort()
+                : "create_link for " + endpoint.device() + " on the core channel (port " + corePort + ")";
+        String why = "VXI-11 connect: no answer within " + config.connectTimeout().toMillis() + " ms (connectTimeout) to "
+                + asked;
+        events.add(phase == Phase.PORTMAP ? new Event.CloseChannel(PORTMAP_CHANNEL, why) : new Event.CloseLink(why));
+        attemptFailed(new LinkDownException(why, null), now);
+    }
+
     /** Where a connect stands, for the message of a request that timed out waiting for it ("" once up or down). */
     private String connecting() {
         return switch (phase) {
@@ -516,7 +541,7 @@ public final class Vxi11Session implements SessionMachine {
 
     @Override
     public OptionalLong pollTimeout() {
-        long t = Math.min(retryAt, link.owedDeadline());
+        long t = Math.min(Math.min(retryAt, handshakeDeadline), link.owedDeadline());
         t = dispatch.earliest(t);
         t = runs.earliestDeadline(t);
         return t == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(t);
