@@ -378,7 +378,9 @@ public abstract class ClientContract extends ClientScenarios implements Contract
         assertThatThrownBy(() -> c.query("ECHO? a")).isInstanceOf(RemoteProtocolException.class)
                 .hasMessageContaining("is the command itself").hasMessageContaining("Echo.CHECK_AND_DROP");
         c.close();
-        TestClient told = client(fast().echo(ConnectionConfig.Echo.CHECK_AND_DROP).build());
+        // the first call's reply ("a") may come after that client closed; a pty keeps it for the next client on the
+        // port (seen on JDK 25: "echo mismatch ... received "a""), so the next client lets the line go quiet first
+        TestClient told = client(fast().echo(ConnectionConfig.Echo.CHECK_AND_DROP).quietAfterConnect(Duration.ofMillis(300)).build());
         for (int i = 0; i < 5; i++) {
             assertThat(told.query("ECHO? b" + i, WAIT)).isEqualTo("b" + i);
         }
