@@ -164,12 +164,13 @@ public final class Connection implements SessionMachine {
      */
     @Override
     public long sendAll(Request[] requests, long nowNanos) {
-        for (Request r : requests) {
-            checked(r, requests.length, nowNanos);
+        Request[] onWire = new Request[requests.length];
+        for (int i = 0; i < requests.length; i++) {
+            onWire[i] = checked(requests[i], requests.length, nowNanos);
         }
         long first = nextId + 1;
-        for (Request r : requests) {
-            queue(dev.labwire.core.internal.Operations.onRawLink(r), nowNanos);
+        for (Request r : onWire) {
+            queue(r, nowNanos);
         }
         return requests.length == 0 ? -1 : first;
     }
@@ -192,11 +193,16 @@ public final class Connection implements SessionMachine {
                     : "queue has room for " + Math.max(0, config.maxQueued() - pending.size()) + " of a batch of " + count
                             + " requests (maxQueued " + config.maxQueued() + "); none of them is sent");
         }
+        checkContent(request);
+        return request;
+    }
+
+    /** Refuses a payload holding the write terminator, and a raw byte count on a connection that classifies pushes. */
+    private void checkContent(Request request) {
         config.checkPayload(request);
         if (rawCountsChecked) {
             config.checkRawByteCount(request);
         }
-        return request;
     }
 
     private long queue(Request request, long nowNanos) {
@@ -218,10 +224,7 @@ public final class Connection implements SessionMachine {
         if (link.state() != State.ON_CONNECT || !hook.externalOpen()) {
             throw new LocalProtocolException("sendHook is only allowed while an external on-connect hook runs; state is " + link.state());
         }
-        config.checkPayload(request);
-        if (rawCountsChecked) {
-            config.checkRawByteCount(request);
-        }
+        checkContent(request);
         Exchange e = newExchange(request, Exchange.Kind.HOOK, nowNanos);
         hook.add(e);
         return e.id;
